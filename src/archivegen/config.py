@@ -1,0 +1,75 @@
+"""The typed, frozen site configuration read from archivegen.yaml.
+
+Every key is declared once in FIELDS with its type and default; unknown keys and wrong types are
+all reported together with file:line, as MkDocs' config options do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import Diagnostics, SourceLocation
+from .yamlmap import load_mapping
+
+CONFIG_FILENAME = "archivegen.yaml"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteConfig:
+    title: str = "News archive"
+    description: str = "A browsable archive of news articles."
+    # Absolute URL the site is published at; only used for canonical links. Pages link to each
+    # other with relative URLs, so the site works under any subfolder and without a server.
+    base_url: str = ""
+    language: str = "en"
+    input: str = "seeds"
+    output: str = "build"
+    # Folder of template and static overrides for the default theme, relative to the project.
+    theme_dir: str = "templates"
+    page_size: int = 20
+    excerpt_words: int = 40
+
+
+_DEFAULTS = SiteConfig()
+_TYPES: dict[str, type] = {f.name: type(getattr(_DEFAULTS, f.name)) for f in fields(SiteConfig)}
+_LIMITS: dict[str, tuple[int, int]] = {"page_size": (1, 10_000), "excerpt_words": (0, 1_000)}
+
+
+def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
+    """Read archivegen.yaml text; return defaults for every key that is missing or invalid."""
+    entries = load_mapping(text, path, 1, diags)
+    if entries is None:
+        return _DEFAULTS
+    values: dict[str, Any] = {}
+    for entry in entries:
+        loc = SourceLocation(path=path, line=entry.line, col=entry.col)
+        expected = _TYPES.get(entry.key)
+        if expected is None:
+            known = ", ".join(sorted(_TYPES))
+            diags.error("AG011", f"unknown config key '{entry.key}' (known keys: {known})", loc)
+            continue
+        value = entry.value
+        # bool is an int subclass in Python; a YAML `true` is never a valid page size.
+        if not isinstance(value, expected) or isinstance(value, bool):
+            diags.error("AG012", f"'{entry.key}' must be {_type_name(expected)}, "
+                        f"got {_type_name(type(value))}", loc)
+            continue
+        if entry.key in _LIMITS:
+            low, high = _LIMITS[entry.key]
+            if not low <= value <= high:
+                diags.error("AG012", f"'{entry.key}' must be between {low} and {high}", loc)
+                continue
+        values[entry.key] = value
+    return replace(_DEFAULTS, **values)
+
+
+def with_overrides(config: SiteConfig, **overrides: str | None) -> SiteConfig:
+    """Apply command-line flags, which win over the file; None means 'not given'."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return replace(config, **given)
+
+
+def _type_name(t: type) -> str:
+    return {str: "a string", int: "a whole number", bool: "true or false", list: "a list",
+            dict: "a mapping", type(None): "empty"}.get(t, t.__name__)

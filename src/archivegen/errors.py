@@ -1,0 +1,96 @@
+"""Source locations and diagnostics: every problem a user can cause, with file, line and code.
+
+Codes are stable; the table in CODES documents them (README lists it too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+CODES: dict[str, str] = {
+    "AG001": "file is not valid UTF-8",
+    "AG002": "file is empty or holds no article",
+    "AG003": "file cannot be read",
+    "AG010": "YAML syntax error",
+    "AG011": "unknown key",
+    "AG012": "value has the wrong type",
+    "AG013": "date cannot be understood",
+    "AG014": "required field is missing",
+    "AG020": "layout not recognised; read as plain text",
+    "AG021": "metadata line not understood",
+    "AG030": "repeated text kept (not an exact repeat of a paragraph)",
+    "AG031": "link with a disallowed URL scheme rendered as text",
+    "AG040": "two sources map to one URL",
+    "AG041": "output path escapes the output folder",
+    "AG050": "template error",
+    "AG060": "input folder problem",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceLocation:
+    """Where in which file; line and column are 1-based, 0 means unknown."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{max(self.col, 1)}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    level: Level
+    code: str
+    message: str
+    location: SourceLocation
+
+    def format(self) -> str:
+        return f"{self.location}: {self.level}: {self.message} [{self.code}]"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.col, self.code, self.message)
+
+
+@dataclass(slots=True)
+class Diagnostics:
+    """Collects diagnostics from one step; merged by the orchestrator, sorted when reported."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, location: SourceLocation) -> None:
+        self.items.append(Diagnostic(level=Level.ERROR, code=code, message=message,
+                                     location=location))
+
+    def warning(self, code: str, message: str, location: SourceLocation) -> None:
+        self.items.append(Diagnostic(level=Level.WARNING, code=code, message=message,
+                                     location=location))
+
+    def extend(self, other: Diagnostics | list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+        self.items.extend(other.items if isinstance(other, Diagnostics) else other)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.items if d.level is Level.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.items if d.level is Level.WARNING)
+
+    def sorted(self) -> tuple[Diagnostic, ...]:
+        return tuple(sorted(self.items, key=Diagnostic.sort_key))
+
+
+class ArchivegenError(Exception):
+    """A problem that stops a command before it can build anything (exit code 2)."""

@@ -1,0 +1,187 @@
+"""Frozen records that flow through the pipeline: Source -> Article -> SiteIndex -> pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """One input file as read from disk: its path relative to the input folder, bytes, hash."""
+
+    path: str
+    data: bytes
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldOrigin:
+    """The line a field was read from and the rule that read it."""
+
+    name: str
+    line: int
+    rule: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Repair:
+    """One change a repair rule made to the scraped text."""
+
+    rule: str
+    line: int
+    detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    source_path: str
+    sha256: str
+    layout: str
+    fields: tuple[FieldOrigin, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+    # Things a repair rule noticed and deliberately left alone (a repeated sentence, say).
+    notes: tuple[Repair, ...] = ()
+    # Text the loader recognised as site boilerplate (footer, donation appeal): kept, not shown
+    # as article text.
+    footer: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """The front-matter record of one article. Loaders build it, repair rules replace its body."""
+
+    title: str
+    authors: tuple[str, ...] = ()
+    publisher: str = ""
+    date: dt.date | None = None
+    original_source: str = ""
+    url: str = ""
+    regions: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    reports: tuple[str, ...] = ()
+    slug: str = ""
+    summary: str = ""
+    language: str = ""
+    body: str = ""
+    # 1-based line of the body's first line in the source file, so repairs can name lines.
+    body_line: int = 1
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Taxonomy:
+    """A way of grouping articles: the Article field it reads and how the site names it."""
+
+    key: str  # URL segment and Article attribute lookup key
+    field: str  # Article attribute holding the terms
+    singular: str
+    plural: str
+
+
+TAXONOMIES: tuple[Taxonomy, ...] = (
+    Taxonomy(key="regions", field="regions", singular="Region", plural="Regions"),
+    Taxonomy(key="themes", field="themes", singular="Theme", plural="Themes"),
+    Taxonomy(key="tags", field="tags", singular="Tag", plural="Tags"),
+    Taxonomy(key="authors", field="authors", singular="Author", plural="Authors"),
+    Taxonomy(key="reports", field="reports", singular="In-depth report",
+             plural="In-depth reports"),
+    Taxonomy(key="publishers", field="publisher", singular="Publisher", plural="Publishers"),
+    Taxonomy(key="sources", field="original_source", singular="Original source",
+             plural="Original sources"),
+)
+
+
+def terms_of(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The term names an article carries in one taxonomy (single-valued fields become 0 or 1)."""
+    value = getattr(article, taxonomy.field)
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Term:
+    taxonomy: str
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleSummary:
+    """What a listing shows of an article; small, so listings never hold bodies."""
+
+    url: str
+    title: str
+    date: dt.date | None
+    authors: tuple[str, ...]
+    publisher: str
+    excerpt: str
+    source_path: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TermEntry:
+    term: Term
+    articles: tuple[ArticleSummary, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonthEntry:
+    year: int
+    month: int
+    articles: tuple[ArticleSummary, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class YearEntry:
+    year: int
+    months: tuple[MonthEntry, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.articles) for m in self.months)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteIndex:
+    """Everything the listing pages need, ordered newest first with deterministic ties."""
+
+    articles: tuple[ArticleSummary, ...]
+    taxonomies: tuple[tuple[Taxonomy, tuple[TermEntry, ...]], ...]
+    years: tuple[YearEntry, ...]
+    undated: tuple[ArticleSummary, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pager:
+    """Position of one listing page among its siblings; URLs of every page for navigation."""
+
+    number: int
+    page_urls: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.page_urls)
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.page_urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.page_urls[self.number] if self.number < self.total else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListingPage:
+    """One page of a paginated list of articles (home, a term, a year, a month)."""
+
+    kind: str  # "home", "term", "year", "month", "undated"
+    url: str
+    title: str
+    articles: tuple[ArticleSummary, ...]
+    pager: Pager
+    term: Term | None = None
+    taxonomy: Taxonomy | None = None

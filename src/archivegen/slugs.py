@@ -1,0 +1,17 @@
+"""The only slug rules: lowercase ASCII words joined by hyphens, safe as one URL path segment."""
+
+from __future__ import annotations
+
+from slugify import slugify as _slugify
+
+MAX_SLUG_LENGTH = 80
+
+
+def slugify(text: str) -> str:
+    """Return a lowercase, hyphenated, ASCII slug; never empty, never a path.
+
+    An input with no letters or digits gets the slug "untitled" so that every
+    term and article still has a URL segment.
+    """
+    slug = _slugify(text, max_length=MAX_SLUG_LENGTH, word_boundary=True, lowercase=True)
+    return slug or "untitled"

@@ -1,0 +1,86 @@
+"""The only place that maps things to URLs, and URLs to output paths.
+
+Site URLs are root-relative ("/regions/syria/"), pretty (directories ending in "/") and
+lowercase. Pages link with `relative_url`, so a built site works under any subfolder of a host.
+The output path of every file is derived from its URL, never chosen separately.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+
+from .model import Article, Taxonomy
+from .slugs import slugify
+
+HOME_URL = "/"
+ARCHIVE_URL = "/archive/"
+UNDATED_URL = "/undated/"
+NOT_FOUND_URL = "/404.html"
+STATIC_PREFIX = "/static/"
+
+
+def article_slug(article: Article, source_path: str) -> str:
+    """The article's own slug: front matter's, else from the title, else from the file name."""
+    if article.slug:
+        return slugify(article.slug)
+    if article.title:
+        return slugify(article.title)
+    return slugify(PurePosixPath(source_path).stem)
+
+
+def article_url(article: Article) -> str:
+    slug = article_slug(article, article.provenance.source_path)
+    if article.date is None:
+        return f"{UNDATED_URL}{slug}/"
+    d = article.date
+    return f"/{d.year:04d}/{d.month:02d}/{d.day:02d}/{slug}/"
+
+
+def _paged(url: str, page: int) -> str:
+    return url if page <= 1 else f"{url}page/{page}/"
+
+
+def home_url(page: int = 1) -> str:
+    return _paged(HOME_URL, page)
+
+
+def taxonomy_url(taxonomy: Taxonomy) -> str:
+    return f"/{taxonomy.key}/"
+
+
+def term_url(taxonomy: Taxonomy, term_slug: str, page: int = 1) -> str:
+    return _paged(f"/{taxonomy.key}/{term_slug}/", page)
+
+
+def year_url(year: int, page: int = 1) -> str:
+    return _paged(f"/{year:04d}/", page)
+
+
+def month_url(year: int, month: int, page: int = 1) -> str:
+    return _paged(f"/{year:04d}/{month:02d}/", page)
+
+
+def undated_url(page: int = 1) -> str:
+    return _paged(UNDATED_URL, page)
+
+
+def static_url(name: str) -> str:
+    return STATIC_PREFIX + name.lstrip("/")
+
+
+def output_path(url: str) -> PurePosixPath:
+    """The file (relative to the output folder) that serves `url`."""
+    path = url.lstrip("/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return PurePosixPath(path)
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url` that works under any base path."""
+    from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    rel = posixpath.relpath(to_url, from_dir)
+    if to_url.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel

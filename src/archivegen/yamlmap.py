@@ -1,0 +1,70 @@
+"""Safe YAML mappings that remember the line of every key, for diagnostics with file:line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostics, SourceLocation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class YamlEntry:
+    key: str
+    value: Any
+    line: int  # 1-based line of the key in the file
+    col: int
+    value_line: int
+
+
+def load_mapping(text: str, path: str, first_line: int, diags: Diagnostics) -> list[YamlEntry] | None:
+    """Parse a YAML mapping with the safe loader; None (and a diagnostic) if it is not one.
+
+    `first_line` is the file line where `text` starts, so front matter inside a larger file
+    reports the file's own line numbers.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return []
+        if not isinstance(node, yaml.MappingNode):
+            mark = node.start_mark
+            diags.error("AG012", "expected a mapping of keys to values",
+                        SourceLocation(path=path, line=first_line + mark.line,
+                                       col=mark.column + 1))
+            return None
+        entries: list[YamlEntry] = []
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            kline = first_line + key_node.start_mark.line
+            kcol = key_node.start_mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                diags.error("AG012", "a key must be a plain name",
+                            SourceLocation(path=path, line=kline, col=kcol))
+                continue
+            key = str(key_node.value)
+            if key in seen:
+                diags.error("AG011", f"key '{key}' repeats the one on line {seen[key]}",
+                            SourceLocation(path=path, line=kline, col=kcol))
+                continue
+            seen[key] = kline
+            value = loader.construct_object(value_node, deep=True)
+            entries.append(YamlEntry(key=key, value=value, line=kline, col=kcol,
+                                     value_line=first_line + value_node.start_mark.line))
+        return entries
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        col = mark.column + 1 if mark else 1
+        problem = exc.problem or str(exc)
+        diags.error("AG010", f"YAML syntax error: {problem}",
+                    SourceLocation(path=path, line=line, col=col))
+        return None
+    except yaml.YAMLError as exc:
+        diags.error("AG010", f"YAML error: {exc}", SourceLocation(path=path, line=first_line))
+        return None
+    finally:
+        loader.dispose()
