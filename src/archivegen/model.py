@@ -185,3 +185,15 @@ class ListingPage:
     pager: Pager
     term: Term | None = None
     taxonomy: Taxonomy | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderedFile:
+    """One output file: where it goes, its bytes, and what it was made from."""
+
+    path: str  # relative POSIX path inside the output folder, derived from the URL
+    content: bytes
+    # What the file depends on: "source:<path>", "template:<name>", "static:<name>".
+    dependencies: tuple[str, ...] = ()
+    # The source that produced it, for diagnostics such as collisions.
+    origin: str = ""

@@ -1,0 +1,134 @@
+"""The orchestrator: read, load, repair, index, render, write — a flat list of timed steps.
+
+`make_site` is the whole pipeline between the edges: sources in, rendered files out. It does no
+I/O of its own besides Jinja's template reads, so tests can run it on shuffled inputs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import Diagnostic, Diagnostics
+from .indexer import assign_urls, build_index, listing_pages, summarize
+from .loaders import load_source
+from .markdown import make_markdown, plain_excerpt
+from .model import Article, RenderedFile, Source
+from .render import Renderer
+from .repair import repair_article
+from .sources import read_sources, read_static_files
+from .templates import default_theme_dir, make_environment
+from .urls import static_url, output_path
+from .writer import drop_collisions, write_tree
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildReport:
+    articles: int
+    pages: int
+    written: int
+    unchanged: int
+    removed: int
+    kept_stale: int
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+    phases: tuple[tuple[str, float], ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.level == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.level == "warning")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteOutput:
+    files: tuple[RenderedFile, ...]
+    articles: int
+    pages: int
+
+
+@dataclass(slots=True)
+class _Timer:
+    phases: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.phases.append((name, time.perf_counter() - start))
+
+
+def theme_dirs(project_dir: Path, config: SiteConfig) -> list[Path]:
+    """The archive's override folder (if it exists) before the default theme."""
+    override = (project_dir / config.theme_dir).resolve()
+    default = default_theme_dir().resolve()
+    return [override, default] if override.is_dir() and override != default else [default]
+
+
+def load_articles(sources: Sequence[Source], diags: Diagnostics) -> list[Article]:
+    articles = []
+    for source in sources:
+        article = load_source(source, diags)
+        if article is not None:
+            articles.append(repair_article(article, diags))
+    return articles
+
+
+def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Path],
+              static_files: dict[str, bytes], diags: Diagnostics,
+              timer: _Timer | None = None) -> SiteOutput:
+    timer = timer or _Timer()
+    md = make_markdown()
+    with timer.phase("load"):
+        articles = load_articles(sources, diags)
+    with timer.phase("index"):
+        table = assign_urls(articles, diags)
+        entries = [(summarize(url, a, lambda body: plain_excerpt(md, body, config.excerpt_words)),
+                    a) for url, a in table]
+        index = build_index(entries)
+        listings = listing_pages(index, config)
+    renderer = Renderer(env=make_environment(themes), md=md, config=config,
+                        nav=tuple(t for t, terms in index.taxonomies if terms))
+    files: list[RenderedFile | None] = []
+    with timer.phase("render"):
+        files += [renderer.article(url, a, diags) for url, a in table]
+        files += [renderer.listing(page, diags) for page in listings]
+        files += [renderer.taxonomy_index(tax, terms, diags) for tax, terms in index.taxonomies
+                  if terms]
+        files.append(renderer.archive_index(index, diags))
+        files.append(renderer.not_found(diags))
+        files += [RenderedFile(path=str(output_path(static_url(name))), content=data,
+                               dependencies=(f"static:{name}",), origin=f"static/{name}")
+                  for name, data in static_files.items()]
+    out = drop_collisions((f for f in files if f is not None), diags)
+    return SiteOutput(files=tuple(out), articles=len(table), pages=len(out) - len(static_files))
+
+
+def build(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> BuildReport:
+    """Build the site described by `config` (paths relative to `project_dir`)."""
+    start = time.perf_counter()
+    timer = _Timer()
+    diags = Diagnostics()
+    input_dir = (project_dir / config.input).resolve()
+    output_dir = (project_dir / config.output).resolve()
+    themes = theme_dirs(project_dir, config)
+    with timer.phase("read"):
+        sources = read_sources(input_dir, diags)
+        static_files = read_static_files(themes)
+    site = make_site(sources, config, themes, static_files, diags, timer)
+    failed = diags.errors > 0 or (strict and diags.warnings > 0)
+    with timer.phase("write"):
+        report = write_tree(output_dir, site.files, diags, prune=not failed)
+    return BuildReport(
+        articles=site.articles, pages=site.pages, written=report.written,
+        unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
+        diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
+        phases=tuple(timer.phases),
+    )

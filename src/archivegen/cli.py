@@ -1,0 +1,125 @@
+"""Command line: the only module that prints or exits.
+
+Exit codes: 0 built cleanly, 1 content errors (or warnings with --strict), 2 usage or config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import BuildReport, build
+from .config import CONFIG_FILENAME, SiteConfig, parse_config, with_overrides
+from .errors import Diagnostics
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archivegen",
+        description="Turn a folder of scraped news articles into a static archive website.",
+        epilog="Exit codes: 0 success, 1 content errors (or warnings with --strict), "
+               "2 usage or configuration errors.",
+    )
+    parser.add_argument("--version", action="version", version=f"archivegen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = commands.add_parser(
+        "build", help="build the site from the articles",
+        description="Read every article (.txt, .md) in the input folder and write the static "
+                    "site to the output folder. Files unchanged since the last build are not "
+                    "rewritten; files an earlier build wrote that are no longer produced are "
+                    "removed (never anything archivegen did not write).")
+    b.add_argument("--config", metavar="FILE",
+                   help=f"configuration file (default: ./{CONFIG_FILENAME} if it exists); "
+                        "its relative paths are taken from its own folder")
+    b.add_argument("--input", metavar="DIR",
+                   help="folder of articles (default: 'input' in the config, else seeds/)")
+    b.add_argument("--output", metavar="DIR",
+                   help="folder to write the site to (default: 'output' in the config, "
+                        "else build/)")
+    b.add_argument("--strict", action="store_true",
+                   help="treat warnings as errors: exit 1 and keep stale pages")
+    b.add_argument("-q", "--quiet", action="store_true",
+                   help="print only diagnostics and the summary line")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    if args.command == "build":
+        return _build_command(args)
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _load_config(args: argparse.Namespace) -> tuple[SiteConfig, Path] | None:
+    """The config and the folder its relative paths start from; None after printing errors."""
+    path = Path(args.config) if args.config else Path(CONFIG_FILENAME)
+    if not path.is_file():
+        if args.config:
+            _err(f"error: config file '{args.config}' does not exist")
+            return None
+        return SiteConfig(), Path.cwd()
+    diags = Diagnostics()
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _err(f"{path}: error: cannot read config: {exc}")
+        return None
+    config = parse_config(text, str(path), diags)
+    for d in diags.sorted():
+        _err(d.format())
+    if diags.errors:
+        _err(f"error: {diags.errors} problem(s) in {path}; nothing was built")
+        return None
+    return config, path.parent.resolve()
+
+
+def _build_command(args: argparse.Namespace) -> int:
+    loaded = _load_config(args)
+    if loaded is None:
+        return EXIT_USAGE
+    config, base = loaded
+    # Flags are relative to the current folder, config values to the config file's folder.
+    config = with_overrides(
+        config,
+        input=str(Path(args.input).resolve()) if args.input else None,
+        output=str(Path(args.output).resolve()) if args.output else None,
+    )
+    input_dir = (base / config.input).resolve()
+    output_dir = (base / config.output).resolve()
+    if not input_dir.is_dir():
+        _err(f"error: input folder '{input_dir}' does not exist")
+        return EXIT_USAGE
+    if (input_dir == output_dir or input_dir.is_relative_to(output_dir)
+            or output_dir.is_relative_to(input_dir)):
+        _err(f"error: the output folder '{output_dir}' must not be, hold or sit inside the "
+             f"input folder '{input_dir}'")
+        return EXIT_USAGE
+    report = build(base, config, strict=args.strict)
+    for d in report.diagnostics:
+        _err(d.format())
+    print(_summary(report, output_dir, quiet=args.quiet))
+    if report.errors or (args.strict and report.warnings):
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:
+    line = (f"built {report.articles} articles, {report.pages} pages into {output_dir} "
+            f"in {report.seconds:.2f} s: {report.written} written, {report.unchanged} unchanged, "
+            f"{report.removed} removed; {report.warnings} warning(s), {report.errors} error(s)")
+    if report.kept_stale:
+        line += (f"\n{report.kept_stale} file(s) from an earlier build kept because this build "
+                 "had errors")
+    if not quiet:
+        phases = ", ".join(f"{name} {secs:.2f} s" for name, secs in report.phases)
+        line += f"\nphases: {phases}"
+    return line
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)

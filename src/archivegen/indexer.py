@@ -1,0 +1,146 @@
+"""Articles -> URL table, taxonomies, date archives and the listing pages over them.
+
+Everything here sorts by explicit keys, so the result never depends on the order files were read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from . import urls
+from .config import SiteConfig
+from .errors import Diagnostics, SourceLocation
+from .model import (
+    TAXONOMIES,
+    Article,
+    ArticleSummary,
+    ListingPage,
+    MonthEntry,
+    Pager,
+    SiteIndex,
+    Taxonomy,
+    Term,
+    TermEntry,
+    YearEntry,
+    terms_of,
+)
+from .paginate import paginate
+from .slugs import slugify
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def assign_urls(articles: Iterable[Article], diags: Diagnostics) -> list[tuple[str, Article]]:
+    """Give every article its URL; two articles on one URL is an error naming both files.
+
+    The article whose source path sorts first keeps the URL, so the outcome does not depend on
+    reading order; the other is reported and not built.
+    """
+    by_url: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_url[urls.article_url(article)].append(article)
+    table: list[tuple[str, Article]] = []
+    for url in sorted(by_url):
+        claimants = sorted(by_url[url], key=lambda a: a.provenance.source_path)
+        keeper = claimants[0]
+        for other in claimants[1:]:
+            diags.error(
+                "AG040",
+                f"'{other.provenance.source_path}' and '{keeper.provenance.source_path}' both "
+                f"map to the URL {url}; only '{keeper.provenance.source_path}' is built "
+                "(give one of them a different 'slug' or title)",
+                SourceLocation(path=other.provenance.source_path, line=1, col=1),
+            )
+        table.append((url, keeper))
+    return table
+
+
+def summarize(url: str, article: Article, excerpt: Callable[[str], str]) -> ArticleSummary:
+    return ArticleSummary(
+        url=url,
+        title=article.title,
+        date=article.date,
+        authors=article.authors,
+        publisher=article.publisher,
+        excerpt=article.summary or excerpt(article.body),
+        source_path=article.provenance.source_path,
+    )
+
+
+def newest_first(summary: ArticleSummary) -> tuple[bool, int, str, str]:
+    """Newest first, undated last; ties broken by URL, then source path."""
+    ordinal = summary.date.toordinal() if summary.date else 0
+    return (summary.date is None, -ordinal, summary.url, summary.source_path)
+
+
+def build_index(entries: Sequence[tuple[ArticleSummary, Article]]) -> SiteIndex:
+    """Group summaries by every taxonomy and by date. `entries` pairs a summary with its record."""
+    ordered = sorted(entries, key=lambda pair: newest_first(pair[0]))
+    summaries = tuple(s for s, _ in ordered)
+    taxonomies = tuple((tax, _terms(tax, ordered)) for tax in TAXONOMIES)
+    by_month: dict[tuple[int, int], list[ArticleSummary]] = defaultdict(list)
+    for summary in summaries:
+        if summary.date is not None:
+            by_month[(summary.date.year, summary.date.month)].append(summary)
+    years: dict[int, list[MonthEntry]] = defaultdict(list)
+    for (year, month) in sorted(by_month, reverse=True):
+        years[year].append(MonthEntry(year=year, month=month, articles=tuple(by_month[year, month])))
+    return SiteIndex(
+        articles=summaries,
+        taxonomies=taxonomies,
+        years=tuple(YearEntry(year=y, months=tuple(years[y])) for y in sorted(years, reverse=True)),
+        undated=tuple(s for s in summaries if s.date is None),
+    )
+
+
+def _terms(tax: Taxonomy, ordered: Sequence[tuple[ArticleSummary, Article]]) -> tuple[TermEntry, ...]:
+    """Terms that slug alike ("SYRIA", "Syria") are one term, shown in its most used spelling."""
+    members: dict[str, list[ArticleSummary]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for summary, article in ordered:
+        for slug in dict.fromkeys(slugify(name) for name in terms_of(article, tax)):
+            members[slug].append(summary)
+        for name in terms_of(article, tax):
+            spellings[slugify(name)][name] += 1
+    terms = []
+    for slug, articles in members.items():
+        name = min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        terms.append(TermEntry(term=Term(taxonomy=tax.key, name=name, slug=slug),
+                               articles=tuple(articles)))
+    return tuple(sorted(terms, key=lambda t: (t.term.name.casefold(), t.term.slug)))
+
+
+def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
+    """Every paginated listing: home, each term, each year, each month, undated."""
+    pages: list[ListingPage] = []
+    pages += _paged("home", config.title, index.articles, urls.home_url, config.page_size)
+    for tax, terms in index.taxonomies:
+        for entry in terms:
+            pages += _paged("term", f"{tax.singular}: {entry.term.name}", entry.articles,
+                            lambda n, t=tax, e=entry: urls.term_url(t, e.term.slug, n),
+                            config.page_size, term=entry.term, taxonomy=tax)
+    for year in index.years:
+        year_articles = tuple(a for m in year.months for a in m.articles)
+        pages += _paged("year", f"{year.year}", year_articles,
+                        lambda n, y=year.year: urls.year_url(y, n), config.page_size)
+        for month in year.months:
+            pages += _paged("month", f"{MONTH_NAMES[month.month - 1]} {month.year}",
+                            month.articles,
+                            lambda n, y=month.year, m=month.month: urls.month_url(y, m, n),
+                            config.page_size)
+    if index.undated:
+        pages += _paged("undated", "Undated articles", index.undated, urls.undated_url,
+                        config.page_size)
+    return pages
+
+
+def _paged(kind: str, title: str, articles: Sequence[ArticleSummary], url_of: Callable[[int], str],
+           page_size: int, term: Term | None = None,
+           taxonomy: Taxonomy | None = None) -> list[ListingPage]:
+    chunks = paginate(articles, page_size)
+    page_urls = tuple(url_of(n) for n in range(1, len(chunks) + 1))
+    return [ListingPage(kind=kind, url=page_urls[n - 1], title=title, articles=chunk,
+                        pager=Pager(number=n, page_urls=page_urls), term=term, taxonomy=taxonomy)
+            for n, chunk in enumerate(chunks, start=1)]

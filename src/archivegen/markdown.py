@@ -1,0 +1,90 @@
+"""The one Markdown renderer: markdown-it-py with raw HTML off and a link allowlist.
+
+Article text comes from the web, so nothing in it may become markup other than what Markdown
+itself produces: raw HTML is escaped, and a link or image whose URL is not http(s), mailto,
+relative or a fragment is left as literal text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Characters browsers drop from URLs before looking at the scheme ("java\tscript:").
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def is_allowed_url(url: str) -> bool:
+    """True for http(s), mailto, relative URLs and fragments; false for any other scheme."""
+    compact = _IGNORED_IN_URL.sub("", url)
+    if compact.startswith("//"):
+        return True  # protocol-relative: http(s) on the page's own scheme
+    m = _SCHEME_RE.match(compact)
+    return m is None or m[1].lower() in ALLOWED_SCHEMES
+
+
+class SafeMarkdown(MarkdownIt):  # type: ignore[misc]
+    """A MarkdownIt whose link validation is our allowlist; remembers what it refused."""
+
+    def __init__(self) -> None:
+        super().__init__("commonmark", {"html": False, "linkify": False, "typographer": False})
+        self.enable(["table", "strikethrough"])
+        self.rejected: list[str] = []
+        self.add_render_rule("link_open", _render_link_open)
+
+    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it-py's hook name
+        if is_allowed_url(url):
+            return True
+        self.rejected.append(url)
+        return False
+
+
+def _render_link_open(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                      options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if href.startswith(("http://", "https://", "//")):
+        # Links out of the archive: no referrer leak, no opener access, no endorsement.
+        token.attrSet("rel", "nofollow noopener noreferrer")
+    result: str = self.renderToken(tokens, idx, options, env)
+    return result
+
+
+def make_markdown() -> SafeMarkdown:
+    return SafeMarkdown()
+
+
+def render_markdown(md: SafeMarkdown, text: str) -> tuple[str, tuple[str, ...]]:
+    """HTML for `text`, and the URLs that were refused by the allowlist."""
+    md.rejected = []
+    html: str = md.render(text)
+    return html, tuple(md.rejected)
+
+
+def plain_excerpt(md: SafeMarkdown, text: str, max_words: int) -> str:
+    """The first `max_words` words of the text as plain text (no Markdown syntax)."""
+    if max_words <= 0:
+        return ""
+    words: list[str] = []
+    env: dict[str, Any] = {}
+    for token in md.parse(text, env):
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            if child.type in ("text", "code_inline"):
+                words.extend(child.content.split())
+            elif child.type in ("softbreak", "hardbreak"):
+                continue
+        if len(words) >= max_words:
+            break
+    if len(words) > max_words:
+        return " ".join(words[:max_words]) + " …"
+    return " ".join(words)

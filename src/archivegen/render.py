@@ -1,0 +1,95 @@
+"""Pages -> RenderedFile: fill a template for each article, listing and index page."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .config import SiteConfig
+from .errors import Diagnostics, SourceLocation
+from .markdown import SafeMarkdown, render_markdown
+from .model import (
+    TAXONOMIES,
+    Article,
+    ListingPage,
+    RenderedFile,
+    SiteIndex,
+    Taxonomy,
+    TermEntry,
+    terms_of,
+)
+from .templates import template_dependencies
+
+
+@dataclass(slots=True)
+class Renderer:
+    """Renders pages with one environment; knows which templates each page used."""
+
+    env: jinja2.Environment
+    md: SafeMarkdown
+    config: SiteConfig
+    # Taxonomies that have at least one term, for the navigation of every page.
+    nav: tuple[Taxonomy, ...] = TAXONOMIES
+    _deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def article(self, url: str, article: Article, diags: Diagnostics) -> RenderedFile | None:
+        body_html, rejected = render_markdown(self.md, article.body)
+        path = article.provenance.source_path
+        for bad in rejected:
+            diags.warning("AG031", f"link to '{bad[:80]}' has a disallowed scheme; "
+                          "shown as text", SourceLocation(path=path, line=article.body_line))
+        term_groups = [(tax, terms_of(article, tax)) for tax in TAXONOMIES]
+        return self._render("article.html", url, diags, origin=path,
+                            extra_deps=(f"source:{path}",), article=article,
+                            body_html=body_html, term_groups=term_groups,
+                            title=article.title or "Untitled")
+
+    def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
+        return self._render("listing.html", page.url, diags, listing=page, title=page.title)
+
+    def taxonomy_index(self, tax: Taxonomy, terms: Sequence[TermEntry],
+                       diags: Diagnostics) -> RenderedFile | None:
+        return self._render("terms.html", urls.taxonomy_url(tax), diags, taxonomy=tax,
+                            terms=terms, title=tax.plural)
+
+    def archive_index(self, index: SiteIndex, diags: Diagnostics) -> RenderedFile | None:
+        return self._render("archive.html", urls.ARCHIVE_URL, diags, years=index.years,
+                            undated_count=len(index.undated), title="Archive by date")
+
+    def not_found(self, diags: Diagnostics) -> RenderedFile | None:
+        # 404 pages are served at any depth, so its links must not be relative: use base_url
+        # when known, else root-relative links (right for sites at a host's root).
+        return self._render("404.html", urls.NOT_FOUND_URL, diags, title="Page not found",
+                            link_base=self.config.base_url)
+
+    def _render(self, template: str, url: str, diags: Diagnostics, *, origin: str = "",
+                extra_deps: tuple[str, ...] = (), **context: Any) -> RenderedFile | None:
+        try:
+            tmpl = self.env.get_template(template)
+            html = tmpl.render(site=self.config, page_url=url, nav=self.nav, **context)
+            used = template_dependencies(self.env, template, self._deps)
+        except jinja2.TemplateSyntaxError as exc:
+            diags.error("AG050", f"template syntax error: {exc.message}",
+                        SourceLocation(path=exc.filename or exc.name or template,
+                                       line=exc.lineno, col=1))
+            return None
+        except Exception as exc:  # a broken theme must not crash the build: report and go on
+            diags.error("AG050", f"rendering {url} failed: {type(exc).__name__}: {exc}",
+                        _template_location(exc, template))
+            return None
+        deps = tuple(sorted({*extra_deps, *(f"template:{t}" for t in used)}))
+        return RenderedFile(path=str(urls.output_path(url)), content=html.encode("utf-8"),
+                            dependencies=deps, origin=origin or url)
+
+
+def _template_location(exc: BaseException, template: str) -> SourceLocation:
+    """The innermost template frame of the traceback (Jinja rewrites frames to template lines)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+            return SourceLocation(path=frame.filename, line=frame.lineno or 0, col=1)
+    return SourceLocation(path=template)

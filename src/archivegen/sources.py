@@ -1,0 +1,52 @@
+"""Walk and read the input folder and the theme's static files (the input edge of the build)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from .errors import Diagnostics, SourceLocation
+from .loaders import is_article_path
+from .model import Source
+
+
+def iter_article_paths(root: Path) -> Iterator[str]:
+    """Article files below `root` as sorted relative POSIX paths; hidden entries are skipped,
+    and so are symlinks, which could point outside the archive."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not os.path.islink(os.path.join(dirpath, d)))
+        rel_dir = Path(dirpath).relative_to(root)
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            if name.startswith(".") or os.path.islink(full) or not is_article_path(name):
+                continue
+            yield (rel_dir / name).as_posix()
+
+
+def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:
+    try:
+        data = (root / rel_path).read_bytes()
+    except OSError as exc:
+        diags.error("AG003", f"cannot read file: {exc.strerror}", SourceLocation(path=rel_path))
+        return None
+    return Source(path=rel_path, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_sources(root: Path, diags: Diagnostics) -> list[Source]:
+    return [s for p in iter_article_paths(root) if (s := read_source(root, p, diags))]
+
+
+def read_static_files(theme_dirs: Sequence[Path]) -> dict[str, bytes]:
+    """Files under each theme folder's static/; an earlier folder overrides a later one."""
+    found: dict[str, bytes] = {}
+    for theme in reversed(theme_dirs):
+        static = theme / "static"
+        if not static.is_dir():
+            continue
+        for path in sorted(static.rglob("*")):
+            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                found[path.relative_to(static).as_posix()] = path.read_bytes()
+    return dict(sorted(found.items()))

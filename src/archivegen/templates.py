@@ -1,0 +1,113 @@
+"""The Jinja2 environment: autoescape on every template, StrictUndefined, and `url_for`.
+
+The theme is a list of folders searched in order: the archive's own overrides first, then the
+default theme shipped in the package. `url_for` is the templates' only way to make a link; it
+returns a URL relative to the page being rendered, so sites work under any base path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from . import urls
+from .model import TAXONOMIES
+from .slugs import slugify
+
+_TAXONOMY_BY_KEY = {t.key: t for t in TAXONOMIES}
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed wheel, or the repository's templates/ when the
+    package runs from a source checkout (editable install)."""
+    packaged = Path(str(resources.files("archivegen"))) / "theme"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def make_environment(theme_dirs: Sequence[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs]),
+        autoescape=True,  # every template, whatever its extension
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.globals["url_for"] = url_for
+    env.filters["iso_date"] = iso_date
+    env.filters["human_date"] = human_date
+    env.tests["web_url"] = is_web_url
+    return env
+
+
+@jinja2.pass_context
+def url_for(context: jinja2.runtime.Context, target: str, **kw: Any) -> str:
+    """A link from the current page (`page_url` in the context) to `target`.
+
+    `target` is a site URL ("/2017/05/..."), or one of: home, archive, static (name=),
+    taxonomy (taxonomy=), term (taxonomy=, name=), year (year=), month (year=, month=).
+    """
+    link_base = context.get("link_base")
+    if link_base is not None:
+        # Pages served at any depth (404) need links that do not depend on their own URL.
+        return str(link_base).rstrip("/") + site_url(target, **kw)
+    return urls.relative_url(context["page_url"], site_url(target, **kw))
+
+
+def site_url(target: str, **kw: Any) -> str:
+    if target.startswith("/"):
+        return target
+    if target == "home":
+        return urls.home_url(int(kw.get("page", 1)))
+    if target == "archive":
+        return urls.ARCHIVE_URL
+    if target == "undated":
+        return urls.undated_url()
+    if target == "static":
+        return urls.static_url(str(kw["name"]))
+    if target == "taxonomy":
+        return urls.taxonomy_url(_TAXONOMY_BY_KEY[kw["taxonomy"]])
+    if target == "term":
+        return urls.term_url(_TAXONOMY_BY_KEY[kw["taxonomy"]], slugify(str(kw["name"])))
+    if target == "year":
+        return urls.year_url(int(kw["year"]))
+    if target == "month":
+        return urls.month_url(int(kw["year"]), int(kw["month"]))
+    raise ValueError(f"url_for: unknown target {target!r}")
+
+
+def iso_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def human_date(value: dt.date | None) -> str:
+    return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+def is_web_url(value: object) -> bool:
+    """True for an absolute http(s) URL: the only kind an article's `url` field may link to."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def template_dependencies(env: jinja2.Environment, name: str,
+                          memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The template and every template it extends, includes or imports, sorted."""
+    if name in memo:
+        return memo[name]
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    found = {name}
+    for ref in meta.find_referenced_templates(env.parse(source)):
+        if ref is not None and ref not in found:
+            found.update(template_dependencies(env, ref, memo))
+    memo[name] = tuple(sorted(found))
+    return memo[name]

@@ -1,0 +1,134 @@
+"""Write the output tree: atomic per file, unchanged bytes left alone, stale files pruned.
+
+The writer owns only what it wrote: a manifest in the output folder lists those files, and
+pruning never touches anything else. After a build with errors nothing is pruned, so a page
+that failed to rebuild stays published until its source is fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import Diagnostics, SourceLocation
+from .model import RenderedFile
+
+MANIFEST_NAME = ".archivegen-manifest.json"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+    kept_stale: int
+
+
+def drop_collisions(files: Iterable[RenderedFile], diags: Diagnostics) -> list[RenderedFile]:
+    """One file per output path; a second claimant is an error naming both origins."""
+    by_path: dict[str, RenderedFile] = {}
+    for f in sorted(files, key=lambda f: (f.path, f.origin)):
+        first = by_path.get(f.path)
+        if first is None:
+            by_path[f.path] = f
+        else:
+            diags.error("AG040", f"'{f.origin}' and '{first.origin}' both produce {f.path}",
+                        SourceLocation(path=f.origin))
+    return list(by_path.values())
+
+
+def safe_target(output_dir: Path, rel_path: str) -> Path:
+    """The absolute path for `rel_path`, refusing anything that would land outside the folder."""
+    pure = PurePosixPath(rel_path)
+    if (pure.is_absolute() or "\\" in rel_path or "\x00" in rel_path or not pure.parts
+            or any(part in ("", ".", "..") for part in pure.parts)):
+        raise ValueError(f"unsafe output path {rel_path!r}")
+    root = output_dir.resolve()
+    target = root.joinpath(*pure.parts)
+    if not target.parent.resolve().is_relative_to(root):
+        raise ValueError(f"output path {rel_path!r} leaves the output folder")
+    return target
+
+
+def write_atomic(target: Path, content: bytes) -> bool:
+    """Write via a temporary file and rename; False (and no write) if the bytes are the same."""
+    try:
+        if target.stat().st_size == len(content) and target.read_bytes() == content:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def read_manifest(output_dir: Path) -> set[str]:
+    try:
+        data = json.loads((output_dir / MANIFEST_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = data.get("files", []) if isinstance(data, dict) else []
+    return {f for f in files if isinstance(f, str)}
+
+
+def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnostics,
+               *, prune: bool) -> WriteReport:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    previous = read_manifest(output_dir)
+    current: set[str] = set()
+    written = unchanged = 0
+    for f in files:
+        try:
+            target = safe_target(output_dir, f.path)
+        except ValueError as exc:
+            diags.error("AG041", str(exc), SourceLocation(path=f.origin))
+            continue
+        current.add(f.path)
+        if write_atomic(target, f.content):
+            written += 1
+        else:
+            unchanged += 1
+    stale = sorted(previous - current)
+    removed = 0
+    if prune:
+        for rel in stale:
+            removed += _remove_owned(output_dir, rel)
+        owned = current
+    else:
+        owned = current | set(stale)
+    manifest = json.dumps({"generator": "archivegen", "files": sorted(owned)}, indent=0)
+    write_atomic(output_dir / MANIFEST_NAME, manifest.encode("utf-8") + b"\n")
+    return WriteReport(written=written, unchanged=unchanged, removed=removed,
+                       kept_stale=0 if prune else len(stale))
+
+
+def _remove_owned(output_dir: Path, rel: str) -> int:
+    try:
+        target = safe_target(output_dir, rel)
+    except ValueError:
+        return 0  # a tampered manifest never makes us delete outside the folder
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return 0
+    root = output_dir.resolve()
+    parent = target.parent
+    while parent != root:
+        try:
+            parent.rmdir()  # only succeeds when empty
+        except OSError:
+            break
+        parent = parent.parent
+    return 1
