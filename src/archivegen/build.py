@@ -22,7 +22,7 @@ from .render import Renderer
 from .repair import repair_article
 from .sources import read_sources, read_static_files
 from .templates import default_theme_dir, make_environment
-from .urls import static_url, output_path
+from .urls import output_path, static_url
 from .writer import drop_collisions, write_tree
 
 

@@ -55,7 +55,7 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
             diags.error("AG012", f"'{entry.key}' must be {_type_name(expected)}, "
                         f"got {_type_name(type(value))}", loc)
             continue
-        if entry.key in _LIMITS:
+        if entry.key in _LIMITS and isinstance(value, int):
             low, high = _LIMITS[entry.key]
             if not low <= value <= high:
                 diags.error("AG012", f"'{entry.key}' must be between {low} and {high}", loc)
@@ -64,10 +64,10 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
     return replace(_DEFAULTS, **values)
 
 
-def with_overrides(config: SiteConfig, **overrides: str | None) -> SiteConfig:
+def with_overrides(config: SiteConfig, *, input: str | None = None,
+                   output: str | None = None) -> SiteConfig:
     """Apply command-line flags, which win over the file; None means 'not given'."""
-    given = {k: v for k, v in overrides.items() if v is not None}
-    return replace(config, **given)
+    return replace(config, input=input or config.input, output=output or config.output)
 
 
 def _type_name(t: type) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 from . import urls
 from .config import SiteConfig
@@ -86,7 +87,8 @@ def build_index(entries: Sequence[tuple[ArticleSummary, Article]]) -> SiteIndex:
             by_month[(summary.date.year, summary.date.month)].append(summary)
     years: dict[int, list[MonthEntry]] = defaultdict(list)
     for (year, month) in sorted(by_month, reverse=True):
-        years[year].append(MonthEntry(year=year, month=month, articles=tuple(by_month[year, month])))
+        years[year].append(MonthEntry(year=year, month=month,
+                                      articles=tuple(by_month[year, month])))
     return SiteIndex(
         articles=summaries,
         taxonomies=taxonomies,
@@ -95,7 +97,8 @@ def build_index(entries: Sequence[tuple[ArticleSummary, Article]]) -> SiteIndex:
     )
 
 
-def _terms(tax: Taxonomy, ordered: Sequence[tuple[ArticleSummary, Article]]) -> tuple[TermEntry, ...]:
+def _terms(tax: Taxonomy,
+           ordered: Sequence[tuple[ArticleSummary, Article]]) -> tuple[TermEntry, ...]:
     """Terms that slug alike ("SYRIA", "Syria") are one term, shown in its most used spelling."""
     members: dict[str, list[ArticleSummary]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -119,16 +122,16 @@ def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
     for tax, terms in index.taxonomies:
         for entry in terms:
             pages += _paged("term", f"{tax.singular}: {entry.term.name}", entry.articles,
-                            lambda n, t=tax, e=entry: urls.term_url(t, e.term.slug, n),
+                            partial(urls.term_url, tax, entry.term.slug),
                             config.page_size, term=entry.term, taxonomy=tax)
     for year in index.years:
         year_articles = tuple(a for m in year.months for a in m.articles)
         pages += _paged("year", f"{year.year}", year_articles,
-                        lambda n, y=year.year: urls.year_url(y, n), config.page_size)
+                        partial(urls.year_url, year.year), config.page_size)
         for month in year.months:
             pages += _paged("month", f"{MONTH_NAMES[month.month - 1]} {month.year}",
                             month.articles,
-                            lambda n, y=month.year, m=month.month: urls.month_url(y, m, n),
+                            partial(urls.month_url, month.year, month.month),
                             config.page_size)
     if index.undated:
         pages += _paged("undated", "Undated articles", index.undated, urls.undated_url,

@@ -31,7 +31,7 @@ def is_allowed_url(url: str) -> bool:
     return m is None or m[1].lower() in ALLOWED_SCHEMES
 
 
-class SafeMarkdown(MarkdownIt):  # type: ignore[misc]
+class SafeMarkdown(MarkdownIt):
     """A MarkdownIt whose link validation is our allowlist; remembers what it refused."""
 
     def __init__(self) -> None:
@@ -40,7 +40,7 @@ class SafeMarkdown(MarkdownIt):  # type: ignore[misc]
         self.rejected: list[str] = []
         self.add_render_rule("link_open", _render_link_open)
 
-    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it-py's hook name
+    def validateLink(self, url: str) -> bool:
         if is_allowed_url(url):
             return True
         self.rejected.append(url)

@@ -84,7 +84,7 @@ def unlink_dead_links(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
 
 # Markdown block starts that are not running prose: never join across them.
 BLOCK_START_RE = re.compile(r"^\s*([#>|*+-]|\d+[.)]\s|```|~~~|    )")
-SENTENCE_END_RE = re.compile(r"[.!?:;…\"”’')\]*_]$")
+SENTENCE_END_RE = re.compile("[.!?:;\u2026\"\u201d\u2019')\\]*_]$")  # ellipsis, closing quotes
 
 
 def join_split_paragraphs(paragraphs: tuple[Paragraph, ...]) -> RuleResult:

@@ -19,7 +19,8 @@ class YamlEntry:
     value_line: int
 
 
-def load_mapping(text: str, path: str, first_line: int, diags: Diagnostics) -> list[YamlEntry] | None:
+def load_mapping(text: str, path: str, first_line: int,
+                 diags: Diagnostics) -> list[YamlEntry] | None:
     """Parse a YAML mapping with the safe loader; None (and a diagnostic) if it is not one.
 
     `first_line` is the file line where `text` starts, so front matter inside a larger file

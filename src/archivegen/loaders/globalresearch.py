@@ -24,7 +24,8 @@ from .text import LINK_RE, clean_name, link_texts, parse_date
 LAYOUT = "global-research"
 
 BYLINE_RE = re.compile(r"^By\s+(?P<authors>.+)$")
-DATELINE_RE = re.compile(r"^(?P<publisher>[^,\[\]]{2,80}),\s+(?P<date>[A-Za-z]+\s+\d{1,2},\s*\d{4})$")
+DATELINE_RE = re.compile(r"^(?P<publisher>[^,\[\]]{2,80}),\s+"
+                         r"(?P<date>[A-Za-z]+\s+\d{1,2},\s*\d{4})$")
 LONE_LINK_RE = re.compile(r"^\[(?P<text>[^\]\n]+)\]\([^)\n]*\)$")
 LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|In-depth Reports)"
                       r":\s*(?P<value>.*)$", re.IGNORECASE)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import Article, FieldOrigin, Provenance, Source
 from ..errors import Diagnostics
+from ..model import Article, FieldOrigin, Provenance, Source
 
 LAYOUT = "plain-text"
 

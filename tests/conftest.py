@@ -1,0 +1,40 @@
+"""Shared test helpers: paths of the bundled archives and a one-call CLI build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from archivegen.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED_FILE = "000_680446ff0202b48e.txt"
+
+
+def run_build(input_dir: Path, output_dir: Path, *extra: str,
+              cwd: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> int:
+    """Run `archivegen build` in-process; return its exit code."""
+    args: Sequence[str] = ["build", "--input", str(input_dir), "--output", str(output_dir),
+                           "--quiet", *extra]
+    if cwd is not None and monkeypatch is not None:
+        monkeypatch.chdir(cwd)
+    return main(args)
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    """A private copy of seeds/, safe to edit."""
+    dest = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dest)
+    return dest
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file below root, by relative POSIX path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
