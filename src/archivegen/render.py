@@ -40,9 +40,10 @@ class Renderer:
     def article(self, url: str, article: Article, diags: Diagnostics) -> RenderedFile | None:
         body_html, rejected = render_markdown(self.md, article.body)
         path = article.provenance.source_path
-        for bad in rejected:
-            diags.warning("AG031", f"link to '{bad[:80]}' has a disallowed scheme; "
-                          "shown as text", SourceLocation(path=path, line=article.body_line))
+        for bad in dict.fromkeys(rejected):
+            diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
+                          f"{article.body_line}) has a disallowed scheme; shown as text",
+                          SourceLocation(path=path, line=article.body_line))
         term_groups = [(tax, terms_of(article, tax)) for tax in TAXONOMIES]
         return self._render("article.html", url, diags, origin=path,
                             extra_deps=(f"source:{path}",), article=article,

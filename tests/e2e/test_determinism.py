@@ -1,0 +1,50 @@
+"""Same input, same bytes: across builds, folders and the order files are read in."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, SEEDS, run_build, tree_bytes
+
+from archivegen.build import make_site, theme_dirs
+from archivegen.config import SiteConfig
+from archivegen.errors import Diagnostics
+from archivegen.sources import read_sources, read_static_files
+
+ARCHIVE = FIXTURES / "archive"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    assert run_build(ARCHIVE, tmp_path / "one") == 0
+    assert run_build(ARCHIVE, tmp_path / "two") == 0
+    one, two = tree_bytes(tmp_path / "one"), tree_bytes(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert one == two
+
+
+def test_copy_order_on_disk_does_not_matter(tmp_path: Path) -> None:
+    files = sorted(p for p in ARCHIVE.iterdir() if p.is_file())
+    shuffled_in = tmp_path / "shuffled"
+    shuffled_in.mkdir()
+    for p in random.Random(7).sample(files, len(files)):  # different creation order
+        shutil.copy2(p, shuffled_in / p.name)
+    assert run_build(ARCHIVE, tmp_path / "a") == 0
+    assert run_build(shuffled_in, tmp_path / "b") == 0
+    assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
+
+
+def test_pipeline_is_independent_of_source_order() -> None:
+    config = SiteConfig()
+    themes = theme_dirs(Path("/nonexistent"), config)
+    static = read_static_files(themes)
+    sources = read_sources(ARCHIVE, Diagnostics()) + read_sources(SEEDS, Diagnostics())
+    reference = make_site(sources, config, themes, static, Diagnostics())
+    expected = {f.path: f.content for f in reference.files}
+    for seed in range(5):
+        shuffled = random.Random(seed).sample(sources, len(sources))
+        diags = Diagnostics()
+        site = make_site(shuffled, config, themes, static, diags)
+        assert {f.path: f.content for f in site.files} == expected
+        assert [f.path for f in site.files] == [f.path for f in reference.files]

@@ -1,0 +1,91 @@
+"""Link walker: every internal href/src of every built page resolves to a built file."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from conftest import FIXTURES, SEEDS, run_build
+
+SITE_ROOT = "http://site.invalid/sub/dir/"  # a subfolder: relative links must survive it
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def page_url(root: Path, path: Path) -> str:
+    rel = path.relative_to(root).as_posix()
+    if rel.endswith("index.html"):
+        rel = rel[: -len("index.html")]
+    return SITE_ROOT + rel
+
+
+def target_file(root: Path, url: str) -> Path | None:
+    parts = urlsplit(url)
+    if not (parts.scheme == "http" and url.startswith(SITE_ROOT)):
+        return None
+    rel = unquote(parts.path[len(urlsplit(SITE_ROOT).path):])
+    path = root / rel
+    return path / "index.html" if rel == "" or rel.endswith("/") else path
+
+
+def broken_links(root: Path) -> list[str]:
+    problems = []
+    pages = sorted(root.rglob("*.html"))
+    assert pages, "no pages built"
+    for page in pages:
+        if page.name == "404.html":
+            continue  # served at any depth; its links are root-relative (checked below)
+        collector = _LinkCollector()
+        collector.feed(page.read_text("utf-8"))
+        base = page_url(root, page)
+        for link in collector.links:
+            if urlsplit(link).scheme in ("http", "https", "mailto") or link.startswith("//"):
+                continue  # leaves the archive
+            resolved = urljoin(base, link)
+            target = target_file(root, resolved)
+            if target is None:
+                problems.append(f"{page.relative_to(root)}: {link} leaves the site folder")
+            elif not target.is_file():
+                problems.append(f"{page.relative_to(root)}: {link} -> missing {target}")
+            fragment = urlsplit(resolved).fragment
+            if fragment and target is not None and target == page and fragment not in collector.ids:
+                problems.append(f"{page.relative_to(root)}: #{fragment} has no target")
+    return problems
+
+
+@pytest.mark.parametrize("archive", [SEEDS, FIXTURES / "archive"], ids=["seeds", "fixture"])
+def test_every_internal_link_resolves(archive: Path, tmp_path: Path) -> None:
+    run_build(archive, tmp_path)
+    assert broken_links(tmp_path) == []
+
+
+def test_walker_notices_a_broken_link(tmp_path: Path) -> None:
+    run_build(SEEDS, tmp_path)
+    (tmp_path / "regions/index.html").write_text('<a href="../nowhere/">x</a>')
+    assert broken_links(tmp_path) == ["regions/index.html: ../nowhere/ -> missing "
+                                      f"{tmp_path / 'nowhere/index.html'}"]
+
+
+def test_404_page_links_are_root_relative(tmp_path: Path) -> None:
+    run_build(SEEDS, tmp_path)
+    collector = _LinkCollector()
+    collector.feed((tmp_path / "404.html").read_text())
+    assert collector.links
+    for link in (x for x in collector.links if not x.startswith("#")):
+        assert link.startswith("/")
+        rel = link.lstrip("/")
+        assert (tmp_path / rel / "index.html").is_file() or (tmp_path / rel).is_file(), link
