@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEEDS, run_build
 
 from archivegen.writer import MANIFEST_NAME
+from conftest import FIXTURES, SEEDS, run_build
 
 ARCHIVE = FIXTURES / "archive"
 SEED_URL = ("2017/05/30/breaking-situation-escalates-at-syrian-iraqi-border-towards-a-"
@@ -114,7 +114,8 @@ def test_second_build_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_deleted_article_is_pruned_user_files_survive(seed_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     extra = seed_copy / "second.md"
-    extra.write_text("---\ntitle: A second article\ndate: 2020-01-02\ntags: [lonely]\n---\n\nText.\n")
+    extra.write_text("---\ntitle: A second article\ndate: 2020-01-02\ntags: [lonely]\n"
+                     "---\n\nText.\n")
     assert run_build(seed_copy, out) == 0
     page = out / "2020/01/02/a-second-article/index.html"
     assert page.is_file() and (out / "tags/lonely/index.html").is_file()

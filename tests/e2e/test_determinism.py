@@ -6,12 +6,11 @@ import random
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, SEEDS, run_build, tree_bytes
-
 from archivegen.build import make_site, theme_dirs
 from archivegen.config import SiteConfig
 from archivegen.errors import Diagnostics
 from archivegen.sources import read_sources, read_static_files
+from conftest import FIXTURES, SEEDS, run_build, tree_bytes
 
 ARCHIVE = FIXTURES / "archive"
 

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES, run_build
 
 HOSTILE = FIXTURES / "hostile"
@@ -84,5 +85,6 @@ def test_yaml_tags_never_execute(hostile_site: Path, capsys: pytest.CaptureFixtu
     assert not PWNED.exists()
     run_build(HOSTILE, hostile_site)
     err = capsys.readouterr().err
-    assert "md_yaml_attack.md:2:8: error: YAML syntax error: could not determine a constructor" in err
+    assert ("md_yaml_attack.md:2:8: error: YAML syntax error: "
+            "could not determine a constructor") in err
     assert not PWNED.exists()

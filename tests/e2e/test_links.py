@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+
 from conftest import FIXTURES, SEEDS, run_build
 
 SITE_ROOT = "http://site.invalid/sub/dir/"  # a subfolder: relative links must survive it
