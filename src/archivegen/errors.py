@@ -22,15 +22,13 @@ CODES: dict[str, str] = {
     "AG011": "unknown key",
     "AG012": "value has the wrong type",
     "AG013": "date cannot be understood",
-    "AG014": "required field is missing",
+    "AG014": "article has no title",
     "AG020": "layout not recognised; read as plain text",
-    "AG021": "metadata line not understood",
     "AG030": "repeated text kept (not an exact repeat of a paragraph)",
     "AG031": "link with a disallowed URL scheme rendered as text",
     "AG040": "two sources map to one URL",
     "AG041": "output path escapes the output folder",
     "AG050": "template error",
-    "AG060": "input folder problem",
 }
 
 
