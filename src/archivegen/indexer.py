@@ -145,5 +145,6 @@ def _paged(kind: str, title: str, articles: Sequence[ArticleSummary], url_of: Ca
     chunks = paginate(articles, page_size)
     page_urls = tuple(url_of(n) for n in range(1, len(chunks) + 1))
     return [ListingPage(kind=kind, url=page_urls[n - 1], title=title, articles=chunk,
+                        total=len(articles),
                         pager=Pager(number=n, page_urls=page_urls), term=term, taxonomy=taxonomy)
             for n, chunk in enumerate(chunks, start=1)]

@@ -8,6 +8,7 @@ relative or a fragment is left as literal text.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +25,8 @@ _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
 
 def is_allowed_url(url: str) -> bool:
     """True for http(s), mailto, relative URLs and fragments; false for any other scheme."""
-    compact = _IGNORED_IN_URL.sub("", url)
+    # markdown-it percent-encodes before validating ("java\tscript:" arrives as "java%09script:").
+    compact = _IGNORED_IN_URL.sub("", unquote(url))
     if compact.startswith("//"):
         return True  # protocol-relative: http(s) on the page's own scheme
     m = _SCHEME_RE.match(compact)
@@ -66,7 +68,8 @@ def render_markdown(md: SafeMarkdown, text: str) -> tuple[str, tuple[str, ...]]:
     """HTML for `text`, and the URLs that were refused by the allowlist."""
     md.rejected = []
     html: str = md.render(text)
-    return html, tuple(md.rejected)
+    # An image is validated twice (as image, then as link text): report each URL once.
+    return html, tuple(dict.fromkeys(md.rejected))
 
 
 def plain_excerpt(md: SafeMarkdown, text: str, max_words: int) -> str:

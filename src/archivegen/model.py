@@ -183,6 +183,7 @@ class ListingPage:
     title: str
     articles: tuple[ArticleSummary, ...]
     pager: Pager
+    total: int  # articles in the whole listing, over all its pages
     term: Term | None = None
     taxonomy: Taxonomy | None = None
 

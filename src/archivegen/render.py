@@ -40,7 +40,7 @@ class Renderer:
     def article(self, url: str, article: Article, diags: Diagnostics) -> RenderedFile | None:
         body_html, rejected = render_markdown(self.md, article.body)
         path = article.provenance.source_path
-        for bad in dict.fromkeys(rejected):
+        for bad in rejected:
             diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
                           f"{article.body_line}) has a disallowed scheme; shown as text",
                           SourceLocation(path=path, line=article.body_line))

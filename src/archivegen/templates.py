@@ -100,14 +100,26 @@ def is_web_url(value: object) -> bool:
 
 def template_dependencies(env: jinja2.Environment, name: str,
                           memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The template and every template it extends, includes or imports, sorted."""
+    """The template and every template it extends, includes or imports, sorted.
+
+    Walks the reference graph with a visited set, so templates that include each other
+    (legal when guarded by a condition) do not recurse forever.
+    """
     if name in memo:
         return memo[name]
     assert env.loader is not None
-    source, _, _ = env.loader.get_source(env, name)
-    found = {name}
-    for ref in meta.find_referenced_templates(env.parse(source)):
-        if ref is not None and ref not in found:
-            found.update(template_dependencies(env, ref, memo))
+    found: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.add(current)
+        if current in memo:
+            found.update(memo[current])
+            continue
+        source, _, _ = env.loader.get_source(env, current)
+        pending.extend(ref for ref in meta.find_referenced_templates(env.parse(source))
+                       if ref is not None)
     memo[name] = tuple(sorted(found))
     return memo[name]

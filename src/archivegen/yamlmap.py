@@ -29,8 +29,9 @@ def load_mapping(text: str, path: str, first_line: int,
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        if node is None:
-            return []
+        if node is None or (isinstance(node, yaml.ScalarNode)
+                            and node.tag == "tag:yaml.org,2002:null"):
+            return []  # an empty document ("---" alone) is an empty mapping
         if not isinstance(node, yaml.MappingNode):
             mark = node.start_mark
             diags.error("AG012", "expected a mapping of keys to values",

@@ -75,7 +75,7 @@ def test_paginated_term_page_counts(fixture_site: Path) -> None:
     assert page2.count('<article class="summary">') == 5
     assert 'rel="next" href="page/2/"' in page1
     assert 'rel="prev" href="../../"' in page2
-    assert "Page 2 of 2" in page2
+    assert "25 articles · page 2 of 2" in page2
 
 
 def test_terms_differing_in_case_merge(fixture_site: Path) -> None:

@@ -1,0 +1,311 @@
+"""loaders/globalresearch.py on the real seed file and on in-memory variants of its layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from archivegen.errors import Diagnostics, Level
+from archivegen.loaders import globalresearch
+from archivegen.loaders.text import decode
+from archivegen.model import Article, Source
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_680446ff0202b48e.txt"
+
+FOOTER = """\
+If you're able, and if you like our content and approach, please support the project. PayPal: x@y.z
+
+The original source of this article is [South Front](#)
+
+Copyright © [South Front](#), [South Front](#), 2017
+
+Disclaimer: The contents of this article are of sole responsibility of the author(s)."""
+
+
+def make_source(data: bytes, path: str = "x.txt") -> Source:
+    return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+def load_text(text: str, path: str = "x.txt") -> tuple[Article | None, Diagnostics]:
+    diags = Diagnostics()
+    return globalresearch.load(text, make_source(text.encode(), path), diags), diags
+
+
+def gr_text(*header: str, body: str = "First paragraph of the body.\n\nSecond one.",
+            footer: str = FOOTER, title: str = "A Title") -> str:
+    parts = [title, *header, body]
+    if footer:
+        parts.append(footer)
+    return "\n\n".join(parts) + "\n"
+
+
+def field_lines(article: Article) -> dict[str, int]:
+    return {f.name: f.line for f in article.provenance.fields}
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[Article, Diagnostics]:
+    data = SEED.read_bytes()
+    diags = Diagnostics()
+    source = make_source(data, SEED.name)
+    text = decode(source, diags)
+    assert text is not None
+    article = globalresearch.load(text, source, diags)
+    assert article is not None
+    return article, diags
+
+
+# --- the seed ----------------------------------------------------------------------------------
+
+def test_seed_fields(seed):
+    article, diags = seed
+    assert not diags.items
+    assert article.title == ("Breaking: Situation Escalates at Syrian-Iraqi Border. Towards a "
+                             "Dangerous Standoff between U.S Special Forces and Syria's Arab Army?")
+    assert article.authors == ("South Front",)
+    assert article.date == dt.date(2017, 5, 30)
+    assert article.publisher == "Global Research"
+    assert article.original_source == "South Front"
+    assert article.regions == ("Middle East & North Africa",)
+    assert article.themes == ("Terrorism", "US NATO War Agenda")
+    assert article.reports == ("SYRIA",)
+    assert article.tags == ()
+    assert article.provenance.layout == "global-research"
+    assert article.provenance.source_path == SEED.name
+    assert article.provenance.sha256 == hashlib.sha256(SEED.read_bytes()).hexdigest()
+
+
+def test_seed_field_origins(seed):
+    article, _ = seed
+    assert field_lines(article) == {"title": 3, "authors": 5, "date": 7, "publisher": 7,
+                                    "original_source": 9, "regions": 11, "themes": 13,
+                                    "reports": 15}
+    rules = {f.name: f.rule for f in article.provenance.fields}
+    assert rules["title"] == "gr.first-line"
+    assert rules["original_source"] == "gr.source-link"
+    names = [f.name for f in article.provenance.fields]
+    assert len(names) == len(set(names))
+
+
+def test_seed_field_lines_point_at_the_right_text(seed):
+    article, _ = seed
+    lines = SEED.read_text("utf-8").split("\n")
+    lines_of = field_lines(article)
+    assert lines[lines_of["title"] - 1].startswith("Breaking:")
+    assert lines[lines_of["authors"] - 1].startswith("By ")
+    assert lines[lines_of["date"] - 1] == "Global Research, May 30, 2017"
+    assert lines[lines_of["regions"] - 1].startswith("Region:")
+    assert lines[lines_of["themes"] - 1].startswith("Theme:")
+    assert lines[lines_of["reports"] - 1].startswith("In-depth Report:")
+
+
+def test_seed_body_bounds(seed):
+    article, _ = seed
+    assert article.body.startswith("The US-led coalition is desperately trying")
+    last = article.body.split("\n\n")[-1]
+    assert last.startswith("Last weekend, reports appeared")
+    assert article.body.endswith("US-backed force is not considering this option.")
+    assert article.body_line == 17
+    lines = SEED.read_text("utf-8").split("\n")
+    assert lines[article.body_line - 1].startswith("The US-led coalition")
+
+
+def test_seed_body_has_no_header_or_footer(seed):
+    article, _ = seed
+    for boilerplate in ("Region:", "Theme:", "In-depth Report:", "Global Research, May",
+                        "If you're able", "PayPal", "original source of this article",
+                        "Copyright", "Disclaimer", "publications@globalresearch.ca"):
+        assert boilerplate not in article.body
+
+
+def test_seed_body_keeps_split_paragraph_and_repeat_for_repair(seed):
+    article, _ = seed
+    assert "the SAA\n\nmay just outflank it" in article.body
+    assert article.body.count("Warplanes of the Russian and Syrian air forces") == 2
+
+
+def test_seed_footer(seed):
+    article, _ = seed
+    footer = article.provenance.footer
+    assert footer.startswith("If you're able")
+    assert "The original source of this article is [South Front](#)" in footer
+    assert "Disclaimer:" in footer
+    assert footer.endswith("For media inquiries: publications@globalresearch.ca")
+    assert "Last weekend" not in footer
+
+
+def test_seed_body_and_footer_cover_everything_after_the_header(seed):
+    article, _ = seed
+    text = SEED.read_text("utf-8")
+    tail = text.split("\n", article.body_line - 1)[-1]
+    assert tail.strip() == article.body + "\n\n" + article.provenance.footer
+
+
+# --- variants ----------------------------------------------------------------------------------
+
+SOURCE_LINE = "[South Front](#)"
+DATELINE = "Global Research, May 30, 2017"
+
+
+def test_minimal_variant_reads_all_fields():
+    text = gr_text("By [A](#)", DATELINE, SOURCE_LINE, "Region: [R](#)", "Theme: [T](#)",
+                   "In-depth Report: [X](#)")
+    article, diags = load_text(text)
+    assert not diags.items
+    assert article.authors == ("A",)
+    assert article.original_source == "South Front"
+    assert (article.regions, article.themes, article.reports) == (("R",), ("T",), ("X",))
+    assert article.body == "First paragraph of the body.\n\nSecond one."
+    assert field_lines(article) == {"title": 1, "authors": 3, "date": 5, "publisher": 5,
+                                    "original_source": 7, "regions": 9, "themes": 11,
+                                    "reports": 13}
+    assert article.body_line == 15
+
+
+def test_two_authors():
+    article, _ = load_text(gr_text("By [A](#) and [B](#)", DATELINE, "Region: [R](#)"))
+    assert article.authors == ("A", "B")
+
+
+def test_three_authors_with_commas_and_diacritics():
+    article, _ = load_text(gr_text("By [Gearóid Ó Colmáin](#), [B](#) and [C](#)", DATELINE))
+    assert article.authors == ("Gearóid Ó Colmáin", "B", "C")
+
+
+def test_plain_text_byline():
+    article, _ = load_text(gr_text("By Jane Doe and John Roe", DATELINE, "Region: [R](#)"))
+    assert article.authors == ("Jane Doe", "John Roe")
+
+
+def test_no_original_source_line():
+    article, diags = load_text(gr_text("By [A](#)", DATELINE, "Region: [R](#)",
+                                       "Theme: [T](#)"))
+    assert not diags.items
+    assert article.original_source == ""
+    assert "original_source" not in field_lines(article)
+    assert article.regions == ("R",)
+    assert article.themes == ("T",)
+    assert article.body.startswith("First paragraph")
+
+
+def test_no_in_depth_report_line():
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, SOURCE_LINE, "Region: [R](#)",
+                                   "Theme: [T](#)"))
+    assert article.reports == ()
+    assert "reports" not in field_lines(article)
+    assert article.body.startswith("First paragraph")
+
+
+def test_several_regions_and_themes():
+    article, _ = load_text(gr_text(
+        "By [A](#)", DATELINE, SOURCE_LINE,
+        "Region: [Middle East & North Africa](#), [Europe](#), [Russia and FSU](#)",
+        "Theme: [Terrorism](#), [US NATO War Agenda](#)"))
+    assert article.regions == ("Middle East & North Africa", "Europe", "Russia and FSU")
+    assert article.themes == ("Terrorism", "US NATO War Agenda")
+
+
+def test_plural_labels():
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, "Regions: [R1](#), [R2](#)",
+                                   "Themes: [T](#)", "In-depth Reports: [X](#)"))
+    assert article.regions == ("R1", "R2")
+    assert article.themes == ("T",)
+    assert article.reports == ("X",)
+
+
+def test_header_lines_without_blank_lines_between():
+    text = "Title\nBy [A](#)\n" + DATELINE + "\n[Src](#)\nRegion: [R](#)\n\nBody text.\n"
+    article, _ = load_text(text)
+    assert article.authors == ("A",)
+    assert article.original_source == "Src"
+    assert article.regions == ("R",)
+    assert article.body == "Body text."
+    assert field_lines(article)["regions"] == 5
+    assert article.body_line == 7
+
+
+def test_file_without_footer_keeps_body_whole():
+    body = ("Opening paragraph.\n\nMiddle paragraph.\n\n"
+            "Readers who wish to donate can support our work via PayPal.")
+    article, diags = load_text(gr_text("By [A](#)", DATELINE, "Region: [R](#)", body=body,
+                                       footer=""))
+    assert not diags.items
+    assert article.body == body
+    assert article.provenance.footer == ""
+
+
+def test_appeal_not_right_before_footer_stays_in_body():
+    body = ("Please support our work and donate.\n\nA normal closing paragraph.")
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, body=body))
+    assert article.body == body
+    assert article.provenance.footer.startswith("If you're able")
+
+
+def test_footer_without_appeal_starts_at_original_source_line():
+    footer = "The original source of this article is [X](#)\n\nCopyright © [X](#), 2017"
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, body="Only paragraph.", footer=footer))
+    assert article.body == "Only paragraph."
+    assert article.provenance.footer == footer
+
+
+def test_unparseable_date_warns_and_leaves_date_empty():
+    text = gr_text("By [A](#)", "Global Research, February 30, 2017", "Region: [R](#)")
+    article, diags = load_text(text)
+    assert article is not None
+    assert article.date is None
+    assert article.publisher == "Global Research"
+    assert [d.code for d in diags.items] == ["AG013"]
+    d = diags.items[0]
+    assert d.level is Level.WARNING
+    assert (d.location.path, d.location.line, d.location.col) == ("x.txt", 5, 18)
+    assert "February 30, 2017" in d.message
+    assert "date" not in field_lines(article)
+
+
+def test_unparseable_date_does_not_stop_the_rest_of_the_header():
+    text = gr_text("By [A](#)", "Global Research, Febtember 30, 2017", SOURCE_LINE,
+                   "Region: [R](#)", "Theme: [T](#)", "In-depth Report: [X](#)")
+    article, diags = load_text(text)
+    assert [d.code for d in diags.items] == ["AG013"]
+    assert article.date is None
+    assert article.original_source == "South Front"
+    assert (article.regions, article.themes, article.reports) == (("R",), ("T",), ("X",))
+    assert article.body.startswith("First paragraph")
+    assert "Region:" not in article.body
+
+
+def test_markdown_heading_title_is_stripped():
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, title="# A **Bold** Title"))
+    assert article.title == "A Bold Title"
+
+
+def test_leading_blank_lines_shift_title_line():
+    article, _ = load_text("\n\n\n" + gr_text("By [A](#)", DATELINE))
+    assert field_lines(article)["title"] == 4
+    assert field_lines(article)["authors"] == 6
+
+
+# --- sniff -------------------------------------------------------------------------------------
+
+def test_sniff_seed():
+    assert globalresearch.sniff(SEED.read_text("utf-8"), SEED.name)
+
+
+def test_sniff_plain_text_article():
+    text = ("A Plain Title\n\nBy John Smith\n\nThis article, written on May 30, 2017, "
+            "talks about the region.\n\nAnother paragraph.\n")
+    assert not globalresearch.sniff(text, "plain.txt")
+
+
+def test_sniff_front_matter_file():
+    text = ("---\ntitle: A Title\ndate: 2017-05-30\nauthors: [A, B]\nregions: Syria\n---\n\n"
+            "Body text.\n")
+    assert not globalresearch.sniff(text, "a.md")
+
+
+def test_sniff_needs_two_marks():
+    assert not globalresearch.sniff("Title\n\nBy [A](#)\n\nBody.\n", "x.txt")
+    assert globalresearch.sniff("Title\n\nBy [A](#)\n\n" + DATELINE + "\n\nBody.\n", "x.txt")

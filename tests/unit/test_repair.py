@@ -1,0 +1,371 @@
+"""repair.py: each rule alone, the chain on the seed, and properties of the whole chain."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archivegen.errors import Diagnostics, Level
+from archivegen.loaders import load_source
+from archivegen.model import Article, Provenance, Source
+from archivegen.repair import (
+    RULES,
+    Paragraph,
+    collapse_repeated_paragraphs,
+    join_paragraphs,
+    join_split_paragraphs,
+    repair_article,
+    report_repeated_sentences,
+    split_paragraphs,
+    unlink_dead_links,
+)
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_680446ff0202b48e.txt"
+WARPLANES = ("Warplanes of the Russian and Syrian air forces targeted ISIS units and their "
+             "vehicles inside the town of Maskana, and in the villages of Al-Taybeh and "
+             "Al-Hamidiya.")
+
+
+def paras(*texts: str, first_line: int = 1) -> tuple[Paragraph, ...]:
+    """Paragraphs as split_paragraphs would number them (one blank line between)."""
+    return split_paragraphs("\n\n".join(texts), first_line)
+
+
+def texts(paragraphs) -> list[str]:
+    return [p.text for p in paragraphs]
+
+
+def make_article(body: str, body_line: int = 1, path: str = "a.txt") -> Article:
+    return Article(title="T", body=body, body_line=body_line,
+                   provenance=Provenance(source_path=path, sha256="0", layout="plain-text"))
+
+
+@pytest.fixture(scope="module")
+def seed_article() -> Article:
+    data = SEED.read_bytes()
+    diags = Diagnostics()
+    article = load_source(Source(path=SEED.name, data=data,
+                                 sha256=hashlib.sha256(data).hexdigest()), diags)
+    assert article is not None and not diags.items
+    return article
+
+
+# --- split / join ------------------------------------------------------------------------------
+
+def test_split_paragraphs_numbers_lines():
+    body = "one\ntwo\n\n\n three\n   \nfour  \n"
+    result = split_paragraphs(body, 10)
+    assert result == (Paragraph(text="one\ntwo", line=10), Paragraph(text=" three", line=14),
+                      Paragraph(text="four", line=16))
+
+
+def test_split_empty_body():
+    assert split_paragraphs("", 1) == ()
+    assert split_paragraphs("\n \n", 1) == ()
+
+
+def test_rules_are_named_and_ordered():
+    assert [r.name for r in RULES] == ["unlink_dead_links", "join_split_paragraphs",
+                                       "collapse_repeated_paragraphs",
+                                       "report_repeated_sentences"]
+    assert all(r.description for r in RULES)
+
+
+# --- unlink_dead_links -------------------------------------------------------------------------
+
+def test_unlink_dead_links_hash_and_empty():
+    result = unlink_dead_links(paras("See [South Front](#) and [the report]() here."))
+    assert texts(result.paragraphs) == ["See South Front and the report here."]
+    assert [r.rule for r in result.repairs] == ["unlink_dead_links"] * 2
+    assert "South Front" in result.repairs[0].detail
+    assert "the report" in result.repairs[1].detail
+
+
+def test_unlink_dead_links_keeps_real_links():
+    original = "A [real link](https://x) and [another](http://example.org/a#frag)."
+    result = unlink_dead_links(paras(original))
+    assert texts(result.paragraphs) == [original]
+    assert result.repairs == ()
+
+
+def test_unlink_dead_links_mixed():
+    result = unlink_dead_links(paras("[dead](#) then [t](https://x)"))
+    assert texts(result.paragraphs) == ["dead then [t](https://x)"]
+    assert len(result.repairs) == 1
+
+
+def test_unlink_dead_links_records_each_line():
+    body = "Intro line.\n\nfirst [a](#) here\nsecond line\nthird [b]() and [c](#)"
+    result = unlink_dead_links(split_paragraphs(body, 20))
+    assert [(r.line, r.detail.count("'")) for r in result.repairs] == [(22, 2), (24, 2),
+                                                                        (24, 2)]
+    assert texts(result.paragraphs) == ["Intro line.",
+                                        "first a here\nsecond line\nthird b and c"]
+    assert [p.line for p in result.paragraphs] == [20, 22]
+
+
+def test_unlink_dead_links_with_spaces_inside_parentheses():
+    result = unlink_dead_links(paras("x [a]( # ) y"))
+    assert texts(result.paragraphs) == ["x a y"]
+
+
+def test_unlink_leaves_text_without_links_untouched():
+    p = paras("Nothing [here] (#) to do.")
+    result = unlink_dead_links(p)
+    assert result.paragraphs == p
+    assert result.repairs == ()
+
+
+# --- join_split_paragraphs ---------------------------------------------------------------------
+
+def test_join_seed_split(seed_article):
+    p = split_paragraphs(seed_article.body, seed_article.body_line)
+    result = join_split_paragraphs(p)
+    joined = [t for t in texts(result.paragraphs) if "may just outflank it" in t]
+    assert len(joined) == 1
+    assert "decide to defend the town, the SAA may just outflank it and continue" in joined[0]
+    assert len(result.paragraphs) == len(p) - 1
+    assert [(r.rule, r.line) for r in result.repairs] == [("join_split_paragraphs", 29)]
+    assert "27" in result.repairs[0].detail
+
+
+def test_join_simple():
+    result = join_split_paragraphs(paras("the border, the SAA", "may just outflank it."))
+    assert texts(result.paragraphs) == ["the border, the SAA may just outflank it."]
+    assert result.paragraphs[0].line == 1
+    assert result.repairs[0].line == 3
+
+
+def test_join_three_pieces():
+    result = join_split_paragraphs(paras("one", "two", "three."))
+    assert texts(result.paragraphs) == ["one two three."]
+    assert [r.line for r in result.repairs] == [3, 5]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("The sentence ends.", "and a lower-case start"),
+    ("A question?", "lower"),
+    ("An exclamation!", "lower"),
+    ("He said “stop”", "lower"),
+    ("A list follows:", "lower"),
+    ("Ellipsis…", "lower"),
+    ("No end here", "Upper-case start"),
+    ("No end here", "1984 was a year"),
+    ("No end here", "- a list item"),
+    ("No end here", "* a list item"),
+    ("No end here", "> a quote"),
+    ("No end here", "# heading"),
+    ("- a list item", "continues lower"),
+    ("* a list item", "continues lower"),
+    ("1. numbered item", "continues lower"),
+    ("# A heading", "lower text"),
+    ("## A heading", "lower text"),
+    ("> a quote", "lower text"),
+    ("```", "code"),
+])
+def test_join_refuses(first, second):
+    p = paras(first, second)
+    result = join_split_paragraphs(p)
+    assert result.paragraphs == p
+    assert result.repairs == ()
+
+
+# --- collapse_repeated_paragraphs --------------------------------------------------------------
+
+def test_collapse_exact_repeats():
+    result = collapse_repeated_paragraphs(paras("Alpha.", "Beta.", "Alpha.", "Gamma.",
+                                                "Alpha."))
+    assert texts(result.paragraphs) == ["Alpha.", "Beta.", "Gamma."]
+    assert [p.line for p in result.paragraphs] == [1, 3, 7]
+    assert [(r.rule, r.line) for r in result.repairs] == [
+        ("collapse_repeated_paragraphs", 5), ("collapse_repeated_paragraphs", 9)]
+    assert all("line 1" in r.detail for r in result.repairs)
+
+
+@pytest.mark.parametrize("variant", ["Alpha beta gamma!", "alpha beta gamma.",
+                                     "Alpha beta gamma. ", "Alpha  beta gamma.",
+                                     "Alpha beta gamma.\nAlpha beta gamma."])
+def test_collapse_keeps_near_repeats(variant):
+    p = (Paragraph(text="Alpha beta gamma.", line=1), Paragraph(text=variant, line=3))
+    result = collapse_repeated_paragraphs(p)
+    assert result.paragraphs == p
+    assert result.repairs == ()
+
+
+# --- report_repeated_sentences -----------------------------------------------------------------
+
+def test_report_repeated_sentence_keeps_text():
+    long = "This sentence has clearly more than eight words in it."
+    p = paras(f"Start here. {long} End.", f"{long} Other text follows.")
+    result = report_repeated_sentences(p)
+    assert result.paragraphs == p
+    assert result.repairs == ()
+    assert [(n.rule, n.line) for n in result.notes] == [("report_repeated_sentences", 3)]
+    assert "line 1" in result.notes[0].detail
+
+
+def test_short_repeated_sentence_not_reported():
+    p = paras("Seven words are in this sentence. A.", "Seven words are in this sentence. B.")
+    assert report_repeated_sentences(p).notes == ()
+
+
+def test_seed_repeated_sentence_note_and_warning(seed_article):
+    diags = Diagnostics()
+    repaired = repair_article(seed_article, diags)
+    notes = repaired.provenance.notes
+    assert len(notes) == 1
+    assert notes[0].rule == "report_repeated_sentences"
+    assert notes[0].line == 31
+    assert "Warplanes of the Russian and Syrian air forces" in notes[0].detail
+    assert [(d.code, d.level, d.location.path, d.location.line) for d in diags.items] == [
+        ("AG030", Level.WARNING, SEED.name, 31)]
+    assert repaired.body.count(WARPLANES) == 2
+
+
+def test_seed_repairs_recorded(seed_article):
+    repaired = repair_article(seed_article, Diagnostics())
+    assert [(r.rule, r.line) for r in repaired.provenance.repairs] == [
+        ("join_split_paragraphs", 29)]
+    assert "the SAA may just outflank it" in repaired.body
+    assert "the SAA\n\nmay just" not in repaired.body
+    # Every word of the original body survives.
+    assert Counter(repaired.body.split()) == Counter(seed_article.body.split())
+
+
+def test_repair_keeps_other_fields(seed_article):
+    repaired = repair_article(seed_article, Diagnostics())
+    assert repaired.title == seed_article.title
+    assert repaired.body_line == seed_article.body_line
+    assert repaired.provenance.footer == seed_article.provenance.footer
+    assert repaired.provenance.fields == seed_article.provenance.fields
+
+
+def test_repair_article_with_chosen_rules():
+    article = make_article("A [b](#) c\n\nA [b](#) c", body_line=7)
+    only_unlink = [r for r in RULES if r.name == "unlink_dead_links"]
+    repaired = repair_article(article, Diagnostics(), only_unlink)
+    assert repaired.body == "A b c\n\nA b c"
+    assert [r.line for r in repaired.provenance.repairs] == [7, 9]
+    full = repair_article(article, Diagnostics())
+    assert full.body == "A b c"
+
+
+# --- properties --------------------------------------------------------------------------------
+
+VOCAB = ["alpha", "beta", "Gamma", "delta.", "Syria", "the", "SAA", "may", "end.", "Ó",
+         "Colmáin", "why?", "“quoted”", "x:", "1984"]
+
+
+@st.composite
+def tokens(draw) -> tuple[str, str]:
+    """(source text, text after dead links are removed)."""
+    word = draw(st.sampled_from(VOCAB))
+    kind = draw(st.sampled_from(["word", "word", "word", "dead#", "dead", "live"]))
+    if kind == "dead#":
+        return f"[{word}](#)", word
+    if kind == "dead":
+        return f"[{word}]()", word
+    if kind == "live":
+        return f"[{word}](https://example.org/{len(word)})", \
+            f"[{word}](https://example.org/{len(word)})"
+    return word, word
+
+
+@st.composite
+def paragraph(draw) -> tuple[str, str]:
+    prefix = draw(st.sampled_from(["", "", "", "", "- ", "> ", "# ", "1. "]))
+    lines = draw(st.lists(st.lists(tokens(), min_size=1, max_size=5), min_size=1, max_size=3))
+    src = "\n".join(" ".join(t[0] for t in line) for line in lines)
+    plain = "\n".join(" ".join(t[1] for t in line) for line in lines)
+    return prefix + src, prefix + plain
+
+
+@st.composite
+def bodies(draw) -> list[tuple[str, str]]:
+    """Paragraph lists drawn from a small pool, so exact repeats are common."""
+    pool = draw(st.lists(paragraph(), min_size=1, max_size=5))
+    return draw(st.lists(st.sampled_from(pool), max_size=9))
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(text.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(bodies(), st.integers(min_value=1, max_value=50))
+def test_repair_deletes_only_exact_repeats_and_dead_link_syntax(body_paras, first_line):
+    body = "\n\n".join(src for src, _ in body_paras)
+    expected_words = sum((words(plain) for _, plain in body_paras), Counter())
+    article = make_article(body, first_line)
+
+    # Without the collapse rule nothing but dead-link syntax may disappear.
+    no_collapse = [r for r in RULES if r.name != "collapse_repeated_paragraphs"]
+    kept_all = repair_article(article, Diagnostics(), no_collapse)
+    assert words(kept_all.body) == expected_words
+
+    # With it, exactly the words of paragraphs that repeat an earlier one character for
+    # character disappear, and the surviving paragraphs are the distinct ones, in order.
+    full = repair_article(article, Diagnostics())
+    before = texts(split_paragraphs(kept_all.body, 1))
+    counts = Counter(before)
+    dropped = sum((Counter({w: n * (counts[t] - 1) for w, n in words(t).items()})
+                   for t in counts), Counter())
+    assert words(full.body) == expected_words - dropped
+    assert texts(split_paragraphs(full.body, 1)) == list(dict.fromkeys(before))
+    assert len([r for r in full.provenance.repairs
+                if r.rule == "collapse_repeated_paragraphs"]) == len(before) - len(counts)
+
+
+@st.composite
+def plain_paragraphs(draw) -> list[str]:
+    line = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Zs", "Zl", "Zp",
+                                                                    "Cc")),
+                   min_size=1, max_size=12)
+    para = st.lists(st.lists(line, min_size=1, max_size=4).map(" ".join), min_size=1,
+                    max_size=3).map("\n".join)
+    return draw(st.lists(para, max_size=6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(plain_paragraphs(), st.integers(min_value=1, max_value=1000))
+def test_split_join_round_trip(texts_in, first_line):
+    body = "\n\n".join(texts_in)
+    split = split_paragraphs(body, first_line)
+    assert texts(split) == texts_in
+    assert join_paragraphs(split) == body
+    expected_line = first_line
+    for p in split:
+        assert p.line == expected_line
+        expected_line += p.text.count("\n") + 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("ab \n\t."), max_size=60), st.integers(min_value=1, max_value=9))
+def test_split_join_split_is_stable(body, first_line):
+    once = split_paragraphs(body, first_line)
+    assert texts(split_paragraphs(join_paragraphs(once), first_line)) == texts(once)
+    for p in once:
+        assert body.split("\n")[p.line - first_line].rstrip() == p.text.split("\n")[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(bodies(), st.integers(min_value=1, max_value=50))
+def test_repair_article_is_idempotent(body_paras, first_line):
+    article = make_article("\n\n".join(src for src, _ in body_paras), first_line)
+    once = repair_article(article, Diagnostics())
+    twice = repair_article(once, Diagnostics())
+    assert twice.body == once.body
+
+
+def test_repair_article_idempotent_when_a_removed_repeat_separated_a_split():
+    # "Second part" ends mid-sentence; the repeat after it keeps it from joining "and more.",
+    # until the repeat is removed.
+    article = make_article("First thing.\n\nSecond part\n\nFirst thing.\n\nand more.")
+    once = repair_article(article, Diagnostics())
+    twice = repair_article(once, Diagnostics())
+    assert twice.body == once.body

@@ -1,0 +1,248 @@
+"""The Jinja environment: autoescape everywhere, StrictUndefined, url_for, dependencies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from archivegen.templates import (
+    default_theme_dir,
+    human_date,
+    is_web_url,
+    iso_date,
+    make_environment,
+    site_url,
+    template_dependencies,
+)
+
+ARTICLE_PAGE = "/2017/05/30/a/"
+
+
+def theme(tmp_path: Path, files: dict[str, str], name: str = "theme") -> Path:
+    root = tmp_path / name
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def render_string(source: str, **context: object) -> str:
+    env = make_environment([])
+    return env.from_string(source).render(**context)
+
+
+# --- escaping and undefined -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["x.txt", "x.xml", "x", "x.html", "feed.atom"])
+def test_autoescape_whatever_the_extension(tmp_path: Path, name: str) -> None:
+    env = make_environment([theme(tmp_path, {name: "{{ v }}"})])
+    assert env.get_template(name).render(v="<b>") == "&lt;b&gt;"
+
+
+def test_autoescape_in_attributes(tmp_path: Path) -> None:
+    env = make_environment([theme(tmp_path, {"x.txt": '<a title="{{ v }}">'})])
+    out = env.get_template("x.txt").render(v='"><script>alert(1)</script>')
+    assert "<script>" not in out
+    assert "&#34;&gt;&lt;script&gt;" in out
+
+
+def test_missing_variable_raises(tmp_path: Path) -> None:
+    env = make_environment([theme(tmp_path, {"x.html": "Hello {{ missing }}"})])
+    with pytest.raises(jinja2.UndefinedError):
+        env.get_template("x.html").render()
+
+
+def test_missing_attribute_raises() -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        render_string("{{ site.nope }}", site={})
+
+
+def test_missing_variable_in_condition_raises() -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        render_string("{% if missing %}x{% endif %}")
+
+
+# --- url_for --------------------------------------------------------------------------------
+
+def test_url_for_term_is_relative_to_page() -> None:
+    out = render_string(
+        "{{ url_for('term', taxonomy='regions', name='Middle East & North Africa') }}",
+        page_url=ARTICLE_PAGE)
+    assert out == "../../../../regions/middle-east-north-africa/"
+
+
+@pytest.mark.parametrize(
+    ("page_url", "call", "expected"),
+    [
+        ("/", "url_for('home')", "./"),
+        ("/", "url_for('home', page=2)", "page/2/"),
+        ("/page/2/", "url_for('home')", "../../"),
+        (ARTICLE_PAGE, "url_for('archive')", "../../../../archive/"),
+        (ARTICLE_PAGE, "url_for('undated')", "../../../../undated/"),
+        (ARTICLE_PAGE, "url_for('static', name='style.css')", "../../../../static/style.css"),
+        ("/", "url_for('static', name='style.css')", "static/style.css"),
+        ("/regions/syria/", "url_for('taxonomy', taxonomy='regions')", "../"),
+        ("/regions/syria/", "url_for('year', year=2017)", "../../2017/"),
+        ("/2017/", "url_for('month', year=2017, month=5)", "05/"),
+        ("/2017/05/", "url_for('/2017/05/30/a/')", "30/a/"),
+        ("/404.html", "url_for('home')", "./"),
+        ("/404.html", "url_for('term', taxonomy='authors', name='Gearóid Ó Colmáin')",
+         "authors/gearoid-o-colmain/"),
+    ],
+)
+def test_url_for_targets(page_url: str, call: str, expected: str) -> None:
+    assert render_string("{{ " + call + " }}", page_url=page_url) == expected
+
+
+def test_url_for_with_link_base_is_absolute_from_base() -> None:
+    call = "{{ url_for('term', taxonomy='regions', name='Syria') }}"
+    for base in ("https://example.org/news", "https://example.org/news/"):
+        out = render_string(call, page_url="/404.html", link_base=base)
+        assert out == "https://example.org/news/regions/syria/"
+    assert render_string("{{ url_for('home') }}", page_url="/404.html",
+                         link_base="https://example.org/") == "https://example.org/"
+    assert render_string("{{ url_for('static', name='style.css') }}", page_url="/a/b/",
+                         link_base="") == "/static/style.css"
+
+
+def test_url_for_output_is_escaped_in_attributes() -> None:
+    out = render_string('<a href="{{ url_for(\'term\', taxonomy=\'tags\', name=n) }}">',
+                        page_url="/", n='"><script>')
+    assert "<script>" not in out
+
+
+@pytest.mark.parametrize("target", ["nowhere", "article", "", "regions"])
+def test_unknown_target_raises(target: str) -> None:
+    with pytest.raises(ValueError, match="unknown target"):
+        render_string("{{ url_for(t) }}", page_url="/", t=target)
+
+
+def test_unknown_taxonomy_raises() -> None:
+    with pytest.raises(KeyError):
+        site_url("term", taxonomy="colours", name="red")
+
+
+def test_url_for_needs_page_url() -> None:
+    with pytest.raises(KeyError):
+        render_string("{{ url_for('home') }}")
+
+
+def test_url_for_inside_macro_imported_with_context(tmp_path: Path) -> None:
+    root = theme(tmp_path, {
+        "m.html": "{% macro link(n) %}{{ url_for('term', taxonomy='tags', name=n) }}"
+                  "{% endmacro %}",
+        "p.html": "{% from 'm.html' import link with context %}{{ link('Oil & Gas') }}",
+    })
+    out = make_environment([root]).get_template("p.html").render(page_url="/tags/")
+    assert out == "oil-gas/"
+
+
+# --- filters and tests ----------------------------------------------------------------------
+
+def test_date_filters() -> None:
+    assert iso_date(dt.date(2017, 5, 3)) == "2017-05-03"
+    assert iso_date(None) == ""
+    assert human_date(dt.date(2017, 5, 3)) == "May 3, 2017"
+    assert human_date(None) == ""
+    assert render_string("{{ d | iso_date }} / {{ d | human_date }}",
+                         d=dt.date(2016, 12, 25)) == "2016-12-25 / December 25, 2016"
+
+
+@pytest.mark.parametrize(("value", "ok"), [
+    ("http://example.org/", True), ("HTTPS://example.org/", True),
+    ("javascript:alert(1)", False), ("ftp://x/", False), ("/local/", False), ("", False),
+    (None, False), (42, False)])
+def test_web_url_test(value: object, ok: bool) -> None:
+    assert is_web_url(value) is ok
+    assert render_string("{{ v is web_url }}", v=value) == str(ok)
+
+
+# --- theme folders and dependencies ---------------------------------------------------------
+
+def test_default_theme_has_the_templates_and_stylesheet() -> None:
+    root = default_theme_dir()
+    for name in ["base.html", "article.html", "listing.html", "terms.html", "archive.html",
+                 "404.html", "static/style.css"]:
+        assert (root / name).is_file(), name
+
+
+def test_default_theme_templates_parse() -> None:
+    env = make_environment([default_theme_dir()])
+    for name in ["base.html", "article.html", "listing.html", "terms.html", "archive.html",
+                 "404.html"]:
+        env.get_template(name)
+
+
+def test_override_folder_wins_over_default_theme(tmp_path: Path) -> None:
+    override = theme(tmp_path, {"base.html": "OVERRIDE {% block content %}{% endblock %}"})
+    env = make_environment([override, default_theme_dir()])
+    src, filename, _ = env.loader.get_source(env, "base.html")  # type: ignore[union-attr]
+    assert src.startswith("OVERRIDE")
+    assert Path(filename).parent == override
+    _, filename, _ = env.loader.get_source(env, "404.html")  # type: ignore[union-attr]
+    assert Path(filename).parent == default_theme_dir()
+
+
+def test_template_dependencies_follow_extends_include_import(tmp_path: Path) -> None:
+    root = theme(tmp_path, {
+        "layout.html": "{% include 'header.html' %}{% block body %}{% endblock %}",
+        "header.html": "{% import 'nav.html' as nav %}head",
+        "nav.html": "nav",
+        "macros.html": "{% macro m() %}m{% endmacro %}",
+        "page.html": "{% extends 'layout.html' %}{% from 'macros.html' import m %}"
+                     "{% block body %}{{ m() }}{% endblock %}",
+        "lonely.html": "alone",
+        "unused.html": "{% include 'nav.html' %}",
+    })
+    env = make_environment([root])
+    memo: dict[str, tuple[str, ...]] = {}
+    assert template_dependencies(env, "page.html", memo) == (
+        "header.html", "layout.html", "macros.html", "nav.html", "page.html")
+    assert template_dependencies(env, "layout.html", memo) == (
+        "header.html", "layout.html", "nav.html")
+    assert template_dependencies(env, "lonely.html", memo) == ("lonely.html",)
+    assert "page.html" in memo
+
+
+def test_template_dependencies_ignore_dynamic_names(tmp_path: Path) -> None:
+    root = theme(tmp_path, {"a.html": "{% include name %}{% include 'b.html' %}",
+                            "b.html": "b"})
+    env = make_environment([root])
+    assert template_dependencies(env, "a.html", {}) == ("a.html", "b.html")
+
+
+def test_template_dependencies_self_include(tmp_path: Path) -> None:
+    root = theme(tmp_path, {"tree.html": "{% if n %}{% include 'tree.html' %}{% endif %}"})
+    env = make_environment([root])
+    assert template_dependencies(env, "tree.html", {}) == ("tree.html",)
+
+
+def test_template_dependencies_mutual_include(tmp_path: Path) -> None:
+    # Legal Jinja (guarded recursion between two partials); must not recurse forever.
+    root = theme(tmp_path, {
+        "a.html": "{% if n %}{% with n = n - 1 %}{% include 'b.html' %}{% endwith %}{% endif %}",
+        "b.html": "{% if n %}{% with n = n - 1 %}{% include 'a.html' %}{% endwith %}{% endif %}",
+    })
+    env = make_environment([root])
+    assert env.get_template("a.html").render(n=3) == ""
+    memo: dict[str, tuple[str, ...]] = {}
+    assert template_dependencies(env, "a.html", memo) == ("a.html", "b.html")
+    assert template_dependencies(env, "b.html", memo) == ("a.html", "b.html")
+
+
+def test_default_listing_dependencies() -> None:
+    env = make_environment([default_theme_dir()])
+    deps = template_dependencies(env, "listing.html", {})
+    assert deps == ("_macros.html", "base.html", "listing.html")
+    assert template_dependencies(env, "404.html", {}) == ("404.html", "base.html")
+
+
+def test_template_dependencies_see_overrides(tmp_path: Path) -> None:
+    override = theme(tmp_path, {"404.html": "{% include 'extra.html' %}",
+                                "extra.html": "x"})
+    env = make_environment([override, default_theme_dir()])
+    assert template_dependencies(env, "404.html", {}) == ("404.html", "extra.html")
