@@ -8,9 +8,9 @@ relative or a fragment is left as literal text.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML

@@ -153,13 +153,16 @@ def _clip(text: str, words: int = 8) -> str:
 RULES: tuple[Rule, ...] = (
     Rule(name="unlink_dead_links", description="[text](#) becomes plain text",
          apply=unlink_dead_links),
-    Rule(name="join_split_paragraphs", description="rejoin a paragraph split mid-sentence",
-         apply=join_split_paragraphs),
     Rule(name="collapse_repeated_paragraphs", description="drop exact repeats of a paragraph",
          apply=collapse_repeated_paragraphs),
+    Rule(name="join_split_paragraphs", description="rejoin a paragraph split mid-sentence",
+         apply=join_split_paragraphs),
     Rule(name="report_repeated_sentences", description="warn about repeated sentences, keep them",
          apply=report_repeated_sentences),
 )
+# One rule's change can enable another's (a removed repeat brings two halves of a split
+# paragraph together), so the chain runs until nothing changes: repairing is idempotent.
+MAX_PASSES = 5
 
 
 def repair_article(article: Article, diags: Diagnostics,
@@ -168,11 +171,16 @@ def repair_article(article: Article, diags: Diagnostics,
     paragraphs = split_paragraphs(article.body, article.body_line)
     repairs: list[Repair] = []
     notes: list[Repair] = []
-    for rule in rules:
-        result = rule.apply(paragraphs)
-        paragraphs = result.paragraphs
-        repairs.extend(result.repairs)
-        notes.extend(result.notes)
+    for _ in range(MAX_PASSES):
+        before = paragraphs
+        notes = []  # notes describe the final text, so only the last pass's count
+        for rule in rules:
+            result = rule.apply(paragraphs)
+            paragraphs = result.paragraphs
+            repairs.extend(result.repairs)
+            notes.extend(result.notes)
+        if paragraphs == before:
+            break
     path = article.provenance.source_path
     for note in notes:
         diags.warning("AG030", note.detail, SourceLocation(path=path, line=note.line, col=1))

@@ -12,9 +12,13 @@ from .loaders import is_article_path
 from .model import Source
 
 
-def iter_article_paths(root: Path) -> Iterator[str]:
+def iter_article_paths(root: Path) -> list[str]:
     """Article files below `root` as sorted relative POSIX paths; hidden entries are skipped,
     and so are symlinks, which could point outside the archive."""
+    return sorted(_walk_article_paths(root))
+
+
+def _walk_article_paths(root: Path) -> Iterator[str]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                              and not os.path.islink(os.path.join(dirpath, d)))

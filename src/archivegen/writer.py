@@ -44,8 +44,9 @@ def drop_collisions(files: Iterable[RenderedFile], diags: Diagnostics) -> list[R
 def safe_target(output_dir: Path, rel_path: str) -> Path:
     """The absolute path for `rel_path`, refusing anything that would land outside the folder."""
     pure = PurePosixPath(rel_path)
-    if (pure.is_absolute() or "\\" in rel_path or "\x00" in rel_path or not pure.parts
-            or any(part in ("", ".", "..") for part in pure.parts)):
+    # Check the raw segments: PurePosixPath would quietly normalise "a/./b" and "a//b".
+    if ("\\" in rel_path or "\x00" in rel_path
+            or any(part in ("", ".", "..") for part in rel_path.split("/"))):
         raise ValueError(f"unsafe output path {rel_path!r}")
     root = output_dir.resolve()
     target = root.joinpath(*pure.parts)

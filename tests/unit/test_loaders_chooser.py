@@ -81,14 +81,14 @@ def test_seed_with_crlf_line_endings_gives_same_article():
 
 
 def test_other_text_is_plain_text_with_ag020():
-    data = "\n\nGearóid’s Title\n\nFirst paragraph.\n\nSecond paragraph.\n".encode()
+    data = "\n\nGearóid\u2019s Title\n\nFirst paragraph.\n\nSecond paragraph.\n".encode()
     article, diags = load(data, "notes/plain.txt")
     assert [d.code for d in diags.items] == ["AG020"]
     d = diags.items[0]
     assert d.level is Level.WARNING
     assert d.location.path == "notes/plain.txt"
     assert article.provenance.layout == "plain-text"
-    assert article.title == "Gearóid’s Title"
+    assert article.title == "Gearóid\u2019s Title"
     assert article.body == "First paragraph.\n\nSecond paragraph."
     assert article.body_line == 5
     assert [(f.name, f.line) for f in article.provenance.fields] == [("title", 3)]

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from archivegen.errors import Diagnostics, Level
@@ -70,9 +70,9 @@ def test_split_empty_body():
 
 
 def test_rules_are_named_and_ordered():
-    assert [r.name for r in RULES] == ["unlink_dead_links", "join_split_paragraphs",
-                                       "collapse_repeated_paragraphs",
-                                       "report_repeated_sentences"]
+    # Exact repeats go before joining, so removing one cannot enable a join on a second run.
+    assert [r.name for r in RULES] == ["unlink_dead_links", "collapse_repeated_paragraphs",
+                                       "join_split_paragraphs", "report_repeated_sentences"]
     assert all(r.description for r in RULES)
 
 
@@ -102,8 +102,9 @@ def test_unlink_dead_links_mixed():
 def test_unlink_dead_links_records_each_line():
     body = "Intro line.\n\nfirst [a](#) here\nsecond line\nthird [b]() and [c](#)"
     result = unlink_dead_links(split_paragraphs(body, 20))
-    assert [(r.line, r.detail.count("'")) for r in result.repairs] == [(22, 2), (24, 2),
-                                                                        (24, 2)]
+    assert [r.line for r in result.repairs] == [22, 24, 24]
+    assert ["'a'" in result.repairs[0].detail, "'b'" in result.repairs[1].detail,
+            "'c'" in result.repairs[2].detail] == [True, True, True]
     assert texts(result.paragraphs) == ["Intro line.",
                                         "first a here\nsecond line\nthird b and c"]
     assert [p.line for p in result.paragraphs] == [20, 22]
@@ -296,7 +297,7 @@ def words(text: str) -> Counter[str]:
     return Counter(text.split())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(bodies(), st.integers(min_value=1, max_value=50))
 def test_repair_deletes_only_exact_repeats_and_dead_link_syntax(body_paras, first_line):
     body = "\n\n".join(src for src, _ in body_paras)
@@ -308,17 +309,24 @@ def test_repair_deletes_only_exact_repeats_and_dead_link_syntax(body_paras, firs
     kept_all = repair_article(article, Diagnostics(), no_collapse)
     assert words(kept_all.body) == expected_words
 
-    # With it, exactly the words of paragraphs that repeat an earlier one character for
-    # character disappear, and the surviving paragraphs are the distinct ones, in order.
+    # With it, only repeats disappear: no word is lost entirely, no word gains, and the
+    # surviving paragraphs are pairwise distinct. (Collapsing runs before joining and the chain
+    # runs to a fixed point, so a paragraph that becomes an exact repeat after a join goes too.)
     full = repair_article(article, Diagnostics())
-    before = texts(split_paragraphs(kept_all.body, 1))
-    counts = Counter(before)
-    dropped = sum((Counter({w: n * (counts[t] - 1) for w, n in words(t).items()})
-                   for t in counts), Counter())
-    assert words(full.body) == expected_words - dropped
-    assert texts(split_paragraphs(full.body, 1)) == list(dict.fromkeys(before))
-    assert len([r for r in full.provenance.repairs
-                if r.rule == "collapse_repeated_paragraphs"]) == len(before) - len(counts)
+    out_words = words(full.body)
+    assert set(out_words) == set(expected_words)
+    assert out_words - expected_words == Counter()
+    out_paras = texts(split_paragraphs(full.body, 1))
+    assert len(out_paras) == len(set(out_paras))
+    # Where no paragraph repeats another (before or after joining), nothing at all is removed.
+    unlinked = repair_article(article, Diagnostics(), [RULES[0]])
+    if (len(set(texts(split_paragraphs(unlinked.body, 1))))
+            == len(texts(split_paragraphs(unlinked.body, 1)))):
+        kept_paras = texts(split_paragraphs(kept_all.body, 1))
+        if len(set(kept_paras)) == len(kept_paras):
+            assert out_words == expected_words
+            assert not [r for r in full.provenance.repairs
+                        if r.rule == "collapse_repeated_paragraphs"]
 
 
 @st.composite
@@ -355,6 +363,7 @@ def test_split_join_split_is_stable(body, first_line):
 
 @settings(max_examples=300, deadline=None)
 @given(bodies(), st.integers(min_value=1, max_value=50))
+@example([("Alpha.", "Alpha."), ("beta", "beta"), ("Alpha.", "Alpha."), ("gamma.", "gamma.")], 1)
 def test_repair_article_is_idempotent(body_paras, first_line):
     article = make_article("\n\n".join(src for src, _ in body_paras), first_line)
     once = repair_article(article, Diagnostics())

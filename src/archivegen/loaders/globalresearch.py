@@ -127,7 +127,7 @@ def _read_header(lines: list[str], i: int, fields: dict[str, object],
             name = LABEL_FIELDS[m["label"].lower()]
             fields[name] = tuple(fields.get(name, ())) + link_texts(m["value"])  # type: ignore[arg-type]
             origins.append(FieldOrigin(name=name, line=lineno, rule="gr.label"))
-        elif ("original_source" not in fields and "date" in fields and "regions" not in fields
+        elif ("original_source" not in fields and "publisher" in fields and "regions" not in fields
               and "themes" not in fields and (m := LONE_LINK_RE.match(line))):
             # A lone link between the dateline and the labels names the original source.
             fields["original_source"] = clean_name(m["text"])

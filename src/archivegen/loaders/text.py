@@ -17,9 +17,11 @@ def decode(source: Source, diags: Diagnostics) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
+        # Count lines as the decoded text will (CRLF, LF and lone CR each end a line) and
+        # columns in characters, as an editor shows them.
+        before = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         diags.error("AG001", f"not valid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
                     SourceLocation(path=source.path, line=line, col=col))
         return None

@@ -1,0 +1,125 @@
+"""sources.py: walking the input folder and reading theme static files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from archivegen.errors import Diagnostics, Level
+from archivegen.sources import iter_article_paths, read_source, read_sources, read_static_files
+
+
+def touch(root: Path, rel: str, data: bytes = b"x") -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    for rel in ["z.txt", "a.md", "b.markdown", "notes.html", "data.yaml", "Readme",
+                "2017/05/b.txt", "2017/05/a.txt", "2017/index.md", "2016/x.txt",
+                ".hidden.txt", ".git/config.txt", "2017/.drafts/d.txt", "2017/05/.swp.md",
+                "sub/deeper/deepest/e.TXT", "img/pic.png"]:
+        touch(root, rel)
+    outside = tmp_path / "outside"
+    touch(outside, "secret.txt")
+    (root / "linked-dir").symlink_to(outside, target_is_directory=True)
+    (root / "linked.txt").symlink_to(outside / "secret.txt")
+    (root / "2017" / "inner-link.md").symlink_to(root / "a.md")
+    return root
+
+
+def test_iter_article_paths_skips_hidden_symlinks_and_other_suffixes(archive):
+    paths = list(iter_article_paths(archive))
+    assert set(paths) == {"z.txt", "a.md", "b.markdown", "2017/05/a.txt", "2017/05/b.txt",
+                          "2017/index.md", "2016/x.txt", "sub/deeper/deepest/e.TXT"}
+    assert len(paths) == len(set(paths))
+
+
+def test_iter_article_paths_is_sorted(archive):
+    paths = list(iter_article_paths(archive))
+    assert paths == sorted(paths)
+
+
+def test_iter_article_paths_sorted_within_a_folder(tmp_path):
+    for rel in ["c.txt", "a.txt", "b.md", "B.txt"]:
+        touch(tmp_path, rel)
+    assert list(iter_article_paths(tmp_path)) == ["B.txt", "a.txt", "b.md", "c.txt"]
+
+
+def test_iter_article_paths_uses_posix_relative_paths(archive):
+    for path in iter_article_paths(archive):
+        assert not path.startswith(("/", "./"))
+        assert "\\" not in path
+        assert (archive / path).is_file()
+
+
+def test_iter_article_paths_empty_folder(tmp_path):
+    assert list(iter_article_paths(tmp_path)) == []
+
+
+def test_read_source_hashes_bytes(tmp_path):
+    data = "Gearóid Ó Colmáin\r\n".encode()
+    touch(tmp_path, "d/a.txt", data)
+    source = read_source(tmp_path, "d/a.txt", Diagnostics())
+    assert source is not None
+    assert (source.path, source.data, source.sha256) == ("d/a.txt", data,
+                                                         hashlib.sha256(data).hexdigest())
+
+
+def test_read_source_missing_file_is_ag003(tmp_path):
+    diags = Diagnostics()
+    assert read_source(tmp_path, "gone.txt", diags) is None
+    assert [(d.code, d.level, d.location.path) for d in diags.items] == [
+        ("AG003", Level.ERROR, "gone.txt")]
+
+
+def test_read_source_of_a_folder_is_ag003(tmp_path):
+    (tmp_path / "folder.txt").mkdir()
+    diags = Diagnostics()
+    assert read_source(tmp_path, "folder.txt", diags) is None
+    assert [(d.code, d.location.path) for d in diags.items] == [("AG003", "folder.txt")]
+
+
+def test_read_sources_reads_every_article(archive):
+    diags = Diagnostics()
+    sources = read_sources(archive, diags)
+    assert not diags.items
+    assert [s.path for s in sources] == list(iter_article_paths(archive))
+
+
+def test_read_static_files_first_theme_overrides_second(tmp_path):
+    first, second = tmp_path / "override", tmp_path / "default"
+    touch(first, "static/site.css", b"override css")
+    touch(first, "static/extra/only-first.js", b"first")
+    touch(second, "static/site.css", b"default css")
+    touch(second, "static/logo.svg", b"<svg/>")
+    touch(second, "static/extra/only-second.js", b"second")
+    touch(second, "static/.hidden", b"h")
+    touch(first, "base.html", b"not static")
+    found = read_static_files([first, second])
+    assert found == {"extra/only-first.js": b"first", "extra/only-second.js": b"second",
+                     "logo.svg": b"<svg/>", "site.css": b"override css"}
+    assert list(found) == sorted(found)
+
+
+def test_read_static_files_order_matters(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    touch(first, "static/site.css", b"one")
+    touch(second, "static/site.css", b"two")
+    assert read_static_files([first, second])["site.css"] == b"one"
+    assert read_static_files([second, first])["site.css"] == b"two"
+
+
+def test_read_static_files_skips_missing_static_and_symlinks(tmp_path):
+    theme = tmp_path / "theme"
+    touch(theme, "static/a.css", b"a")
+    secret = touch(tmp_path, "secret.txt", b"secret")
+    (theme / "static" / "link.txt").symlink_to(secret)
+    assert read_static_files([tmp_path / "no-such-theme", theme]) == {"a.css": b"a"}
+    assert read_static_files([]) == {}

@@ -1,0 +1,287 @@
+"""writer.py: safe output paths, atomic writes, the manifest and pruning, collisions."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from archivegen import writer
+from archivegen.errors import Diagnostics, Level
+from archivegen.model import RenderedFile
+from archivegen.writer import (
+    MANIFEST_NAME,
+    drop_collisions,
+    read_manifest,
+    safe_target,
+    write_atomic,
+    write_tree,
+)
+
+
+def rf(path: str, content: bytes = b"x", origin: str = "src.txt") -> RenderedFile:
+    return RenderedFile(path=path, content=content, origin=origin)
+
+
+def files_below(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def manifest_files(out: Path) -> list[str]:
+    return json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"]
+
+
+# --- safe_target -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rel", ["../x", "/abs", "/", "a/../../b", "a/../b", "..", "a\\b",
+                                 "..\\x", "", ".", "a/./b", "./a", "a//b", "a/", "a\x00b",
+                                 "x/.."])
+def test_safe_target_rejects(tmp_path, rel):
+    with pytest.raises(ValueError):
+        safe_target(tmp_path / "out", rel)
+
+
+@pytest.mark.parametrize("rel", ["index.html", "2017/05/30/slug/index.html", "static/site.css",
+                                 ".archivegen-manifest.json", "a..b/c"])
+def test_safe_target_accepts(tmp_path, rel):
+    out = tmp_path / "out"
+    out.mkdir()
+    assert safe_target(out, rel) == out.resolve() / rel
+
+
+def test_safe_target_rejects_path_through_symlink_leaving_folder(tmp_path):
+    out = tmp_path / "out"
+    outside = tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    (out / "link").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ValueError):
+        safe_target(out, "link/x.html")
+    with pytest.raises(ValueError):
+        safe_target(out, "link/deeper/x.html")
+
+
+def test_safe_target_allows_symlink_inside_folder(tmp_path):
+    out = tmp_path / "out"
+    (out / "real").mkdir(parents=True)
+    (out / "alias").symlink_to(out / "real", target_is_directory=True)
+    assert safe_target(out, "alias/x.html").parent.resolve() == (out / "real").resolve()
+
+
+# --- write_atomic ------------------------------------------------------------------------------
+
+def test_write_atomic_creates_parents_and_writes(tmp_path):
+    target = tmp_path / "a" / "b" / "c.html"
+    assert write_atomic(target, b"hello") is True
+    assert target.read_bytes() == b"hello"
+    assert files_below(tmp_path) == {"a/b/c.html"}
+
+
+def test_write_atomic_same_bytes_is_a_no_op(tmp_path):
+    target = tmp_path / "f.html"
+    target.write_bytes(b"same")
+    os.utime(target, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    inode = target.stat().st_ino
+    assert write_atomic(target, b"same") is False
+    st = target.stat()
+    assert st.st_mtime_ns == 1_000_000_000_000_000_000
+    assert st.st_ino == inode
+    assert files_below(tmp_path) == {"f.html"}
+
+
+def test_write_atomic_different_bytes_of_same_length(tmp_path):
+    target = tmp_path / "f.html"
+    target.write_bytes(b"aaaa")
+    assert write_atomic(target, b"bbbb") is True
+    assert target.read_bytes() == b"bbbb"
+
+
+def test_write_atomic_leaves_no_temp_files(tmp_path):
+    target = tmp_path / "d" / "f.html"
+    for content in (b"1", b"22", b"22", b"", b"333"):
+        write_atomic(target, content)
+    assert target.read_bytes() == b"333"
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".tmp-")]
+
+
+def test_write_atomic_cleans_temp_file_when_rename_fails(tmp_path, monkeypatch):
+    target = tmp_path / "f.html"
+    target.write_bytes(b"old")
+
+    def broken_replace(src, dst):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(writer.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert files_below(tmp_path) == {"f.html"}
+
+
+def test_write_atomic_replaces_a_symlink_instead_of_writing_through_it(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    (out / "page.html").symlink_to(victim)
+    write_atomic(safe_target(out, "page.html"), b"new page")
+    assert victim.read_bytes() == b"precious"
+    assert (out / "page.html").read_bytes() == b"new page"
+
+
+# --- write_tree --------------------------------------------------------------------------------
+
+def test_write_tree_writes_files_and_manifest(tmp_path):
+    out = tmp_path / "out"
+    diags = Diagnostics()
+    report = write_tree(out, [rf("index.html", b"home"), rf("a/b/index.html", b"page")], diags,
+                        prune=True)
+    assert not diags.items
+    assert (report.written, report.unchanged, report.removed, report.kept_stale) == (2, 0, 0, 0)
+    assert (out / "index.html").read_bytes() == b"home"
+    assert (out / "a/b/index.html").read_bytes() == b"page"
+    assert manifest_files(out) == ["a/b/index.html", "index.html"]
+    assert read_manifest(out) == {"a/b/index.html", "index.html"}
+    assert files_below(out) == {"index.html", "a/b/index.html", MANIFEST_NAME}
+
+
+def test_second_identical_write_changes_nothing(tmp_path):
+    out = tmp_path / "out"
+    files = [rf("index.html", b"home"), rf("a/index.html", b"a")]
+    write_tree(out, files, Diagnostics(), prune=True)
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    report = write_tree(out, files, Diagnostics(), prune=True)
+    assert (report.written, report.unchanged, report.removed) == (0, 2, 0)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
+
+
+def test_write_tree_prunes_stale_files_and_empty_dirs(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, [rf("index.html"), rf("2017/05/30/old/index.html"),
+                     rf("2017/05/31/kept/index.html")], Diagnostics(), prune=True)
+    report = write_tree(out, [rf("index.html"), rf("2017/05/31/kept/index.html")],
+                        Diagnostics(), prune=True)
+    assert report.removed == 1
+    assert report.kept_stale == 0
+    assert not (out / "2017/05/30").exists()
+    assert (out / "2017/05/31/kept/index.html").exists()
+    assert files_below(out) == {"index.html", "2017/05/31/kept/index.html", MANIFEST_NAME}
+    assert manifest_files(out) == ["2017/05/31/kept/index.html", "index.html"]
+
+
+def test_prune_removes_whole_empty_chain_but_not_output_dir(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, [rf("a/b/c/index.html")], Diagnostics(), prune=True)
+    write_tree(out, [], Diagnostics(), prune=True)
+    assert out.is_dir()
+    assert [p.name for p in out.iterdir()] == [MANIFEST_NAME]
+    assert manifest_files(out) == []
+
+
+def test_prune_never_deletes_user_files(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "CNAME").write_bytes(b"example.org")
+    write_tree(out, [rf("index.html"), rf("old/index.html")], Diagnostics(), prune=True)
+    (out / "old" / "notes.txt").write_bytes(b"mine")
+    report = write_tree(out, [rf("index.html")], Diagnostics(), prune=True)
+    assert report.removed == 1
+    assert (out / "CNAME").read_bytes() == b"example.org"
+    assert (out / "old" / "notes.txt").read_bytes() == b"mine"
+    assert not (out / "old" / "index.html").exists()
+    assert "CNAME" not in manifest_files(out)
+
+
+def test_no_prune_keeps_stale_and_remembers_them(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, [rf("index.html"), rf("old/index.html")], Diagnostics(), prune=True)
+    report = write_tree(out, [rf("index.html")], Diagnostics(), prune=False)
+    assert (report.removed, report.kept_stale) == (0, 1)
+    assert (out / "old/index.html").exists()
+    assert manifest_files(out) == ["index.html", "old/index.html"]
+    # a later pruning build still knows the stale file is ours
+    report = write_tree(out, [rf("index.html")], Diagnostics(), prune=True)
+    assert report.removed == 1
+    assert not (out / "old").exists()
+
+
+def test_tampered_manifest_never_deletes_outside(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"keep me")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "victim.txt").write_bytes(b"keep me too")
+    (out / "link").symlink_to(elsewhere, target_is_directory=True)
+    (out / MANIFEST_NAME).write_text(json.dumps({"files": [
+        "../outside.txt", str(outside), "link/victim.txt", "a/../../outside.txt",
+        "..\\outside.txt", 42, None]}), "utf-8")
+    diags = Diagnostics()
+    report = write_tree(out, [rf("index.html")], diags, prune=True)
+    assert report.removed == 0
+    assert outside.read_bytes() == b"keep me"
+    assert (elsewhere / "victim.txt").read_bytes() == b"keep me too"
+    assert (out / "link").is_symlink()
+    assert manifest_files(out) == ["index.html"]
+
+
+def test_corrupt_manifest_is_treated_as_empty(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST_NAME).write_text("{not json", "utf-8")
+    (out / "user.html").write_bytes(b"u")
+    assert read_manifest(out) == set()
+    write_tree(out, [rf("index.html")], Diagnostics(), prune=True)
+    assert (out / "user.html").exists()
+    (out / MANIFEST_NAME).write_text('["user.html"]', "utf-8")
+    assert read_manifest(out) == set()
+
+
+def test_unsafe_rendered_path_is_ag041_and_not_written(tmp_path):
+    out = tmp_path / "out"
+    diags = Diagnostics()
+    report = write_tree(out, [rf("../escape.html", origin="evil.txt"), rf("ok.html")], diags,
+                        prune=True)
+    assert [(d.code, d.level, d.location.path) for d in diags.items] == [
+        ("AG041", Level.ERROR, "evil.txt")]
+    assert report.written == 1
+    assert not (tmp_path / "escape.html").exists()
+    assert manifest_files(out) == ["ok.html"]
+
+
+# --- drop_collisions ---------------------------------------------------------------------------
+
+def test_drop_collisions_reports_both_origins():
+    diags = Diagnostics()
+    files = [rf("a/index.html", b"2", origin="z.txt"), rf("b/index.html", origin="b.txt"),
+             rf("a/index.html", b"1", origin="y.txt")]
+    kept = drop_collisions(files, diags)
+    assert [(f.path, f.origin) for f in kept] == [("a/index.html", "y.txt"),
+                                                  ("b/index.html", "b.txt")]
+    assert len(diags.items) == 1
+    d = diags.items[0]
+    assert (d.code, d.level) == ("AG040", Level.ERROR)
+    assert "y.txt" in d.message and "z.txt" in d.message and "a/index.html" in d.message
+    assert d.location.path == "z.txt"
+
+
+def test_drop_collisions_independent_of_order():
+    files = [rf("p", b"1", origin="b"), rf("p", b"2", origin="a"), rf("p", b"3", origin="c")]
+    results = []
+    for order in (files, files[::-1], files[1:] + files[:1]):
+        diags = Diagnostics()
+        results.append((drop_collisions(order, diags), diags.sorted()))
+    assert results[0] == results[1] == results[2]
+    kept, diags_sorted = results[0]
+    assert [f.origin for f in kept] == ["a"]
+    assert [d.location.path for d in diags_sorted] == ["b", "c"]
+
+
+def test_drop_collisions_without_collisions():
+    diags = Diagnostics()
+    files = [rf("b"), rf("a")]
+    assert [f.path for f in drop_collisions(files, diags)] == ["a", "b"]
+    assert not diags.items
