@@ -95,7 +95,8 @@ def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Pa
         index = build_index(entries)
         listings = listing_pages(index, config)
     renderer = Renderer(env=make_environment(themes), md=md, config=config,
-                        nav=tuple(t for t, terms in index.taxonomies if terms))
+                        nav=tuple(t for t, terms in index.taxonomies if terms),
+                        term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     files: list[RenderedFile | None] = []
     with timer.phase("render"):
         files += [renderer.article(url, a, diags) for url, a in table]

@@ -35,6 +35,8 @@ class Renderer:
     config: SiteConfig
     # Taxonomies that have at least one term, for the navigation of every page.
     nav: tuple[Taxonomy, ...] = TAXONOMIES
+    # Number of terms per taxonomy key, for the home page's index overview.
+    term_counts: dict[str, int] = field(default_factory=dict)
     _deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def article(self, url: str, article: Article, diags: Diagnostics) -> RenderedFile | None:
@@ -72,7 +74,8 @@ class Renderer:
                 extra_deps: tuple[str, ...] = (), **context: Any) -> RenderedFile | None:
         try:
             tmpl = self.env.get_template(template)
-            html = tmpl.render(site=self.config, page_url=url, nav=self.nav, **context)
+            html = tmpl.render(site=self.config, page_url=url, nav=self.nav,
+                               term_counts=self.term_counts, **context)
             used = template_dependencies(self.env, template, self._deps)
         except jinja2.TemplateSyntaxError as exc:
             diags.error("AG050", f"template syntax error: {exc.message}",
