@@ -11,6 +11,7 @@ from functools import partial
 
 from . import urls
 from .config import SiteConfig
+from .dates import MONTH_NAMES
 from .errors import Diagnostics, SourceLocation
 from .model import (
     TAXONOMIES,
@@ -28,9 +29,6 @@ from .model import (
 )
 from .paginate import paginate
 from .slugs import slugify
-
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
 
 
 def assign_urls(articles: Iterable[Article], diags: Diagnostics) -> list[tuple[str, Article]]:
@@ -70,10 +68,10 @@ def summarize(url: str, article: Article, excerpt: Callable[[str], str]) -> Arti
     )
 
 
-def newest_first(summary: ArticleSummary) -> tuple[bool, int, str, str]:
+def newest_first(summary: ArticleSummary) -> tuple[bool, int, int, int, str, str]:
     """Newest first, undated last; ties broken by URL, then source path."""
-    ordinal = summary.date.toordinal() if summary.date else 0
-    return (summary.date is None, -ordinal, summary.url, summary.source_path)
+    year, month, day = summary.date.sort_key() if summary.date else (0, 0, 0)
+    return (summary.date is None, -year, -month, -day, summary.url, summary.source_path)
 
 
 def build_index(entries: Sequence[tuple[ArticleSummary, Article]]) -> SiteIndex:
@@ -81,18 +79,25 @@ def build_index(entries: Sequence[tuple[ArticleSummary, Article]]) -> SiteIndex:
     ordered = sorted(entries, key=lambda pair: newest_first(pair[0]))
     summaries = tuple(s for s, _ in ordered)
     taxonomies = tuple((tax, _terms(tax, ordered)) for tax in TAXONOMIES)
+    # Month 0 holds articles dated to the year only: on the year's page, in no month's.
     by_month: dict[tuple[int, int], list[ArticleSummary]] = defaultdict(list)
     for summary in summaries:
         if summary.date is not None:
-            by_month[(summary.date.year, summary.date.month)].append(summary)
+            by_month[(summary.date.year, summary.date.month or 0)].append(summary)
     years: dict[int, list[MonthEntry]] = defaultdict(list)
+    year_only: dict[int, tuple[ArticleSummary, ...]] = {}
     for (year, month) in sorted(by_month, reverse=True):
-        years[year].append(MonthEntry(year=year, month=month,
-                                      articles=tuple(by_month[year, month])))
+        years.setdefault(year, [])
+        if month == 0:
+            year_only[year] = tuple(by_month[year, month])
+        else:
+            years[year].append(MonthEntry(year=year, month=month,
+                                          articles=tuple(by_month[year, month])))
     return SiteIndex(
         articles=summaries,
         taxonomies=taxonomies,
-        years=tuple(YearEntry(year=y, months=tuple(years[y])) for y in sorted(years, reverse=True)),
+        years=tuple(YearEntry(year=y, months=tuple(years[y]), year_only=year_only.get(y, ()))
+                    for y in sorted(years, reverse=True)),
         undated=tuple(s for s in summaries if s.date is None),
     )
 
@@ -125,7 +130,9 @@ def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
                             partial(urls.term_url, tax, entry.term.slug),
                             config.page_size, term=entry.term, taxonomy=tax)
     for year in index.years:
-        year_articles = tuple(a for m in year.months for a in m.articles)
+        year_articles = tuple(sorted((*year.year_only, *(a for m in year.months
+                                                          for a in m.articles)),
+                                     key=newest_first))
         pages += _paged("year", f"{year.year}", year_articles,
                         partial(urls.year_url, year.year), config.page_size)
         for month in year.months:

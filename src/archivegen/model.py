@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
+
+from .dates import PartialDate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,6 +35,23 @@ class Repair:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Contributor:
+    """Someone credited for other work than writing: "introduction by X", "translated by Y"."""
+
+    role: str  # "introduction", "translator", "editor", "photographer", "contributor"
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FoundDate:
+    """A date the text states besides the one chosen as the article's date."""
+
+    date: PartialDate
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Provenance:
     source_path: str
     sha256: str
@@ -42,6 +60,7 @@ class Provenance:
     repairs: tuple[Repair, ...] = ()
     # Things a repair rule noticed and deliberately left alone (a repeated sentence, say).
     notes: tuple[Repair, ...] = ()
+    other_dates: tuple[FoundDate, ...] = ()
     # Text the loader recognised as site boilerplate (footer, donation appeal): kept, not shown
     # as article text.
     footer: str = ""
@@ -53,8 +72,9 @@ class Article:
 
     title: str
     authors: tuple[str, ...] = ()
+    contributors: tuple[Contributor, ...] = ()
     publisher: str = ""
-    date: dt.date | None = None
+    date: PartialDate | None = None
     original_source: str = ""
     url: str = ""
     regions: tuple[str, ...] = ()
@@ -114,7 +134,7 @@ class ArticleSummary:
 
     url: str
     title: str
-    date: dt.date | None
+    date: PartialDate | None
     authors: tuple[str, ...]
     publisher: str
     excerpt: str
@@ -138,10 +158,12 @@ class MonthEntry:
 class YearEntry:
     year: int
     months: tuple[MonthEntry, ...]
+    # Articles whose date states the year only: listed on the year's page, in no month.
+    year_only: tuple[ArticleSummary, ...] = ()
 
     @property
     def count(self) -> int:
-        return sum(len(m.articles) for m in self.months)
+        return len(self.year_only) + sum(len(m.articles) for m in self.months)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

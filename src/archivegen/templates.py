@@ -7,7 +7,6 @@ returns a URL relative to the page being rendered, so sites work under any base 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -17,6 +16,7 @@ import jinja2
 from jinja2 import meta
 
 from . import urls
+from .dates import MONTH_NAMES, PartialDate
 from .model import TAXONOMIES
 from .slugs import slugify
 
@@ -45,6 +45,7 @@ def make_environment(theme_dirs: Sequence[Path]) -> jinja2.Environment:
     env.globals["url_for"] = url_for
     env.filters["iso_date"] = iso_date
     env.filters["human_date"] = human_date
+    env.filters["month_name"] = lambda n: MONTH_NAMES[int(n) - 1]
     env.tests["web_url"] = is_web_url
     return env
 
@@ -85,12 +86,28 @@ def site_url(target: str, **kw: Any) -> str:
     raise ValueError(f"url_for: unknown target {target!r}")
 
 
-def iso_date(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
+def iso_date(value: PartialDate | None) -> str:
+    """The value for <time datetime>: valid HTML for every precision (a range gives its start,
+    since <time> cannot hold a range)."""
+    if value is None:
+        return ""
+    if value.end_month is not None:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
 
 
-def human_date(value: dt.date | None) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if value else ""
+def human_date(value: PartialDate | None) -> str:
+    """"May 30, 2017", "June 2013", "June-July 2010", "2010": never more than the text said."""
+    if value is None:
+        return ""
+    if value.month is None:
+        return str(value.year)
+    month = MONTH_NAMES[value.month - 1]
+    if value.day is not None:
+        return f"{month} {value.day}, {value.year}"
+    if value.end_month is not None:
+        return f"{month}\u2013{MONTH_NAMES[value.end_month - 1]} {value.year}"
+    return f"{month} {value.year}"
 
 
 def is_web_url(value: object) -> bool:

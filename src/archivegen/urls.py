@@ -31,10 +31,16 @@ def article_slug(article: Article, source_path: str) -> str:
 
 def article_url(article: Article) -> str:
     slug = article_slug(article, article.provenance.source_path)
-    if article.date is None:
-        return f"{UNDATED_URL}{slug}/"
     d = article.date
-    return f"/{d.year:04d}/{d.month:02d}/{d.day:02d}/{slug}/"
+    if d is None:
+        return f"{UNDATED_URL}{slug}/"
+    # The URL states only what the date states: /2017/05/30/, /2010/06/ or /2010/.
+    path = f"/{d.year:04d}/"
+    if d.month is not None:
+        path += f"{d.month:02d}/"
+        if d.day is not None:
+            path += f"{d.day:02d}/"
+    return f"{path}{slug}/"
 
 
 def _paged(url: str, page: int) -> str:

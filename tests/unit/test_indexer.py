@@ -8,13 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archivegen.config import SiteConfig
+from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
 from archivegen.indexer import assign_urls, build_index, listing_pages, summarize
 from archivegen.model import Article, Provenance, SiteIndex
 
 
 def art(title: str, date: dt.date | None, path: str, **fields) -> Article:
-    return Article(title=title, date=date, body=f"Body of {title}.",
+    pdate = PartialDate.from_date(date) if date is not None else None
+    return Article(title=title, date=pdate, body=f"Body of {title}.",
                    provenance=Provenance(source_path=path, sha256="0", layout="plain-text"),
                    **fields)
 
@@ -105,7 +107,8 @@ def test_summary_fields():
     a = art("Title", D1, "p.txt", authors=("A",), publisher="Pub", summary="")
     s = index_of([a]).articles[0]
     assert (s.url, s.title, s.date, s.authors, s.publisher, s.excerpt, s.source_path) == (
-        "/2017/05/30/title/", "Title", D1, ("A",), "Pub", "Body of Title.", "p.txt")
+        "/2017/05/30/title/", "Title", PartialDate.from_date(D1), ("A",), "Pub",
+        "Body of Title.", "p.txt")
     b = art("Other", D1, "q.txt", summary="Given summary")
     assert index_of([b]).articles[0].excerpt == "Given summary"
 

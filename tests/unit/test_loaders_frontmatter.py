@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 import pytest
 
+from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level, SourceLocation
 from archivegen.loaders import frontmatter
 from archivegen.model import Article, Source
@@ -58,7 +58,7 @@ def test_all_keys_land_in_the_article():
     assert not diags.items
     assert article is not None
     assert article.title == "Breaking: Situation Escalates"
-    assert article.date == dt.date(2017, 5, 30)
+    assert article.date == PartialDate(year=2017, month=5, day=30)
     assert article.authors == ("South Front", "Gearóid Ó Colmáin")
     assert article.publisher == "Global Research"
     assert article.original_source == "South Front"
@@ -136,7 +136,7 @@ def test_empty_list_value():
 def test_date_forms(value):
     article, diags = load_text(f"---\ntitle: T\ndate: {value}\n---\n")
     assert not diags.items
-    assert article.date == dt.date(2017, 5, 30)
+    assert article.date == PartialDate(year=2017, month=5, day=30)
 
 
 def test_no_date_is_fine():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from pathlib import Path
 
 import pytest
 
+from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
 from archivegen.loaders import globalresearch
 from archivegen.loaders.text import decode
@@ -66,7 +66,7 @@ def test_seed_fields(seed):
     assert article.title == ("Breaking: Situation Escalates at Syrian-Iraqi Border. Towards a "
                              "Dangerous Standoff between U.S Special Forces and Syria's Arab Army?")
     assert article.authors == ("South Front",)
-    assert article.date == dt.date(2017, 5, 30)
+    assert article.date == PartialDate(year=2017, month=5, day=30)
     assert article.publisher == "Global Research"
     assert article.original_source == "South Front"
     assert article.regions == ("Middle East & North Africa",)

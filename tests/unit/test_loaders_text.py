@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 import pytest
 
+from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
 from archivegen.loaders.text import clean_name, decode, link_texts, parse_date
 from archivegen.model import Source
@@ -122,15 +122,15 @@ def test_truncated_multibyte_sequence_at_end_is_an_error():
 # --- parse_date --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("value", "expected"), [
-    ("May 30, 2017", dt.date(2017, 5, 30)),
-    ("May 30,2017", dt.date(2017, 5, 30)),
-    ("may 30, 2017", dt.date(2017, 5, 30)),
-    ("  May   30,  2017 ", dt.date(2017, 5, 30)),
-    ("30 May 2017", dt.date(2017, 5, 30)),
-    ("1 January 2000", dt.date(2000, 1, 1)),
-    ("2017-05-30", dt.date(2017, 5, 30)),
-    ("December 1, 1999", dt.date(1999, 12, 1)),
-    ("February 29, 2016", dt.date(2016, 2, 29)),
+    ("May 30, 2017", PartialDate(year=2017, month=5, day=30)),
+    ("May 30,2017", PartialDate(year=2017, month=5, day=30)),
+    ("may 30, 2017", PartialDate(year=2017, month=5, day=30)),
+    ("  May   30,  2017 ", PartialDate(year=2017, month=5, day=30)),
+    ("30 May 2017", PartialDate(year=2017, month=5, day=30)),
+    ("1 January 2000", PartialDate(year=2000, month=1, day=1)),
+    ("2017-05-30", PartialDate(year=2017, month=5, day=30)),
+    ("December 1, 1999", PartialDate(year=1999, month=12, day=1)),
+    ("February 29, 2016", PartialDate(year=2016, month=2, day=29)),
 ])
 def test_parse_date_accepts_the_three_forms(value, expected):
     assert parse_date(value) == expected

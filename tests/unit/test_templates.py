@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import jinja2
 import pytest
 
+from archivegen.dates import PartialDate
 from archivegen.templates import (
     default_theme_dir,
     human_date,
@@ -144,12 +144,24 @@ def test_url_for_inside_macro_imported_with_context(tmp_path: Path) -> None:
 # --- filters and tests ----------------------------------------------------------------------
 
 def test_date_filters() -> None:
-    assert iso_date(dt.date(2017, 5, 3)) == "2017-05-03"
+    assert iso_date(PartialDate(year=2017, month=5, day=3)) == "2017-05-03"
     assert iso_date(None) == ""
-    assert human_date(dt.date(2017, 5, 3)) == "May 3, 2017"
+    assert human_date(PartialDate(year=2017, month=5, day=3)) == "May 3, 2017"
     assert human_date(None) == ""
     assert render_string("{{ d | iso_date }} / {{ d | human_date }}",
-                         d=dt.date(2016, 12, 25)) == "2016-12-25 / December 25, 2016"
+                         d=PartialDate(year=2016, month=12, day=25)) == (
+        "2016-12-25 / December 25, 2016")
+
+
+@pytest.mark.parametrize(("date", "iso", "human"), [
+    (PartialDate(year=2013, month=6), "2013-06", "June 2013"),
+    (PartialDate(year=2010), "2010", "2010"),
+    # <time datetime> cannot hold a range: it gets the start month; the text shows the range.
+    (PartialDate(year=2010, month=6, end_month=7), "2010-06", "June\u2013July 2010"),
+])
+def test_partial_dates_keep_their_precision(date: PartialDate, iso: str, human: str) -> None:
+    assert iso_date(date) == iso
+    assert human_date(date) == human
 
 
 @pytest.mark.parametrize(("value", "ok"), [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, FieldOrigin, Provenance, Source
 from ..yamlmap import YamlEntry, load_mapping
@@ -105,12 +106,14 @@ def _convert(entry: YamlEntry, path: str, diags: Diagnostics) -> Any:
     return None
 
 
-def _date(entry: YamlEntry, path: str, diags: Diagnostics) -> dt.date | None:
+def _date(entry: YamlEntry, path: str, diags: Diagnostics) -> PartialDate | None:
     value = entry.value
     if isinstance(value, dt.datetime):
-        return value.date()
+        return PartialDate.from_date(value.date())
     if isinstance(value, dt.date):
-        return value
+        return PartialDate.from_date(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # `date: 2010` is a year
     if isinstance(value, str) and (parsed := parse_date(value)):
         return parsed
     diags.error("AG013", f"'date' must be a date like 2017-05-30 or 'May 30, 2017', "

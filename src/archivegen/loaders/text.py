@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
+from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..model import Source
 
@@ -60,16 +60,16 @@ def clean_name(name: str) -> str:
     return " ".join(name.replace("**", "").split()).strip(" *_")
 
 
-def parse_date(value: str) -> dt.date | None:
+def parse_date(value: str) -> PartialDate | None:
     """A calendar date from "May 30, 2017", "30 May 2017" or "2017-05-30"; None otherwise."""
     value = " ".join(value.split())
     try:
         if m := ISO_RE.match(value):
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return PartialDate(year=int(m[1]), month=int(m[2]), day=int(m[3]))
         if m := MDY_RE.match(value):
-            return dt.date(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
+            return PartialDate(year=int(m[3]), month=MONTHS[m[1].lower()], day=int(m[2]))
         if m := DMY_RE.match(value):
-            return dt.date(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
+            return PartialDate(year=int(m[3]), month=MONTHS[m[2].lower()], day=int(m[1]))
     except ValueError:
         return None
     return None
