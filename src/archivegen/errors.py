@@ -15,9 +15,10 @@ class Level(StrEnum):
 
 
 CODES: dict[str, str] = {
-    "AG001": "file is not valid UTF-8",
+    "AG001": "file is binary, not text",
     "AG002": "file is empty or holds no article",
     "AG003": "file cannot be read",
+    "AG004": "file is not UTF-8; decoded as Windows-1252",
     "AG010": "YAML syntax error",
     "AG011": "unknown key",
     "AG012": "value has the wrong type",

@@ -138,7 +138,7 @@ def test_bad_file_is_reported_and_the_rest_builds(seed_copy: Path, tmp_path: Pat
     err = capsys.readouterr().err
     assert "broken.md:3:1: error: 'date' must be a date" in err
     assert "[AG013]" in err
-    assert "badbytes.txt:3:6: error: not valid UTF-8" in err
+    assert "badbytes.txt:3:6: warning: not UTF-8 (byte 0xff); decoded as Windows-1252" in err
     assert (out / SEED_URL / "index.html").is_file()
 
 

@@ -63,13 +63,13 @@ def test_decode_keeps_diacritics_exactly():
     assert not diags.items
 
 
-def test_invalid_utf8_gives_ag001_with_line_and_column():
-    text, diags = decode_bytes(b"first line\nsecond\nabcd\xffrest\n")
-    assert text is None
+def test_non_utf8_is_read_as_windows_1252_with_ag004_line_and_column():
+    text, diags = decode_bytes(b"first line\nsecond\nabcd\xffrest \x93quoted\x94 caf\xe9\n")
+    assert text == "first line\nsecond\nabcd\xffrest \u201cquoted\u201d caf\xe9\n"
     assert len(diags.items) == 1
     d = diags.items[0]
-    assert d.code == "AG001"
-    assert d.level is Level.ERROR
+    assert d.code == "AG004"
+    assert d.level is Level.WARNING
     assert d.location.path == "x.txt"
     assert (d.location.line, d.location.col) == (3, 5)
     assert "0xff" in d.message
@@ -78,7 +78,7 @@ def test_invalid_utf8_gives_ag001_with_line_and_column():
 def test_invalid_utf8_at_start_of_file():
     _, diags = decode_bytes(b"\x80abc")
     d = diags.items[0]
-    assert (d.code, d.location.line, d.location.col) == ("AG001", 1, 1)
+    assert (d.code, d.location.line, d.location.col) == ("AG004", 1, 1)
 
 
 def test_invalid_utf8_reports_first_bad_byte_only():
@@ -90,14 +90,14 @@ def test_invalid_utf8_reports_first_bad_byte_only():
 def test_invalid_utf8_position_with_crlf_line_endings():
     _, diags = decode_bytes(b"first line\r\nsecond\r\nabcd\xffrest\r\n")
     d = diags.items[0]
-    assert (d.code, d.location.line, d.location.col) == ("AG001", 3, 5)
+    assert (d.code, d.location.line, d.location.col) == ("AG004", 3, 5)
 
 
 def test_invalid_utf8_position_with_lone_cr_line_endings():
     # decode() treats a lone CR as a line ending, so the error must count it as one too.
     _, diags = decode_bytes(b"first line\rsecond\rabcd\xffrest\r")
     d = diags.items[0]
-    assert (d.code, d.location.line, d.location.col) == ("AG001", 3, 5)
+    assert (d.code, d.location.line, d.location.col) == ("AG004", 3, 5)
 
 
 def test_invalid_utf8_line_not_shifted_by_multibyte_characters_on_earlier_lines():
@@ -109,13 +109,13 @@ def test_invalid_utf8_line_not_shifted_by_multibyte_characters_on_earlier_lines(
 def test_invalid_utf8_after_bom():
     _, diags = decode_bytes(b"\xef\xbb\xbfab\nc\xff")
     d = diags.items[0]
-    assert (d.code, d.location.line, d.location.col) == ("AG001", 2, 2)
+    assert (d.code, d.location.line, d.location.col) == ("AG004", 2, 2)
 
 
-def test_truncated_multibyte_sequence_at_end_is_an_error():
+def test_truncated_multibyte_sequence_at_end_is_read_as_windows_1252():
     text, diags = decode_bytes(b"abc\xc3")
-    assert text is None
-    assert diags.items[0].code == "AG001"
+    assert text == "abc\xc3"
+    assert diags.items[0].code == "AG004"
     assert (diags.items[0].location.line, diags.items[0].location.col) == (1, 4)
 
 
@@ -195,3 +195,9 @@ def test_link_texts_does_not_split_andrew_or_brandon():
 ])
 def test_clean_name(value, expected):
     assert clean_name(value) == expected
+
+
+def test_binary_data_is_an_ag001_error():
+    text, diags = decode_bytes(b"PK\x03\x04\x00\x00binary")
+    assert text is None
+    assert [(d.code, d.level) for d in diags.items] == [("AG001", Level.ERROR)]

@@ -10,22 +10,34 @@ from ..model import Source
 
 
 def decode(source: Source, diags: Diagnostics) -> str | None:
-    """UTF-8 (a BOM is dropped) with every line ending turned into \\n; None if undecodable."""
+    """Text with every line ending turned into \\n; None (and an error) for binary data.
+
+    UTF-8 with or without a BOM is the norm. Anything else is read as Windows-1252, what old
+    scrapes usually are, with a warning naming the first byte that is not UTF-8.
+    """
     data = source.data
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\x00" in data:
+        diags.error("AG001", "binary data (NUL bytes), not text",
+                    _byte_location(source.path, data, data.index(b"\x00")))
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # Count lines as the decoded text will (CRLF, LF and lone CR each end a line) and
-        # columns in characters, as an editor shows them.
-        before = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        diags.error("AG001", f"not valid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
-                    SourceLocation(path=source.path, line=line, col=col))
-        return None
+        diags.warning("AG004", f"not UTF-8 (byte 0x{data[exc.start]:02x}); decoded as "
+                      "Windows-1252", _byte_location(source.path, data, exc.start))
+        text = data.decode("cp1252", errors="replace")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _byte_location(path: str, data: bytes, offset: int) -> SourceLocation:
+    """Line and column of a byte offset, counting lines as the decoded text will (CRLF, LF and
+    lone CR each end a line) and columns in characters, as an editor shows them."""
+    before = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line = before.count(b"\n") + 1
+    col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    return SourceLocation(path=path, line=line, col=col)
 
 
 LINK_RE = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
