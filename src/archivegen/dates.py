@@ -1,7 +1,7 @@
 """Dates as the text states them: a day, a month, a year, or a range of months — never more.
 
 A scraped article saying "June-July 2010" has no day; we keep that precision instead of
-inventing one. Parsing lives in `parse_date` / `find_dates` (English, Spanish and French).
+inventing one. Parsing (English, Spanish, French) lives in dateparse.py.
 """
 
 from __future__ import annotations

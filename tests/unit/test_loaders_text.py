@@ -6,9 +6,10 @@ import hashlib
 
 import pytest
 
+from archivegen.dateparse import parse_date
 from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders.text import clean_name, decode, link_texts, parse_date
+from archivegen.loaders.text import clean_name, decode, link_texts
 from archivegen.model import Source
 
 
@@ -144,10 +145,8 @@ def test_parse_date_accepts_the_three_forms(value, expected):
     "2017-13-01",
     "2017-00-10",
     "Febtember 3, 2017",
-    "May 2017",
     "30/05/2017",
     "2017-5-30",
-    "May 30 2017",
     "",
     "yesterday",
     "May 30, 2017 and more",

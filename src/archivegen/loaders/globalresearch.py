@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 
+from ..dateparse import parse_date
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, FieldOrigin, Provenance, Source
-from .text import LINK_RE, clean_name, link_texts, parse_date
+from .text import LINK_RE, clean_name, link_texts
 
 LAYOUT = "global-research"
 

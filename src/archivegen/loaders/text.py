@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..model import Source
 
@@ -41,13 +40,6 @@ def _byte_location(path: str, data: bytes, offset: int) -> SourceLocation:
 
 
 LINK_RE = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
-MONTHS = {name: i for i, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
-MONTH_ALT = "|".join(MONTHS)
-MDY_RE = re.compile(rf"(?i)^({MONTH_ALT})\s+(\d{{1,2}}),\s*(\d{{4}})$")
-DMY_RE = re.compile(rf"(?i)^(\d{{1,2}})\s+({MONTH_ALT})\s+(\d{{4}})$")
-ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def link_texts(value: str) -> tuple[str, ...]:
@@ -70,18 +62,3 @@ def split_names(value: str) -> list[str]:
 def clean_name(name: str) -> str:
     """Collapse inner whitespace and strip emphasis markers a scrape left around a name."""
     return " ".join(name.replace("**", "").split()).strip(" *_")
-
-
-def parse_date(value: str) -> PartialDate | None:
-    """A calendar date from "May 30, 2017", "30 May 2017" or "2017-05-30"; None otherwise."""
-    value = " ".join(value.split())
-    try:
-        if m := ISO_RE.match(value):
-            return PartialDate(year=int(m[1]), month=int(m[2]), day=int(m[3]))
-        if m := MDY_RE.match(value):
-            return PartialDate(year=int(m[3]), month=MONTHS[m[1].lower()], day=int(m[2]))
-        if m := DMY_RE.match(value):
-            return PartialDate(year=int(m[3]), month=MONTHS[m[2].lower()], day=int(m[1]))
-    except ValueError:
-        return None
-    return None
