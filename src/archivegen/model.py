@@ -14,6 +14,9 @@ class Source:
     path: str
     data: bytes
     sha256: str
+    # A `<file>.yaml` beside a raw file corrects or adds fields without touching the original.
+    sidecar_path: str = ""
+    sidecar: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +64,7 @@ class Provenance:
     # Things a repair rule noticed and deliberately left alone (a repeated sentence, say).
     notes: tuple[Repair, ...] = ()
     other_dates: tuple[FoundDate, ...] = ()
+    sidecar_path: str = ""  # set when a sidecar file corrected or added fields
     # Text the loader recognised as site boilerplate (footer, donation appeal): kept, not shown
     # as article text.
     footer: str = ""

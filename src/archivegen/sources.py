@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import Diagnostics, SourceLocation
-from .loaders import is_article_path
+from .loaders import SIDECAR_SUFFIX, is_article_path
 from .model import Source
 
 
@@ -36,7 +36,17 @@ def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:
     except OSError as exc:
         diags.error("AG003", f"cannot read file: {exc.strerror}", SourceLocation(path=rel_path))
         return None
-    return Source(path=rel_path, data=data, sha256=hashlib.sha256(data).hexdigest())
+    sidecar_path = rel_path + SIDECAR_SUFFIX
+    sidecar_file = root / sidecar_path
+    sidecar: bytes | None = None
+    if sidecar_file.is_file() and not sidecar_file.is_symlink():
+        try:
+            sidecar = sidecar_file.read_bytes()
+        except OSError as exc:
+            diags.error("AG003", f"cannot read sidecar: {exc.strerror}",
+                        SourceLocation(path=sidecar_path))
+    return Source(path=rel_path, data=data, sha256=hashlib.sha256(data).hexdigest(),
+                  sidecar_path=sidecar_path if sidecar is not None else "", sidecar=sidecar)
 
 
 def read_sources(root: Path, diags: Diagnostics) -> list[Source]:

@@ -210,3 +210,28 @@ def test_bad_config_reports_every_problem_and_builds_nothing(
     assert "archivegen.yaml:2:1: error: unknown config key 'page_sise'" in err
     assert "archivegen.yaml:3:1: error: 'page_size' must be a whole number, got a string" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_sidecar_corrects_fields_without_touching_the_original(seed_copy: Path,
+                                                               tmp_path: Path) -> None:
+    original = (seed_copy / "000_680446ff0202b48e.txt").read_bytes()
+    (seed_copy / "000_680446ff0202b48e.txt.yaml").write_text(
+        "title: Standoff at the Syrian-Iraqi border\ntags: [al-Tanf]\n")
+    out = tmp_path / "site"
+    assert run_build(seed_copy, out) == 0
+    page = out / "2017/05/30/standoff-at-the-syrian-iraqi-border/index.html"
+    html = page.read_text()
+    assert "<h1>Standoff at the Syrian-Iraqi border</h1>" in html
+    assert "<li>title: line 1 (<em>sidecar</em>)</li>" in html
+    assert "<code>000_680446ff0202b48e.txt.yaml</code>" in html
+    assert (out / "tags/al-tanf/index.html").is_file()
+    assert (seed_copy / "000_680446ff0202b48e.txt").read_bytes() == original
+
+
+def test_broken_sidecar_is_an_error_and_is_not_half_applied(
+        seed_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (seed_copy / "000_680446ff0202b48e.txt.yaml").write_text("title: New\ndate: someday\n")
+    assert run_build(seed_copy, tmp_path / "site") == 1
+    assert ("000_680446ff0202b48e.txt.yaml:2:1: error: 'date' must be a date"
+            in capsys.readouterr().err)
+    assert (tmp_path / "site" / SEED_URL / "index.html").is_file()  # built without the sidecar

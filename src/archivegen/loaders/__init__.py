@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, Source
 from . import frontmatter, globalresearch, plaintext
+from .sidecar import SIDECAR_SUFFIX, apply_sidecar
 from .text import decode
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+__all__ = ["ARTICLE_SUFFIXES", "LAYOUTS", "SIDECAR_SUFFIX", "is_article_path", "load_source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +45,11 @@ def load_source(source: Source, diags: Diagnostics) -> Article | None:
     if not text.strip():
         diags.error("AG002", "file is empty", SourceLocation(path=source.path, line=1, col=1))
         return None
+    article = _load_text(text, source, diags)
+    return apply_sidecar(article, source, diags) if article is not None else None
+
+
+def _load_text(text: str, source: Source, diags: Diagnostics) -> Article | None:
     for layout in LAYOUTS:
         if layout.sniff(text, source.path):
             return layout.load(text, source, diags)
