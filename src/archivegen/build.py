@@ -75,9 +75,7 @@ def theme_dirs(project_dir: Path, config: SiteConfig) -> list[Path]:
 def load_articles(sources: Sequence[Source], diags: Diagnostics) -> list[Article]:
     articles = []
     for source in sources:
-        article = load_source(source, diags)
-        if article is not None:
-            articles.append(repair_article(article, diags))
+        articles += [repair_article(a, diags) for a in load_source(source, diags)]
     return articles
 
 

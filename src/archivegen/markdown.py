@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.footnote import footnote_plugin
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -37,8 +38,13 @@ class SafeMarkdown(MarkdownIt):
     """A MarkdownIt whose link validation is our allowlist; remembers what it refused."""
 
     def __init__(self) -> None:
-        super().__init__("commonmark", {"html": False, "linkify": False, "typographer": False})
-        self.enable(["table", "strikethrough"])
+        super().__init__("commonmark", {"html": False, "linkify": True, "typographer": False})
+        # Bare URLs and e-mail addresses become links (linkify-it-py); endnotes use footnotes.
+        self.enable(["table", "strikethrough", "linkify"])
+        self.use(footnote_plugin)
+        # Only explicit http(s):// URLs and e-mail addresses: "report.md" or "U.S" are not links.
+        assert self.linkify is not None  # linkify-it-py is a dependency
+        self.linkify.set({"fuzzy_link": False, "fuzzy_ip": False})
         self.rejected: list[str] = []
         self.add_render_rule("link_open", _render_link_open)
 
@@ -91,3 +97,13 @@ def plain_excerpt(md: SafeMarkdown, text: str, max_words: int) -> str:
     if len(words) > max_words:
         return " ".join(words[:max_words]) + " …"
     return " ".join(words)
+
+
+def bare_links(md: SafeMarkdown, text: str) -> list[str]:
+    """Bare http(s) URLs and e-mail addresses in Markdown text (outside Markdown links)."""
+    found: list[str] = []
+    for token in md.parse(text):
+        for child in token.children or ():
+            if child.type == "link_open" and child.info == "auto":
+                found.append(str(child.attrGet("href") or ""))
+    return found

@@ -55,6 +55,15 @@ class FoundDate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Note:
+    """One endnote: its marker label in the text ("1", "2-1" when numbering restarts per part)."""
+
+    label: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Provenance:
     source_path: str
     sha256: str
@@ -89,6 +98,7 @@ class Article:
     summary: str = ""
     language: str = ""
     body: str = ""
+    notes: tuple[Note, ...] = ()
     # 1-based line of the body's first line in the source file, so repairs can name lines.
     body_line: int = 1
     provenance: Provenance

@@ -40,7 +40,12 @@ class Renderer:
     _deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def article(self, url: str, article: Article, diags: Diagnostics) -> RenderedFile | None:
-        body_html, rejected = render_markdown(self.md, article.body)
+        # Endnotes become Markdown footnotes, so markers and notes link to each other; a note
+        # no marker points to is listed separately rather than dropped.
+        referenced = [n for n in article.notes if f"[^{n.label}]" in article.body]
+        unreferenced = [n for n in article.notes if n not in referenced]
+        source = article.body + "".join(f"\n\n[^{n.label}]: {n.text}" for n in referenced)
+        body_html, rejected = render_markdown(self.md, source)
         path = article.provenance.source_path
         for bad in rejected:
             diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
@@ -50,6 +55,7 @@ class Renderer:
         return self._render("article.html", url, diags, origin=path,
                             extra_deps=(f"source:{path}",), article=article,
                             body_html=body_html, term_groups=term_groups,
+                            unreferenced_notes=unreferenced,
                             title=article.title or "Untitled")
 
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:

@@ -13,12 +13,8 @@ from dataclasses import dataclass, replace
 
 from .errors import Diagnostics, SourceLocation
 from .model import Article, Repair
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Paragraph:
-    text: str
-    line: int  # 1-based line in the source file where the paragraph starts
+from .notes import extract_notes
+from .paragraphs import Paragraph, join_paragraphs, split_paragraphs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,28 +32,6 @@ class Rule:
     name: str
     description: str
     apply: RuleFunc
-
-
-def split_paragraphs(body: str, first_line: int) -> tuple[Paragraph, ...]:
-    """Blank-line separated blocks, each with the source line it starts on."""
-    paragraphs: list[Paragraph] = []
-    current: list[str] = []
-    start = first_line
-    for offset, line in enumerate(body.split("\n")):
-        if line.strip():
-            if not current:
-                start = first_line + offset
-            current.append(line.rstrip())
-        elif current:
-            paragraphs.append(Paragraph(text="\n".join(current), line=start))
-            current = []
-    if current:
-        paragraphs.append(Paragraph(text="\n".join(current), line=start))
-    return tuple(paragraphs)
-
-
-def join_paragraphs(paragraphs: Sequence[Paragraph]) -> str:
-    return "\n\n".join(p.text for p in paragraphs)
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -108,12 +82,22 @@ def join_split_paragraphs(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
     return RuleResult(paragraphs=tuple(out), repairs=tuple(repairs))
 
 
+MIN_COLLAPSE_WORDS = 5
+
+
 def collapse_repeated_paragraphs(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
-    """Drop a paragraph only when it is character-for-character a copy of an earlier one."""
+    """Drop a paragraph only when it is character-for-character a copy of an earlier one.
+
+    Short paragraphs ("Notes:", "* * *", a repeated subheading) are structure, not scrape
+    accidents: only paragraphs of MIN_COLLAPSE_WORDS words or more are collapsed.
+    """
     seen: dict[str, int] = {}
     out: list[Paragraph] = []
     repairs: list[Repair] = []
     for para in paragraphs:
+        if len(para.text.split()) < MIN_COLLAPSE_WORDS:
+            out.append(para)
+            continue
         first = seen.get(para.text)
         if first is not None:
             repairs.append(Repair(rule="collapse_repeated_paragraphs", line=para.line,
@@ -185,4 +169,5 @@ def repair_article(article: Article, diags: Diagnostics,
     for note in notes:
         diags.warning("AG030", note.detail, SourceLocation(path=path, line=note.line, col=1))
     provenance = replace(article.provenance, repairs=tuple(repairs), notes=tuple(notes))
-    return replace(article, body=join_paragraphs(paragraphs), provenance=provenance)
+    repaired = replace(article, body=join_paragraphs(paragraphs), provenance=provenance)
+    return extract_notes(repaired)

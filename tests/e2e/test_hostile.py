@@ -15,7 +15,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "link", "body", "a", "header", "nav", "ul", "ol", "li",
     "main", "footer", "p", "h1", "h2", "h3", "article", "section", "time", "span", "dl", "dt",
     "dd", "div", "details", "summary", "code", "pre", "strong", "em", "blockquote", "hr", "br",
-    "img", "table", "thead", "tbody", "tr", "th", "td", "s",
+    "img", "table", "thead", "tbody", "tr", "th", "td", "s", "sup",
 }
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 

@@ -30,7 +30,7 @@ def seed_record() -> tuple[Article, Diagnostics]:
     diags = Diagnostics()
     source = read_source(SEEDS, SEED_FILE, diags)
     assert source is not None
-    article = load_source(source, diags)
+    (article,) = load_source(source, diags)
     assert article is not None
     return repair_article(article, diags), diags
 

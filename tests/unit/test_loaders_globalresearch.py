@@ -31,7 +31,9 @@ def make_source(data: bytes, path: str = "x.txt") -> Source:
 
 def load_text(text: str, path: str = "x.txt") -> tuple[Article | None, Diagnostics]:
     diags = Diagnostics()
-    return globalresearch.load(text, make_source(text.encode(), path), diags), diags
+    articles = globalresearch.load(text, make_source(text.encode(), path), diags)
+    assert len(articles) <= 1
+    return (articles[0] if articles else None), diags
 
 
 def gr_text(*header: str, body: str = "First paragraph of the body.\n\nSecond one.",
@@ -53,7 +55,7 @@ def seed() -> tuple[Article, Diagnostics]:
     source = make_source(data, SEED.name)
     text = decode(source, diags)
     assert text is not None
-    article = globalresearch.load(text, source, diags)
+    (article,) = globalresearch.load(text, source, diags)
     assert article is not None
     return article, diags
 

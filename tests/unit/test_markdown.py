@@ -204,8 +204,15 @@ def test_tables_enabled(md: SafeMarkdown) -> None:
     assert "<td>1</td>" in html
 
 
-def test_bare_urls_are_not_linkified(md: SafeMarkdown) -> None:
-    html, _ = render_markdown(md, "see http://example.org/ now")
+def test_bare_urls_and_emails_become_safe_links(md: SafeMarkdown) -> None:
+    html, _ = render_markdown(md, "see http://example.org/ now, or press@example.org")
+    assert ('<a href="http://example.org/" rel="nofollow noopener noreferrer">'
+            "http://example.org/</a>") in html
+    assert '<a href="mailto:press@example.org">press@example.org</a>' in html
+
+
+def test_only_explicit_urls_are_linkified(md: SafeMarkdown) -> None:
+    html, _ = render_markdown(md, "files report.md and example.org and www.example.org")
     assert "<a" not in html
 
 

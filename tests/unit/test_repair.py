@@ -14,6 +14,7 @@ from archivegen.errors import Diagnostics, Level
 from archivegen.loaders import load_source
 from archivegen.model import Article, Provenance, Source
 from archivegen.repair import (
+    MIN_COLLAPSE_WORDS,
     RULES,
     Paragraph,
     collapse_repeated_paragraphs,
@@ -49,9 +50,9 @@ def make_article(body: str, body_line: int = 1, path: str = "a.txt") -> Article:
 def seed_article() -> Article:
     data = SEED.read_bytes()
     diags = Diagnostics()
-    article = load_source(Source(path=SEED.name, data=data,
-                                 sha256=hashlib.sha256(data).hexdigest()), diags)
-    assert article is not None and not diags.items
+    (article,) = load_source(Source(path=SEED.name, data=data,
+                                    sha256=hashlib.sha256(data).hexdigest()), diags)
+    assert not diags.items
     return article
 
 
@@ -178,10 +179,12 @@ def test_join_refuses(first, second):
 
 # --- collapse_repeated_paragraphs --------------------------------------------------------------
 
+A5 = "Alpha alpha alpha alpha alpha."
+
+
 def test_collapse_exact_repeats():
-    result = collapse_repeated_paragraphs(paras("Alpha.", "Beta.", "Alpha.", "Gamma.",
-                                                "Alpha."))
-    assert texts(result.paragraphs) == ["Alpha.", "Beta.", "Gamma."]
+    result = collapse_repeated_paragraphs(paras(A5, "Beta.", A5, "Gamma.", A5))
+    assert texts(result.paragraphs) == [A5, "Beta.", "Gamma."]
     assert [p.line for p in result.paragraphs] == [1, 3, 7]
     assert [(r.rule, r.line) for r in result.repairs] == [
         ("collapse_repeated_paragraphs", 5), ("collapse_repeated_paragraphs", 9)]
@@ -247,13 +250,19 @@ def test_repair_keeps_other_fields(seed_article):
 
 
 def test_repair_article_with_chosen_rules():
-    article = make_article("A [b](#) c\n\nA [b](#) c", body_line=7)
+    article = make_article("A [b](#) c d e\n\nA [b](#) c d e", body_line=7)
     only_unlink = [r for r in RULES if r.name == "unlink_dead_links"]
     repaired = repair_article(article, Diagnostics(), only_unlink)
-    assert repaired.body == "A b c\n\nA b c"
+    assert repaired.body == "A b c d e\n\nA b c d e"
     assert [r.line for r in repaired.provenance.repairs] == [7, 9]
     full = repair_article(article, Diagnostics())
-    assert full.body == "A b c"
+    assert full.body == "A b c d e"
+
+
+def test_short_repeated_paragraphs_are_structure_and_stay():
+    result = collapse_repeated_paragraphs(paras("Notes:", "[1] one", "Part II", "Notes:"))
+    assert texts(result.paragraphs) == ["Notes:", "[1] one", "Part II", "Notes:"]
+    assert result.repairs == ()
 
 
 # --- properties --------------------------------------------------------------------------------
@@ -316,7 +325,8 @@ def test_repair_deletes_only_exact_repeats_and_dead_link_syntax(body_paras, firs
     out_words = words(full.body)
     assert set(out_words) == set(expected_words)
     assert out_words - expected_words == Counter()
-    out_paras = texts(split_paragraphs(full.body, 1))
+    out_paras = [t for t in texts(split_paragraphs(full.body, 1))
+                 if len(t.split()) >= MIN_COLLAPSE_WORDS]  # shorter ones are structure
     assert len(out_paras) == len(set(out_paras))
     # Where no paragraph repeats another (before or after joining), nothing at all is removed.
     unlinked = repair_article(article, Diagnostics(), [RULES[0]])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, Source
-from . import frontmatter, globalresearch, plaintext
+from . import bodyonly, frontmatter, globalresearch, plaintext, repost
 from .sidecar import SIDECAR_SUFFIX, apply_sidecar
 from .text import decode
 
@@ -23,13 +23,25 @@ __all__ = ["ARTICLE_SUFFIXES", "LAYOUTS", "SIDECAR_SUFFIX", "is_article_path", "
 class Layout:
     name: str
     sniff: Callable[[str, str], bool]
-    load: Callable[[str, Source, Diagnostics], Article | None]
+    load: Callable[[str, Source, Diagnostics], list[Article]]
+
+
+def _one(load: Callable[[str, Source, Diagnostics], Article | None]
+         ) -> Callable[[str, Source, Diagnostics], list[Article]]:
+    """Adapt a loader that reads one article per file to the list-returning interface."""
+    def load_all(text: str, source: Source, diags: Diagnostics) -> list[Article]:
+        article = load(text, source, diags)
+        return [article] if article is not None else []
+    return load_all
 
 
 # Tried in order; the first whose sniff says yes reads the file. Plain text is the fallback.
 LAYOUTS: tuple[Layout, ...] = (
-    Layout(name=frontmatter.LAYOUT, sniff=frontmatter.sniff, load=frontmatter.load),
+    Layout(name=frontmatter.LAYOUT, sniff=frontmatter.sniff, load=_one(frontmatter.load)),
     Layout(name=globalresearch.LAYOUT, sniff=globalresearch.sniff, load=globalresearch.load),
+    Layout(name=repost.LAYOUT, sniff=repost.sniff, load=_one(repost.load)),
+    Layout(name=plaintext.LAYOUT, sniff=plaintext.sniff, load=_one(plaintext.load)),
+    Layout(name=bodyonly.LAYOUT, sniff=bodyonly.sniff, load=_one(bodyonly.load)),
 )
 
 
@@ -37,22 +49,28 @@ def is_article_path(path: str) -> bool:
     return path.lower().endswith(ARTICLE_SUFFIXES)
 
 
-def load_source(source: Source, diags: Diagnostics) -> Article | None:
-    """Read one source into a record, or None (with an error) if it holds no usable article."""
+def load_source(source: Source, diags: Diagnostics) -> list[Article]:
+    """Read one source into its records: usually one; none (with an error) if it holds no
+    usable article; several when the file holds several pieces with their own bylines."""
     text = decode(source, diags)
     if text is None:
-        return None
+        return []
     if not text.strip():
         diags.error("AG002", "file is empty", SourceLocation(path=source.path, line=1, col=1))
-        return None
-    article = _load_text(text, source, diags)
-    return apply_sidecar(article, source, diags) if article is not None else None
+        return []
+    articles = _load_text(text, source, diags)
+    if len(articles) > 1 and source.sidecar is not None:
+        diags.warning("AG022", "a sidecar cannot tell which piece of a split file it corrects; "
+                      "ignored", SourceLocation(path=source.sidecar_path))
+        return articles
+    return [apply_sidecar(a, source, diags) for a in articles]
 
 
-def _load_text(text: str, source: Source, diags: Diagnostics) -> Article | None:
+def _load_text(text: str, source: Source, diags: Diagnostics) -> list[Article]:
     for layout in LAYOUTS:
         if layout.sniff(text, source.path):
             return layout.load(text, source, diags)
     diags.warning("AG020", "layout not recognised; read as plain text (first line is the title)",
                   SourceLocation(path=source.path, line=1, col=1))
-    return plaintext.load(text, source, diags)
+    return _one(plaintext.load)(text, source, diags)
+

@@ -13,6 +13,7 @@ from ..dateparse import parse_date
 from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..model import FieldOrigin
+from ..names import parse_byline
 from ..yamlmap import YamlEntry
 from .text import clean_name
 
@@ -57,6 +58,9 @@ def convert_field(entry: YamlEntry, path: str, diags: Diagnostics) -> Any:
             return None
         return " ".join(value.split()) if key != "url" else value.strip()
     if key in LIST_FIELDS:
+        if key in ("authors", "author") and isinstance(value, str):
+            # One string may name several people: "Maria Kowalski and Owen Clarke".
+            return parse_byline(value).authors or None
         items = [] if value is None else [value] if not isinstance(value, list) else value
         names: list[str] = []
         for item in items:

@@ -12,6 +12,7 @@ from ..errors import Diagnostics, SourceLocation
 from ..model import Article, FieldOrigin, Provenance, Source
 from ..yamlmap import load_mapping
 from .fields import read_fields
+from .text import other_dates
 
 LAYOUT = "markdown-front-matter"
 
@@ -50,5 +51,6 @@ def _article(fields: dict[str, Any], lines: list[str], body_start: int, source: 
         body="\n".join(lines[body_start:]).strip("\n"),
         body_line=body_start + 1,
         provenance=Provenance(source_path=source.path, sha256=source.sha256, layout=LAYOUT,
-                              fields=tuple(origins)),
+                              fields=tuple(origins),
+                              other_dates=other_dates(lines, body_start, len(lines), None)),
     )

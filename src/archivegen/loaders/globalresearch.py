@@ -1,93 +1,135 @@
 """The scraped Global Research layout.
 
     <title>
-    By [Author](#)
-    Publisher, Month D, YYYY
-    [Original source](#)
-    Region: [..](#)   Theme: [..](#), [..](#)   In-depth Report: [..](#)
+    By [Author](#) and [Author](#)          (optional; "Translated by [X](#)" lines too)
+    Publisher, Month D, YYYY                (optional; any date form dateparse reads)
+    [Original source](#)                    (optional lone link)
+    Region: [..](#)   Theme: [..](#), [..](#)   In-depth Report: [..](#)   (each optional)
     <body paragraphs>
     <footer: donation appeal, "The original source of this article is ...", copyright,
-     disclaimer>
+     disclaimer — any subset, any order>
 
 Header lines may be separated by blank lines. The footer is boilerplate of the publishing site,
-not the article: it is kept in provenance and never shown as article text.
+not the article: it is kept in provenance and never shown as article text, and it fills no
+field. A file may hold several pieces: a later title line followed by a byline and a dateline
+starts a new article.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ..dateparse import parse_date
+from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
-from ..model import Article, FieldOrigin, Provenance, Source
-from .text import LINK_RE, clean_name, link_texts
+from ..model import Article, Contributor, FieldOrigin, Provenance, Source
+from ..names import parse_byline
+from .text import LINK_RE, clean_name, other_dates
 
 LAYOUT = "global-research"
 
-BYLINE_RE = re.compile(r"^By\s+(?P<authors>.+)$")
-DATELINE_RE = re.compile(r"^(?P<publisher>[^,\[\]]{2,80}),\s+"
-                         r"(?P<date>[A-Za-z]+\s+\d{1,2},\s*\d{4})$")
+BYLINE_RE = re.compile(r"^By\s+\S", re.IGNORECASE)
+CONTRIBUTOR_LINE_RE = re.compile(r"(?i)^(?:with\s+an?\s+)?(?:introduction|translated|translation|"
+                                 r"edited|photos?|photographs?)\s+by\s+\S")
+DATELINE_RE = re.compile(r"^(?P<publisher>[^,\[\]]{2,80}),\s+(?P<date>[^,\[\]]{4,40}"
+                         r"(?:,\s*\d{4})?)$")
 LONE_LINK_RE = re.compile(r"^\[(?P<text>[^\]\n]+)\]\([^)\n]*\)$")
 LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|In-depth Reports)"
                       r":\s*(?P<value>.*)$", re.IGNORECASE)
 LABEL_FIELDS = {"region": "regions", "regions": "regions", "theme": "themes", "themes": "themes",
                 "in-depth report": "reports", "in-depth reports": "reports"}
 FOOTER_RE = re.compile(r"^(The original source of this article is\b|Copyright ©|Copyright \(c\)"
-                       r"|Articles by:|Disclaimer:|\[Comment on Global Research Articles)",
-                       re.IGNORECASE)
+                       r"|Articles by:|Disclaimer:|\[Comment on Global Research Articles"
+                       r"|\[Become a Member of Global Research)", re.IGNORECASE)
 # A paragraph that asks readers for money or membership, just before the footer.
 APPEAL_RE = re.compile(r"(?i)\b(donate|donation|paypal|patreon|please support|support (the|our) "
                        r"(project|work)|become a (member|patron))")
+YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
 HEADER_SCAN_LINES = 40
+MAX_TITLE_CHARS = 300
 
 
 def sniff(text: str, path: str) -> bool:
     """Two or more of the layout's marks within the first lines."""
-    head = text.split("\n", HEADER_SCAN_LINES)[:HEADER_SCAN_LINES]
+    head = [line.strip() for line in text.split("\n", HEADER_SCAN_LINES)[:HEADER_SCAN_LINES]]
     marks = 0
-    if any(BYLINE_RE.match(line.strip()) and LINK_RE.search(line) for line in head):
+    if any(BYLINE_RE.match(line) and LINK_RE.search(line) for line in head):
         marks += 1
-    if any(DATELINE_RE.match(line.strip()) for line in head):
+    if any(_dateline(line) for line in head):
         marks += 1
-    if any(LABEL_RE.match(line.strip()) for line in head):
+    if any(LABEL_RE.match(line) for line in head):
         marks += 1
-    if FOOTER_RE.search(text) and "original source of this article" in text:
+    if any(LONE_LINK_RE.match(line) for line in head):
+        marks += 1
+    if "The original source of this article is" in text or "Global Research" in text:
         marks += 1
     return marks >= 2
 
 
-def load(text: str, source: Source, diags: Diagnostics) -> Article | None:
+def _dateline(line: str) -> tuple[str, PartialDate] | None:
+    if (m := DATELINE_RE.match(line)) and (date := parse_date(m["date"])):
+        return clean_name(m["publisher"]), date
+    return None
+
+
+@dataclass(slots=True)
+class _Header:
+    """What a piece's header states, with the line of each field; filled while reading."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    origins: list[FieldOrigin] = field(default_factory=list)
+    date_line: int | None = None
+
+    def set(self, name: str, value: object, line: int, rule: str) -> None:
+        self.fields[name] = value
+        self.origins.append(FieldOrigin(name=name, line=line, rule=rule))
+
+
+def load(text: str, source: Source, diags: Diagnostics) -> list[Article]:
     lines = text.split("\n")
-    origins: list[FieldOrigin] = []
-    fields: dict[str, object] = {}
-    i = _skip_blank(lines, 0)
-    if i >= len(lines):
+    start = _skip_blank(lines, 0)
+    if start >= len(lines):
         diags.error("AG002", "file holds no article", SourceLocation(path=source.path, line=1))
-        return None
-    fields["title"] = clean_name(lines[i].lstrip("#"))
-    origins.append(FieldOrigin(name="title", line=i + 1, rule="gr.first-line"))
-    i += 1
-    i = _read_header(lines, i, fields, origins, source.path, diags)
-    body_start = i
-    footer_start = _footer_start(lines, body_start)
-    body = "\n".join(lines[body_start:footer_start]).strip("\n")
+        return []
+    footer_start = _footer_start(lines, start)
+    piece_starts = [start, *_later_pieces(lines, start, footer_start)]
+    ends = [*piece_starts[1:], footer_start]
     footer = "\n".join(lines[footer_start:]).strip()
+    articles = []
+    for n, (begin, end) in enumerate(zip(piece_starts, ends, strict=True)):
+        last = n == len(piece_starts) - 1
+        articles.append(_load_piece(lines, begin, end, footer if last else "", source, diags))
+    return articles
+
+
+def _load_piece(lines: list[str], start: int, end: int, footer: str, source: Source,
+                diags: Diagnostics) -> Article:
+    header = _Header()
+    header.set("title", clean_name(lines[start].lstrip("#"))[:MAX_TITLE_CHARS], start + 1,
+               "gr.first-line")
+    body_start = _read_header(lines, start + 1, end, header, source.path, diags)
+    body = "\n".join(lines[body_start:end]).strip("\n")
     if not body.strip():
         diags.warning("AG002", "article has no body text",
                       SourceLocation(path=source.path, line=body_start + 1, col=1))
+    f = header.fields
     return Article(
-        title=str(fields["title"]),
-        authors=tuple(fields.get("authors", ())),  # type: ignore[arg-type]
-        publisher=str(fields.get("publisher", "")),
-        date=fields.get("date"),  # type: ignore[arg-type]
-        original_source=str(fields.get("original_source", "")),
-        regions=tuple(fields.get("regions", ())),  # type: ignore[arg-type]
-        themes=tuple(fields.get("themes", ())),  # type: ignore[arg-type]
-        reports=tuple(fields.get("reports", ())),  # type: ignore[arg-type]
+        title=str(f["title"]),
+        authors=tuple(f.get("authors", ())),  # type: ignore[arg-type]
+        contributors=tuple(f.get("contributors", ())),  # type: ignore[arg-type]
+        publisher=str(f.get("publisher", "")),
+        date=f.get("date"),  # type: ignore[arg-type]
+        original_source=str(f.get("original_source", "")),
+        regions=tuple(f.get("regions", ())),  # type: ignore[arg-type]
+        themes=tuple(f.get("themes", ())),  # type: ignore[arg-type]
+        reports=tuple(f.get("reports", ())),  # type: ignore[arg-type]
         body=body,
-        body_line=body_start + 1 + _leading_blank(lines, body_start),
-        provenance=Provenance(source_path=source.path, sha256=source.sha256, layout=LAYOUT,
-                              fields=tuple(origins), footer=footer),
+        body_line=_skip_blank(lines, body_start) + 1,
+        provenance=Provenance(
+            source_path=source.path, sha256=source.sha256, layout=LAYOUT,
+            fields=tuple(header.origins), footer=footer,
+            other_dates=other_dates(lines, start + 1, end, header.date_line)),
     )
 
 
@@ -97,45 +139,83 @@ def _skip_blank(lines: list[str], i: int) -> int:
     return i
 
 
-def _leading_blank(lines: list[str], i: int) -> int:
-    return _skip_blank(lines, i) - i
+def _label_values(value: str) -> tuple[str, ...]:
+    """Terms of a label line: link texts, or comma-separated plain names. "Law and Justice" and
+    "Police State & Civil Rights" are single themes, so plain values split on commas only."""
+    value = value.strip()
+    if LINK_RE.search(value):
+        names = [m.group(1) for m in LINK_RE.finditer(value)]
+    else:
+        names = value.split(",")
+    return tuple(dict.fromkeys(n for n in (clean_name(x) for x in names) if n))
 
 
-def _read_header(lines: list[str], i: int, fields: dict[str, object],
-                 origins: list[FieldOrigin], path: str, diags: Diagnostics) -> int:
+def _read_header(lines: list[str], i: int, end: int, header: _Header, path: str,
+                 diags: Diagnostics) -> int:
     """Consume header lines after the title; return the index of the first body line."""
+    f = header.fields
     while True:
         i = _skip_blank(lines, i)
-        if i >= len(lines):
+        if i >= end:
             return i
         line = lines[i].strip()
         lineno = i + 1
-        if "authors" not in fields and (m := BYLINE_RE.match(line)):
-            fields["authors"] = link_texts(m["authors"])
-            origins.append(FieldOrigin(name="authors", line=lineno, rule="gr.byline"))
-        elif "date" not in fields and (m := DATELINE_RE.match(line)):
-            date = parse_date(m["date"])
-            if date is None:
+        if "authors" not in f and "date" not in f and BYLINE_RE.match(line) and (
+                byline := parse_byline(line)).authors:
+            header.set("authors", byline.authors, lineno, "gr.byline")
+            if byline.contributors:
+                header.set("contributors", byline.contributors, lineno, "gr.byline")
+        elif CONTRIBUTOR_LINE_RE.match(line) and (byline := parse_byline(line)).contributors:
+            known: tuple[Contributor, ...] = tuple(f.get("contributors", ()))  # type: ignore[arg-type]
+            header.set("contributors", known + byline.contributors, lineno, "gr.credit-line")
+        elif "date" not in f and "publisher" not in f and (m := DATELINE_RE.match(line)) and (
+                (date := parse_date(m["date"])) or YEAR_RE.search(m["date"])):
+            header.set("publisher", clean_name(m["publisher"]), lineno, "gr.dateline")
+            if date is None:  # "Publisher, Febtember 30, 2017": keep the publisher, say why
                 diags.warning("AG013", f"date '{m['date']}' cannot be understood; left empty",
                               SourceLocation(path=path, line=lineno,
                                              col=lines[i].index(m["date"]) + 1))
             else:
-                fields["date"] = date
-                origins.append(FieldOrigin(name="date", line=lineno, rule="gr.dateline"))
-            fields["publisher"] = clean_name(m["publisher"])
-            origins.append(FieldOrigin(name="publisher", line=lineno, rule="gr.dateline"))
+                header.set("date", date, lineno, "gr.dateline")
+                header.date_line = lineno
         elif (m := LABEL_RE.match(line)):
             name = LABEL_FIELDS[m["label"].lower()]
-            fields[name] = tuple(fields.get(name, ())) + link_texts(m["value"])  # type: ignore[arg-type]
-            origins.append(FieldOrigin(name=name, line=lineno, rule="gr.label"))
-        elif ("original_source" not in fields and "publisher" in fields and "regions" not in fields
-              and "themes" not in fields and (m := LONE_LINK_RE.match(line))):
-            # A lone link between the dateline and the labels names the original source.
-            fields["original_source"] = clean_name(m["text"])
-            origins.append(FieldOrigin(name="original_source", line=lineno, rule="gr.source-link"))
+            values = tuple(f.get(name, ())) + _label_values(m["value"])  # type: ignore[arg-type]
+            if values:
+                header.set(name, tuple(dict.fromkeys(values)), lineno, "gr.label")
+        elif ("original_source" not in f and not {"regions", "themes", "reports"} & set(f)
+              and (m := LONE_LINK_RE.match(line))):
+            # A lone link between the byline/dateline and the labels names the original source.
+            header.set("original_source", clean_name(m["text"]), lineno, "gr.source-link")
         else:
             return i
         i += 1
+
+
+def _later_pieces(lines: list[str], start: int, end: int) -> list[int]:
+    """Starts of further pieces: a title line followed (blank lines aside) by a `By` line and
+    a dateline. A heading alone is not enough: it may be a section title of the same article."""
+    starts = []
+    i = _skip_blank(lines, start + 1)
+    while i < end:
+        title = lines[i].strip()
+        if title and i > start + 1 and not lines[i - 1].strip():
+            j = _skip_blank(lines, i + 1)
+            k = _skip_blank(lines, j + 1)
+            if (j < end and k < end and len(title) <= MAX_TITLE_CHARS and BYLINE_RE.match(
+                    lines[j].strip()) and parse_byline(lines[j].strip()).authors
+                    and _dateline(lines[k].strip()) and _past_header(lines, start, i)):
+                starts.append(i)
+                start = i
+        i += 1
+    return starts
+
+
+def _past_header(lines: list[str], start: int, i: int) -> bool:
+    """True if there is body text between the current piece's start and line i."""
+    header = _Header()
+    body_start = _read_header(lines, start + 1, i, header, "", Diagnostics())
+    return any(lines[k].strip() for k in range(body_start, i))
 
 
 def _footer_start(lines: list[str], body_start: int) -> int:
@@ -155,4 +235,3 @@ def _footer_start(lines: list[str], body_start: int) -> int:
             start = para_start
         else:
             return start
-

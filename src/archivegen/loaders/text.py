@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..dateparse import find_dates
 from ..errors import Diagnostics, SourceLocation
-from ..model import Source
+from ..model import FoundDate, Source
 
 
 def decode(source: Source, diags: Diagnostics) -> str | None:
@@ -62,3 +63,16 @@ def split_names(value: str) -> list[str]:
 def clean_name(name: str) -> str:
     """Collapse inner whitespace and strip emphasis markers a scrape left around a name."""
     return " ".join(name.replace("**", "").split()).strip(" *_")
+
+
+def other_dates(lines: list[str], first: int, last: int,
+                skip_line: int | None) -> tuple[FoundDate, ...]:
+    """Dates stated on lines[first:last] (0-based), except on the line the article's own date
+    was read from (`skip_line`, 1-based); kept in provenance, never used as the date."""
+    found: list[FoundDate] = []
+    for index in range(first, min(last, len(lines))):
+        if index + 1 == skip_line:
+            continue
+        for match in find_dates(lines[index]):
+            found.append(FoundDate(date=match.date, line=index + 1, text=match.text))
+    return tuple(found)

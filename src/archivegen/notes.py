@@ -1,0 +1,79 @@
+"""Endnotes: a `NOTES` / `Notes:` / `Endnotes` section becomes the article's notes list.
+
+Scraped articles keep their notes as plain text: `[1]` markers in the body and, after a heading,
+paragraphs starting `[1]`, `1.` or `1 `. A long piece may have several parts, each with its own
+notes section and numbering that restarts; the second section's notes get labels "2-1", "2-2"…
+so that every marker links to the right note. Markers whose number has no note stay as text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .model import Article, Note
+from .paragraphs import split_paragraphs
+
+HEADING_RE = re.compile(r"^(?:#{1,6}\s*)?\**(?:notes|endnotes|end notes|footnotes|notas|"
+                        r"références|references and notes)\**\s*:?\s*$", re.IGNORECASE)
+NOTE_RE = re.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|(?P<b>\d{1,3})[.)]?)\s+(?P<text>\S.*)$", re.DOTALL)
+MARKER_RE = re.compile(r"\[(\d{1,3})\]")
+
+
+def extract_notes(article: Article) -> Article:
+    """Move notes sections out of the body into `article.notes`; label body markers to match."""
+    paragraphs = [(p.text, p.line) for p in split_paragraphs(article.body, article.body_line)]
+    if not any(HEADING_RE.match(text) for text, _ in paragraphs):
+        return article
+    kept: list[tuple[str, int]] = []
+    notes: list[Note] = []
+    segment_start = 0  # index in `kept` where the current part's text begins
+    section = 0
+    i = 0
+    while i < len(paragraphs):
+        text, line = paragraphs[i]
+        if not HEADING_RE.match(text):
+            kept.append((text, line))
+            i += 1
+            continue
+        section_notes: list[Note] = []
+        j = i + 1
+        while j < len(paragraphs) and NOTE_RE.match(paragraphs[j][0]):
+            section_notes += _notes_of(*paragraphs[j])
+            j += 1
+        if not section_notes:  # a heading called "Notes" with no notes under it is text
+            kept.append((text, line))
+            i += 1
+            continue
+        section += 1
+        if section > 1:
+            section_notes = [replace(n, label=f"{section}-{n.label}") for n in section_notes]
+        prefix = f"{section}-" if section > 1 else ""
+        numbers = {n.label.removeprefix(prefix) for n in section_notes}
+        for k in range(segment_start, len(kept)):
+            kept[k] = (_label_markers(kept[k][0], prefix, numbers), kept[k][1])
+        notes += section_notes
+        segment_start = len(kept)
+        i = j
+    body = "\n\n".join(text for text, _ in kept)
+    return replace(article, body=body, notes=article.notes + tuple(notes))
+
+
+def _notes_of(text: str, line: int) -> list[Note]:
+    """The notes of one paragraph: usually one, several when they sit on consecutive lines."""
+    notes: list[Note] = []
+    for offset, row in enumerate(text.split("\n")):
+        if (m := NOTE_RE.match(row)):
+            notes.append(Note(label=m["a"] or m["b"], text=" ".join(m["text"].split()),
+                              line=line + offset))
+        elif notes:  # a note's text wrapped onto the next line
+            last = notes[-1]
+            notes[-1] = replace(last, text=f"{last.text} {' '.join(row.split())}")
+    return notes
+
+
+def _label_markers(text: str, prefix: str, numbers: set[str]) -> str:
+    """`[1]` becomes `[^1]` (or `[^2-1]` in a later part): Markdown footnote syntax."""
+    if not prefix and not numbers:
+        return text
+    return MARKER_RE.sub(lambda m: f"[^{prefix}{m[1]}]" if m[1] in numbers else m[0], text)
