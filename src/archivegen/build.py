@@ -14,10 +14,16 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import Diagnostic, Diagnostics
-from .indexer import assign_urls, build_index, listing_pages, summarize
+from .indexer import (
+    assign_urls,
+    build_index,
+    collapse_duplicates,
+    listing_pages,
+    summarize,
+)
 from .loaders import load_source
 from .markdown import make_markdown, plain_excerpt
-from .model import Article, RenderedFile, Source
+from .model import Article, RenderedFile, Source, article_key
 from .render import Renderer
 from .repair import repair_article
 from .sources import read_sources, read_static_files
@@ -86,6 +92,8 @@ def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Pa
     md = make_markdown()
     with timer.phase("load"):
         articles = load_articles(sources, diags)
+    with timer.phase("dedupe"):
+        articles, also_archived = collapse_duplicates(articles)
     with timer.phase("index"):
         table = assign_urls(articles, diags)
         entries = [(summarize(url, a, lambda body: plain_excerpt(md, body, config.excerpt_words)),
@@ -97,7 +105,8 @@ def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Pa
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     files: list[RenderedFile | None] = []
     with timer.phase("render"):
-        files += [renderer.article(url, a, diags) for url, a in table]
+        files += [renderer.article(url, a, diags, also_archived.get(article_key(a), ()))
+                  for url, a in table]
         files += [renderer.listing(page, diags) for page in listings]
         files += [renderer.taxonomy_index(tax, terms, diags) for tax, terms in index.taxonomies
                   if terms]

@@ -27,6 +27,7 @@ CODES: dict[str, str] = {
     "AG020": "layout not recognised; read as plain text",
     "AG021": "line of a byline block not understood",
     "AG022": "sidecar of a file holding several pieces ignored",
+    "AG023": "file holds several articles; split into separate pages",
     "AG030": "repeated text kept (not an exact repeat of a paragraph)",
     "AG031": "link with a disallowed URL scheme rendered as text",
     "AG040": "two sources map to one URL",

@@ -74,6 +74,7 @@ class Provenance:
     notes: tuple[Repair, ...] = ()
     other_dates: tuple[FoundDate, ...] = ()
     sidecar_path: str = ""  # set when a sidecar file corrected or added fields
+    piece: int = 0  # 1, 2, … when the file holds several articles; 0 when it holds one
     # Text the loader recognised as site boilerplate (footer, donation appeal): kept, not shown
     # as article text.
     footer: str = ""
@@ -102,6 +103,21 @@ class Article:
     # 1-based line of the body's first line in the source file, so repairs can name lines.
     body_line: int = 1
     provenance: Provenance
+
+
+def article_key(article: Article) -> str:
+    """A unique name for an article: its source path, plus "#n" for a piece of a split file."""
+    path = article.provenance.source_path
+    return f"{path}#{article.provenance.piece}" if article.provenance.piece else path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DuplicateRef:
+    """Another copy of an article, shown on the canonical copy's page as "also archived as"."""
+
+    source_path: str
+    kind: str  # "exact" or "near"
+    similarity: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

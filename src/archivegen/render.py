@@ -16,6 +16,7 @@ from .markdown import SafeMarkdown, render_markdown
 from .model import (
     TAXONOMIES,
     Article,
+    DuplicateRef,
     ListingPage,
     RenderedFile,
     SiteIndex,
@@ -39,7 +40,8 @@ class Renderer:
     term_counts: dict[str, int] = field(default_factory=dict)
     _deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def article(self, url: str, article: Article, diags: Diagnostics) -> RenderedFile | None:
+    def article(self, url: str, article: Article, diags: Diagnostics,
+                also_archived: Sequence[DuplicateRef] = ()) -> RenderedFile | None:
         # Endnotes become Markdown footnotes, so markers and notes link to each other; a note
         # no marker points to is listed separately rather than dropped.
         referenced = [n for n in article.notes if f"[^{n.label}]" in article.body]
@@ -52,10 +54,11 @@ class Renderer:
                           f"{article.body_line}) has a disallowed scheme; shown as text",
                           SourceLocation(path=path, line=article.body_line))
         term_groups = [(tax, terms_of(article, tax)) for tax in TAXONOMIES]
+        sources = (path, *(d.source_path for d in also_archived))
         return self._render("article.html", url, diags, origin=path,
-                            extra_deps=(f"source:{path}",), article=article,
+                            extra_deps=tuple(f"source:{p}" for p in sources), article=article,
                             body_html=body_html, term_groups=term_groups,
-                            unreferenced_notes=unreferenced,
+                            unreferenced_notes=unreferenced, also_archived=also_archived,
                             title=article.title or "Untitled")
 
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:

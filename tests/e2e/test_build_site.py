@@ -235,3 +235,22 @@ def test_broken_sidecar_is_an_error_and_is_not_half_applied(
     assert ("000_680446ff0202b48e.txt.yaml:2:1: error: 'date' must be a date"
             in capsys.readouterr().err)
     assert (tmp_path / "site" / SEED_URL / "index.html").is_file()  # built without the sidecar
+
+
+def test_duplicates_get_one_page_listing_the_other_copies(seed_copy: Path,
+                                                          tmp_path: Path) -> None:
+    seed = (seed_copy / "000_680446ff0202b48e.txt").read_text()
+    # An exact copy (re-wrapped whitespace) and a near copy (a few words changed, other URL).
+    (seed_copy / "copy_exact.txt").write_text(seed.replace(". ", ".  ").replace("\n", "\r\n"))
+    near = seed.replace("desperately trying", "trying hard").replace("800th", "eight-hundredth")
+    (seed_copy / "copy_near.txt").write_text(near)
+    out = tmp_path / "site"
+    assert run_build(seed_copy, out) == 0
+    pages = [p for p in out.rglob("index.html") if '<article class="article">' in p.read_text()]
+    assert [p.relative_to(out).as_posix() for p in pages] == [f"{SEED_URL}/index.html"]
+    html = pages[0].read_text()
+    assert "<dt>Also archived as</dt>" in html
+    assert "<li><code>copy_exact.txt</code> (exact copy)</li>" in html
+    assert "<li><code>copy_near.txt</code> (near copy, estimated similarity 0." in html
+    home = (out / "index.html").read_text()
+    assert home.count('<article class="summary">') == 1

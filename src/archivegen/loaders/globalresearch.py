@@ -18,7 +18,7 @@ starts a new article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..dateparse import parse_date
 from ..dates import PartialDate
@@ -99,7 +99,14 @@ def load(text: str, source: Source, diags: Diagnostics) -> list[Article]:
     articles = []
     for n, (begin, end) in enumerate(zip(piece_starts, ends, strict=True)):
         last = n == len(piece_starts) - 1
-        articles.append(_load_piece(lines, begin, end, footer if last else "", source, diags))
+        article = _load_piece(lines, begin, end, footer if last else "", source, diags)
+        if len(piece_starts) > 1:
+            article = replace(article, provenance=replace(article.provenance, piece=n + 1))
+            if n == 1:
+                diags.warning("AG023", f"file holds {len(piece_starts)} articles (a title, byline "
+                              f"and dateline start each); built as separate pages",
+                              SourceLocation(path=source.path, line=begin + 1, col=1))
+        articles.append(article)
     return articles
 
 

@@ -1,0 +1,174 @@
+"""Benchmark archivegen.dedupe on synthetic news bodies with planted duplicates; prints figures.
+
+    .venv/bin/python benchmarks/dedupe_bench.py --n 10000
+
+Generates N bodies of about 600 words (Zipf-distributed made-up vocabulary, sentences, paragraphs,
+a "Source: <url>" line). About 5% are exact copies of another body (different source URL, line
+wrapping, line endings, Markdown emphasis) and about 5% near copies (the same, plus a few words
+changed). Copies may pile onto one original, giving three-way and mixed groups. The texts are
+generated before the clock starts; the timed part is find_duplicates (which normalises every
+body). Figures: articles/s, planted vs found groups, pair precision/recall, peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import resource
+import time
+from collections.abc import Iterable
+
+from archivegen.dedupe import Candidate, DuplicateGroup, find_duplicates, normalise_text
+
+SYLLABLES = [c + v for c in "bcdfghklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.choice((1, 2, 2, 3, 3, 4)))))
+    return sorted(words)
+
+
+class Corpus:
+    """Deterministic synthetic bodies: Zipf word frequencies, sentences and paragraphs."""
+
+    def __init__(self, seed: int) -> None:
+        rng = random.Random(seed)
+        self.words = vocabulary(rng)
+        rng.shuffle(self.words)
+        self.cum_weights = list(itertools.accumulate(1.0 / (r + 1) for r in range(len(self.words))))
+
+    def draw(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cum_weights, k=count)
+
+    def body_words(self, rng: random.Random, count: int) -> list[str]:
+        return self.draw(rng, count)
+
+
+def render(words: list[str], rng: random.Random, source: str) -> str:
+    """Words → prose: capitalised sentences, commas, paragraphs, some emphasis, a source line."""
+    paragraphs: list[str] = []
+    sentences: list[str] = []
+    start = 0
+    while start < len(words):
+        end = min(len(words), start + rng.randint(8, 22))
+        sentence = words[start:end]
+        if len(sentence) > 6:
+            sentence[3] += ","
+        if rng.random() < 0.1:
+            sentence[-1] = f"**{sentence[-1]}**"
+        sentences.append(" ".join(sentence).capitalize() + ".")
+        start = end
+        if len(sentences) >= rng.randint(3, 6):
+            paragraphs.append(" ".join(sentences))
+            sentences = []
+    if sentences:
+        paragraphs.append(" ".join(sentences))
+    return f"Source: {source}\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def rewrap(text: str, rng: random.Random) -> str:
+    """The same text with different whitespace: hard-wrapped lines, CRLF, doubled spaces."""
+    out: list[str] = []
+    column = 0
+    width = rng.randint(60, 90)
+    for token in text.split(" "):
+        column += len(token) + 1
+        if column > width and "\n" not in token:
+            out.append("\n" + token)
+            column = len(token)
+        else:
+            out.append(" " + token if out else token)
+    joined = "".join(out).replace("  ", " ")
+    if rng.random() < 0.5:
+        joined = joined.replace("\n", "\r\n")
+    return joined.replace(". ", ".  ")
+
+
+def generate(n: int, seed: int) -> tuple[list[Candidate], list[frozenset[str]]]:
+    """N candidates and the planted groups (original + its copies)."""
+    rng = random.Random(seed)
+    corpus = Corpus(seed)
+    n_exact = n_near = n // 20
+    n_originals = n - n_exact - n_near
+    originals: list[list[str]] = []
+    candidates: list[Candidate] = []
+    for i in range(n_originals):
+        words = corpus.body_words(rng, rng.randint(520, 680))
+        originals.append(words)
+        text = render(words, random.Random(i), f"https://news{i % 97}.example/{i}.html")
+        candidates.append(Candidate(key=f"a/{i:07d}.md", text=text, rank=(rng.randint(0, 3),)))
+    planted: dict[int, set[str]] = {}
+    for j in range(n_exact + n_near):
+        target = rng.randrange(n_originals)
+        words = list(originals[target])
+        if j >= n_exact:  # near copy: change 2 to 8 words
+            for position in rng.sample(range(len(words)), rng.randint(2, 8)):
+                words[position] = corpus.draw(rng, 1)[0]
+        text = render(words, random.Random(target), f"https://mirror{j % 13}.example/p/{j}")
+        key = f"b/{j:07d}.md"
+        candidates.append(Candidate(key=key, text=rewrap(text, rng), rank=(rng.randint(0, 3),)))
+        planted.setdefault(target, {f"a/{target:07d}.md"}).add(key)
+    rng.shuffle(candidates)
+    return candidates, [frozenset(group) for group in planted.values()]
+
+
+def pairs(groups: Iterable[frozenset[str]]) -> set[tuple[str, str]]:
+    return {pair for group in groups for pair in itertools.combinations(sorted(group), 2)}
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="number of bodies")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--threshold", type=float, default=0.8)
+    args = parser.parse_args()
+
+    rss_start = peak_rss_mib()
+    started = time.perf_counter()
+    candidates, planted = generate(args.n, args.seed)
+    generated = time.perf_counter() - started
+    rss_texts = peak_rss_mib()
+    mean_words = sum(len(c.text.split()) for c in candidates[:1000]) / min(1000, len(candidates))
+    print(f"bodies:            {len(candidates)} (~{mean_words:.0f} words each), "
+          f"generated in {generated:.1f} s")
+
+    sample = candidates[: min(2000, len(candidates))]
+    started = time.perf_counter()
+    for candidate in sample:
+        normalise_text(candidate.text)
+    per_normalise = (time.perf_counter() - started) / len(sample)
+
+    started = time.perf_counter()
+    found: tuple[DuplicateGroup, ...] = find_duplicates(candidates, threshold=args.threshold)
+    elapsed = time.perf_counter() - started
+    rss_peak = peak_rss_mib()
+
+    found_sets = [frozenset((g.canonical, *g.others)) for g in found]
+    true_pairs, found_pairs = pairs(planted), pairs(found_sets)
+    hits = len(true_pairs & found_pairs)
+    exact_kind = sum(1 for g in found if g.kind == "exact")
+    print(f"find_duplicates:   {elapsed:.1f} s = {len(candidates) / elapsed:,.0f} articles/s "
+          f"(normalise_text alone: {per_normalise * 1e6:.0f} us/article)")
+    print(f"groups:            planted {len(planted)}, found {len(found)} "
+          f"({exact_kind} exact, {len(found) - exact_kind} near), "
+          f"identical to a planted group: {len(set(found_sets) & set(planted))}")
+    print(f"pairs:             planted {len(true_pairs)}, found {len(found_pairs)}, "
+          f"precision {hits / max(1, len(found_pairs)):.4f}, "
+          f"recall {hits / max(1, len(true_pairs)):.4f}")
+    near = [g.similarity for g in found if g.kind == "near"]
+    if near:
+        print(f"near similarity:   min {min(near):.3f}, mean {sum(near) / len(near):.3f}")
+    print(f"peak RSS:          {rss_peak:.0f} MiB (after imports {rss_start:.0f} MiB, "
+          f"with texts in memory {rss_texts:.0f} MiB, so dedupe added "
+          f"{rss_peak - rss_texts:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
