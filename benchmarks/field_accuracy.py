@@ -86,7 +86,7 @@ def expected_records(name: str) -> list[dict[str, Any]]:
 
 def fixture_names() -> list[str]:
     return sorted(p.name for p in FIXTURES.iterdir()
-                  if p.is_file() and p.suffix in (".txt", ".md") and p.name != "INDEX.md")
+                  if p.is_file() and p.suffix in (".txt", ".md"))
 
 
 def check_file(name: str) -> tuple[int, list[str]]:

@@ -6,12 +6,14 @@ I/O of its own besides Jinja's template reads, so tests can run it on shuffled i
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .config import SiteConfig
 from .errors import Diagnostic, Diagnostics
 from .indexer import (
@@ -22,14 +24,17 @@ from .indexer import (
     summarize,
 )
 from .loaders import load_source
-from .markdown import make_markdown, plain_excerpt
-from .model import Article, RenderedFile, Source, article_key
+from .markdown import derived_title, make_markdown, plain_excerpt
+from .model import Article, DuplicateRef, RenderedFile, Source, article_key
 from .render import Renderer
 from .repair import repair_article
 from .sources import read_sources, read_static_files
 from .templates import default_theme_dir, make_environment
 from .urls import output_path, static_url
-from .writer import drop_collisions, write_tree
+from .writer import drop_collisions, write_atomic, write_tree
+
+# Where `build` writes its machine-readable report, relative to the project folder.
+REPORT_PATH = Path(".archivegen") / "build-report.json"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +48,7 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
     phases: tuple[tuple[str, float], ...]
+    report_path: Path | None = None
 
     @property
     def errors(self) -> int:
@@ -58,6 +64,9 @@ class SiteOutput:
     files: tuple[RenderedFile, ...]
     articles: int
     pages: int
+    # (article key, layout, URL) of every article built, and the copies folded into each.
+    article_urls: tuple[tuple[str, str, str], ...] = ()
+    also_archived: dict[str, tuple[DuplicateRef, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -96,8 +105,8 @@ def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Pa
         articles, also_archived = collapse_duplicates(articles)
     with timer.phase("index"):
         table = assign_urls(articles, diags)
-        entries = [(summarize(url, a, lambda body: plain_excerpt(md, body, config.excerpt_words)),
-                    a) for url, a in table]
+        entries = [(summarize(url, a, lambda body: plain_excerpt(md, body, config.excerpt_words),
+                              lambda body: derived_title(md, body)), a) for url, a in table]
         index = build_index(entries)
         listings = listing_pages(index, config)
     renderer = Renderer(env=make_environment(themes), md=md, config=config,
@@ -116,7 +125,10 @@ def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Pa
                                dependencies=(f"static:{name}",), origin=f"static/{name}")
                   for name, data in static_files.items()]
     out = drop_collisions((f for f in files if f is not None), diags)
-    return SiteOutput(files=tuple(out), articles=len(table), pages=len(out) - len(static_files))
+    return SiteOutput(files=tuple(out), articles=len(table), pages=len(out) - len(static_files),
+                      article_urls=tuple((article_key(a), a.provenance.layout, url)
+                                         for url, a in table),
+                      also_archived=also_archived)
 
 
 def build(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> BuildReport:
@@ -134,9 +146,32 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> Bui
     failed = diags.errors > 0 or (strict and diags.warnings > 0)
     with timer.phase("write"):
         report = write_tree(output_dir, site.files, diags, prune=not failed)
-    return BuildReport(
+    result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
-        phases=tuple(timer.phases),
+        phases=tuple(timer.phases), report_path=project_dir / REPORT_PATH,
     )
+    write_atomic(project_dir / REPORT_PATH, build_report_json(result, site))
+    return result
+
+
+def build_report_json(report: BuildReport, site: SiteOutput) -> bytes:
+    """The machine-readable build report: summary, diagnostics, articles, duplicates."""
+    data = {
+        "archivegen": __version__,
+        "summary": {"articles": report.articles, "pages": report.pages,
+                    "written": report.written, "unchanged": report.unchanged,
+                    "removed": report.removed, "kept_stale": report.kept_stale,
+                    "warnings": report.warnings, "errors": report.errors,
+                    "seconds": round(report.seconds, 3)},
+        "diagnostics": [{"path": d.location.path, "line": d.location.line,
+                         "col": d.location.col, "level": str(d.level), "code": d.code,
+                         "message": d.message} for d in report.diagnostics],
+        "articles": [{"source": key, "layout": layout, "url": url,
+                      "also_archived_as": [{"path": r.source_path, "kind": r.kind,
+                                            "similarity": r.similarity}
+                                           for r in site.also_archived.get(key, ())]}
+                     for key, layout, url in site.article_urls],
+    }
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

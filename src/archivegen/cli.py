@@ -6,14 +6,17 @@ Exit codes: 0 built cleanly, 1 content errors (or warnings with --strict), 2 usa
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .build import BuildReport, build
+from .check import check_sources, report_json, report_lines
 from .config import CONFIG_FILENAME, SiteConfig, parse_config, with_overrides
 from .errors import Diagnostics
+from .sources import read_paths
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -45,6 +48,18 @@ def make_parser() -> argparse.ArgumentParser:
                    help="treat warnings as errors: exit 1 and keep stale pages")
     b.add_argument("-q", "--quiet", action="store_true",
                    help="print only diagnostics and the summary line")
+    c = commands.add_parser(
+        "check", help="report what was read from each article, without building",
+        description="For every article file: the layout detected, each field with the line "
+                    "and rule it came from, repairs applied, duplicates and diagnostics. "
+                    "Exits 1 if any file has errors.")
+    c.add_argument("paths", nargs="*", metavar="PATH",
+                   help="article files or folders (default: the input folder)")
+    c.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for people (default) or json for scripts")
+    c.add_argument("--config", metavar="FILE", help="configuration file, as for build")
+    c.add_argument("--input", metavar="DIR", help="input folder when no PATH is given")
+    c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     return parser
 
 
@@ -52,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "build":
         return _build_command(args)
+    if args.command == "check":
+        return _check_command(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -108,10 +125,36 @@ def _build_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_command(args: argparse.Namespace) -> int:
+    if args.paths:
+        paths = [Path(p) for p in args.paths]
+    else:
+        loaded = _load_config(args)
+        if loaded is None:
+            return EXIT_USAGE
+        config, base = loaded
+        paths = [Path(args.input) if args.input else base / config.input]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _err(f"error: {', '.join(map(str, missing))} does not exist")
+        return EXIT_USAGE
+    diags = Diagnostics()
+    report = check_sources(read_paths(paths, diags), diags.items)
+    if args.format == "json":
+        print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(report_lines(report)))
+    if report.errors or (args.strict and report.warnings):
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
 def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:
     line = (f"built {report.articles} articles, {report.pages} pages into {output_dir} "
             f"in {report.seconds:.2f} s: {report.written} written, {report.unchanged} unchanged, "
             f"{report.removed} removed; {report.warnings} warning(s), {report.errors} error(s)")
+    if report.report_path is not None:
+        line += f"\nbuild report: {report.report_path}"
     if report.kept_stale:
         line += (f"\n{report.kept_stale} file(s) from an earlier build kept because this build "
                  "had errors")

@@ -59,10 +59,14 @@ def assign_urls(articles: Iterable[Article], diags: Diagnostics) -> list[tuple[s
     return table
 
 
-def summarize(url: str, article: Article, excerpt: Callable[[str], str]) -> ArticleSummary:
+def summarize(url: str, article: Article, excerpt: Callable[[str], str],
+              heading: Callable[[str], str] | None = None) -> ArticleSummary:
+    """What listings show of an article; `heading` derives a title when the source has none."""
+    derived = not article.title and heading is not None
     return ArticleSummary(
         url=url,
-        title=article.title,
+        title=article.title or (heading(article.body) if heading else ""),
+        title_derived=derived,
         date=article.date,
         authors=article.authors,
         publisher=article.publisher,

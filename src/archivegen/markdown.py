@@ -78,6 +78,15 @@ def render_markdown(md: SafeMarkdown, text: str) -> tuple[str, tuple[str, ...]]:
     return html, tuple(dict.fromkeys(md.rejected))
 
 
+DERIVED_TITLE_WORDS = 8
+
+
+def derived_title(md: SafeMarkdown, body: str) -> str:
+    """A heading for an article whose source states no title: its first words, marked as
+    such by the caller (never stored as the article's title)."""
+    return plain_excerpt(md, body, DERIVED_TITLE_WORDS) or "Untitled"
+
+
 def plain_excerpt(md: SafeMarkdown, text: str, max_words: int) -> str:
     """The first `max_words` words of the text as plain text (no Markdown syntax)."""
     if max_words <= 0:

@@ -169,6 +169,7 @@ class ArticleSummary:
     publisher: str
     excerpt: str
     source_path: str
+    title_derived: bool = False  # the title is the body's first words: the source has none
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

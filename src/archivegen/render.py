@@ -12,7 +12,7 @@ import jinja2
 from . import urls
 from .config import SiteConfig
 from .errors import Diagnostics, SourceLocation
-from .markdown import SafeMarkdown, render_markdown
+from .markdown import SafeMarkdown, derived_title, render_markdown
 from .model import (
     TAXONOMIES,
     Article,
@@ -59,7 +59,8 @@ class Renderer:
                             extra_deps=tuple(f"source:{p}" for p in sources), article=article,
                             body_html=body_html, term_groups=term_groups,
                             unreferenced_notes=unreferenced, also_archived=also_archived,
-                            title=article.title or "Untitled")
+                            title=article.title or derived_title(self.md, article.body),
+                            title_derived=not article.title)
 
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
         return self._render("listing.html", page.url, diags, listing=page, title=page.title)

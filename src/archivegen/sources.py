@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import Diagnostics, SourceLocation
@@ -64,3 +65,24 @@ def read_static_files(theme_dirs: Sequence[Path]) -> dict[str, bytes]:
             if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
                 found[path.relative_to(static).as_posix()] = path.read_bytes()
     return dict(sorted(found.items()))
+
+
+def read_paths(paths: Sequence[Path], diags: Diagnostics) -> list[Source]:
+    """Sources for files and folders named on the command line; each named as given."""
+    sources: list[Source] = []
+    for given in paths:
+        if given.is_dir():
+            for rel in iter_article_paths(given):
+                source = read_source(given, rel, diags)
+                if source is not None:
+                    sources.append(_renamed(source, (given / rel).as_posix()))
+        else:
+            source = read_source(given.parent, given.name, diags)
+            if source is not None:
+                sources.append(_renamed(source, given.as_posix()))
+    return sources
+
+
+def _renamed(source: Source, path: str) -> Source:
+    sidecar = path + source.sidecar_path.removeprefix(source.path) if source.sidecar_path else ""
+    return replace(source, path=path, sidecar_path=sidecar)

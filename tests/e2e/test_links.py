@@ -68,7 +68,8 @@ def broken_links(root: Path) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("archive", [SEEDS, FIXTURES / "archive"], ids=["seeds", "fixture"])
+@pytest.mark.parametrize("archive", [SEEDS, FIXTURES / "archive", FIXTURES / "layouts"],
+                         ids=["seeds", "fixture", "layouts"])
 def test_every_internal_link_resolves(archive: Path, tmp_path: Path) -> None:
     run_build(archive, tmp_path)
     assert broken_links(tmp_path) == []
