@@ -112,6 +112,9 @@ def parse_date(text: str) -> PartialDate | None:
     return found.date
 
 
+_YEAR_HINT_RE = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d|2100)(?!\d)")
+
+
 def find_dates(text: str) -> list[DateMatch]:
     """Every date stated in a line of text, left to right, non-overlapping.
 
@@ -120,6 +123,8 @@ def find_dates(text: str) -> list[DateMatch]:
     yields just "January 2010"; `parse_date` returns None for it.
     """
     found: list[DateMatch] = []
+    if not _YEAR_HINT_RE.search(text):
+        return found  # every form states a four-digit year: most lines have none, skip them
     position = 0
     while match := _DATE_RE.search(text, position):
         date_match = _interpret(match, in_text=True)
