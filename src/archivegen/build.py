@@ -87,10 +87,12 @@ def theme_dirs(project_dir: Path, config: SiteConfig) -> list[Path]:
     return [override, default] if override.is_dir() and override != default else [default]
 
 
-def load_articles(sources: Sequence[Source], diags: Diagnostics) -> list[Article]:
+def load_articles(sources: Sequence[Source], diags: Diagnostics, *,
+                  file_time_dates: bool = False) -> list[Article]:
     articles = []
     for source in sources:
-        articles += [repair_article(a, diags) for a in load_source(source, diags)]
+        loaded = load_source(source, diags, file_time_dates=file_time_dates)
+        articles += [repair_article(a, diags) for a in loaded]
     return articles
 
 
@@ -100,7 +102,7 @@ def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Pa
     timer = timer or _Timer()
     md = make_markdown()
     with timer.phase("load"):
-        articles = load_articles(sources, diags)
+        articles = load_articles(sources, diags, file_time_dates=config.dates_from_file_times)
     with timer.phase("dedupe"):
         articles, also_archived = collapse_duplicates(articles)
     with timer.phase("index"):

@@ -29,6 +29,9 @@ class SiteConfig:
     theme_dir: str = "templates"
     page_size: int = 20
     excerpt_words: int = 40
+    # Undated articles take their file's modification date, marked as such on the page.
+    # Off by default: a date the text does not state is not the article's date.
+    dates_from_file_times: bool = False
 
 
 _DEFAULTS = SiteConfig()
@@ -51,7 +54,7 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
             continue
         value = entry.value
         # bool is an int subclass in Python; a YAML `true` is never a valid page size.
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             diags.error("AG012", f"'{entry.key}' must be {_type_name(expected)}, "
                         f"got {_type_name(type(value))}", loc)
             continue

@@ -17,6 +17,7 @@ class Source:
     # A `<file>.yaml` beside a raw file corrects or adds fields without touching the original.
     sidecar_path: str = ""
     sidecar: bytes | None = None
+    mtime: float | None = None  # seconds since the epoch, when read from disk
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

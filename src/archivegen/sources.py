@@ -34,6 +34,7 @@ def _walk_article_paths(root: Path) -> Iterator[str]:
 def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:
     try:
         data = (root / rel_path).read_bytes()
+        mtime = (root / rel_path).stat().st_mtime
     except OSError as exc:
         diags.error("AG003", f"cannot read file: {exc.strerror}", SourceLocation(path=rel_path))
         return None
@@ -47,7 +48,8 @@ def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:
             diags.error("AG003", f"cannot read sidecar: {exc.strerror}",
                         SourceLocation(path=sidecar_path))
     return Source(path=rel_path, data=data, sha256=hashlib.sha256(data).hexdigest(),
-                  sidecar_path=sidecar_path if sidecar is not None else "", sidecar=sidecar)
+                  sidecar_path=sidecar_path if sidecar is not None else "", sidecar=sidecar,
+                  mtime=mtime)
 
 
 def read_sources(root: Path, diags: Diagnostics) -> list[Source]:

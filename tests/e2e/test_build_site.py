@@ -254,3 +254,22 @@ def test_duplicates_get_one_page_listing_the_other_copies(seed_copy: Path,
     assert "<li><code>copy_near.txt</code> (near copy, estimated similarity 0." in html
     home = (out / "index.html").read_text()
     assert home.count('<article class="summary">') == 1
+
+
+def test_file_times_are_used_only_when_the_config_asks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    note = articles / "note.md"
+    note.write_text("---\ntitle: Undated note\n---\n\nText.\n")
+    os.utime(note, (1_500_000_000, 1_500_000_000))  # 2017-07-14 UTC
+    monkeypatch.chdir(tmp_path)
+    from archivegen.cli import main
+    assert main(["build", "-q", "--input", "articles", "--output", "plain"]) == 0
+    assert (tmp_path / "plain/undated/undated-note/index.html").is_file()
+    (tmp_path / "archivegen.yaml").write_text("dates_from_file_times: true\n")
+    assert main(["build", "-q", "--input", "articles", "--output", "dated"]) == 0
+    html = (tmp_path / "dated/2017/07/14/undated-note/index.html").read_text()
+    assert "<em>(the file's modification date; the text states none)</em>" in html
+    assert "<li>date: line 0 (file-mtime)</li>" in html

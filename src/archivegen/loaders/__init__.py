@@ -6,11 +6,13 @@ touches the disk. Files whose suffix no loader knows are not articles and are sk
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
-from ..model import Article, Source
+from ..model import Article, FieldOrigin, Source
 from . import bodyonly, frontmatter, globalresearch, plaintext, repost
 from .sidecar import SIDECAR_SUFFIX, apply_sidecar
 from .text import decode
@@ -49,7 +51,8 @@ def is_article_path(path: str) -> bool:
     return path.lower().endswith(ARTICLE_SUFFIXES)
 
 
-def load_source(source: Source, diags: Diagnostics) -> list[Article]:
+def load_source(source: Source, diags: Diagnostics, *,
+                file_time_dates: bool = False) -> list[Article]:
     """Read one source into its records: usually one; none (with an error) if it holds no
     usable article; several when the file holds several pieces with their own bylines."""
     text = decode(source, diags)
@@ -63,7 +66,22 @@ def load_source(source: Source, diags: Diagnostics) -> list[Article]:
         diags.warning("AG022", "a sidecar cannot tell which piece of a split file it corrects; "
                       "ignored", SourceLocation(path=source.sidecar_path))
         return articles
-    return [apply_sidecar(a, source, diags) for a in articles]
+    articles = [apply_sidecar(a, source, diags) for a in articles]
+    if file_time_dates:
+        articles = [date_from_file_time(a, source) for a in articles]
+    return articles
+
+
+def date_from_file_time(article: Article, source: Source) -> Article:
+    """Only when the config asks: an undated article takes its file's modification day (UTC),
+    recorded with the rule "file-mtime" so the page says where the date came from."""
+    if article.date is not None or source.mtime is None:
+        return article
+    day = dt.datetime.fromtimestamp(source.mtime, tz=dt.UTC).date()
+    origin = FieldOrigin(name="date", line=0, rule="file-mtime")
+    return replace(article, date=PartialDate.from_date(day),
+                   provenance=replace(article.provenance,
+                                      fields=(*article.provenance.fields, origin)))
 
 
 def _load_text(text: str, source: Source, diags: Diagnostics) -> list[Article]:
