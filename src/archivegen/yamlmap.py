@@ -26,7 +26,12 @@ def load_mapping(text: str, path: str, first_line: int,
     `first_line` is the file line where `text` starts, so front matter inside a larger file
     reports the file's own line numbers.
     """
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # control characters are refused before parsing starts
+        diags.error("AG010", f"YAML cannot be read: {exc}", SourceLocation(path=path,
+                                                                        line=first_line))
+        return None
     try:
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode)
@@ -53,7 +58,12 @@ def load_mapping(text: str, path: str, first_line: int,
                             SourceLocation(path=path, line=kline, col=kcol))
                 continue
             seen[key] = kline
-            value = loader.construct_object(value_node, deep=True)
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except (ValueError, OverflowError) as exc:  # "2017-02-30" is read as a timestamp
+                diags.error("AG012", f"'{key}' cannot be read: {exc}",
+                            SourceLocation(path=path, line=kline, col=kcol))
+                continue
             entries.append(YamlEntry(key=key, value=value, line=kline, col=kcol,
                                      value_line=first_line + value_node.start_mark.line))
         return entries
