@@ -10,19 +10,14 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
 from .config import SiteConfig
-from .errors import Diagnostic, Diagnostics
-from .indexer import (
-    assign_urls,
-    build_index,
-    collapse_duplicates,
-    listing_pages,
-    summarize,
-)
+from .duplicates import collapse_duplicates
+from .errors import ArchivegenError, Diagnostic, Diagnostics
+from .indexer import assign_urls, build_index, listing_pages, summarize
 from .loaders import load_source
 from .markdown import derived_title, make_markdown, plain_excerpt
 from .model import Article, DuplicateRef, RenderedFile, Source, article_key
@@ -104,7 +99,7 @@ def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Pa
     with timer.phase("load"):
         articles = load_articles(sources, diags, file_time_dates=config.dates_from_file_times)
     with timer.phase("dedupe"):
-        articles, also_archived = collapse_duplicates(articles)
+        articles, also_archived = collapse_duplicates(articles, diags)
     with timer.phase("index"):
         table = assign_urls(articles, diags)
         entries = [(summarize(url, a, lambda body: plain_excerpt(md, body, config.excerpt_words),
@@ -147,14 +142,24 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> Bui
     site = make_site(sources, config, themes, static_files, diags, timer)
     failed = diags.errors > 0 or (strict and diags.warnings > 0)
     with timer.phase("write"):
-        report = write_tree(output_dir, site.files, diags, prune=not failed)
+        try:
+            report = write_tree(output_dir, site.files, diags, prune=not failed)
+        except OSError as exc:  # a file where a folder must go, a full disk, no permission
+            raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
         phases=tuple(timer.phases), report_path=project_dir / REPORT_PATH,
     )
-    write_atomic(project_dir / REPORT_PATH, build_report_json(result, site))
+    report_file = (project_dir / REPORT_PATH).resolve()
+    if not report_file.is_relative_to(output_dir):  # never publish the report with the site
+        try:
+            write_atomic(report_file, build_report_json(result, site))
+        except OSError as exc:
+            raise ArchivegenError(f"cannot write the build report {report_file}: {exc}") from exc
+    else:
+        result = replace(result, report_path=None)
     return result
 
 
@@ -171,7 +176,7 @@ def build_report_json(report: BuildReport, site: SiteOutput) -> bytes:
                          "col": d.location.col, "level": str(d.level), "code": d.code,
                          "message": d.message} for d in report.diagnostics],
         "articles": [{"source": key, "layout": layout, "url": url,
-                      "also_archived_as": [{"path": r.source_path, "kind": r.kind,
+                      "also_archived_as": [{"path": r.key, "kind": r.kind,
                                             "similarity": r.similarity}
                                            for r in site.also_archived.get(key, ())]}
                      for key, layout, url in site.article_urls],

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .duplicates import collapse_duplicates
 from .errors import Diagnostic, Diagnostics
-from .indexer import collapse_duplicates
 from .loaders import load_source
 from .model import Article, DuplicateRef, Source, article_key
 from .repair import repair_article
@@ -57,10 +57,15 @@ def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = ()) -
         files.append(FileReport(path=source.path, articles=articles,
                                 diagnostics=tuple(sorted([*diags.items, *own],
                                                          key=Diagnostic.sort_key))))
+    # A file that could not be read has no source, but its error must still be reported.
+    seen = {f.path for f in files} | {s.sidecar_path for s in sources if s.sidecar_path}
+    for path in sorted({d.location.path for d in extra} - seen):
+        files.append(FileReport(path=path, articles=(), diagnostics=tuple(
+            sorted((d for d in extra if d.location.path == path), key=Diagnostic.sort_key))))
     _, also = collapse_duplicates(everything)
-    path_to_key = {r.source_path: canonical for canonical, refs in also.items() for r in refs}
+    copy_to_canonical = {r.key: canonical for canonical, refs in also.items() for r in refs}
     return CheckReport(files=tuple(sorted(files, key=lambda f: f.path)), also_archived=also,
-                       duplicate_of=path_to_key)
+                       duplicate_of=copy_to_canonical)
 
 
 def _value(value: Any) -> Any:
@@ -89,8 +94,8 @@ def article_json(article: Article, report: CheckReport) -> dict[str, Any]:
         "other_dates": [{"date": d.date.isoformat(), "line": d.line, "text": d.text}
                         for d in article.provenance.other_dates],
         "sidecar": article.provenance.sidecar_path or None,
-        "duplicate_of": report.duplicate_of.get(article.provenance.source_path),
-        "also_archived_as": [{"path": r.source_path, "kind": r.kind,
+        "duplicate_of": report.duplicate_of.get(key),
+        "also_archived_as": [{"path": r.key, "kind": r.kind,
                               "similarity": r.similarity}
                              for r in report.also_archived.get(key, ())],
     }

@@ -15,7 +15,7 @@ from . import __version__
 from .build import BuildReport, build
 from .check import check_sources, report_json, report_lines
 from .config import CONFIG_FILENAME, SiteConfig, parse_config, with_overrides
-from .errors import Diagnostics
+from .errors import ArchivegenError, Diagnostics
 from .sources import read_paths
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -116,7 +116,14 @@ def _build_command(args: argparse.Namespace) -> int:
         _err(f"error: the output folder '{output_dir}' must not be, hold or sit inside the "
              f"input folder '{input_dir}'")
         return EXIT_USAGE
-    report = build(base, config, strict=args.strict)
+    if output_dir.exists() and not output_dir.is_dir():
+        _err(f"error: the output folder '{output_dir}' is a file")
+        return EXIT_USAGE
+    try:
+        report = build(base, config, strict=args.strict)
+    except ArchivegenError as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE
     for d in report.diagnostics:
         _err(d.format())
     print(_summary(report, output_dir, quiet=args.quiet))

@@ -98,7 +98,8 @@ class DuplicateGroup:
 
 
 _TAG_RE = re.compile(r"</?[a-z][^<>\n]*>")
-_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")  # [text](target) and ![alt](src)
+# [text](target) and ![alt](src); bounded, excluding "[", so a run of "[" stays linear
+_LINK_RE = re.compile(r"\[([^\[\]\n]{0,500})\]\([^)\n]{0,2000}\)")
 _REF_DEF_RE = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE)
 _URL_RE = re.compile(r"(?:https?://|ftp://|www\.)\S+")  # a literal prefix keeps this fast
 # ASCII letters and digits stay, every other ASCII byte becomes a space; UTF-8 bytes stay.

@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "AG021": "line of a byline block not understood",
     "AG022": "sidecar of a file holding several pieces ignored",
     "AG023": "file holds several articles; split into separate pages",
+    "AG024": "duplicate of another article; shown on its page, not as a page of its own",
     "AG030": "repeated text kept (not an exact repeat of a paragraph)",
     "AG031": "link with a disallowed URL scheme rendered as text",
     "AG040": "two sources map to one URL",

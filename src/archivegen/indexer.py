@@ -12,13 +12,11 @@ from functools import partial
 from . import urls
 from .config import SiteConfig
 from .dates import MONTH_NAMES
-from .dedupe import Candidate, find_duplicates, normalise_text
 from .errors import Diagnostics, SourceLocation
 from .model import (
     TAXONOMIES,
     Article,
     ArticleSummary,
-    DuplicateRef,
     ListingPage,
     MonthEntry,
     Pager,
@@ -27,7 +25,6 @@ from .model import (
     Term,
     TermEntry,
     YearEntry,
-    article_key,
     terms_of,
 )
 from .paginate import paginate
@@ -162,35 +159,3 @@ def _paged(kind: str, title: str, articles: Sequence[ArticleSummary], url_of: Ca
                         total=len(articles),
                         pager=Pager(number=n, page_urls=page_urls), term=term, taxonomy=taxonomy)
             for n, chunk in enumerate(chunks, start=1)]
-
-
-def collapse_duplicates(articles: Sequence[Article]
-                        ) -> tuple[list[Article], dict[str, tuple[DuplicateRef, ...]]]:
-    """One article per group of exact or near duplicates (see dedupe.py for the measure).
-
-    The canonical copy is the one stating the most fields, then the first by source path;
-    the others are built nowhere and listed on its page as "also archived as".
-    """
-    by_key = {article_key(a): a for a in articles}
-    groups = find_duplicates(
-        Candidate(key=key, text=a.body, rank=(-_filled_fields(a),)) for key, a in by_key.items())
-    dropped: set[str] = set()
-    also: dict[str, tuple[DuplicateRef, ...]] = {}
-    for group in groups:
-        dropped.update(group.others)
-        canonical_text = normalise_text(by_key[group.canonical].body)
-        refs = []
-        for key in group.others:
-            # A group may mix exact and near copies: say which each one is.
-            exact = normalise_text(by_key[key].body) == canonical_text
-            refs.append(DuplicateRef(source_path=by_key[key].provenance.source_path,
-                                     kind="exact" if exact else "near",
-                                     similarity=1.0 if exact else group.similarity))
-        also[group.canonical] = tuple(refs)
-    return [a for k, a in by_key.items() if k not in dropped], also
-
-
-def _filled_fields(article: Article) -> int:
-    return sum(1 for value in (article.title, article.authors, article.publisher, article.date,
-                               article.original_source, article.url, article.regions,
-                               article.themes, article.tags, article.reports) if value)

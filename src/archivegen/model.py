@@ -116,6 +116,7 @@ def article_key(article: Article) -> str:
 class DuplicateRef:
     """Another copy of an article, shown on the canonical copy's page as "also archived as"."""
 
+    key: str  # article_key of the copy: its path, plus "#n" for a piece of a split file
     source_path: str
     kind: str  # "exact" or "near"
     similarity: float

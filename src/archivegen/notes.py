@@ -16,7 +16,8 @@ from .paragraphs import split_paragraphs
 
 HEADING_RE = re.compile(r"^(?:#{1,6}\s*)?\**(?:notes|endnotes|end notes|footnotes|notas|"
                         r"références|references and notes)\**\s*:?\s*$", re.IGNORECASE)
-NOTE_RE = re.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|(?P<b>\d{1,3})[.)]?)\s+(?P<text>\S.*)$", re.DOTALL)
+NOTE_RE = re.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|(?P<b>\d{1,3})(?P<dot>[.)])?)\s+(?P<text>\S.*)$",
+                     re.DOTALL)
 MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 
 
@@ -37,9 +38,13 @@ def extract_notes(article: Article) -> Article:
             i += 1
             continue
         section_notes: list[Note] = []
+        markers = {m[1] for text, _ in kept[segment_start:] for m in MARKER_RE.finditer(text)}
         j = i + 1
-        while j < len(paragraphs) and NOTE_RE.match(paragraphs[j][0]):
-            section_notes += _notes_of(*paragraphs[j])
+        while j < len(paragraphs):
+            more = _notes_of(*paragraphs[j], expected=len(section_notes) + 1, markers=markers)
+            if not more:
+                break  # "3 ministers resigned on Tuesday" after the notes is body text
+            section_notes += more
             j += 1
         if not section_notes:  # a heading called "Notes" with no notes under it is text
             kept.append((text, line))
@@ -59,16 +64,27 @@ def extract_notes(article: Article) -> Article:
     return replace(article, body=body, notes=article.notes + tuple(notes))
 
 
-def _notes_of(text: str, line: int) -> list[Note]:
-    """The notes of one paragraph: usually one, several when they sit on consecutive lines."""
+def _notes_of(text: str, line: int, *, expected: int, markers: set[str]) -> list[Note]:
+    """The notes of one paragraph: usually one, several when they sit on consecutive lines.
+
+    Notes are numbered 1, 2, 3…: a number out of sequence ends the notes. A bare number
+    ("1 The study…", no brackets or dot) counts only if the text has a [1] marker for it.
+    Returns [] if the paragraph does not start with the expected note.
+    """
     notes: list[Note] = []
     for offset, row in enumerate(text.split("\n")):
-        if (m := NOTE_RE.match(row)):
-            notes.append(Note(label=m["a"] or m["b"], text=" ".join(m["text"].split()),
+        m = NOTE_RE.match(row)
+        number = (m["a"] or m["b"]) if m else None
+        bare = m is not None and m["a"] is None and m["dot"] is None
+        if (m and number is not None and int(number) == expected + len(notes)
+                and (not bare or number in markers)):
+            notes.append(Note(label=number, text=" ".join(m["text"].split()),
                               line=line + offset))
-        elif notes:  # a note's text wrapped onto the next line
+        elif notes and not m:  # a note's text wrapped onto the next line
             last = notes[-1]
             notes[-1] = replace(last, text=f"{last.text} {' '.join(row.split())}")
+        else:
+            return notes if notes else []
     return notes
 
 

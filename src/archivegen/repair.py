@@ -36,7 +36,8 @@ class Rule:
 
 # --- rules ---------------------------------------------------------------------------------
 
-DEAD_LINK_RE = re.compile(r"!?\[([^\]\n]*)\]\(\s*#?\s*\)")
+# Bounded and excluding "[" inside the text, so a run of "[" is scanned in linear time.
+DEAD_LINK_RE = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([ \t]*#?[ \t]*\)")
 
 
 def unlink_dead_links(paragraphs: tuple[Paragraph, ...]) -> RuleResult:

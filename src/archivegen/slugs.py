@@ -5,6 +5,7 @@ from __future__ import annotations
 from slugify import slugify as _slugify
 
 MAX_SLUG_LENGTH = 80
+UNTITLED_SLUG = "untitled"
 
 
 def slugify(text: str) -> str:
@@ -14,4 +15,4 @@ def slugify(text: str) -> str:
     term and article still has a URL segment.
     """
     slug = _slugify(text, max_length=MAX_SLUG_LENGTH, word_boundary=True, lowercase=True)
-    return slug or "untitled"
+    return slug or UNTITLED_SLUG

@@ -33,6 +33,13 @@ def _walk_article_paths(root: Path) -> Iterator[str]:
 
 def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:
     try:
+        rel_path.encode("utf-8")
+    except UnicodeEncodeError:  # os.walk hands undecodable names over as surrogates
+        shown = rel_path.encode("utf-8", "replace").decode("utf-8")
+        diags.error("AG003", "file name is not valid UTF-8; rename the file to build it",
+                    SourceLocation(path=shown))
+        return None
+    try:
         data = (root / rel_path).read_bytes()
         mtime = (root / rel_path).stat().st_mtime
     except OSError as exc:

@@ -11,7 +11,7 @@ import posixpath
 from pathlib import PurePosixPath
 
 from .model import Article, Taxonomy
-from .slugs import slugify
+from .slugs import UNTITLED_SLUG, slugify
 
 HOME_URL = "/"
 ARCHIVE_URL = "/archive/"
@@ -21,12 +21,24 @@ STATIC_PREFIX = "/static/"
 
 
 def article_slug(article: Article, source_path: str) -> str:
-    """The article's own slug: front matter's, else from the title, else from the file name."""
+    """The article's own slug: front matter's, else from the title, else from the file's path.
+
+    A title with no letters or digits ("???") falls back to the path too, and the whole
+    relative path is used (siteA/0001.txt -> sitea-0001) so untitled files in different
+    folders do not collide. An all-digit slug gets a prefix: "05" under /2017/ would be the
+    month page /2017/05/.
+    """
+    slug = ""
     if article.slug:
-        return slugify(article.slug)
-    if article.title:
-        return slugify(article.title)
-    return slugify(PurePosixPath(source_path).stem)
+        slug = slugify(article.slug)
+    elif article.title:
+        slug = slugify(article.title)
+    if slug in ("", UNTITLED_SLUG):
+        stem = PurePosixPath(source_path).with_suffix("").as_posix()
+        slug = slugify(stem.replace("/", " "))
+    if slug.isdigit():
+        slug = f"article-{slug}"
+    return slug
 
 
 def article_url(article: Article) -> str:

@@ -60,8 +60,10 @@ def load_mapping(text: str, path: str, first_line: int,
             seen[key] = kline
             try:
                 value = loader.construct_object(value_node, deep=True)
-            except (ValueError, OverflowError) as exc:  # "2017-02-30" is read as a timestamp
-                diags.error("AG012", f"'{key}' cannot be read: {exc}",
+            except yaml.YAMLError:
+                raise  # an unknown tag: reported below as a YAML error with its position
+            except Exception as exc:  # "2017-02-30", "!!bool maybe", '!!int ""': a diagnostic
+                diags.error("AG012", f"'{key}' cannot be read: {type(exc).__name__}: {exc}",
                             SourceLocation(path=path, line=kline, col=kcol))
                 continue
             entries.append(YamlEntry(key=key, value=value, line=kline, col=kcol,

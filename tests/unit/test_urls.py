@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import PurePosixPath
@@ -64,14 +65,26 @@ def test_front_matter_slug_cannot_escape(slug: str) -> None:
         assert len(out.parts) in (3, 5)  # undated/slug/index.html or y/m/d/slug/index.html
 
 
-def test_article_without_title_uses_file_name() -> None:
+def test_article_without_title_uses_its_whole_relative_path() -> None:
     article = make_article(title="", source_path="seeds/Some File.txt")
-    assert urls.article_url(article) == "/undated/some-file/"
+    assert urls.article_url(article) == "/undated/seeds-some-file/"
+    # Same-named untitled files in two folders do not collide.
+    a = make_article(title="", source_path="siteA/0001.txt")
+    b = make_article(title="", source_path="siteB/0001.txt")
+    assert urls.article_url(a) != urls.article_url(b)
 
 
-def test_article_with_nothing_sluggable_is_untitled() -> None:
-    article = make_article(title="!!!", source_path="seeds/!!!.txt")
+def test_title_without_letters_falls_back_to_the_path() -> None:
+    assert urls.article_url(make_article(title="???", source_path="a/x.txt")) == "/undated/a-x/"
+    article = make_article(title="!!!", source_path="!!!.txt")
     assert urls.article_url(article) == "/undated/untitled/"
+
+
+def test_all_digit_slug_cannot_take_a_month_page_url() -> None:
+    from archivegen.dates import PartialDate
+    article = make_article(title="05", source_path="a.txt")
+    article = dataclasses.replace(article, date=PartialDate(year=2017))
+    assert urls.article_url(article) == "/2017/article-05/"
 
 
 @settings(max_examples=200)

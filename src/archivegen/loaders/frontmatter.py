@@ -6,6 +6,7 @@ with the key's file:line. A file with errors in its front matter is not built.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import Diagnostics, SourceLocation
@@ -16,8 +17,16 @@ from .text import other_dates
 
 LAYOUT = "markdown-front-matter"
 
+KEY_LINE_RE = re.compile(r"^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)")
+
+
 def sniff(text: str, path: str) -> bool:
-    return text.startswith("---\n")
+    """`---` first, and a `key:` line right after: a `.txt` scrape that opens with a rule
+    ("---" then a headline) is not front matter."""
+    if not text.startswith("---\n"):
+        return False
+    first = next((line for line in text.split("\n", 20)[1:20] if line.strip()), "")
+    return bool(KEY_LINE_RE.match(first)) or path.lower().endswith((".md", ".markdown"))
 
 
 def load(text: str, source: Source, diags: Diagnostics) -> Article | None:

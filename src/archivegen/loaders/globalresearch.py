@@ -24,7 +24,7 @@ from ..dateparse import parse_date
 from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, Contributor, FieldOrigin, Provenance, Source
-from ..names import parse_byline
+from ..names import is_byline, parse_byline
 from .text import LINK_RE, clean_name, other_dates
 
 LAYOUT = "global-research"
@@ -39,12 +39,18 @@ LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|I
                       r":\s*(?P<value>.*)$", re.IGNORECASE)
 LABEL_FIELDS = {"region": "regions", "regions": "regions", "theme": "themes", "themes": "themes",
                 "in-depth report": "reports", "in-depth reports": "reports"}
-FOOTER_RE = re.compile(r"^(The original source of this article is\b|Copyright ©|Copyright \(c\)"
-                       r"|Articles by:|Disclaimer:|\[Comment on Global Research Articles"
-                       r"|\[Become a Member of Global Research)", re.IGNORECASE)
-# A paragraph that asks readers for money or membership, just before the footer.
-APPEAL_RE = re.compile(r"(?i)\b(donate|donation|paypal|patreon|please support|support (the|our) "
-                       r"(project|work)|become a (member|patron))")
+# Paragraphs of the site's footer; the footer is the run of them that ends the file.
+FOOTER_PARAGRAPH_RE = re.compile(
+    r"^(The original source of this article is\b|Copyright ©|Copyright \(c\)|Articles by:"
+    r"|Disclaimer:|\[Comment on Global Research Articles|\[Become a Member of Global Research"
+    r"|www\.globalresearch\.ca contains|For media inquiries:|Related Articles"
+    r"|The Centre for Research on Globalization)", re.IGNORECASE)
+STRONG_FOOTER_RE = re.compile(r"^(The original source of this article is\b|Copyright ©"
+                              r"|Copyright \(c\))", re.IGNORECASE)
+# Phrases of a donation appeal; a paragraph needs two different ones to count as an appeal.
+APPEAL_RE = re.compile(r"(?i)\b(donate|donation|paypal|patreon|please support"
+                       r"|support (?:the|our) (?:project|work)|become a (?:member|patron)"
+                       r"|our work wouldn't be possible)")
 YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
 HEADER_SCAN_LINES = 40
 MAX_TITLE_CHARS = 300
@@ -62,7 +68,7 @@ def sniff(text: str, path: str) -> bool:
         marks += 1
     if any(LONE_LINK_RE.match(line) for line in head):
         marks += 1
-    if "The original source of this article is" in text or "Global Research" in text:
+    if "The original source of this article is" in text:
         marks += 1
     return marks >= 2
 
@@ -167,7 +173,8 @@ def _read_header(lines: list[str], i: int, end: int, header: _Header, path: str,
             return i
         line = lines[i].strip()
         lineno = i + 1
-        if "authors" not in f and "date" not in f and BYLINE_RE.match(line) and (
+        # is_byline: "By the end of 2016, ..." opening the body is not a byline.
+        if "authors" not in f and "date" not in f and is_byline(line) and (
                 byline := parse_byline(line)).authors:
             header.set("authors", byline.authors, lineno, "gr.byline")
             if byline.contributors:
@@ -203,15 +210,23 @@ def _later_pieces(lines: list[str], start: int, end: int) -> list[int]:
     """Starts of further pieces: a title line followed (blank lines aside) by a `By` line and
     a dateline. A heading alone is not enough: it may be a section title of the same article."""
     starts = []
+    first_publisher = next((found[0] for line in lines[start:min(end, start + HEADER_SCAN_LINES)]
+                            if (found := _dateline(line.strip()))), None)
     i = _skip_blank(lines, start + 1)
     while i < end:
         title = lines[i].strip()
         if title and i > start + 1 and not lines[i - 1].strip():
             j = _skip_blank(lines, i + 1)
             k = _skip_blank(lines, j + 1)
-            if (j < end and k < end and len(title) <= MAX_TITLE_CHARS and BYLINE_RE.match(
-                    lines[j].strip()) and parse_byline(lines[j].strip()).authors
-                    and _dateline(lines[k].strip()) and _past_header(lines, start, i)):
+            # A citation ("Further reading" / "By Mark Twain" / "The Guardian, June 3, 2016")
+            # is not a piece: the byline must be a link, as the layout writes it, and the
+            # dateline must name the first piece's publisher when that one has a dateline.
+            found = _dateline(lines[k].strip()) if k < end else None
+            if (j < end and found and len(title) <= MAX_TITLE_CHARS
+                    and BYLINE_RE.match(lines[j].strip()) and LINK_RE.search(lines[j])
+                    and is_byline(lines[j].strip())
+                    and (first_publisher is None or found[0] == first_publisher)
+                    and _past_header(lines, start, i)):
                 starts.append(i)
                 start = i
         i += 1
@@ -226,19 +241,41 @@ def _past_header(lines: list[str], start: int, i: int) -> bool:
 
 
 def _footer_start(lines: list[str], body_start: int) -> int:
-    """Index of the first footer line, pulling in appeal paragraphs just before the footer."""
-    start = next((j for j in range(body_start, len(lines)) if FOOTER_RE.match(lines[j].strip())),
-                 len(lines))
-    if start == len(lines):
-        return start
-    while True:
-        end = start
-        while end > body_start and not lines[end - 1].strip():
-            end -= 1
-        para_start = end
-        while para_start > body_start and lines[para_start - 1].strip():
-            para_start -= 1
-        if para_start < end and APPEAL_RE.search(" ".join(lines[para_start:end])):
-            start = para_start
-        else:
-            return start
+    """Index of the first footer line: the trailing run of boilerplate paragraphs.
+
+    Read from the end: the footer is the run of paragraphs at the end of the file that are all
+    site boilerplate; it must hold a strong mark (the original-source line or a copyright line)
+    or be at least two paragraphs long. A paragraph just before it is pulled in only when it
+    is clearly a donation appeal (two different appeal phrases), so body text that mentions a
+    donation stays body text.
+    """
+    paragraphs = _paragraph_spans(lines, body_start)
+    first = len(paragraphs)
+    while first > 0 and FOOTER_PARAGRAPH_RE.match(lines[paragraphs[first - 1][0]].strip()):
+        first -= 1
+    run = paragraphs[first:]
+    if not run or (len(run) < 2 and not any(STRONG_FOOTER_RE.match(lines[begin].strip())
+                                            for begin, _ in run)):
+        return len(lines)  # one stray "Disclaimer:" paragraph is not a footer
+    while first > 0:
+        begin, end = paragraphs[first - 1]
+        text = " ".join(lines[begin:end])
+        if len({m.group(0).lower() for m in APPEAL_RE.finditer(text)}) < 2:
+            break
+        first -= 1
+    return paragraphs[first][0]
+
+
+def _paragraph_spans(lines: list[str], start: int) -> list[tuple[int, int]]:
+    """(first line, end line) of each blank-line separated paragraph from `start` on."""
+    spans = []
+    i = start
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        begin = i
+        while i < len(lines) and lines[i].strip():
+            i += 1
+        spans.append((begin, i))
+    return spans

@@ -18,13 +18,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..dateparse import parse_date
 from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, Contributor, FieldOrigin, Provenance, Source
-from ..names import Byline, parse_byline
+from ..names import Byline, is_byline, parse_byline
 from .text import other_dates
 
 LAYOUT = "repost"
@@ -106,6 +106,7 @@ class _Block:
     date: PartialDate | None = None
     date_line: int | None = None
     end: int = 0
+    origins: list[FieldOrigin] = field(default_factory=list)
 
 
 def _read_byline_block(lines: list[str], i: int, path: str, origins: list[FieldOrigin],
@@ -125,31 +126,35 @@ def _read_byline_block(lines: list[str], i: int, path: str, origins: list[FieldO
             mode = "site"
         elif block.date is None and (date := parse_date(line)) is not None:
             block.date, block.date_line = date, lineno
-            origins.append(FieldOrigin(name="date", line=lineno, rule="repost.date-line"))
+            block.origins.append(FieldOrigin(name="date", line=lineno, rule="repost.date-line"))
         elif CONTRIBUTOR_RE.match(line):
-            _add_byline(block, parse_byline(line), lineno, origins)
-        elif mode == "authors" or re.match(r"(?i)^(by|with|por|par)\s+\S", line):
+            _add_byline(block, parse_byline(line), lineno)
+        elif mode == "authors" or is_byline(line):
             prefix = "" if re.match(r"(?i)^(by|with|por|par)\s", line) else "By "
-            _add_byline(block, parse_byline(prefix + line), lineno, origins)
+            _add_byline(block, parse_byline(prefix + line), lineno)
         elif mode == "site" or SITE_SUFFIX_RE.search(line):
             block.publisher = SITE_SUFFIX_RE.sub("", line).strip()
-            origins.append(FieldOrigin(name="publisher", line=lineno, rule="repost.site-line"))
+            block.origins.append(FieldOrigin(name="publisher", line=lineno,
+                                             rule="repost.site-line"))
             mode = ""
-        elif i == start:
-            block.end = i
-            return block  # no byline block: the body starts here
         else:
-            diags.warning("AG021", f"byline line not understood: '{line[:60]}'",
-                          SourceLocation(path=path, line=lineno, col=1))
+            # Not a byline block after all ("With the election only weeks away, ..." opens
+            # the body): read nothing from it, so no text is lost and no author made up.
+            if i != start:
+                diags.warning("AG021", f"line {lineno} does not belong to a byline block, so "
+                              f"lines {start + 1}-{lineno} are read as body text",
+                              SourceLocation(path=path, line=lineno, col=1))
+            return _Block(end=start)
         i += 1
     block.end = i
+    origins.extend(block.origins)
     return block
 
 
-def _add_byline(block: _Block, byline: Byline, lineno: int, origins: list[FieldOrigin]) -> None:
+def _add_byline(block: _Block, byline: Byline, lineno: int) -> None:
     if byline.authors:
         block.authors = tuple(dict.fromkeys(block.authors + byline.authors))
-        origins.append(FieldOrigin(name="authors", line=lineno, rule="repost.byline"))
+        block.origins.append(FieldOrigin(name="authors", line=lineno, rule="repost.byline"))
     if byline.contributors:
         block.contributors = block.contributors + byline.contributors
-        origins.append(FieldOrigin(name="contributors", line=lineno, rule="repost.byline"))
+        block.origins.append(FieldOrigin(name="contributors", line=lineno, rule="repost.byline"))

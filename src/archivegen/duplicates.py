@@ -1,0 +1,67 @@
+"""Fold exact and near duplicate articles into one canonical page (measure: dedupe.py).
+
+A copy is folded only when it cannot be a different article: where both copies state a title
+they must match (ignoring case and punctuation), and where both state a date it must be the
+same. Two stories that share boilerplate, or a short caption such as "Watch the video below.",
+keep their own pages. Every folded copy is reported (AG024), so no article vanishes silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .dedupe import Candidate, find_duplicates, normalise_text
+from .errors import Diagnostics, SourceLocation
+from .model import Article, DuplicateRef, article_key
+
+
+def collapse_duplicates(articles: Sequence[Article], diags: Diagnostics | None = None
+                        ) -> tuple[list[Article], dict[str, tuple[DuplicateRef, ...]]]:
+    """The articles to build, and for each canonical article key the copies folded into it.
+
+    The canonical copy is the one stating the most fields, then the first by key.
+    """
+    by_key = {article_key(a): a for a in articles}
+    groups = find_duplicates(
+        Candidate(key=key, text=a.body, rank=(-_filled_fields(a),)) for key, a in by_key.items())
+    dropped: set[str] = set()
+    also: dict[str, tuple[DuplicateRef, ...]] = {}
+    for group in groups:
+        canonical = by_key[group.canonical]
+        canonical_text = normalise_text(canonical.body)
+        refs = []
+        for key in group.others:
+            copy = by_key[key]
+            if not _same_article(canonical, copy):
+                continue
+            # A group may mix exact and near copies: say which each one is.
+            exact = normalise_text(copy.body) == canonical_text
+            refs.append(DuplicateRef(key=key, source_path=copy.provenance.source_path,
+                                     kind="exact" if exact else "near",
+                                     similarity=1.0 if exact else group.similarity))
+            dropped.add(key)
+            if diags is not None:
+                diags.warning("AG024", f"{'exact' if exact else 'near'} copy of "
+                              f"'{group.canonical}'; shown on that article's page as "
+                              "'also archived as', not as a page of its own",
+                              SourceLocation(path=copy.provenance.source_path, line=1, col=1))
+        if refs:
+            also[group.canonical] = tuple(refs)
+    return [a for k, a in by_key.items() if k not in dropped], also
+
+
+def _same_article(a: Article, b: Article) -> bool:
+    """False when the two records state a different title or a different date."""
+    if a.title and b.title and _title_key(a.title) != _title_key(b.title):
+        return False
+    return not (a.date and b.date and a.date != b.date)
+
+
+def _title_key(title: str) -> str:
+    return "".join(ch for ch in title.casefold() if ch.isalnum())
+
+
+def _filled_fields(article: Article) -> int:
+    return sum(1 for value in (article.title, article.authors, article.publisher, article.date,
+                               article.original_source, article.url, article.regions,
+                               article.themes, article.tags, article.reports) if value)
