@@ -1,20 +1,26 @@
 """The orchestrator: read, load, repair, index, render, write — a flat list of timed steps.
 
-`make_site` is the whole pipeline between the edges: sources in, rendered files out. It does no
-I/O of its own besides Jinja's template reads, so tests can run it on shuffled inputs.
+`make_site` is the whole pipeline between the edges: loaded articles in, rendered files out.
+It does no I/O of its own besides Jinja's template reads, so tests can run it on shuffled
+inputs. `build` adds the edges and the cache (cache.py): unchanged sources are not read
+again, and pages whose fingerprint is unchanged are not rendered again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from . import __version__
+from .cache import CACHE_PATH, BuildCache, CachedSource
 from .config import SiteConfig
+from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
 from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .indexer import assign_urls, build_index, listing_pages, summarize
@@ -23,10 +29,10 @@ from .markdown import derived_title, make_markdown, plain_excerpt
 from .model import Article, DuplicateRef, RenderedFile, Source, article_key
 from .render import Renderer
 from .repair import repair_article
-from .sources import read_sources, read_static_files
-from .templates import default_theme_dir, make_environment
+from .sources import iter_article_paths, read_source, read_static_files
+from .templates import default_theme_dir, make_environment, template_dependencies
 from .urls import output_path, static_url
-from .writer import drop_collisions, write_atomic, write_tree
+from .writer import drop_collisions, read_manifest, write_atomic, write_tree
 
 # Where `build` writes its machine-readable report, relative to the project folder.
 REPORT_PATH = Path(".archivegen") / "build-report.json"
@@ -44,6 +50,7 @@ class BuildReport:
     seconds: float
     phases: tuple[tuple[str, float], ...]
     report_path: Path | None = None
+    rendered: int = 0
 
     @property
     def errors(self) -> int:
@@ -55,8 +62,29 @@ class BuildReport:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class LoadedArticle:
+    """An article with what duplicate detection and fingerprints need of its source."""
+
+    article: Article
+    sketch: Sketch
+    source_sig: str  # hash of the source and sidecar bytes the record was made from
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Plan:
+    """One output file to produce: where, from what (fingerprint), and how."""
+
+    path: str
+    origin: str
+    fingerprint: str
+    render: Callable[[], RenderedFile | None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SiteOutput:
-    files: tuple[RenderedFile, ...]
+    files: tuple[RenderedFile, ...]  # rendered this time
+    unchanged: tuple[str, ...]  # planned, but their fingerprint said nothing changed
+    fingerprints: dict[str, str]  # of every planned output
     articles: int
     pages: int
     # (article key, layout, URL) of every article built, and the copies folded into each.
@@ -82,53 +110,195 @@ def theme_dirs(project_dir: Path, config: SiteConfig) -> list[Path]:
     return [override, default] if override.is_dir() and override != default else [default]
 
 
+def source_signature(source: Source) -> str:
+    """What a source's records are made from: its bytes and its sidecar's bytes."""
+    digest = hashlib.sha256(source.sha256.encode())
+    digest.update(b"\0" + (source.sidecar or b"") + b"\0" + source.sidecar_path.encode())
+    return digest.hexdigest()
+
+
+def load_one(source: Source, diags: Diagnostics, *, file_time_dates: bool = False
+             ) -> list[LoadedArticle]:
+    signature = source_signature(source)
+    return [LoadedArticle(article=(repaired := repair_article(a, diags)),
+                          sketch=sketch_text(repaired.body), source_sig=signature)
+            for a in load_source(source, diags, file_time_dates=file_time_dates)]
+
+
 def load_articles(sources: Sequence[Source], diags: Diagnostics, *,
-                  file_time_dates: bool = False) -> list[Article]:
-    articles = []
+                  file_time_dates: bool = False) -> list[LoadedArticle]:
+    loaded: list[LoadedArticle] = []
     for source in sources:
-        loaded = load_source(source, diags, file_time_dates=file_time_dates)
-        articles += [repair_article(a, diags) for a in loaded]
-    return articles
+        loaded += load_one(source, diags, file_time_dates=file_time_dates)
+    return loaded
 
 
-def make_site(sources: Sequence[Source], config: SiteConfig, themes: Sequence[Path],
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
               static_files: dict[str, bytes], diags: Diagnostics,
-              timer: _Timer | None = None) -> SiteOutput:
+              timer: _Timer | None = None,
+              skip: Callable[[str, str], bool] | None = None) -> SiteOutput:
+    """Plan every output with its fingerprint; render those `skip(path, fingerprint)` refuses."""
     timer = timer or _Timer()
     md = make_markdown()
-    with timer.phase("load"):
-        articles = load_articles(sources, diags, file_time_dates=config.dates_from_file_times)
     with timer.phase("dedupe"):
-        articles, also_archived = collapse_duplicates(articles, diags)
+        sketches = {article_key(x.article): x.sketch for x in loaded}
+        signatures = {article_key(x.article): x.source_sig for x in loaded}
+        articles, also_archived = collapse_duplicates([x.article for x in loaded], diags,
+                                                      sketches)
     with timer.phase("index"):
         table = assign_urls(articles, diags)
         entries = [(summarize(url, a, lambda body: plain_excerpt(md, body, config.excerpt_words),
                               lambda body: derived_title(md, body)), a) for url, a in table]
         index = build_index(entries)
         listings = listing_pages(index, config)
-    renderer = Renderer(env=make_environment(themes), md=md, config=config,
+    env = make_environment(themes)
+    renderer = Renderer(env=env, md=md, config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
-    files: list[RenderedFile | None] = []
+    with timer.phase("plan"):
+        # Everything every page sees (config, navigation, counts) and the templates it uses.
+        base = _hash(__version__, repr(sorted(asdict(config).items())),
+                     repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
+        template_fp = _template_fingerprints(env)
+        plans: list[_Plan] = []
+        for url, a in table:
+            key = article_key(a)
+            refs = also_archived.get(key, ())
+            fp = _hash(base, template_fp("article.html"), url, key, signatures[key], repr(refs),
+                       *(signatures[r.key] for r in refs))
+            plans.append(_Plan(path=str(output_path(url)), origin=a.provenance.source_path,
+                               fingerprint=fp,
+                               render=partial(renderer.article, url, a, diags, refs)))
+        for page in listings:
+            plans.append(_Plan(path=str(output_path(page.url)), origin=page.url,
+                               fingerprint=_hash(base, template_fp("listing.html"), repr(page)),
+                               render=partial(renderer.listing, page, diags)))
+        for tax, terms in index.taxonomies:
+            if terms:
+                plans.append(_Plan(
+                    path=str(output_path(f"/{tax.key}/")), origin=f"/{tax.key}/",
+                    fingerprint=_hash(base, template_fp("terms.html"), repr(tax), repr(terms)),
+                    render=partial(renderer.taxonomy_index, tax, terms, diags)))
+        plans.append(_Plan(path=str(output_path("/archive/")), origin="/archive/",
+                           fingerprint=_hash(base, template_fp("archive.html"),
+                                             repr(index.years), str(len(index.undated))),
+                           render=partial(renderer.archive_index, index, diags)))
+        plans.append(_Plan(path="404.html", origin="/404.html",
+                           fingerprint=_hash(base, template_fp("404.html")),
+                           render=partial(renderer.not_found, diags)))
+        for name, data in static_files.items():
+            static = RenderedFile(path=str(output_path(static_url(name))), content=data,
+                                  dependencies=(f"static:{name}",), origin=f"static/{name}")
+            plans.append(_Plan(path=static.path, origin=static.origin,
+                               fingerprint=hashlib.sha256(data).hexdigest(),
+                               render=partial(_given, static)))
+        plans = drop_collisions(plans, diags)
+    files: list[RenderedFile] = []
+    unchanged: list[str] = []
     with timer.phase("render"):
-        files += [renderer.article(url, a, diags, also_archived.get(article_key(a), ()))
-                  for url, a in table]
-        files += [renderer.listing(page, diags) for page in listings]
-        files += [renderer.taxonomy_index(tax, terms, diags) for tax, terms in index.taxonomies
-                  if terms]
-        files.append(renderer.archive_index(index, diags))
-        files.append(renderer.not_found(diags))
-        files += [RenderedFile(path=str(output_path(static_url(name))), content=data,
-                               dependencies=(f"static:{name}",), origin=f"static/{name}")
-                  for name, data in static_files.items()]
-    out = drop_collisions((f for f in files if f is not None), diags)
-    return SiteOutput(files=tuple(out), articles=len(table), pages=len(out) - len(static_files),
+        for plan in plans:
+            if skip is not None and skip(plan.path, plan.fingerprint):
+                unchanged.append(plan.path)
+            elif (rendered := plan.render()) is not None:
+                files.append(rendered)
+    return SiteOutput(files=tuple(files), unchanged=tuple(unchanged),
+                      fingerprints={p.path: p.fingerprint for p in plans},
+                      articles=len(table), pages=len(plans) - len(static_files),
                       article_urls=tuple((article_key(a), a.provenance.layout, url)
                                          for url, a in table),
                       also_archived=also_archived)
 
 
-def build(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> BuildReport:
+def _given(file: RenderedFile) -> RenderedFile:
+    return file
+
+
+def _template_fingerprints(env: object) -> Callable[[str], str]:
+    """Per template: a hash of its source and of every template it extends or includes."""
+    import jinja2
+
+    assert isinstance(env, jinja2.Environment) and env.loader is not None
+    deps: dict[str, tuple[str, ...]] = {}
+    memo: dict[str, str] = {}
+
+    def fingerprint(name: str) -> str:
+        if name not in memo:
+            try:
+                names = template_dependencies(env, name, deps)
+                sources = [env.loader.get_source(env, n)[0] for n in names]  # type: ignore[union-attr]
+            except jinja2.TemplateError as exc:
+                sources = [f"unreadable: {exc}"]  # rendering reports it; never cache success
+                names = (name,)
+            memo[name] = _hash(*names, *sources)
+        return memo[name]
+
+    return fingerprint
+
+
+def _stat_signature(root: Path, rel: str) -> str | None:
+    """Size and mtime of a source and of its sidecar: equal means unchanged without reading."""
+    try:
+        st = (root / rel).stat()
+    except OSError:
+        return None
+    try:
+        side = (root / (rel + ".yaml")).stat()
+        side_sig = f"{side.st_size}:{side.st_mtime_ns}"
+    except OSError:
+        side_sig = "-"
+    return f"{st.st_size}:{st.st_mtime_ns}:{side_sig}"
+
+
+def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConfig,
+                     diags: Diagnostics) -> list[LoadedArticle]:
+    """Every article: from the cache when its file's stat (or content) is unchanged."""
+    cached = cache.sources() if cache is not None else {}
+    # Records depend on the input folder (paths are relative to it) and on these options.
+    loader_options = f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
+    if cache is not None and cache.get_meta("loader_options") != loader_options:
+        cache.forget_sources(cached)
+        cached = {}
+        cache.set_meta("loader_options", loader_options)
+    loaded: list[LoadedArticle] = []
+    paths = iter_article_paths(input_dir)
+    for rel in paths:
+        stat = _stat_signature(input_dir, rel)
+        entry = cached.get(rel)
+        if entry is None or stat is None or entry.stat != stat:
+            local = Diagnostics()
+            source = read_source(input_dir, rel, local)
+            if source is None:
+                diags.extend(local)
+                continue
+            signature = source_signature(source)
+            if entry is None or entry.sha256 != signature:
+                items = load_one(source, local, file_time_dates=config.dates_from_file_times)
+                entry = CachedSource(stat=stat or "", sha256=signature,
+                                     articles=tuple(x.article for x in items),
+                                     sketches=tuple(x.sketch for x in items),
+                                     diagnostics=tuple(local.items))
+            else:  # touched, not changed: keep the records, note the new stat
+                entry = replace(entry, stat=stat or "")
+            if cache is not None:
+                cache.put_source(rel, entry)
+        diags.extend(list(entry.diagnostics))
+        loaded += [LoadedArticle(article=a, sketch=s, source_sig=entry.sha256)
+                   for a, s in zip(entry.articles, entry.sketches, strict=True)]
+    if cache is not None:
+        cache.forget_sources(set(cached) - set(paths))
+    return loaded
+
+
+def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
+          use_cache: bool = True) -> BuildReport:
     """Build the site described by `config` (paths relative to `project_dir`)."""
     start = time.perf_counter()
     timer = _Timer()
@@ -136,21 +306,64 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> Bui
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
     themes = theme_dirs(project_dir, config)
-    with timer.phase("read"):
-        sources = read_sources(input_dir, diags)
+    cache = _open_cache(project_dir, output_dir) if use_cache else None
+    try:
+        return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
+                      diags, timer, start)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _open_cache(project_dir: Path, output_dir: Path) -> BuildCache | None:
+    path = (project_dir / CACHE_PATH).resolve()
+    if path.is_relative_to(output_dir):
+        return None  # never keep build state inside the published folder
+    try:
+        return BuildCache.open(path)
+    except OSError as exc:
+        raise ArchivegenError(f"cannot open the build cache {path}: {exc}") from exc
+
+
+def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
+           output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
+           timer: _Timer, start: float) -> BuildReport:
+    with timer.phase("load"):
+        loaded = _load_with_cache(input_dir, cache, config, diags)
         static_files = read_static_files(themes)
-    site = make_site(sources, config, themes, static_files, diags, timer)
+    known = cache.fingerprints() if cache is not None else {}
+    if cache is not None and cache.get_meta("output_dir") != str(output_dir):
+        cache.forget_outputs(known)  # fingerprints describe another folder's files
+        known = {}
+        cache.set_meta("output_dir", str(output_dir))
+    present = read_manifest(output_dir)
+
+    def unchanged(path: str, fingerprint: str) -> bool:
+        return (known.get(path) == fingerprint and path in present
+                and (output_dir / path).is_file())
+
+    site = make_site(loaded, config, themes, static_files, diags, timer,
+                     skip=unchanged if cache is not None else None)
     failed = diags.errors > 0 or (strict and diags.warnings > 0)
     with timer.phase("write"):
+        if cache is not None:  # fingerprints of files about to change are no longer true
+            cache.forget_outputs(f.path for f in site.files)
+            cache.commit()
         try:
-            report = write_tree(output_dir, site.files, diags, prune=not failed)
+            report = write_tree(output_dir, site.files, diags, prune=not failed,
+                                unchanged_paths=site.unchanged)
         except OSError as exc:  # a file where a folder must go, a full disk, no permission
             raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
+        if cache is not None:
+            cache.forget_outputs(set(known) - set(site.fingerprints))
+            cache.put_fingerprints(site.fingerprints)
+            cache.commit()
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
         phases=tuple(timer.phases), report_path=project_dir / REPORT_PATH,
+        rendered=len(site.files),
     )
     report_file = (project_dir / REPORT_PATH).resolve()
     if not report_file.is_relative_to(output_dir):  # never publish the report with the site

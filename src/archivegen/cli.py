@@ -158,8 +158,9 @@ def _check_command(args: argparse.Namespace) -> int:
 
 def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:
     line = (f"built {report.articles} articles, {report.pages} pages into {output_dir} "
-            f"in {report.seconds:.2f} s: {report.written} written, {report.unchanged} unchanged, "
-            f"{report.removed} removed; {report.warnings} warning(s), {report.errors} error(s)")
+            f"in {report.seconds:.2f} s: {report.rendered} rendered, {report.written} written, "
+            f"{report.unchanged} unchanged, {report.removed} removed; "
+            f"{report.warnings} warning(s), {report.errors} error(s)")
     if report.report_path is not None:
         line += f"\nbuild report: {report.report_path}"
     if report.kept_stale:

@@ -70,8 +70,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-
-from datasketch import MinHash  # type: ignore[import-untyped]
+from typing import Any
 
 MINHASH_SEED = 1
 MINHASH_SCHEME = "affine32"
@@ -83,10 +82,23 @@ LSH_RECALL = 0.9
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Sketch:
+    """What duplicate detection keeps of a body: its normalised-text hash and MinHash values.
+
+    Computed once per body (`sketch_text`) and cached by incremental builds; `values` is empty
+    for bodies too short for near-matching, `digest` empty for bodies that normalise to nothing.
+    """
+
+    digest: bytes
+    values: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Candidate:
     key: str  # unique id, e.g. the source path
-    text: str  # the article body (Markdown-ish plain text)
+    text: str  # the article body (Markdown-ish plain text); unused when `sketch` is given
     rank: tuple[object, ...]  # lower rank = better canonical; ties broken by key
+    sketch: Sketch | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,10 +192,34 @@ def _shingles(words: list[bytes], size: int) -> Iterator[bytes]:
     return map(b" ".join, zip(*(words[start:] for start in range(size)), strict=False))
 
 
+@cache
+def _minhash(num_perm: int) -> Any:
+    # Imported here: datasketch pulls in numpy and scipy (0.7 s), which builds that change
+    # nothing never need. One MinHash per size, cleared before each use.
+    from datasketch import MinHash  # type: ignore[import-untyped]
+
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=zlib.crc32,
+                   scheme=MINHASH_SCHEME)
+
+
+def sketch_text(text: str, *, shingle_words: int = 5, num_perm: int = 128) -> Sketch:
+    """The body's Sketch (see the module docstring for normalisation and MinHash)."""
+    normal = normalise_text(text)
+    if not normal:
+        return Sketch(digest=b"", values=b"")
+    digest = hashlib.sha256(normal.encode()).digest()
+    words = normal.encode().split(b" ")
+    if len(words) < 2 * shingle_words:
+        return Sketch(digest=digest, values=b"")
+    sketch = _minhash(num_perm)
+    sketch.clear()
+    sketch.update_batch(_shingles(words, shingle_words))
+    return Sketch(digest=digest, values=sketch.hashvalues.astype("<u4").tobytes())
+
+
 def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int) -> _Scan:
-    """Normalise and hash every body once; keep key, rank, body index and one signature per body."""
-    sketch = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=zlib.crc32,
-                     scheme=MINHASH_SCHEME)
+    """Sketch every body once (or take the given sketch); keep key, rank, body index and one
+    signature per distinct body."""
     bodies: dict[bytes, int] = {}
     rows: list[int] = []
     values: array[int] = array("I")
@@ -193,21 +229,22 @@ def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int) ->
         if candidate.key in seen:
             raise ValueError(f"duplicate candidate key: {candidate.key!r}")
         seen.add(candidate.key)
-        normal = normalise_text(candidate.text)
-        if not normal:
+        sketch = candidate.sketch or sketch_text(candidate.text, shingle_words=shingle_words,
+                                                 num_perm=num_perm)
+        if not sketch.digest:
             continue
-        digest = hashlib.sha256(normal.encode()).digest()
-        body = bodies.get(digest)
+        body = bodies.get(sketch.digest)
         if body is None:
-            body = bodies[digest] = len(rows)
-            words = normal.encode().split(b" ")
-            if len(words) < 2 * shingle_words:
+            body = bodies[sketch.digest] = len(rows)
+            if not sketch.values:
                 rows.append(-1)
             else:
                 rows.append(len(values) // num_perm)
-                sketch.clear()
-                sketch.update_batch(_shingles(words, shingle_words))
-                values.frombytes(sketch.hashvalues.astype("=u4").tobytes())
+                row: array[int] = array("I")
+                row.frombytes(sketch.values)
+                if sys.byteorder == "big":
+                    row.byteswap()  # sketches are stored little-endian
+                values.extend(row)
         members.append(_Member(key=candidate.key, rank=candidate.rank, body=body))
     return _Scan(members=tuple(members), rows=tuple(rows), values=values, width=num_perm)
 

@@ -8,22 +8,26 @@ keep their own pages. Every folded copy is reported (AG024), so no article vanis
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from .dedupe import Candidate, find_duplicates, normalise_text
+from .dedupe import Candidate, Sketch, find_duplicates, normalise_text
 from .errors import Diagnostics, SourceLocation
 from .model import Article, DuplicateRef, article_key
 
 
-def collapse_duplicates(articles: Sequence[Article], diags: Diagnostics | None = None
+def collapse_duplicates(articles: Sequence[Article], diags: Diagnostics | None = None,
+                        sketches: Mapping[str, Sketch] | None = None,
                         ) -> tuple[list[Article], dict[str, tuple[DuplicateRef, ...]]]:
     """The articles to build, and for each canonical article key the copies folded into it.
 
-    The canonical copy is the one stating the most fields, then the first by key.
+    The canonical copy is the one stating the most fields, then the first by key. `sketches`
+    (by article key) are reused instead of recomputed when a cache has them.
     """
     by_key = {article_key(a): a for a in articles}
+    known = sketches or {}
     groups = find_duplicates(
-        Candidate(key=key, text=a.body, rank=(-_filled_fields(a),)) for key, a in by_key.items())
+        Candidate(key=key, text=a.body, rank=(-_filled_fields(a),), sketch=known.get(key))
+        for key, a in by_key.items())
     dropped: set[str] = set()
     also: dict[str, tuple[DuplicateRef, ...]] = {}
     for group in groups:

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol, TypeVar
 
 from .errors import Diagnostics, SourceLocation
 from .model import RenderedFile
@@ -28,9 +29,19 @@ class WriteReport:
     kept_stale: int
 
 
-def drop_collisions(files: Iterable[RenderedFile], diags: Diagnostics) -> list[RenderedFile]:
+class _Claim(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+
+
+ClaimT = TypeVar("ClaimT", bound=_Claim)
+
+
+def drop_collisions(files: Iterable[ClaimT], diags: Diagnostics) -> list[ClaimT]:
     """One file per output path; a second claimant is an error naming both origins."""
-    by_path: dict[str, RenderedFile] = {}
+    by_path: dict[str, ClaimT] = {}
     for f in sorted(files, key=lambda f: (f.path, f.origin)):
         first = by_path.get(f.path)
         if first is None:
@@ -85,11 +96,18 @@ def read_manifest(output_dir: Path) -> set[str]:
 
 
 def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnostics,
-               *, prune: bool) -> WriteReport:
+               *, prune: bool, unchanged_paths: Iterable[str] = ()) -> WriteReport:
+    """Write `files`; `unchanged_paths` are outputs this build also owns but did not re-render
+    (their fingerprints were unchanged), so they are neither rewritten nor pruned."""
     output_dir.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(output_dir)
-    current: set[str] = set()
-    written = unchanged = 0
+    files = list(files)
+    kept = set(unchanged_paths)
+    # Record the intent first: a build killed while writing still owns what it wrote.
+    _write_manifest(output_dir, previous | kept | {f.path for f in files})
+    current: set[str] = set(kept)
+    written = 0
+    unchanged = len(kept)
     for f in files:
         try:
             target = safe_target(output_dir, f.path)
@@ -109,10 +127,14 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
         owned = current
     else:
         owned = current | set(stale)
-    manifest = json.dumps({"generator": "archivegen", "files": sorted(owned)}, indent=0)
-    write_atomic(output_dir / MANIFEST_NAME, manifest.encode("utf-8") + b"\n")
+    _write_manifest(output_dir, owned)
     return WriteReport(written=written, unchanged=unchanged, removed=removed,
                        kept_stale=0 if prune else len(stale))
+
+
+def _write_manifest(output_dir: Path, owned: set[str]) -> None:
+    manifest = json.dumps({"generator": "archivegen", "files": sorted(owned)}, indent=0)
+    write_atomic(output_dir / MANIFEST_NAME, manifest.encode("utf-8") + b"\n")
 
 
 def _remove_owned(output_dir: Path, rel: str) -> int:

@@ -106,7 +106,7 @@ def test_second_build_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixtu
     capsys.readouterr()
     assert run_build(ARCHIVE, out) == 0
     summary = capsys.readouterr().out
-    assert " 0 written, " in summary
+    assert ": 0 rendered, 0 written, " in summary
     after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     assert after == before
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archivegen.build import make_site, theme_dirs
+from archivegen.build import load_articles, make_site, theme_dirs
 from archivegen.config import SiteConfig
 from archivegen.errors import Diagnostics
 from archivegen.sources import read_sources, read_static_files
@@ -47,11 +47,12 @@ def test_pipeline_is_independent_of_source_order() -> None:
     themes = theme_dirs(Path("/nonexistent"), config)
     static = read_static_files(themes)
     sources = read_sources(ARCHIVE, Diagnostics()) + read_sources(SEEDS, Diagnostics())
-    reference = make_site(sources, config, themes, static, Diagnostics())
+    reference = make_site(load_articles(sources, Diagnostics()), config, themes, static,
+                          Diagnostics())
     expected = {f.path: f.content for f in reference.files}
     for seed in range(5):
         shuffled = random.Random(seed).sample(sources, len(sources))
         diags = Diagnostics()
-        site = make_site(shuffled, config, themes, static, diags)
+        site = make_site(load_articles(shuffled, diags), config, themes, static, diags)
         assert {f.path: f.content for f in site.files} == expected
         assert [f.path for f in site.files] == [f.path for f in reference.files]
