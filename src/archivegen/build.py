@@ -243,17 +243,27 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
     return fingerprint
 
 
-def _stat_signature(root: Path, rel: str) -> str | None:
-    """Size and mtime of a source and of its sidecar: equal means unchanged without reading."""
+# A file modified this recently may be modified again within the file system's timestamp
+# granularity without its stat changing (git's "racy" files): such files are always re-read.
+RACY_NS = 2_000_000_000
+
+
+def _stat_signature(root: Path, rel: str, now_ns: int) -> str | None:
+    """Size and mtime of a source and of its sidecar: equal means unchanged without reading.
+    None when the stat cannot be trusted (unreadable, or modified in the last two seconds)."""
     try:
         st = (root / rel).stat()
     except OSError:
         return None
+    newest = st.st_mtime_ns
     try:
         side = (root / (rel + ".yaml")).stat()
         side_sig = f"{side.st_size}:{side.st_mtime_ns}"
+        newest = max(newest, side.st_mtime_ns)
     except OSError:
         side_sig = "-"
+    if newest > now_ns - RACY_NS:
+        return None
     return f"{st.st_size}:{st.st_mtime_ns}:{side_sig}"
 
 
@@ -269,8 +279,9 @@ def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConf
         cache.set_meta("loader_options", loader_options)
     loaded: list[LoadedArticle] = []
     paths = iter_article_paths(input_dir)
+    now_ns = time.time_ns()
     for rel in paths:
-        stat = _stat_signature(input_dir, rel)
+        stat = _stat_signature(input_dir, rel, now_ns)
         entry = cached.get(rel)
         if entry is None or stat is None or entry.stat != stat:
             local = Diagnostics()
