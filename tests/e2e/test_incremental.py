@@ -1,0 +1,232 @@
+"""Incremental builds: only what changed is rendered and written, and the result always equals
+a clean build, byte for byte."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archivegen.build import build
+from archivegen.config import SiteConfig, parse_config
+from archivegen.errors import Diagnostics
+from conftest import FIXTURES, REPO, tree_bytes
+
+ARCHIVE = FIXTURES / "archive"
+OLD = 1_600_000_000  # an mtime far in the past, so stats are trusted (not "racy")
+
+
+def age(folder: Path, seconds: int = OLD) -> None:
+    """Set every mtime to `seconds`, so stats are trusted (not "racy"); each step of an edit
+    sequence uses a later time, as real edits do."""
+    for path in folder.rglob("*"):
+        os.utime(path, (seconds, seconds))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with its own cache: articles/ in, site/ out."""
+    shutil.copytree(ARCHIVE, tmp_path / "articles")
+    age(tmp_path / "articles")
+    return tmp_path
+
+
+def run(project: Path, **config: object):
+    return build(project, SiteConfig(input="articles", output="site", **config))  # type: ignore[arg-type]
+
+
+def clean_build(project: Path, tmp: Path) -> dict[str, bytes]:
+    out = tmp / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    build(tmp, SiteConfig(input=str(project / "articles"), output=str(out)), use_cache=False)
+    return {k: v for k, v in tree_bytes(out).items()}
+
+
+def test_second_build_renders_and_writes_nothing(project: Path) -> None:
+    first = run(project)
+    assert first.rendered == first.written > 150
+    second = run(project)
+    assert (second.rendered, second.written, second.removed) == (0, 0, 0)
+    assert second.unchanged == first.written
+
+
+def test_editing_the_end_of_a_body_rewrites_only_that_article(project: Path) -> None:
+    run(project)
+    article = project / "articles" / "gr_001_border-tension.txt"
+    if not article.exists():
+        article = sorted((project / "articles").glob("gr_*.txt"))[0]
+    text = article.read_text()
+    marker = "The original source of this article is"
+    article.write_text(text.replace(marker, "A new closing paragraph.\n\n" + marker, 1))
+    age(project / "articles")
+    report = run(project)
+    assert (report.rendered, report.written) == (1, 1)
+
+
+def test_editing_a_title_updates_the_listings_it_is_on(project: Path, tmp_path: Path) -> None:
+    run(project)
+    article = sorted((project / "articles").glob("md_*.md"))[0]
+    article.write_text(article.read_text().replace("title:", "title: Renamed —", 1))
+    age(project / "articles")
+    report = run(project)
+    assert 1 < report.rendered < 60  # its page, its listings; not all 182 files
+    assert tree_bytes(project / "site") == clean_build(project, tmp_path)
+
+
+def test_editing_a_template_rerenders_only_pages_that_use_it(project: Path) -> None:
+    first = run(project)
+    (project / "templates").mkdir()
+    listing = (REPO / "templates" / "terms.html").read_text()
+    (project / "templates" / "terms.html").write_text(listing.replace("<h1>", "<h1 class='x'>"))
+    report = run(project)
+    taxonomy_indexes = 7
+    assert report.rendered == taxonomy_indexes
+    assert report.unchanged == first.written - taxonomy_indexes
+
+
+def test_a_deleted_article_leaves_nothing_behind(project: Path, tmp_path: Path) -> None:
+    run(project)
+    victim = sorted((project / "articles").glob("md_*.md"))[-1]
+    victim.unlink()
+    run(project)
+    assert tree_bytes(project / "site") == clean_build(project, tmp_path)
+
+
+def test_a_corrupt_cache_means_a_clean_build(project: Path, tmp_path: Path) -> None:
+    run(project)
+    cache = next((project / ".archivegen").glob("cache-*.sqlite"))
+    cache.write_bytes(b"this is not a database" * 100)
+    report = run(project)
+    assert report.errors == 0
+    assert tree_bytes(project / "site") == clean_build(project, tmp_path)
+
+
+KILLER = """
+import os, signal, sys
+import archivegen.writer as writer
+real = writer.write_atomic
+count = [0]
+def dying(target, content):
+    count[0] += 1
+    if count[0] == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(target, content)
+writer.write_atomic = dying
+from archivegen.cli import main
+os.chdir(sys.argv[1])
+main(["build", "-q", "--input", "articles", "--output", "site"])
+"""
+
+
+@pytest.mark.parametrize("kill_at", [2, 40, 150])
+def test_a_killed_build_is_repaired_by_the_next(project: Path, tmp_path: Path,
+                                                kill_at: int) -> None:
+    run(project)
+    # Change enough that the killed build has many files to write.
+    for article in sorted((project / "articles").glob("*.md"))[:10]:
+        article.write_text(article.read_text().replace("title:", "title: Edited", 1))
+    age(project / "articles")
+    proc = subprocess.run([sys.executable, "-c", KILLER, str(project), str(kill_at)],
+                          capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    run(project)
+    assert tree_bytes(project / "site") == clean_build(project, tmp_path)
+
+
+EDITS = st.lists(st.tuples(st.sampled_from(["body", "title", "date", "theme", "author",
+                                            "delete", "add", "rename", "sidecar", "config",
+                                            "template"]),
+                           st.integers(min_value=0, max_value=1000)),
+                 min_size=1, max_size=4)
+
+
+def apply_edit(project: Path, kind: str, n: int) -> None:
+    articles = sorted(p for p in (project / "articles").iterdir() if p.suffix in (".md", ".txt"))
+    if not articles:
+        kind = "add"
+    target = articles[n % len(articles)] if articles else None
+    if kind == "add":
+        (project / "articles" / f"new_{n}.md").write_text(
+            f"---\ntitle: New article {n}\ndate: 2020-0{1 + n % 9}-1{n % 10}\n"
+            f"themes: [Theme {n % 3}]\n---\n\nBody of new article {n}.\n")
+    elif kind == "delete":
+        target.unlink()
+    elif kind == "rename":
+        target.rename(target.with_name(f"renamed_{n}_{target.name}"))
+    elif kind == "sidecar":
+        Path(str(target) + ".yaml").write_text(f"tags: [sidecar-{n % 4}]\n")
+    elif kind == "config":
+        (project / "archivegen.yaml").write_text(f"page_size: {3 + n % 5}\n")
+    elif kind == "template":
+        (project / "templates").mkdir(exist_ok=True)
+        base = (REPO / "templates" / "base.html").read_text()
+        (project / "templates" / "base.html").write_text(base.replace("</footer>",
+                                                                      f"<!-- {n} --></footer>"))
+    else:
+        text = target.read_text()
+        if kind == "body":
+            text += f"\n\nAn added paragraph {n}.\n"
+        elif kind == "title":
+            lines = text.split("\n")
+            i = next(i for i, line in enumerate(lines) if line.strip() and line != "---")
+            if lines[i].startswith("title:"):  # front matter: keep the YAML valid
+                title = yaml.safe_load(lines[i])["title"]
+                lines[i] = "title: " + json.dumps(f"{title} {n}")
+            else:
+                lines[i] = lines[i] + f" {n}"
+            text = "\n".join(lines)
+        elif kind == "date":
+            text = text.replace("2019", "2021").replace("2017", "2016")
+        elif kind == "theme":
+            text = text.replace("Theme: [", f"Theme: [Extra {n % 3}](#), [").replace(
+                "themes: [", f"themes: [Extra {n % 3}, ")
+        elif kind == "author":
+            text = text.replace("By [", f"By [Author {n % 4}](#) and [").replace(
+                "authors: [", f"authors: [Author {n % 4}, ")
+        target.write_text(text)
+
+
+def config_of(project: Path) -> SiteConfig:
+    path = project / "archivegen.yaml"
+    text = path.read_text() if path.exists() else ""
+    config = parse_config(text, str(path), Diagnostics())
+    return dataclasses.replace(config, input="articles", output="site")
+
+
+def small_archive(dest: Path) -> None:
+    """Twelve articles of both formats: enough for every page type, quick to build often."""
+    dest.mkdir()
+    names = sorted(p.name for p in ARCHIVE.iterdir() if p.suffix in (".md", ".txt"))
+    for name in names[:6] + names[-6:]:
+        shutil.copy(ARCHIVE / name, dest / name)
+    age(dest)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPathFactory,
+                                                 edits: list[tuple[str, int]]) -> None:
+    project = tmp_path_factory.mktemp("project")
+    small_archive(project / "articles")
+    build(project, config_of(project))
+    for step, (kind, n) in enumerate(edits, start=1):
+        apply_edit(project, kind, n)
+        age(project / "articles", OLD + step)
+        config = config_of(project)
+        report = build(project, config)
+        assert report.errors == 0  # after errors, stale pages are kept on purpose
+        clean = dataclasses.replace(config, output="clean")
+        shutil.rmtree(project / "clean", ignore_errors=True)
+        build(project, clean, use_cache=False)
+        assert tree_bytes(project / "site") == tree_bytes(project / "clean"), (kind, n)
