@@ -37,16 +37,21 @@ def is_allowed_url(url: str) -> bool:
 class SafeMarkdown(MarkdownIt):
     """A MarkdownIt whose link validation is our allowlist; remembers what it refused."""
 
-    def __init__(self) -> None:
-        super().__init__("commonmark", {"html": False, "linkify": True, "typographer": False})
+    def __init__(self, *, linkify: bool = True) -> None:
+        super().__init__("commonmark", {"html": False, "linkify": linkify,
+                                        "typographer": False})
         # Bare URLs and e-mail addresses become links (linkify-it-py); endnotes use footnotes.
-        self.enable(["table", "strikethrough", "linkify"])
+        self.enable(["table", "strikethrough", *(["linkify"] if linkify else [])])
         self.use(footnote_plugin)
-        # Only explicit http(s):// URLs and e-mail addresses: "report.md" or "U.S" are not links.
-        assert self.linkify is not None  # linkify-it-py is a dependency
-        self.linkify.set({"fuzzy_link": False, "fuzzy_ip": False})
+        if linkify:
+            # Only explicit http(s):// URLs and e-mail addresses: "report.md" is not a link.
+            assert self.linkify is not None  # linkify-it-py is a dependency
+            self.linkify.set({"fuzzy_link": False, "fuzzy_ip": False})
         self.rejected: list[str] = []
         self.add_render_rule("link_open", _render_link_open)
+        # Linkify scans every text run and costs a third of rendering: texts with no "://" and
+        # no "@" cannot hold a bare URL or e-mail address, so they go to this twin without it.
+        self.plain: SafeMarkdown = SafeMarkdown(linkify=False) if linkify else self
 
     def validateLink(self, url: str) -> bool:
         if is_allowed_url(url):
@@ -72,10 +77,11 @@ def make_markdown() -> SafeMarkdown:
 
 def render_markdown(md: SafeMarkdown, text: str) -> tuple[str, tuple[str, ...]]:
     """HTML for `text`, and the URLs that were refused by the allowlist."""
-    md.rejected = []
-    html: str = md.render(text)
+    engine = md if ("://" in text or "@" in text) else md.plain
+    engine.rejected = []
+    html: str = engine.render(text)
     # An image is validated twice (as image, then as link text): report each URL once.
-    return html, tuple(dict.fromkeys(md.rejected))
+    return html, tuple(dict.fromkeys(engine.rejected))
 
 
 DERIVED_TITLE_WORDS = 8
@@ -93,7 +99,7 @@ def plain_excerpt(md: SafeMarkdown, text: str, max_words: int) -> str:
         return ""
     words: list[str] = []
     env: dict[str, Any] = {}
-    for token in md.parse(text, env):
+    for token in md.plain.parse(_leading_paragraphs(text, 2 * max_words + 20), env):
         if token.type != "inline" or not token.children:
             continue
         for child in token.children:
@@ -106,6 +112,20 @@ def plain_excerpt(md: SafeMarkdown, text: str, max_words: int) -> str:
     if len(words) > max_words:
         return " ".join(words[:max_words]) + " …"
     return " ".join(words)
+
+
+def _leading_paragraphs(text: str, words: int) -> str:
+    """Whole paragraphs from the start until they hold about `words` words: an excerpt never
+    needs the rest, and parsing a long body for its first sentence is most of a build."""
+    end = 0
+    count = 0
+    while count < words:
+        cut = text.find("\n\n", end)
+        if cut < 0:
+            return text
+        count += text.count(" ", end, cut) + 1
+        end = cut + 2
+    return text[:end]
 
 
 def bare_links(md: SafeMarkdown, text: str) -> list[str]:

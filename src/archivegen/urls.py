@@ -7,7 +7,6 @@ The output path of every file is derived from its URL, never chosen separately.
 
 from __future__ import annotations
 
-import posixpath
 from pathlib import PurePosixPath
 
 from .model import Article, Taxonomy
@@ -96,9 +95,16 @@ def output_path(url: str) -> PurePosixPath:
 
 
 def relative_url(from_url: str, to_url: str) -> str:
-    """A link from the page at `from_url` to `to_url` that works under any base path."""
-    from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    rel = posixpath.relpath(to_url, from_dir)
-    if to_url.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
-    return rel
+    """A link from the page at `from_url` to `to_url` that works under any base path.
+
+    Both are site URLs (absolute paths, folders ending in "/"). Plain segment arithmetic:
+    called for every link of every page, it must not go through posixpath.relpath.
+    """
+    from_parts = from_url.split("/")[1:-1]  # the folders of the page's URL
+    to_parts = to_url.split("/")[1:]
+    common = 0
+    limit = min(len(from_parts), len(to_parts) - 1)
+    while common < limit and from_parts[common] == to_parts[common]:
+        common += 1
+    rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    return rel or "./"
