@@ -47,6 +47,11 @@ class SafeMarkdown(MarkdownIt):
             # Only explicit http(s):// URLs and e-mail addresses: "report.md" is not a link.
             assert self.linkify is not None  # linkify-it-py is a dependency
             self.linkify.set({"fuzzy_link": False, "fuzzy_ip": False})
+            # linkify-it's own pretest is one large regex run on every text run; with fuzzy
+            # links off, a run without "://" or "@" can hold no link: say so cheaply first.
+            full_pretest = self.linkify.pretest
+            self.linkify.pretest = (
+                lambda text: ("://" in text or "@" in text) and full_pretest(text))
         self.rejected: list[str] = []
         self.add_render_rule("link_open", _render_link_open)
         # Linkify scans every text run and costs a third of rendering: texts with no "://" and

@@ -66,14 +66,18 @@ def safe_target(output_dir: Path, rel_path: str) -> Path:
     return target
 
 
-def write_atomic(target: Path, content: bytes) -> bool:
-    """Write via a temporary file and rename; False (and no write) if the bytes are the same."""
+def write_atomic(target: Path, content: bytes, made_dirs: set[Path] | None = None) -> bool:
+    """Write via a temporary file and rename; False (and no write) if the bytes are the same.
+    `made_dirs` remembers folders already created, saving a mkdir call per file."""
     try:
         if target.stat().st_size == len(content) and target.read_bytes() == content:
             return False
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if made_dirs is None or target.parent not in made_dirs:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if made_dirs is not None:
+            made_dirs.add(target.parent)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -106,6 +110,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
     # Record the intent first: a build killed while writing still owns what it wrote.
     _write_manifest(output_dir, previous | kept | {f.path for f in files})
     current: set[str] = set(kept)
+    made_dirs: set[Path] = set()
     written = 0
     unchanged = len(kept)
     for f in files:
@@ -115,7 +120,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
             diags.error("AG041", str(exc), SourceLocation(path=f.origin))
             continue
         current.add(f.path)
-        if write_atomic(target, f.content):
+        if write_atomic(target, f.content, made_dirs):
             written += 1
         else:
             unchanged += 1

@@ -116,11 +116,11 @@ import os, signal, sys
 import archivegen.writer as writer
 real = writer.write_atomic
 count = [0]
-def dying(target, content):
+def dying(target, content, *rest):
     count[0] += 1
     if count[0] == int(sys.argv[2]):
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(target, content)
+    return real(target, content, *rest)
 writer.write_atomic = dying
 from archivegen.cli import main
 os.chdir(sys.argv[1])
