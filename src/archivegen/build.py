@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .cache import CACHE_PATH, BuildCache, CachedSource
@@ -27,6 +28,7 @@ from .indexer import assign_urls, build_index, listing_pages, summarize
 from .loaders import load_source
 from .markdown import derived_title, make_markdown, plain_excerpt
 from .model import Article, DuplicateRef, RenderedFile, Source, article_key
+from .records import diagnostic_from_json, diagnostic_to_json
 from .render import Renderer
 from .repair import repair_article
 from .sources import iter_article_paths, read_source, read_static_files
@@ -336,9 +338,58 @@ def _open_cache(project_dir: Path, output_dir: Path) -> BuildCache | None:
         raise ArchivegenError(f"cannot open the build cache {path}: {exc}") from exc
 
 
+def _input_state(input_dir: Path, output_dir: Path, config: SiteConfig,
+                 themes: Sequence[Path], strict: bool) -> str | None:
+    """A fingerprint of everything a build reads, from stats alone; None if a file is too
+    recent to trust its stat. Equal to the last build's: nothing to do."""
+    now_ns = time.time_ns()
+    parts = [__version__, str(input_dir), str(output_dir), repr(sorted(asdict(config).items())),
+             str(strict)]
+    for rel in iter_article_paths(input_dir):
+        stat = _stat_signature(input_dir, rel, now_ns)
+        if stat is None:
+            return None
+        parts.append(f"{rel}\0{stat}")
+    for theme in themes:
+        for path in sorted(theme.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                if st.st_mtime_ns > now_ns - RACY_NS:
+                    return None
+                parts.append(f"{path}\0{st.st_size}:{st.st_mtime_ns}")
+    return _hash(*parts)
+
+
+def _unchanged_site(cache: BuildCache, state: str | None,
+                    output_dir: Path) -> dict[str, Any] | None:
+    """The last build's summary if the input state is the same and every output is there."""
+    if state is None or cache.get_meta("input_state") != state:
+        return None
+    summary = cache.get_meta("summary")
+    if summary is None:
+        return None
+    owned = read_manifest(output_dir)
+    if not owned or not all((output_dir / rel).is_file() for rel in owned):
+        return None
+    data: dict[str, Any] = json.loads(summary)
+    return data
+
+
 def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
            output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
            timer: _Timer, start: float) -> BuildReport:
+    state = None
+    if cache is not None:
+        with timer.phase("check"):
+            state = _input_state(input_dir, output_dir, config, themes, strict)
+            previous = _unchanged_site(cache, state, output_dir)
+        if previous is not None:  # nothing changed since the last build: nothing to do
+            return BuildReport(
+                articles=previous["articles"], pages=previous["pages"], written=0,
+                unchanged=previous["files"], removed=0, kept_stale=0,
+                diagnostics=tuple(diagnostic_from_json(d) for d in previous["diagnostics"]),
+                seconds=time.perf_counter() - start, phases=tuple(timer.phases),
+                report_path=None, rendered=0)
     with timer.phase("load"):
         loaded = _load_with_cache(input_dir, cache, config, diags)
         static_files = read_static_files(themes)
@@ -368,6 +419,13 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         if cache is not None:
             cache.forget_outputs(set(known) - set(site.fingerprints))
             cache.put_fingerprints(site.fingerprints)
+            # Only a clean result may be replayed: a build that kept stale files must run again.
+            replayable = state is not None and report.kept_stale == 0
+            cache.set_meta("input_state", state if state is not None and replayable else "")
+            cache.set_meta("summary", json.dumps({
+                "articles": site.articles, "pages": site.pages,
+                "files": len(site.fingerprints),
+                "diagnostics": [diagnostic_to_json(d) for d in diags.sorted()]}))
             cache.commit()
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,

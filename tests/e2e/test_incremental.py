@@ -230,3 +230,18 @@ def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPa
         shutil.rmtree(project / "clean", ignore_errors=True)
         build(project, clean, use_cache=False)
         assert tree_bytes(project / "site") == tree_bytes(project / "clean"), (kind, n)
+
+
+def test_nothing_changed_replays_diagnostics_and_notices_missing_outputs(
+        tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES.parent.parent / "seeds", tmp_path / "articles")
+    age(tmp_path / "articles")
+    first = run(tmp_path)
+    second = run(tmp_path)
+    assert [name for name, _ in second.phases] == ["check"]  # stats alone said: nothing to do
+    assert second.diagnostics == first.diagnostics and second.warnings == 1
+    assert (second.written, second.unchanged) == (0, first.written)
+    (tmp_path / "site" / "index.html").unlink()
+    third = run(tmp_path)
+    assert (third.rendered, third.written) == (1, 1)
+    assert (tmp_path / "site" / "index.html").is_file()
