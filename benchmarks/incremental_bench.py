@@ -1,0 +1,111 @@
+"""Issue #5's table: cold, no-op and incremental builds, and peak memory, beside Hugo.
+
+    python benchmarks/incremental_bench.py --n 10000 [--hugo-site DIR --hugo BIN] [--work DIR]
+
+Generates the shared synthetic archive (../shared/bench/gen_corpus.py --format raw) unless
+--corpus is given, then times whole `archivegen build` processes (wall seconds and peak RSS,
+from wait4 like ../shared/bench/timecmd.py):
+
+  cold            empty output folder, no cache
+  no-op           the same again, nothing changed (files written must be 0)
+  body edit       one article gets a new last paragraph
+  title edit      one article's title changes (its listings change too)
+  template edit   the archive's own terms.html override changes (7 taxonomy pages use it)
+
+With --hugo-site (a corpus from `bench.sh gen N`, hugo format) and --hugo (the binary), Hugo's
+cold build is timed in the same run and every row is also printed as a ratio to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
+SUMMARY_RE = re.compile(r"(\d+) rendered, (\d+) written, (\d+) unchanged, (\d+) removed")
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MiB, stdout) of one whole process."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, _status, usage = os.wait4(proc.pid, 0)
+    return time.monotonic() - start, usage.ru_maxrss / 1024, out
+
+
+def build(project: Path) -> tuple[float, float, str]:
+    wall, rss, out = timed([*ARCHIVEGEN, "build", "-q", "--input", "articles", "--output",
+                            "site"], project)
+    m = SUMMARY_RE.search(out)
+    counts = "rendered {}, written {}, unchanged {}, removed {}".format(*m.groups()) if m else out
+    return wall, rss, counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--corpus", type=Path, help="an existing raw corpus folder")
+    parser.add_argument("--hugo", type=Path, help="the hugo binary")
+    parser.add_argument("--hugo-site", type=Path, help="hugo corpus of the same articles")
+    parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="agbench-"))
+    project = work / "project"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    if args.corpus:
+        shutil.copytree(args.corpus, project / "articles")
+    else:
+        subprocess.run([sys.executable, str(GEN), "--n", str(args.n), "--out",
+                        str(project / "articles"), "--format", "raw"], check=True,
+                       stdout=subprocess.DEVNULL)
+    old = time.time() - 3600  # an hour ago: stats are trusted, as after any real edit
+    for path in (project / "articles").rglob("*"):
+        os.utime(path, (old, old))
+    rows: list[tuple[str, float, float, str]] = []
+    hugo_wall = hugo_rss = None
+    if args.hugo and args.hugo_site:
+        out = work / "hugo-out"
+        shutil.rmtree(out, ignore_errors=True)
+        hugo_wall, hugo_rss, _ = timed([str(args.hugo), "--quiet", "-s", str(args.hugo_site),
+                                        "-d", str(out)], work)
+        rows.append(("hugo cold", hugo_wall, hugo_rss, ""))
+    rows.append(("cold", *build(project)))
+    rows.append(("no-op", *build(project)))
+    articles = sorted((project / "articles").glob("*.txt"))
+    target = articles[len(articles) // 2]
+    text = target.read_text()
+    marker = "\nIf you're able" if "\nIf you're able" in text else "\nThe original source"
+    target.write_text(text.replace(marker, "\nA paragraph added to the body.\n" + marker, 1))
+    rows.append(("body edit", *build(project)))
+    lines = target.read_text().split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    lines[first] += " (updated)"
+    target.write_text("\n".join(lines))
+    rows.append(("title edit", *build(project)))
+    (project / "templates").mkdir(exist_ok=True)
+    terms = (REPO / "templates" / "terms.html").read_text()
+    (project / "templates" / "terms.html").write_text(terms.replace("<h1>", "<h1 class='t'>"))
+    rows.append(("template edit", *build(project)))
+    print(f"articles: {len(articles)}; machine: {os.cpu_count()} cores")
+    for name, wall, rss, counts in rows:
+        ratio = f"  {wall / hugo_wall:6.3f} x hugo cold" if hugo_wall else ""
+        mem = f"  {rss / hugo_rss:5.2f} x hugo RSS" if hugo_rss and name == "cold" else ""
+        print(f"{name:14} {wall:8.2f} s  peak {rss:7.0f} MiB{ratio}{mem}  {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
