@@ -26,8 +26,8 @@ from .duplicates import collapse_duplicates
 from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .indexer import assign_urls, build_index, listing_pages, summarize
 from .loaders import load_source
-from .markdown import derived_title, make_markdown, plain_excerpt
-from .model import Article, DuplicateRef, RenderedFile, Source, article_key
+from .markdown import SafeMarkdown, derived_title, make_markdown, plain_excerpt
+from .model import Article, ArticleSummary, DuplicateRef, RenderedFile, Source, article_key
 from .records import diagnostic_from_json, diagnostic_to_json
 from .render import Renderer
 from .repair import repair_article
@@ -70,6 +70,8 @@ class LoadedArticle:
     article: Article
     sketch: Sketch
     source_sig: str  # hash of the source and sidecar bytes the record was made from
+    excerpt: str = ""  # what listings show of the body (cached: parsing it is costly)
+    heading: str = ""  # a derived heading for an untitled article
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,19 +121,27 @@ def source_signature(source: Source) -> str:
     return digest.hexdigest()
 
 
-def load_one(source: Source, diags: Diagnostics, *, file_time_dates: bool = False
-             ) -> list[LoadedArticle]:
+def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
+             file_time_dates: bool = False, excerpt_words: int = 40) -> list[LoadedArticle]:
     signature = source_signature(source)
-    return [LoadedArticle(article=(repaired := repair_article(a, diags)),
-                          sketch=sketch_text(repaired.body), source_sig=signature)
-            for a in load_source(source, diags, file_time_dates=file_time_dates)]
+    loaded = []
+    for article in load_source(source, diags, file_time_dates=file_time_dates):
+        repaired = repair_article(article, diags)
+        loaded.append(LoadedArticle(
+            article=repaired, sketch=sketch_text(repaired.body), source_sig=signature,
+            excerpt=repaired.summary or plain_excerpt(md, repaired.body, excerpt_words),
+            heading="" if repaired.title else derived_title(md, repaired.body)))
+    return loaded
 
 
-def load_articles(sources: Sequence[Source], diags: Diagnostics, *,
-                  file_time_dates: bool = False) -> list[LoadedArticle]:
+def load_articles(sources: Sequence[Source], diags: Diagnostics,
+                  config: SiteConfig | None = None) -> list[LoadedArticle]:
+    config = config or SiteConfig()
+    md = make_markdown()
     loaded: list[LoadedArticle] = []
     for source in sources:
-        loaded += load_one(source, diags, file_time_dates=file_time_dates)
+        loaded += load_one(source, diags, md, file_time_dates=config.dates_from_file_times,
+                           excerpt_words=config.excerpt_words)
     return loaded
 
 
@@ -157,8 +167,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                                                       sketches)
     with timer.phase("index"):
         table = assign_urls(articles, diags)
-        entries = [(summarize(url, a, lambda body: plain_excerpt(md, body, config.excerpt_words),
-                              lambda body: derived_title(md, body)), a) for url, a in table]
+        teasers = {article_key(x.article): (x.excerpt, x.heading) for x in loaded}
+        entries = [(summarize(url, a, teasers[article_key(a)]), a) for url, a in table]
         index = build_index(entries)
         listings = listing_pages(index, config)
     env = make_environment(themes)
@@ -179,19 +189,29 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
             plans.append(_Plan(path=str(output_path(url)), origin=a.provenance.source_path,
                                fingerprint=fp,
                                render=partial(renderer.article, url, a, diags, refs)))
+        summary_fp = {s.url: _summary_fingerprint(s) for s in index.articles}
         for page in listings:
+            fp = _hash(base, template_fp("listing.html"), page.kind, page.url, page.title,
+                       str(page.total), str(page.pager.number), *page.pager.page_urls,
+                       repr(page.term), repr(page.taxonomy),
+                       *(summary_fp[s.url] for s in page.articles))
             plans.append(_Plan(path=str(output_path(page.url)), origin=page.url,
-                               fingerprint=_hash(base, template_fp("listing.html"), repr(page)),
-                               render=partial(renderer.listing, page, diags)))
+                               fingerprint=fp, render=partial(renderer.listing, page, diags)))
         for tax, terms in index.taxonomies:
             if terms:
+                fp = _hash(base, template_fp("terms.html"), repr(tax),
+                           *(f"{t.term!r}\0" + "\0".join(summary_fp[s.url] for s in t.articles)
+                             for t in terms))
                 plans.append(_Plan(
                     path=str(output_path(f"/{tax.key}/")), origin=f"/{tax.key}/",
-                    fingerprint=_hash(base, template_fp("terms.html"), repr(tax), repr(terms)),
-                    render=partial(renderer.taxonomy_index, tax, terms, diags)))
+                    fingerprint=fp, render=partial(renderer.taxonomy_index, tax, terms, diags)))
+        archive_fp = _hash(base, template_fp("archive.html"), *(
+            f"{y.year}:{m.month}:" + "\0".join(summary_fp[s.url] for s in m.articles)
+            for y in index.years for m in y.months), *(
+            f"{y.year}:-:" + "\0".join(summary_fp[s.url] for s in y.year_only)
+            for y in index.years), *(summary_fp[s.url] for s in index.undated))
         plans.append(_Plan(path=str(output_path("/archive/")), origin="/archive/",
-                           fingerprint=_hash(base, template_fp("archive.html"),
-                                             repr(index.years), str(len(index.undated))),
+                           fingerprint=archive_fp,
                            render=partial(renderer.archive_index, index, diags)))
         plans.append(_Plan(path="404.html", origin="/404.html",
                            fingerprint=_hash(base, template_fp("404.html")),
@@ -217,6 +237,13 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       article_urls=tuple((article_key(a), a.provenance.layout, url)
                                          for url, a in table),
                       also_archived=also_archived)
+
+
+def _summary_fingerprint(s: ArticleSummary) -> str:
+    """Everything a listing shows of one article (repr of the dataclass is ten times slower)."""
+    return "\x1f".join((s.url, s.title, s.date.isoformat() if s.date else "",
+                        "\x1e".join(s.authors), s.publisher, s.excerpt, s.source_path,
+                        "derived" if s.title_derived else ""))
 
 
 def _given(file: RenderedFile) -> RenderedFile:
@@ -273,8 +300,10 @@ def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConf
                      diags: Diagnostics) -> list[LoadedArticle]:
     """Every article: from the cache when its file's stat (or content) is unchanged."""
     cached = cache.sources() if cache is not None else {}
+    md = make_markdown()
     # Records depend on the input folder (paths are relative to it) and on these options.
-    loader_options = f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
+    loader_options = (f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
+                      f"\0excerpt_words={config.excerpt_words}")
     if cache is not None and cache.get_meta("loader_options") != loader_options:
         cache.forget_sources(cached)
         cached = {}
@@ -293,18 +322,21 @@ def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConf
                 continue
             signature = source_signature(source)
             if entry is None or entry.sha256 != signature:
-                items = load_one(source, local, file_time_dates=config.dates_from_file_times)
+                items = load_one(source, local, md, file_time_dates=config.dates_from_file_times,
+                                 excerpt_words=config.excerpt_words)
                 entry = CachedSource(stat=stat or "", sha256=signature,
                                      articles=tuple(x.article for x in items),
                                      sketches=tuple(x.sketch for x in items),
+                                     teasers=tuple((x.excerpt, x.heading) for x in items),
                                      diagnostics=tuple(local.items))
             else:  # touched, not changed: keep the records, note the new stat
                 entry = replace(entry, stat=stat or "")
             if cache is not None:
                 cache.put_source(rel, entry)
         diags.extend(list(entry.diagnostics))
-        loaded += [LoadedArticle(article=a, sketch=s, source_sig=entry.sha256)
-                   for a, s in zip(entry.articles, entry.sketches, strict=True)]
+        loaded += [LoadedArticle(article=a, sketch=s, source_sig=entry.sha256, excerpt=t[0],
+                                 heading=t[1])
+                   for a, s, t in zip(entry.articles, entry.sketches, entry.teasers, strict=True)]
     if cache is not None:
         cache.forget_sources(set(cached) - set(paths))
     return loaded

@@ -29,7 +29,7 @@ from .records import (
     diagnostic_to_json,
 )
 
-SCHEMA = 1
+SCHEMA = 2
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 _VERSION = f"{SCHEMA}:{__version__}"
 
@@ -40,6 +40,7 @@ class CachedSource:
     sha256: str
     articles: tuple[Article, ...]
     sketches: tuple[Sketch, ...]
+    teasers: tuple[tuple[str, str], ...]  # (excerpt, derived heading) per article
     diagnostics: tuple[Diagnostic, ...]
 
 
@@ -96,6 +97,7 @@ class BuildCache:
         data = json.dumps({
             "articles": [article_to_json(a) for a in entry.articles],
             "sketches": [[s.digest.hex(), s.values.hex()] for s in entry.sketches],
+            "teasers": [list(t) for t in entry.teasers],
             "diagnostics": [diagnostic_to_json(d) for d in entry.diagnostics],
         }, ensure_ascii=False)
         self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
@@ -141,5 +143,6 @@ def _decode_source(stat: str, sha: str, data: str) -> CachedSource:
         articles=tuple(article_from_json(a) for a in raw["articles"]),
         sketches=tuple(Sketch(digest=bytes.fromhex(d), values=bytes.fromhex(v))
                        for d, v in raw["sketches"]),
+        teasers=tuple((str(e), str(h)) for e, h in raw["teasers"]),
         diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]),
     )

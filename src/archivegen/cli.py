@@ -46,6 +46,9 @@ def make_parser() -> argparse.ArgumentParser:
                         "else build/)")
     b.add_argument("--strict", action="store_true",
                    help="treat warnings as errors: exit 1 and keep stale pages")
+    b.add_argument("--no-cache", action="store_true",
+                   help="ignore the build cache (.archivegen/) and render every page; the "
+                        "cache is left untouched")
     b.add_argument("-q", "--quiet", action="store_true",
                    help="print only diagnostics and the summary line")
     c = commands.add_parser(
@@ -120,7 +123,7 @@ def _build_command(args: argparse.Namespace) -> int:
         _err(f"error: the output folder '{output_dir}' is a file")
         return EXIT_USAGE
     try:
-        report = build(base, config, strict=args.strict)
+        report = build(base, config, strict=args.strict, use_cache=not args.no_cache)
     except ArchivegenError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE

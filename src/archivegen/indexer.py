@@ -56,18 +56,18 @@ def assign_urls(articles: Iterable[Article], diags: Diagnostics) -> list[tuple[s
     return table
 
 
-def summarize(url: str, article: Article, excerpt: Callable[[str], str],
-              heading: Callable[[str], str] | None = None) -> ArticleSummary:
-    """What listings show of an article; `heading` derives a title when the source has none."""
-    derived = not article.title and heading is not None
+def summarize(url: str, article: Article, teaser: tuple[str, str]) -> ArticleSummary:
+    """What listings show of an article. `teaser` is (excerpt, derived heading): computed
+    when the article is loaded, since it needs the Markdown parser."""
+    excerpt, heading = teaser
     return ArticleSummary(
         url=url,
-        title=article.title or (heading(article.body) if heading else ""),
-        title_derived=derived,
+        title=article.title or heading,
+        title_derived=not article.title and bool(heading),
         date=article.date,
         authors=article.authors,
         publisher=article.publisher,
-        excerpt=article.summary or excerpt(article.body),
+        excerpt=article.summary or excerpt,
         source_path=article.provenance.source_path,
     )
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from slugify import slugify as _slugify
 
 MAX_SLUG_LENGTH = 80
 UNTITLED_SLUG = "untitled"
 
 
+@lru_cache(maxsize=65_536)  # term names repeat on every article that carries them
 def slugify(text: str) -> str:
     """Return a lowercase, hyphenated, ASCII slug; never empty, never a path.
 

@@ -27,7 +27,7 @@ def excerpt(body: str) -> str:
 
 def index_of(articles, diags: Diagnostics | None = None) -> SiteIndex:
     table = assign_urls(articles, diags if diags is not None else Diagnostics())
-    return build_index([(summarize(url, a, excerpt), a) for url, a in table])
+    return build_index([(summarize(url, a, (excerpt(a.body), "")), a) for url, a in table])
 
 
 def terms(index: SiteIndex, key: str):
