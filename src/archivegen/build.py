@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -280,13 +281,14 @@ RACY_NS = 2_000_000_000
 def _stat_signature(root: Path, rel: str, now_ns: int) -> str | None:
     """Size and mtime of a source and of its sidecar: equal means unchanged without reading.
     None when the stat cannot be trusted (unreadable, or modified in the last two seconds)."""
+    path = os.path.join(root, rel)  # strings: Path objects cost more than the stat itself
     try:
-        st = (root / rel).stat()
+        st = os.stat(path)
     except OSError:
         return None
     newest = st.st_mtime_ns
     try:
-        side = (root / (rel + ".yaml")).stat()
+        side = os.stat(path + ".yaml")
         side_sig = f"{side.st_size}:{side.st_mtime_ns}"
         newest = max(newest, side.st_mtime_ns)
     except OSError:

@@ -20,15 +20,19 @@ def iter_article_paths(root: Path) -> list[str]:
 
 
 def _walk_article_paths(root: Path) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
+    # Plain strings, not Path objects: this runs once per file of a 10^5-file archive.
+    top = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                              and not os.path.islink(os.path.join(dirpath, d)))
-        rel_dir = Path(dirpath).relative_to(root)
+        rel_dir = os.path.relpath(dirpath, top)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            if name.startswith(".") or os.path.islink(full) or not is_article_path(name):
+            if name.startswith(".") or not is_article_path(name):
                 continue
-            yield (rel_dir / name).as_posix()
+            if os.path.islink(os.path.join(dirpath, name)):
+                continue
+            yield prefix + name
 
 
 def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:
