@@ -13,9 +13,10 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -298,11 +299,59 @@ def _stat_signature(root: Path, rel: str, now_ns: int) -> str | None:
     return f"{st.st_size}:{st.st_mtime_ns}:{side_sig}"
 
 
+# Below this many files to load, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 64
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _LoadJob:
+    input_dir: str
+    rel: str
+    stat: str
+    cached_sha: str  # the cached content hash: equal means the records can be kept
+    file_time_dates: bool
+    excerpt_words: int
+
+
+@cache
+def _process_markdown() -> SafeMarkdown:
+    """One Markdown parser per process (loading runs in worker processes)."""
+    return make_markdown()
+
+
+def _run_load_job(job: _LoadJob) -> tuple[CachedSource | None, bool, tuple[Diagnostic, ...]]:
+    """(entry, reused, diagnostics): `reused` when the content is unchanged (only touched)."""
+    local = Diagnostics()
+    source = read_source(Path(job.input_dir), job.rel, local)
+    if source is None:
+        return None, False, tuple(local.items)
+    signature = source_signature(source)
+    if signature == job.cached_sha:
+        return None, True, ()
+    items = load_one(source, local, _process_markdown(), file_time_dates=job.file_time_dates,
+                     excerpt_words=job.excerpt_words)
+    return CachedSource(stat=job.stat, sha256=signature,
+                        articles=tuple(x.article for x in items),
+                        sketches=tuple(x.sketch for x in items),
+                        teasers=tuple((x.excerpt, x.heading) for x in items),
+                        diagnostics=tuple(local.items)), False, ()
+
+
+def _run_load_jobs(jobs: list[_LoadJob]) -> list[tuple[CachedSource | None, bool,
+                                                         tuple[Diagnostic, ...]]]:
+    """Load on every core when there is enough to do; results in the order of `jobs`."""
+    workers = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        return [_run_load_job(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_run_load_job, jobs, chunksize=32))
+
+
 def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConfig,
                      diags: Diagnostics) -> list[LoadedArticle]:
-    """Every article: from the cache when its file's stat (or content) is unchanged."""
+    """Every article: from the cache when its file's stat (or content) is unchanged; files
+    to (re)load are loaded in parallel worker processes."""
     cached = cache.sources() if cache is not None else {}
-    md = make_markdown()
     # Records depend on the input folder (paths are relative to it) and on these options.
     loader_options = (f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
                       f"\0excerpt_words={config.excerpt_words}")
@@ -310,31 +359,36 @@ def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConf
         cache.forget_sources(cached)
         cached = {}
         cache.set_meta("loader_options", loader_options)
-    loaded: list[LoadedArticle] = []
     paths = iter_article_paths(input_dir)
     now_ns = time.time_ns()
+    entries: dict[str, CachedSource] = {}
+    jobs: list[_LoadJob] = []
     for rel in paths:
         stat = _stat_signature(input_dir, rel, now_ns)
         entry = cached.get(rel)
-        if entry is None or stat is None or entry.stat != stat:
-            local = Diagnostics()
-            source = read_source(input_dir, rel, local)
-            if source is None:
-                diags.extend(local)
-                continue
-            signature = source_signature(source)
-            if entry is None or entry.sha256 != signature:
-                items = load_one(source, local, md, file_time_dates=config.dates_from_file_times,
-                                 excerpt_words=config.excerpt_words)
-                entry = CachedSource(stat=stat or "", sha256=signature,
-                                     articles=tuple(x.article for x in items),
-                                     sketches=tuple(x.sketch for x in items),
-                                     teasers=tuple((x.excerpt, x.heading) for x in items),
-                                     diagnostics=tuple(local.items))
-            else:  # touched, not changed: keep the records, note the new stat
-                entry = replace(entry, stat=stat or "")
-            if cache is not None:
-                cache.put_source(rel, entry)
+        if entry is not None and stat is not None and entry.stat == stat:
+            entries[rel] = entry
+        else:
+            jobs.append(_LoadJob(input_dir=str(input_dir), rel=rel, stat=stat or "",
+                                 cached_sha=entry.sha256 if entry else "",
+                                 file_time_dates=config.dates_from_file_times,
+                                 excerpt_words=config.excerpt_words))
+    read_errors: dict[str, tuple[Diagnostic, ...]] = {}
+    for job, (entry, reused, problems) in zip(jobs, _run_load_jobs(jobs), strict=True):
+        if reused:  # touched, not changed: keep the records, note the new stat
+            entry = replace(cached[job.rel], stat=job.stat)
+        if entry is None:
+            read_errors[job.rel] = problems
+            continue
+        entries[job.rel] = entry
+        if cache is not None:
+            cache.put_source(job.rel, entry)
+    loaded: list[LoadedArticle] = []
+    for rel in paths:  # in path order, whatever order the work finished in
+        if rel in read_errors:
+            diags.extend(list(read_errors[rel]))
+            continue
+        entry = entries[rel]
         diags.extend(list(entry.diagnostics))
         loaded += [LoadedArticle(article=a, sketch=s, source_sig=entry.sha256, excerpt=t[0],
                                  heading=t[1])
