@@ -29,7 +29,15 @@ from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .indexer import assign_urls, build_index, listing_pages, summarize
 from .loaders import load_source
 from .markdown import SafeMarkdown, derived_title, make_markdown, plain_excerpt
-from .model import Article, ArticleSummary, DuplicateRef, RenderedFile, Source, article_key
+from .model import (
+    Article,
+    ArticleSummary,
+    DuplicateRef,
+    RenderedFile,
+    Source,
+    Taxonomy,
+    article_key,
+)
 from .records import diagnostic_from_json, diagnostic_to_json
 from .render import Renderer
 from .repair import repair_article
@@ -84,6 +92,8 @@ class _Plan:
     origin: str
     fingerprint: str
     render: Callable[[], RenderedFile | None]
+    # For article pages: what a worker process needs to render it (url, article, copies).
+    article_job: tuple[str, Article, tuple[DuplicateRef, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,7 +200,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                        *(signatures[r.key] for r in refs))
             plans.append(_Plan(path=str(output_path(url)), origin=a.provenance.source_path,
                                fingerprint=fp,
-                               render=partial(renderer.article, url, a, diags, refs)))
+                               render=partial(renderer.article, url, a, diags, refs),
+                               article_job=(url, a, refs)))
         summary_fp = {s.url: _summary_fingerprint(s) for s in index.articles}
         for page in listings:
             fp = _hash(base, template_fp("listing.html"), page.kind, page.url, page.title,
@@ -228,10 +239,17 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     files: list[RenderedFile] = []
     unchanged: list[str] = []
     with timer.phase("render"):
+        todo = []
         for plan in plans:
             if skip is not None and skip(plan.path, plan.fingerprint):
                 unchanged.append(plan.path)
-            elif (rendered := plan.render()) is not None:
+            else:
+                todo.append(plan)
+        pages = _render_articles_in_parallel(
+            [p for p in todo if p.article_job is not None], themes, renderer, diags)
+        for plan in todo:
+            rendered = pages[plan.path] if plan.path in pages else plan.render()
+            if rendered is not None:
                 files.append(rendered)
     return SiteOutput(files=tuple(files), unchanged=tuple(unchanged),
                       fingerprints={p.path: p.fingerprint for p in plans},
@@ -239,6 +257,43 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       article_urls=tuple((article_key(a), a.provenance.layout, url)
                                          for url, a in table),
                       also_archived=also_archived)
+
+
+# Set in each render worker process by its initializer: the worker's own Renderer.
+_worker_renderer: list[Renderer] = []
+
+
+def _init_render_worker(themes: Sequence[Path], config: SiteConfig, nav: tuple[Taxonomy, ...],
+                        term_counts: dict[str, int]) -> None:
+    _worker_renderer.append(Renderer(env=make_environment(themes), md=make_markdown(),
+                                     config=config, nav=nav, term_counts=term_counts))
+
+
+def _render_article_job(job: tuple[str, Article, tuple[DuplicateRef, ...]]
+                        ) -> tuple[RenderedFile | None, tuple[Diagnostic, ...]]:
+    local = Diagnostics()
+    url, article, refs = job
+    return _worker_renderer[-1].article(url, article, local, refs), tuple(local.items)
+
+
+def _render_articles_in_parallel(plans: list[_Plan], themes: Sequence[Path],
+                                 renderer: Renderer,
+                                 diags: Diagnostics) -> dict[str, RenderedFile | None]:
+    """Article pages rendered on every core; {} when there are too few to be worth it (the
+    caller then renders them itself). Diagnostics come back in plan order."""
+    workers = os.cpu_count() or 1
+    if len(plans) < PARALLEL_MIN_FILES or workers < 2:
+        return {}
+    jobs = [p.article_job for p in plans if p.article_job is not None]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_render_worker,
+                             initargs=(list(themes), renderer.config, renderer.nav,
+                                       renderer.term_counts)) as pool:
+        results = list(pool.map(_render_article_job, jobs, chunksize=16))
+    rendered: dict[str, RenderedFile | None] = {}
+    for plan, (page, problems) in zip(plans, results, strict=True):
+        rendered[plan.path] = page
+        diags.extend(list(problems))
+    return rendered
 
 
 def _summary_fingerprint(s: ArticleSummary) -> str:

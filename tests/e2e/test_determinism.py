@@ -56,3 +56,14 @@ def test_pipeline_is_independent_of_source_order() -> None:
         site = make_site(load_articles(shuffled, diags), config, themes, static, diags)
         assert {f.path: f.content for f in site.files} == expected
         assert [f.path for f in site.files] == [f.path for f in reference.files]
+
+
+def test_parallel_loading_and_rendering_give_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import archivegen.build as build_module
+
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 10**9)  # one process
+    assert run_build(ARCHIVE, tmp_path / "serial", "--no-cache") == 0
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 1)  # every core
+    assert run_build(ARCHIVE, tmp_path / "parallel", "--no-cache") == 0
+    assert tree_bytes(tmp_path / "serial") == tree_bytes(tmp_path / "parallel")
