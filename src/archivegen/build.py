@@ -49,6 +49,8 @@ from .writer import drop_collisions, read_manifest, write_atomic, write_tree
 # Where `build` writes its machine-readable report, relative to the project folder.
 REPORT_PATH = Path(".archivegen") / "build-report.json"
 
+Progress = Callable[[str, int, int], None]  # (phase, done, total): for a progress bar
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildReport:
@@ -168,7 +170,8 @@ def _hash(*parts: str) -> str:
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
               static_files: dict[str, bytes], diags: Diagnostics,
               timer: _Timer | None = None,
-              skip: Callable[[str, str], bool] | None = None) -> SiteOutput:
+              skip: Callable[[str, str], bool] | None = None,
+              progress: Progress | None = None) -> SiteOutput:
     """Plan every output with its fingerprint; render those `skip(path, fingerprint)` refuses."""
     timer = timer or _Timer()
     md = make_markdown()
@@ -247,10 +250,12 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                 todo.append(plan)
         pages = _render_articles_in_parallel(
             [p for p in todo if p.article_job is not None], themes, renderer, diags)
-        for plan in todo:
+        for done, plan in enumerate(todo, start=1):
             rendered = pages[plan.path] if plan.path in pages else plan.render()
             if rendered is not None:
                 files.append(rendered)
+            if progress is not None and done % 100 == 0:
+                progress("render", done, len(todo))
     return SiteOutput(files=tuple(files), unchanged=tuple(unchanged),
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
@@ -392,18 +397,28 @@ def _run_load_job(job: _LoadJob) -> tuple[CachedSource | None, bool, tuple[Diagn
                         diagnostics=tuple(local.items)), False, ()
 
 
-def _run_load_jobs(jobs: list[_LoadJob]) -> list[tuple[CachedSource | None, bool,
-                                                         tuple[Diagnostic, ...]]]:
+def _run_load_jobs(jobs: list[_LoadJob], progress: Progress | None = None
+                   ) -> list[tuple[CachedSource | None, bool, tuple[Diagnostic, ...]]]:
     """Load on every core when there is enough to do; results in the order of `jobs`."""
     workers = os.cpu_count() or 1
+    results = []
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
-        return [_run_load_job(job) for job in jobs]
+        for job in jobs:
+            results.append(_run_load_job(job))
+            if progress is not None:
+                progress("load", len(results), len(jobs))
+        return results
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_run_load_job, jobs, chunksize=32))
+        for result in pool.map(_run_load_job, jobs, chunksize=32):
+            results.append(result)
+            if progress is not None:
+                progress("load", len(results), len(jobs))
+    return results
 
 
 def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConfig,
-                     diags: Diagnostics) -> list[LoadedArticle]:
+                     diags: Diagnostics, progress: Progress | None = None
+                     ) -> list[LoadedArticle]:
     """Every article: from the cache when its file's stat (or content) is unchanged; files
     to (re)load are loaded in parallel worker processes."""
     cached = cache.sources() if cache is not None else {}
@@ -429,7 +444,8 @@ def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConf
                                  file_time_dates=config.dates_from_file_times,
                                  excerpt_words=config.excerpt_words))
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}
-    for job, (entry, reused, problems) in zip(jobs, _run_load_jobs(jobs), strict=True):
+    for job, (entry, reused, problems) in zip(jobs, _run_load_jobs(jobs, progress),
+                                              strict=True):
         if reused:  # touched, not changed: keep the records, note the new stat
             entry = replace(cached[job.rel], stat=job.stat)
         if entry is None:
@@ -454,7 +470,7 @@ def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConf
 
 
 def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
-          use_cache: bool = True) -> BuildReport:
+          use_cache: bool = True, progress: Progress | None = None) -> BuildReport:
     """Build the site described by `config` (paths relative to `project_dir`)."""
     start = time.perf_counter()
     timer = _Timer()
@@ -465,7 +481,7 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
     cache = _open_cache(project_dir, output_dir) if use_cache else None
     try:
         return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
-                      diags, timer, start)
+                      diags, timer, start, progress)
     finally:
         if cache is not None:
             cache.close()
@@ -520,7 +536,7 @@ def _unchanged_site(cache: BuildCache, state: str | None,
 
 def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
            output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
-           timer: _Timer, start: float) -> BuildReport:
+           timer: _Timer, start: float, progress: Progress | None = None) -> BuildReport:
     state = None
     if cache is not None:
         with timer.phase("check"):
@@ -534,7 +550,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
                 seconds=time.perf_counter() - start, phases=tuple(timer.phases),
                 report_path=None, rendered=0)
     with timer.phase("load"):
-        loaded = _load_with_cache(input_dir, cache, config, diags)
+        loaded = _load_with_cache(input_dir, cache, config, diags, progress)
         static_files = read_static_files(themes)
     known = cache.fingerprints() if cache is not None else {}
     if cache is not None and cache.get_meta("output_dir") != str(output_dir):
@@ -548,7 +564,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
                 and (output_dir / path).is_file())
 
     site = make_site(loaded, config, themes, static_files, diags, timer,
-                     skip=unchanged if cache is not None else None)
+                     skip=unchanged if cache is not None else None, progress=progress)
     failed = diags.errors > 0 or (strict and diags.warnings > 0)
     with timer.phase("write"):
         if cache is not None:  # fingerprints of files about to change are no longer true

@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .build import BuildReport, build
@@ -123,7 +125,9 @@ def _build_command(args: argparse.Namespace) -> int:
         _err(f"error: the output folder '{output_dir}' is a file")
         return EXIT_USAGE
     try:
-        report = build(base, config, strict=args.strict, use_cache=not args.no_cache)
+        with _progress_bars(enabled=sys.stderr.isatty() and not args.quiet) as progress:
+            report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
+                           progress=progress)
     except ArchivegenError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE
@@ -157,6 +161,31 @@ def _check_command(args: argparse.Namespace) -> int:
     if report.errors or (args.strict and report.warnings):
         return EXIT_CONTENT
     return EXIT_OK
+
+
+@contextmanager
+def _progress_bars(*, enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A bar per phase on a terminal (tqdm), shown only when a phase lasts over a second;
+    nothing at all when stderr is not a terminal (CI, pipes, files)."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(phase: str, done: int, total: int) -> None:
+        bar = bars.get(phase)
+        if bar is None:
+            bar = bars[phase] = tqdm(total=total, desc=phase, unit="file", delay=1.0,
+                                     leave=False, file=sys.stderr, mininterval=0.3)
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.close()
 
 
 def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:

@@ -273,3 +273,18 @@ def test_file_times_are_used_only_when_the_config_asks(
     html = (tmp_path / "dated/2017/07/14/undated-note/index.html").read_text()
     assert "<em>(the file's modification date; the text states none)</em>" in html
     assert "<li>date: line 0 (file-mtime)</li>" in html
+
+
+def test_progress_is_reported_per_phase_and_never_printed_off_a_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from archivegen.build import build
+    from archivegen.config import SiteConfig
+    calls: list[tuple[str, int, int]] = []
+    build(tmp_path, SiteConfig(input=str(ARCHIVE), output=str(tmp_path / "site")),
+          progress=lambda phase, done, total: calls.append((phase, done, total)))
+    loads = [c for c in calls if c[0] == "load"]
+    assert loads[-1] == ("load", 50, 50)
+    assert [c[1] for c in loads] == sorted(c[1] for c in loads)
+    assert any(c[0] == "render" for c in calls)
+    assert run_build(ARCHIVE, tmp_path / "other") == 0  # stderr is not a terminal here
+    assert "load" not in capsys.readouterr().err
