@@ -9,10 +9,11 @@ again, and pages whose fingerprint is unchanged are not rendered again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -100,7 +101,10 @@ class _Plan:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SiteOutput:
-    files: tuple[RenderedFile, ...]  # rendered this time
+    # Rendered this time: a tuple, or with stream=True an iterator that renders as it is read,
+    # so a build never holds every page in memory at once.
+    files: Iterable[RenderedFile]
+    to_render: tuple[str, ...]  # the paths `files` will hold (minus pages that fail)
     unchanged: tuple[str, ...]  # planned, but their fingerprint said nothing changed
     fingerprints: dict[str, str]  # of every planned output
     articles: int
@@ -171,7 +175,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
               static_files: dict[str, bytes], diags: Diagnostics,
               timer: _Timer | None = None,
               skip: Callable[[str, str], bool] | None = None,
-              progress: Progress | None = None) -> SiteOutput:
+              progress: Progress | None = None, stream: bool = False) -> SiteOutput:
     """Plan every output with its fingerprint; render those `skip(path, fingerprint)` refuses."""
     timer = timer or _Timer()
     md = make_markdown()
@@ -239,24 +243,33 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                                fingerprint=hashlib.sha256(data).hexdigest(),
                                render=partial(_given, static)))
         plans = drop_collisions(plans, diags)
-    files: list[RenderedFile] = []
     unchanged: list[str] = []
-    with timer.phase("render"):
-        todo = []
-        for plan in plans:
-            if skip is not None and skip(plan.path, plan.fingerprint):
-                unchanged.append(plan.path)
-            else:
-                todo.append(plan)
-        pages = _render_articles_in_parallel(
-            [p for p in todo if p.article_job is not None], themes, renderer, diags)
-        for done, plan in enumerate(todo, start=1):
-            rendered = pages[plan.path] if plan.path in pages else plan.render()
-            if rendered is not None:
-                files.append(rendered)
-            if progress is not None and done % 100 == 0:
+    todo: list[_Plan] = []
+    for plan in plans:
+        if skip is not None and skip(plan.path, plan.fingerprint):
+            unchanged.append(plan.path)
+        else:
+            todo.append(plan)
+
+    def produce() -> Iterator[RenderedFile]:
+        """Article pages (on every core) first, then the rest; each yielded when ready."""
+        articles = [p for p in todo if p.article_job is not None]
+        others = [p for p in todo if p.article_job is None]
+        pages = itertools.chain(_render_articles(articles, themes, renderer, diags),
+                                (p.render() for p in others))
+        for done, rendered in enumerate(pages, start=1):
+            if progress is not None and (done % 100 == 0 or done == len(todo)):
                 progress("render", done, len(todo))
-    return SiteOutput(files=tuple(files), unchanged=tuple(unchanged),
+            if rendered is not None:
+                yield rendered
+
+    if stream:
+        files: Iterable[RenderedFile] = produce()
+    else:
+        with timer.phase("render"):
+            files = tuple(produce())
+    return SiteOutput(files=files, to_render=tuple(p.path for p in todo),
+                      unchanged=tuple(unchanged),
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
                       article_urls=tuple((article_key(a), a.provenance.layout, url)
@@ -281,24 +294,21 @@ def _render_article_job(job: tuple[str, Article, tuple[DuplicateRef, ...]]
     return _worker_renderer[-1].article(url, article, local, refs), tuple(local.items)
 
 
-def _render_articles_in_parallel(plans: list[_Plan], themes: Sequence[Path],
-                                 renderer: Renderer,
-                                 diags: Diagnostics) -> dict[str, RenderedFile | None]:
-    """Article pages rendered on every core; {} when there are too few to be worth it (the
-    caller then renders them itself). Diagnostics come back in plan order."""
+def _render_articles(plans: list[_Plan], themes: Sequence[Path], renderer: Renderer,
+                     diags: Diagnostics) -> Iterator[RenderedFile | None]:
+    """Article pages in plan order, rendered on every core when there are enough of them.
+    Pages are yielded as the workers finish them; diagnostics arrive in plan order."""
     workers = os.cpu_count() or 1
     if len(plans) < PARALLEL_MIN_FILES or workers < 2:
-        return {}
+        yield from (plan.render() for plan in plans)
+        return
     jobs = [p.article_job for p in plans if p.article_job is not None]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_render_worker,
                              initargs=(list(themes), renderer.config, renderer.nav,
                                        renderer.term_counts)) as pool:
-        results = list(pool.map(_render_article_job, jobs, chunksize=16))
-    rendered: dict[str, RenderedFile | None] = {}
-    for plan, (page, problems) in zip(plans, results, strict=True):
-        rendered[plan.path] = page
-        diags.extend(list(problems))
-    return rendered
+        for page, problems in pool.map(_render_article_job, jobs, chunksize=16):
+            diags.extend(list(problems))
+            yield page
 
 
 def _summary_fingerprint(s: ArticleSummary) -> str:
@@ -564,20 +574,28 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
                 and (output_dir / path).is_file())
 
     site = make_site(loaded, config, themes, static_files, diags, timer,
-                     skip=unchanged if cache is not None else None, progress=progress)
-    failed = diags.errors > 0 or (strict and diags.warnings > 0)
-    with timer.phase("write"):
+                     skip=unchanged if cache is not None else None, progress=progress,
+                     stream=True)
+
+    def clean() -> bool:  # asked after writing: rendering reports problems too
+        return not (diags.errors > 0 or (strict and diags.warnings > 0))
+
+    with timer.phase("render+write"):
         if cache is not None:  # fingerprints of files about to change are no longer true
-            cache.forget_outputs(f.path for f in site.files)
+            cache.forget_outputs(site.to_render)
             cache.commit()
         try:
-            report = write_tree(output_dir, site.files, diags, prune=not failed,
-                                unchanged_paths=site.unchanged)
+            report = write_tree(output_dir, site.files, diags, prune=clean,
+                                unchanged_paths=site.unchanged,
+                                planned=(*site.to_render, *site.unchanged))
         except OSError as exc:  # a file where a folder must go, a full disk, no permission
             raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
         if cache is not None:
             cache.forget_outputs(set(known) - set(site.fingerprints))
-            cache.put_fingerprints(site.fingerprints)
+            # Only outputs that exist as planned get a fingerprint: a page that failed to
+            # render keeps none, so it is rendered again next time.
+            cache.put_fingerprints({path: fp for path, fp in site.fingerprints.items()
+                                    if path in report.owned_now})
             # Only a clean result may be replayed: a build that kept stale files must run again.
             replayable = state is not None and report.kept_stale == 0
             cache.set_meta("input_state", state if state is not None and replayable else "")
@@ -591,7 +609,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
         phases=tuple(timer.phases), report_path=project_dir / REPORT_PATH,
-        rendered=len(site.files),
+        rendered=report.rendered,
     )
     report_file = (project_dir / REPORT_PATH).resolve()
     if not report_file.is_relative_to(output_dir):  # never publish the report with the site

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol, TypeVar
@@ -26,6 +26,8 @@ class WriteReport:
     unchanged: int
     removed: int
     kept_stale: int
+    rendered: int = 0  # files received from the renderer (written or byte-identical)
+    owned_now: frozenset[str] = frozenset()  # outputs of this build that are in place
 
 
 class _Claim(Protocol):
@@ -102,20 +104,26 @@ def read_manifest(output_dir: Path) -> set[str]:
 
 
 def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnostics,
-               *, prune: bool, unchanged_paths: Iterable[str] = ()) -> WriteReport:
-    """Write `files`; `unchanged_paths` are outputs this build also owns but did not re-render
-    (their fingerprints were unchanged), so they are neither rewritten nor pruned."""
+               *, prune: bool | Callable[[], bool], unchanged_paths: Iterable[str] = (),
+               planned: Iterable[str] | None = None) -> WriteReport:
+    """Write `files` (consumed one at a time: it may render as it goes); `unchanged_paths` are
+    outputs this build also owns but did not re-render, so they are neither rewritten nor
+    pruned. `planned` names every output in advance; without it `files` is read up front.
+    `prune` may be a function, asked after the last file (rendering can still fail)."""
     output_dir.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(output_dir)
-    files = list(files)
     kept = set(unchanged_paths)
+    if planned is None:
+        files = list(files)
+        planned = [f.path for f in files]
     # Record the intent first: a build killed while writing still owns what it wrote.
-    _write_manifest(output_dir, previous | kept | {f.path for f in files})
+    _write_manifest(output_dir, previous | kept | set(planned))
     current: set[str] = set(kept)
     made_dirs: set[Path] = set()
-    written = 0
+    written = rendered = 0
     unchanged = len(kept)
     for f in files:
+        rendered += 1
         try:
             target = safe_target(output_dir, f.path)
         except ValueError as exc:
@@ -128,7 +136,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
             unchanged += 1
     stale = sorted(previous - current)
     removed = 0
-    if prune:
+    if prune() if callable(prune) else prune:
         for rel in stale:
             removed += _remove_owned(output_dir, rel)
         owned = current
@@ -136,7 +144,8 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
         owned = current | set(stale)
     _write_manifest(output_dir, owned)
     return WriteReport(written=written, unchanged=unchanged, removed=removed,
-                       kept_stale=0 if prune else len(stale))
+                       kept_stale=len(owned) - len(current), rendered=rendered,
+                       owned_now=frozenset(current))
 
 
 def _write_manifest(output_dir: Path, owned: set[str]) -> None:
