@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import CACHE_PATH, BuildCache, CachedSource
+from .cache import CACHE_PATH, BuildCache, CachedSource, code_version
 from .config import SiteConfig
 from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
@@ -132,16 +132,20 @@ def theme_dirs(project_dir: Path, config: SiteConfig) -> list[Path]:
     return [override, default] if override.is_dir() and override != default else [default]
 
 
-def source_signature(source: Source) -> str:
-    """What a source's records are made from: its bytes and its sidecar's bytes."""
+def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
+    """What a source's records are made from: its bytes and its sidecar's bytes, and its
+    modification day when undated articles take their date from it."""
     digest = hashlib.sha256(source.sha256.encode())
     digest.update(b"\0" + (source.sidecar or b"") + b"\0" + source.sidecar_path.encode())
+    if file_time_dates and source.mtime is not None:
+        day = time.strftime("%Y-%m-%d", time.gmtime(source.mtime))
+        digest.update(b"\0mtime-day:" + day.encode())
     return digest.hexdigest()
 
 
 def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
              file_time_dates: bool = False, excerpt_words: int = 40) -> list[LoadedArticle]:
-    signature = source_signature(source)
+    signature = source_signature(source, file_time_dates=file_time_dates)
     loaded = []
     for article in load_source(source, diags, file_time_dates=file_time_dates):
         repaired = repair_article(article, diags)
@@ -196,7 +200,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     with timer.phase("plan"):
         # Everything every page sees (config, navigation, counts) and the templates it uses.
-        base = _hash(__version__, repr(sorted(asdict(config).items())),
+        base = _hash(code_version(), repr(sorted(asdict(config).items())),
                      repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         template_fp = _template_fingerprints(env)
         plans: list[_Plan] = []
@@ -334,10 +338,16 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
         if name not in memo:
             try:
                 names = template_dependencies(env, name, deps)
-                sources = [env.loader.get_source(env, n)[0] for n in names]  # type: ignore[union-attr]
             except jinja2.TemplateError as exc:
-                sources = [f"unreadable: {exc}"]  # rendering reports it; never cache success
-                names = (name,)
+                names = (name,)  # rendering reports it
+                memo[name] = _hash(name, f"unreadable: {exc}")
+                return memo[name]
+            sources = []
+            for n in names:
+                try:
+                    sources.append(env.loader.get_source(env, n)[0])  # type: ignore[union-attr]
+                except jinja2.TemplateError:
+                    sources.append("\0missing")  # an `ignore missing` include not there yet
             memo[name] = _hash(*names, *sources)
         return memo[name]
 
@@ -360,13 +370,15 @@ def _stat_signature(root: Path, rel: str, now_ns: int) -> str | None:
     newest = st.st_mtime_ns
     try:
         side = os.stat(path + ".yaml")
-        side_sig = f"{side.st_size}:{side.st_mtime_ns}"
+        side_sig = f"{side.st_size}:{side.st_mtime_ns}:{side.st_ino}:{side.st_ctime_ns}"
         newest = max(newest, side.st_mtime_ns)
     except OSError:
         side_sig = "-"
     if newest > now_ns - RACY_NS:
         return None
-    return f"{st.st_size}:{st.st_mtime_ns}:{side_sig}"
+    # Inode and ctime as git does: files swapped by name, or restored with their old mtime
+    # (cp -p, rsync -t), change them even when size and mtime match.
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}:{side_sig}"
 
 
 # Below this many files to load, starting worker processes costs more than it saves.
@@ -395,7 +407,7 @@ def _run_load_job(job: _LoadJob) -> tuple[CachedSource | None, bool, tuple[Diagn
     source = read_source(Path(job.input_dir), job.rel, local)
     if source is None:
         return None, False, tuple(local.items)
-    signature = source_signature(source)
+    signature = source_signature(source, file_time_dates=job.file_time_dates)
     if signature == job.cached_sha:
         return None, True, ()
     items = load_one(source, local, _process_markdown(), file_time_dates=job.file_time_dates,
@@ -512,7 +524,8 @@ def _input_state(input_dir: Path, output_dir: Path, config: SiteConfig,
     """A fingerprint of everything a build reads, from stats alone; None if a file is too
     recent to trust its stat. Equal to the last build's: nothing to do."""
     now_ns = time.time_ns()
-    parts = [__version__, str(input_dir), str(output_dir), repr(sorted(asdict(config).items())),
+    parts = [code_version(), str(input_dir), str(output_dir),
+             repr(sorted(asdict(config).items())),
              str(strict)]
     for rel in iter_article_paths(input_dir):
         stat = _stat_signature(input_dir, rel, now_ns)
@@ -525,7 +538,7 @@ def _input_state(input_dir: Path, output_dir: Path, config: SiteConfig,
                 st = path.stat()
                 if st.st_mtime_ns > now_ns - RACY_NS:
                     return None
-                parts.append(f"{path}\0{st.st_size}:{st.st_mtime_ns}")
+                parts.append(f"{path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}")
     return _hash(*parts)
 
 
@@ -583,6 +596,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
     with timer.phase("render+write"):
         if cache is not None:  # fingerprints of files about to change are no longer true
             cache.forget_outputs(site.to_render)
+            cache.set_meta("input_state", "")  # an interrupted build must never be replayed
             cache.commit()
         try:
             report = write_tree(output_dir, site.files, diags, prune=clean,

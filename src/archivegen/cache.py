@@ -12,6 +12,8 @@ runs clean. Nothing in it is trusted to run code (JSON, not pickle).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -31,7 +33,21 @@ from .records import (
 
 SCHEMA = 2
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
-_VERSION = f"{SCHEMA}:{__version__}"
+
+
+@functools.cache
+def code_version() -> str:
+    """The release plus a digest of this package's own source files: an editable install or a
+    git checkout between releases must not reuse records made by different code."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+_VERSION = f"{SCHEMA}:{code_version()}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,10 +71,13 @@ class BuildCache:
         """Open or create the cache; anything unreadable or from another version starts over."""
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            cache = cls(sqlite3.connect(path))
+            cache = cls(sqlite3.connect(path, timeout=1.0))
             if cache._version() == _VERSION:
                 return cache
             cache.close()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise OSError(f"another build is using {path}") from exc
         except sqlite3.DatabaseError:
             pass
         for stale in (path, path.with_name(path.name + "-journal")):

@@ -135,8 +135,15 @@ def template_dependencies(env: jinja2.Environment, name: str,
         if current in memo:
             found.update(memo[current])
             continue
-        source, _, _ = env.loader.get_source(env, current)
-        pending.extend(ref for ref in meta.find_referenced_templates(env.parse(source))
-                       if ref is not None)
+        try:
+            source, _, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            if current == name:
+                raise
+            continue  # `{% include "x.html" ignore missing %}`: depends on x.html appearing
+        refs = list(meta.find_referenced_templates(env.parse(source)))
+        if None in refs:  # a name computed at render time: it may be any template
+            pending.extend(env.list_templates())
+        pending.extend(ref for ref in refs if ref is not None)
     memo[name] = tuple(sorted(found))
     return memo[name]

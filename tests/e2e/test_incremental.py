@@ -245,3 +245,48 @@ def test_nothing_changed_replays_diagnostics_and_notices_missing_outputs(
     third = run(tmp_path)
     assert (third.rendered, third.written) == (1, 1)
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_files_swapped_by_name_with_equal_size_and_mtime_are_noticed(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    for name, title in (("a.md", "First"), ("b.md", "Other")):
+        (tmp_path / "articles" / name).write_text(f"---\ntitle: {title}\n---\n\nBody.\n")
+    age(tmp_path / "articles")
+    run(tmp_path)
+    a, b = tmp_path / "articles" / "a.md", tmp_path / "articles" / "b.md"
+    a.rename(tmp_path / "t.md")
+    b.rename(a)
+    (tmp_path / "t.md").rename(b)
+    age(tmp_path / "articles")  # the same size and mtime as before the swap
+    run(tmp_path)
+    assert tree_bytes(tmp_path / "site") == clean_build(tmp_path, tmp_path / "x")
+
+
+def test_computed_include_names_are_fingerprinted(project: Path, tmp_path: Path) -> None:
+    (project / "templates" / "parts").mkdir(parents=True)
+    article = (REPO / "templates" / "article.html").read_text()
+    (project / "templates" / "article.html").write_text(article.replace(
+        "<article class=\"article\">",
+        "{% set part = 'extra' %}{% include 'parts/' ~ part ~ '.html' %}"
+        "<article class=\"article\">{% include 'missing.html' ignore missing %}"))
+    (project / "templates" / "parts" / "extra.html").write_text("v1")
+    assert run(project).errors == 0
+    (project / "templates" / "parts" / "extra.html").write_text("v2")
+    report = run(project)
+    assert report.rendered == 50
+    assert tree_bytes(project / "site") == clean_build(project, tmp_path)
+
+
+def test_an_interrupted_build_is_never_replayed(project: Path, tmp_path: Path) -> None:
+    (project / "archivegen.yaml").write_text("title: Old Title\n")
+    run_old = SiteConfig(input="articles", output="site", title="Old Title")
+    build(project, run_old)
+    killer = KILLER.replace('main(["build", "-q", "--input", "articles", "--output", "site"])',
+                            'main(["build", "-q", "--config", "new.yaml"])')
+    (project / "new.yaml").write_text("title: New Title\ninput: articles\noutput: site\n")
+    proc = subprocess.run([sys.executable, "-c", killer, str(project), "100"],
+                          capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    build(project, run_old)  # back to the old config: stats alone would say "nothing changed"
+    build(project, dataclasses.replace(run_old, output=str(tmp_path / "clean")), use_cache=False)
+    assert tree_bytes(project / "site") == tree_bytes(tmp_path / "clean")
