@@ -26,10 +26,16 @@ from .cache import CACHE_PATH, BuildCache, CachedSource, code_version
 from .config import SiteConfig
 from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
-from .errors import ArchivegenError, Diagnostic, Diagnostics
+from .errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
 from .indexer import assign_urls, build_index, listing_pages, summarize
 from .loaders import load_source
-from .markdown import SafeMarkdown, derived_title, make_markdown, plain_excerpt
+from .markdown import (
+    SafeMarkdown,
+    derived_title,
+    make_markdown,
+    plain_excerpt,
+    rejected_links,
+)
 from .model import (
     Article,
     ArticleSummary,
@@ -149,6 +155,10 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
     loaded = []
     for article in load_source(source, diags, file_time_dates=file_time_dates):
         repaired = repair_article(article, diags)
+        for bad in rejected_links(md, repaired.body):
+            diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
+                          f"{repaired.body_line}) has a disallowed scheme; shown as text",
+                          SourceLocation(path=source.path, line=repaired.body_line))
         loaded.append(LoadedArticle(
             article=repaired, sketch=sketch_text(repaired.body), source_sig=signature,
             excerpt=repaired.summary or plain_excerpt(md, repaired.body, excerpt_words),

@@ -47,12 +47,9 @@ class Renderer:
         referenced = [n for n in article.notes if f"[^{n.label}]" in article.body]
         unreferenced = [n for n in article.notes if n not in referenced]
         source = article.body + "".join(f"\n\n[^{n.label}]: {n.text}" for n in referenced)
-        body_html, rejected = render_markdown(self.md, source)
+        # Refused links were reported when the article was loaded (markdown.rejected_links).
+        body_html, _ = render_markdown(self.md, source)
         path = article.provenance.source_path
-        for bad in rejected:
-            diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
-                          f"{article.body_line}) has a disallowed scheme; shown as text",
-                          SourceLocation(path=path, line=article.body_line))
         term_groups = [(tax, terms_of(article, tax)) for tax in TAXONOMIES]
         sources = (path, *(d.source_path for d in also_archived))
         return self._render("article.html", url, diags, origin=path,

@@ -290,3 +290,17 @@ def test_an_interrupted_build_is_never_replayed(project: Path, tmp_path: Path) -
     build(project, run_old)  # back to the old config: stats alone would say "nothing changed"
     build(project, dataclasses.replace(run_old, output=str(tmp_path / "clean")), use_cache=False)
     assert tree_bytes(project / "site") == tree_bytes(tmp_path / "clean")
+
+
+def test_link_warnings_survive_incremental_builds(project: Path) -> None:
+    """--strict must fail incrementally exactly when it fails on a clean build."""
+    bad = sorted((project / "articles").glob("md_*.md"))[0]
+    bad.write_text(bad.read_text() + "\nSee [this](javascript:alert(1)) for more.\n")
+    age(project / "articles")
+    assert [d.code for d in run(project).diagnostics] == ["AG031"]
+    other = sorted((project / "articles").glob("md_*.md"))[1]
+    other.write_text(other.read_text().replace("title:", "title: Changed", 1))
+    age(project / "articles", OLD + 5)
+    report = run(project)
+    assert report.rendered > 0  # not the no-op path: pages were re-rendered, the bad one not
+    assert [d.code for d in report.diagnostics] == ["AG031"]
