@@ -6,7 +6,6 @@ Each case is a small archive built or checked through the CLI, as a user would.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -136,12 +135,12 @@ def test_file_name_that_is_not_utf8_is_a_diagnostic(tmp_path: Path,
     assert (tmp_path / "site/undated/other-news/index.html").is_file()
 
 
-def test_long_runs_of_brackets_build_quickly(archive: Path, tmp_path: Path) -> None:
+def test_long_runs_of_brackets_build_and_stay_text(archive: Path, tmp_path: Path) -> None:
+    # Their scaling (once quadratic: 39 s) is measured by benchmarks/linkify_bench.py.
     (archive / "a.txt").write_text("Brackets\n\n" + "[" * 60_000 + "\n")
-    start = time.perf_counter()
     assert run_build(archive, tmp_path / "site") == 0
-    # Not a timing target: a quadratic scan took 39 s here; anything linear takes well under 10.
-    assert time.perf_counter() - start < 10
+    html = (tmp_path / "site/undated/brackets/index.html").read_text()
+    assert "[" * 60_000 in html
 
 
 def test_notes_list_ends_at_a_paragraph_starting_with_a_number(
