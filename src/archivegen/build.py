@@ -13,8 +13,9 @@ import itertools
 import json
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, partial
@@ -22,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import CACHE_PATH, BuildCache, CachedSource, code_version
+from .cache import (
+    CACHE_PATH,
+    BuildCache,
+    CachedArticle,
+    CachedSource,
+    RecordReader,
+    code_version,
+    encode_records,
+)
 from .config import SiteConfig
 from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
@@ -38,20 +47,21 @@ from .markdown import (
 )
 from .model import (
     Article,
+    ArticleHead,
     ArticleSummary,
     DuplicateRef,
     RenderedFile,
     Source,
     Taxonomy,
-    article_key,
+    head_of,
 )
 from .records import diagnostic_from_json, diagnostic_to_json
 from .render import Renderer
 from .repair import repair_article
 from .sources import iter_article_paths, read_source, read_static_files
 from .templates import default_theme_dir, make_environment, template_dependencies
-from .urls import output_path, static_url
-from .writer import drop_collisions, read_manifest, write_atomic, write_tree
+from .urls import output_file, static_url
+from .writer import drop_collisions, file_stat, read_manifest, write_atomic, write_tree
 
 # Where `build` writes its machine-readable report, relative to the project folder.
 REPORT_PATH = Path(".archivegen") / "build-report.json"
@@ -84,13 +94,20 @@ class BuildReport:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoadedArticle:
-    """An article with what duplicate detection and fingerprints need of its source."""
+    """An article's head with what duplicate detection and fingerprints need of its source;
+    the whole record only when it is in memory (else it is read from the cache to render)."""
 
-    article: Article
+    head: ArticleHead
     sketch: Sketch
     source_sig: str  # hash of the source and sidecar bytes the record was made from
     excerpt: str = ""  # what listings show of the body (cached: parsing it is costly)
     heading: str = ""  # a derived heading for an untitled article
+    article: Article | None = None
+
+
+# What an article page's renderer needs: URL, head, copies folded into it, and the whole
+# record when it is in memory (None: read it from the cache).
+_ArticleJob = tuple[str, ArticleHead, tuple[DuplicateRef, ...], Article | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,8 +118,8 @@ class _Plan:
     origin: str
     fingerprint: str
     render: Callable[[], RenderedFile | None]
-    # For article pages: what a worker process needs to render it (url, article, copies).
-    article_job: tuple[str, Article, tuple[DuplicateRef, ...]] | None = None
+    # For article pages: what a worker process needs to render it.
+    article_job: _ArticleJob | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,7 +177,8 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
                           f"{repaired.body_line}) has a disallowed scheme; shown as text",
                           SourceLocation(path=source.path, line=repaired.body_line))
         loaded.append(LoadedArticle(
-            article=repaired, sketch=sketch_text(repaired.body), source_sig=signature,
+            head=head_of(repaired), article=repaired, sketch=sketch_text(repaired.body),
+            source_sig=signature,
             excerpt=repaired.summary or plain_excerpt(md, repaired.body, excerpt_words),
             heading="" if repaired.title else derived_title(md, repaired.body)))
     return loaded
@@ -178,30 +196,30 @@ def load_articles(sources: Sequence[Source], diags: Diagnostics,
 
 
 def _hash(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    # One join and one encode: this runs for every output of every build.
+    text = "\0".join(parts) + "\0"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
               static_files: dict[str, bytes], diags: Diagnostics,
               timer: _Timer | None = None,
               skip: Callable[[str, str], bool] | None = None,
-              progress: Progress | None = None, stream: bool = False) -> SiteOutput:
-    """Plan every output with its fingerprint; render those `skip(path, fingerprint)` refuses."""
+              progress: Progress | None = None, stream: bool = False,
+              records: Path | None = None) -> SiteOutput:
+    """Plan every output with its fingerprint; render those `skip(path, fingerprint)` refuses.
+
+    Article pages whose LoadedArticle holds no record read it from the cache at `records`."""
     timer = timer or _Timer()
     md = make_markdown()
+    by_key = {x.head.key: x for x in loaded}
     with timer.phase("dedupe"):
-        sketches = {article_key(x.article): x.sketch for x in loaded}
-        signatures = {article_key(x.article): x.source_sig for x in loaded}
-        articles, also_archived = collapse_duplicates([x.article for x in loaded], diags,
-                                                      sketches)
+        articles, also_archived = collapse_duplicates([(x.head, x.sketch) for x in loaded],
+                                                      diags)
     with timer.phase("index"):
         table = assign_urls(articles, diags)
-        teasers = {article_key(x.article): (x.excerpt, x.heading) for x in loaded}
-        entries = [(summarize(url, a, teasers[article_key(a)]), a) for url, a in table]
+        entries = [(summarize(url, a, (by_key[a.key].excerpt, by_key[a.key].heading)), a)
+                   for url, a in table]
         index = build_index(entries)
         listings = listing_pages(index, config)
     env = make_environment(themes)
@@ -214,22 +232,24 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                      repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         template_fp = _template_fingerprints(env)
         plans: list[_Plan] = []
+        article_fp = template_fp("article.html")
+        fetch = _RecordFetcher(records)
         for url, a in table:
-            key = article_key(a)
-            refs = also_archived.get(key, ())
-            fp = _hash(base, template_fp("article.html"), url, key, signatures[key], repr(refs),
-                       *(signatures[r.key] for r in refs))
-            plans.append(_Plan(path=str(output_path(url)), origin=a.provenance.source_path,
-                               fingerprint=fp,
-                               render=partial(renderer.article, url, a, diags, refs),
-                               article_job=(url, a, refs)))
+            refs = also_archived.get(a.key, ())
+            fp = _hash(base, article_fp, url, a.key, by_key[a.key].source_sig, repr(refs),
+                       *(by_key[r.key].source_sig for r in refs))
+            job = (url, a, refs, by_key[a.key].article)
+            plans.append(_Plan(path=output_file(url), origin=a.source_path, fingerprint=fp,
+                               render=partial(_render_article_job_with, renderer, fetch, job,
+                                              diags),
+                               article_job=job))
         summary_fp = {s.url: _summary_fingerprint(s) for s in index.articles}
         for page in listings:
             fp = _hash(base, template_fp("listing.html"), page.kind, page.url, page.title,
                        str(page.total), str(page.pager.number), *page.pager.page_urls,
                        repr(page.term), repr(page.taxonomy),
                        *(summary_fp[s.url] for s in page.articles))
-            plans.append(_Plan(path=str(output_path(page.url)), origin=page.url,
+            plans.append(_Plan(path=output_file(page.url), origin=page.url,
                                fingerprint=fp, render=partial(renderer.listing, page, diags)))
         for tax, terms in index.taxonomies:
             if terms:
@@ -237,21 +257,21 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                            *(f"{t.term!r}\0" + "\0".join(summary_fp[s.url] for s in t.articles)
                              for t in terms))
                 plans.append(_Plan(
-                    path=str(output_path(f"/{tax.key}/")), origin=f"/{tax.key}/",
+                    path=output_file(f"/{tax.key}/"), origin=f"/{tax.key}/",
                     fingerprint=fp, render=partial(renderer.taxonomy_index, tax, terms, diags)))
         archive_fp = _hash(base, template_fp("archive.html"), *(
             f"{y.year}:{m.month}:" + "\0".join(summary_fp[s.url] for s in m.articles)
             for y in index.years for m in y.months), *(
             f"{y.year}:-:" + "\0".join(summary_fp[s.url] for s in y.year_only)
             for y in index.years), *(summary_fp[s.url] for s in index.undated))
-        plans.append(_Plan(path=str(output_path("/archive/")), origin="/archive/",
+        plans.append(_Plan(path=output_file("/archive/"), origin="/archive/",
                            fingerprint=archive_fp,
                            render=partial(renderer.archive_index, index, diags)))
         plans.append(_Plan(path="404.html", origin="/404.html",
                            fingerprint=_hash(base, template_fp("404.html")),
                            render=partial(renderer.not_found, diags)))
         for name, data in static_files.items():
-            static = RenderedFile(path=str(output_path(static_url(name))), content=data,
+            static = RenderedFile(path=output_file(static_url(name)), content=data,
                                   dependencies=(f"static:{name}",), origin=f"static/{name}")
             plans.append(_Plan(path=static.path, origin=static.origin,
                                fingerprint=hashlib.sha256(data).hexdigest(),
@@ -269,7 +289,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         """Article pages (on every core) first, then the rest; each yielded when ready."""
         articles = [p for p in todo if p.article_job is not None]
         others = [p for p in todo if p.article_job is None]
-        pages = itertools.chain(_render_articles(articles, themes, renderer, diags),
+        pages = itertools.chain(_render_articles(articles, themes, renderer, diags, records),
                                 (p.render() for p in others))
         for done, rendered in enumerate(pages, start=1):
             if progress is not None and (done % 100 == 0 or done == len(todo)):
@@ -286,30 +306,54 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       unchanged=tuple(unchanged),
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
-                      article_urls=tuple((article_key(a), a.provenance.layout, url)
-                                         for url, a in table),
+                      article_urls=tuple((a.key, a.layout, url) for url, a in table),
                       also_archived=also_archived)
 
 
-# Set in each render worker process by its initializer: the worker's own Renderer.
-_worker_renderer: list[Renderer] = []
+class _RecordFetcher:
+    """Whole records from the cache, opened on first use (most builds render few pages)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._reader: RecordReader | None = None
+
+    def __call__(self, head: ArticleHead) -> Article:
+        if self._path is None:
+            raise KeyError(f"no record in memory or cache for {head.key}")
+        if self._reader is None:
+            self._reader = RecordReader(self._path)
+        return self._reader.article(head.source_path, head.key)
+
+
+def _render_article_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _ArticleJob,
+                             diags: Diagnostics) -> RenderedFile | None:
+    url, head, refs, article = job
+    return renderer.article(url, article or fetch(head), diags, refs)
+
+
+# Set in each render worker process by its initializer: the worker's Renderer and records.
+_worker_state: list[tuple[Renderer, _RecordFetcher]] = []
 
 
 def _init_render_worker(themes: Sequence[Path], config: SiteConfig, nav: tuple[Taxonomy, ...],
-                        term_counts: dict[str, int]) -> None:
-    _worker_renderer.append(Renderer(env=make_environment(themes), md=make_markdown(),
-                                     config=config, nav=nav, term_counts=term_counts))
+                        term_counts: dict[str, int], records: Path | None) -> None:
+    renderer = Renderer(env=make_environment(themes), md=make_markdown(), config=config,
+                        nav=nav, term_counts=term_counts)
+    _worker_state.append((renderer, _RecordFetcher(records)))
 
 
-def _render_article_job(job: tuple[str, Article, tuple[DuplicateRef, ...]]
-                        ) -> tuple[RenderedFile | None, tuple[Diagnostic, ...]]:
+def _render_article_job(job: _ArticleJob) -> tuple[RenderedFile | None, tuple[Diagnostic, ...]]:
     local = Diagnostics()
-    url, article, refs = job
-    return _worker_renderer[-1].article(url, article, local, refs), tuple(local.items)
+    renderer, fetch = _worker_state[-1]
+    return _render_article_job_with(renderer, fetch, job, local), tuple(local.items)
+
+
+# Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.
+RENDER_WINDOW = 256
 
 
 def _render_articles(plans: list[_Plan], themes: Sequence[Path], renderer: Renderer,
-                     diags: Diagnostics) -> Iterator[RenderedFile | None]:
+                     diags: Diagnostics, records: Path | None) -> Iterator[RenderedFile | None]:
     """Article pages in plan order, rendered on every core when there are enough of them.
     Pages are yielded as the workers finish them; diagnostics arrive in plan order."""
     workers = os.cpu_count() or 1
@@ -319,10 +363,30 @@ def _render_articles(plans: list[_Plan], themes: Sequence[Path], renderer: Rende
     jobs = [p.article_job for p in plans if p.article_job is not None]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_render_worker,
                              initargs=(list(themes), renderer.config, renderer.nav,
-                                       renderer.term_counts)) as pool:
-        for page, problems in pool.map(_render_article_job, jobs, chunksize=16):
+                                       renderer.term_counts, records)) as pool:
+        for page, problems in _bounded_map(pool, _render_article_job, jobs, RENDER_WINDOW):
             diags.extend(list(problems))
             yield page
+
+
+def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Sequence[Any],
+                 window: int, chunk: int = 16) -> Iterator[Any]:
+    """pool.map in order, with at most `window` items submitted and not yet consumed
+    (Executor.map submits everything at once and keeps every finished result)."""
+    pending: deque[Future[list[Any]]] = deque()
+    starts = iter(range(0, len(items), chunk))
+    for start in itertools.islice(starts, max(1, window // chunk)):
+        pending.append(pool.submit(_apply_all, fn, items[start:start + chunk]))
+    while pending:
+        results = pending.popleft().result()
+        start = next(starts, -1)
+        if start >= 0:
+            pending.append(pool.submit(_apply_all, fn, items[start:start + chunk]))
+        yield from results
+
+
+def _apply_all(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [fn(item) for item in items]
 
 
 def _summary_fingerprint(s: ArticleSummary) -> str:
@@ -403,6 +467,16 @@ class _LoadJob:
     cached_sha: str  # the cached content hash: equal means the records can be kept
     file_time_dates: bool
     excerpt_words: int
+    keep_records: bool  # no cache: the parent keeps whole records in memory
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _LoadResult:
+    entry: CachedSource | None = None  # None: unreadable, or `reused`
+    records: str = ""  # encode_records of the records, for the cache (encoded in the worker)
+    articles: tuple[Article, ...] = ()  # only when the job keeps records
+    reused: bool = False  # the content is unchanged (only touched): keep the cached entry
+    problems: tuple[Diagnostic, ...] = ()  # why the file could not be read
 
 
 @cache
@@ -411,48 +485,52 @@ def _process_markdown() -> SafeMarkdown:
     return make_markdown()
 
 
-def _run_load_job(job: _LoadJob) -> tuple[CachedSource | None, bool, tuple[Diagnostic, ...]]:
-    """(entry, reused, diagnostics): `reused` when the content is unchanged (only touched)."""
+def _run_load_job(job: _LoadJob) -> _LoadResult:
     local = Diagnostics()
     source = read_source(Path(job.input_dir), job.rel, local)
     if source is None:
-        return None, False, tuple(local.items)
+        return _LoadResult(problems=tuple(local.items))
     signature = source_signature(source, file_time_dates=job.file_time_dates)
     if signature == job.cached_sha:
-        return None, True, ()
+        return _LoadResult(reused=True)
     items = load_one(source, local, _process_markdown(), file_time_dates=job.file_time_dates,
                      excerpt_words=job.excerpt_words)
-    return CachedSource(stat=job.stat, sha256=signature,
-                        articles=tuple(x.article for x in items),
-                        sketches=tuple(x.sketch for x in items),
-                        teasers=tuple((x.excerpt, x.heading) for x in items),
-                        diagnostics=tuple(local.items)), False, ()
+    articles = tuple(x.article for x in items if x.article is not None)
+    entry = CachedSource(
+        stat=job.stat, sha256=signature, diagnostics=tuple(local.items),
+        articles=tuple(CachedArticle(head=x.head, sketch=x.sketch, excerpt=x.excerpt,
+                                     heading=x.heading) for x in items))
+    if job.keep_records:
+        return _LoadResult(entry=entry, articles=articles)
+    return _LoadResult(entry=entry, records=encode_records(articles))
 
 
 def _run_load_jobs(jobs: list[_LoadJob], progress: Progress | None = None
-                   ) -> list[tuple[CachedSource | None, bool, tuple[Diagnostic, ...]]]:
+                   ) -> Iterator[_LoadResult]:
     """Load on every core when there is enough to do; results in the order of `jobs`."""
     workers = os.cpu_count() or 1
-    results = []
+    results: Iterable[_LoadResult]
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
-        for job in jobs:
-            results.append(_run_load_job(job))
+        results = map(_run_load_job, jobs)
+        for done, result in enumerate(results, start=1):
             if progress is not None:
-                progress("load", len(results), len(jobs))
-        return results
+                progress("load", done, len(jobs))
+            yield result
+        return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_run_load_job, jobs, chunksize=32):
-            results.append(result)
+        for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
+                                      start=1):
             if progress is not None:
-                progress("load", len(results), len(jobs))
-    return results
+                progress("load", done, len(jobs))
+            yield result
 
 
-def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConfig,
-                     diags: Diagnostics, progress: Progress | None = None
-                     ) -> list[LoadedArticle]:
+def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
+                     cache: BuildCache | None, config: SiteConfig, diags: Diagnostics,
+                     progress: Progress | None = None) -> list[LoadedArticle]:
     """Every article: from the cache when its file's stat (or content) is unchanged; files
-    to (re)load are loaded in parallel worker processes."""
+    to (re)load are loaded in parallel worker processes. `scan` is (path, stat signature)
+    per article file. With a cache, only heads are kept: records stay in the cache."""
     cached = cache.sources() if cache is not None else {}
     # Records depend on the input folder (paths are relative to it) and on these options.
     loader_options = (f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
@@ -461,12 +539,10 @@ def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConf
         cache.forget_sources(cached)
         cached = {}
         cache.set_meta("loader_options", loader_options)
-    paths = iter_article_paths(input_dir)
-    now_ns = time.time_ns()
     entries: dict[str, CachedSource] = {}
+    records: dict[str, tuple[Article, ...]] = {}
     jobs: list[_LoadJob] = []
-    for rel in paths:
-        stat = _stat_signature(input_dir, rel, now_ns)
+    for rel, stat in scan:
         entry = cached.get(rel)
         if entry is not None and stat is not None and entry.stat == stat:
             entries[rel] = entry
@@ -474,30 +550,35 @@ def _load_with_cache(input_dir: Path, cache: BuildCache | None, config: SiteConf
             jobs.append(_LoadJob(input_dir=str(input_dir), rel=rel, stat=stat or "",
                                  cached_sha=entry.sha256 if entry else "",
                                  file_time_dates=config.dates_from_file_times,
-                                 excerpt_words=config.excerpt_words))
+                                 excerpt_words=config.excerpt_words,
+                                 keep_records=cache is None))
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}
-    for job, (entry, reused, problems) in zip(jobs, _run_load_jobs(jobs, progress),
-                                              strict=True):
-        if reused:  # touched, not changed: keep the records, note the new stat
-            entry = replace(cached[job.rel], stat=job.stat)
-        if entry is None:
-            read_errors[job.rel] = problems
-            continue
-        entries[job.rel] = entry
-        if cache is not None:
-            cache.put_source(job.rel, entry)
+    for job, result in zip(jobs, _run_load_jobs(jobs, progress), strict=True):
+        if result.reused:  # touched, not changed: keep the records, note the new stat
+            entries[job.rel] = replace(cached[job.rel], stat=job.stat)
+            if cache is not None:
+                cache.touch_source(job.rel, job.stat)
+        elif result.entry is None:
+            read_errors[job.rel] = result.problems
+        else:
+            entries[job.rel] = result.entry
+            if cache is not None:
+                cache.put_source(job.rel, result.entry, result.records)
+            else:
+                records[job.rel] = result.articles
     loaded: list[LoadedArticle] = []
-    for rel in paths:  # in path order, whatever order the work finished in
+    for rel, _ in scan:  # in path order, whatever order the work finished in
         if rel in read_errors:
             diags.extend(list(read_errors[rel]))
             continue
         entry = entries[rel]
         diags.extend(list(entry.diagnostics))
-        loaded += [LoadedArticle(article=a, sketch=s, source_sig=entry.sha256, excerpt=t[0],
-                                 heading=t[1])
-                   for a, s, t in zip(entry.articles, entry.sketches, entry.teasers, strict=True)]
+        kept = records.get(rel) or (None,) * len(entry.articles)
+        loaded += [LoadedArticle(head=a.head, sketch=a.sketch, source_sig=entry.sha256,
+                                 excerpt=a.excerpt, heading=a.heading, article=record)
+                   for a, record in zip(entry.articles, kept, strict=True)]
     if cache is not None:
-        cache.forget_sources(set(cached) - set(paths))
+        cache.forget_sources(set(cached) - {rel for rel, _ in scan})
     return loaded
 
 
@@ -529,19 +610,22 @@ def _open_cache(project_dir: Path, output_dir: Path) -> BuildCache | None:
         raise ArchivegenError(f"cannot open the build cache {path}: {exc}") from exc
 
 
-def _input_state(input_dir: Path, output_dir: Path, config: SiteConfig,
-                 themes: Sequence[Path], strict: bool) -> str | None:
+def _scan_inputs(input_dir: Path) -> list[tuple[str, str | None]]:
+    """Every article file with its stat signature (None: too recent to trust, read it)."""
+    now_ns = time.time_ns()
+    return [(rel, _stat_signature(input_dir, rel, now_ns)) for rel in iter_article_paths(input_dir)]
+
+
+def _input_state(scan: Sequence[tuple[str, str | None]], input_dir: Path, output_dir: Path,
+                 config: SiteConfig, themes: Sequence[Path], strict: bool) -> str | None:
     """A fingerprint of everything a build reads, from stats alone; None if a file is too
     recent to trust its stat. Equal to the last build's: nothing to do."""
+    if any(stat is None for _, stat in scan):
+        return None
     now_ns = time.time_ns()
     parts = [code_version(), str(input_dir), str(output_dir),
-             repr(sorted(asdict(config).items())),
-             str(strict)]
-    for rel in iter_article_paths(input_dir):
-        stat = _stat_signature(input_dir, rel, now_ns)
-        if stat is None:
-            return None
-        parts.append(f"{rel}\0{stat}")
+             repr(sorted(asdict(config).items())), str(strict)]
+    parts += [f"{rel}\0{stat}" for rel, stat in scan]
     for theme in themes:
         for path in sorted(theme.rglob("*")):
             if path.is_file():
@@ -552,16 +636,25 @@ def _input_state(input_dir: Path, output_dir: Path, config: SiteConfig,
     return _hash(*parts)
 
 
+def _outputs_intact(output_dir: Path, outputs: dict[str, tuple[str, str]]) -> bool:
+    """Every output of the last build is there as it was written (not edited by hand)."""
+    top = os.fspath(output_dir)
+    return all(stat and file_stat(os.path.join(top, path)) == stat
+               for path, (_, stat) in outputs.items())
+
+
 def _unchanged_site(cache: BuildCache, state: str | None,
                     output_dir: Path) -> dict[str, Any] | None:
-    """The last build's summary if the input state is the same and every output is there."""
+    """The last build's summary if the input state is the same and every output is intact."""
     if state is None or cache.get_meta("input_state") != state:
         return None
     summary = cache.get_meta("summary")
     if summary is None:
         return None
-    owned = read_manifest(output_dir)
-    if not owned or not all((output_dir / rel).is_file() for rel in owned):
+    outputs = cache.outputs()
+    if not outputs or set(outputs) != read_manifest(output_dir):
+        return None
+    if not _outputs_intact(output_dir, outputs):
         return None
     data: dict[str, Any] = json.loads(summary)
     return data
@@ -570,35 +663,40 @@ def _unchanged_site(cache: BuildCache, state: str | None,
 def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
            output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
            timer: _Timer, start: float, progress: Progress | None = None) -> BuildReport:
-    state = None
-    if cache is not None:
-        with timer.phase("check"):
-            state = _input_state(input_dir, output_dir, config, themes, strict)
+    state = previous = None
+    with timer.phase("check"):
+        scan = _scan_inputs(input_dir)
+        if cache is not None:
+            state = _input_state(scan, input_dir, output_dir, config, themes, strict)
             previous = _unchanged_site(cache, state, output_dir)
-        if previous is not None:  # nothing changed since the last build: nothing to do
-            return BuildReport(
-                articles=previous["articles"], pages=previous["pages"], written=0,
-                unchanged=previous["files"], removed=0, kept_stale=0,
-                diagnostics=tuple(diagnostic_from_json(d) for d in previous["diagnostics"]),
-                seconds=time.perf_counter() - start, phases=tuple(timer.phases),
-                report_path=None, rendered=0)
+    if previous is not None:  # nothing changed since the last build: nothing to do
+        return BuildReport(
+            articles=previous["articles"], pages=previous["pages"], written=0,
+            unchanged=previous["files"], removed=0, kept_stale=0,
+            diagnostics=tuple(diagnostic_from_json(d) for d in previous["diagnostics"]),
+            seconds=time.perf_counter() - start, phases=tuple(timer.phases),
+            report_path=None, rendered=0)
     with timer.phase("load"):
-        loaded = _load_with_cache(input_dir, cache, config, diags, progress)
+        loaded = _load_with_cache(input_dir, scan, cache, config, diags, progress)
         static_files = read_static_files(themes)
-    known = cache.fingerprints() if cache is not None else {}
-    if cache is not None and cache.get_meta("output_dir") != str(output_dir):
-        cache.forget_outputs(known)  # fingerprints describe another folder's files
-        known = {}
-        cache.set_meta("output_dir", str(output_dir))
+    known = cache.outputs() if cache is not None else {}
+    if cache is not None:
+        if cache.get_meta("output_dir") != str(output_dir):
+            cache.forget_outputs(known)  # fingerprints describe another folder's files
+            known = {}
+            cache.set_meta("output_dir", str(output_dir))
+        cache.commit()  # render workers read records from the committed cache
     present = read_manifest(output_dir)
+    top = os.fspath(output_dir)
 
     def unchanged(path: str, fingerprint: str) -> bool:
-        return (known.get(path) == fingerprint and path in present
-                and (output_dir / path).is_file())
+        fp, stat = known.get(path, ("", ""))
+        return (fp == fingerprint and path in present
+                and file_stat(os.path.join(top, path)) == stat)
 
     site = make_site(loaded, config, themes, static_files, diags, timer,
                      skip=unchanged if cache is not None else None, progress=progress,
-                     stream=True)
+                     stream=True, records=cache.path if cache is not None else None)
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
         return not (diags.errors > 0 or (strict and diags.warnings > 0))
@@ -618,8 +716,9 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             cache.forget_outputs(set(known) - set(site.fingerprints))
             # Only outputs that exist as planned get a fingerprint: a page that failed to
             # render keeps none, so it is rendered again next time.
-            cache.put_fingerprints({path: fp for path, fp in site.fingerprints.items()
-                                    if path in report.owned_now})
+            cache.put_outputs({path: (fp, report.stats.get(path) or known[path][1])
+                               for path, fp in site.fingerprints.items()
+                               if path in report.owned_now})
             # Only a clean result may be replayed: a build that kept stale files must run again.
             replayable = state is not None and report.kept_stale == 0
             cache.set_meta("input_state", state if state is not None and replayable else "")

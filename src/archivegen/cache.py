@@ -1,9 +1,12 @@
 """Build state in SQLite: what each source produced and what each output was made from.
 
 Lektor's model, kept small. Per source file: its size, mtime and sidecar signature, its content
-hash, the records and diagnostics it loaded into, and the duplicate-detection sketch of each
-record. Per output file: the fingerprint of everything it was made from. A source whose stat
-is unchanged is not read again; an output whose fingerprint is unchanged is not rendered again.
+hash, its diagnostics, and per article a head (what listings and URLs need: model.ArticleHead,
+excerpt, duplicate-detection sketch) kept apart from the whole record (body included). Every
+build reads all heads; a record is read only when its page is rendered. Per output file: the
+fingerprint of everything it was made from and the stat of the file written. A source whose
+stat is unchanged is not read again; an output whose fingerprint and stat are unchanged is not
+rendered again.
 
 The cache lives in the project folder (never in the output), is versioned by SCHEMA and by the
 archivegen version, and is disposable: a missing, corrupt or old cache is deleted and the build
@@ -16,22 +19,24 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .dedupe import Sketch
 from .errors import Diagnostic
-from .model import Article
+from .model import Article, ArticleHead
 from .records import (
     article_from_json,
     article_to_json,
+    date_from_json,
+    date_to_json,
     diagnostic_from_json,
     diagnostic_to_json,
 )
 
-SCHEMA = 2
+SCHEMA = 3
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -47,32 +52,44 @@ def code_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
-_VERSION = f"{SCHEMA}:{code_version()}"
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedArticle:
+    """One article as every build needs it: no body (see ArticleHead)."""
+
+    head: ArticleHead
+    sketch: Sketch
+    excerpt: str  # what listings show of the body (parsing it is costly)
+    heading: str  # a heading derived from the body, for an untitled article
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CachedSource:
     stat: str  # size, mtime and sidecar signature: equal means "not changed", without reading
     sha256: str
-    articles: tuple[Article, ...]
-    sketches: tuple[Sketch, ...]
-    teasers: tuple[tuple[str, str], ...]  # (excerpt, derived heading) per article
+    articles: tuple[CachedArticle, ...]
     diagnostics: tuple[Diagnostic, ...]
+
+
+def encode_records(articles: Sequence[Article]) -> str:
+    """The whole records of one source, as the cache stores them (worker processes encode)."""
+    return json.dumps([article_to_json(a) for a in articles], ensure_ascii=False)
 
 
 class BuildCache:
     """One build's view of the cache; changes are committed with `commit`."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
+        self.path = path
 
     @classmethod
     def open(cls, path: Path) -> BuildCache:
         """Open or create the cache; anything unreadable or from another version starts over."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        version = f"{SCHEMA}:{code_version()}"
         try:
-            cache = cls(sqlite3.connect(path, timeout=1.0))
-            if cache._version() == _VERSION:
+            cache = cls(sqlite3.connect(path, timeout=1.0), path)
+            if cache._version() == version:
                 return cache
             cache.close()
         except sqlite3.OperationalError as exc:
@@ -82,22 +99,24 @@ class BuildCache:
             pass
         for stale in (path, path.with_name(path.name + "-journal")):
             stale.unlink(missing_ok=True)
-        cache = cls(sqlite3.connect(path))
-        cache._create()
+        cache = cls(sqlite3.connect(path), path)
+        cache._create(version)
         return cache
 
     def _version(self) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         return row[0] if row else None
 
-    def _create(self) -> None:
+    def _create(self, version: str) -> None:
         self._db.executescript("""
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE sources (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
-                                  sha256 TEXT NOT NULL, data TEXT NOT NULL);
-            CREATE TABLE outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+                                  sha256 TEXT NOT NULL, heads TEXT NOT NULL,
+                                  records TEXT NOT NULL);
+            CREATE TABLE outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
+                                  stat TEXT NOT NULL);
         """)
-        self._db.execute("INSERT INTO meta VALUES ('version', ?)", (_VERSION,))
+        self._db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
         self._db.commit()
 
     # --- sources ---------------------------------------------------------------------------
@@ -105,39 +124,45 @@ class BuildCache:
     def sources(self) -> dict[str, CachedSource]:
         """Every cached source by path; entries that do not decode are left out (rebuilt)."""
         found: dict[str, CachedSource] = {}
-        for path, stat, sha, data in self._db.execute("SELECT * FROM sources"):
+        for path, stat, sha, heads in self._db.execute(
+                "SELECT path, stat, sha256, heads FROM sources"):
             try:
-                found[path] = _decode_source(stat, sha, data)
-            except (ValueError, TypeError, KeyError):
+                found[path] = _decode_source(path, stat, sha, heads)
+            except (ValueError, TypeError, KeyError, IndexError):
                 continue
         return found
 
-    def put_source(self, path: str, entry: CachedSource) -> None:
-        data = json.dumps({
-            "articles": [article_to_json(a) for a in entry.articles],
-            "sketches": [[s.digest.hex(), s.values.hex()] for s in entry.sketches],
-            "teasers": [list(t) for t in entry.teasers],
+    def put_source(self, path: str, entry: CachedSource, records: str) -> None:
+        """Store a source's heads and `records` (from encode_records)."""
+        heads = json.dumps({
+            "articles": [_head_to_json(a) for a in entry.articles],
             "diagnostics": [diagnostic_to_json(d) for d in entry.diagnostics],
         }, ensure_ascii=False)
-        self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-                         (path, entry.stat, entry.sha256, data))
+        self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                         (path, entry.stat, entry.sha256, heads, records))
+
+    def touch_source(self, path: str, stat: str) -> None:
+        """The file was touched, not changed: only its stat is new."""
+        self._db.execute("UPDATE sources SET stat = ? WHERE path = ?", (stat, path))
 
     def forget_sources(self, paths: Iterable[str]) -> None:
         self._db.executemany("DELETE FROM sources WHERE path = ?", ((p,) for p in paths))
 
     # --- outputs ---------------------------------------------------------------------------
 
-    def fingerprints(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT path, fingerprint FROM outputs"))
+    def outputs(self) -> dict[str, tuple[str, str]]:
+        """(fingerprint, stat of the file written) of every output of the last build."""
+        return {path: (fp, stat) for path, fp, stat in
+                self._db.execute("SELECT path, fingerprint, stat FROM outputs")}
 
     def forget_outputs(self, paths: Iterable[str]) -> None:
         """Drop fingerprints before rewriting those files: a build killed halfway then
         re-renders them instead of trusting a fingerprint for a file it did not finish."""
         self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in paths))
 
-    def put_fingerprints(self, fingerprints: dict[str, str]) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)",
-                             fingerprints.items())
+    def put_outputs(self, outputs: dict[str, tuple[str, str]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                             ((path, fp, stat) for path, (fp, stat) in outputs.items()))
 
     # --- meta ------------------------------------------------------------------------------
 
@@ -155,13 +180,49 @@ class BuildCache:
         self._db.close()
 
 
-def _decode_source(stat: str, sha: str, data: str) -> CachedSource:
-    raw = json.loads(data)
-    return CachedSource(
-        stat=stat, sha256=sha,
-        articles=tuple(article_from_json(a) for a in raw["articles"]),
-        sketches=tuple(Sketch(digest=bytes.fromhex(d), values=bytes.fromhex(v))
-                       for d, v in raw["sketches"]),
-        teasers=tuple((str(e), str(h)) for e, h in raw["teasers"]),
-        diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]),
-    )
+class RecordReader:
+    """Whole article records from a committed cache, read-only: what a renderer (in this or
+    a worker process) needs for the pages it renders."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30.0)
+
+    def article(self, source_path: str, key: str) -> Article:
+        row = self._db.execute("SELECT records FROM sources WHERE path = ?",
+                               (source_path,)).fetchone()
+        if row is None:
+            raise KeyError(f"no cached record for {key}")
+        for data in json.loads(row[0]):
+            article = article_from_json(data)
+            p = article.provenance
+            if (f"{p.source_path}#{p.piece}" if p.piece else p.source_path) == key:
+                return article
+        raise KeyError(f"no cached record for {key}")
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _head_to_json(a: CachedArticle) -> list[object]:
+    h = a.head
+    return [h.key, h.layout, h.title, h.slug, date_to_json(h.date), list(h.authors),
+            h.publisher, h.original_source, h.url, list(h.regions), list(h.themes),
+            list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading,
+            a.sketch.digest.hex(), a.sketch.values.hex()]
+
+
+def _decode_source(path: str, stat: str, sha: str, heads: str) -> CachedSource:
+    raw = json.loads(heads)
+    articles = []
+    for (key, layout, title, slug, date, authors, publisher, original_source, url, regions,
+         themes, tags, reports, summary, excerpt, heading, digest, values) in raw["articles"]:
+        head = ArticleHead(key=key, source_path=path, layout=layout, title=title, slug=slug,
+                           date=date_from_json(date), authors=tuple(authors),
+                           publisher=publisher, original_source=original_source, url=url,
+                           regions=tuple(regions), themes=tuple(themes), tags=tuple(tags),
+                           reports=tuple(reports), summary=summary)
+        articles.append(CachedArticle(head=head, excerpt=excerpt, heading=heading,
+                                      sketch=Sketch(digest=bytes.fromhex(digest),
+                                                    values=bytes.fromhex(values))))
+    return CachedSource(stat=stat, sha256=sha, articles=tuple(articles),
+                        diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]))

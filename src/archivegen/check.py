@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .dedupe import sketch_text
 from .duplicates import collapse_duplicates
 from .errors import Diagnostic, Diagnostics
 from .loaders import load_source
-from .model import Article, DuplicateRef, Source, article_key
+from .model import Article, DuplicateRef, Source, article_key, head_of
 from .repair import repair_article
 
 FIELDS = ("title", "authors", "contributors", "publisher", "date", "original_source", "url",
@@ -62,7 +63,7 @@ def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = ()) -
     for path in sorted({d.location.path for d in extra} - seen):
         files.append(FileReport(path=path, articles=(), diagnostics=tuple(
             sorted((d for d in extra if d.location.path == path), key=Diagnostic.sort_key))))
-    _, also = collapse_duplicates(everything)
+    _, also = collapse_duplicates([(head_of(a), sketch_text(a.body)) for a in everything])
     copy_to_canonical = {r.key: canonical for canonical, refs in also.items() for r in refs}
     return CheckReport(files=tuple(sorted(files, key=lambda f: f.path)), also_archived=also,
                        duplicate_of=copy_to_canonical)

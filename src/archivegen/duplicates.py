@@ -8,39 +8,39 @@ keep their own pages. Every folded copy is reported (AG024), so no article vanis
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from .dedupe import Candidate, Sketch, find_duplicates, normalise_text
+from .dedupe import Candidate, Sketch, find_duplicates
 from .errors import Diagnostics, SourceLocation
-from .model import Article, DuplicateRef, article_key
+from .model import ArticleHead, DuplicateRef
 
 
-def collapse_duplicates(articles: Sequence[Article], diags: Diagnostics | None = None,
-                        sketches: Mapping[str, Sketch] | None = None,
-                        ) -> tuple[list[Article], dict[str, tuple[DuplicateRef, ...]]]:
+def collapse_duplicates(articles: Sequence[tuple[ArticleHead, Sketch]],
+                        diags: Diagnostics | None = None,
+                        ) -> tuple[list[ArticleHead], dict[str, tuple[DuplicateRef, ...]]]:
     """The articles to build, and for each canonical article key the copies folded into it.
 
-    The canonical copy is the one stating the most fields, then the first by key. `sketches`
-    (by article key) are reused instead of recomputed when a cache has them.
+    Works from each article's head and body sketch (dedupe.sketch_text), never its body, so an
+    incremental build need not read bodies back. The canonical copy is the one stating the
+    most fields, then the first by key.
     """
-    by_key = {article_key(a): a for a in articles}
-    known = sketches or {}
+    by_key = {head.key: (head, sketch) for head, sketch in articles}
     groups = find_duplicates(
-        Candidate(key=key, text=a.body, rank=(-_filled_fields(a),), sketch=known.get(key))
-        for key, a in by_key.items())
+        Candidate(key=key, text="", rank=(-_filled_fields(head),), sketch=sketch)
+        for key, (head, sketch) in by_key.items())
     dropped: set[str] = set()
     also: dict[str, tuple[DuplicateRef, ...]] = {}
     for group in groups:
-        canonical = by_key[group.canonical]
-        canonical_text = normalise_text(canonical.body)
+        canonical, canonical_sketch = by_key[group.canonical]
         refs = []
         for key in group.others:
-            copy = by_key[key]
+            copy, sketch = by_key[key]
             if not _same_article(canonical, copy):
                 continue
-            # A group may mix exact and near copies: say which each one is.
-            exact = normalise_text(copy.body) == canonical_text
-            refs.append(DuplicateRef(key=key, source_path=copy.provenance.source_path,
+            # A group may mix exact and near copies: say which each one is. Equal digests are
+            # equal normalised text.
+            exact = sketch.digest == canonical_sketch.digest
+            refs.append(DuplicateRef(key=key, source_path=copy.source_path,
                                      kind="exact" if exact else "near",
                                      similarity=1.0 if exact else group.similarity))
             dropped.add(key)
@@ -48,13 +48,13 @@ def collapse_duplicates(articles: Sequence[Article], diags: Diagnostics | None =
                 diags.warning("AG024", f"{'exact' if exact else 'near'} copy of "
                               f"'{group.canonical}'; shown on that article's page as "
                               "'also archived as', not as a page of its own",
-                              SourceLocation(path=copy.provenance.source_path, line=1, col=1))
+                              SourceLocation(path=copy.source_path, line=1, col=1))
         if refs:
             also[group.canonical] = tuple(refs)
-    return [a for k, a in by_key.items() if k not in dropped], also
+    return [head for k, (head, _) in by_key.items() if k not in dropped], also
 
 
-def _same_article(a: Article, b: Article) -> bool:
+def _same_article(a: ArticleHead, b: ArticleHead) -> bool:
     """False when the two records state a different title or a different date."""
     if a.title and b.title and _title_key(a.title) != _title_key(b.title):
         return False
@@ -65,7 +65,7 @@ def _title_key(title: str) -> str:
     return "".join(ch for ch in title.casefold() if ch.isalnum())
 
 
-def _filled_fields(article: Article) -> int:
+def _filled_fields(article: ArticleHead) -> int:
     return sum(1 for value in (article.title, article.authors, article.publisher, article.date,
                                article.original_source, article.url, article.regions,
                                article.themes, article.tags, article.reports) if value)

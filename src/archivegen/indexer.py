@@ -15,7 +15,7 @@ from .dates import MONTH_NAMES
 from .errors import Diagnostics, SourceLocation
 from .model import (
     TAXONOMIES,
-    Article,
+    ArticleHead,
     ArticleSummary,
     ListingPage,
     MonthEntry,
@@ -31,32 +31,33 @@ from .paginate import paginate
 from .slugs import slugify
 
 
-def assign_urls(articles: Iterable[Article], diags: Diagnostics) -> list[tuple[str, Article]]:
+def assign_urls(articles: Iterable[ArticleHead],
+                diags: Diagnostics) -> list[tuple[str, ArticleHead]]:
     """Give every article its URL; two articles on one URL is an error naming both files.
 
     The article whose source path sorts first keeps the URL, so the outcome does not depend on
     reading order; the other is reported and not built.
     """
-    by_url: dict[str, list[Article]] = defaultdict(list)
+    by_url: dict[str, list[ArticleHead]] = defaultdict(list)
     for article in articles:
         by_url[urls.article_url(article)].append(article)
-    table: list[tuple[str, Article]] = []
+    table: list[tuple[str, ArticleHead]] = []
     for url in sorted(by_url):
-        claimants = sorted(by_url[url], key=lambda a: a.provenance.source_path)
+        claimants = sorted(by_url[url], key=lambda a: a.source_path)
         keeper = claimants[0]
         for other in claimants[1:]:
             diags.error(
                 "AG040",
-                f"'{other.provenance.source_path}' and '{keeper.provenance.source_path}' both "
-                f"map to the URL {url}; only '{keeper.provenance.source_path}' is built "
+                f"'{other.source_path}' and '{keeper.source_path}' both "
+                f"map to the URL {url}; only '{keeper.source_path}' is built "
                 "(give one of them a different 'slug' or title)",
-                SourceLocation(path=other.provenance.source_path, line=1, col=1),
+                SourceLocation(path=other.source_path, line=1, col=1),
             )
         table.append((url, keeper))
     return table
 
 
-def summarize(url: str, article: Article, teaser: tuple[str, str]) -> ArticleSummary:
+def summarize(url: str, article: ArticleHead, teaser: tuple[str, str]) -> ArticleSummary:
     """What listings show of an article. `teaser` is (excerpt, derived heading): computed
     when the article is loaded, since it needs the Markdown parser."""
     excerpt, heading = teaser
@@ -68,7 +69,7 @@ def summarize(url: str, article: Article, teaser: tuple[str, str]) -> ArticleSum
         authors=article.authors,
         publisher=article.publisher,
         excerpt=article.summary or excerpt,
-        source_path=article.provenance.source_path,
+        source_path=article.source_path,
     )
 
 
@@ -78,7 +79,7 @@ def newest_first(summary: ArticleSummary) -> tuple[bool, int, int, int, str, str
     return (summary.date is None, -year, -month, -day, summary.url, summary.source_path)
 
 
-def build_index(entries: Sequence[tuple[ArticleSummary, Article]]) -> SiteIndex:
+def build_index(entries: Sequence[tuple[ArticleSummary, ArticleHead]]) -> SiteIndex:
     """Group summaries by every taxonomy and by date. `entries` pairs a summary with its record."""
     ordered = sorted(entries, key=lambda pair: newest_first(pair[0]))
     summaries = tuple(s for s, _ in ordered)
@@ -107,7 +108,7 @@ def build_index(entries: Sequence[tuple[ArticleSummary, Article]]) -> SiteIndex:
 
 
 def _terms(tax: Taxonomy,
-           ordered: Sequence[tuple[ArticleSummary, Article]]) -> tuple[TermEntry, ...]:
+           ordered: Sequence[tuple[ArticleSummary, ArticleHead]]) -> tuple[TermEntry, ...]:
     """Terms that slug alike ("SYRIA", "Syria") are one term, shown in its most used spelling."""
     members: dict[str, list[ArticleSummary]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)

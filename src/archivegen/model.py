@@ -113,6 +113,42 @@ def article_key(article: Article) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleHead:
+    """What the site-wide steps (duplicates, URLs, listings) need of an article: no body.
+
+    Incremental builds keep one per article in memory and read whole records (bodies) only
+    for the pages they render, so a 10^5-article build never holds every body at once.
+    Field names match Article's, so taxonomy lookups read either.
+    """
+
+    key: str  # article_key
+    source_path: str
+    layout: str
+    title: str
+    slug: str
+    date: PartialDate | None
+    authors: tuple[str, ...]
+    publisher: str
+    original_source: str
+    url: str
+    regions: tuple[str, ...]
+    themes: tuple[str, ...]
+    tags: tuple[str, ...]
+    reports: tuple[str, ...]
+    summary: str
+
+
+def head_of(article: Article) -> ArticleHead:
+    return ArticleHead(
+        key=article_key(article), source_path=article.provenance.source_path,
+        layout=article.provenance.layout, title=article.title, slug=article.slug,
+        date=article.date, authors=article.authors, publisher=article.publisher,
+        original_source=article.original_source, url=article.url, regions=article.regions,
+        themes=article.themes, tags=article.tags, reports=article.reports,
+        summary=article.summary)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DuplicateRef:
     """Another copy of an article, shown on the canonical copy's page as "also archived as"."""
 
@@ -145,7 +181,7 @@ TAXONOMIES: tuple[Taxonomy, ...] = (
 )
 
 
-def terms_of(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
+def terms_of(article: Article | ArticleHead, taxonomy: Taxonomy) -> tuple[str, ...]:
     """The term names an article carries in one taxonomy (single-valued fields become 0 or 1)."""
     value = getattr(article, taxonomy.field)
     if isinstance(value, str):

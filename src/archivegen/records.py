@@ -22,11 +22,11 @@ from .model import (
 )
 
 
-def _date_json(d: PartialDate | None) -> list[int | None] | None:
+def date_to_json(d: PartialDate | None) -> list[int | None] | None:
     return None if d is None else [d.year, d.month, d.day, d.end_month]
 
 
-def _date(value: Any) -> PartialDate | None:
+def date_from_json(value: Any) -> PartialDate | None:
     if value is None:
         return None
     year, month, day, end_month = value
@@ -42,7 +42,7 @@ def article_to_json(a: Article) -> dict[str, Any]:
     return {
         "title": a.title, "authors": list(a.authors),
         "contributors": [[c.role, c.name] for c in a.contributors],
-        "publisher": a.publisher, "date": _date_json(a.date),
+        "publisher": a.publisher, "date": date_to_json(a.date),
         "original_source": a.original_source, "url": a.url, "regions": list(a.regions),
         "themes": list(a.themes), "tags": list(a.tags), "reports": list(a.reports),
         "slug": a.slug, "summary": a.summary, "language": a.language, "body": a.body,
@@ -52,7 +52,7 @@ def article_to_json(a: Article) -> dict[str, Any]:
             "fields": [[f.name, f.line, f.rule] for f in p.fields],
             "repairs": [[r.rule, r.line, r.detail] for r in p.repairs],
             "notes": [[r.rule, r.line, r.detail] for r in p.notes],
-            "other_dates": [[_date_json(d.date), d.line, d.text] for d in p.other_dates],
+            "other_dates": [[date_to_json(d.date), d.line, d.text] for d in p.other_dates],
             "sidecar_path": p.sidecar_path, "piece": p.piece, "footer": p.footer,
         },
     }
@@ -65,13 +65,13 @@ def article_from_json(data: Any) -> Article:
             source_path=p["source_path"], sha256=p["sha256"], layout=p["layout"],
             fields=tuple(FieldOrigin(name=n, line=line, rule=r) for n, line, r in p["fields"]),
             repairs=_repairs(p["repairs"]), notes=_repairs(p["notes"]),
-            other_dates=tuple(FoundDate(date=_date(d), line=line, text=t)  # type: ignore[arg-type]
+            other_dates=tuple(FoundDate(date=date_from_json(d), line=line, text=t)  # type: ignore[arg-type]
                               for d, line, t in p["other_dates"]),
             sidecar_path=p["sidecar_path"], piece=p["piece"], footer=p["footer"])
         return Article(
             title=data["title"], authors=tuple(data["authors"]),
             contributors=tuple(Contributor(role=r, name=n) for r, n in data["contributors"]),
-            publisher=data["publisher"], date=_date(data["date"]),
+            publisher=data["publisher"], date=date_from_json(data["date"]),
             original_source=data["original_source"], url=data["url"],
             regions=tuple(data["regions"]), themes=tuple(data["themes"]),
             tags=tuple(data["tags"]), reports=tuple(data["reports"]), slug=data["slug"],

@@ -94,7 +94,7 @@ class Renderer:
                         _template_location(exc, template))
             return None
         deps = tuple(sorted({*extra_deps, *(f"template:{t}" for t in used)}))
-        return RenderedFile(path=str(urls.output_path(url)), content=html.encode("utf-8"),
+        return RenderedFile(path=urls.output_file(url), content=html.encode("utf-8"),
                             dependencies=deps, origin=origin or url)
 
 

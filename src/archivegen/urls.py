@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from .model import Article, Taxonomy
+from .model import ArticleHead, Taxonomy
 from .slugs import UNTITLED_SLUG, slugify
 
 HOME_URL = "/"
@@ -19,7 +19,7 @@ NOT_FOUND_URL = "/404.html"
 STATIC_PREFIX = "/static/"
 
 
-def article_slug(article: Article, source_path: str) -> str:
+def article_slug(article: ArticleHead) -> str:
     """The article's own slug: front matter's, else from the title, else from the file's path.
 
     A title with no letters or digits ("???") falls back to the path too, and the whole
@@ -33,15 +33,15 @@ def article_slug(article: Article, source_path: str) -> str:
     elif article.title:
         slug = slugify(article.title)
     if slug in ("", UNTITLED_SLUG):
-        stem = PurePosixPath(source_path).with_suffix("").as_posix()
+        stem = PurePosixPath(article.source_path).with_suffix("").as_posix()
         slug = slugify(stem.replace("/", " "))
     if slug.isdigit():
         slug = f"article-{slug}"
     return slug
 
 
-def article_url(article: Article) -> str:
-    slug = article_slug(article, article.provenance.source_path)
+def article_url(article: ArticleHead) -> str:
+    slug = article_slug(article)
     d = article.date
     if d is None:
         return f"{UNDATED_URL}{slug}/"
@@ -88,10 +88,15 @@ def static_url(name: str) -> str:
 
 def output_path(url: str) -> PurePosixPath:
     """The file (relative to the output folder) that serves `url`."""
+    return PurePosixPath(output_file(url))
+
+
+def output_file(url: str) -> str:
+    """output_path as a plain string (a build maps every output's URL: Path objects cost)."""
     path = url.lstrip("/")
     if path == "" or path.endswith("/"):
         path += "index.html"
-    return PurePosixPath(path)
+    return path
 
 
 def relative_url(from_url: str, to_url: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol, TypeVar
 
@@ -28,6 +28,9 @@ class WriteReport:
     kept_stale: int
     rendered: int = 0  # files received from the renderer (written or byte-identical)
     owned_now: frozenset[str] = frozenset()  # outputs of this build that are in place
+    # Size and mtime of each file received, as `file_stat` gives them: a later build compares
+    # them to notice a page edited or replaced by hand.
+    stats: dict[str, str] = field(default_factory=dict)
 
 
 class _Claim(Protocol):
@@ -122,6 +125,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
     made_dirs: set[Path] = set()
     written = rendered = 0
     unchanged = len(kept)
+    stats: dict[str, str] = {}
     for f in files:
         rendered += 1
         try:
@@ -134,6 +138,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
             written += 1
         else:
             unchanged += 1
+        stats[f.path] = file_stat(os.fspath(target))
     stale = sorted(previous - current)
     removed = 0
     if prune() if callable(prune) else prune:
@@ -145,7 +150,16 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
     _write_manifest(output_dir, owned)
     return WriteReport(written=written, unchanged=unchanged, removed=removed,
                        kept_stale=len(owned) - len(current), rendered=rendered,
-                       owned_now=frozenset(current))
+                       owned_now=frozenset(current), stats=stats)
+
+
+def file_stat(path: str) -> str:
+    """Size, mtime and inode of an output file ("" if missing): unchanged means untouched."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
 def _write_manifest(output_dir: Path, owned: set[str]) -> None:

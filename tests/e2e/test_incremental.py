@@ -304,3 +304,45 @@ def test_link_warnings_survive_incremental_builds(project: Path) -> None:
     report = run(project)
     assert report.rendered > 0  # not the no-op path: pages were re-rendered, the bad one not
     assert [d.code for d in report.diagnostics] == ["AG031"]
+
+
+@pytest.mark.parametrize("inputs_changed", [False, True])
+def test_pages_edited_by_hand_are_restored(project: Path, tmp_path: Path,
+                                           inputs_changed: bool) -> None:
+    """The site is output, not a place to edit: a page changed, truncated or replaced by hand
+    is rebuilt, whether or not any input changed meanwhile."""
+    run(project)
+    site = project / "site"
+    (site / "index.html").write_text("edited by hand")
+    page = next(p for p in sorted(site.rglob("index.html")) if p.parent.name != "site")
+    page.write_bytes(page.read_bytes()[:100])
+    if inputs_changed:
+        article = sorted((project / "articles").glob("md_*.md"))[0]
+        article.write_text(article.read_text() + "\nOne more line.\n")
+        age(project / "articles", OLD + 10)
+    report = run(project)
+    assert report.written >= 2
+    assert tree_bytes(site) == clean_build(project, tmp_path)
+
+
+def test_an_incremental_build_reads_back_only_the_records_it_renders(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Heads are enough for listings; whole records (bodies) come from the cache only for the
+    article pages rendered."""
+    from archivegen import cache
+
+    run(project)
+    read: list[str] = []
+    original = cache.RecordReader.article
+
+    def counting(self: cache.RecordReader, source_path: str, key: str):  # type: ignore[no-untyped-def]
+        read.append(key)
+        return original(self, source_path, key)
+
+    monkeypatch.setattr(cache.RecordReader, "article", counting)
+    article = sorted((project / "articles").glob("md_*.md"))[0]
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    age(project / "articles", OLD + 10)
+    report = run(project)
+    assert report.rendered == 1
+    assert read == [article.relative_to(project / "articles").as_posix()]

@@ -11,7 +11,7 @@ from archivegen.config import SiteConfig
 from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
 from archivegen.indexer import assign_urls, build_index, listing_pages, summarize
-from archivegen.model import Article, Provenance, SiteIndex
+from archivegen.model import Article, ArticleHead, Provenance, SiteIndex, head_of
 
 
 def art(title: str, date: dt.date | None, path: str, **fields) -> Article:
@@ -21,13 +21,19 @@ def art(title: str, date: dt.date | None, path: str, **fields) -> Article:
                    **fields)
 
 
+def heads(articles: list[Article]) -> list[ArticleHead]:
+    return [head_of(a) for a in articles]
+
+
 def excerpt(body: str) -> str:
     return body[:30]
 
 
 def index_of(articles, diags: Diagnostics | None = None) -> SiteIndex:
-    table = assign_urls(articles, diags if diags is not None else Diagnostics())
-    return build_index([(summarize(url, a, (excerpt(a.body), "")), a) for url, a in table])
+    bodies = {head_of(a).key: a.body for a in articles}
+    table = assign_urls(map(head_of, articles), diags if diags is not None else Diagnostics())
+    return build_index([(summarize(url, h, (excerpt(bodies[h.key]), "")), h)
+                        for url, h in table])
 
 
 def terms(index: SiteIndex, key: str):
@@ -40,7 +46,7 @@ D1 = dt.date(2017, 5, 30)
 # --- assign_urls -------------------------------------------------------------------------------
 
 def test_assign_urls_gives_date_and_slug_url():
-    table = assign_urls([art("Hello World", D1, "a.txt"), art("No Date", None, "b.txt")],
+    table = assign_urls(heads([art("Hello World", D1, "a.txt"), art("No Date", None, "b.txt")]),
                         Diagnostics())
     assert sorted(url for url, _ in table) == ["/2017/05/30/hello-world/", "/undated/no-date/"]
 
@@ -50,8 +56,8 @@ def test_same_date_and_title_is_ag040_naming_both_files():
     second = art("Same Title", D1, "b/second.txt")
     for order in ([first, second], [second, first]):
         diags = Diagnostics()
-        table = assign_urls(order, diags)
-        assert [(url, a.provenance.source_path) for url, a in table] == [
+        table = assign_urls(heads(order), diags)
+        assert [(url, a.source_path) for url, a in table] == [
             ("/2017/05/30/same-title/", "a/first.txt")]
         assert len(diags.items) == 1
         d = diags.items[0]
@@ -63,24 +69,24 @@ def test_same_date_and_title_is_ag040_naming_both_files():
 
 def test_titles_that_slug_alike_collide():
     diags = Diagnostics()
-    table = assign_urls([art("Syria: Report!", D1, "z.txt"), art("syria report", D1, "y.txt"),
-                         art("SYRIA REPORT", D1, "x.txt")], diags)
-    assert [a.provenance.source_path for _, a in table] == ["x.txt"]
+    table = assign_urls(heads([art("Syria: Report!", D1, "z.txt"), art("syria report", D1, "y.txt"),
+                         art("SYRIA REPORT", D1, "x.txt")]), diags)
+    assert [a.source_path for _, a in table] == ["x.txt"]
     assert sorted(d.location.path for d in diags.items) == ["y.txt", "z.txt"]
     assert all("x.txt" in d.message for d in diags.items)
 
 
 def test_same_title_on_different_dates_does_not_collide():
     diags = Diagnostics()
-    table = assign_urls([art("T", D1, "a.txt"), art("T", dt.date(2017, 5, 31), "b.txt"),
-                         art("T", None, "c.txt")], diags)
+    table = assign_urls(heads([art("T", D1, "a.txt"), art("T", dt.date(2017, 5, 31), "b.txt"),
+                         art("T", None, "c.txt")]), diags)
     assert len(table) == 3
     assert not diags.items
 
 
 def test_slug_field_separates_same_titles():
     diags = Diagnostics()
-    table = assign_urls([art("T", D1, "a.txt"), art("T", D1, "b.txt", slug="other")], diags)
+    table = assign_urls(heads([art("T", D1, "a.txt"), art("T", D1, "b.txt", slug="other")]), diags)
     assert not diags.items
     assert sorted(url for url, _ in table) == ["/2017/05/30/other/", "/2017/05/30/t/"]
 

@@ -13,17 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archivegen import urls
-from archivegen.model import TAXONOMIES, Article, Provenance, Taxonomy
+from archivegen.model import TAXONOMIES, Article, ArticleHead, Provenance, Taxonomy, head_of
 
 REGIONS = next(t for t in TAXONOMIES if t.key == "regions")
 ARTICLE_URL_RE = re.compile(r"^/(\d{4}/\d{2}/\d{2}|undated)/[a-z0-9]+(-[a-z0-9]+)*/$")
 
 
 def make_article(*, title: str = "A title", date: dt.date | None = None, slug: str = "",
-                 source_path: str = "seeds/000_abc.txt") -> Article:
-    return Article(title=title, date=date, slug=slug,
-                   provenance=Provenance(source_path=source_path, sha256="0" * 64,
-                                         layout="plaintext"))
+                 source_path: str = "seeds/000_abc.txt") -> ArticleHead:
+    return head_of(Article(title=title, date=date, slug=slug,
+                           provenance=Provenance(source_path=source_path, sha256="0" * 64,
+                                                 layout="plaintext")))
 
 
 # --- articles -------------------------------------------------------------------------------
