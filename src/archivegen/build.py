@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import json
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ from .cache import (
     BuildCache,
     CachedArticle,
     CachedSource,
+    Record,
     RecordReader,
     code_version,
     encode_records,
@@ -43,24 +45,23 @@ from .markdown import (
     derived_title,
     make_markdown,
     plain_excerpt,
-    rejected_links,
 )
 from .model import (
-    Article,
     ArticleHead,
     ArticleSummary,
     DuplicateRef,
+    ListingPage,
     RenderedFile,
     Source,
     Taxonomy,
     head_of,
 )
 from .records import diagnostic_from_json, diagnostic_to_json
-from .render import Renderer
+from .render import Renderer, article_body_html
 from .repair import repair_article
-from .sources import iter_article_paths, read_source, read_static_files
+from .sources import read_source, read_static_files, scan_article_files
 from .templates import default_theme_dir, make_environment, template_dependencies
-from .urls import output_file, static_url
+from .urls import article_url, output_file, static_url
 from .writer import drop_collisions, file_stat, read_manifest, write_atomic, write_tree
 
 # Where `build` writes its machine-readable report, relative to the project folder.
@@ -102,12 +103,15 @@ class LoadedArticle:
     source_sig: str  # hash of the source and sidecar bytes the record was made from
     excerpt: str = ""  # what listings show of the body (cached: parsing it is costly)
     heading: str = ""  # a derived heading for an untitled article
-    article: Article | None = None
+    site_url: str = ""  # urls.article_url of the head, computed once when loaded
+    record: Record | None = None  # the article and its body's HTML, when held in memory
 
 
 # What an article page's renderer needs: URL, head, copies folded into it, and the whole
 # record when it is in memory (None: read it from the cache).
-_ArticleJob = tuple[str, ArticleHead, tuple[DuplicateRef, ...], Article | None]
+_ArticleJob = tuple[str, ArticleHead, tuple[DuplicateRef, ...], Record | None]
+# What a render worker is sent: an article page's job, or a listing page.
+_Job = tuple[_ArticleJob, None] | tuple[None, ListingPage]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,8 +122,8 @@ class _Plan:
     origin: str
     fingerprint: str
     render: Callable[[], RenderedFile | None]
-    # For article pages: what a worker process needs to render it.
-    article_job: _ArticleJob | None = None
+    # For article and listing pages: what a worker process needs to render it.
+    job: _Job | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,13 +176,18 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
     loaded = []
     for article in load_source(source, diags, file_time_dates=file_time_dates):
         repaired = repair_article(article, diags)
-        for bad in rejected_links(md, repaired.body):
+        # The body's HTML is made here, in a load worker, and cached with the record: a
+        # page render then only fills its template. Refused links are reported now, so the
+        # warning is cached and repeated by builds that do not render the page.
+        body_html, refused = article_body_html(md, repaired)
+        for bad in refused:
             diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
                           f"{repaired.body_line}) has a disallowed scheme; shown as text",
                           SourceLocation(path=source.path, line=repaired.body_line))
+        head = head_of(repaired)
         loaded.append(LoadedArticle(
-            head=head_of(repaired), article=repaired, sketch=sketch_text(repaired.body),
-            source_sig=signature,
+            head=head, record=(repaired, body_html), sketch=sketch_text(repaired.body),
+            source_sig=signature, site_url=article_url(head),
             excerpt=repaired.summary or plain_excerpt(md, repaired.body, excerpt_words),
             heading="" if repaired.title else derived_title(md, repaired.body)))
     return loaded
@@ -217,7 +226,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         articles, also_archived = collapse_duplicates([(x.head, x.sketch) for x in loaded],
                                                       diags)
     with timer.phase("index"):
-        table = assign_urls(articles, diags)
+        table = assign_urls(articles, diags,
+                            lambda head: by_key[head.key].site_url or article_url(head))
         entries = [(summarize(url, a, (by_key[a.key].excerpt, by_key[a.key].heading)), a)
                    for url, a in table]
         index = build_index(entries)
@@ -238,11 +248,11 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
             refs = also_archived.get(a.key, ())
             fp = _hash(base, article_fp, url, a.key, by_key[a.key].source_sig, repr(refs),
                        *(by_key[r.key].source_sig for r in refs))
-            job = (url, a, refs, by_key[a.key].article)
+            job = (url, a, refs, by_key[a.key].record)
             plans.append(_Plan(path=output_file(url), origin=a.source_path, fingerprint=fp,
                                render=partial(_render_article_job_with, renderer, fetch, job,
                                               diags),
-                               article_job=job))
+                               job=(job, None)))
         summary_fp = {s.url: _summary_fingerprint(s) for s in index.articles}
         for page in listings:
             fp = _hash(base, template_fp("listing.html"), page.kind, page.url, page.title,
@@ -250,7 +260,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                        repr(page.term), repr(page.taxonomy),
                        *(summary_fp[s.url] for s in page.articles))
             plans.append(_Plan(path=output_file(page.url), origin=page.url,
-                               fingerprint=fp, render=partial(renderer.listing, page, diags)))
+                               fingerprint=fp, render=partial(renderer.listing, page, diags),
+                               job=(None, page)))
         for tax, terms in index.taxonomies:
             if terms:
                 fp = _hash(base, template_fp("terms.html"), repr(tax),
@@ -286,10 +297,10 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
             todo.append(plan)
 
     def produce() -> Iterator[RenderedFile]:
-        """Article pages (on every core) first, then the rest; each yielded when ready."""
-        articles = [p for p in todo if p.article_job is not None]
-        others = [p for p in todo if p.article_job is None]
-        pages = itertools.chain(_render_articles(articles, themes, renderer, diags, records),
+        """Article and listing pages (on every core) first, then the few others."""
+        parallel = [p for p in todo if p.job is not None]
+        others = [p for p in todo if p.job is None]
+        pages = itertools.chain(_render_in_workers(parallel, themes, renderer, diags, records),
                                 (p.render() for p in others))
         for done, rendered in enumerate(pages, start=1):
             if progress is not None and (done % 100 == 0 or done == len(todo)):
@@ -317,7 +328,7 @@ class _RecordFetcher:
         self._path = path
         self._reader: RecordReader | None = None
 
-    def __call__(self, head: ArticleHead) -> Article:
+    def __call__(self, head: ArticleHead) -> Record:
         if self._path is None:
             raise KeyError(f"no record in memory or cache for {head.key}")
         if self._reader is None:
@@ -327,44 +338,66 @@ class _RecordFetcher:
 
 def _render_article_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _ArticleJob,
                              diags: Diagnostics) -> RenderedFile | None:
-    url, head, refs, article = job
-    return renderer.article(url, article or fetch(head), diags, refs)
+    url, head, refs, record = job
+    article, body_html = record or fetch(head)
+    return renderer.article(url, article, diags, refs, body_html)
 
 
 # Set in each render worker process by its initializer: the worker's Renderer and records.
 _worker_state: list[tuple[Renderer, _RecordFetcher]] = []
 
 
+def _exit_with_parent() -> None:
+    """Make this worker process exit when the build process dies (killed, say): a worker
+    otherwise waits for work forever, holding the build's terminal or pipes open."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 def _init_render_worker(themes: Sequence[Path], config: SiteConfig, nav: tuple[Taxonomy, ...],
                         term_counts: dict[str, int], records: Path | None) -> None:
+    _exit_with_parent()
     renderer = Renderer(env=make_environment(themes), md=make_markdown(), config=config,
                         nav=nav, term_counts=term_counts)
     _worker_state.append((renderer, _RecordFetcher(records)))
 
 
-def _render_article_job(job: _ArticleJob) -> tuple[RenderedFile | None, tuple[Diagnostic, ...]]:
+def _render_job(job: _Job) -> tuple[RenderedFile | None, tuple[Diagnostic, ...]]:
     local = Diagnostics()
     renderer, fetch = _worker_state[-1]
-    return _render_article_job_with(renderer, fetch, job, local), tuple(local.items)
+    article, listing = job
+    if article is not None:
+        page = _render_article_job_with(renderer, fetch, article, local)
+    else:
+        assert listing is not None
+        page = renderer.listing(listing, local)
+    return page, tuple(local.items)
 
 
 # Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.
 RENDER_WINDOW = 256
 
 
-def _render_articles(plans: list[_Plan], themes: Sequence[Path], renderer: Renderer,
-                     diags: Diagnostics, records: Path | None) -> Iterator[RenderedFile | None]:
-    """Article pages in plan order, rendered on every core when there are enough of them.
+def _render_in_workers(plans: list[_Plan], themes: Sequence[Path], renderer: Renderer,
+                       diags: Diagnostics, records: Path | None
+                       ) -> Iterator[RenderedFile | None]:
+    """Pages in plan order, rendered on every core when there are enough of them.
     Pages are yielded as the workers finish them; diagnostics arrive in plan order."""
     workers = os.cpu_count() or 1
     if len(plans) < PARALLEL_MIN_FILES or workers < 2:
         yield from (plan.render() for plan in plans)
         return
-    jobs = [p.article_job for p in plans if p.article_job is not None]
+    jobs = [p.job for p in plans if p.job is not None]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_render_worker,
                              initargs=(list(themes), renderer.config, renderer.nav,
                                        renderer.term_counts, records)) as pool:
-        for page, problems in _bounded_map(pool, _render_article_job, jobs, RENDER_WINDOW):
+        for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):
             diags.extend(list(problems))
             yield page
 
@@ -433,21 +466,15 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
 RACY_NS = 2_000_000_000
 
 
-def _stat_signature(root: Path, rel: str, now_ns: int) -> str | None:
+def _stat_signature(st: os.stat_result, side: os.stat_result | None,
+                    now_ns: int) -> str | None:
     """Size and mtime of a source and of its sidecar: equal means unchanged without reading.
-    None when the stat cannot be trusted (unreadable, or modified in the last two seconds)."""
-    path = os.path.join(root, rel)  # strings: Path objects cost more than the stat itself
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
+    None when the stat cannot be trusted (modified in the last two seconds)."""
     newest = st.st_mtime_ns
-    try:
-        side = os.stat(path + ".yaml")
+    side_sig = "-"
+    if side is not None:
         side_sig = f"{side.st_size}:{side.st_mtime_ns}:{side.st_ino}:{side.st_ctime_ns}"
         newest = max(newest, side.st_mtime_ns)
-    except OSError:
-        side_sig = "-"
     if newest > now_ns - RACY_NS:
         return None
     # Inode and ctime as git does: files swapped by name, or restored with their old mtime
@@ -474,7 +501,7 @@ class _LoadJob:
 class _LoadResult:
     entry: CachedSource | None = None  # None: unreadable, or `reused`
     records: str = ""  # encode_records of the records, for the cache (encoded in the worker)
-    articles: tuple[Article, ...] = ()  # only when the job keeps records
+    kept: tuple[Record, ...] = ()  # only when the job keeps records
     reused: bool = False  # the content is unchanged (only touched): keep the cached entry
     problems: tuple[Diagnostic, ...] = ()  # why the file could not be read
 
@@ -495,14 +522,14 @@ def _run_load_job(job: _LoadJob) -> _LoadResult:
         return _LoadResult(reused=True)
     items = load_one(source, local, _process_markdown(), file_time_dates=job.file_time_dates,
                      excerpt_words=job.excerpt_words)
-    articles = tuple(x.article for x in items if x.article is not None)
+    records = tuple(x.record for x in items if x.record is not None)
     entry = CachedSource(
         stat=job.stat, sha256=signature, diagnostics=tuple(local.items),
         articles=tuple(CachedArticle(head=x.head, sketch=x.sketch, excerpt=x.excerpt,
-                                     heading=x.heading) for x in items))
+                                     heading=x.heading, site_url=x.site_url) for x in items))
     if job.keep_records:
-        return _LoadResult(entry=entry, articles=articles)
-    return _LoadResult(entry=entry, records=encode_records(articles))
+        return _LoadResult(entry=entry, kept=records)
+    return _LoadResult(entry=entry, records=encode_records(records))
 
 
 def _run_load_jobs(jobs: list[_LoadJob], progress: Progress | None = None
@@ -517,7 +544,7 @@ def _run_load_jobs(jobs: list[_LoadJob], progress: Progress | None = None
                 progress("load", done, len(jobs))
             yield result
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent) as pool:
         for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
                                       start=1):
             if progress is not None:
@@ -540,7 +567,7 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
         cached = {}
         cache.set_meta("loader_options", loader_options)
     entries: dict[str, CachedSource] = {}
-    records: dict[str, tuple[Article, ...]] = {}
+    records: dict[str, tuple[Record, ...]] = {}
     jobs: list[_LoadJob] = []
     for rel, stat in scan:
         entry = cached.get(rel)
@@ -565,7 +592,7 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
             if cache is not None:
                 cache.put_source(job.rel, result.entry, result.records)
             else:
-                records[job.rel] = result.articles
+                records[job.rel] = result.kept
     loaded: list[LoadedArticle] = []
     for rel, _ in scan:  # in path order, whatever order the work finished in
         if rel in read_errors:
@@ -575,7 +602,8 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
         diags.extend(list(entry.diagnostics))
         kept = records.get(rel) or (None,) * len(entry.articles)
         loaded += [LoadedArticle(head=a.head, sketch=a.sketch, source_sig=entry.sha256,
-                                 excerpt=a.excerpt, heading=a.heading, article=record)
+                                 excerpt=a.excerpt, heading=a.heading, site_url=a.site_url,
+                                 record=record)
                    for a, record in zip(entry.articles, kept, strict=True)]
     if cache is not None:
         cache.forget_sources(set(cached) - {rel for rel, _ in scan})
@@ -613,7 +641,8 @@ def _open_cache(project_dir: Path, output_dir: Path) -> BuildCache | None:
 def _scan_inputs(input_dir: Path) -> list[tuple[str, str | None]]:
     """Every article file with its stat signature (None: too recent to trust, read it)."""
     now_ns = time.time_ns()
-    return [(rel, _stat_signature(input_dir, rel, now_ns)) for rel in iter_article_paths(input_dir)]
+    return [(rel, _stat_signature(st, side, now_ns))
+            for rel, st, side in scan_article_files(input_dir)]
 
 
 def _input_state(scan: Sequence[tuple[str, str | None]], input_dir: Path, output_dir: Path,
@@ -763,4 +792,17 @@ def build_report_json(report: BuildReport, site: SiteOutput) -> bytes:
                                            for r in site.also_archived.get(key, ())]}
                      for key, layout, url in site.article_urls],
     }
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return _json_lines(data).encode("utf-8")
+
+
+def _json_lines(data: dict[str, Any]) -> str:
+    """JSON with one list item per line: readable and diffable, and written by json's C
+    encoder (indent= runs the pure-Python one: a third of a second for 10^4 articles)."""
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f"  {json.dumps(key)}: [\n    {items}\n  ]")
+        else:
+            parts.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"

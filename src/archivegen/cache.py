@@ -60,6 +60,7 @@ class CachedArticle:
     sketch: Sketch
     excerpt: str  # what listings show of the body (parsing it is costly)
     heading: str  # a heading derived from the body, for an untitled article
+    site_url: str  # urls.article_url of the head
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,9 +71,13 @@ class CachedSource:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def encode_records(articles: Sequence[Article]) -> str:
+# A whole record: the article, and its body as HTML (render.article_body_html).
+Record = tuple[Article, str]
+
+
+def encode_records(records: Sequence[Record]) -> str:
     """The whole records of one source, as the cache stores them (worker processes encode)."""
-    return json.dumps([article_to_json(a) for a in articles], ensure_ascii=False)
+    return json.dumps([[article_to_json(a), html] for a, html in records], ensure_ascii=False)
 
 
 class BuildCache:
@@ -187,16 +192,15 @@ class RecordReader:
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30.0)
 
-    def article(self, source_path: str, key: str) -> Article:
+    def article(self, source_path: str, key: str) -> Record:
         row = self._db.execute("SELECT records FROM sources WHERE path = ?",
                                (source_path,)).fetchone()
         if row is None:
             raise KeyError(f"no cached record for {key}")
-        for data in json.loads(row[0]):
-            article = article_from_json(data)
-            p = article.provenance
-            if (f"{p.source_path}#{p.piece}" if p.piece else p.source_path) == key:
-                return article
+        for data, html in json.loads(row[0]):
+            piece = data["provenance"]["piece"]
+            if (f"{source_path}#{piece}" if piece else source_path) == key:
+                return article_from_json(data), str(html)
         raise KeyError(f"no cached record for {key}")
 
     def close(self) -> None:
@@ -207,7 +211,7 @@ def _head_to_json(a: CachedArticle) -> list[object]:
     h = a.head
     return [h.key, h.layout, h.title, h.slug, date_to_json(h.date), list(h.authors),
             h.publisher, h.original_source, h.url, list(h.regions), list(h.themes),
-            list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading,
+            list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading, a.site_url,
             a.sketch.digest.hex(), a.sketch.values.hex()]
 
 
@@ -215,13 +219,15 @@ def _decode_source(path: str, stat: str, sha: str, heads: str) -> CachedSource:
     raw = json.loads(heads)
     articles = []
     for (key, layout, title, slug, date, authors, publisher, original_source, url, regions,
-         themes, tags, reports, summary, excerpt, heading, digest, values) in raw["articles"]:
+         themes, tags, reports, summary, excerpt, heading, site_url, digest,
+         values) in raw["articles"]:
         head = ArticleHead(key=key, source_path=path, layout=layout, title=title, slug=slug,
                            date=date_from_json(date), authors=tuple(authors),
                            publisher=publisher, original_source=original_source, url=url,
                            regions=tuple(regions), themes=tuple(themes), tags=tuple(tags),
                            reports=tuple(reports), summary=summary)
         articles.append(CachedArticle(head=head, excerpt=excerpt, heading=heading,
+                                      site_url=site_url,
                                       sketch=Sketch(digest=bytes.fromhex(digest),
                                                     values=bytes.fromhex(values))))
     return CachedSource(stat=stat, sha256=sha, articles=tuple(articles),

@@ -211,7 +211,7 @@ def _signature(shingles: list[bytes], num_perm: int) -> bytes:
     import numpy as np
 
     a, b = _permutations(num_perm)
-    hashes = np.fromiter((zlib.crc32(s) for s in shingles), dtype=np.uint64,
+    hashes = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint64,
                          count=len(shingles))
     low = np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, len(hashes), _ROWS_PER_BLOCK):  # bounded memory on huge bodies

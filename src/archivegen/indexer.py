@@ -31,16 +31,18 @@ from .paginate import paginate
 from .slugs import slugify
 
 
-def assign_urls(articles: Iterable[ArticleHead],
-                diags: Diagnostics) -> list[tuple[str, ArticleHead]]:
+def assign_urls(articles: Iterable[ArticleHead], diags: Diagnostics,
+                url_of: Callable[[ArticleHead], str] = urls.article_url,
+                ) -> list[tuple[str, ArticleHead]]:
     """Give every article its URL; two articles on one URL is an error naming both files.
 
     The article whose source path sorts first keeps the URL, so the outcome does not depend on
-    reading order; the other is reported and not built.
+    reading order; the other is reported and not built. `url_of` may answer from a cache of
+    urls.article_url (slugging every title is a tenth of an incremental build).
     """
     by_url: dict[str, list[ArticleHead]] = defaultdict(list)
     for article in articles:
-        by_url[urls.article_url(article)].append(article)
+        by_url[url_of(article)].append(article)
     table: list[tuple[str, ArticleHead]] = []
     for url in sorted(by_url):
         claimants = sorted(by_url[url], key=lambda a: a.source_path)

@@ -89,31 +89,6 @@ def render_markdown(md: SafeMarkdown, text: str) -> tuple[str, tuple[str, ...]]:
     return html, tuple(dict.fromkeys(engine.rejected))
 
 
-# Where a link destination may name a scheme: "](x:", "<x:" (autolink), "[id]: x:" (reference).
-_SCHEME_CANDIDATE_RE = re.compile(r"\]\(\s*<?([^)\s/#?]{1,40}):|<([^>\s/#?]{1,40}):"
-                                  r"|^\s{0,3}\[[^\]\n]{1,500}\]:\s*<?([^\s/#?]{1,40}):",
-                                  re.MULTILINE)
-
-
-def rejected_links(md: SafeMarkdown, text: str) -> tuple[str, ...]:
-    """The link URLs of `text` the allowlist refuses, as rendering would find them.
-
-    Run when an article is loaded, so the warning is cached with the source's other
-    diagnostics and repeated by builds that do not re-render the page. Only texts with a
-    candidate scheme other than http(s) or mailto are parsed.
-    """
-    for match in _SCHEME_CANDIDATE_RE.finditer(text):
-        scheme = next(g for g in match.groups() if g is not None).lower()
-        if scheme not in ALLOWED_SCHEMES:
-            break
-    else:
-        return ()
-    engine = md.plain
-    engine.rejected = []
-    engine.parse(text)
-    return tuple(dict.fromkeys(engine.rejected))
-
-
 DERIVED_TITLE_WORDS = 8
 
 

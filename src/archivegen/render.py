@@ -41,14 +41,12 @@ class Renderer:
     _deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def article(self, url: str, article: Article, diags: Diagnostics,
-                also_archived: Sequence[DuplicateRef] = ()) -> RenderedFile | None:
-        # Endnotes become Markdown footnotes, so markers and notes link to each other; a note
-        # no marker points to is listed separately rather than dropped.
-        referenced = [n for n in article.notes if f"[^{n.label}]" in article.body]
-        unreferenced = [n for n in article.notes if n not in referenced]
-        source = article.body + "".join(f"\n\n[^{n.label}]: {n.text}" for n in referenced)
-        # Refused links were reported when the article was loaded (markdown.rejected_links).
-        body_html, _ = render_markdown(self.md, source)
+                also_archived: Sequence[DuplicateRef] = (),
+                body_html: str | None = None) -> RenderedFile | None:
+        """The article's page; `body_html` is article_body_html's, when computed already."""
+        if body_html is None:
+            body_html, _ = article_body_html(self.md, article)
+        unreferenced = [n for n in article.notes if f"[^{n.label}]" not in article.body]
         path = article.provenance.source_path
         term_groups = [(tax, terms_of(article, tax)) for tax in TAXONOMIES]
         sources = (path, *(d.source_path for d in also_archived))
@@ -96,6 +94,18 @@ class Renderer:
         deps = tuple(sorted({*extra_deps, *(f"template:{t}" for t in used)}))
         return RenderedFile(path=urls.output_file(url), content=html.encode("utf-8"),
                             dependencies=deps, origin=origin or url)
+
+
+def article_body_html(md: SafeMarkdown, article: Article) -> tuple[str, tuple[str, ...]]:
+    """The body as HTML, and the link URLs the allowlist refused.
+
+    Endnotes become Markdown footnotes, so markers and notes link to each other (a note no
+    marker points to is listed apart by the page). Computed when an article is loaded, in a
+    worker process, and cached: parsing Markdown is most of the cost of a page.
+    """
+    referenced = [n for n in article.notes if f"[^{n.label}]" in article.body]
+    source = article.body + "".join(f"\n\n[^{n.label}]: {n.text}" for n in referenced)
+    return render_markdown(md, source)
 
 
 def _template_location(exc: BaseException, template: str) -> SourceLocation:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,23 +16,45 @@ from .model import Source
 def iter_article_paths(root: Path) -> list[str]:
     """Article files below `root` as sorted relative POSIX paths; hidden entries are skipped,
     and so are symlinks, which could point outside the archive."""
-    return sorted(_walk_article_paths(root))
+    return [rel for rel, _, _ in scan_article_files(root)]
 
 
-def _walk_article_paths(root: Path) -> Iterator[str]:
-    # Plain strings, not Path objects: this runs once per file of a 10^5-file archive.
-    top = os.fspath(root)
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and not os.path.islink(os.path.join(dirpath, d)))
-        rel_dir = os.path.relpath(dirpath, top)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        for name in sorted(filenames):
-            if name.startswith(".") or not is_article_path(name):
+ScannedFile = tuple[str, os.stat_result, os.stat_result | None]  # path, stat, sidecar's stat
+
+
+def scan_article_files(root: Path) -> list[ScannedFile]:
+    """iter_article_paths with each file's stat and its sidecar's (None if it has none).
+
+    One directory listing per folder and one stat per file: a build checks every file of a
+    10^5-file archive this way before deciding there is nothing to do.
+    """
+    found: list[ScannedFile] = []
+    _scan_folder(os.fspath(root), "", found)
+    found.sort(key=lambda item: item[0])  # "a.txt" before "a/b.txt", as a plain sort
+    return found
+
+
+def _scan_folder(folder: str, prefix: str, found: list[ScannedFile]) -> None:
+    try:
+        with os.scandir(folder) as listing:
+            entries = {entry.name: entry for entry in listing if not entry.name.startswith(".")}
+    except OSError:  # unreadable folder: as os.walk, skip it
+        return
+    for name in sorted(entries):
+        entry = entries[name]
+        try:
+            if entry.is_symlink():  # could point outside the archive
                 continue
-            if os.path.islink(os.path.join(dirpath, name)):
-                continue
-            yield prefix + name
+            if entry.is_dir(follow_symlinks=False):
+                _scan_folder(entry.path, f"{prefix}{name}/", found)
+            elif is_article_path(name):
+                sidecar = entries.get(name + SIDECAR_SUFFIX)
+                side_stat = None
+                if sidecar is not None and not sidecar.is_symlink():
+                    side_stat = sidecar.stat(follow_symlinks=False)
+                found.append((prefix + name, entry.stat(follow_symlinks=False), side_stat))
+        except OSError:  # vanished or unreadable while scanning: leave it to the next build
+            continue
 
 
 def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from .errors import Diagnostics, SourceLocation
@@ -58,16 +59,45 @@ def drop_collisions(files: Iterable[ClaimT], diags: Diagnostics) -> list[ClaimT]
 
 def safe_target(output_dir: Path, rel_path: str) -> Path:
     """The absolute path for `rel_path`, refusing anything that would land outside the folder."""
-    pure = PurePosixPath(rel_path)
-    # Check the raw segments: PurePosixPath would quietly normalise "a/./b" and "a//b".
-    if ("\\" in rel_path or "\x00" in rel_path
-            or any(part in ("", ".", "..") for part in rel_path.split("/"))):
-        raise ValueError(f"unsafe output path {rel_path!r}")
-    root = output_dir.resolve()
-    target = root.joinpath(*pure.parts)
-    if not target.parent.resolve().is_relative_to(root):
-        raise ValueError(f"output path {rel_path!r} leaves the output folder")
-    return target
+    return SafeTargets(output_dir).target(rel_path)
+
+
+class SafeTargets:
+    """safe_target for many files: the output folder is resolved once, and each folder below
+    it is checked once (one lstat per folder, not a realpath per file)."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.root = output_dir.resolve()
+        self._top = os.fspath(self.root)
+        self._inside: dict[str, bool] = {}
+
+    def target(self, rel_path: str) -> Path:
+        # Check the raw segments: PurePosixPath would quietly normalise "a/./b" and "a//b".
+        parts = rel_path.split("/")
+        if "\\" in rel_path or "\x00" in rel_path or any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"unsafe output path {rel_path!r}")
+        if not self._folder_inside(parts[:-1]):
+            raise ValueError(f"output path {rel_path!r} leaves the output folder")
+        return self.root.joinpath(*parts)
+
+    def _folder_inside(self, folders: list[str]) -> bool:
+        """No folder on the way is a symlink out of the output folder."""
+        prefix = ""
+        for name in folders:
+            prefix = f"{prefix}/{name}" if prefix else name
+            inside = self._inside.get(prefix)
+            if inside is None:
+                path = os.path.join(self._top, prefix)
+                try:
+                    mode = os.lstat(path).st_mode
+                except OSError:  # not there yet (or under a file): made by us, as a folder
+                    return True
+                inside = (not stat.S_ISLNK(mode)
+                          or Path(path).resolve().is_relative_to(self.root))
+                self._inside[prefix] = inside
+            if not inside:
+                return False
+        return True
 
 
 def write_atomic(target: Path, content: bytes, made_dirs: set[Path] | None = None) -> bool:
@@ -123,13 +153,14 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
     _write_manifest(output_dir, previous | kept | set(planned))
     current: set[str] = set(kept)
     made_dirs: set[Path] = set()
+    targets = SafeTargets(output_dir)
     written = rendered = 0
     unchanged = len(kept)
     stats: dict[str, str] = {}
     for f in files:
         rendered += 1
         try:
-            target = safe_target(output_dir, f.path)
+            target = targets.target(f.path)
         except ValueError as exc:
             diags.error("AG041", str(exc), SourceLocation(path=f.origin))
             continue

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -346,3 +347,35 @@ def test_an_incremental_build_reads_back_only_the_records_it_renders(
     report = run(project)
     assert report.rendered == 1
     assert read == [article.relative_to(project / "articles").as_posix()]
+
+
+def test_a_killed_build_leaves_no_worker_processes(project: Path, tmp_path: Path) -> None:
+    """Render workers exit when the build process is killed, instead of waiting for work
+    forever (holding the terminal, or a caller's pipes, open)."""
+    run(project)
+    for article in sorted((project / "articles").glob("*.md"))[:10]:
+        article.write_text(article.read_text().replace("title:", "title: Edited", 1))
+    age(project / "articles")
+    log = (tmp_path / "killed.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-c", KILLER, str(project), "2"],
+                            stdout=log, stderr=log)
+    assert proc.wait(timeout=120) == -signal.SIGKILL
+    # Forked workers share the killed process's command line, which names the project.
+    for _ in range(100):
+        left = processes_naming(str(project))
+        if not left:
+            break
+        time.sleep(0.1)
+    assert left == []
+
+
+def processes_naming(text: str) -> list[int]:
+    """Live processes whose command line contains `text` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:  # exited meanwhile
+            continue
+    return found
