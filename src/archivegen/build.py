@@ -38,7 +38,7 @@ from .config import SiteConfig
 from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
 from .errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
-from .indexer import assign_urls, build_index, listing_pages, summarize
+from .indexer import assign_urls, build_index, feeds, listing_pages, summarize
 from .loaders import load_source
 from .markdown import (
     SafeMarkdown,
@@ -232,6 +232,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                    for url, a in table]
         index = build_index(entries)
         listings = listing_pages(index, config)
+        site_feeds = feeds(index, config)
     env = make_environment(themes)
     renderer = Renderer(env=env, md=md, config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),
@@ -262,6 +263,12 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
             plans.append(_Plan(path=output_file(page.url), origin=page.url,
                                fingerprint=fp, render=partial(renderer.listing, page, diags),
                                job=(None, page)))
+        feed_fp = template_fp("feed.xml") if site_feeds else ""
+        for feed in site_feeds:
+            fp = _hash(base, feed_fp, feed.url, feed.title,
+                       *(summary_fp[s.url] for s in feed.articles))
+            plans.append(_Plan(path=output_file(feed.url), origin=feed.listing_url,
+                               fingerprint=fp, render=partial(renderer.feed, feed, diags)))
         for tax, terms in index.taxonomies:
             if terms:
                 fp = _hash(base, template_fp("terms.html"), repr(tax),

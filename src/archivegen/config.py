@@ -29,6 +29,8 @@ class SiteConfig:
     theme_dir: str = "templates"
     page_size: int = 20
     excerpt_words: int = 40
+    # Articles per Atom feed (home and every term); 0 writes no feeds.
+    feed_size: int = 20
     # Undated articles take their file's modification date, marked as such on the page.
     # Off by default: a date the text does not state is not the article's date.
     dates_from_file_times: bool = False
@@ -36,7 +38,8 @@ class SiteConfig:
 
 _DEFAULTS = SiteConfig()
 _TYPES: dict[str, type] = {f.name: type(getattr(_DEFAULTS, f.name)) for f in fields(SiteConfig)}
-_LIMITS: dict[str, tuple[int, int]] = {"page_size": (1, 10_000), "excerpt_words": (0, 1_000)}
+_LIMITS: dict[str, tuple[int, int]] = {"page_size": (1, 10_000), "excerpt_words": (0, 1_000),
+                                       "feed_size": (0, 10_000)}
 
 
 def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:

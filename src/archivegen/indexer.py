@@ -17,6 +17,7 @@ from .model import (
     TAXONOMIES,
     ArticleHead,
     ArticleSummary,
+    Feed,
     ListingPage,
     MonthEntry,
     Pager,
@@ -151,6 +152,25 @@ def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
         pages += _paged("undated", "Undated articles", index.undated, urls.undated_url,
                         config.page_size)
     return pages
+
+
+def feeds(index: SiteIndex, config: SiteConfig) -> list[Feed]:
+    """An Atom feed for the home page and for every term: its newest `feed_size` dated
+    articles (a feed is a chronology: undated articles have no place in it)."""
+    if config.feed_size <= 0:
+        return []
+
+    def feed(listing_url: str, title: str, articles: Sequence[ArticleSummary]) -> Feed:
+        dated = tuple(s for s in articles if s.date is not None)[:config.feed_size]
+        return Feed(url=urls.feed_url(listing_url), listing_url=listing_url, title=title,
+                    articles=dated)
+
+    found = [feed(urls.home_url(), config.title, index.articles)]
+    for tax, terms in index.taxonomies:
+        found += [feed(urls.term_url(tax, entry.term.slug),
+                       f"{tax.singular}: {entry.term.name}", entry.articles)
+                  for entry in terms]
+    return found
 
 
 def _paged(kind: str, title: str, articles: Sequence[ArticleSummary], url_of: Callable[[int], str],

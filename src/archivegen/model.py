@@ -280,6 +280,16 @@ class ListingPage:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Feed:
+    """An Atom feed of a listing's newest dated articles (the home page's, or a term's)."""
+
+    url: str  # the feed's own URL: the listing's URL + "feed.xml"
+    listing_url: str  # the listing page it follows
+    title: str
+    articles: tuple[ArticleSummary, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenderedFile:
     """One output file: where it goes, its bytes, and what it was made from."""
 

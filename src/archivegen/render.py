@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import traceback
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -17,6 +19,7 @@ from .model import (
     TAXONOMIES,
     Article,
     DuplicateRef,
+    Feed,
     ListingPage,
     RenderedFile,
     SiteIndex,
@@ -60,6 +63,13 @@ class Renderer:
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
         return self._render("listing.html", page.url, diags, listing=page, title=page.title)
 
+    def feed(self, feed: Feed, diags: Diagnostics) -> RenderedFile | None:
+        # Feed readers resolve relative links against the feed's URL; with a known base_url
+        # links are absolute, which every reader handles.
+        return self._render("feed.xml", feed.url, diags, feed=feed, origin=feed.listing_url,
+                            link_base=self.config.base_url or None,
+                            feed_id=partial(feed_id, self.config.base_url))
+
     def taxonomy_index(self, tax: Taxonomy, terms: Sequence[TermEntry],
                        diags: Diagnostics) -> RenderedFile | None:
         return self._render("terms.html", urls.taxonomy_url(tax), diags, taxonomy=tax,
@@ -94,6 +104,14 @@ class Renderer:
         deps = tuple(sorted({*extra_deps, *(f"template:{t}" for t in used)}))
         return RenderedFile(path=urls.output_file(url), content=html.encode("utf-8"),
                             dependencies=deps, origin=origin or url)
+
+
+def feed_id(base_url: str, url: str) -> str:
+    """A permanent Atom id: the absolute URL when the site's address is known, else a name-
+    based UUID of the site URL (the same on every build)."""
+    if base_url:
+        return base_url.rstrip("/") + url
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
 
 
 def article_body_html(md: SafeMarkdown, article: Article) -> tuple[str, tuple[str, ...]]:

@@ -45,6 +45,7 @@ def make_environment(theme_dirs: Sequence[Path]) -> jinja2.Environment:
     env.globals["url_for"] = url_for
     env.filters["iso_date"] = iso_date
     env.filters["human_date"] = human_date
+    env.filters["atom_date"] = atom_date
     env.filters["month_name"] = lambda n: MONTH_NAMES[int(n) - 1]
     env.tests["web_url"] = is_web_url
     return env
@@ -94,6 +95,14 @@ def iso_date(value: PartialDate | None) -> str:
     if value.end_month is not None:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+def atom_date(value: PartialDate | None) -> str:
+    """An Atom (RFC 3339) timestamp: the first day the date can mean, at midnight UTC. A feed
+    with no dated article gets the epoch (Atom requires the element)."""
+    if value is None:
+        return "1970-01-01T00:00:00Z"
+    return f"{value.year:04d}-{value.month or 1:02d}-{value.day or 1:02d}T00:00:00Z"
 
 
 def human_date(value: PartialDate | None) -> str:

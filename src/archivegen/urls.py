@@ -82,6 +82,11 @@ def undated_url(page: int = 1) -> str:
     return _paged(UNDATED_URL, page)
 
 
+def feed_url(listing_url: str) -> str:
+    """The Atom feed beside a listing: /feed.xml, /regions/syria/feed.xml."""
+    return f"{listing_url}feed.xml"
+
+
 def static_url(name: str) -> str:
     return STATIC_PREFIX + name.lstrip("/")
 

@@ -12,7 +12,7 @@ from archivegen.config import SiteConfig, parse_config, with_overrides
 from archivegen.errors import Diagnostics
 
 PATH = "site/archivegen.yaml"
-KNOWN = ("base_url, dates_from_file_times, description, excerpt_words, input, language, "
+KNOWN = ("base_url, dates_from_file_times, description, excerpt_words, feed_size, input, language, "
          "output, page_size, "
          "theme_dir, title")
 
