@@ -33,6 +33,7 @@ from .cache import (
     RecordReader,
     code_version,
     encode_records,
+    shared_terms,
 )
 from .config import SiteConfig
 from .dedupe import Sketch, sketch_text
@@ -99,7 +100,9 @@ class LoadedArticle:
     the whole record only when it is in memory (else it is read from the cache to render)."""
 
     head: ArticleHead
-    sketch: Sketch
+    # Duplicate detection's view of the body; None when make_site is given the sketches
+    # apart (a build lets go of them once duplicates are found).
+    sketch: Sketch | None
     source_sig: str  # hash of the source and sidecar bytes the record was made from
     excerpt: str = ""  # what listings show of the body (cached: parsing it is costly)
     heading: str = ""  # a derived heading for an untitled article
@@ -121,7 +124,9 @@ class _Plan:
     path: str
     origin: str
     fingerprint: str
-    render: Callable[[], RenderedFile | None]
+    # How to render it in this process; None for pages with a worker `job` (no closure per
+    # page: a 10^5-article build plans 1.5 * 10^5 of them).
+    render: Callable[[], RenderedFile | None] | None = None
     # For article and listing pages: what a worker process needs to render it.
     job: _Job | None = None
 
@@ -215,16 +220,22 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
               timer: _Timer | None = None,
               skip: Callable[[str, str], bool] | None = None,
               progress: Progress | None = None, stream: bool = False,
-              records: Path | None = None) -> SiteOutput:
+              records: Path | None = None,
+              sketches: dict[str, Sketch] | None = None) -> SiteOutput:
     """Plan every output with its fingerprint; render those `skip(path, fingerprint)` refuses.
 
-    Article pages whose LoadedArticle holds no record read it from the cache at `records`."""
+    Article pages whose LoadedArticle holds no record read it from the cache at `records`.
+    `sketches` (by article key), when given instead of LoadedArticle.sketch, are consumed:
+    emptied once duplicates are found, so a large build does not keep them."""
     timer = timer or _Timer()
     md = make_markdown()
     by_key = {x.head.key: x for x in loaded}
     with timer.phase("dedupe"):
-        articles, also_archived = collapse_duplicates([(x.head, x.sketch) for x in loaded],
-                                                      diags)
+        given = sketches if sketches is not None else {}
+        pairs = [(x.head, x.sketch or given[x.head.key]) for x in loaded]
+        articles, also_archived = collapse_duplicates(pairs, diags)
+        del pairs
+        given.clear()
     with timer.phase("index"):
         table = assign_urls(articles, diags,
                             lambda head: by_key[head.key].site_url or article_url(head))
@@ -251,18 +262,15 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                        *(by_key[r.key].source_sig for r in refs))
             job = (url, a, refs, by_key[a.key].record)
             plans.append(_Plan(path=output_file(url), origin=a.source_path, fingerprint=fp,
-                               render=partial(_render_article_job_with, renderer, fetch, job,
-                                              diags),
                                job=(job, None)))
         summary_fp = {s.url: _summary_fingerprint(s) for s in index.articles}
         for page in listings:
             fp = _hash(base, template_fp("listing.html"), page.kind, page.url, page.title,
-                       str(page.total), str(page.pager.number), *page.pager.page_urls,
+                       str(page.total), repr(page.pager),
                        repr(page.term), repr(page.taxonomy),
                        *(summary_fp[s.url] for s in page.articles))
             plans.append(_Plan(path=output_file(page.url), origin=page.url,
-                               fingerprint=fp, render=partial(renderer.listing, page, diags),
-                               job=(None, page)))
+                               fingerprint=fp, job=(None, page)))
         feed_fp = template_fp("feed.xml") if site_feeds else ""
         for feed in site_feeds:
             fp = _hash(base, feed_fp, feed.url, feed.title,
@@ -307,8 +315,9 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         """Article and listing pages (on every core) first, then the few others."""
         parallel = [p for p in todo if p.job is not None]
         others = [p for p in todo if p.job is None]
-        pages = itertools.chain(_render_in_workers(parallel, themes, renderer, diags, records),
-                                (p.render() for p in others))
+        pages = itertools.chain(
+            _render_in_workers(parallel, themes, renderer, fetch, diags, records),
+            (p.render() for p in others if p.render is not None))
         for done, rendered in enumerate(pages, start=1):
             if progress is not None and (done % 100 == 0 or done == len(todo)):
                 progress("render", done, len(todo))
@@ -375,16 +384,19 @@ def _init_render_worker(themes: Sequence[Path], config: SiteConfig, nav: tuple[T
     _worker_state.append((renderer, _RecordFetcher(records)))
 
 
+def _render_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _Job,
+                     diags: Diagnostics) -> RenderedFile | None:
+    article, listing = job
+    if article is not None:
+        return _render_article_job_with(renderer, fetch, article, diags)
+    assert listing is not None
+    return renderer.listing(listing, diags)
+
+
 def _render_job(job: _Job) -> tuple[RenderedFile | None, tuple[Diagnostic, ...]]:
     local = Diagnostics()
     renderer, fetch = _worker_state[-1]
-    article, listing = job
-    if article is not None:
-        page = _render_article_job_with(renderer, fetch, article, local)
-    else:
-        assert listing is not None
-        page = renderer.listing(listing, local)
-    return page, tuple(local.items)
+    return _render_job_with(renderer, fetch, job, local), tuple(local.items)
 
 
 # Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.
@@ -392,13 +404,14 @@ RENDER_WINDOW = 256
 
 
 def _render_in_workers(plans: list[_Plan], themes: Sequence[Path], renderer: Renderer,
-                       diags: Diagnostics, records: Path | None
+                       fetch: _RecordFetcher, diags: Diagnostics, records: Path | None
                        ) -> Iterator[RenderedFile | None]:
     """Pages in plan order, rendered on every core when there are enough of them.
     Pages are yielded as the workers finish them; diagnostics arrive in plan order."""
     workers = os.cpu_count() or 1
     if len(plans) < PARALLEL_MIN_FILES or workers < 2:
-        yield from (plan.render() for plan in plans)
+        yield from (_render_job_with(renderer, fetch, p.job, diags) for p in plans
+                    if p.job is not None)
         return
     jobs = [p.job for p in plans if p.job is not None]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_render_worker,
@@ -430,10 +443,11 @@ def _apply_all(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
 
 
 def _summary_fingerprint(s: ArticleSummary) -> str:
-    """Everything a listing shows of one article (repr of the dataclass is ten times slower)."""
-    return "\x1f".join((s.url, s.title, s.date.isoformat() if s.date else "",
-                        "\x1e".join(s.authors), s.publisher, s.excerpt, s.source_path,
-                        "derived" if s.title_derived else ""))
+    """A digest of everything a listing shows of one article (repr of the dataclass is ten
+    times slower; a digest, as every article's is held while planning)."""
+    return _hash(s.url, s.title, s.date.isoformat() if s.date else "",
+                 "\x1e".join(s.authors), s.publisher, s.excerpt, s.source_path,
+                 "derived" if s.title_derived else "")
 
 
 def _given(file: RenderedFile) -> RenderedFile:
@@ -530,10 +544,13 @@ def _run_load_job(job: _LoadJob) -> _LoadResult:
     items = load_one(source, local, _process_markdown(), file_time_dates=job.file_time_dates,
                      excerpt_words=job.excerpt_words)
     records = tuple(x.record for x in items if x.record is not None)
-    entry = CachedSource(
-        stat=job.stat, sha256=signature, diagnostics=tuple(local.items),
-        articles=tuple(CachedArticle(head=x.head, sketch=x.sketch, excerpt=x.excerpt,
-                                     heading=x.heading, site_url=x.site_url) for x in items))
+    articles = []
+    for x in items:
+        assert x.sketch is not None  # load_one sketches every body
+        articles.append(CachedArticle(head=x.head, sketch=x.sketch, excerpt=x.excerpt,
+                                      heading=x.heading, site_url=x.site_url))
+    entry = CachedSource(stat=job.stat, sha256=signature, diagnostics=tuple(local.items),
+                         articles=tuple(articles))
     if job.keep_records:
         return _LoadResult(entry=entry, kept=records)
     return _LoadResult(entry=entry, records=encode_records(records))
@@ -561,7 +578,8 @@ def _run_load_jobs(jobs: list[_LoadJob], progress: Progress | None = None
 
 def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                      cache: BuildCache | None, config: SiteConfig, diags: Diagnostics,
-                     progress: Progress | None = None) -> list[LoadedArticle]:
+                     progress: Progress | None = None
+                     ) -> tuple[list[LoadedArticle], dict[str, Sketch]]:
     """Every article: from the cache when its file's stat (or content) is unchanged; files
     to (re)load are loaded in parallel worker processes. `scan` is (path, stat signature)
     per article file. With a cache, only heads are kept: records stay in the cache."""
@@ -595,12 +613,14 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
         elif result.entry is None:
             read_errors[job.rel] = result.problems
         else:
-            entries[job.rel] = result.entry
+            entries[job.rel] = replace(result.entry, articles=tuple(
+                shared_terms(a) for a in result.entry.articles))
             if cache is not None:
                 cache.put_source(job.rel, result.entry, result.records)
             else:
                 records[job.rel] = result.kept
     loaded: list[LoadedArticle] = []
+    sketches: dict[str, Sketch] = {}
     for rel, _ in scan:  # in path order, whatever order the work finished in
         if rel in read_errors:
             diags.extend(list(read_errors[rel]))
@@ -608,13 +628,14 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
         entry = entries[rel]
         diags.extend(list(entry.diagnostics))
         kept = records.get(rel) or (None,) * len(entry.articles)
-        loaded += [LoadedArticle(head=a.head, sketch=a.sketch, source_sig=entry.sha256,
+        loaded += [LoadedArticle(head=a.head, sketch=None, source_sig=entry.sha256,
                                  excerpt=a.excerpt, heading=a.heading, site_url=a.site_url,
                                  record=record)
                    for a, record in zip(entry.articles, kept, strict=True)]
+        sketches.update((a.head.key, a.sketch) for a in entry.articles)
     if cache is not None:
         cache.forget_sources(set(cached) - {rel for rel, _ in scan})
-    return loaded
+    return loaded, sketches
 
 
 def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
@@ -713,7 +734,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             seconds=time.perf_counter() - start, phases=tuple(timer.phases),
             report_path=None, rendered=0)
     with timer.phase("load"):
-        loaded = _load_with_cache(input_dir, scan, cache, config, diags, progress)
+        loaded, sketches = _load_with_cache(input_dir, scan, cache, config, diags, progress)
         static_files = read_static_files(themes)
     known = cache.outputs() if cache is not None else {}
     if cache is not None:
@@ -732,7 +753,8 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
 
     site = make_site(loaded, config, themes, static_files, diags, timer,
                      skip=unchanged if cache is not None else None, progress=progress,
-                     stream=True, records=cache.path if cache is not None else None)
+                     stream=True, records=cache.path if cache is not None else None,
+                     sketches=sketches)
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
         return not (diags.errors > 0 or (strict and diags.warnings > 0))

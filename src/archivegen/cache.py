@@ -19,8 +19,10 @@ import functools
 import hashlib
 import json
 import sqlite3
+import struct
+import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
@@ -36,7 +38,7 @@ from .records import (
     diagnostic_to_json,
 )
 
-SCHEMA = 3
+SCHEMA = 4
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -115,9 +117,11 @@ class BuildCache:
     def _create(self, version: str) -> None:
         self._db.executescript("""
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            -- Heads and sketches, read by every build, apart from the large records.
             CREATE TABLE sources (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
                                   sha256 TEXT NOT NULL, heads TEXT NOT NULL,
-                                  records TEXT NOT NULL);
+                                  sketches BLOB NOT NULL);
+            CREATE TABLE records (path TEXT PRIMARY KEY, records TEXT NOT NULL);
             CREATE TABLE outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
                                   stat TEXT NOT NULL);
         """)
@@ -129,11 +133,11 @@ class BuildCache:
     def sources(self) -> dict[str, CachedSource]:
         """Every cached source by path; entries that do not decode are left out (rebuilt)."""
         found: dict[str, CachedSource] = {}
-        for path, stat, sha, heads in self._db.execute(
-                "SELECT path, stat, sha256, heads FROM sources"):
+        for path, stat, sha, heads, sketches in self._db.execute(
+                "SELECT path, stat, sha256, heads, sketches FROM sources"):
             try:
-                found[path] = _decode_source(path, stat, sha, heads)
-            except (ValueError, TypeError, KeyError, IndexError):
+                found[path] = _decode_source(path, stat, sha, heads, sketches)
+            except (ValueError, TypeError, KeyError, IndexError, struct.error):
                 continue
         return found
 
@@ -143,15 +147,19 @@ class BuildCache:
             "articles": [_head_to_json(a) for a in entry.articles],
             "diagnostics": [diagnostic_to_json(d) for d in entry.diagnostics],
         }, ensure_ascii=False)
+        sketches = b"".join(_pack_sketch(a.sketch) for a in entry.articles)
         self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-                         (path, entry.stat, entry.sha256, heads, records))
+                         (path, entry.stat, entry.sha256, heads, sketches))
+        self._db.execute("INSERT OR REPLACE INTO records VALUES (?, ?)", (path, records))
 
     def touch_source(self, path: str, stat: str) -> None:
         """The file was touched, not changed: only its stat is new."""
         self._db.execute("UPDATE sources SET stat = ? WHERE path = ?", (stat, path))
 
     def forget_sources(self, paths: Iterable[str]) -> None:
+        paths = list(paths)
         self._db.executemany("DELETE FROM sources WHERE path = ?", ((p,) for p in paths))
+        self._db.executemany("DELETE FROM records WHERE path = ?", ((p,) for p in paths))
 
     # --- outputs ---------------------------------------------------------------------------
 
@@ -193,7 +201,7 @@ class RecordReader:
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30.0)
 
     def article(self, source_path: str, key: str) -> Record:
-        row = self._db.execute("SELECT records FROM sources WHERE path = ?",
+        row = self._db.execute("SELECT records FROM records WHERE path = ?",
                                (source_path,)).fetchone()
         if row is None:
             raise KeyError(f"no cached record for {key}")
@@ -211,24 +219,66 @@ def _head_to_json(a: CachedArticle) -> list[object]:
     h = a.head
     return [h.key, h.layout, h.title, h.slug, date_to_json(h.date), list(h.authors),
             h.publisher, h.original_source, h.url, list(h.regions), list(h.themes),
-            list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading, a.site_url,
-            a.sketch.digest.hex(), a.sketch.values.hex()]
+            list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading, a.site_url]
 
 
-def _decode_source(path: str, stat: str, sha: str, heads: str) -> CachedSource:
+# Per sketch: digest length, values length, digest, values (a blob column: no hex in JSON).
+_SKETCH_HEADER = struct.Struct("<BH")
+
+
+def _pack_sketch(sketch: Sketch) -> bytes:
+    return _SKETCH_HEADER.pack(len(sketch.digest), len(sketch.values)) + sketch.digest \
+        + sketch.values
+
+
+def _unpack_sketches(blob: bytes, count: int) -> list[Sketch]:
+    sketches, at = [], 0
+    for _ in range(count):
+        digest_len, values_len = _SKETCH_HEADER.unpack_from(blob, at)
+        at += _SKETCH_HEADER.size
+        sketches.append(Sketch(digest=blob[at:at + digest_len],
+                               values=blob[at + digest_len:at + digest_len + values_len]))
+        at += digest_len + values_len
+    if at != len(blob):
+        raise ValueError("sketch blob does not match its heads")
+    return sketches
+
+
+def shared_terms(article: CachedArticle) -> CachedArticle:
+    """The article with its term names interned: one string per distinct name, not one per
+    article (at 10^5 articles that is tens of MiB). For records from worker processes."""
+    h = article.head
+    return replace(article, head=replace(
+        h, layout=_intern(h.layout), authors=_interned(h.authors),
+        publisher=_intern(h.publisher), original_source=_intern(h.original_source),
+        regions=_interned(h.regions), themes=_interned(h.themes), tags=_interned(h.tags),
+        reports=_interned(h.reports)))
+
+
+def _intern(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"expected a string, got {type(text).__name__}")
+    return sys.intern(text)
+
+
+def _interned(names: Sequence[object]) -> tuple[str, ...]:
+    return tuple(_intern(name) for name in names)
+
+
+def _decode_source(path: str, stat: str, sha: str, heads: str,
+                   sketches: bytes) -> CachedSource:
     raw = json.loads(heads)
     articles = []
     for (key, layout, title, slug, date, authors, publisher, original_source, url, regions,
-         themes, tags, reports, summary, excerpt, heading, site_url, digest,
-         values) in raw["articles"]:
-        head = ArticleHead(key=key, source_path=path, layout=layout, title=title, slug=slug,
-                           date=date_from_json(date), authors=tuple(authors),
-                           publisher=publisher, original_source=original_source, url=url,
-                           regions=tuple(regions), themes=tuple(themes), tags=tuple(tags),
-                           reports=tuple(reports), summary=summary)
+         themes, tags, reports, summary, excerpt, heading, site_url), sketch in zip(
+            raw["articles"], _unpack_sketches(sketches, len(raw["articles"])), strict=True):
+        head = ArticleHead(key=key, source_path=path, layout=_intern(layout), title=title,
+                           slug=slug, date=date_from_json(date), authors=_interned(authors),
+                           publisher=_intern(publisher),
+                           original_source=_intern(original_source), url=url,
+                           regions=_interned(regions), themes=_interned(themes),
+                           tags=_interned(tags), reports=_interned(reports), summary=summary)
         articles.append(CachedArticle(head=head, excerpt=excerpt, heading=heading,
-                                      site_url=site_url,
-                                      sketch=Sketch(digest=bytes.fromhex(digest),
-                                                    values=bytes.fromhex(values))))
+                                      site_url=site_url, sketch=sketch))
     return CachedSource(stat=stat, sha256=sha, articles=tuple(articles),
                         diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]))

@@ -28,7 +28,7 @@ from .model import (
     YearEntry,
     terms_of,
 )
-from .paginate import paginate
+from .paginate import page_window, paginate
 from .slugs import slugify
 
 
@@ -177,8 +177,15 @@ def _paged(kind: str, title: str, articles: Sequence[ArticleSummary], url_of: Ca
            page_size: int, term: Term | None = None,
            taxonomy: Taxonomy | None = None) -> list[ListingPage]:
     chunks = paginate(articles, page_size)
-    page_urls = tuple(url_of(n) for n in range(1, len(chunks) + 1))
-    return [ListingPage(kind=kind, url=page_urls[n - 1], title=title, articles=chunk,
-                        total=len(articles),
-                        pager=Pager(number=n, page_urls=page_urls), term=term, taxonomy=taxonomy)
+    count = len(chunks)
+    return [ListingPage(kind=kind, url=url_of(n), title=title, articles=chunk,
+                        total=len(articles), pager=_pager(n, count, url_of), term=term,
+                        taxonomy=taxonomy)
             for n, chunk in enumerate(chunks, start=1)]
+
+
+def _pager(number: int, total: int, url_of: Callable[[int], str]) -> Pager:
+    return Pager(number=number, total=total, first_url=url_of(1),
+                 prev_url=url_of(number - 1) if number > 1 else None,
+                 next_url=url_of(number + 1) if number < total else None,
+                 links=tuple((n, url_of(n) if n else "") for n in page_window(number, total)))

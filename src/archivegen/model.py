@@ -247,22 +247,15 @@ class SiteIndex:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pager:
-    """Position of one listing page among its siblings; URLs of every page for navigation."""
+    """Position of one listing page among its siblings, and the pages its navigation links:
+    (number, URL) pairs from paginate.page_window, number 0 (URL "") marking a gap."""
 
     number: int
-    page_urls: tuple[str, ...]
-
-    @property
-    def total(self) -> int:
-        return len(self.page_urls)
-
-    @property
-    def prev_url(self) -> str | None:
-        return self.page_urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.page_urls[self.number] if self.number < self.total else None
+    total: int
+    first_url: str
+    prev_url: str | None
+    next_url: str | None
+    links: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivegen.paginate import paginate
+from archivegen.paginate import page_window, paginate
 
 sizes = st.integers(min_value=1, max_value=50)
 item_lists = st.lists(st.integers(), max_size=300)
@@ -64,3 +66,44 @@ def test_size_below_one_raises(size: int) -> None:
 def test_any_size_below_one_raises_even_for_empty_input(size: int) -> None:
     with pytest.raises(ValueError):
         paginate([], size)
+
+
+# --- page_window --------------------------------------------------------------------------
+
+
+def test_page_window_examples() -> None:
+    assert page_window(1, 1) == [1]
+    assert page_window(3, 5) == [1, 2, 3, 4, 5]
+    assert page_window(1, 10) == [1, 2, 3, 0, 10]
+    assert page_window(10, 10) == [1, 0, 8, 9, 10]
+    assert page_window(250, 500) == [1, 0, 248, 249, 250, 251, 252, 0, 500]
+
+
+def test_page_window_shows_a_single_missing_page_instead_of_a_gap() -> None:
+    assert page_window(5, 10) == [1, 2, 3, 4, 5, 6, 7, 0, 10]  # 2..3 filled, not "1 … 3"
+
+
+@given(st.integers(min_value=1, max_value=5000).flatmap(
+    lambda total: st.tuples(st.integers(min_value=1, max_value=total), st.just(total))))
+def test_page_window_properties(case: tuple[int, int]) -> None:
+    number, total = case
+    shown = page_window(number, total)
+    pages = [n for n in shown if n]
+    assert pages == sorted(set(pages))
+    assert {1, number, total} <= set(pages)
+    assert len(shown) <= 9  # bounded, however many pages there are
+    for before, after in itertools.pairwise(shown):
+        if before and after:
+            assert after == before + 1  # consecutive unless a gap is marked
+        else:
+            assert (before, after).count(0) == 1  # a gap sits between two pages
+    for gap_at, n in enumerate(shown):
+        if n == 0:
+            assert shown[gap_at + 1] - shown[gap_at - 1] > 2  # a gap hides two pages or more
+
+
+def test_page_window_rejects_a_page_outside_the_listing() -> None:
+    with pytest.raises(ValueError):
+        page_window(0, 3)
+    with pytest.raises(ValueError):
+        page_window(4, 3)
