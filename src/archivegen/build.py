@@ -67,6 +67,8 @@ from .writer import drop_collisions, file_stat, read_manifest, write_atomic, wri
 
 # Where `build` writes its machine-readable report, relative to the project folder.
 REPORT_PATH = Path(".archivegen") / "build-report.json"
+# Held while a build runs: two builds of one project would interleave writes and cache updates.
+LOCK_PATH = Path(".archivegen") / "build.lock"
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total): for a progress bar
 
@@ -647,13 +649,40 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
     themes = theme_dirs(project_dir, config)
-    cache = _open_cache(project_dir, output_dir) if use_cache else None
+    with _one_build_at_a_time(project_dir, output_dir):
+        cache = _open_cache(project_dir, output_dir) if use_cache else None
+        try:
+            return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
+                          diags, timer, start, progress)
+        finally:
+            if cache is not None:
+                cache.close()
+
+
+@contextmanager
+def _one_build_at_a_time(project_dir: Path, output_dir: Path) -> Iterator[None]:
+    """An exclusive lock on the project's build; a second build is refused, not interleaved.
+    The lock is advisory (fcntl): where that does not exist (Windows), builds are not locked."""
+    path = (project_dir / LOCK_PATH).resolve()
     try:
-        return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
-                      diags, timer, start, progress)
-    finally:
-        if cache is not None:
-            cache.close()
+        import fcntl
+    except ImportError:
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None or path.is_relative_to(output_dir):  # never put the lock in the site
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")  # noqa: SIM115 - held for the whole build
+    except OSError as exc:
+        raise ArchivegenError(f"cannot create the build lock {path}: {exc}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ArchivegenError(f"another build of this project is running (it holds {path}); "
+                                  "wait for it to finish") from None
+        yield
 
 
 def _open_cache(project_dir: Path, output_dir: Path) -> BuildCache | None:

@@ -7,8 +7,10 @@ that failed to rebuild stays published until its source is fixed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shutil
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +21,10 @@ from .errors import Diagnostics, SourceLocation
 from .model import RenderedFile
 
 MANIFEST_NAME = ".archivegen-manifest.json"
+# Temporary files of a build's writes, renamed into place when complete. One folder, emptied
+# when a build starts: a build killed between writing and renaming leaves nothing elsewhere.
+STAGING_NAME = ".archivegen-tmp"
+_temp_names = itertools.count()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,9 +106,12 @@ class SafeTargets:
         return True
 
 
-def write_atomic(target: Path, content: bytes, made_dirs: set[Path] | None = None) -> bool:
+def write_atomic(target: Path, content: bytes, made_dirs: set[Path] | None = None,
+                 staging: Path | None = None) -> bool:
     """Write via a temporary file and rename; False (and no write) if the bytes are the same.
-    `made_dirs` remembers folders already created, saving a mkdir call per file."""
+    `made_dirs` remembers folders already created, saving a mkdir call per file. The
+    temporary file goes in `staging` (a folder on the same file system) if given, else
+    beside the target."""
     try:
         if target.stat().st_size == len(content) and target.read_bytes() == content:
             return False
@@ -114,7 +123,10 @@ def write_atomic(target: Path, content: bytes, made_dirs: set[Path] | None = Non
             made_dirs.add(target.parent)
     # The temporary name is ours alone (this process, this target); O_EXCL is not needed,
     # and mkstemp's random names cost more than the write on 10^4 small files.
-    tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
+    if staging is not None:
+        tmp = os.path.join(staging, f"{os.getpid()}-{next(_temp_names)}.part")
+    else:
+        tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
         os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
@@ -149,8 +161,9 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
     if planned is None:
         files = list(files)
         planned = [f.path for f in files]
+    staging = _empty_staging(output_dir)
     # Record the intent first: a build killed while writing still owns what it wrote.
-    _write_manifest(output_dir, previous | kept | set(planned))
+    _write_manifest(output_dir, previous | kept | set(planned), staging)
     current: set[str] = set(kept)
     made_dirs: set[Path] = set()
     targets = SafeTargets(output_dir)
@@ -165,7 +178,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
             diags.error("AG041", str(exc), SourceLocation(path=f.origin))
             continue
         current.add(f.path)
-        if write_atomic(target, f.content, made_dirs):
+        if write_atomic(target, f.content, made_dirs, staging):
             written += 1
         else:
             unchanged += 1
@@ -178,10 +191,23 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
         owned = current
     else:
         owned = current | set(stale)
-    _write_manifest(output_dir, owned)
+    _write_manifest(output_dir, owned, staging)
+    shutil.rmtree(staging, ignore_errors=True)
     return WriteReport(written=written, unchanged=unchanged, removed=removed,
                        kept_stale=len(owned) - len(current), rendered=rendered,
                        owned_now=frozenset(current), stats=stats)
+
+
+def _empty_staging(output_dir: Path) -> Path:
+    """The staging folder, emptied of what a killed build left (a symlink is replaced, never
+    followed)."""
+    staging = output_dir / STAGING_NAME
+    if staging.is_symlink() or staging.is_file():
+        staging.unlink()
+    elif staging.is_dir():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    return staging
 
 
 def file_stat(path: str) -> str:
@@ -193,9 +219,10 @@ def file_stat(path: str) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
-def _write_manifest(output_dir: Path, owned: set[str]) -> None:
+def _write_manifest(output_dir: Path, owned: set[str], staging: Path) -> None:
     manifest = json.dumps({"generator": "archivegen", "files": sorted(owned)}, indent=0)
-    write_atomic(output_dir / MANIFEST_NAME, manifest.encode("utf-8") + b"\n")
+    write_atomic(output_dir / MANIFEST_NAME, manifest.encode("utf-8") + b"\n",
+                 staging=staging)
 
 
 def _remove_owned(output_dir: Path, rel: str) -> int:

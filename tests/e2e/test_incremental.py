@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from archivegen.build import build
 from archivegen.config import SiteConfig, parse_config
-from archivegen.errors import Diagnostics
+from archivegen.errors import ArchivegenError, Diagnostics
 from conftest import FIXTURES, REPO, tree_bytes
 
 ARCHIVE = FIXTURES / "archive"
@@ -117,11 +117,11 @@ import os, signal, sys
 import archivegen.writer as writer
 real = writer.write_atomic
 count = [0]
-def dying(target, content, *rest):
+def dying(target, content, *rest, **kw):
     count[0] += 1
     if count[0] == int(sys.argv[2]):
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(target, content, *rest)
+    return real(target, content, *rest, **kw)
 writer.write_atomic = dying
 from archivegen.cli import main
 os.chdir(sys.argv[1])
@@ -379,3 +379,56 @@ def processes_naming(text: str) -> list[int]:
         except OSError:  # exited meanwhile
             continue
     return found
+
+
+KILL_BEFORE_RENAME = """
+import os, signal, sys
+real = os.replace
+count = [0]
+def dying(src, dst, *rest, **kw):
+    if str(src).endswith(".part"):
+        count[0] += 1
+        if count[0] == int(sys.argv[2]):
+            os.kill(os.getpid(), signal.SIGKILL)  # the temporary file is written, not renamed
+    return real(src, dst, *rest, **kw)
+os.replace = dying
+from archivegen.cli import main
+os.chdir(sys.argv[1])
+main(["build", "-q", "--input", "articles", "--output", "site"])
+"""
+
+
+@pytest.mark.parametrize("kill_at", [1, 30])
+def test_a_build_killed_before_a_rename_leaves_no_temporary_files(
+        project: Path, tmp_path: Path, kill_at: int) -> None:
+    run(project)
+    for article in sorted((project / "articles").glob("*.md"))[:10]:
+        article.write_text(article.read_text().replace("title:", "title: Edited", 1))
+    age(project / "articles")
+    proc = subprocess.run([sys.executable, "-c", KILL_BEFORE_RENAME, str(project),
+                           str(kill_at)], capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    assert list((project / "site").rglob("*.part"))  # the kill did leave one behind
+    run(project)
+    assert not list((project / "site").rglob("*.part"))
+    assert not (project / "site" / ".archivegen-tmp").exists()
+    assert tree_bytes(project / "site") == clean_build(project, tmp_path)
+
+
+def test_a_second_build_of_the_same_project_is_refused_while_one_runs(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import fcntl
+
+    from archivegen.cli import main
+
+    lock = project / ".archivegen" / "build.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
+        with pytest.raises(ArchivegenError, match="another build of this project is running"):
+            run(project)
+        os.chdir(project)
+        assert main(["build", "-q", "--input", "articles", "--output", "site"]) == 2
+        assert "another build of this project is running" in capsys.readouterr().err
+        assert not (project / "site").exists()  # nothing was written meanwhile
+    assert run(project).errors == 0  # released: the next build runs
