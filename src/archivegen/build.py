@@ -25,7 +25,6 @@ from typing import Any
 
 from . import __version__
 from .cache import (
-    CACHE_PATH,
     BuildCache,
     CachedArticle,
     CachedSource,
@@ -35,7 +34,7 @@ from .cache import (
     encode_records,
     shared_terms,
 )
-from .config import SiteConfig
+from .config import SiteConfig, theme_dirs
 from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
 from .errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
@@ -57,43 +56,28 @@ from .model import (
     Taxonomy,
     head_of,
 )
-from .records import diagnostic_from_json, diagnostic_to_json
+from .records import diagnostic_to_json
 from .render import Renderer, article_body_html
 from .repair import repair_article
-from .sources import read_source, read_static_files, scan_article_files
-from .templates import default_theme_dir, make_environment, template_dependencies
+from .report import BuildReport, Progress
+from .sources import read_source, read_static_files
+from .templates import make_environment, template_dependencies
+from .uptodate import (
+    build_lock,
+    input_state,
+    open_cache,
+    replayed,
+    scan_inputs,
+    unchanged_site,
+)
 from .urls import article_url, output_file, static_url
 from .writer import drop_collisions, file_stat, read_manifest, write_atomic, write_tree
 
+__all__ = ["BuildReport", "LoadedArticle", "Progress", "build", "load_articles", "make_site",
+           "theme_dirs"]
+
 # Where `build` writes its machine-readable report, relative to the project folder.
 REPORT_PATH = Path(".archivegen") / "build-report.json"
-# Held while a build runs: two builds of one project would interleave writes and cache updates.
-LOCK_PATH = Path(".archivegen") / "build.lock"
-
-Progress = Callable[[str, int, int], None]  # (phase, done, total): for a progress bar
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BuildReport:
-    articles: int
-    pages: int
-    written: int
-    unchanged: int
-    removed: int
-    kept_stale: int
-    diagnostics: tuple[Diagnostic, ...]
-    seconds: float
-    phases: tuple[tuple[str, float], ...]
-    report_path: Path | None = None
-    rendered: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.level == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for d in self.diagnostics if d.level == "warning")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -157,13 +141,6 @@ class _Timer:
         start = time.perf_counter()
         yield
         self.phases.append((name, time.perf_counter() - start))
-
-
-def theme_dirs(project_dir: Path, config: SiteConfig) -> list[Path]:
-    """The archive's override folder (if it exists) before the default theme."""
-    override = (project_dir / config.theme_dir).resolve()
-    default = default_theme_dir().resolve()
-    return [override, default] if override.is_dir() and override != default else [default]
 
 
 def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
@@ -484,27 +461,6 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
     return fingerprint
 
 
-# A file modified this recently may be modified again within the file system's timestamp
-# granularity without its stat changing (git's "racy" files): such files are always re-read.
-RACY_NS = 2_000_000_000
-
-
-def _stat_signature(st: os.stat_result, side: os.stat_result | None,
-                    now_ns: int) -> str | None:
-    """Size and mtime of a source and of its sidecar: equal means unchanged without reading.
-    None when the stat cannot be trusted (modified in the last two seconds)."""
-    newest = st.st_mtime_ns
-    side_sig = "-"
-    if side is not None:
-        side_sig = f"{side.st_size}:{side.st_mtime_ns}:{side.st_ino}:{side.st_ctime_ns}"
-        newest = max(newest, side.st_mtime_ns)
-    if newest > now_ns - RACY_NS:
-        return None
-    # Inode and ctime as git does: files swapped by name, or restored with their old mtime
-    # (cp -p, rsync -t), change them even when size and mtime match.
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}:{side_sig}"
-
-
 # Below this many files to load, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 
@@ -649,8 +605,8 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
     themes = theme_dirs(project_dir, config)
-    with _one_build_at_a_time(project_dir, output_dir):
-        cache = _open_cache(project_dir, output_dir) if use_cache else None
+    with build_lock(project_dir, output_dir):
+        cache = open_cache(project_dir, output_dir) if use_cache else None
         try:
             return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
                           diags, timer, start, progress)
@@ -659,109 +615,17 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
                 cache.close()
 
 
-@contextmanager
-def _one_build_at_a_time(project_dir: Path, output_dir: Path) -> Iterator[None]:
-    """An exclusive lock on the project's build; a second build is refused, not interleaved.
-    The lock is advisory (fcntl): where that does not exist (Windows), builds are not locked."""
-    path = (project_dir / LOCK_PATH).resolve()
-    try:
-        import fcntl
-    except ImportError:
-        fcntl = None  # type: ignore[assignment]
-    if fcntl is None or path.is_relative_to(output_dir):  # never put the lock in the site
-        yield
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a")  # noqa: SIM115 - held for the whole build
-    except OSError as exc:
-        raise ArchivegenError(f"cannot create the build lock {path}: {exc}") from exc
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ArchivegenError(f"another build of this project is running (it holds {path}); "
-                                  "wait for it to finish") from None
-        yield
-
-
-def _open_cache(project_dir: Path, output_dir: Path) -> BuildCache | None:
-    path = (project_dir / CACHE_PATH).resolve()
-    if path.is_relative_to(output_dir):
-        return None  # never keep build state inside the published folder
-    try:
-        return BuildCache.open(path)
-    except OSError as exc:
-        raise ArchivegenError(f"cannot open the build cache {path}: {exc}") from exc
-
-
-def _scan_inputs(input_dir: Path) -> list[tuple[str, str | None]]:
-    """Every article file with its stat signature (None: too recent to trust, read it)."""
-    now_ns = time.time_ns()
-    return [(rel, _stat_signature(st, side, now_ns))
-            for rel, st, side in scan_article_files(input_dir)]
-
-
-def _input_state(scan: Sequence[tuple[str, str | None]], input_dir: Path, output_dir: Path,
-                 config: SiteConfig, themes: Sequence[Path], strict: bool) -> str | None:
-    """A fingerprint of everything a build reads, from stats alone; None if a file is too
-    recent to trust its stat. Equal to the last build's: nothing to do."""
-    if any(stat is None for _, stat in scan):
-        return None
-    now_ns = time.time_ns()
-    parts = [code_version(), str(input_dir), str(output_dir),
-             repr(sorted(asdict(config).items())), str(strict)]
-    parts += [f"{rel}\0{stat}" for rel, stat in scan]
-    for theme in themes:
-        for path in sorted(theme.rglob("*")):
-            if path.is_file():
-                st = path.stat()
-                if st.st_mtime_ns > now_ns - RACY_NS:
-                    return None
-                parts.append(f"{path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}")
-    return _hash(*parts)
-
-
-def _outputs_intact(output_dir: Path, outputs: dict[str, tuple[str, str]]) -> bool:
-    """Every output of the last build is there as it was written (not edited by hand)."""
-    top = os.fspath(output_dir)
-    return all(stat and file_stat(os.path.join(top, path)) == stat
-               for path, (_, stat) in outputs.items())
-
-
-def _unchanged_site(cache: BuildCache, state: str | None,
-                    output_dir: Path) -> dict[str, Any] | None:
-    """The last build's summary if the input state is the same and every output is intact."""
-    if state is None or cache.get_meta("input_state") != state:
-        return None
-    summary = cache.get_meta("summary")
-    if summary is None:
-        return None
-    outputs = cache.outputs()
-    if not outputs or set(outputs) != read_manifest(output_dir):
-        return None
-    if not _outputs_intact(output_dir, outputs):
-        return None
-    data: dict[str, Any] = json.loads(summary)
-    return data
-
-
 def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
            output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
            timer: _Timer, start: float, progress: Progress | None = None) -> BuildReport:
     state = previous = None
     with timer.phase("check"):
-        scan = _scan_inputs(input_dir)
+        scan = scan_inputs(input_dir)
         if cache is not None:
-            state = _input_state(scan, input_dir, output_dir, config, themes, strict)
-            previous = _unchanged_site(cache, state, output_dir)
+            state = input_state(scan, input_dir, output_dir, config, themes, strict)
+            previous = unchanged_site(cache, state, output_dir)
     if previous is not None:  # nothing changed since the last build: nothing to do
-        return BuildReport(
-            articles=previous["articles"], pages=previous["pages"], written=0,
-            unchanged=previous["files"], removed=0, kept_stale=0,
-            diagnostics=tuple(diagnostic_from_json(d) for d in previous["diagnostics"]),
-            seconds=time.perf_counter() - start, phases=tuple(timer.phases),
-            report_path=None, rendered=0)
+        return replayed(previous, start, tuple(timer.phases))
     with timer.phase("load"):
         loaded, sketches = _load_with_cache(input_dir, scan, cache, config, diags, progress)
         static_files = read_static_files(themes)

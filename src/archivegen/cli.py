@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import BuildReport, build
-from .check import check_sources, report_json, report_lines
 from .config import CONFIG_FILENAME, SiteConfig, parse_config, with_overrides
 from .errors import ArchivegenError, Diagnostics
+from .report import BuildReport
 from .sources import read_paths
+from .uptodate import up_to_date
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -125,9 +125,15 @@ def _build_command(args: argparse.Namespace) -> int:
         _err(f"error: the output folder '{output_dir}' is a file")
         return EXIT_USAGE
     try:
-        with _progress_bars(enabled=sys.stderr.isatty() and not args.quiet) as progress:
-            report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
-                           progress=progress)
+        # Nothing changed? Answered without importing the pipeline (Jinja, Markdown, numpy):
+        # most of a no-op build's time would be those imports.
+        report = None if args.no_cache else up_to_date(base, config, strict=args.strict)
+        if report is None:
+            from .build import build
+
+            with _progress_bars(enabled=sys.stderr.isatty() and not args.quiet) as progress:
+                report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
+                               progress=progress)
     except ArchivegenError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE
@@ -152,6 +158,8 @@ def _check_command(args: argparse.Namespace) -> int:
     if missing:
         _err(f"error: {', '.join(map(str, missing))} does not exist")
         return EXIT_USAGE
+    from .check import check_sources, report_json, report_lines
+
     diags = Diagnostics()
     report = check_sources(read_paths(paths, diags), diags.items)
     if args.format == "json":

@@ -7,6 +7,8 @@ all reported together with file:line, as MkDocs' config options do.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostics, SourceLocation
@@ -68,6 +70,22 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
                 continue
         values[entry.key] = value
     return replace(_DEFAULTS, **values)
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed wheel, or the repository's templates/ when the
+    package runs from a source checkout (editable install)."""
+    packaged = Path(str(resources.files("archivegen"))) / "theme"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def theme_dirs(project_dir: Path, config: SiteConfig) -> list[Path]:
+    """The archive's override folder (if it exists) before the default theme."""
+    override = (project_dir / config.theme_dir).resolve()
+    default = default_theme_dir().resolve()
+    return [override, default] if override.is_dir() and override != default else [default]
 
 
 def with_overrides(config: SiteConfig, *, input: str | None = None,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import Diagnostics, SourceLocation
-from .loaders import SIDECAR_SUFFIX, is_article_path
+from .filenames import SIDECAR_SUFFIX, is_article_path
 from .model import Source
 
 

@@ -8,7 +8,6 @@ returns a URL relative to the page being rendered, so sites work under any base 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,6 @@ from .model import TAXONOMIES
 from .slugs import slugify
 
 _TAXONOMY_BY_KEY = {t.key: t for t in TAXONOMIES}
-
-
-def default_theme_dir() -> Path:
-    """The default theme: inside the installed wheel, or the repository's templates/ when the
-    package runs from a source checkout (editable install)."""
-    packaged = Path(str(resources.files("archivegen"))) / "theme"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def make_environment(theme_dirs: Sequence[Path]) -> jinja2.Environment:

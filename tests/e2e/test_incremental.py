@@ -432,3 +432,28 @@ def test_a_second_build_of_the_same_project_is_refused_while_one_runs(
         assert "another build of this project is running" in capsys.readouterr().err
         assert not (project / "site").exists()  # nothing was written meanwhile
     assert run(project).errors == 0  # released: the next build runs
+
+
+NOOP_IMPORTS = """
+import os, sys
+from archivegen.cli import main
+os.chdir(sys.argv[1])
+assert main(["build", "-q", "--input", "articles", "--output", "site"]) == 0
+print("imported:", *(m for m in ("jinja2", "markdown_it", "numpy", "archivegen.build")
+                     if m in sys.modules))
+"""
+
+
+def test_a_build_with_nothing_to_do_does_not_import_the_pipeline(project: Path) -> None:
+    """Most of a no-op build's time would be importing Jinja, Markdown and numpy."""
+    first = subprocess.run([sys.executable, "-c", NOOP_IMPORTS, str(project)],
+                           capture_output=True, text=True, check=True)
+    assert "archivegen.build" in first.stdout  # the first build runs the pipeline
+    proc = subprocess.run([sys.executable, "-c", NOOP_IMPORTS, str(project)],
+                          capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines()[-1] == "imported:"
+    (project / "articles" / "new.md").write_text("---\ntitle: New\n---\n\nBody.\n")
+    age(project / "articles", OLD + 10)
+    proc = subprocess.run([sys.executable, "-c", NOOP_IMPORTS, str(project)],
+                          capture_output=True, text=True, check=True)
+    assert "archivegen.build" in proc.stdout  # a change: the pipeline runs

@@ -7,9 +7,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from archivegen.config import default_theme_dir
 from archivegen.dates import PartialDate
 from archivegen.templates import (
-    default_theme_dir,
     human_date,
     is_web_url,
     iso_date,

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 
 from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
+from ..filenames import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, is_article_path
 from ..model import Article, FieldOrigin, Source
 from . import bodyonly, frontmatter, globalresearch, plaintext, repost
-from .sidecar import SIDECAR_SUFFIX, apply_sidecar
+from .sidecar import apply_sidecar
 from .text import decode
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 __all__ = ["ARTICLE_SUFFIXES", "LAYOUTS", "SIDECAR_SUFFIX", "is_article_path", "load_source"]
 
 
@@ -45,10 +45,6 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout(name=plaintext.LAYOUT, sniff=plaintext.sniff, load=_one(plaintext.load)),
     Layout(name=bodyonly.LAYOUT, sniff=bodyonly.sniff, load=_one(bodyonly.load)),
 )
-
-
-def is_article_path(path: str) -> bool:
-    return path.lower().endswith(ARTICLE_SUFFIXES)
 
 
 def load_source(source: Source, diags: Diagnostics, *,

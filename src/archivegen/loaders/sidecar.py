@@ -13,8 +13,6 @@ from ..model import Article, Source
 from ..yamlmap import load_mapping
 from .fields import read_fields
 
-SIDECAR_SUFFIX = ".yaml"
-
 
 def apply_sidecar(article: Article, source: Source, diags: Diagnostics) -> Article:
     """The article with the sidecar's fields applied; unchanged if the sidecar is unusable."""

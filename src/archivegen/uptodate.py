@@ -1,0 +1,168 @@
+"""Is the site up to date? Answered from file stats and the build cache alone.
+
+A rebuild with nothing changed must cost next to nothing on a 10^5-file archive, so this
+module imports only what that answer needs (no Jinja, Markdown or numpy): the CLI asks it
+before importing the build pipeline. It also holds what every build shares with it: the
+input scan, the project's build lock and the cache location.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .cache import CACHE_PATH, BuildCache, code_version
+from .config import SiteConfig, theme_dirs
+from .errors import ArchivegenError
+from .records import diagnostic_from_json
+from .report import BuildReport
+from .sources import scan_article_files
+from .writer import file_stat, read_manifest
+
+# Held while a build runs: two builds of one project would interleave writes and cache updates.
+LOCK_PATH = Path(".archivegen") / "build.lock"
+
+# A file modified this recently may be modified again within the file system's timestamp
+# granularity without its stat changing (git's "racy" files): such files are always re-read.
+RACY_NS = 2_000_000_000
+
+Scan = list[tuple[str, str | None]]  # (path, stat signature) per article file
+
+
+def stat_signature(st: os.stat_result, side: os.stat_result | None,
+                   now_ns: int) -> str | None:
+    """Size and mtime of a source and of its sidecar: equal means unchanged without reading.
+    None when the stat cannot be trusted (modified in the last two seconds)."""
+    newest = st.st_mtime_ns
+    side_sig = "-"
+    if side is not None:
+        side_sig = f"{side.st_size}:{side.st_mtime_ns}:{side.st_ino}:{side.st_ctime_ns}"
+        newest = max(newest, side.st_mtime_ns)
+    if newest > now_ns - RACY_NS:
+        return None
+    # Inode and ctime as git does: files swapped by name, or restored with their old mtime
+    # (cp -p, rsync -t), change them even when size and mtime match.
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}:{side_sig}"
+
+
+def scan_inputs(input_dir: Path) -> Scan:
+    """Every article file with its stat signature (None: too recent to trust, read it)."""
+    now_ns = time.time_ns()
+    return [(rel, stat_signature(st, side, now_ns))
+            for rel, st, side in scan_article_files(input_dir)]
+
+
+def input_state(scan: Sequence[tuple[str, str | None]], input_dir: Path, output_dir: Path,
+                config: SiteConfig, themes: Sequence[Path], strict: bool) -> str | None:
+    """A fingerprint of everything a build reads, from stats alone; None if a file is too
+    recent to trust its stat. Equal to the last build's: nothing to do."""
+    if any(stat is None for _, stat in scan):
+        return None
+    now_ns = time.time_ns()
+    parts = [code_version(), str(input_dir), str(output_dir),
+             repr(sorted(asdict(config).items())), str(strict)]
+    parts += [f"{rel}\0{stat}" for rel, stat in scan]
+    for theme in themes:
+        for path in sorted(theme.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                if st.st_mtime_ns > now_ns - RACY_NS:
+                    return None
+                parts.append(f"{path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}")
+    return hashlib.sha256(("\0".join(parts) + "\0").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def unchanged_site(cache: BuildCache, state: str | None,
+                   output_dir: Path) -> dict[str, Any] | None:
+    """The last build's summary if the input state is the same and every output is intact."""
+    if state is None or cache.get_meta("input_state") != state:
+        return None
+    summary = cache.get_meta("summary")
+    if summary is None:
+        return None
+    outputs = cache.outputs()
+    if not outputs or set(outputs) != read_manifest(output_dir):
+        return None
+    top = os.fspath(output_dir)  # every output there as it was written, not edited by hand
+    if not all(stat and file_stat(os.path.join(top, path)) == stat
+               for path, (_, stat) in outputs.items()):
+        return None
+    data: dict[str, Any] = json.loads(summary)
+    return data
+
+
+def replayed(summary: dict[str, Any], start: float,
+             phases: tuple[tuple[str, float], ...]) -> BuildReport:
+    """The report of a build that had nothing to do: the last build's counts, no writes."""
+    return BuildReport(
+        articles=summary["articles"], pages=summary["pages"], written=0,
+        unchanged=summary["files"], removed=0, kept_stale=0,
+        diagnostics=tuple(diagnostic_from_json(d) for d in summary["diagnostics"]),
+        seconds=time.perf_counter() - start, phases=phases, report_path=None, rendered=0)
+
+
+def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False
+               ) -> BuildReport | None:
+    """The report of a no-op build if nothing changed since the last one, else None (then a
+    real build must run). Cheap to import and to run: no page is planned or rendered."""
+    start = time.perf_counter()
+    input_dir = (project_dir / config.input).resolve()
+    output_dir = (project_dir / config.output).resolve()
+    with build_lock(project_dir, output_dir):
+        cache = open_cache(project_dir, output_dir)
+        if cache is None:
+            return None
+        try:
+            scan = scan_inputs(input_dir)
+            state = input_state(scan, input_dir, output_dir, config,
+                                theme_dirs(project_dir, config), strict)
+            summary = unchanged_site(cache, state, output_dir)
+        finally:
+            cache.close()
+    if summary is None:
+        return None
+    return replayed(summary, start, (("check", time.perf_counter() - start),))
+
+
+@contextmanager
+def build_lock(project_dir: Path, output_dir: Path) -> Iterator[None]:
+    """An exclusive lock on the project's build; a second build is refused, not interleaved.
+    The lock is advisory (fcntl): where that does not exist (Windows), builds are not locked."""
+    path = (project_dir / LOCK_PATH).resolve()
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None or path.is_relative_to(output_dir):  # never put the lock in the site
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")  # noqa: SIM115 - held for the whole build
+    except OSError as exc:
+        raise ArchivegenError(f"cannot create the build lock {path}: {exc}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ArchivegenError(f"another build of this project is running (it holds {path}); "
+                                  "wait for it to finish") from None
+        yield
+
+
+def open_cache(project_dir: Path, output_dir: Path) -> BuildCache | None:
+    """The project's build cache; None when it would sit inside the output folder."""
+    path = (project_dir / CACHE_PATH).resolve()
+    if path.is_relative_to(output_dir):
+        return None  # never keep build state inside the published folder
+    try:
+        return BuildCache.open(path)
+    except OSError as exc:
+        raise ArchivegenError(f"cannot open the build cache {path}: {exc}") from exc
