@@ -63,6 +63,7 @@ from .report import BuildReport, Progress
 from .sources import read_source, read_static_files
 from .templates import make_environment, template_dependencies
 from .uptodate import (
+    Scan,
     build_lock,
     input_state,
     open_cache,
@@ -597,8 +598,10 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
 
 
 def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
-          use_cache: bool = True, progress: Progress | None = None) -> BuildReport:
-    """Build the site described by `config` (paths relative to `project_dir`)."""
+          use_cache: bool = True, progress: Progress | None = None,
+          scan: Scan | None = None) -> BuildReport:
+    """Build the site described by `config` (paths relative to `project_dir`). `scan` is
+    the input scan of uptodate.up_to_date when it has just been made."""
     start = time.perf_counter()
     timer = _Timer()
     diags = Diagnostics()
@@ -609,7 +612,7 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
         cache = open_cache(project_dir, output_dir) if use_cache else None
         try:
             return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
-                          diags, timer, start, progress)
+                          diags, timer, start, progress, scan)
         finally:
             if cache is not None:
                 cache.close()
@@ -617,10 +620,11 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
 
 def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
            output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
-           timer: _Timer, start: float, progress: Progress | None = None) -> BuildReport:
+           timer: _Timer, start: float, progress: Progress | None = None,
+           scan: Scan | None = None) -> BuildReport:
     state = previous = None
     with timer.phase("check"):
-        scan = scan_inputs(input_dir)
+        scan = scan if scan is not None else scan_inputs(input_dir)
         if cache is not None:
             state = input_state(scan, input_dir, output_dir, config, themes, strict)
             previous = unchanged_site(cache, state, output_dir)
@@ -667,9 +671,10 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             cache.forget_outputs(set(known) - set(site.fingerprints))
             # Only outputs that exist as planned get a fingerprint: a page that failed to
             # render keeps none, so it is rendered again next time.
-            cache.put_outputs({path: (fp, report.stats.get(path) or known[path][1])
+            # Rows already true (kept pages) are not written again.
+            cache.put_outputs({path: (fp, report.stats[path])
                                for path, fp in site.fingerprints.items()
-                               if path in report.owned_now})
+                               if path in report.owned_now and path in report.stats})
             # Only a clean result may be replayed: a build that kept stale files must run again.
             replayable = state is not None and report.kept_stale == 0
             cache.set_meta("input_state", state if state is not None and replayable else "")

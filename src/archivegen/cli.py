@@ -127,13 +127,14 @@ def _build_command(args: argparse.Namespace) -> int:
     try:
         # Nothing changed? Answered without importing the pipeline (Jinja, Markdown, numpy):
         # most of a no-op build's time would be those imports.
-        report = None if args.no_cache else up_to_date(base, config, strict=args.strict)
+        fresh = None if args.no_cache else up_to_date(base, config, strict=args.strict)
+        report = fresh.report if fresh is not None else None
         if report is None:
             from .build import build
 
             with _progress_bars(enabled=sys.stderr.isatty() and not args.quiet) as progress:
                 report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
-                               progress=progress)
+                               progress=progress, scan=fresh.scan if fresh else None)
     except ArchivegenError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import cache, partial
 
 from . import urls
 from .config import SiteConfig
@@ -178,6 +178,7 @@ def _paged(kind: str, title: str, articles: Sequence[ArticleSummary], url_of: Ca
            taxonomy: Taxonomy | None = None) -> list[ListingPage]:
     chunks = paginate(articles, page_size)
     count = len(chunks)
+    url_of = cache(url_of)  # each page's URL is asked for by its neighbours' pagers too
     return [ListingPage(kind=kind, url=url_of(n), title=title, articles=chunk,
                         total=len(articles), pager=_pager(n, count, url_of), term=term,
                         taxonomy=taxonomy)

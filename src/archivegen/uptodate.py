@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,17 +108,22 @@ def replayed(summary: dict[str, Any], start: float,
         seconds=time.perf_counter() - start, phases=phases, report_path=None, rendered=0)
 
 
-def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False
-               ) -> BuildReport | None:
-    """The report of a no-op build if nothing changed since the last one, else None (then a
-    real build must run). Cheap to import and to run: no page is planned or rendered."""
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    report: BuildReport | None  # nothing changed: the replayed report of a no-op build
+    scan: Scan | None  # the input scan it was decided on, for the build that must run
+
+
+def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> Freshness:
+    """The report of a no-op build if nothing changed since the last one, else the input
+    scan a real build starts from. Cheap to import and to run: no page is planned."""
     start = time.perf_counter()
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
     with build_lock(project_dir, output_dir):
         cache = open_cache(project_dir, output_dir)
         if cache is None:
-            return None
+            return Freshness(report=None, scan=None)
         try:
             scan = scan_inputs(input_dir)
             state = input_state(scan, input_dir, output_dir, config,
@@ -127,8 +132,9 @@ def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False
         finally:
             cache.close()
     if summary is None:
-        return None
-    return replayed(summary, start, (("check", time.perf_counter() - start),))
+        return Freshness(report=None, scan=scan)
+    return Freshness(report=replayed(summary, start, (("check", time.perf_counter() - start),)),
+                     scan=scan)
 
 
 @contextmanager
