@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from .cache import (
     encode_records,
     shared_terms,
 )
-from .config import SiteConfig, theme_dirs
+from .config import SiteConfig, settings_key, theme_dirs
 from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
 from .errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
@@ -230,7 +230,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     with timer.phase("plan"):
         # Everything every page sees (config, navigation, counts) and the templates it uses.
-        base = _hash(code_version(), repr(sorted(asdict(config).items())),
+        base = _hash(code_version(), settings_key(config),
                      repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         template_fp = _template_fingerprints(env)
         plans: list[_Plan] = []

@@ -72,6 +72,14 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
     return replace(_DEFAULTS, **values)
 
 
+def settings_key(config: SiteConfig) -> str:
+    """Every setting pages depend on, as text for fingerprints. The input and output folders
+    are left out: they are spelt relative or absolute depending on how a build is started,
+    and builds track the resolved folders themselves."""
+    return repr(sorted((f.name, getattr(config, f.name)) for f in fields(config)
+                       if f.name not in ("input", "output")))
+
+
 def default_theme_dir() -> Path:
     """The default theme: inside the installed wheel, or the repository's templates/ when the
     package runs from a source checkout (editable install)."""

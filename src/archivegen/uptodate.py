@@ -14,12 +14,12 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .cache import CACHE_PATH, BuildCache, code_version
-from .config import SiteConfig, theme_dirs
+from .config import SiteConfig, settings_key, theme_dirs
 from .errors import ArchivegenError
 from .records import diagnostic_from_json
 from .report import BuildReport
@@ -67,7 +67,7 @@ def input_state(scan: Sequence[tuple[str, str | None]], input_dir: Path, output_
         return None
     now_ns = time.time_ns()
     parts = [code_version(), str(input_dir), str(output_dir),
-             repr(sorted(asdict(config).items())), str(strict)]
+             settings_key(config), str(strict)]
     parts += [f"{rel}\0{stat}" for rel, stat in scan]
     for theme in themes:
         for path in sorted(theme.rglob("*")):

@@ -132,7 +132,7 @@ main(["build", "-q", "--input", "articles", "--output", "site"])
 @pytest.mark.parametrize("kill_at", [2, 40, 150])
 def test_a_killed_build_is_repaired_by_the_next(project: Path, tmp_path: Path,
                                                 kill_at: int) -> None:
-    run(project)
+    run(project, page_size=7)  # the killed build (default page size) rewrites every page
     # Change enough that the killed build has many files to write.
     for article in sorted((project / "articles").glob("*.md"))[:10]:
         article.write_text(article.read_text().replace("title:", "title: Edited", 1))
@@ -457,3 +457,16 @@ def test_a_build_with_nothing_to_do_does_not_import_the_pipeline(project: Path) 
     proc = subprocess.run([sys.executable, "-c", NOOP_IMPORTS, str(project)],
                           capture_output=True, text=True, check=True)
     assert "archivegen.build" in proc.stdout  # a change: the pipeline runs
+
+
+def test_the_api_and_the_cli_share_one_build_state(project: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`build()` given relative folders and the CLI (which resolves them) build the same
+    site: switching between them renders nothing again."""
+    from archivegen.cli import main
+
+    run(project)
+    os.chdir(project)
+    capsys.readouterr()
+    assert main(["build", "-q", "--input", "articles", "--output", "site"]) == 0
+    assert ": 0 rendered, 0 written," in capsys.readouterr().out
