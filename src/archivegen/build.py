@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import multiprocessing
+import multiprocessing.context
 import os
 import threading
 import time
@@ -343,10 +345,10 @@ def _render_article_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _Ar
 _worker_state: list[tuple[Renderer, _RecordFetcher]] = []
 
 
-def _exit_with_parent() -> None:
-    """Make this worker process exit when the build process dies (killed, say): a worker
-    otherwise waits for work forever, holding the build's terminal or pipes open."""
-    parent = os.getppid()
+def _exit_with_parent(parent: int) -> None:
+    """Make this worker process exit when the build process (pid `parent`) dies (killed,
+    say): a worker otherwise waits for work forever, holding the build's terminal or pipes
+    open. The pid comes from the build: read here, it could already be init's."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -356,9 +358,10 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
-def _init_render_worker(themes: Sequence[Path], config: SiteConfig, nav: tuple[Taxonomy, ...],
-                        term_counts: dict[str, int], records: Path | None) -> None:
-    _exit_with_parent()
+def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConfig,
+                        nav: tuple[Taxonomy, ...], term_counts: dict[str, int],
+                        records: Path | None) -> None:
+    _exit_with_parent(build_pid)
     renderer = Renderer(env=make_environment(themes), md=make_markdown(), config=config,
                         nav=nav, term_counts=term_counts)
     _worker_state.append((renderer, _RecordFetcher(records)))
@@ -379,6 +382,14 @@ def _render_job(job: _Job) -> tuple[RenderedFile | None, tuple[Diagnostic, ...]]
     return _render_job_with(renderer, fetch, job, local), tuple(local.items)
 
 
+def _small_workers() -> multiprocessing.context.BaseContext:
+    """Render workers that do not start as copies of this process: by the time pages are
+    rendered it holds every article's head and plan (hundreds of MiB at 10^5 articles), and a
+    forked worker would hold all of it again. Spawned workers are fresh interpreters (a few
+    tenths of a second to start), still children of this process, so they exit with it."""
+    return multiprocessing.get_context("spawn")
+
+
 # Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.
 RENDER_WINDOW = 256
 
@@ -389,14 +400,15 @@ def _render_in_workers(plans: list[_Plan], themes: Sequence[Path], renderer: Ren
     """Pages in plan order, rendered on every core when there are enough of them.
     Pages are yielded as the workers finish them; diagnostics arrive in plan order."""
     workers = os.cpu_count() or 1
-    if len(plans) < PARALLEL_MIN_FILES or workers < 2:
+    if len(plans) < RENDER_PARALLEL_MIN or workers < 2:
         yield from (_render_job_with(renderer, fetch, p.job, diags) for p in plans
                     if p.job is not None)
         return
     jobs = [p.job for p in plans if p.job is not None]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_render_worker,
-                             initargs=(list(themes), renderer.config, renderer.nav,
-                                       renderer.term_counts, records)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
+                             initializer=_init_render_worker,
+                             initargs=(os.getpid(), list(themes), renderer.config,
+                                       renderer.nav, renderer.term_counts, records)) as pool:
         for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):
             diags.extend(list(problems))
             yield page
@@ -464,6 +476,9 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
 
 # Below this many files to load, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
+# The same for pages to render: spawned render workers start a fresh interpreter each (about
+# half a second), and a page takes about a millisecond and a half.
+RENDER_PARALLEL_MIN = 512
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -527,7 +542,8 @@ def _run_load_jobs(jobs: list[_LoadJob], progress: Progress | None = None
                 progress("load", done, len(jobs))
             yield result
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
                                       start=1):
             if progress is not None:

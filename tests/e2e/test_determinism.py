@@ -63,7 +63,9 @@ def test_parallel_loading_and_rendering_give_the_same_bytes(
     import archivegen.build as build_module
 
     monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 10**9)  # one process
+    monkeypatch.setattr(build_module, "RENDER_PARALLEL_MIN", 10**9)
     assert run_build(ARCHIVE, tmp_path / "serial", "--no-cache") == 0
     monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 1)  # every core
+    monkeypatch.setattr(build_module, "RENDER_PARALLEL_MIN", 1)
     assert run_build(ARCHIVE, tmp_path / "parallel", "--no-cache") == 0
     assert tree_bytes(tmp_path / "serial") == tree_bytes(tmp_path / "parallel")

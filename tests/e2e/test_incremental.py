@@ -114,7 +114,9 @@ def test_a_corrupt_cache_means_a_clean_build(project: Path, tmp_path: Path) -> N
 
 KILLER = """
 import os, signal, sys
+import archivegen.build
 import archivegen.writer as writer
+archivegen.build.RENDER_PARALLEL_MIN = 1  # pages render in worker processes, as at scale
 real = writer.write_atomic
 count = [0]
 def dying(target, content, *rest, **kw):
@@ -357,24 +359,25 @@ def test_a_killed_build_leaves_no_worker_processes(project: Path, tmp_path: Path
         article.write_text(article.read_text().replace("title:", "title: Edited", 1))
     age(project / "articles")
     log = (tmp_path / "killed.log").open("wb")
+    mark = f"ARCHIVEGEN_TEST_MARK={project}"  # inherited by every process the build starts
     proc = subprocess.Popen([sys.executable, "-c", KILLER, str(project), "2"],
-                            stdout=log, stderr=log)
+                            stdout=log, stderr=log,
+                            env={**os.environ, "ARCHIVEGEN_TEST_MARK": str(project)})
     assert proc.wait(timeout=120) == -signal.SIGKILL
-    # Forked workers share the killed process's command line, which names the project.
     for _ in range(100):
-        left = processes_naming(str(project))
+        left = processes_with(mark)
         if not left:
             break
         time.sleep(0.1)
     assert left == []
 
 
-def processes_naming(text: str) -> list[int]:
-    """Live processes whose command line contains `text` (read from /proc)."""
+def processes_with(variable: str) -> list[int]:
+    """Live processes whose environment holds `variable` ("NAME=value", read from /proc)."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+            if entry.name.isdigit() and variable.encode() in (entry / "environ").read_bytes():
                 found.append(int(entry.name))
         except OSError:  # exited meanwhile
             continue
