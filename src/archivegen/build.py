@@ -34,6 +34,7 @@ from .cache import (
     RecordReader,
     code_version,
     encode_records,
+    fingerprint,
     shared_terms,
 )
 from .config import SiteConfig, settings_key, theme_dirs
@@ -191,12 +192,6 @@ def load_articles(sources: Sequence[Source], diags: Diagnostics,
     return loaded
 
 
-def _hash(*parts: str) -> str:
-    # One join and one encode: this runs for every output of every build.
-    text = "\0".join(parts) + "\0"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
               static_files: dict[str, bytes], diags: Diagnostics,
               timer: _Timer | None = None,
@@ -232,7 +227,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     with timer.phase("plan"):
         # Everything every page sees (config, navigation, counts) and the templates it uses.
-        base = _hash(code_version(), settings_key(config),
+        base = fingerprint(code_version(), settings_key(config),
                      repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         template_fp = _template_fingerprints(env)
         plans: list[_Plan] = []
@@ -240,14 +235,14 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         fetch = _RecordFetcher(records)
         for url, a in table:
             refs = also_archived.get(a.key, ())
-            fp = _hash(base, article_fp, url, a.key, by_key[a.key].source_sig, repr(refs),
+            fp = fingerprint(base, article_fp, url, a.key, by_key[a.key].source_sig, repr(refs),
                        *(by_key[r.key].source_sig for r in refs))
             job = (url, a, refs, by_key[a.key].record)
             plans.append(_Plan(path=output_file(url), origin=a.source_path, fingerprint=fp,
                                job=(job, None)))
         summary_fp = {s.url: _summary_fingerprint(s) for s in index.articles}
         for page in listings:
-            fp = _hash(base, template_fp("listing.html"), page.kind, page.url, page.title,
+            fp = fingerprint(base, template_fp("listing.html"), page.kind, page.url, page.title,
                        str(page.total), repr(page.pager),
                        repr(page.term), repr(page.taxonomy),
                        *(summary_fp[s.url] for s in page.articles))
@@ -255,19 +250,19 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                                fingerprint=fp, job=(None, page)))
         feed_fp = template_fp("feed.xml") if site_feeds else ""
         for feed in site_feeds:
-            fp = _hash(base, feed_fp, feed.url, feed.title,
+            fp = fingerprint(base, feed_fp, feed.url, feed.title,
                        *(summary_fp[s.url] for s in feed.articles))
             plans.append(_Plan(path=output_file(feed.url), origin=feed.listing_url,
                                fingerprint=fp, render=partial(renderer.feed, feed, diags)))
         for tax, terms in index.taxonomies:
             if terms:
-                fp = _hash(base, template_fp("terms.html"), repr(tax),
+                fp = fingerprint(base, template_fp("terms.html"), repr(tax),
                            *(f"{t.term!r}\0" + "\0".join(summary_fp[s.url] for s in t.articles)
                              for t in terms))
                 plans.append(_Plan(
                     path=output_file(f"/{tax.key}/"), origin=f"/{tax.key}/",
                     fingerprint=fp, render=partial(renderer.taxonomy_index, tax, terms, diags)))
-        archive_fp = _hash(base, template_fp("archive.html"), *(
+        archive_fp = fingerprint(base, template_fp("archive.html"), *(
             f"{y.year}:{m.month}:" + "\0".join(summary_fp[s.url] for s in m.articles)
             for y in index.years for m in y.months), *(
             f"{y.year}:-:" + "\0".join(summary_fp[s.url] for s in y.year_only)
@@ -276,7 +271,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                            fingerprint=archive_fp,
                            render=partial(renderer.archive_index, index, diags)))
         plans.append(_Plan(path="404.html", origin="/404.html",
-                           fingerprint=_hash(base, template_fp("404.html")),
+                           fingerprint=fingerprint(base, template_fp("404.html")),
                            render=partial(renderer.not_found, diags)))
         for name, data in static_files.items():
             static = RenderedFile(path=output_file(static_url(name)), content=data,
@@ -437,7 +432,7 @@ def _apply_all(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
 def _summary_fingerprint(s: ArticleSummary) -> str:
     """A digest of everything a listing shows of one article (repr of the dataclass is ten
     times slower; a digest, as every article's is held while planning)."""
-    return _hash(s.url, s.title, s.date.isoformat() if s.date else "",
+    return fingerprint(s.url, s.title, s.date.isoformat() if s.date else "",
                  "\x1e".join(s.authors), s.publisher, s.excerpt, s.source_path,
                  "derived" if s.title_derived else "")
 
@@ -454,13 +449,13 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
     deps: dict[str, tuple[str, ...]] = {}
     memo: dict[str, str] = {}
 
-    def fingerprint(name: str) -> str:
+    def of_template(name: str) -> str:
         if name not in memo:
             try:
                 names = template_dependencies(env, name, deps)
             except jinja2.TemplateError as exc:
                 names = (name,)  # rendering reports it
-                memo[name] = _hash(name, f"unreadable: {exc}")
+                memo[name] = fingerprint(name, f"unreadable: {exc}")
                 return memo[name]
             sources = []
             for n in names:
@@ -468,10 +463,10 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
                     sources.append(env.loader.get_source(env, n)[0])  # type: ignore[union-attr]
                 except jinja2.TemplateError:
                     sources.append("\0missing")  # an `ignore missing` include not there yet
-            memo[name] = _hash(*names, *sources)
+            memo[name] = fingerprint(*names, *sources)
         return memo[name]
 
-    return fingerprint
+    return of_template
 
 
 # Below this many files to load, starting worker processes costs more than it saves.

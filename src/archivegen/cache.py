@@ -28,7 +28,7 @@ from pathlib import Path
 from . import __version__
 from .dedupe import Sketch
 from .errors import Diagnostic
-from .model import Article, ArticleHead
+from .model import Article, ArticleHead, piece_key
 from .records import (
     article_from_json,
     article_to_json,
@@ -75,6 +75,13 @@ class CachedSource:
 
 # A whole record: the article, and its body as HTML (render.article_body_html).
 Record = tuple[Article, str]
+
+
+def fingerprint(*parts: str) -> str:
+    """A hash of some texts, for fingerprints: one join and one encode (this runs for every
+    output of every build); NUL-separated, so ("ab", "c") and ("a", "bc") differ."""
+    text = "\0".join(parts) + "\0"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def encode_records(records: Sequence[Record]) -> str:
@@ -206,8 +213,7 @@ class RecordReader:
         if row is None:
             raise KeyError(f"no cached record for {key}")
         for data, html in json.loads(row[0]):
-            piece = data["provenance"]["piece"]
-            if (f"{source_path}#{piece}" if piece else source_path) == key:
+            if piece_key(source_path, data["provenance"]["piece"]) == key:
                 return article_from_json(data), str(html)
         raise KeyError(f"no cached record for {key}")
 

@@ -108,8 +108,12 @@ class Article:
 
 def article_key(article: Article) -> str:
     """A unique name for an article: its source path, plus "#n" for a piece of a split file."""
-    path = article.provenance.source_path
-    return f"{path}#{article.provenance.piece}" if article.provenance.piece else path
+    return piece_key(article.provenance.source_path, article.provenance.piece)
+
+
+def piece_key(source_path: str, piece: int) -> str:
+    """article_key from a source path and piece number (0: the file holds one article)."""
+    return f"{source_path}#{piece}" if piece else source_path
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,6 @@ input scan, the project's build lock and the cache location.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_PATH, BuildCache, code_version
+from .cache import CACHE_PATH, BuildCache, code_version, fingerprint
 from .config import SiteConfig, settings_key, theme_dirs
 from .errors import ArchivegenError
 from .records import diagnostic_from_json
@@ -76,7 +75,7 @@ def input_state(scan: Sequence[tuple[str, str | None]], input_dir: Path, output_
                 if st.st_mtime_ns > now_ns - RACY_NS:
                     return None
                 parts.append(f"{path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}")
-    return hashlib.sha256(("\0".join(parts) + "\0").encode("utf-8", "surrogatepass")).hexdigest()
+    return fingerprint(*parts)
 
 
 def unchanged_site(cache: BuildCache, state: str | None,
