@@ -75,7 +75,15 @@ from .uptodate import (
     unchanged_site,
 )
 from .urls import article_url, output_file, static_url
-from .writer import drop_collisions, file_stat, read_manifest, write_atomic, write_tree
+from .writer import (
+    TreeWriter,
+    WrittenFile,
+    drop_collisions,
+    file_stat,
+    read_manifest,
+    write_atomic_chunks,
+    write_tree,
+)
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "build", "load_articles", "make_site",
            "theme_dirs"]
@@ -124,8 +132,9 @@ class _Plan:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SiteOutput:
     # Rendered this time: a tuple, or with stream=True an iterator that renders as it is read,
-    # so a build never holds every page in memory at once.
-    files: Iterable[RenderedFile]
+    # so a build never holds every page in memory at once. With `write_into`, pages rendered
+    # in worker processes arrive already written (WrittenFile).
+    files: Iterable[RenderedFile | WrittenFile]
     to_render: tuple[str, ...]  # the paths `files` will hold (minus pages that fail)
     unchanged: tuple[str, ...]  # planned, but their fingerprint said nothing changed
     fingerprints: dict[str, str]  # of every planned output
@@ -198,12 +207,15 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
               skip: Callable[[str, str], bool] | None = None,
               progress: Progress | None = None, stream: bool = False,
               records: Path | None = None,
-              sketches: dict[str, Sketch] | None = None) -> SiteOutput:
+              sketches: dict[str, Sketch] | None = None,
+              write_into: Path | None = None) -> SiteOutput:
     """Plan every output with its fingerprint; render those `skip(path, fingerprint)` refuses.
 
     Article pages whose LoadedArticle holds no record read it from the cache at `records`.
     `sketches` (by article key), when given instead of LoadedArticle.sketch, are consumed:
-    emptied once duplicates are found, so a large build does not keep them."""
+    emptied once duplicates are found, so a large build does not keep them. With
+    `write_into` (the output folder, its staging folder ready), render workers write their
+    pages there themselves."""
     timer = timer or _Timer()
     md = make_markdown()
     by_key = {x.head.key: x for x in loaded}
@@ -288,12 +300,12 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         else:
             todo.append(plan)
 
-    def produce() -> Iterator[RenderedFile]:
+    def produce() -> Iterator[RenderedFile | WrittenFile]:
         """Article and listing pages (on every core) first, then the few others."""
         parallel = [p for p in todo if p.job is not None]
         others = [p for p in todo if p.job is None]
         pages = itertools.chain(
-            _render_in_workers(parallel, themes, renderer, fetch, diags, records),
+            _render_in_workers(parallel, themes, renderer, fetch, diags, records, write_into),
             (p.render() for p in others if p.render is not None))
         for done, rendered in enumerate(pages, start=1):
             if progress is not None and (done % 100 == 0 or done == len(todo)):
@@ -302,7 +314,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                 yield rendered
 
     if stream:
-        files: Iterable[RenderedFile] = produce()
+        files: Iterable[RenderedFile | WrittenFile] = produce()
     else:
         with timer.phase("render"):
             files = tuple(produce())
@@ -336,8 +348,9 @@ def _render_article_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _Ar
     return renderer.article(url, article, diags, refs, body_html)
 
 
-# Set in each render worker process by its initializer: the worker's Renderer and records.
-_worker_state: list[tuple[Renderer, _RecordFetcher]] = []
+# Set in each render worker process by its initializer: the worker's Renderer, records and
+# the writer of its pages (None: pages go back to the build process).
+_worker_state: list[tuple[Renderer, _RecordFetcher, TreeWriter | None]] = []
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -355,11 +368,12 @@ def _exit_with_parent(parent: int) -> None:
 
 def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConfig,
                         nav: tuple[Taxonomy, ...], term_counts: dict[str, int],
-                        records: Path | None) -> None:
+                        records: Path | None, write_into: Path | None) -> None:
     _exit_with_parent(build_pid)
     renderer = Renderer(env=make_environment(themes), md=make_markdown(), config=config,
                         nav=nav, term_counts=term_counts)
-    _worker_state.append((renderer, _RecordFetcher(records)))
+    writer = TreeWriter(write_into) if write_into is not None else None
+    _worker_state.append((renderer, _RecordFetcher(records), writer))
 
 
 def _render_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _Job,
@@ -371,10 +385,14 @@ def _render_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _Job,
     return renderer.listing(listing, diags)
 
 
-def _render_job(job: _Job) -> tuple[RenderedFile | None, tuple[Diagnostic, ...]]:
+def _render_job(job: _Job) -> tuple[RenderedFile | WrittenFile | None, tuple[Diagnostic, ...]]:
     local = Diagnostics()
-    renderer, fetch = _worker_state[-1]
-    return _render_job_with(renderer, fetch, job, local), tuple(local.items)
+    renderer, fetch, writer = _worker_state[-1]
+    page = _render_job_with(renderer, fetch, job, local)
+    if page is not None and writer is not None:
+        # Written here: the page's bytes need not be sent to, and held by, the build process.
+        return writer.put(page.path, page.content, page.origin), tuple(local.items)
+    return page, tuple(local.items)
 
 
 def _small_workers() -> multiprocessing.context.BaseContext:
@@ -390,10 +408,12 @@ RENDER_WINDOW = 256
 
 
 def _render_in_workers(plans: list[_Plan], themes: Sequence[Path], renderer: Renderer,
-                       fetch: _RecordFetcher, diags: Diagnostics, records: Path | None
-                       ) -> Iterator[RenderedFile | None]:
-    """Pages in plan order, rendered on every core when there are enough of them.
-    Pages are yielded as the workers finish them; diagnostics arrive in plan order."""
+                       fetch: _RecordFetcher, diags: Diagnostics, records: Path | None,
+                       write_into: Path | None = None
+                       ) -> Iterator[RenderedFile | WrittenFile | None]:
+    """Pages in plan order, rendered on every core when there are enough of them (and then
+    written by the workers into `write_into`, if given). Pages are yielded as the workers
+    finish them; diagnostics arrive in plan order."""
     workers = os.cpu_count() or 1
     if len(plans) < RENDER_PARALLEL_MIN or workers < 2:
         yield from (_render_job_with(renderer, fetch, p.job, diags) for p in plans
@@ -403,7 +423,8 @@ def _render_in_workers(plans: list[_Plan], themes: Sequence[Path], renderer: Ren
     with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
                              initializer=_init_render_worker,
                              initargs=(os.getpid(), list(themes), renderer.config,
-                                       renderer.nav, renderer.term_counts, records)) as pool:
+                                       renderer.nav, renderer.term_counts, records,
+                                       write_into)) as pool:
         for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):
             diags.extend(list(problems))
             yield page
@@ -612,7 +633,8 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
           use_cache: bool = True, progress: Progress | None = None,
           scan: Scan | None = None) -> BuildReport:
     """Build the site described by `config` (paths relative to `project_dir`). `scan` is
-    the input scan of uptodate.up_to_date when it has just been made."""
+    the input scan of uptodate.up_to_date when it has just been made; it is consumed
+    (emptied once the articles are loaded: a 10^5-file scan is tens of MiB)."""
     start = time.perf_counter()
     timer = _Timer()
     diags = Diagnostics()
@@ -643,6 +665,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         return replayed(previous, start, tuple(timer.phases))
     with timer.phase("load"):
         loaded, sketches = _load_with_cache(input_dir, scan, cache, config, diags, progress)
+        scan.clear()
         static_files = read_static_files(themes)
     known = cache.outputs() if cache is not None else {}
     if cache is not None:
@@ -662,7 +685,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
     site = make_site(loaded, config, themes, static_files, diags, timer,
                      skip=unchanged if cache is not None else None, progress=progress,
                      stream=True, records=cache.path if cache is not None else None,
-                     sketches=sketches)
+                     sketches=sketches, write_into=output_dir)
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
         return not (diags.errors > 0 or (strict and diags.warnings > 0))
@@ -704,7 +727,8 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
     report_file = (project_dir / REPORT_PATH).resolve()
     if not report_file.is_relative_to(output_dir):  # never publish the report with the site
         try:
-            write_atomic(report_file, build_report_json(result, site))
+            write_atomic_chunks(report_file, (piece.encode("utf-8")
+                                              for piece in build_report_lines(result, site)))
         except OSError as exc:
             raise ArchivegenError(f"cannot write the build report {report_file}: {exc}") from exc
     else:
@@ -712,35 +736,47 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
     return result
 
 
-def build_report_json(report: BuildReport, site: SiteOutput) -> bytes:
-    """The machine-readable build report: summary, diagnostics, articles, duplicates."""
-    data = {
+def build_report_lines(report: BuildReport, site: SiteOutput) -> Iterator[str]:
+    """The machine-readable build report (summary, diagnostics, articles, duplicates), a
+    piece at a time: at 10^5 articles the whole text and its data are tens of MiB, needed
+    just when every other structure of the build is still held."""
+    diagnostics = ({"path": d.location.path, "line": d.location.line,
+                    "col": d.location.col, "level": str(d.level), "code": d.code,
+                    "message": d.message} for d in report.diagnostics)
+    articles = ({"source": key, "layout": layout, "url": url,
+                 "also_archived_as": [{"path": r.key, "kind": r.kind,
+                                       "similarity": r.similarity}
+                                      for r in site.also_archived.get(key, ())]}
+                for key, layout, url in site.article_urls)
+    return _json_lines({
         "archivegen": __version__,
         "summary": {"articles": report.articles, "pages": report.pages,
                     "written": report.written, "unchanged": report.unchanged,
                     "removed": report.removed, "kept_stale": report.kept_stale,
                     "warnings": report.warnings, "errors": report.errors,
                     "seconds": round(report.seconds, 3)},
-        "diagnostics": [{"path": d.location.path, "line": d.location.line,
-                         "col": d.location.col, "level": str(d.level), "code": d.code,
-                         "message": d.message} for d in report.diagnostics],
-        "articles": [{"source": key, "layout": layout, "url": url,
-                      "also_archived_as": [{"path": r.key, "kind": r.kind,
-                                            "similarity": r.similarity}
-                                           for r in site.also_archived.get(key, ())]}
-                     for key, layout, url in site.article_urls],
-    }
-    return _json_lines(data).encode("utf-8")
+        "diagnostics": diagnostics,
+        "articles": articles,
+    })
 
 
-def _json_lines(data: dict[str, Any]) -> str:
+def _json_lines(data: dict[str, Any]) -> Iterator[str]:
     """JSON with one list item per line: readable and diffable, and written by json's C
-    encoder (indent= runs the pure-Python one: a third of a second for 10^4 articles)."""
-    parts = []
-    for key, value in data.items():
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(json.dumps(v, ensure_ascii=False) for v in value)
-            parts.append(f"  {json.dumps(key)}: [\n    {items}\n  ]")
+    encoder (indent= runs the pure-Python one: a third of a second for 10^4 articles).
+    Generators stand for lists and are consumed as the text is produced."""
+    yield "{\n"
+    for number, (key, value) in enumerate(data.items()):
+        yield (",\n" if number else "") + f"  {json.dumps(key)}: "
+        if isinstance(value, Iterator | list):
+            items = iter(value)
+            first = next(items, None)
+            if first is None:
+                yield "[]"
+                continue
+            yield "[\n    " + json.dumps(first, ensure_ascii=False)
+            for item in items:
+                yield ",\n    " + json.dumps(item, ensure_ascii=False)
+            yield "\n  ]"
         else:
-            parts.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            yield json.dumps(value, ensure_ascii=False)
+    yield "\n}\n"

@@ -50,6 +50,21 @@ class _Claim(Protocol):
 ClaimT = TypeVar("ClaimT", bound=_Claim)
 
 
+def write_atomic_chunks(target: Path, chunks: Iterable[bytes]) -> None:
+    """Write `chunks` (consumed one at a time) to a temporary file beside `target`, then
+    rename: a large file without its whole content in memory, never half-written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as out:
+            out.writelines(chunks)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def drop_collisions(files: Iterable[ClaimT], diags: Diagnostics) -> list[ClaimT]:
     """One file per output path; a second claimant is an error naming both origins."""
     by_path: dict[str, ClaimT] = {}
@@ -106,7 +121,43 @@ class SafeTargets:
         return True
 
 
-def write_atomic(target: Path, content: bytes, made_dirs: set[Path] | None = None,
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WrittenFile:
+    """A file already put in place (by a render worker, or by write_tree): what the build
+    records of it. Workers send this instead of the page's bytes."""
+
+    path: str
+    origin: str
+    written: bool = False  # False: the file already held these bytes
+    stat: str = ""  # file_stat after writing
+    refused: str = ""  # why the path was refused (AG041); nothing was written
+
+
+def staging_folder(output_dir: Path) -> Path:
+    return output_dir / STAGING_NAME
+
+
+class TreeWriter:
+    """Puts files into the output folder: paths checked by SafeTargets, each file written
+    atomically through the staging folder, folders made once. One per process: render
+    workers write their own pages, so page bytes never travel back to the build process."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.targets = SafeTargets(output_dir)
+        self.staging = staging_folder(output_dir)
+        self._made_dirs: set[str] = set()
+
+    def put(self, path: str, content: bytes, origin: str) -> WrittenFile:
+        try:
+            target = self.targets.target(path)
+        except ValueError as exc:
+            return WrittenFile(path=path, origin=origin, refused=str(exc))
+        written = write_atomic(target, content, self._made_dirs, self.staging)
+        return WrittenFile(path=path, origin=origin, written=written,
+                           stat=file_stat(os.fspath(target)))
+
+
+def write_atomic(target: Path, content: bytes, made_dirs: set[str] | None = None,
                  staging: Path | None = None) -> bool:
     """Write via a temporary file and rename; False (and no write) if the bytes are the same.
     `made_dirs` remembers folders already created, saving a mkdir call per file. The
@@ -117,10 +168,11 @@ def write_atomic(target: Path, content: bytes, made_dirs: set[Path] | None = Non
             return False
     except (FileNotFoundError, NotADirectoryError):
         pass
-    if made_dirs is None or target.parent not in made_dirs:
-        target.parent.mkdir(parents=True, exist_ok=True)
+    folder = os.path.dirname(target)
+    if made_dirs is None or folder not in made_dirs:
+        os.makedirs(folder, exist_ok=True)
         if made_dirs is not None:
-            made_dirs.add(target.parent)
+            made_dirs.add(folder)  # a string: a Path per folder is 10^5 objects at scale
     # The temporary name is ours alone (this process, this target); O_EXCL is not needed,
     # and mkstemp's random names cost more than the write on 10^4 small files.
     if staging is not None:
@@ -148,7 +200,8 @@ def read_manifest(output_dir: Path) -> set[str]:
     return {f for f in files if isinstance(f, str)}
 
 
-def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnostics,
+def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
+               diags: Diagnostics,
                *, prune: bool | Callable[[], bool], unchanged_paths: Iterable[str] = (),
                planned: Iterable[str] | None = None) -> WriteReport:
     """Write `files` (consumed one at a time: it may render as it goes); `unchanged_paths` are
@@ -165,24 +218,22 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
     # Record the intent first: a build killed while writing still owns what it wrote.
     _write_manifest(output_dir, previous | kept | set(planned), staging)
     current: set[str] = set(kept)
-    made_dirs: set[Path] = set()
-    targets = SafeTargets(output_dir)
+    tree = TreeWriter(output_dir)
     written = rendered = 0
     unchanged = len(kept)
     stats: dict[str, str] = {}
     for f in files:
         rendered += 1
-        try:
-            target = targets.target(f.path)
-        except ValueError as exc:
-            diags.error("AG041", str(exc), SourceLocation(path=f.origin))
+        done = f if isinstance(f, WrittenFile) else tree.put(f.path, f.content, f.origin)
+        if done.refused:
+            diags.error("AG041", done.refused, SourceLocation(path=done.origin))
             continue
-        current.add(f.path)
-        if write_atomic(target, f.content, made_dirs, staging):
+        current.add(done.path)
+        if done.written:
             written += 1
         else:
             unchanged += 1
-        stats[f.path] = file_stat(os.fspath(target))
+        stats[done.path] = done.stat
     stale = sorted(previous - current)
     removed = 0
     if prune() if callable(prune) else prune:
@@ -201,7 +252,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile], diags: Diagnosti
 def _empty_staging(output_dir: Path) -> Path:
     """The staging folder, emptied of what a killed build left (a symlink is replaced, never
     followed)."""
-    staging = output_dir / STAGING_NAME
+    staging = staging_folder(output_dir)
     if staging.is_symlink() or staging.is_file():
         staging.unlink()
     elif staging.is_dir():

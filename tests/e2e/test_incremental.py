@@ -112,19 +112,22 @@ def test_a_corrupt_cache_means_a_clean_build(project: Path, tmp_path: Path) -> N
     assert tree_bytes(project / "site") == clean_build(project, tmp_path)
 
 
+# Kills the build process (SIGKILL) when the writer has taken in the Nth file: pages that
+# workers render are already written by then (workers write their own pages), the others
+# are written by the build process; the workers die with it.
 KILLER = """
 import os, signal, sys
-import archivegen.build
-import archivegen.writer as writer
-archivegen.build.RENDER_PARALLEL_MIN = 1  # pages render in worker processes, as at scale
-real = writer.write_atomic
-count = [0]
-def dying(target, content, *rest, **kw):
-    count[0] += 1
-    if count[0] == int(sys.argv[2]):
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(target, content, *rest, **kw)
-writer.write_atomic = dying
+import archivegen.build as build
+build.RENDER_PARALLEL_MIN = 1  # pages render in worker processes, as at scale
+real = build.write_tree
+def dying_write_tree(output_dir, files, *rest, **kw):
+    def counted():
+        for number, f in enumerate(files, start=1):
+            if number == int(sys.argv[2]):
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield f
+    return real(output_dir, counted(), *rest, **kw)
+build.write_tree = dying_write_tree
 from archivegen.cli import main
 os.chdir(sys.argv[1])
 main(["build", "-q", "--input", "articles", "--output", "site"])
