@@ -53,6 +53,7 @@ from .model import (
     ArticleHead,
     ArticleSummary,
     DuplicateRef,
+    Feed,
     ListingPage,
     RenderedFile,
     Source,
@@ -111,8 +112,8 @@ class LoadedArticle:
 # What an article page's renderer needs: URL, head, copies folded into it, and the whole
 # record when it is in memory (None: read it from the cache).
 _ArticleJob = tuple[str, ArticleHead, tuple[DuplicateRef, ...], Record | None]
-# What a render worker is sent: an article page's job, or a listing page.
-_Job = tuple[_ArticleJob, None] | tuple[None, ListingPage]
+# What a render worker is sent: an article page's job, a listing page or a feed.
+_Job = _ArticleJob | ListingPage | Feed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -251,7 +252,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                        *(by_key[r.key].source_sig for r in refs))
             job = (url, a, refs, by_key[a.key].record)
             plans.append(_Plan(path=output_file(url), origin=a.source_path, fingerprint=fp,
-                               job=(job, None)))
+                               job=job))
         summary_fp = {s.url: _summary_fingerprint(s) for s in index.articles}
         for page in listings:
             fp = fingerprint(base, template_fp("listing.html"), page.kind, page.url, page.title,
@@ -259,13 +260,13 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                        repr(page.term), repr(page.taxonomy),
                        *(summary_fp[s.url] for s in page.articles))
             plans.append(_Plan(path=output_file(page.url), origin=page.url,
-                               fingerprint=fp, job=(None, page)))
+                               fingerprint=fp, job=page))
         feed_fp = template_fp("feed.xml") if site_feeds else ""
         for feed in site_feeds:
             fp = fingerprint(base, feed_fp, feed.url, feed.title,
                        *(summary_fp[s.url] for s in feed.articles))
             plans.append(_Plan(path=output_file(feed.url), origin=feed.listing_url,
-                               fingerprint=fp, render=partial(renderer.feed, feed, diags)))
+                               fingerprint=fp, job=feed))
         for tax, terms in index.taxonomies:
             if terms:
                 fp = fingerprint(base, template_fp("terms.html"), repr(tax),
@@ -378,11 +379,11 @@ def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConf
 
 def _render_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _Job,
                      diags: Diagnostics) -> RenderedFile | None:
-    article, listing = job
-    if article is not None:
-        return _render_article_job_with(renderer, fetch, article, diags)
-    assert listing is not None
-    return renderer.listing(listing, diags)
+    if isinstance(job, ListingPage):
+        return renderer.listing(job, diags)
+    if isinstance(job, Feed):
+        return renderer.feed(job, diags)
+    return _render_article_job_with(renderer, fetch, job, diags)
 
 
 def _render_job(job: _Job) -> tuple[RenderedFile | WrittenFile | None, tuple[Diagnostic, ...]]:
