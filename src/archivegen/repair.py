@@ -32,6 +32,8 @@ class Rule:
     name: str
     description: str
     apply: RuleFunc
+    # A rule that only notices (never changes the text) runs once, on the final text.
+    notes_only: bool = False
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -119,9 +121,10 @@ def report_repeated_sentences(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
     notes: list[Repair] = []
     for para in paragraphs:
         for sentence in SENTENCE_SPLIT_RE.split(para.text):
-            key = " ".join(sentence.split())
-            if len(key.split()) < MIN_REPEATED_SENTENCE_WORDS:
+            words = sentence.split()
+            if len(words) < MIN_REPEATED_SENTENCE_WORDS:
                 continue
+            key = " ".join(words)
             if key in seen and seen[key] != para.line:
                 notes.append(Repair(rule="report_repeated_sentences", line=para.line,
                                     detail=f"sentence '{_clip(key)}' repeats one from line "
@@ -143,7 +146,7 @@ RULES: tuple[Rule, ...] = (
     Rule(name="join_split_paragraphs", description="rejoin a paragraph split mid-sentence",
          apply=join_split_paragraphs),
     Rule(name="report_repeated_sentences", description="warn about repeated sentences, keep them",
-         apply=report_repeated_sentences),
+         apply=report_repeated_sentences, notes_only=True),
 )
 # One rule's change can enable another's (a removed repeat brings two halves of a split
 # paragraph together), so the chain runs until nothing changes: repairing is idempotent.
@@ -156,16 +159,20 @@ def repair_article(article: Article, diags: Diagnostics,
     paragraphs = split_paragraphs(article.body, article.body_line)
     repairs: list[Repair] = []
     notes: list[Repair] = []
+    changing = [rule for rule in rules if not rule.notes_only]
     for _ in range(MAX_PASSES):
         before = paragraphs
         notes = []  # notes describe the final text, so only the last pass's count
-        for rule in rules:
+        for rule in changing:
             result = rule.apply(paragraphs)
             paragraphs = result.paragraphs
             repairs.extend(result.repairs)
             notes.extend(result.notes)
         if paragraphs == before:
             break
+    for rule in rules:
+        if rule.notes_only:  # on the final text, once (it was once per pass: half of repair)
+            notes.extend(rule.apply(paragraphs).notes)
     path = article.provenance.source_path
     for note in notes:
         diags.warning("AG030", note.detail, SourceLocation(path=path, line=note.line, col=1))
