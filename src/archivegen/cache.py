@@ -38,7 +38,7 @@ from .records import (
     diagnostic_to_json,
 )
 
-SCHEMA = 4
+SCHEMA = 5
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 

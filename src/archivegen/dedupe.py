@@ -21,11 +21,17 @@ The result is a sequence of words.
   share a quotation or a few stock phrases stay well below 0.2.
 
 The similarity is *estimated*, never computed exactly (the texts are not kept, see below): each
-body gets a MinHash signature of ``num_perm`` (default 128) values (shingles hashed with
-CRC-32, then ``num_perm`` multiply-shift hash functions ``(a*x + b) >> 32`` over 64-bit words
-with fixed-seed ``a``, ``b``; vectorised with numpy). The estimate is the share of
-equal signature values; its standard error is about ``sqrt(J * (1 - J) / num_perm)``, i.e. 0.035
-at J = 0.8 with 128 values, so pairs right at the threshold may fall either side of it.
+body gets a MinHash signature of ``num_perm`` (default 128) values. Each shingle is hashed once
+to 64 bits (a polynomial hash of its bytes taken from prefix sums over the whole text, then the
+MurmurHash3 finaliser), and the signature is built by *fast similarity sketching* (Dahlgaard,
+Knudsen, Thorup 2017): in round r a fixed-seed multiply-shift hash ``a[r]*x + b[r]`` puts every
+shingle in one of ``num_perm`` bins with value (r, hash), each bin keeps its smallest value, and
+rounds stop once every bin is filled, almost always after the first round for a news article.
+That is one hash per shingle instead of ``num_perm``, all vectorised with numpy. Two bodies agree
+on a bin with probability J, as with classic MinHash. The estimate is the share of equal
+signature values; its standard error is at most about ``sqrt(J * (1 - J) / num_perm)``, i.e.
+0.035 at J = 0.8 with 128 values (less on long bodies: the bins sample shingles without
+replacement), so pairs right at the threshold may fall either side of it.
 Locality-sensitive hashing proposes candidate pairs: the signature is cut into bands, and two
 bodies that agree on every value of some band are candidates. Bands are as long as possible while
 a pair of similarity exactly ``threshold`` still becomes a candidate with probability >= 0.9
@@ -61,11 +67,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import operator
 import re
 import sys
 import unicodedata
-import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -186,42 +192,189 @@ class _Scan:
     width: int
 
 
-def _shingles(words: list[bytes], size: int) -> Iterator[bytes]:
-    """Every run of `size` consecutive words, joined by spaces (built in C: map over zip)."""
-    return map(b" ".join, zip(*(words[start:] for start in range(size)), strict=False))
+# Shingle hashing: a polynomial hash of each shingle's bytes, read off prefix sums over the text
+# (no Python object per word or per shingle), then the MurmurHash3 finaliser so that every bit
+# depends on every input bit. All arithmetic is on uint64 arrays and wraps modulo 2**64.
+_POLY_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse modulo 2**64
+_POWER_TABLE = 1 << 16  # cached powers: enough for the bytes of a block of ordinary words
+_BLOCK = 4096  # shingles per hashing block; (round, shingle) pairs per MinHash step
+_MAX_PERM = 1 << 20  # a round number (< 2 * num_perm) must fit in the 24 bits above a value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Hashing:
+    """numpy tables and constants, built on first use (a build that changes nothing never
+    imports numpy)."""
+
+    powers: Any  # base**i modulo 2**64, i < _POWER_TABLE
+    inverses: Any  # base**-i
+    mix_shift: Any
+    mix_multipliers: tuple[Any, Any]
 
 
 @cache
-def _permutations(num_perm: int) -> tuple[Any, Any]:
-    """The MinHash hash family: multiply-shift, h(x) = (a*x + b) >> 32 over 64-bit words, a odd.
+def _hashing() -> _Hashing:
+    import numpy as np
 
-    Fixed seed, so signatures never change between runs or machines. numpy is imported here:
-    a build that changes nothing never needs it.
+    powers, inverses = _powers(_POWER_TABLE)
+    return _Hashing(powers=powers, inverses=inverses, mix_shift=np.uint64(33),
+                    mix_multipliers=(np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)))
+
+
+def _powers(length: int) -> tuple[Any, Any]:
+    """base**i and base**-i modulo 2**64 for i in range(length)."""
+    import numpy as np
+
+    tables = []
+    for factor in (_POLY_BASE, pow(_POLY_BASE, -1, 2**64)):
+        table = np.full(length, factor, dtype=np.uint64)
+        table[0] = 1
+        tables.append(np.multiply.accumulate(table, out=table))
+    return tables[0], tables[1]
+
+
+def _shingle_hashes(data: bytes, size: int) -> Any:
+    """One 64-bit hash per shingle of `size` words of the normalised text `data` (UTF-8, words
+    joined by single spaces), or None when there are fewer than 2 * size words.
+
+    The hash of bytes c[s:e] is sum(c[j] * base**(j - s)): a difference of prefix sums of
+    c[j] * base**j, times base**-s. Blocks of shingles bound the temporary arrays.
     """
     import numpy as np
 
-    rng = np.random.Generator(np.random.PCG64(MINHASH_SEED))
-    a = rng.integers(1, 2**64, size=num_perm, dtype=np.uint64, endpoint=False) | np.uint64(1)
-    b = rng.integers(0, 2**64, size=num_perm, dtype=np.uint64, endpoint=False)
-    return a, b
+    constants = _hashing()
+    text = np.frombuffer(data, dtype=np.uint8)
+    spaces = (text == 0x20).nonzero()[0]
+    if len(spaces) + 1 < 2 * size:
+        return None
+    # bounds[i]: the space before word i (-1 for the first word); bounds[-1]: the text's end.
+    # Shingle i is bytes bounds[i] + 1 up to bounds[i + size].
+    bounds = np.empty(len(spaces) + 2, dtype=np.intp)
+    bounds[0], bounds[1:-1], bounds[-1] = -1, spaces, len(text)
+    count = len(bounds) - size
+    hashes = np.empty(count, dtype=np.uint64)
+    for first in range(0, count, _BLOCK):
+        last = min(count, first + _BLOCK)
+        starts, ends = bounds[first:last] + 1, bounds[first + size : last + size]
+        low, high = int(starts[0]), int(ends[-1])
+        if low:  # positions relative to the block
+            starts -= low
+            ends = ends - low
+        powers, inverses = ((constants.powers, constants.inverses)
+                            if high - low <= len(constants.powers) else _powers(high - low))
+        prefix = np.empty(high - low + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.multiply(text[low:high], powers[: high - low], out=prefix[1:])
+        np.add.accumulate(prefix, out=prefix)
+        block = hashes[first:last]
+        np.subtract(prefix[ends], prefix[starts], out=block)
+        block *= inverses[starts]
+    shift, (first_multiplier, second_multiplier) = constants.mix_shift, constants.mix_multipliers
+    hashes ^= hashes >> shift
+    hashes *= first_multiplier
+    hashes ^= hashes >> shift
+    hashes *= second_multiplier
+    hashes ^= hashes >> shift
+    return hashes
 
 
-def _signature(shingles: list[bytes], num_perm: int) -> bytes:
-    """The MinHash signature of a set of shingles: per hash function, the smallest value."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Rounds:
+    """The MinHash rounds for one num_perm: per round r < 2 * num_perm a multiply-shift hash
+    g(x) = a[r]*x + b[r] over 64-bit words (a odd), from a fixed seed, so signatures never change
+    between runs or machines."""
+
+    a: Any
+    b: Any
+    tags: Any  # r << 40: a value of an earlier round is always smaller
+    bin_shift: Any  # 64 - log2(num_perm) when num_perm is a power of two, else None
+    bins: Any  # num_perm as a uint64
+    steps: Any  # 0 .. num_perm - 1, for the rotations of the second phase
+    empty: Any  # a signature with every bin empty
+    shifts: tuple[Any, Any]  # 32 (bins), 24 (values)
+
+
+@cache
+def _rounds(num_perm: int) -> _Rounds:
     import numpy as np
 
-    a, b = _permutations(num_perm)
-    hashes = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint64,
-                         count=len(shingles))
-    low = np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-    for start in range(0, len(hashes), _ROWS_PER_BLOCK):  # bounded memory on huge bodies
-        block = hashes[start:start + _ROWS_PER_BLOCK, None] * a + b  # wraps modulo 2**64
-        np.minimum(low, block.min(axis=0), out=low)
-    values: bytes = (low >> np.uint64(32)).astype("<u4").tobytes()
+    if not 2 <= num_perm <= _MAX_PERM:
+        raise ValueError(f"num_perm must be in 2..{_MAX_PERM}, got {num_perm}")
+    rng = np.random.Generator(np.random.PCG64(MINHASH_SEED))
+    a = rng.integers(1, 2**64, size=2 * num_perm, dtype=np.uint64, endpoint=False)
+    b = rng.integers(0, 2**64, size=2 * num_perm, dtype=np.uint64, endpoint=False)
+    power_of_two = num_perm & (num_perm - 1) == 0
+    return _Rounds(
+        a=a | np.uint64(1), b=b,
+        tags=np.arange(2 * num_perm, dtype=np.uint64)[:, None] << np.uint64(40),
+        bin_shift=np.uint64(65 - num_perm.bit_length()) if power_of_two else None,
+        bins=np.uint64(num_perm),
+        steps=np.arange(num_perm, dtype=np.uint64)[:, None],
+        empty=np.full(num_perm, 2**64 - 1, dtype=np.uint64),
+        shifts=(np.uint64(32), np.uint64(24)),
+    )
+
+
+def _bins(hashes: Any, rounds: _Rounds) -> Any:
+    """Bin of each 64-bit hash: its top 32 bits, scaled to range(num_perm)."""
+    if rounds.bin_shift is not None:
+        return hashes >> rounds.bin_shift  # the same as below, in one step
+    thirty_two = rounds.shifts[0]
+    return ((hashes >> thirty_two) * rounds.bins) >> thirty_two
+
+
+def _fill(low: Any, chunk: Any, start: int, stop: int, num_perm: int, rounds: _Rounds) -> None:
+    """Rounds start..stop-1 of the shingle hashes `chunk`: each bin of `low` keeps its smallest
+    (round << 40 | value)."""
+    import numpy as np
+
+    mixed = np.multiply.outer(rounds.a[start:stop], chunk)
+    mixed += rounds.b[start:stop, None]
+    if start < num_perm:
+        where = _bins(mixed, rounds)
+    else:  # a rotation: round num_perm + i puts a shingle i bins on from its first bin
+        first = _bins(chunk * rounds.a[num_perm] + rounds.b[num_perm], rounds)
+        where = (first + rounds.steps[start - num_perm : stop - num_perm]) % rounds.bins
+    key = mixed >> rounds.shifts[1]  # bits 24..63; the signature keeps bits 24..55
+    if stop > 1:
+        key |= rounds.tags[start:stop]
+    np.minimum.at(low, where.ravel().view(np.int64), key.ravel())
+
+
+def _signature(hashes: Any, num_perm: int) -> bytes:
+    """The MinHash signature of a set of shingle hashes, by fast similarity sketching
+    (Dahlgaard, Knudsen and Thorup, 2017): one hash per shingle and round picks both a bin and
+    a value, instead of num_perm hashes per shingle.
+
+    In round r every shingle lands in one of num_perm bins with value (r, v); each bin keeps its
+    smallest value. Rounds r < num_perm pick the bin from the top bits of the hash (round 0 alone
+    is one-permutation hashing, and fills every bin of a typical body); round num_perm + i puts
+    a shingle i bins after its bin of round num_perm, so every bin is filled by round
+    2 * num_perm. Later rounds only add larger values, so stopping once every bin is filled
+    does not change the result. As with classic MinHash, two bodies agree on a bin with
+    probability J (their Jaccard similarity): the smallest value in that bin over both sets
+    belongs to a shared shingle.
+    """
+    import numpy as np
+
+    rounds = _rounds(num_perm)
+    low = rounds.empty.copy()
+    start, deduplicated = 0, False
+    while True:
+        count = len(hashes)
+        # as many rounds at once as leave about half a bin empty, within the block size
+        wanted = math.ceil(num_perm / count * math.log(2 * num_perm))
+        stop = min(start + max(1, min(wanted, _BLOCK // count)),
+                   num_perm if start < num_perm else 2 * num_perm)
+        for first in range(0, count, _BLOCK):
+            _fill(low, hashes[first : first + _BLOCK], start, stop, num_perm, rounds)
+        start = stop
+        if low.max() != rounds.empty[0]:
+            break
+        if start >= 8 and not deduplicated:  # small or repetitive: drop repeated shingles
+            hashes, deduplicated = np.unique(hashes), True
+    values: bytes = low.astype("<u4").tobytes()  # keeps the low 32 bits: v, not the round
     return values
-
-
-_ROWS_PER_BLOCK = 4096
 
 
 def sketch_text(text: str, *, shingle_words: int = 5, num_perm: int = 128) -> Sketch:
@@ -229,12 +382,10 @@ def sketch_text(text: str, *, shingle_words: int = 5, num_perm: int = 128) -> Sk
     normal = normalise_text(text)
     if not normal:
         return Sketch(digest=b"", values=b"")
-    digest = hashlib.sha256(normal.encode()).digest()
-    words = normal.encode().split(b" ")
-    if len(words) < 2 * shingle_words:
-        return Sketch(digest=digest, values=b"")
-    shingles = list(_shingles(words, shingle_words))
-    return Sketch(digest=digest, values=_signature(shingles, num_perm))
+    data = normal.encode()
+    hashes = _shingle_hashes(data, shingle_words)
+    values = b"" if hashes is None else _signature(hashes, num_perm)
+    return Sketch(digest=hashlib.sha256(data).digest(), values=values)
 
 
 def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int) -> _Scan:
@@ -355,8 +506,8 @@ def find_duplicates(candidates: Iterable[Candidate], *, threshold: float = 0.8,
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     if shingle_words < 1:
         raise ValueError(f"shingle_words must be at least 1, got {shingle_words}")
-    if num_perm < 2:
-        raise ValueError(f"num_perm must be at least 2, got {num_perm}")
+    if not 2 <= num_perm <= _MAX_PERM:
+        raise ValueError(f"num_perm must be in 2..{_MAX_PERM}, got {num_perm}")
     scan = _scan(candidates, shingle_words, num_perm)
     roots = _near_components(scan, threshold)
     components: dict[int, list[_Member]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -10,7 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivegen.dedupe import Candidate, DuplicateGroup, find_duplicates, normalise_text
+from archivegen import dedupe
+from archivegen.dedupe import (
+    Candidate,
+    DuplicateGroup,
+    Sketch,
+    find_duplicates,
+    normalise_text,
+    sketch_text,
+)
 
 VOCABULARY = (
     "the", "a", "of", "to", "in", "and", "on", "for", "with", "by", "from", "at", "as", "that",
@@ -299,7 +308,8 @@ def test_duplicate_keys_are_rejected() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"threshold": 0.0}, {"threshold": 1.5}, {"shingle_words": 0}, {"num_perm": 1}],
+    [{"threshold": 0.0}, {"threshold": 1.5}, {"shingle_words": 0}, {"num_perm": 1},
+     {"num_perm": 2**20 + 1}],
 )
 def test_invalid_parameters_are_rejected(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
@@ -345,3 +355,119 @@ def test_same_groups_for_shuffled_input(seed: int) -> None:
 @given(st.permutations(mixed_corpus()))
 def test_same_groups_for_any_permutation(corpus: list[Candidate]) -> None:
     assert find_duplicates(corpus) == find_duplicates(mixed_corpus())
+
+
+# --- sketches ---------------------------------------------------------------------------------
+
+
+def estimate(left: Sketch, right: Sketch) -> float:
+    count = len(left.values) // 4
+    same = sum(left.values[4 * i : 4 * i + 4] == right.values[4 * i : 4 * i + 4]
+               for i in range(count))
+    return same / count
+
+
+def reference_values(text: str, shingle_words: int, num_perm: int) -> bytes:
+    """The signature computed one shingle and one round at a time, in plain Python: what the
+    numpy code must reproduce (see dedupe._signature for the scheme)."""
+    full = 2**64
+    words = normalise_text(text).encode().split(b" ")
+    shingles = {b" ".join(words[i : i + shingle_words])
+                for i in range(len(words) - shingle_words + 1)}
+
+    def polynomial(data: bytes) -> int:
+        return sum(byte * pow(dedupe._POLY_BASE, j, full) for j, byte in enumerate(data)) % full
+
+    def mix(value: int) -> int:
+        value ^= value >> 33
+        value = value * 0xFF51AFD7ED558CCD % full
+        value ^= value >> 33
+        value = value * 0xC4CEB9FE1A85EC53 % full
+        return value ^ (value >> 33)
+
+    hashes = [mix(polynomial(shingle)) for shingle in shingles]
+    rounds = dedupe._rounds(num_perm)
+    a, b = [int(x) for x in rounds.a], [int(x) for x in rounds.b]
+    best: list[tuple[int, int] | None] = [None] * num_perm
+    for round_ in range(2 * num_perm):
+        for x in hashes:
+            mixed = (a[round_] * x + b[round_]) % full
+            if round_ < num_perm:
+                where = ((mixed >> 32) * num_perm) >> 32
+            else:
+                first = (a[num_perm] * x + b[num_perm]) % full
+                where = ((((first >> 32) * num_perm) >> 32) + round_ - num_perm) % num_perm
+            found = best[where]
+            if found is None or (round_, mixed >> 24) < found:
+                best[where] = (round_, mixed >> 24)
+        if None not in best:
+            break
+    values = [found[1] & 0xFFFFFFFF for found in best if found is not None]
+    return b"".join(value.to_bytes(4, "little") for value in values)
+
+
+GOLDEN_SKETCH = "541eb59a418c8790"  # sha256 prefix of sketch_text(prose(1)).values
+
+REFERENCE_TEXTS = [
+    prose(1),
+    "one two three four five six seven eight nine ten",  # exactly 2 * 5 words
+    " ".join(["la"] * 30),  # one distinct shingle: needs the rotation rounds
+    " ".join(f"w{i % 7}" for i in range(60)),  # 7 distinct shingles, many repeats
+    "x" * 300 + " " + prose(2, 40),  # a long token
+    "Ünïcödé wörds, ﬁne; " + prose(3, 30),  # multi-byte UTF-8 and NFKC
+]
+
+
+@pytest.mark.parametrize("text", REFERENCE_TEXTS)
+@pytest.mark.parametrize(("shingle_words", "num_perm"), [(5, 128), (3, 100), (1, 2)])
+def test_sketch_matches_plain_python_reference(text: str, shingle_words: int,
+                                               num_perm: int) -> None:
+    sketch = sketch_text(text, shingle_words=shingle_words, num_perm=num_perm)
+    assert sketch.values == reference_values(text, shingle_words, num_perm)
+    assert len(sketch.values) == 4 * num_perm
+
+
+def test_sketch_does_not_depend_on_block_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [prose(4, 900), "y" * 80 + " " + prose(5, 50), " ".join(["la"] * 40)]
+    expected = [sketch_text(text) for text in texts]
+    monkeypatch.setattr(dedupe, "_BLOCK", 7)  # many hashing blocks and signature steps
+    monkeypatch.setattr(dedupe, "_POWER_TABLE", 16)  # blocks longer than the cached powers
+    dedupe._hashing.cache_clear()
+    try:
+        assert [sketch_text(text) for text in texts] == expected
+    finally:
+        dedupe._hashing.cache_clear()  # the next caller builds full-size tables again
+
+
+def test_sketch_depends_only_on_the_shingle_set() -> None:
+    # A periodic text has the same shingles however long it is.
+    cycle = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
+    shorter = " ".join(cycle * 2 + cycle[:4])
+    longer = " ".join(cycle * 9)
+    assert sketch_text(shorter).values == sketch_text(longer).values
+    assert sketch_text(shorter).digest != sketch_text(longer).digest
+
+
+def test_sketch_digest_is_sha256_of_normalised_text() -> None:
+    text = FLOOD_REPORT_A
+    digest = hashlib.sha256(normalise_text(text).encode()).digest()
+    assert sketch_text(text).digest == digest
+    assert sketch_text("").digest == b""
+    assert sketch_text("too short to compare").values == b""
+    assert sketch_text("too short to compare").digest != b""
+
+
+def test_sketch_is_fixed_across_runs_and_machines() -> None:
+    # A change here invalidates every cached sketch: bump cache.SCHEMA with it.
+    values = sketch_text(prose(1)).values
+    assert hashlib.sha256(values).hexdigest()[:16] == GOLDEN_SKETCH
+
+
+@pytest.mark.parametrize("changed", [0, 3, 12, 30, 80])
+def test_estimated_similarity_is_close_to_exact(changed: int) -> None:
+    body = prose(21)
+    edited = change_words(body, changed, changed)
+    exact = shingle_jaccard(body, edited)
+    # 4 standard errors of a 128-value estimate
+    tolerance = 4 * (exact * (1 - exact) / 128) ** 0.5 + 1e-9
+    assert abs(estimate(sketch_text(body), sketch_text(edited)) - exact) <= tolerance
