@@ -81,7 +81,9 @@ def fingerprint(*parts: str) -> str:
     """A hash of some texts, for fingerprints: one join and one encode (this runs for every
     output of every build); NUL-separated, so ("ab", "c") and ("a", "bc") differ."""
     text = "\0".join(parts) + "\0"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    # 128 bits are plenty to tell versions of one output apart, and a build holds one
+    # fingerprint per output and per article: 32 hex digits, not sha256's 64.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def encode_records(records: Sequence[Record]) -> str:
