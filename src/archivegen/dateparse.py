@@ -115,6 +115,18 @@ def parse_date(text: str) -> PartialDate | None:
 _YEAR_HINT_RE = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d|2100)(?!\d)")
 
 
+def lines_with_years(text: str) -> set[int]:
+    """0-based numbers of the lines of `text` that hold a four-digit year: the only lines
+    `find_dates` can find anything on (one scan of the text, not one per line)."""
+    found: set[int] = set()
+    line, counted = 0, 0
+    for match in _YEAR_HINT_RE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        found.add(line)
+    return found
+
+
 def find_dates(text: str) -> list[DateMatch]:
     """Every date stated in a line of text, left to right, non-overlapping.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..dateparse import find_dates
+from ..dateparse import find_dates, lines_with_years
 from ..errors import Diagnostics, SourceLocation
 from ..model import FoundDate, Source
 
@@ -71,7 +71,8 @@ def other_dates(lines: list[str], first: int, last: int,
     """Dates stated on lines[first:last] (0-based), except on the line the article's own date
     was read from (`skip_line`, 1-based); kept in provenance, never used as the date."""
     found: list[FoundDate] = []
-    for index in range(first, min(last, len(lines))):
+    for offset in sorted(lines_with_years("\n".join(lines[first:last]))):
+        index = first + offset
         if index + 1 == skip_line:
             continue
         for match in find_dates(lines[index]):
