@@ -270,7 +270,7 @@ def _intern(text: object) -> str:
 
 
 def _interned(names: Sequence[object]) -> tuple[str, ...]:
-    return tuple(_intern(name) for name in names)
+    return tuple(map(_intern, names))
 
 
 def _decode_source(path: str, stat: str, sha: str, heads: str,

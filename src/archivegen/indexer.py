@@ -26,7 +26,6 @@ from .model import (
     Term,
     TermEntry,
     YearEntry,
-    terms_of,
 )
 from .paginate import page_window, paginate
 from .slugs import slugify
@@ -115,11 +114,17 @@ def _terms(tax: Taxonomy,
     """Terms that slug alike ("SYRIA", "Syria") are one term, shown in its most used spelling."""
     members: dict[str, list[ArticleSummary]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    field = tax.field
     for summary, article in ordered:
-        for slug in dict.fromkeys(slugify(name) for name in terms_of(article, tax)):
-            members[slug].append(summary)
-        for name in terms_of(article, tax):
-            spellings[slugify(name)][name] += 1
+        names = getattr(article, field)  # terms_of, inlined: this loop runs per article
+        if isinstance(names, str):
+            names = (names,) if names else ()
+        for name in names:
+            slug = slugify(name)
+            spellings[slug][name] += 1
+            listed = members[slug]
+            if not listed or listed[-1] is not summary:  # once, however many spellings
+                listed.append(summary)
     terms = []
     for slug, articles in members.items():
         name = min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
