@@ -27,7 +27,7 @@ from .model import (
     TermEntry,
     terms_of,
 )
-from .templates import template_dependencies
+from .templates import page_url_for, template_dependencies
 
 
 @dataclass(slots=True)
@@ -58,7 +58,9 @@ class Renderer:
                             body_html=body_html, term_groups=term_groups,
                             unreferenced_notes=unreferenced, also_archived=also_archived,
                             title=article.title or derived_title(self.md, article.body),
-                            title_derived=not article.title)
+                            title_derived=not article.title,
+                            date_from_file_time=any(f.rule == "file-mtime"
+                                                    for f in article.provenance.fields))
 
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
         return self._render("listing.html", page.url, diags, listing=page, title=page.title)
@@ -90,7 +92,8 @@ class Renderer:
         try:
             tmpl = self.env.get_template(template)
             html = tmpl.render(site=self.config, page_url=url, nav=self.nav,
-                               term_counts=self.term_counts, **context)
+                               term_counts=self.term_counts,
+                               url_for=page_url_for(url, context.get("link_base")), **context)
             used = template_dependencies(self.env, template, self._deps)
         except jinja2.TemplateSyntaxError as exc:
             diags.error("AG050", f"template syntax error: {exc.message}",

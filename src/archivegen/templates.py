@@ -7,7 +7,7 @@ returns a URL relative to the page being rendered, so sites work under any base 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +47,36 @@ def url_for(context: jinja2.runtime.Context, target: str, **kw: Any) -> str:
 
     `target` is a site URL ("/2017/05/..."), or one of: home, archive, static (name=),
     taxonomy (taxonomy=), term (taxonomy=, name=), year (year=), month (year=, month=).
+    The renderer gives each page its own `page_url_for` instead, which Jinja calls faster;
+    this global serves templates rendered any other way.
     """
     link_base = context.get("link_base")
+    page_url = context["page_url"] if link_base is None else ""
+    return page_url_for(page_url, link_base)(target, **kw)
+
+
+def page_url_for(page_url: str, link_base: str | None = None) -> Callable[..., str]:
+    """`url_for` bound to the page at `page_url` (or, given `link_base`, to that base).
+
+    A plain function: Jinja hands a `pass_context` global a context per call, and a page
+    makes dozens of links (navigation, one per listed article), so that cost adds up.
+    """
     if link_base is not None:
         # Pages served at any depth (404) need links that do not depend on their own URL.
-        return str(link_base).rstrip("/") + site_url(target, **kw)
-    return urls.relative_url(context["page_url"], site_url(target, **kw))
+        base = str(link_base).rstrip("/")
+
+        def absolute_url_for(target: str, **kw: Any) -> str:
+            return base + site_url(target, **kw)
+
+        return absolute_url_for
+
+    link = urls.relative_links(page_url)
+
+    def relative_url_for(target: str, **kw: Any) -> str:
+        # An article's URL, the commonest target, needs no mapping.
+        return link(target if target.startswith("/") else site_url(target, **kw))
+
+    return relative_url_for
 
 
 def site_url(target: str, **kw: Any) -> str:

@@ -7,6 +7,7 @@ The output path of every file is derived from its URL, never chosen separately.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from .model import ArticleHead, Taxonomy
@@ -110,11 +111,27 @@ def relative_url(from_url: str, to_url: str) -> str:
     Both are site URLs (absolute paths, folders ending in "/"). Plain segment arithmetic:
     called for every link of every page, it must not go through posixpath.relpath.
     """
-    from_parts = from_url.split("/")[1:-1]  # the folders of the page's URL
-    to_parts = to_url.split("/")[1:]
-    common = 0
-    limit = min(len(from_parts), len(to_parts) - 1)
-    while common < limit and from_parts[common] == to_parts[common]:
-        common += 1
-    rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
-    return rel or "./"
+    return relative_links(from_url)(to_url)
+
+
+def relative_links(from_url: str) -> Callable[[str], str]:
+    """relative_url from one page, for all of its links: the page's URL is split once."""
+    from_parts = tuple(from_url.split("/")[1:-1])  # the folders of the page's URL
+    climb = "../" * len(from_parts)  # from the page up to the site root
+    # A link has a folder in common with the page only if it starts with the page's first.
+    first_folder = f"/{from_parts[0]}/" if from_parts else None
+
+    def link(to_url: str) -> str:
+        if to_url[:1] == "/" and (first_folder is None or not to_url.startswith(first_folder)):
+            # Nothing in common (navigation, most links to articles): up to the root, then
+            # down. The f-string keeps the result a plain str, so templates escape it.
+            return f"{climb}{to_url[1:]}" or "./"
+        to_parts = to_url.split("/")[1:]
+        common = 0
+        limit = min(len(from_parts), len(to_parts) - 1)
+        while common < limit and from_parts[common] == to_parts[common]:
+            common += 1
+        rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+        return rel or "./"
+
+    return link

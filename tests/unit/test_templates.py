@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import Markup
 
 from archivegen.config import default_theme_dir
 from archivegen.dates import PartialDate
@@ -14,6 +15,7 @@ from archivegen.templates import (
     is_web_url,
     iso_date,
     make_environment,
+    page_url_for,
     site_url,
     template_dependencies,
 )
@@ -96,6 +98,9 @@ def test_url_for_term_is_relative_to_page() -> None:
 )
 def test_url_for_targets(page_url: str, call: str, expected: str) -> None:
     assert render_string("{{ " + call + " }}", page_url=page_url) == expected
+    # The renderer's per-page url_for gives the same links.
+    assert render_string("{{ " + call + " }}", page_url=page_url,
+                         url_for=page_url_for(page_url)) == expected
 
 
 def test_url_for_with_link_base_is_absolute_from_base() -> None:
@@ -113,6 +118,35 @@ def test_url_for_output_is_escaped_in_attributes() -> None:
     out = render_string('<a href="{{ url_for(\'term\', taxonomy=\'tags\', name=n) }}">',
                         page_url="/", n='"><script>')
     assert "<script>" not in out
+
+
+@pytest.mark.parametrize("target", ['/a/"><script>/', Markup('/a/"><script>/')])
+def test_url_for_site_url_targets_are_escaped(target: str) -> None:
+    # A site URL is written as given: even one marked safe must come out escaped.
+    for page_url in ("/", "/a/", "/b/c/"):
+        for extra in ({}, {"url_for": page_url_for(page_url)}):
+            out = render_string('<a href="{{ url_for(t) }}">', page_url=page_url, t=target,
+                                **extra)
+            assert "<script>" not in out and '"><' not in out
+
+
+def test_page_url_for_with_link_base_matches_url_for() -> None:
+    call = "{{ url_for('term', taxonomy='regions', name='Syria') }} {{ url_for('/a/') }}"
+    for base in ("https://example.org/news", "https://example.org/news/", ""):
+        expected = render_string(call, page_url="/404.html", link_base=base)
+        assert render_string(call, page_url="/404.html", link_base=base,
+                             url_for=page_url_for("/404.html", base)) == expected
+    assert expected == "/regions/syria/ /a/"
+
+
+def test_page_url_for_reaches_macros_imported_with_context(tmp_path: Path) -> None:
+    root = theme(tmp_path, {
+        "m.html": "{% macro link(u) %}{{ url_for(u) }}{% endmacro %}",
+        "p.html": "{% from 'm.html' import link with context %}{{ link('/tags/oil/') }}",
+    })
+    out = make_environment([root]).get_template("p.html").render(
+        page_url="/2017/05/", url_for=page_url_for("/2017/05/"))
+    assert out == "../../tags/oil/"
 
 
 @pytest.mark.parametrize("target", ["nowhere", "article", "", "regions"])

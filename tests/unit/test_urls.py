@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from pathlib import PurePosixPath
 from urllib.parse import urljoin
@@ -11,6 +12,7 @@ from urllib.parse import urljoin
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from archivegen import urls
 from archivegen.model import TAXONOMIES, Article, ArticleHead, Provenance, Taxonomy, head_of
@@ -218,3 +220,53 @@ def test_relative_url_known_values() -> None:
     )
     assert urls.relative_url("/", "/static/style.css") == "static/style.css"
     assert urls.relative_url("/404.html", "/archive/") == "archive/"
+
+
+def _segment_arithmetic(from_url: str, to_url: str) -> str:
+    """relative_url's rule written out plainly, to check its shortcut against."""
+    from_parts = from_url.split("/")[1:-1]
+    to_parts = to_url.split("/")[1:]
+    common = 0
+    while (common < min(len(from_parts), len(to_parts) - 1)
+           and from_parts[common] == to_parts[common]):
+        common += 1
+    return "../" * (len(from_parts) - common) + "/".join(to_parts[common:]) or "./"
+
+
+def test_relative_url_shortcut_agrees_on_every_small_input() -> None:
+    # Every string of up to three pieces, odd ones included ("//", no leading "/"), both ways.
+    pieces = ["", "/", "a", "b", "ab", "//"]
+    strings = sorted({"".join(p) for n in range(4) for p in itertools.product(pieces, repeat=n)})
+    for from_url in strings:
+        links = urls.relative_links(from_url)
+        for to_url in strings:
+            expected = _segment_arithmetic(from_url, to_url)
+            assert urls.relative_url(from_url, to_url) == expected, (from_url, to_url)
+            assert links(to_url) == expected, (from_url, to_url)
+
+
+@st.composite
+def related_site_urls(draw: st.DrawFn) -> tuple[str, str]:
+    """Two site URLs sharing a drawn number of leading folders (independent draws rarely do)."""
+    shared = draw(st.lists(segment, max_size=3))
+    ends = [draw(st.lists(segment, max_size=3)) for _ in range(2)]
+    pair = ["/" + "".join(p + "/" for p in shared + end) for end in ends]
+    if draw(st.booleans()):
+        pair[1] += draw(file_name)
+    return pair[0], pair[1]
+
+
+@settings(max_examples=300)
+@given(related_site_urls())
+def test_relative_links_agree_with_segment_arithmetic(pair: tuple[str, str]) -> None:
+    from_url, to_url = pair
+    rel = urls.relative_links(from_url)(to_url)
+    assert rel == _segment_arithmetic(from_url, to_url)
+    assert urljoin("http://h/sub" + from_url, rel) == "http://h/sub" + to_url
+
+
+def test_relative_url_is_a_plain_string_even_for_markup() -> None:
+    # Templates escape a plain str; a Markup subclass would be written out unescaped.
+    for from_url in ("/", "/a/", "/x/y/"):
+        rel = urls.relative_links(from_url)(Markup('/a/"><b>/'))
+        assert type(rel) is str
