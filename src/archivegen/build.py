@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from .cache import (
@@ -301,16 +301,22 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         else:
             todo.append(plan)
 
+    to_render = tuple(p.path for p in todo)
+
     def produce() -> Iterator[RenderedFile | WrittenFile]:
-        """Article and listing pages (on every core) first, then the few others."""
-        parallel = [p for p in todo if p.job is not None]
-        others = [p for p in todo if p.job is None]
+        """Article and listing pages (on every core) first, then the few others. The plans
+        are let go as their pages are done: at 10^5 articles they are a large part of what
+        the build holds while it writes."""
+        jobs = deque(p.job for p in todo if p.job is not None)
+        others = [p.render for p in todo if p.job is None and p.render is not None]
+        total = len(todo)
+        todo.clear()
         pages = itertools.chain(
-            _render_in_workers(parallel, themes, renderer, fetch, diags, records, write_into),
-            (p.render() for p in others if p.render is not None))
+            _render_in_workers(jobs, themes, renderer, fetch, diags, records, write_into),
+            (render() for render in others))
         for done, rendered in enumerate(pages, start=1):
-            if progress is not None and (done % 100 == 0 or done == len(todo)):
-                progress("render", done, len(todo))
+            if progress is not None and (done % 100 == 0 or done == total):
+                progress("render", done, total)
             if rendered is not None:
                 yield rendered
 
@@ -319,7 +325,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     else:
         with timer.phase("render"):
             files = tuple(produce())
-    return SiteOutput(files=files, to_render=tuple(p.path for p in todo),
+    return SiteOutput(files=files, to_render=to_render,
                       unchanged=tuple(unchanged),
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
@@ -408,42 +414,50 @@ def _small_workers() -> multiprocessing.context.BaseContext:
 RENDER_WINDOW = 256
 
 
-def _render_in_workers(plans: list[_Plan], themes: Sequence[Path], renderer: Renderer,
+def _render_in_workers(jobs: deque[_Job], themes: Sequence[Path], renderer: Renderer,
                        fetch: _RecordFetcher, diags: Diagnostics, records: Path | None,
                        write_into: Path | None = None
                        ) -> Iterator[RenderedFile | WrittenFile | None]:
-    """Pages in plan order, rendered on every core when there are enough of them (and then
-    written by the workers into `write_into`, if given). Pages are yielded as the workers
-    finish them; diagnostics arrive in plan order."""
+    """Pages of `jobs` (consumed: emptied as they are sent) in order, rendered on every core
+    when there are enough of them (and then written by the workers into `write_into`, if
+    given). Pages are yielded as the workers finish them; diagnostics arrive in order."""
     workers = os.cpu_count() or 1
-    if len(plans) < RENDER_PARALLEL_MIN or workers < 2:
-        yield from (_render_job_with(renderer, fetch, p.job, diags) for p in plans
-                    if p.job is not None)
+    if len(jobs) < RENDER_PARALLEL_MIN or workers < 2:
+        yield from (_render_job_with(renderer, fetch, job, diags) for job in _drained(jobs))
         return
-    jobs = [p.job for p in plans if p.job is not None]
     with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
                              initializer=_init_render_worker,
                              initargs=(os.getpid(), list(themes), renderer.config,
                                        renderer.nav, renderer.term_counts, records,
                                        write_into)) as pool:
-        for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):
+        for page, problems in _bounded_map(pool, _render_job, _drained(jobs), RENDER_WINDOW):
             diags.extend(list(problems))
             yield page
 
 
-def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Sequence[Any],
+T = TypeVar("T")
+
+
+def _drained(items: deque[T]) -> Iterator[T]:
+    """The items, each removed from `items` as it is taken (no reference is kept)."""
+    while items:
+        yield items.popleft()
+
+
+def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any],
                  window: int, chunk: int = 16) -> Iterator[Any]:
     """pool.map in order, with at most `window` items submitted and not yet consumed
     (Executor.map submits everything at once and keeps every finished result)."""
     pending: deque[Future[list[Any]]] = deque()
-    starts = iter(range(0, len(items), chunk))
-    for start in itertools.islice(starts, max(1, window // chunk)):
-        pending.append(pool.submit(_apply_all, fn, items[start:start + chunk]))
+    source = iter(items)
+    batches = iter(lambda: list(itertools.islice(source, chunk)), [])
+    for batch in itertools.islice(batches, max(1, window // chunk)):
+        pending.append(pool.submit(_apply_all, fn, batch))
     while pending:
         results = pending.popleft().result()
-        start = next(starts, -1)
-        if start >= 0:
-            pending.append(pool.submit(_apply_all, fn, items[start:start + chunk]))
+        batch = next(batches, [])
+        if batch:
+            pending.append(pool.submit(_apply_all, fn, batch))
         yield from results
 
 
@@ -687,6 +701,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
                      skip=unchanged if cache is not None else None, progress=progress,
                      stream=True, records=cache.path if cache is not None else None,
                      sketches=sketches, write_into=output_dir)
+    del loaded  # what pages still need travels with their jobs
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
         return not (diags.errors > 0 or (strict and diags.warnings > 0))

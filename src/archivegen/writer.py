@@ -7,6 +7,7 @@ that failed to rebuild stays published until its source is fixed.
 
 from __future__ import annotations
 
+import filecmp
 import itertools
 import json
 import os
@@ -50,19 +51,33 @@ class _Claim(Protocol):
 ClaimT = TypeVar("ClaimT", bound=_Claim)
 
 
-def write_atomic_chunks(target: Path, chunks: Iterable[bytes]) -> None:
-    """Write `chunks` (consumed one at a time) to a temporary file beside `target`, then
-    rename: a large file without its whole content in memory, never half-written."""
+def write_atomic_chunks(target: Path, chunks: Iterable[bytes],
+                        staging: Path | None = None) -> bool:
+    """write_atomic for content made piece by piece: `chunks` are consumed one at a time
+    into the temporary file, so a large file is never whole in memory. False (and the
+    target left alone, mtime and all) if it already held these bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
+    if staging is not None:
+        tmp = os.path.join(staging, f"{os.getpid()}-{next(_temp_names)}.part")
+    else:
+        tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
         with os.fdopen(fd, "wb") as out:
             out.writelines(chunks)
+        try:
+            same = filecmp.cmp(tmp, target, shallow=False)
+        except OSError:
+            same = False
+        if same:
+            os.unlink(tmp)
+            return False
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return True
 
 
 def drop_collisions(files: Iterable[ClaimT], diags: Diagnostics) -> list[ClaimT]:
@@ -271,9 +286,16 @@ def file_stat(path: str) -> str:
 
 
 def _write_manifest(output_dir: Path, owned: set[str], staging: Path) -> None:
-    manifest = json.dumps({"generator": "archivegen", "files": sorted(owned)}, indent=0)
-    write_atomic(output_dir / MANIFEST_NAME, manifest.encode("utf-8") + b"\n",
-                 staging=staging)
+    """The manifest, a line per file, written as it is made: at 10^5 files json.dumps with
+    an indent (the pure-Python encoder) held tens of MiB of pieces."""
+    files = sorted(owned)
+    lines = itertools.chain(
+        ('{\n"generator": "archivegen",\n"files": [' + ("\n" if files else ""),),
+        (json.dumps(name) + (",\n" if number < len(files) else "\n")
+         for number, name in enumerate(files, start=1)),
+        ("]\n}\n",))
+    write_atomic_chunks(output_dir / MANIFEST_NAME, (line.encode("utf-8") for line in lines),
+                        staging=staging)
 
 
 def _remove_owned(output_dir: Path, rel: str) -> int:
