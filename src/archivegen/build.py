@@ -47,7 +47,6 @@ from .markdown import (
     SafeMarkdown,
     derived_title,
     make_markdown,
-    plain_excerpt,
 )
 from .model import (
     ArticleHead,
@@ -61,7 +60,7 @@ from .model import (
     head_of,
 )
 from .records import diagnostic_to_json
-from .render import Renderer, article_body_html
+from .render import Renderer, article_body_and_excerpt
 from .repair import repair_article
 from .report import BuildReport, Progress
 from .sources import read_source, read_static_files
@@ -177,7 +176,8 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
         # The body's HTML is made here, in a load worker, and cached with the record: a
         # page render then only fills its template. Refused links are reported now, so the
         # warning is cached and repeated by builds that do not render the page.
-        body_html, refused = article_body_html(md, repaired)
+        body_html, refused, excerpt = article_body_and_excerpt(
+            md, repaired, 0 if repaired.summary else excerpt_words)
         for bad in refused:
             diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
                           f"{repaired.body_line}) has a disallowed scheme; shown as text",
@@ -186,7 +186,7 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
         loaded.append(LoadedArticle(
             head=head, record=(repaired, body_html), sketch=sketch_text(repaired.body),
             source_sig=signature, site_url=article_url(head),
-            excerpt=repaired.summary or plain_excerpt(md, repaired.body, excerpt_words),
+            excerpt=repaired.summary or excerpt,
             heading="" if repaired.title else derived_title(md, repaired.body)))
     return loaded
 

@@ -82,11 +82,21 @@ def make_markdown() -> SafeMarkdown:
 
 def render_markdown(md: SafeMarkdown, text: str) -> tuple[str, tuple[str, ...]]:
     """HTML for `text`, and the URLs that were refused by the allowlist."""
+    html, refused, _ = render_markdown_with_excerpt(md, text, 0)
+    return html, refused
+
+
+def render_markdown_with_excerpt(md: SafeMarkdown, text: str, max_words: int
+                                 ) -> tuple[str, tuple[str, ...], str]:
+    """render_markdown, and the first `max_words` words as plain text from the same parse
+    (parsing is most of the cost; a second parse for the excerpt was a sixth of loading)."""
     engine = md if ("://" in text or "@" in text) else md.plain
     engine.rejected = []
-    html: str = engine.render(text)
+    env: dict[str, Any] = {}
+    tokens = engine.parse(text, env)
+    html: str = engine.renderer.render(tokens, engine.options, env)
     # An image is validated twice (as image, then as link text): report each URL once.
-    return html, tuple(dict.fromkeys(engine.rejected))
+    return html, tuple(dict.fromkeys(engine.rejected)), _excerpt(tokens, max_words)
 
 
 DERIVED_TITLE_WORDS = 8
@@ -102,16 +112,25 @@ def plain_excerpt(md: SafeMarkdown, text: str, max_words: int) -> str:
     """The first `max_words` words of the text as plain text (no Markdown syntax)."""
     if max_words <= 0:
         return ""
+    return _excerpt(md.plain.parse(_leading_paragraphs(text, 2 * max_words + 20), {}),
+                    max_words)
+
+
+def _excerpt(tokens: Sequence[Token], max_words: int) -> str:
+    """The words of the text and code of `tokens`, up to `max_words` (then " …")."""
+    if max_words <= 0:
+        return ""
     words: list[str] = []
-    env: dict[str, Any] = {}
-    for token in md.plain.parse(_leading_paragraphs(text, 2 * max_words + 20), env):
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            break  # the endnotes appended to a body are not its opening words
         if token.type != "inline" or not token.children:
             continue
-        for child in token.children:
-            if child.type in ("text", "code_inline"):
-                words.extend(child.content.split())
-            elif child.type in ("softbreak", "hardbreak"):
-                continue
+        # The text as shown: pieces join without spaces ("**it**'s" is "it's", and a linked
+        # URL is one word with the full stop after it), line breaks are spaces.
+        words.extend("".join(child.content if child.type in ("text", "code_inline")
+                             else " " if child.type in ("softbreak", "hardbreak") else ""
+                             for child in token.children).split())
         if len(words) >= max_words:
             break
     if len(words) > max_words:

@@ -14,7 +14,7 @@ import jinja2
 from . import urls
 from .config import SiteConfig
 from .errors import Diagnostics, SourceLocation
-from .markdown import SafeMarkdown, derived_title, render_markdown
+from .markdown import SafeMarkdown, derived_title, render_markdown_with_excerpt
 from .model import (
     TAXONOMIES,
     Article,
@@ -124,9 +124,16 @@ def article_body_html(md: SafeMarkdown, article: Article) -> tuple[str, tuple[st
     marker points to is listed apart by the page). Computed when an article is loaded, in a
     worker process, and cached: parsing Markdown is most of the cost of a page.
     """
+    html, refused, _ = article_body_and_excerpt(md, article, 0)
+    return html, refused
+
+
+def article_body_and_excerpt(md: SafeMarkdown, article: Article, excerpt_words: int
+                             ) -> tuple[str, tuple[str, ...], str]:
+    """article_body_html, and the body's first `excerpt_words` words from the same parse."""
     referenced = [n for n in article.notes if f"[^{n.label}]" in article.body]
     source = article.body + "".join(f"\n\n[^{n.label}]: {n.text}" for n in referenced)
-    return render_markdown(md, source)
+    return render_markdown_with_excerpt(md, source, excerpt_words)
 
 
 def _template_location(exc: BaseException, template: str) -> SourceLocation:

@@ -14,6 +14,7 @@ from archivegen.markdown import (
     make_markdown,
     plain_excerpt,
     render_markdown,
+    render_markdown_with_excerpt,
 )
 
 REL = 'rel="nofollow noopener noreferrer"'
@@ -257,3 +258,29 @@ def test_excerpt_word_count(words: list[str], max_words: int) -> None:
         assert excerpt == " ".join(words[:max_words]) + " …"
     else:
         assert excerpt == " ".join(words)
+
+
+# The pieces a body is made of: words, inline Markdown, links, bare URLs, code, headings,
+# lists, quotes, footnote markers. No reference definitions: one changes how text before it
+# parses, which the excerpt of the whole body sees and the excerpt of its opening does not.
+BODY_PIECES = st.sampled_from([
+    "word", "two words", "**bold**", "_it_", "`code`", "[a link](http://x.org/p)",
+    "see https://example.org/a?b=c.", "mail me@example.org", "# Heading", "- item",
+    "> quoted", "a <b>tag</b>", "&amp;", "note[^1]", "1. first", "~~gone~~",
+])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(BODY_PIECES, min_size=1, max_size=8).map(" ".join), max_size=12)
+       .map("\n\n".join), st.integers(min_value=0, max_value=40), st.booleans())
+def test_excerpt_from_the_body_parse_is_the_plain_excerpt(body: str, max_words: int,
+                                                         notes: bool) -> None:
+    # Loading takes the excerpt from the tokens of the body's own parse (one parse, not
+    # two); it must be what plain_excerpt gives, endnotes appended or not. With its endnote
+    # appended, a marker is a footnote reference, not text.
+    md = make_markdown()
+    source = body + ("\n\n[^1]: An endnote with words." if notes else "")
+    html, refused, excerpt = render_markdown_with_excerpt(md, source, max_words)
+    assert (html, refused) == render_markdown(md, source)
+    shown = body.replace("[^1]", "") if notes else body
+    assert excerpt == plain_excerpt(md, shown, max_words)
