@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
+import struct
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -471,3 +473,222 @@ def test_estimated_similarity_is_close_to_exact(changed: int) -> None:
     # 4 standard errors of a 128-value estimate
     tolerance = 4 * (exact * (1 - exact) / 128) ** 0.5 + 1e-9
     assert abs(estimate(sketch_text(body), sketch_text(edited)) - exact) <= tolerance
+
+
+# --- the numpy grouping gives exactly the results of the plain Python one it replaced ----------
+
+
+def reference_find_duplicates(candidates: Iterable[Candidate], *, threshold: float = 0.8,
+                              shingle_words: int = 5,
+                              num_perm: int = 128) -> tuple[DuplicateGroup, ...]:
+    """find_duplicates as it was before it used numpy (one dict per LSH band, one candidate
+    pair at a time, union-find in Python), kept as the reference for the numpy version."""
+    bodies: dict[bytes, int] = {}
+    rows: list[int] = []  # per distinct body
+    values: list[int] = []  # num_perm per row
+    members: list[tuple[str, tuple[object, ...], int]] = []  # key, rank, body
+    for c in candidates:
+        sketch = c.sketch or sketch_text(c.text, shingle_words=shingle_words, num_perm=num_perm)
+        if not sketch.digest:
+            continue
+        if sketch.digest not in bodies:
+            bodies[sketch.digest] = len(rows)
+            rows.append(len(values) // num_perm if sketch.values else -1)
+            values += struct.unpack(f"<{len(sketch.values) // 4}I", sketch.values)
+        members.append((c.key, c.rank, bodies[sketch.digest]))
+
+    def estimate(row: int, other: int) -> float:
+        left = values[row * num_perm : (row + 1) * num_perm]
+        right = values[other * num_perm : (other + 1) * num_perm]
+        return sum(x == y for x, y in zip(left, right, strict=True)) / num_perm
+
+    parent = list(range(len(rows)))
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    body_of_row = [body for body, row in enumerate(rows) if row >= 0]
+    band_rows = next(r for r in range(num_perm, 0, -1)
+                     if 1.0 - (1.0 - threshold**r) ** (num_perm // r) >= dedupe.LSH_RECALL)
+    for band in range(num_perm // band_rows):
+        buckets: dict[tuple[int, ...], list[int]] = {}
+        for row in range(len(body_of_row)):
+            start = row * num_perm + band * band_rows
+            buckets.setdefault(tuple(values[start : start + band_rows]), []).append(row)
+        for bucket in buckets.values():
+            for position, row in enumerate(bucket):
+                for other in bucket[position + 1 :]:
+                    root, other_root = find(body_of_row[row]), find(body_of_row[other])
+                    if root != other_root and estimate(row, other) >= threshold:
+                        parent[max(root, other_root)] = min(root, other_root)
+    components: dict[int, list[tuple[str, tuple[object, ...], int]]] = {}
+    for member in members:
+        components.setdefault(find(member[2]), []).append(member)
+    groups = []
+    for found in components.values():
+        if len(found) < 2:
+            continue
+        key, _, body = min(found, key=lambda m: (m[1], m[0]))
+        reference = rows[body]
+        similarity = min((estimate(reference, rows[b]) for _, _, b in found
+                          if b != body and reference >= 0 and rows[b] >= 0), default=1.0)
+        groups.append(DuplicateGroup(
+            canonical=key, others=tuple(sorted(k for k, _, _ in found if k != key)),
+            kind="exact" if len({b for _, _, b in found}) == 1 else "near",
+            similarity=round(similarity, 3)))
+    return tuple(sorted(groups, key=lambda group: group.canonical))
+
+
+def planted_sketches(seed: int, num_perm: int, count: int = 400) -> list[Candidate]:
+    """Sketches with the cases find_duplicates meets: families of signatures that agree on a
+    random share of values (so pairs fall just above and below any threshold), chains (A~B,
+    B~C, A!~C), identical signatures of different bodies, values from a tiny alphabet (large
+    LSH buckets, many false candidates), exact copies (one digest), short bodies (no values),
+    empty bodies (no digest), ranks with ties; in random order."""
+    rng = random.Random(seed)
+    sketches: list[Sketch] = []
+    while len(sketches) < count:
+        alphabet = 2**32 if rng.random() < 0.8 else rng.choice([2, 3, 7])
+        previous = [rng.randrange(alphabet) for _ in range(num_perm)]
+        base = previous
+        for _ in range(rng.choice([1, 1, 2, 3, 5, 12])):
+            keep = rng.choice([1.0, rng.random(), rng.uniform(0.6, 1.0), rng.uniform(0.85, 1.0)])
+            source = previous if rng.random() < 0.3 else base  # a chain or a star
+            previous = [v if rng.random() < keep else rng.randrange(alphabet) for v in source]
+            sketches.append(Sketch(digest=rng.randbytes(8),
+                                   values=struct.pack(f"<{num_perm}I", *previous)))
+        if rng.random() < 0.15:
+            sketches.append(Sketch(digest=rng.randbytes(8), values=b""))  # too short
+        if rng.random() < 0.05:
+            sketches.append(Sketch(digest=b"", values=b""))  # nothing left after normalising
+        if rng.random() < 0.2:
+            sketches.append(rng.choice(sketches))  # an exact copy
+    rng.shuffle(sketches)
+    return [Candidate(key=f"k{rng.randrange(10**6):06d}-{i}", text="",
+                      rank=(rng.randrange(3),) if rng.random() < 0.9 else (), sketch=sketch)
+            for i, sketch in enumerate(sketches)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(("threshold", "num_perm"),
+                         [(0.8, 128), (0.5, 128), (0.9, 100), (0.9, 101), (1.0, 16), (0.3, 7),
+                          (0.8, 2)])
+def test_same_results_as_the_reference(seed: int, threshold: float, num_perm: int) -> None:
+    corpus = planted_sketches(seed, num_perm)
+    expected = reference_find_duplicates(corpus, threshold=threshold, num_perm=num_perm)
+    assert find_duplicates(corpus, threshold=threshold, num_perm=num_perm) == expected
+    assert any(group.kind == "near" for group in expected)
+
+
+def test_same_results_as_the_reference_on_texts() -> None:
+    """Bodies of all lengths with copies: re-wrapped, and with 1 to 40 words changed."""
+    rng = random.Random(7)
+    corpus: list[Candidate] = []
+    for n in range(60):
+        body = prose(300 + n, words=rng.choice([8, 12, 40, 150, 400]))
+        corpus.append(candidate(f"o{n}", body, (rng.randrange(2),)))
+        for copy in range(rng.choice([0, 1, 3])):
+            changed = rng.choice([0, 1, 3, 8, 20, 40])
+            edited = change_words(body, min(changed, len(body.split(" ")) // 2), n + copy)
+            corpus.append(candidate(f"c{n}-{copy}", edited.replace(" ", "\n", 5),
+                                    (rng.randrange(2),)))
+    rng.shuffle(corpus)
+    for threshold in (0.5, 0.8, 0.9):
+        expected = reference_find_duplicates(corpus, threshold=threshold)
+        assert find_duplicates(corpus, threshold=threshold) == expected
+        assert {group.kind for group in expected} == {"exact", "near"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.lists(st.integers(0, 2), min_size=8,
+                                                      max_size=8)), max_size=40),
+       st.sampled_from([0.4, 0.7, 1.0]))
+def test_same_results_as_the_reference_on_tiny_signatures(
+        bodies: list[tuple[int, list[int]]], threshold: float) -> None:
+    """8 values from {0, 1, 2}: almost every row shares some band with another."""
+    digests: dict[int, Sketch] = {}
+    corpus = []
+    for n, (digest, values) in enumerate(bodies):
+        sketch = digests.setdefault(digest, Sketch(digest=bytes([digest]),
+                                                   values=struct.pack("<8I", *values)))
+        corpus.append(Candidate(key=f"k{n}", text="", rank=(n % 3,), sketch=sketch))
+        corpus.append(Candidate(key=f"u{n}", text="", rank=(),
+                                sketch=Sketch(digest=f"u{n}".encode(),
+                                              values=struct.pack("<8I", *values))))
+    expected = reference_find_duplicates(corpus, threshold=threshold, num_perm=8)
+    assert find_duplicates(corpus, threshold=threshold, num_perm=8) == expected
+
+
+def lsh_miss(seed: int) -> list[Candidate]:
+    """Two signatures that agree on 110 of 128 values (0.86) but differ in every band of 8."""
+    rng = random.Random(seed)
+    values = [rng.randrange(2**32) for _ in range(128)]
+    other = list(values)
+    for position in [8 * band + rng.randrange(8) for band in range(16)] + [3, 77]:
+        other[position] ^= 1
+    return [Candidate(key=f"miss{seed}-{n}", text="", rank=(),
+                      sketch=Sketch(digest=b"miss%d-%d" % (seed, n),
+                                    values=struct.pack("<128I", *signature)))
+            for n, signature in enumerate((values, other))]
+
+
+def test_a_similar_pair_that_shares_no_band_is_not_grouped() -> None:
+    """LSH proposes the pairs: one it misses stays apart however similar, as it always did."""
+    pair = lsh_miss(1)
+    first, second = (c.sketch for c in pair)
+    assert first and second and estimate(first, second) == 110 / 128
+    assert find_duplicates(pair) == reference_find_duplicates(pair) == ()
+    assert len(find_duplicates(pair, threshold=0.5)) == 1  # bands of 2: now it shares one
+
+
+@pytest.mark.parametrize("mask", [0, 0xC000_0000_0000_0000, 0xFFFF_0000_0000_0001])
+def test_band_hash_collisions_do_not_change_the_results(monkeypatch: pytest.MonkeyPatch,
+                                                         mask: int) -> None:
+    """Unequal bands with equal hashes are told apart: hashes cut down to a few bits (or to
+    nothing) give the same groups, and do not join pairs that LSH misses."""
+    corpus = planted_sketches(11, 128) + lsh_miss(1) + lsh_miss(2)
+    expected = reference_find_duplicates(corpus)
+    real = dedupe._band_hashes
+
+    def colliding(signatures: Any, bands: int, band_rows: int) -> Any:
+        return real(signatures, bands, band_rows) & np.uint64(mask)
+
+    monkeypatch.setattr(dedupe, "_band_hashes", colliding)
+    assert find_duplicates(corpus) == expected
+
+
+def test_pair_blocks_do_not_change_the_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = planted_sketches(12, 128)
+    expected = find_duplicates(corpus)
+    monkeypatch.setattr(dedupe, "_PAIR_BLOCK", 3)
+    assert find_duplicates(corpus) == expected == reference_find_duplicates(corpus)
+
+
+def test_a_large_lsh_bucket() -> None:
+    """150 different bodies with one signature (one bucket per band) and 50 that share only
+    the first band with them: one group of 150, and the 50 stay apart."""
+    rng = random.Random(13)
+    shared = [rng.randrange(2**32) for _ in range(128)]
+
+    def sketch(n: int, values: list[int]) -> Candidate:
+        return Candidate(key=f"k{n:03d}", text="", rank=(),
+                         sketch=Sketch(digest=b"%d" % n, values=struct.pack("<128I", *values)))
+
+    corpus = [sketch(n, shared) for n in range(150)]
+    corpus += [sketch(n, shared[:8] + [rng.randrange(2**32) for _ in range(120)])
+               for n in range(150, 200)]
+    rng.shuffle(corpus)
+    (group,) = find_duplicates(corpus)
+    assert (group.canonical, len(group.others), group.kind, group.similarity) == (
+        "k000", 149, "near", 1.0)
+    assert (group,) == reference_find_duplicates(corpus)
+
+
+def test_sketches_of_another_num_perm_are_rejected() -> None:
+    sketch = sketch_text(prose(1), num_perm=64)
+    with pytest.raises(ValueError, match="has 64 values, not num_perm=128"):
+        find_duplicates([Candidate(key="a", text="", rank=(), sketch=sketch),
+                         Candidate(key="b", text="", rank=(), sketch=sketch)])
