@@ -57,15 +57,8 @@ def write_atomic_chunks(target: Path, chunks: Iterable[bytes],
     into the temporary file, so a large file is never whole in memory. False (and the
     target left alone, mtime and all) if it already held these bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if staging is not None:
-        tmp = os.path.join(staging, f"{os.getpid()}-{next(_temp_names)}.part")
-    else:
-        tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
+    tmp = _write_temporary(target, chunks, staging)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
-        with os.fdopen(fd, "wb") as out:
-            out.writelines(chunks)
         try:
             same = filecmp.cmp(tmp, target, shallow=False)
         except OSError:
@@ -188,6 +181,18 @@ def write_atomic(target: Path, content: bytes, made_dirs: set[str] | None = None
         os.makedirs(folder, exist_ok=True)
         if made_dirs is not None:
             made_dirs.add(folder)  # a string: a Path per folder is 10^5 objects at scale
+    tmp = _write_temporary(target, (content,), staging)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None) -> str:
+    """`chunks` in a new temporary file for `target` (in `staging`, if given, else beside
+    it), readable by a web server; its path. Nothing is left behind if writing fails."""
     # The temporary name is ours alone (this process, this target); O_EXCL is not needed,
     # and mkstemp's random names cost more than the write on 10^4 small files.
     if staging is not None:
@@ -198,12 +203,11 @@ def write_atomic(target: Path, content: bytes, made_dirs: set[str] | None = None
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
         os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
         with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        os.replace(tmp, target)
+            out.writelines(chunks)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
+    return tmp
 
 
 def read_manifest(output_dir: Path) -> set[str]:
