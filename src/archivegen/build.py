@@ -28,7 +28,6 @@ from typing import Any, TypeVar
 from . import __version__
 from .cache import (
     BuildCache,
-    CachedArticle,
     CachedSource,
     Record,
     RecordReader,
@@ -38,14 +37,13 @@ from .cache import (
     shared_terms,
 )
 from .config import SiteConfig, settings_key, theme_dirs
-from .dedupe import Sketch, sketch_text
+from .dedupe import Sketch
 from .duplicates import collapse_duplicates
-from .errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
+from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .indexer import assign_urls, build_index, feeds, listing_pages, summarize
-from .loaders import load_source
+from .loading import LoadedArticle, cache_entry, load_articles, load_one, source_signature
 from .markdown import (
     SafeMarkdown,
-    derived_title,
     make_markdown,
 )
 from .model import (
@@ -55,13 +53,10 @@ from .model import (
     Feed,
     ListingPage,
     RenderedFile,
-    Source,
     Taxonomy,
-    head_of,
 )
 from .records import diagnostic_to_json
-from .render import Renderer, article_body_and_excerpt
-from .repair import repair_article
+from .render import Renderer
 from .report import BuildReport, Progress
 from .sources import read_source, read_static_files
 from .templates import make_environment, template_dependencies
@@ -90,22 +85,6 @@ __all__ = ["BuildReport", "LoadedArticle", "Progress", "build", "load_articles",
 
 # Where `build` writes its machine-readable report, relative to the project folder.
 REPORT_PATH = Path(".archivegen") / "build-report.json"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LoadedArticle:
-    """An article's head with what duplicate detection and fingerprints need of its source;
-    the whole record only when it is in memory (else it is read from the cache to render)."""
-
-    head: ArticleHead
-    # Duplicate detection's view of the body; None when make_site is given the sketches
-    # apart (a build lets go of them once duplicates are found).
-    sketch: Sketch | None
-    source_sig: str  # hash of the source and sidecar bytes the record was made from
-    excerpt: str = ""  # what listings show of the body (cached: parsing it is costly)
-    heading: str = ""  # a derived heading for an untitled article
-    site_url: str = ""  # urls.article_url of the head, computed once when loaded
-    record: Record | None = None  # the article and its body's HTML, when held in memory
 
 
 # What an article page's renderer needs: URL, head, copies folded into it, and the whole
@@ -154,52 +133,6 @@ class _Timer:
         start = time.perf_counter()
         yield
         self.phases.append((name, time.perf_counter() - start))
-
-
-def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
-    """What a source's records are made from: its bytes and its sidecar's bytes, and its
-    modification day when undated articles take their date from it."""
-    digest = hashlib.sha256(source.sha256.encode())
-    digest.update(b"\0" + (source.sidecar or b"") + b"\0" + source.sidecar_path.encode())
-    if file_time_dates and source.mtime is not None:
-        day = time.strftime("%Y-%m-%d", time.gmtime(source.mtime))
-        digest.update(b"\0mtime-day:" + day.encode())
-    return digest.hexdigest()
-
-
-def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
-             file_time_dates: bool = False, excerpt_words: int = 40) -> list[LoadedArticle]:
-    signature = source_signature(source, file_time_dates=file_time_dates)
-    loaded = []
-    for article in load_source(source, diags, file_time_dates=file_time_dates):
-        repaired = repair_article(article, diags)
-        # The body's HTML is made here, in a load worker, and cached with the record: a
-        # page render then only fills its template. Refused links are reported now, so the
-        # warning is cached and repeated by builds that do not render the page.
-        body_html, refused, excerpt = article_body_and_excerpt(
-            md, repaired, 0 if repaired.summary else excerpt_words)
-        for bad in refused:
-            diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
-                          f"{repaired.body_line}) has a disallowed scheme; shown as text",
-                          SourceLocation(path=source.path, line=repaired.body_line))
-        head = head_of(repaired)
-        loaded.append(LoadedArticle(
-            head=head, record=(repaired, body_html), sketch=sketch_text(repaired.body),
-            source_sig=signature, site_url=article_url(head),
-            excerpt=repaired.summary or excerpt,
-            heading="" if repaired.title else derived_title(md, repaired.body)))
-    return loaded
-
-
-def load_articles(sources: Sequence[Source], diags: Diagnostics,
-                  config: SiteConfig | None = None) -> list[LoadedArticle]:
-    config = config or SiteConfig()
-    md = make_markdown()
-    loaded: list[LoadedArticle] = []
-    for source in sources:
-        loaded += load_one(source, diags, md, file_time_dates=config.dates_from_file_times,
-                           excerpt_words=config.excerpt_words)
-    return loaded
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
@@ -548,14 +481,7 @@ def _run_load_job(job: _LoadJob) -> _LoadResult:
         return _LoadResult(reused=True)
     items = load_one(source, local, _process_markdown(), file_time_dates=job.file_time_dates,
                      excerpt_words=job.excerpt_words)
-    records = tuple(x.record for x in items if x.record is not None)
-    articles = []
-    for x in items:
-        assert x.sketch is not None  # load_one sketches every body
-        articles.append(CachedArticle(head=x.head, sketch=x.sketch, excerpt=x.excerpt,
-                                      heading=x.heading, site_url=x.site_url))
-    entry = CachedSource(stat=job.stat, sha256=signature, diagnostics=tuple(local.items),
-                         articles=tuple(articles))
+    entry, records = cache_entry(items, job.stat, signature, local)
     if job.keep_records:
         return _LoadResult(entry=entry, kept=records)
     return _LoadResult(entry=entry, records=encode_records(records))

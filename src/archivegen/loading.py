@@ -1,0 +1,99 @@
+"""Loading one source file: its articles parsed, repaired, sketched, with their body's HTML.
+
+What the build's load workers run (build._run_load_job) and what a quick rebuild runs for the few
+files that changed (quick.py); both cache the result as CachedArticle and records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .cache import CachedArticle, CachedSource, Record
+from .config import SiteConfig
+from .dedupe import Sketch, sketch_text
+from .errors import Diagnostics, SourceLocation
+from .loaders import load_source
+from .markdown import SafeMarkdown, derived_title, make_markdown
+from .model import ArticleHead, Source, head_of
+from .render import article_body_and_excerpt
+from .repair import repair_article
+from .urls import article_url
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadedArticle:
+    """An article's head with what duplicate detection and fingerprints need of its source;
+    the whole record only when it is in memory (else it is read from the cache to render)."""
+
+    head: ArticleHead
+    # Duplicate detection's view of the body; None when make_site is given the sketches
+    # apart (a build lets go of them once duplicates are found).
+    sketch: Sketch | None
+    source_sig: str  # hash of the source and sidecar bytes the record was made from
+    excerpt: str = ""  # what listings show of the body (cached: parsing it is costly)
+    heading: str = ""  # a derived heading for an untitled article
+    site_url: str = ""  # urls.article_url of the head, computed once when loaded
+    record: Record | None = None  # the article and its body's HTML, when held in memory
+
+
+def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
+    """What a source's records are made from: its bytes and its sidecar's bytes, and its
+    modification day when undated articles take their date from it."""
+    digest = hashlib.sha256(source.sha256.encode())
+    digest.update(b"\0" + (source.sidecar or b"") + b"\0" + source.sidecar_path.encode())
+    if file_time_dates and source.mtime is not None:
+        day = time.strftime("%Y-%m-%d", time.gmtime(source.mtime))
+        digest.update(b"\0mtime-day:" + day.encode())
+    return digest.hexdigest()
+
+
+def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
+             file_time_dates: bool = False, excerpt_words: int = 40) -> list[LoadedArticle]:
+    signature = source_signature(source, file_time_dates=file_time_dates)
+    loaded = []
+    for article in load_source(source, diags, file_time_dates=file_time_dates):
+        repaired = repair_article(article, diags)
+        # The body's HTML is made here, in a load worker, and cached with the record: a
+        # page render then only fills its template. Refused links are reported now, so the
+        # warning is cached and repeated by builds that do not render the page.
+        body_html, refused, excerpt = article_body_and_excerpt(
+            md, repaired, 0 if repaired.summary else excerpt_words)
+        for bad in refused:
+            diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
+                          f"{repaired.body_line}) has a disallowed scheme; shown as text",
+                          SourceLocation(path=source.path, line=repaired.body_line))
+        head = head_of(repaired)
+        loaded.append(LoadedArticle(
+            head=head, record=(repaired, body_html), sketch=sketch_text(repaired.body),
+            source_sig=signature, site_url=article_url(head),
+            excerpt=repaired.summary or excerpt,
+            heading="" if repaired.title else derived_title(md, repaired.body)))
+    return loaded
+
+
+def load_articles(sources: Sequence[Source], diags: Diagnostics,
+                  config: SiteConfig | None = None) -> list[LoadedArticle]:
+    config = config or SiteConfig()
+    md = make_markdown()
+    loaded: list[LoadedArticle] = []
+    for source in sources:
+        loaded += load_one(source, diags, md, file_time_dates=config.dates_from_file_times,
+                           excerpt_words=config.excerpt_words)
+    return loaded
+
+
+def cache_entry(loaded: Sequence[LoadedArticle], stat: str, signature: str,
+                diags: Diagnostics) -> tuple[CachedSource, tuple[Record, ...]]:
+    """What the cache keeps of a freshly loaded source: heads and sketches apart from the
+    whole records (load_one makes both)."""
+    articles = []
+    for x in loaded:
+        assert x.sketch is not None  # load_one sketches every body
+        articles.append(CachedArticle(head=x.head, sketch=x.sketch, excerpt=x.excerpt,
+                                      heading=x.heading, site_url=x.site_url))
+    records = tuple(x.record for x in loaded if x.record is not None)
+    return CachedSource(stat=stat, sha256=signature, diagnostics=tuple(diags.items),
+                        articles=tuple(articles)), records
