@@ -25,7 +25,6 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import __version__
 from .cache import (
     BuildCache,
     CachedSource,
@@ -58,6 +57,7 @@ from .model import (
 from .records import diagnostic_to_json
 from .render import Renderer
 from .report import BuildReport, Progress
+from .reportfile import REPORT_PATH, report_lines, write_report
 from .sources import read_source, read_static_files
 from .templates import make_environment, template_dependencies
 from .uptodate import (
@@ -76,16 +76,11 @@ from .writer import (
     drop_collisions,
     file_stat,
     read_manifest,
-    write_atomic_chunks,
     write_tree,
 )
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "build", "load_articles", "make_site",
            "theme_dirs"]
-
-# Where `build` writes its machine-readable report, relative to the project folder.
-REPORT_PATH = Path(".archivegen") / "build-report.json"
-
 
 # What an article page's renderer needs: URL, head, copies folded into it, and the whole
 # record when it is in memory (None: read it from the cache).
@@ -668,57 +663,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
     )
     report_file = (project_dir / REPORT_PATH).resolve()
     if not report_file.is_relative_to(output_dir):  # never publish the report with the site
-        try:
-            write_atomic_chunks(report_file, (piece.encode("utf-8")
-                                              for piece in build_report_lines(result, site)))
-        except OSError as exc:
-            raise ArchivegenError(f"cannot write the build report {report_file}: {exc}") from exc
+        write_report(report_file, report_lines(result, site.article_urls, site.also_archived))
     else:
         result = replace(result, report_path=None)
     return result
-
-
-def build_report_lines(report: BuildReport, site: SiteOutput) -> Iterator[str]:
-    """The machine-readable build report (summary, diagnostics, articles, duplicates), a
-    piece at a time: at 10^5 articles the whole text and its data are tens of MiB, needed
-    just when every other structure of the build is still held."""
-    diagnostics = ({"path": d.location.path, "line": d.location.line,
-                    "col": d.location.col, "level": str(d.level), "code": d.code,
-                    "message": d.message} for d in report.diagnostics)
-    articles = ({"source": key, "layout": layout, "url": url,
-                 "also_archived_as": [{"path": r.key, "kind": r.kind,
-                                       "similarity": r.similarity}
-                                      for r in site.also_archived.get(key, ())]}
-                for key, layout, url in site.article_urls)
-    return _json_lines({
-        "archivegen": __version__,
-        "summary": {"articles": report.articles, "pages": report.pages,
-                    "written": report.written, "unchanged": report.unchanged,
-                    "removed": report.removed, "kept_stale": report.kept_stale,
-                    "warnings": report.warnings, "errors": report.errors,
-                    "seconds": round(report.seconds, 3)},
-        "diagnostics": diagnostics,
-        "articles": articles,
-    })
-
-
-def _json_lines(data: dict[str, Any]) -> Iterator[str]:
-    """JSON with one list item per line: readable and diffable, and written by json's C
-    encoder (indent= runs the pure-Python one: a third of a second for 10^4 articles).
-    Generators stand for lists and are consumed as the text is produced."""
-    yield "{\n"
-    for number, (key, value) in enumerate(data.items()):
-        yield (",\n" if number else "") + f"  {json.dumps(key)}: "
-        if isinstance(value, Iterator | list):
-            items = iter(value)
-            first = next(items, None)
-            if first is None:
-                yield "[]"
-                continue
-            yield "[\n    " + json.dumps(first, ensure_ascii=False)
-            for item in items:
-                yield ",\n    " + json.dumps(item, ensure_ascii=False)
-            yield "\n  ]"
-        else:
-            yield json.dumps(value, ensure_ascii=False)
-    yield "\n}\n"
