@@ -72,7 +72,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -625,6 +625,38 @@ def _groups(scan: _Scan, signatures: Any, body_roots: Any) -> list[DuplicateGrou
         for found, canonical, one_body, agreement
         in zip(components, canonicals, exact, lowest, strict=True)
     ]
+
+
+def isolated(sketch: Sketch, others: Sequence[Sketch], *, threshold: float = 0.8,
+             num_perm: int = 128) -> bool:
+    """Would find_duplicates, given `sketch` among `others` (same threshold and num_perm),
+    put it in no group? True when no other body normalises to the same text and no other
+    signature both shares a whole LSH band with it and is estimated at least `threshold`
+    similar: exactly the pairs find_duplicates joins. One comparison with every other
+    signature: what a quick rebuild asks of an edited body instead of grouping them all."""
+    if not sketch.digest:
+        return True  # an empty body takes part in no group
+    if any(other.digest == sketch.digest for other in others):
+        return False
+    if not sketch.values:
+        return True  # too short to compare: only an identical body is its copy
+    import numpy as np
+
+    rows = [other.values for other in others
+            if other.digest and len(other.values) == 4 * num_perm]
+    if len(sketch.values) != 4 * num_perm:
+        raise ValueError(f"the sketch has {len(sketch.values) // 4} values, "
+                         f"not num_perm={num_perm}")
+    if not rows:
+        return True
+    signatures = np.frombuffer(b"".join(rows), dtype="<u4").reshape(-1, num_perm)
+    mine = np.frombuffer(sketch.values, dtype="<u4")
+    bands, band_rows = _lsh_bands(threshold, num_perm)
+    width = bands * band_rows
+    equal = signatures == mine
+    shares_band = equal[:, :width].reshape(len(rows), bands, band_rows).all(axis=2).any(axis=1)
+    similar = equal[shares_band].sum(axis=1) / num_perm >= threshold
+    return not similar.any()
 
 
 def find_duplicates(candidates: Iterable[Candidate], *, threshold: float = 0.8,

@@ -692,3 +692,53 @@ def test_sketches_of_another_num_perm_are_rejected() -> None:
     with pytest.raises(ValueError, match="has 64 values, not num_perm=128"):
         find_duplicates([Candidate(key="a", text="", rank=(), sketch=sketch),
                          Candidate(key="b", text="", rank=(), sketch=sketch)])
+
+
+# Bodies made from four originals, each copied with 0 to 60 words of 300 changed: pairs
+# from well above to well below the threshold, and short bodies that only match exactly.
+VARIANTS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 60), st.integers(0, 9)),
+                    min_size=1, max_size=12)
+
+
+def variant_text(original: int, changed: int, seed: int) -> str:
+    if seed == 9:  # a short body: compared only as a whole
+        return ["Talks resume on Monday", "talks resume, on monday!", "", "---"][original]
+    body = prose(500 + original)
+    return change_words(body, changed, seed) if changed else body
+
+
+@settings(max_examples=60, deadline=None)
+@given(VARIANTS)
+def test_isolated_agrees_with_find_duplicates(variants: list[tuple[int, int, int]]) -> None:
+    sketches = [sketch_text(variant_text(*v)) for v in variants]
+    grouped = set().union(*map(members, find_duplicates(
+        Candidate(key=str(n), text="", rank=(), sketch=s) for n, s in enumerate(sketches))))
+    for n, sketch in enumerate(sketches):
+        others = sketches[:n] + sketches[n + 1:]
+        assert dedupe.isolated(sketch, others) == (str(n) not in grouped), variants[n]
+
+
+def test_isolated_examples() -> None:
+    body = prose(7)
+    assert dedupe.isolated(sketch_text(body), [sketch_text(prose(8)), sketch_text(prose(9))])
+    assert not dedupe.isolated(sketch_text(body), [sketch_text(change_words(body, 3, 1))])
+    assert not dedupe.isolated(sketch_text("A short body."), [sketch_text("a short body")])
+    assert dedupe.isolated(sketch_text("---"), [sketch_text("---")])  # empty: never grouped
+    assert dedupe.isolated(sketch_text(body), [])
+
+
+@pytest.mark.parametrize("differing, alone", [
+    (range(0, 128, 8), True),   # 16 values differ, one in every band: no band is shared
+    (range(8, 128, 8), False),  # band 0 shared, 15 values differ: a verified pair
+    (range(8, 48), True),       # band 0 shared, but 40 of 128 differ: below the threshold
+])
+def test_isolated_needs_a_shared_band_and_the_threshold(differing: range, alone: bool) -> None:
+    values = np.arange(1000, 1128, dtype="<u4")
+    other = values.copy()
+    other[list(differing)] += 1
+    mine, theirs = (Sketch(digest=bytes([n]), values=v.tobytes())
+                    for n, v in ((1, values), (2, other)))
+    assert dedupe.isolated(mine, [theirs]) is alone
+    groups = find_duplicates([Candidate(key="a", text="", rank=(), sketch=mine),
+                              Candidate(key="b", text="", rank=(), sketch=theirs)])
+    assert (not groups) is alone
