@@ -30,6 +30,7 @@ from .cache import (
     CachedSource,
     Record,
     RecordReader,
+    article_page_fingerprint,
     code_version,
     encode_records,
     fingerprint,
@@ -54,6 +55,7 @@ from .model import (
     RenderedFile,
     Taxonomy,
 )
+from .quick import BASIS_KEY, QuickBasis, quick_build
 from .records import diagnostic_to_json
 from .render import Renderer
 from .report import BuildReport, Progress
@@ -63,6 +65,7 @@ from .templates import make_environment, template_dependencies
 from .uptodate import (
     Scan,
     build_lock,
+    context_state,
     input_state,
     open_cache,
     replayed,
@@ -117,6 +120,11 @@ class SiteOutput:
     # (article key, layout, URL) of every article built, and the copies folded into each.
     article_urls: tuple[tuple[str, str, str], ...] = ()
     also_archived: dict[str, tuple[DuplicateRef, ...]] = field(default_factory=dict)
+    # What every article page was rendered with (cache.article_page_fingerprint's basis,
+    # the navigation's taxonomy keys, terms per taxonomy): a quick rebuild renders alike.
+    article_basis: str = ""
+    nav: tuple[str, ...] = ()
+    term_counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -172,12 +180,12 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                      repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         template_fp = _template_fingerprints(env)
         plans: list[_Plan] = []
-        article_fp = template_fp("article.html")
+        article_basis = fingerprint(base, template_fp("article.html"))
         fetch = _RecordFetcher(records)
         for url, a in table:
             refs = also_archived.get(a.key, ())
-            fp = fingerprint(base, article_fp, url, a.key, by_key[a.key].source_sig, repr(refs),
-                       *(by_key[r.key].source_sig for r in refs))
+            fp = article_page_fingerprint(article_basis, url, a.key, by_key[a.key].source_sig,
+                                          refs, [by_key[r.key].source_sig for r in refs])
             job = (url, a, refs, by_key[a.key].record)
             plans.append(_Plan(path=output_file(url), origin=a.source_path, fingerprint=fp,
                                job=job))
@@ -258,7 +266,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
                       article_urls=tuple((a.key, a.layout, url) for url, a in table),
-                      also_archived=also_archived)
+                      also_archived=also_archived, article_basis=article_basis,
+                      nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
 
 
 class _RecordFetcher:
@@ -591,14 +600,23 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
            output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
            timer: _Timer, start: float, progress: Progress | None = None,
            scan: Scan | None = None) -> BuildReport:
-    state = previous = None
+    context = state = previous = None
     with timer.phase("check"):
         scan = scan if scan is not None else scan_inputs(input_dir)
         if cache is not None:
-            state = input_state(scan, input_dir, output_dir, config, themes, strict)
+            context = context_state(input_dir, output_dir, config, themes, strict)
+            state = input_state(scan, context)
             previous = unchanged_site(cache, state, output_dir)
     if previous is not None:  # nothing changed since the last build: nothing to do
         return replayed(previous, start, tuple(timer.phases))
+    if cache is not None:
+        quick = quick_build(project_dir, config, input_dir, output_dir, themes, cache, scan,
+                            context, state, start, tuple(timer.phases))
+        if quick is not None:  # only a few articles' own pages changed
+            return quick
+        # This build is about to change the cache: until it is done, a quick rebuild may
+        # not trust what the last one left (committed with the loaded sources).
+        cache.set_meta(BASIS_KEY, "")
     with timer.phase("load"):
         loaded, sketches = _load_with_cache(input_dir, scan, cache, config, diags, progress)
         scan.clear()
@@ -662,8 +680,17 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         rendered=report.rendered,
     )
     report_file = (project_dir / REPORT_PATH).resolve()
+    report_sha = ""
     if not report_file.is_relative_to(output_dir):  # never publish the report with the site
-        write_report(report_file, report_lines(result, site.article_urls, site.also_archived))
+        report_sha = write_report(report_file, report_lines(result, site.article_urls,
+                                                            site.also_archived))
     else:
         result = replace(result, report_path=None)
+    # A quick rebuild may follow a build whose every planned page is in place, as planned.
+    if (cache is not None and context is not None and report.kept_stale == 0
+            and all(path in report.stats for path in site.to_render)):
+        cache.set_meta(BASIS_KEY, QuickBasis(
+            context=context, article_basis=site.article_basis, nav=site.nav,
+            term_counts=site.term_counts, report_sha=report_sha).to_json())
+        cache.commit()
     return result

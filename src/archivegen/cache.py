@@ -21,14 +21,14 @@ import json
 import sqlite3
 import struct
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
 from .dedupe import Sketch
 from .errors import Diagnostic
-from .model import Article, ArticleHead, piece_key
+from .model import Article, ArticleHead, DuplicateRef, piece_key
 from .records import (
     article_from_json,
     article_to_json,
@@ -84,6 +84,15 @@ def fingerprint(*parts: str) -> str:
     # 128 bits are plenty to tell versions of one output apart, and a build holds one
     # fingerprint per output and per article: 32 hex digits, not sha256's 64.
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def article_page_fingerprint(basis: str, url: str, key: str, source_sig: str,
+                             refs: tuple[DuplicateRef, ...] = (),
+                             ref_sigs: Sequence[str] = ()) -> str:
+    """What an article page is made from: `basis` (what every article page sees: code,
+    settings, navigation, its templates), its URL, its article, the hash of the source that
+    article came from (cached source sha256), and the copies folded into it with theirs."""
+    return fingerprint(basis, url, key, source_sig, repr(refs), *ref_sigs)
 
 
 def encode_records(records: Sequence[Record]) -> str:
@@ -148,6 +157,28 @@ class BuildCache:
                 found[path] = _decode_source(path, stat, sha, heads, sketches)
             except (ValueError, TypeError, KeyError, IndexError, struct.error):
                 continue
+        return found
+
+    def source(self, path: str) -> CachedSource | None:
+        """One cached source; None if it is not there or does not decode."""
+        row = self._db.execute("SELECT path, stat, sha256, heads, sketches FROM sources "
+                               "WHERE path = ?", (path,)).fetchone()
+        try:
+            return _decode_source(*row) if row is not None else None
+        except (ValueError, TypeError, KeyError, IndexError, struct.error):
+            return None
+
+    def source_stats(self) -> dict[str, str]:
+        """The stat signature of every cached source, by path (nothing decoded)."""
+        return dict(self._db.execute("SELECT path, stat FROM sources"))
+
+    def sketches_except(self, paths: Collection[str]) -> list[Sketch]:
+        """The duplicate-detection sketches of every article of every cached source but
+        those of `paths`."""
+        found: list[Sketch] = []
+        for path, blob in self._db.execute("SELECT path, sketches FROM sources"):
+            if path not in paths:
+                found += _unpack_sketches(blob)
         return found
 
     def put_source(self, path: str, entry: CachedSource, records: str) -> None:
@@ -239,9 +270,11 @@ def _pack_sketch(sketch: Sketch) -> bytes:
         + sketch.values
 
 
-def _unpack_sketches(blob: bytes, count: int) -> list[Sketch]:
-    sketches, at = [], 0
-    for _ in range(count):
+def _unpack_sketches(blob: bytes, count: int | None = None) -> list[Sketch]:
+    """The sketches packed in `blob`: `count` of them, or as many as it holds."""
+    sketches: list[Sketch] = []
+    at = 0
+    while (len(sketches) < count) if count is not None else (at < len(blob)):
         digest_len, values_len = _SKETCH_HEADER.unpack_from(blob, at)
         at += _SKETCH_HEADER.size
         sketches.append(Sketch(digest=blob[at:at + digest_len],

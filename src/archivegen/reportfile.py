@@ -39,15 +39,21 @@ def report_lines(report: BuildReport, article_urls: Iterable[tuple[str, str, str
     return _json_lines({**_head(report), "articles": articles})
 
 
-def with_new_head(previous: bytes, report: BuildReport) -> bytes | None:
-    """The previous report with `report`'s summary and diagnostics and its own articles
-    section; None if it has no articles section where one must be."""
-    mark = ARTICLES_MARK.encode()
-    at = previous.find(mark)
-    if at < 0 or previous.find(mark, at + 1) >= 0:
+def articles_section(previous: str) -> str | None:
+    """The articles section of a report (to its end), or None if it has none."""
+    at = previous.find(ARTICLES_MARK)
+    if at < 0 or previous.find(ARTICLES_MARK, at + 1) >= 0:
         return None
-    head = "".join(_json_lines(_head(report)))
-    return head.removesuffix("\n}\n").encode("utf-8") + previous[at:]
+    return previous[at:]
+
+
+def report_with_articles(report: BuildReport, section: str) -> Iterator[str]:
+    """`report`'s summary and diagnostics, then the articles `section` of an earlier report
+    (from articles_section)."""
+    *head, end = _json_lines(_head(report))
+    assert end == "\n}\n"
+    yield from head
+    yield section
 
 
 def write_report(path: Path, pieces: Iterable[str]) -> str:

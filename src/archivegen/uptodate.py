@@ -58,16 +58,13 @@ def scan_inputs(input_dir: Path) -> Scan:
             for rel, st, side in scan_article_files(input_dir)]
 
 
-def input_state(scan: Sequence[tuple[str, str | None]], input_dir: Path, output_dir: Path,
-                config: SiteConfig, themes: Sequence[Path], strict: bool) -> str | None:
-    """A fingerprint of everything a build reads, from stats alone; None if a file is too
-    recent to trust its stat. Equal to the last build's: nothing to do."""
-    if any(stat is None for _, stat in scan):
-        return None
+def context_state(input_dir: Path, output_dir: Path, config: SiteConfig,
+                  themes: Sequence[Path], strict: bool) -> str | None:
+    """A fingerprint of everything a build reads but the article files: code, folders,
+    settings and every theme file, from stats alone; None if a theme file is too recent to
+    trust its stat."""
     now_ns = time.time_ns()
-    parts = [code_version(), str(input_dir), str(output_dir),
-             settings_key(config), str(strict)]
-    parts += [f"{rel}\0{stat}" for rel, stat in scan]
+    parts = [code_version(), str(input_dir), str(output_dir), settings_key(config), str(strict)]
     for theme in themes:
         for path in sorted(theme.rglob("*")):
             if path.is_file():
@@ -78,6 +75,25 @@ def input_state(scan: Sequence[tuple[str, str | None]], input_dir: Path, output_
     return fingerprint(*parts)
 
 
+def input_state(scan: Sequence[tuple[str, str | None]], context: str | None) -> str | None:
+    """A fingerprint of everything a build reads (`context`, from context_state, and the
+    article files' stats); None if a file is too recent to trust its stat. Equal to the last
+    build's: nothing to do."""
+    if context is None or any(stat is None for _, stat in scan):
+        return None
+    return fingerprint(context, *(f"{rel}\0{stat}" for rel, stat in scan))
+
+
+def outputs_intact(outputs: dict[str, tuple[str, str]], output_dir: Path) -> bool:
+    """Is every output of the last build (`outputs`: BuildCache.outputs) there as it was
+    written, none edited by hand, and the manifest naming just these?"""
+    if not outputs or set(outputs) != read_manifest(output_dir):
+        return False
+    top = os.fspath(output_dir)
+    return all(stat and file_stat(os.path.join(top, path)) == stat
+               for path, (_, stat) in outputs.items())
+
+
 def unchanged_site(cache: BuildCache, state: str | None,
                    output_dir: Path) -> dict[str, Any] | None:
     """The last build's summary if the input state is the same and every output is intact."""
@@ -86,12 +102,7 @@ def unchanged_site(cache: BuildCache, state: str | None,
     summary = cache.get_meta("summary")
     if summary is None:
         return None
-    outputs = cache.outputs()
-    if not outputs or set(outputs) != read_manifest(output_dir):
-        return None
-    top = os.fspath(output_dir)  # every output there as it was written, not edited by hand
-    if not all(stat and file_stat(os.path.join(top, path)) == stat
-               for path, (_, stat) in outputs.items()):
+    if not outputs_intact(cache.outputs(), output_dir):
         return None
     data: dict[str, Any] = json.loads(summary)
     return data
@@ -125,8 +136,8 @@ def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False) -
             return Freshness(report=None, scan=None)
         try:
             scan = scan_inputs(input_dir)
-            state = input_state(scan, input_dir, output_dir, config,
-                                theme_dirs(project_dir, config), strict)
+            state = input_state(scan, context_state(input_dir, output_dir, config,
+                                                    theme_dirs(project_dir, config), strict))
             summary = unchanged_site(cache, state, output_dir)
         finally:
             cache.close()

@@ -268,6 +268,17 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
                        owned_now=frozenset(current), stats=stats)
 
 
+def replace_owned(output_dir: Path, files: Iterable[RenderedFile]) -> list[WrittenFile]:
+    """Write new versions of files the manifest already lists (so it stays as it is): for a
+    rebuild that changes some pages' bytes and no page's existence."""
+    staging = _empty_staging(output_dir)
+    tree = TreeWriter(output_dir)
+    try:
+        return [tree.put(f.path, f.content, f.origin) for f in files]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def _empty_staging(output_dir: Path) -> Path:
     """The staging folder, emptied of what a killed build left (a symlink is replaced, never
     followed)."""

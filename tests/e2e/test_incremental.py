@@ -151,7 +151,7 @@ def test_a_killed_build_is_repaired_by_the_next(project: Path, tmp_path: Path,
 
 EDITS = st.lists(st.tuples(st.sampled_from(["body", "title", "date", "theme", "author",
                                             "delete", "add", "rename", "sidecar", "config",
-                                            "template"]),
+                                            "template", "copy", "link"]),
                            st.integers(min_value=0, max_value=1000)),
                  min_size=1, max_size=4)
 
@@ -182,6 +182,11 @@ def apply_edit(project: Path, kind: str, n: int) -> None:
         text = target.read_text()
         if kind == "body":
             text += f"\n\nAn added paragraph {n}.\n"
+        elif kind == "link":
+            text += f"\n\nSee [item {n}](javascript:alert({n})).\n"
+        elif kind == "copy":  # the body of the next article, after this one's own head
+            other = articles[(n + 1) % len(articles)].read_text()
+            text = text[:body_start(text)] + other[body_start(other):]
         elif kind == "title":
             lines = text.split("\n")
             i = next(i for i, line in enumerate(lines) if line.strip() and line != "---")
@@ -200,6 +205,15 @@ def apply_edit(project: Path, kind: str, n: int) -> None:
             text = text.replace("By [", f"By [Author {n % 4}](#) and [").replace(
                 "authors: [", f"authors: [Author {n % 4}, ")
         target.write_text(text)
+
+
+def body_start(text: str) -> int:
+    """Where the body starts, after front matter or the byline block's short lines."""
+    if text.startswith("---\n"):
+        return text.index("\n---\n", 4) + 5
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if len(line) > 120)
+    return len("\n".join(lines[:first])) + 1
 
 
 def config_of(project: Path) -> SiteConfig:
@@ -232,10 +246,13 @@ def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPa
         config = config_of(project)
         report = build(project, config)
         assert report.errors == 0  # after errors, stale pages are kept on purpose
-        clean = dataclasses.replace(config, output="clean")
-        shutil.rmtree(project / "clean", ignore_errors=True)
-        build(project, clean, use_cache=False)
-        assert tree_bytes(project / "site") == tree_bytes(project / "clean"), (kind, n)
+        elsewhere = tmp_path_factory.mktemp("clean")  # a report of its own
+        clean = dataclasses.replace(config, input=str(project / "articles"),
+                                    output=str(elsewhere / "site"),
+                                    theme_dir=str(project / config.theme_dir))
+        build(elsewhere, clean, use_cache=False)
+        assert tree_bytes(project / "site") == tree_bytes(elsewhere / "site"), (kind, n)
+        assert report_file(project) == report_file(elsewhere), (kind, n)
 
 
 def test_nothing_changed_replays_diagnostics_and_notices_missing_outputs(
@@ -334,9 +351,10 @@ def test_pages_edited_by_hand_are_restored(project: Path, tmp_path: Path,
 def test_an_incremental_build_reads_back_only_the_records_it_renders(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Heads are enough for listings; whole records (bodies) come from the cache only for the
-    article pages rendered."""
-    from archivegen import cache
+    article pages rendered (by the full build: a quick rebuild, off here, reads none)."""
+    from archivegen import cache, quick
 
+    monkeypatch.setattr(quick, "QUICK_MAX_FILES", 0)
     run(project)
     read: list[str] = []
     original = cache.RecordReader.article
@@ -476,3 +494,184 @@ def test_the_api_and_the_cli_share_one_build_state(project: Path,
     capsys.readouterr()
     assert main(["build", "-q", "--input", "articles", "--output", "site"]) == 0
     assert ": 0 rendered, 0 written," in capsys.readouterr().out
+
+
+# --- quick rebuilds (quick.py): a few changed bodies, nothing else planned again ---------
+
+def phase_names(report) -> list[str]:  # type: ignore[no-untyped-def]
+    return [name for name, _ in report.phases]
+
+
+def report_file(project: Path) -> dict[str, object]:
+    """The build report without its summary (counts and seconds differ between builds)."""
+    data = json.loads((project / ".archivegen" / "build-report.json").read_text("utf-8"))
+    del data["summary"]
+    return data
+
+
+def assert_like_a_clean_build(project: Path, tmp_path: Path) -> None:
+    """The site and the report's diagnostics and articles equal a clean build's (made in
+    a folder of its own: the report is written to the project folder)."""
+    elsewhere = tmp_path / "clean-project"
+    shutil.rmtree(elsewhere, ignore_errors=True)
+    elsewhere.mkdir()
+    assert tree_bytes(project / "site") == clean_build(project, elsewhere)
+    assert report_file(project) == report_file(elsewhere)
+
+
+def edit_body(path: Path, added: str = "A sentence added at the end.") -> None:
+    path.write_text(path.read_text() + f"\n\n{added}\n")
+
+
+def test_a_body_edit_renders_its_page_without_planning_the_site(project: Path,
+                                                                tmp_path: Path) -> None:
+    first = run(project)
+    article = sorted((project / "articles").glob("gr_*.txt"))[3]
+    edit_body(article)
+    age(project / "articles", OLD + 1)
+    report = run(project)
+    assert phase_names(report) == ["check", "quick"]
+    assert (report.rendered, report.written, report.removed) == (1, 1, 0)
+    assert report.unchanged == first.written - 1
+    assert (report.articles, report.pages) == (first.articles, first.pages)
+    assert_like_a_clean_build(project, tmp_path)
+    again = run(project)  # and the next build has nothing to do
+    assert phase_names(again) == ["check"] and again.written == 0
+
+
+def test_edits_any_other_page_shows_take_the_full_build(project: Path, tmp_path: Path) -> None:
+    run(project)
+    articles = sorted((project / "articles").glob("md_*.md"))
+    articles[0].write_text(articles[0].read_text().replace("title:", "title: Edited", 1))
+    age(project / "articles", OLD + 1)
+    assert "quick" not in phase_names(run(project))
+    assert_like_a_clean_build(project, tmp_path)
+
+
+def test_a_body_edited_into_a_copy_of_another_takes_the_full_build(project: Path,
+                                                                    tmp_path: Path) -> None:
+    """Duplicate detection then groups it with another article, which can change pages
+    beyond its own. Its stated summary keeps its head unchanged: only that sends the edit
+    to the full build."""
+    first, second = sorted((project / "articles").glob("md_*.md"))[2:4]
+    first.write_text(first.read_text().replace("---\n", "---\nsummary: A stated summary.\n", 1))
+    age(project / "articles")
+    run(project)
+    edit_body(first)
+    age(project / "articles", OLD + 1)
+    assert phase_names(run(project)) == ["check", "quick"]  # an ordinary edit is quick
+    front, _, _ = first.read_text()[4:].partition("\n---\n")
+    first.write_text("---\n" + front + "\n---\n" + second.read_text()[4:].partition("\n---\n")[2])
+    age(project / "articles", OLD + 2)
+    assert "quick" not in phase_names(run(project))
+    assert_like_a_clean_build(project, tmp_path)
+    first.write_text("---\n" + front + "\n---\n\nA story of its own, told in its own words.\n")
+    age(project / "articles", OLD + 3)
+    assert "quick" not in phase_names(run(project))  # it was grouped: not any more
+    assert_like_a_clean_build(project, tmp_path)
+
+
+def test_a_body_edit_of_an_article_with_copies_takes_the_full_build(project: Path,
+                                                                    tmp_path: Path) -> None:
+    article = sorted((project / "articles").glob("gr_*.txt"))[5]
+    shutil.copy(article, article.with_name("zz_copy_" + article.name))
+    age(project / "articles")
+    assert "AG024" in [d.code for d in run(project).diagnostics]
+    edit_body(article)
+    age(project / "articles", OLD + 1)
+    report = run(project)
+    assert "quick" not in phase_names(report)
+    assert_like_a_clean_build(project, tmp_path)
+
+
+def test_quick_rebuilds_report_the_warnings_of_what_they_load(project: Path,
+                                                              tmp_path: Path) -> None:
+    run(project)
+    article = sorted((project / "articles").glob("md_*.md"))[1]
+    original = article.read_text()
+    edit_body(article, "See [this](javascript:alert(1)) for more.")
+    age(project / "articles", OLD + 1)
+    report = run(project)
+    assert phase_names(report) == ["check", "quick"]
+    assert [d.code for d in report.diagnostics] == ["AG031"]
+    assert_like_a_clean_build(project, tmp_path)
+    article.write_text(original)
+    age(project / "articles", OLD + 2)
+    report = run(project)
+    assert phase_names(report) == ["check", "quick"]
+    assert report.diagnostics == ()
+    assert_like_a_clean_build(project, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["report deleted", "report edited", "page edited"])
+def test_a_quick_rebuild_trusts_only_what_the_last_build_left(project: Path, tmp_path: Path,
+                                                              damage: str) -> None:
+    run(project)
+    report_path = project / ".archivegen" / "build-report.json"
+    if damage == "report deleted":
+        report_path.unlink()
+    elif damage == "report edited":
+        report_path.write_text(report_path.read_text().replace('"url"', '"URL"'))
+    else:
+        page = next((project / "site").glob("archive/index.html"))
+        page.write_text("edited by hand")
+    edit_body(sorted((project / "articles").glob("gr_*.txt"))[0])
+    age(project / "articles", OLD + 1)
+    assert "quick" not in phase_names(run(project))
+    assert_like_a_clean_build(project, tmp_path)
+
+
+QUICK_KILLER = """
+import os, signal, sys
+import archivegen.quick as quick
+real = quick.replace_owned
+def dying(output_dir, files):
+    real(output_dir, list(files)[:1])
+    os.kill(os.getpid(), signal.SIGKILL)
+quick.replace_owned = dying
+from archivegen.cli import main
+os.chdir(sys.argv[1])
+main(["build", "-q", "--input", "articles", "--output", "site"])
+"""
+
+
+def test_a_quick_rebuild_killed_after_writing_is_repaired_by_the_next(
+        project: Path, tmp_path: Path) -> None:
+    run(project)
+    for article in sorted((project / "articles").glob("gr_*.txt"))[:3]:
+        edit_body(article)
+    age(project / "articles", OLD + 1)
+    proc = subprocess.run([sys.executable, "-c", QUICK_KILLER, str(project)],
+                          capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    run(project)
+    assert_like_a_clean_build(project, tmp_path)
+
+
+PLANNING_KILLER = """
+import os, signal, sys
+import archivegen.build as build
+def dying(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+build.make_site = dying  # after the loaded sources are committed, before any page changes
+from archivegen.cli import main
+os.chdir(sys.argv[1])
+main(["build", "-q", "--input", "articles", "--output", "site"])
+"""
+
+
+def test_a_build_killed_while_planning_is_not_followed_by_a_quick_rebuild(
+        project: Path, tmp_path: Path) -> None:
+    """The killed build cached a new title; its listings were never written. A body edit
+    after it must not be taken for the only change."""
+    run(project)
+    titled, edited = sorted((project / "articles").glob("md_*.md"))[:2]
+    titled.write_text(titled.read_text().replace("title:", "title: Retitled", 1))
+    age(project / "articles", OLD + 1)
+    proc = subprocess.run([sys.executable, "-c", PLANNING_KILLER, str(project)],
+                          capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    edit_body(edited)
+    age(project / "articles", OLD + 2)
+    assert "quick" not in phase_names(run(project))
+    assert_like_a_clean_build(project, tmp_path)

@@ -1,0 +1,257 @@
+"""A quick rebuild: a few article files changed, and nothing any other page shows of them.
+
+A full incremental build (build.py) plans every output of the site, with its fingerprint,
+before it knows which pages changed: duplicates, URLs, listings, feeds. At 10^4 articles that
+is a second, for what is most often a correction inside one article's body. This module
+proves from the cache that only the changed articles' own pages can differ, and renders just
+those:
+
+- the last full build stored its QuickBasis (below) and everything but the article files is
+  as it was then (code, folders, settings, every theme file: uptodate.context_state);
+- the same article files exist, a few of them changed, and every output is as written;
+- each changed file yields the same articles with the same heads (title, date, terms, URL,
+  excerpt, ...: all that listings, feeds and URLs are made from), so no listing changes;
+- each changed article's body, before and after, is grouped with no other body by duplicate
+  detection (dedupe.isolated), so no page folds it in and it folds in nothing;
+- its page's cached fingerprint is the one the full build gives a page with no copies folded
+  in, so it is built, at that URL, on its own.
+
+Then its page is rendered exactly as the full build would render it, with the fingerprint the
+full build would give it. Whatever cannot be proved this way, the full build does: `quick_build`
+returns None before it has changed anything. The incremental property test
+(tests/e2e/test_incremental.py) checks the result against clean builds byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .cache import (
+    BuildCache,
+    CachedArticle,
+    CachedSource,
+    Record,
+    article_page_fingerprint,
+    encode_records,
+)
+from .config import SiteConfig
+from .dedupe import Sketch, isolated
+from .errors import Diagnostic, Diagnostics
+from .loading import cache_entry, load_one, source_signature
+from .markdown import make_markdown
+from .model import TAXONOMIES, RenderedFile
+from .records import diagnostic_from_json, diagnostic_to_json
+from .render import Renderer
+from .report import BuildReport
+from .reportfile import REPORT_PATH, articles_section, report_with_articles, write_report
+from .sources import read_source
+from .templates import make_environment
+from .uptodate import Scan, outputs_intact
+from .urls import output_file
+from .writer import replace_owned
+
+# More changed files than this: the full build (it loads them on every core).
+QUICK_MAX_FILES = 64
+BASIS_KEY = "quick_basis"  # the cache's meta row holding the QuickBasis
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuickBasis:
+    """What a full build leaves for quick rebuilds: the state it was made in, and what it
+    rendered every article page with."""
+
+    context: str  # uptodate.context_state of the build
+    article_basis: str  # see cache.article_page_fingerprint
+    nav: tuple[str, ...]  # keys of the taxonomies in every page's navigation
+    term_counts: dict[str, int]  # terms per taxonomy, shown by the navigation
+    report_sha: str  # sha256 of the build report written ("" if none was written)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> QuickBasis | None:
+        try:
+            data = json.loads(text or "")
+            return cls(context=str(data["context"]), article_basis=str(data["article_basis"]),
+                       nav=tuple(map(str, data["nav"])),
+                       term_counts={str(k): int(v) for k, v in data["term_counts"].items()},
+                       report_sha=str(data["report_sha"]))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Edit:
+    """One changed article file: what the cache holds, and what it holds now."""
+
+    path: str
+    old: CachedSource
+    new: CachedSource
+    records: tuple[Record, ...]
+
+
+def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_dir: Path,
+                themes: list[Path], cache: BuildCache, scan: Scan, context: str | None,
+                state: str | None, start: float,
+                phases: tuple[tuple[str, float], ...]) -> BuildReport | None:
+    """Rebuild the pages of the few changed articles, if nothing else can change (see the
+    module's text); None, with nothing written, when the full build must run."""
+    began = time.perf_counter()
+    basis = QuickBasis.from_json(cache.get_meta(BASIS_KEY))
+    if basis is None or context is None or basis.context != context:
+        return None
+    cached_stats = cache.source_stats()
+    if len(cached_stats) != len(scan) or any(rel not in cached_stats for rel, _ in scan):
+        return None  # a file added, deleted or renamed
+    changed = [(rel, stat) for rel, stat in scan if stat is None or stat != cached_stats[rel]]
+    if not changed or len(changed) > QUICK_MAX_FILES:
+        return None
+    outputs = cache.outputs()
+    if not outputs_intact(outputs, output_dir):
+        return None
+    edits, touched = _load_changed(input_dir, config, cache, changed)
+    if edits is None:
+        return None
+    try:
+        others = cache.sketches_except({edit.path for edit in edits})
+    except (ValueError, TypeError):
+        return None
+    pages = _pages_to_render(edits, others, outputs, basis, config, themes)
+    report_file: Path | None = (project_dir / REPORT_PATH).resolve()
+    if report_file is not None and report_file.is_relative_to(output_dir):
+        report_file = None  # never published with the site
+    articles = _last_report(report_file, basis)
+    if pages is None or articles is None:
+        return None
+
+    # Committed before any page changes: a rebuild killed halfway is never replayed, and
+    # its pages have no fingerprint (the next build renders them).
+    cache.forget_outputs([page.path for page, _ in pages])
+    cache.set_meta("input_state", "")
+    cache.commit()
+    written = replace_owned(output_dir, [page for page, _ in pages])
+    if any(done.refused for done in written):
+        return None  # cannot happen for pages written before; the full build says why
+    for edit in edits:
+        cache.put_source(edit.path, edit.new, encode_records(edit.records))
+    for rel, stat in touched:
+        cache.touch_source(rel, stat)
+    cache.put_outputs({done.path: (fp, done.stat)
+                       for done, (_, fp) in zip(written, pages, strict=True)})
+    summary = json.loads(cache.get_meta("summary") or "{}")
+    diagnostics = _diagnostics_now(summary, edits)
+    summary["diagnostics"] = [diagnostic_to_json(d) for d in diagnostics]
+    cache.set_meta("summary", json.dumps(summary))
+    count = sum(1 for done in written if done.written)
+    report = BuildReport(
+        articles=summary["articles"], pages=summary["pages"], written=count,
+        unchanged=summary["files"] - count, removed=0, kept_stale=0,
+        diagnostics=diagnostics, seconds=time.perf_counter() - start,
+        phases=(*phases, ("quick", time.perf_counter() - began)),
+        report_path=report_file and project_dir / REPORT_PATH, rendered=len(pages))
+    if report_file is not None:
+        basis = replace(basis, report_sha=write_report(
+            report_file, report_with_articles(report, articles)))
+    cache.set_meta(BASIS_KEY, basis.to_json())
+    cache.set_meta("input_state", state or "")
+    cache.commit()
+    return report
+
+
+def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
+                  changed: list[tuple[str, str | None]]
+                  ) -> tuple[list[_Edit] | None, list[tuple[str, str]]]:
+    """The changed files loaded again (None if one cannot be, or now differs in anything
+    but its bodies), and those only touched: same bytes, new stat."""
+    md = None
+    edits: list[_Edit] = []
+    touched: list[tuple[str, str]] = []
+    for rel, stat in changed:
+        old = cache.source(rel)
+        local = Diagnostics()
+        source = read_source(input_dir, rel, local)
+        if old is None or source is None:
+            return None, []
+        signature = source_signature(source, file_time_dates=config.dates_from_file_times)
+        if signature == old.sha256:
+            touched.append((rel, stat or ""))
+            continue
+        md = md or make_markdown()
+        loaded = load_one(source, local, md, file_time_dates=config.dates_from_file_times,
+                          excerpt_words=config.excerpt_words)
+        new, records = cache_entry(loaded, stat or "", signature, local)
+        if list(map(_shown, new.articles)) != list(map(_shown, old.articles)):
+            return None, []
+        edits.append(_Edit(path=rel, old=old, new=new, records=records))
+    return edits, touched
+
+
+def _shown(article: CachedArticle) -> tuple[object, ...]:
+    """Everything of an article that any page but its own is made from."""
+    return article.head, article.excerpt, article.heading, article.site_url
+
+
+def _pages_to_render(edits: list[_Edit], others: list[Sketch],
+                     outputs: dict[str, tuple[str, str]], basis: QuickBasis,
+                     config: SiteConfig, themes: list[Path]
+                     ) -> list[tuple[RenderedFile, str]] | None:
+    """Each edited article's page and its fingerprint; None if one is folded with another
+    article, before or after, is not built on its own, or fails to render."""
+    renderer: Renderer | None = None
+    pages: list[tuple[RenderedFile, str]] = []
+    edited = [(edit, number, before, after) for edit in edits
+              for number, (before, after) in enumerate(zip(edit.old.articles,
+                                                           edit.new.articles, strict=True))]
+    for at, (edit, number, before, after) in enumerate(edited):
+        # The other edited articles count as they were and as they are.
+        rest = others + [version.sketch for n, (_, _, *versions) in enumerate(edited)
+                         if n != at for version in versions]
+        if not (isolated(before.sketch, rest) and isolated(after.sketch, rest)):
+            return None
+        url, key = after.site_url, after.head.key
+        path = output_file(url)
+        if outputs.get(path, ("", ""))[0] != article_page_fingerprint(
+                basis.article_basis, url, key, edit.old.sha256):
+            return None
+        renderer = renderer or Renderer(
+            env=make_environment(themes), md=make_markdown(), config=config,
+            nav=tuple(t for name in basis.nav for t in TAXONOMIES if t.key == name),
+            term_counts=basis.term_counts)
+        article, body_html = edit.records[number]
+        local = Diagnostics()
+        page = renderer.article(url, article, local, (), body_html)
+        if page is None or local.items:
+            return None  # the full build reports it
+        pages.append((page, article_page_fingerprint(basis.article_basis, url, key,
+                                                     edit.new.sha256)))
+    return pages
+
+
+def _diagnostics_now(summary: dict[str, Any], edits: list[_Edit]) -> tuple[Diagnostic, ...]:
+    """The last build's diagnostics with the edited files' new ones in place of their old:
+    what the full build would report (its other diagnostics come from what did not change)."""
+    found = Counter(diagnostic_from_json(d) for d in summary.get("diagnostics", []))
+    found -= Counter(d for edit in edits for d in edit.old.diagnostics)
+    found += Counter(d for edit in edits for d in edit.new.diagnostics)
+    return tuple(sorted(found.elements(), key=Diagnostic.sort_key))
+
+
+def _last_report(path: Path | None, basis: QuickBasis) -> str | None:
+    """The articles section of the last build's report; None if the report is gone or
+    is not the one that build wrote (a quick rebuild cannot make that section)."""
+    if path is None:
+        return ""  # no report is kept: it would be published with the site
+    try:
+        previous = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(previous).hexdigest() != basis.report_sha:
+        return None
+    return articles_section(previous.decode("utf-8", "replace"))
