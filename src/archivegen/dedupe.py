@@ -70,7 +70,6 @@ import hashlib
 import html
 import math
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -122,23 +121,34 @@ _URL_RE = re.compile(r"(?:https?://|ftp://|www\.)\S+")  # a literal prefix keeps
 _ASCII_SEPARATORS = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
 
 
-@cache
-def _unicode_separators() -> dict[int, str | None]:
-    """Punctuation, symbols, spaces and controls → space; invisible format characters (soft
-    hyphen, zero-width joiners) → nothing. Built on first use, from a scan of Unicode.
+class _UnicodeSeparators(dict[int, "int | str | None"]):
+    """A str.translate table: punctuation, symbols, spaces and controls → space; invisible
+    format characters (soft hyphen, zero-width joiners) → nothing; the rest unchanged.
 
     Letters, digits and combining marks stay, so words of scripts that write vowels as marks
-    (Devanagari, Thai, ...) stay whole.
+    (Devanagari, Thai, ...) stay whole. Filled as characters are met: a scan of all of Unicode
+    costs a fifth of a second, paid by every process that sketches one non-ASCII body.
     """
-    table: dict[int, str | None] = {}
-    for code in range(sys.maxunicode + 1):
+
+    def __missing__(self, code: int) -> int | str | None:
         category = unicodedata.category(chr(code))
         if category[0] in "PSZ" or category == "Cc":
-            table[code] = " "
+            value: int | str | None = " "
         elif category == "Cf":
-            table[code] = None
-    table[ord("_")] = table[0x200B] = " "  # underscore (Markdown emphasis), zero-width space
-    return table
+            value = None
+        else:
+            value = code  # kept as it is
+        self[code] = value
+        return value
+
+
+# Underscore (Markdown emphasis) and zero-width space are separators, whatever their category.
+_UNICODE_PRESETS: dict[int, int | str | None] = {ord("_"): " ", 0x200B: " "}
+
+
+@cache
+def _unicode_separators() -> _UnicodeSeparators:
+    return _UnicodeSeparators(_UNICODE_PRESETS)
 
 
 def _words(text: str) -> list[str]:
