@@ -21,7 +21,7 @@ import json
 import sqlite3
 import struct
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -172,14 +172,12 @@ class BuildCache:
         """The stat signature of every cached source, by path (nothing decoded)."""
         return dict(self._db.execute("SELECT path, stat FROM sources"))
 
-    def sketches_except(self, paths: Collection[str]) -> list[Sketch]:
+    def sketches_except(self, paths: Collection[str]) -> Iterator[Sketch]:
         """The duplicate-detection sketches of every article of every cached source but
         those of `paths`."""
-        found: list[Sketch] = []
         for path, blob in self._db.execute("SELECT path, sketches FROM sources"):
             if path not in paths:
-                found += _unpack_sketches(blob)
-        return found
+                yield from _unpack_sketches(blob)
 
     def put_source(self, path: str, entry: CachedSource, records: str) -> None:
         """Store a source's heads and `records` (from encode_records)."""

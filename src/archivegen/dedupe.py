@@ -71,7 +71,7 @@ import html
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -637,36 +637,51 @@ def _groups(scan: _Scan, signatures: Any, body_roots: Any) -> list[DuplicateGrou
     ]
 
 
-def isolated(sketch: Sketch, others: Sequence[Sketch], *, threshold: float = 0.8,
-             num_perm: int = 128) -> bool:
-    """Would find_duplicates, given `sketch` among `others` (same threshold and num_perm),
-    put it in no group? True when no other body normalises to the same text and no other
-    signature both shares a whole LSH band with it and is estimated at least `threshold`
-    similar: exactly the pairs find_duplicates joins. One comparison with every other
-    signature: what a quick rebuild asks of an edited body instead of grouping them all."""
-    if not sketch.digest:
-        return True  # an empty body takes part in no group
-    if any(other.digest == sketch.digest for other in others):
-        return False
-    if not sketch.values:
-        return True  # too short to compare: only an identical body is its copy
-    import numpy as np
+class SketchSet:
+    """Bodies to test others against, as find_duplicates would (same threshold and num_perm):
+    built once from many sketches, asked about a few (quick.py's edited bodies)."""
 
-    rows = [other.values for other in others
-            if other.digest and len(other.values) == 4 * num_perm]
-    if len(sketch.values) != 4 * num_perm:
-        raise ValueError(f"the sketch has {len(sketch.values) // 4} values, "
-                         f"not num_perm={num_perm}")
-    if not rows:
-        return True
-    signatures = np.frombuffer(b"".join(rows), dtype="<u4").reshape(-1, num_perm)
-    mine = np.frombuffer(sketch.values, dtype="<u4")
-    bands, band_rows = _lsh_bands(threshold, num_perm)
-    width = bands * band_rows
-    equal = signatures == mine
-    shares_band = equal[:, :width].reshape(len(rows), bands, band_rows).all(axis=2).any(axis=1)
-    similar = equal[shares_band].sum(axis=1) / num_perm >= threshold
-    return not similar.any()
+    def __init__(self, sketches: Iterable[Sketch], *, threshold: float = 0.8,
+                 num_perm: int = 128) -> None:
+        import numpy as np
+
+        self.threshold, self.num_perm = threshold, num_perm
+        self.digests: set[bytes] = set()
+        rows: list[bytes] = []
+        for sketch in sketches:
+            if sketch.digest:  # an empty body takes part in no group
+                self.digests.add(sketch.digest)
+                if len(sketch.values) == 4 * num_perm:
+                    rows.append(sketch.values)
+        self.signatures = np.frombuffer(b"".join(rows), dtype="<u4").reshape(-1, num_perm)
+
+    def isolated(self, sketch: Sketch) -> bool:
+        """Would find_duplicates, given `sketch` among these, put it in no group? True when
+        no body here normalises to the same text and no signature here both shares a whole
+        LSH band with it and is estimated at least `threshold` similar: exactly the pairs
+        find_duplicates joins."""
+        if not sketch.digest:
+            return True
+        if sketch.digest in self.digests:
+            return False
+        if not sketch.values or not len(self.signatures):
+            return True  # too short to compare: only an identical body is its copy
+        import numpy as np
+
+        if len(sketch.values) != 4 * self.num_perm:
+            raise ValueError(f"the sketch has {len(sketch.values) // 4} values, "
+                             f"not num_perm={self.num_perm}")
+        bands, band_rows = _lsh_bands(self.threshold, self.num_perm)
+        equal = self.signatures == np.frombuffer(sketch.values, dtype="<u4")
+        shares_band = (equal[:, : bands * band_rows]
+                       .reshape(len(equal), bands, band_rows).all(axis=2).any(axis=1))
+        similar = equal[shares_band].sum(axis=1) / self.num_perm >= self.threshold
+        return not similar.any()
+
+
+def isolated(sketch: Sketch, others: Iterable[Sketch]) -> bool:
+    """SketchSet(others).isolated(sketch): in no group with any of `others`."""
+    return SketchSet(others).isolated(sketch)
 
 
 def find_duplicates(candidates: Iterable[Candidate], *, threshold: float = 0.8,

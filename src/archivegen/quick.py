@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
@@ -41,7 +42,7 @@ from .cache import (
     encode_records,
 )
 from .config import SiteConfig
-from .dedupe import Sketch, isolated
+from .dedupe import SketchSet
 from .errors import Diagnostic, Diagnostics
 from .loading import cache_entry, load_one, source_signature
 from .markdown import make_markdown
@@ -120,8 +121,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     if edits is None:
         return None
     try:
-        others = cache.sketches_except({edit.path for edit in edits})
-    except (ValueError, TypeError):
+        others = SketchSet(cache.sketches_except({edit.path for edit in edits}))
+    except (ValueError, TypeError, struct.error):
         return None
     pages = _pages_to_render(edits, others, outputs, basis, config, themes)
     report_file: Path | None = (project_dir / REPORT_PATH).resolve()
@@ -198,7 +199,7 @@ def _shown(article: CachedArticle) -> tuple[object, ...]:
     return article.head, article.excerpt, article.heading, article.site_url
 
 
-def _pages_to_render(edits: list[_Edit], others: list[Sketch],
+def _pages_to_render(edits: list[_Edit], others: SketchSet,
                      outputs: dict[str, tuple[str, str]], basis: QuickBasis,
                      config: SiteConfig, themes: list[Path]
                      ) -> list[tuple[RenderedFile, str]] | None:
@@ -210,10 +211,12 @@ def _pages_to_render(edits: list[_Edit], others: list[Sketch],
               for number, (before, after) in enumerate(zip(edit.old.articles,
                                                            edit.new.articles, strict=True))]
     for at, (edit, number, before, after) in enumerate(edited):
-        # The other edited articles count as they were and as they are.
-        rest = others + [version.sketch for n, (_, _, *versions) in enumerate(edited)
-                         if n != at for version in versions]
-        if not (isolated(before.sketch, rest) and isolated(after.sketch, rest)):
+        # Apart from the unchanged bodies, and from the other edited ones as they were and
+        # as they are (apart from each set: apart from their union).
+        rest = SketchSet(version.sketch for n, (_, _, *versions) in enumerate(edited)
+                         if n != at for version in versions)
+        if not all(found.isolated(version.sketch)
+                   for found in (others, rest) for version in (before, after)):
             return None
         url, key = after.site_url, after.head.key
         path = output_file(url)

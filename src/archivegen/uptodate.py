@@ -23,7 +23,7 @@ from .errors import ArchivegenError
 from .records import diagnostic_from_json
 from .report import BuildReport
 from .sources import scan_article_files
-from .writer import file_stat, read_manifest
+from .writer import file_stats, read_manifest
 
 # Held while a build runs: two builds of one project would interleave writes and cache updates.
 LOCK_PATH = Path(".archivegen") / "build.lock"
@@ -89,9 +89,8 @@ def outputs_intact(outputs: dict[str, tuple[str, str]], output_dir: Path) -> boo
     written, none edited by hand, and the manifest naming just these?"""
     if not outputs or set(outputs) != read_manifest(output_dir):
         return False
-    top = os.fspath(output_dir)
-    return all(stat and file_stat(os.path.join(top, path)) == stat
-               for path, (_, stat) in outputs.items())
+    return all(stat and now == stat for (_, stat), now
+               in zip(outputs.values(), file_stats(output_dir, outputs), strict=True))
 
 
 def unchanged_site(cache: BuildCache, state: str | None,

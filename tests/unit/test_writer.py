@@ -285,3 +285,15 @@ def test_drop_collisions_without_collisions():
     files = [rf("b"), rf("a")]
     assert [f.path for f in drop_collisions(files, diags)] == ["a", "b"]
     assert not diags.items
+
+
+def test_file_stats_agree_with_file_stat(tmp_path: Path) -> None:
+    from archivegen.writer import file_stat, file_stats
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text("x")
+    (tmp_path / "b.xml").write_text("yy")
+    paths = ["a/index.html", "b.xml", "missing.html", "a/index.html/below"]
+    assert list(file_stats(tmp_path, paths)) == [file_stat(str(tmp_path / p)) for p in paths]
+    assert list(file_stats(tmp_path, paths))[:2] != ["", ""]
+    assert list(file_stats(tmp_path / "gone", paths)) == ["", "", "", ""]
