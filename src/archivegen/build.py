@@ -481,7 +481,7 @@ def _run_load_job(job: _LoadJob) -> _LoadResult:
     if source is None:
         return _LoadResult(problems=tuple(local.items))
     signature = source_signature(source, file_time_dates=job.file_time_dates)
-    if signature == job.cached_sha:
+    if signature == job.cached_sha and not local.items:  # (a sidecar it cannot read: AG003)
         return _LoadResult(reused=True)
     items = load_one(source, local, _process_markdown(), file_time_dates=job.file_time_dates,
                      excerpt_words=job.excerpt_words)
@@ -569,8 +569,8 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                                  record=record)
                    for a, record in zip(entry.articles, kept, strict=True)]
         sketches.update((a.head.key, a.sketch) for a in entry.articles)
-    if cache is not None:
-        cache.forget_sources(set(cached) - {rel for rel, _ in scan})
+    if cache is not None:  # gone, or unreadable now: what it held no longer counts
+        cache.forget_sources(set(cached) - ({rel for rel, _ in scan} - set(read_errors)))
     return loaded, sketches
 
 
@@ -664,9 +664,6 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             cache.put_outputs({path: (fp, report.stats[path])
                                for path, fp in site.fingerprints.items()
                                if path in report.owned_now and path in report.stats})
-            # Only a clean result may be replayed: a build that kept stale files must run again.
-            replayable = state is not None and report.kept_stale == 0
-            cache.set_meta("input_state", state if state is not None and replayable else "")
             cache.set_meta("summary", json.dumps({
                 "articles": site.articles, "pages": site.pages,
                 "files": len(site.fingerprints),
@@ -686,11 +683,15 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
                                                             site.also_archived))
     else:
         result = replace(result, report_path=None)
-    # A quick rebuild may follow a build whose every planned page is in place, as planned.
-    if (cache is not None and context is not None and report.kept_stale == 0
-            and all(path in report.stats for path in site.to_render)):
-        cache.set_meta(BASIS_KEY, QuickBasis(
-            context=context, article_basis=site.article_basis, nav=site.nav,
-            term_counts=site.term_counts, report_sha=report_sha).to_json())
+    if cache is not None:  # committed last: the report is part of what is replayed
+        # Only a clean result may be replayed: a build that kept stale files must run again.
+        if state is not None and report.kept_stale == 0:
+            cache.set_meta("input_state", state)
+        # A quick rebuild may follow a build whose every planned page is in place, as planned.
+        if (context is not None and report.kept_stale == 0
+                and all(path in report.stats for path in site.to_render)):
+            cache.set_meta(BASIS_KEY, QuickBasis(
+                context=context, article_basis=site.article_basis, nav=site.nav,
+                term_counts=site.term_counts, report_sha=report_sha).to_json())
         cache.commit()
     return result

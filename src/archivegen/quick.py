@@ -43,7 +43,7 @@ from .cache import (
 )
 from .config import SiteConfig
 from .dedupe import SketchSet
-from .errors import Diagnostic, Diagnostics
+from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .loading import cache_entry, load_one, source_signature
 from .markdown import make_markdown
 from .model import TAXONOMIES, RenderedFile
@@ -74,7 +74,7 @@ class QuickBasis:
     report_sha: str  # sha256 of the build report written ("" if none was written)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        return json.dumps(asdict(self))  # term_counts in navigation order, as given
 
     @classmethod
     def from_json(cls, text: str | None) -> QuickBasis | None:
@@ -137,7 +137,10 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     cache.forget_outputs([page.path for page, _ in pages])
     cache.set_meta("input_state", "")
     cache.commit()
-    written = replace_owned(output_dir, [page for page, _ in pages])
+    try:
+        written = replace_owned(output_dir, [page for page, _ in pages])
+    except OSError as exc:  # a full disk, no permission: as the full build says it
+        raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
     if any(done.refused for done in written):
         return None  # cannot happen for pages written before; the full build says why
     for edit in edits:
@@ -181,7 +184,7 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
         if old is None or source is None:
             return None, []
         signature = source_signature(source, file_time_dates=config.dates_from_file_times)
-        if signature == old.sha256:
+        if signature == old.sha256 and not local.items:  # (a sidecar it cannot read: AG003)
             touched.append((rel, stat or ""))
             continue
         md = md or make_markdown()

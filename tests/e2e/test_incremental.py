@@ -675,3 +675,94 @@ def test_a_build_killed_while_planning_is_not_followed_by_a_quick_rebuild(
     age(project / "articles", OLD + 2)
     assert "quick" not in phase_names(run(project))
     assert_like_a_clean_build(project, tmp_path)
+
+
+def unreadable(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make reading the file `name` fail as it would without permission (tests run as
+    root here, where chmod 000 does not stop a read). Builds of the fixture load in-process."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == name:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+def test_a_file_unreadable_for_one_build_is_loaded_again_after(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its cache entry went with it: the copy it was is folded again, not taken for touched."""
+    original = sorted((project / "articles").glob("gr_*.txt"))[7]
+    copy = original.with_name("zz_copy_" + original.name)
+    shutil.copy(original, copy)
+    age(project / "articles")
+    assert "AG024" in [d.code for d in run(project).diagnostics]
+    with monkeypatch.context() as patch:
+        unreadable(patch, copy.name)
+        os.utime(copy, (OLD + 1, OLD + 1))
+        assert [d.code for d in run(project).diagnostics] == ["AG003"]
+    os.utime(copy, (OLD + 2, OLD + 2))
+    assert [d.code for d in run(project).diagnostics] == ["AG024"]
+    assert_like_a_clean_build(project, tmp_path)
+
+
+@pytest.mark.parametrize("quick_rebuilds", [True, False])
+def test_an_unreadable_sidecar_is_reported_by_every_kind_of_build(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        quick_rebuilds: bool) -> None:
+    """The article's bytes are unchanged: it is not only touched, it lost its sidecar."""
+    from archivegen import quick
+
+    if not quick_rebuilds:
+        monkeypatch.setattr(quick, "QUICK_MAX_FILES", 0)
+    run(project)
+    article = sorted((project / "articles").glob("gr_*.txt"))[2]
+    sidecar = Path(str(article) + ".yaml")
+    sidecar.write_text("tags: [added]\n")
+    age(project / "articles", OLD + 1)
+    unreadable(monkeypatch, sidecar.name)
+    assert [d.code for d in run(project).diagnostics] == ["AG003"]
+    assert_like_a_clean_build(project, tmp_path)
+
+
+def test_a_theme_sees_term_counts_in_the_same_order_in_quick_rebuilds(
+        project: Path, tmp_path: Path) -> None:
+    (project / "templates").mkdir()
+    base = (REPO / "templates" / "base.html").read_text()
+    (project / "templates" / "base.html").write_text(
+        base.replace("</footer>", "{{ term_counts | list | join(',') }}</footer>"))
+    age(project)
+    run(project)
+    edit_body(sorted((project / "articles").glob("gr_*.txt"))[4])
+    age(project / "articles", OLD + 1)
+    assert phase_names(run(project)) == ["check", "quick"]
+    elsewhere = tmp_path / "clean-project"
+    elsewhere.mkdir()
+    shutil.copytree(project / "templates", elsewhere / "templates")
+    assert tree_bytes(project / "site") == clean_build(project, elsewhere)
+
+
+REPORT_KILLER = """
+import os, signal, sys
+import archivegen.build as build
+def dying(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+build.write_report = dying  # the site and its fingerprints are committed, the report not
+from archivegen.cli import main
+os.chdir(sys.argv[1])
+main(["build", "-q", "--input", "articles", "--output", "site"])
+"""
+
+
+def test_a_build_killed_before_its_report_is_not_replayed(project: Path,
+                                                          tmp_path: Path) -> None:
+    run(project)
+    article = sorted((project / "articles").glob("md_*.md"))[3]
+    article.write_text(article.read_text().replace("title:", "title: Retitled", 1))
+    age(project / "articles", OLD + 1)
+    proc = subprocess.run([sys.executable, "-c", REPORT_KILLER, str(project)],
+                          capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    assert phase_names(run(project)) != ["check"]
+    assert_like_a_clean_build(project, tmp_path)
