@@ -24,9 +24,9 @@ import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .dedupe import Sketch
 from .errors import Diagnostic
 from .model import Article, ArticleHead, DuplicateRef, piece_key
 from .records import (
@@ -37,6 +37,9 @@ from .records import (
     diagnostic_from_json,
     diagnostic_to_json,
 )
+
+if TYPE_CHECKING:  # dedupe is imported when a sketch is decoded: a no-op build never does
+    from .dedupe import Sketch
 
 SCHEMA = 5
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
@@ -270,6 +273,8 @@ def _pack_sketch(sketch: Sketch) -> bytes:
 
 def _unpack_sketches(blob: bytes, count: int | None = None) -> list[Sketch]:
     """The sketches packed in `blob`: `count` of them, or as many as it holds."""
+    from .dedupe import Sketch
+
     sketches: list[Sketch] = []
     at = 0
     while (len(sketches) < count) if count is not None else (at < len(blob)):

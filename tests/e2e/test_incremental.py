@@ -463,7 +463,8 @@ import os, sys
 from archivegen.cli import main
 os.chdir(sys.argv[1])
 assert main(["build", "-q", "--input", "articles", "--output", "site"]) == 0
-print("imported:", *(m for m in ("jinja2", "markdown_it", "numpy", "archivegen.build")
+print("imported:", *(m for m in ("jinja2", "markdown_it", "numpy", "archivegen.build",
+                                  "yaml", "archivegen.dedupe", "importlib.resources")
                      if m in sys.modules))
 """
 
