@@ -7,7 +7,7 @@ Generates the shared synthetic archive (../shared/bench/gen_corpus.py --format r
 from wait4 like ../shared/bench/timecmd.py):
 
   cold            empty output folder, no cache
-  no-op           the same again, nothing changed (files written must be 0)
+  no-op           the same again, nothing changed (files written must be 0; median of 3)
   body edit       one article gets a new last paragraph (three times; the median is shown)
   title edit      one article's title changes (its listings change too)
   template edit   the archive's own terms.html override changes (7 taxonomy pages use it)
@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,6 +51,18 @@ def build(project: Path) -> tuple[float, float, str]:
     m = SUMMARY_RE.search(out)
     counts = "rendered {}, written {}, unchanged {}, removed {}".format(*m.groups()) if m else out
     return wall, rss, counts
+
+
+def median_of_3(name: str, change: Callable[[int], None],
+                project: Path) -> tuple[float, float, str]:
+    """Three builds, each after `change(number)`: this machine's timings vary run to run."""
+    runs = []
+    for number in range(3):
+        change(number)
+        runs.append(build(project))
+    runs.sort()
+    wall, rss, counts = runs[1]
+    return wall, rss, f"{counts}; median of 3: {', '.join(f'{r[0]:.2f}' for r in runs)} s"
 
 
 def main() -> int:
@@ -83,21 +96,18 @@ def main() -> int:
                                         "-d", str(out)], work)
         rows.append(("hugo cold", hugo_wall, hugo_rss, ""))
     rows.append(("cold", *build(project)))
-    rows.append(("no-op", *build(project)))
+    rows.append(("no-op", *median_of_3("no-op", lambda number: None, project)))
     articles = sorted((project / "articles").glob("*.txt"))
     target = articles[len(articles) // 2]
     text = target.read_text()
     marker = "\nIf you're able" if "\nIf you're able" in text else "\nThe original source"
-    edits = []  # three body edits in a row: this machine's timings vary run to run
-    for number in range(3):
+
+    def add_paragraph(number: int) -> None:
         text = target.read_text()
         target.write_text(text.replace(marker, f"\nA paragraph added to the body ({number}).\n"
                                        + marker, 1))
-        edits.append(build(project))
-    edits.sort()
-    wall, rss, counts = edits[1]
-    rows.append(("body edit", wall, rss,
-                 f"{counts}; median of 3: {', '.join(f'{e[0]:.2f}' for e in edits)} s"))
+
+    rows.append(("body edit", *median_of_3("body edit", add_paragraph, project)))
     lines = target.read_text().split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())
     lines[first] += " (updated)"

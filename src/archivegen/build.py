@@ -576,10 +576,11 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
 
 def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
           use_cache: bool = True, progress: Progress | None = None,
-          scan: Scan | None = None) -> BuildReport:
+          scan: Scan | None = None, quick: bool = True) -> BuildReport:
     """Build the site described by `config` (paths relative to `project_dir`). `scan` is
     the input scan of uptodate.up_to_date when it has just been made; it is consumed
-    (emptied once the articles are loaded: a 10^5-file scan is tens of MiB)."""
+    (emptied once the articles are loaded: a 10^5-file scan is tens of MiB). `quick`: try
+    a quick rebuild first (quick.py); False when the caller just did."""
     start = time.perf_counter()
     timer = _Timer()
     diags = Diagnostics()
@@ -590,7 +591,7 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
         cache = open_cache(project_dir, output_dir) if use_cache else None
         try:
             return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
-                          diags, timer, start, progress, scan)
+                          diags, timer, start, progress, scan, quick)
         finally:
             if cache is not None:
                 cache.close()
@@ -599,7 +600,7 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
 def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
            output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
            timer: _Timer, start: float, progress: Progress | None = None,
-           scan: Scan | None = None) -> BuildReport:
+           scan: Scan | None = None, quick: bool = True) -> BuildReport:
     context = state = previous = None
     with timer.phase("check"):
         scan = scan if scan is not None else scan_inputs(input_dir)
@@ -610,10 +611,10 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
     if previous is not None:  # nothing changed since the last build: nothing to do
         return replayed(previous, start, tuple(timer.phases))
     if cache is not None:
-        quick = quick_build(project_dir, config, input_dir, output_dir, themes, cache, scan,
-                            context, state, start, tuple(timer.phases))
-        if quick is not None:  # only a few articles' own pages changed
-            return quick
+        quickly = quick_build(project_dir, config, input_dir, output_dir, themes, cache, scan,
+                              context, state, start, tuple(timer.phases)) if quick else None
+        if quickly is not None:  # only a few articles' own pages changed
+            return quickly
         # This build is about to change the cache: until it is done, a quick rebuild may
         # not trust what the last one left (committed with the loaded sources).
         cache.set_meta(BASIS_KEY, "")

@@ -129,12 +129,17 @@ def _build_command(args: argparse.Namespace) -> int:
         # most of a no-op build's time would be those imports.
         fresh = None if args.no_cache else up_to_date(base, config, strict=args.strict)
         report = fresh.report if fresh is not None else None
+        if report is None and fresh is not None:  # a few bodies changed? (no build import)
+            from .quick import rebuild
+
+            report = rebuild(base, config, strict=args.strict, scan=fresh.scan)
         if report is None:
             from .build import build
 
             with _progress_bars(enabled=sys.stderr.isatty() and not args.quiet) as progress:
                 report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
-                               progress=progress, scan=fresh.scan if fresh else None)
+                               progress=progress, scan=fresh.scan if fresh else None,
+                               quick=False)
     except ArchivegenError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE

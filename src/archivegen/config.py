@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostics, SourceLocation
+from .yamlmap import load_mapping
 
 CONFIG_FILENAME = "archivegen.yaml"
 
@@ -44,8 +45,6 @@ _LIMITS: dict[str, tuple[int, int]] = {"page_size": (1, 10_000), "excerpt_words"
 
 def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
     """Read archivegen.yaml text; return defaults for every key that is missing or invalid."""
-    from .yamlmap import load_mapping  # here: a project without the file never loads YAML
-
     entries = load_mapping(text, path, 1, diags)
     if entries is None:
         return _DEFAULTS

@@ -41,7 +41,7 @@ from .cache import (
     article_page_fingerprint,
     encode_records,
 )
-from .config import SiteConfig
+from .config import SiteConfig, theme_dirs
 from .dedupe import SketchSet
 from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .loading import cache_entry, load_one, source_signature
@@ -53,7 +53,15 @@ from .report import BuildReport
 from .reportfile import REPORT_PATH, articles_section, report_with_articles, write_report
 from .sources import read_source
 from .templates import make_environment
-from .uptodate import Scan, outputs_intact
+from .uptodate import (
+    Scan,
+    build_lock,
+    context_state,
+    input_state,
+    open_cache,
+    outputs_intact,
+    scan_inputs,
+)
 from .urls import output_file
 from .writer import replace_owned
 
@@ -98,6 +106,30 @@ class _Edit:
     records: tuple[Record, ...]
 
 
+def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
+            scan: Scan | None = None) -> BuildReport | None:
+    """quick_build on its own, under the build lock, as build.build runs it: the CLI asks
+    this first, so a quick rebuild does not import the rest of the pipeline. None: run the
+    full build."""
+    start = time.perf_counter()
+    input_dir = (project_dir / config.input).resolve()
+    output_dir = (project_dir / config.output).resolve()
+    themes = theme_dirs(project_dir, config)
+    with build_lock(project_dir, output_dir):
+        cache = open_cache(project_dir, output_dir)
+        if cache is None:
+            return None
+        try:
+            scan = scan if scan is not None else scan_inputs(input_dir)
+            context = context_state(input_dir, output_dir, config, themes, strict)
+            state = input_state(scan, context)
+            return quick_build(project_dir, config, input_dir, output_dir, themes, cache, scan,
+                               context, state, start,
+                               (("check", time.perf_counter() - start),))
+        finally:
+            cache.close()
+
+
 def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_dir: Path,
                 themes: list[Path], cache: BuildCache, scan: Scan, context: str | None,
                 state: str | None, start: float,
@@ -114,11 +146,11 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     changed = [(rel, stat) for rel, stat in scan if stat is None or stat != cached_stats[rel]]
     if not changed or len(changed) > QUICK_MAX_FILES:
         return None
+    edits, touched = _load_changed(input_dir, config, cache, changed)
+    if edits is None:  # (first: a changed head is the commonest reason to decline)
+        return None
     outputs = cache.outputs()
     if not outputs_intact(outputs, output_dir):
-        return None
-    edits, touched = _load_changed(input_dir, config, cache, changed)
-    if edits is None:
         return None
     try:
         others = SketchSet(cache.sketches_except({edit.path for edit in edits}))

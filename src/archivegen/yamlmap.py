@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from .errors import Diagnostics, SourceLocation
 
 
@@ -26,6 +24,8 @@ def load_mapping(text: str, path: str, first_line: int,
     `first_line` is the file line where `text` starts, so front matter inside a larger file
     reports the file's own line numbers.
     """
+    import yaml  # here: an archive of plain-text files never pays for importing it
+
     try:
         loader = yaml.SafeLoader(text)
     except yaml.YAMLError as exc:  # control characters are refused before parsing starts

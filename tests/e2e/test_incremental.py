@@ -767,3 +767,16 @@ def test_a_build_killed_before_its_report_is_not_replayed(project: Path,
     assert proc.returncode == -signal.SIGKILL
     assert phase_names(run(project)) != ["check"]
     assert_like_a_clean_build(project, tmp_path)
+
+
+def test_a_quick_rebuild_from_the_cli_does_not_import_the_full_build(project: Path) -> None:
+    subprocess.run([sys.executable, "-c", NOOP_IMPORTS, str(project)], check=True,
+                   capture_output=True)
+    edit_body(sorted((project / "articles").glob("gr_*.txt"))[1])
+    age(project / "articles", OLD + 1)
+    proc = subprocess.run([sys.executable, "-c", NOOP_IMPORTS, str(project)],
+                          capture_output=True, text=True, check=True)
+    imported = proc.stdout.splitlines()[-1].split()[1:]
+    assert "archivegen.build" not in imported and "jinja2" in imported  # it rendered a page
+    report = json.loads((project / ".archivegen" / "build-report.json").read_text())
+    assert report["summary"]["written"] == 1
