@@ -641,18 +641,20 @@ class SketchSet:
     """Bodies to test others against, as find_duplicates would (same threshold and num_perm):
     built once from many sketches, asked about a few (quick.py's edited bodies)."""
 
-    def __init__(self, sketches: Iterable[Sketch], *, threshold: float = 0.8,
+    def __init__(self, sketches: Iterable[tuple[bytes, bytes]], *, threshold: float = 0.8,
                  num_perm: int = 128) -> None:
+        """`sketches`: (digest, values) of each Sketch."""
         import numpy as np
 
         self.threshold, self.num_perm = threshold, num_perm
         self.digests: set[bytes] = set()
         rows: list[bytes] = []
-        for sketch in sketches:
-            if sketch.digest:  # an empty body takes part in no group
-                self.digests.add(sketch.digest)
-                if len(sketch.values) == 4 * num_perm:
-                    rows.append(sketch.values)
+        width = 4 * num_perm
+        for digest, values in sketches:
+            if digest:  # an empty body takes part in no group
+                self.digests.add(digest)
+                if len(values) == width:
+                    rows.append(values)
         self.signatures = np.frombuffer(b"".join(rows), dtype="<u4").reshape(-1, num_perm)
 
     def isolated(self, sketch: Sketch) -> bool:
@@ -681,7 +683,7 @@ class SketchSet:
 
 def isolated(sketch: Sketch, others: Iterable[Sketch]) -> bool:
     """SketchSet(others).isolated(sketch): in no group with any of `others`."""
-    return SketchSet(others).isolated(sketch)
+    return SketchSet((other.digest, other.values) for other in others).isolated(sketch)
 
 
 def find_duplicates(candidates: Iterable[Candidate], *, threshold: float = 0.8,

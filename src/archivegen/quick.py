@@ -248,7 +248,8 @@ def _pages_to_render(edits: list[_Edit], others: SketchSet,
     for at, (edit, number, before, after) in enumerate(edited):
         # Apart from the unchanged bodies, and from the other edited ones as they were and
         # as they are (apart from each set: apart from their union).
-        rest = SketchSet(version.sketch for n, (_, _, *versions) in enumerate(edited)
+        rest = SketchSet((version.sketch.digest, version.sketch.values)
+                         for n, (_, _, *versions) in enumerate(edited)
                          if n != at for version in versions)
         if not all(found.isolated(version.sketch)
                    for found in (others, rest) for version in (before, after)):
