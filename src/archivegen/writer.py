@@ -235,7 +235,10 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
         planned = [f.path for f in files]
     staging = _empty_staging(output_dir)
     # Record the intent first: a build killed while writing still owns what it wrote.
-    _write_manifest(output_dir, previous | kept | set(planned), staging)
+    # (The manifest is a function of its set of names: an equal set is not written again.)
+    listed = previous | kept | set(planned)
+    if listed != previous or not (output_dir / MANIFEST_NAME).is_file():
+        _write_manifest(output_dir, listed, staging)
     current: set[str] = set(kept)
     tree = TreeWriter(output_dir)
     written = rendered = 0
@@ -261,7 +264,8 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
         owned = current
     else:
         owned = current | set(stale)
-    _write_manifest(output_dir, owned, staging)
+    if owned != listed:
+        _write_manifest(output_dir, owned, staging)
     shutil.rmtree(staging, ignore_errors=True)
     return WriteReport(written=written, unchanged=unchanged, removed=removed,
                        kept_stale=len(owned) - len(current), rendered=rendered,

@@ -297,3 +297,20 @@ def test_file_stats_agree_with_file_stat(tmp_path: Path) -> None:
     assert list(file_stats(tmp_path, paths)) == [file_stat(str(tmp_path / p)) for p in paths]
     assert list(file_stats(tmp_path, paths))[:2] != ["", ""]
     assert list(file_stats(tmp_path / "gone", paths)) == ["", "", "", ""]
+
+
+def test_an_unchanged_manifest_is_not_made_again(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [RenderedFile(path="a/index.html", content=b"a", origin="a"),
+             RenderedFile(path="b.xml", content=b"b", origin="b")]
+    writer.write_tree(tmp_path, files, Diagnostics(), prune=True)
+    made: list[set[str]] = []
+    real = writer._write_manifest
+    monkeypatch.setattr(writer, "_write_manifest",
+                        lambda out, owned, staging: (made.append(set(owned)),
+                                                     real(out, owned, staging)))
+    writer.write_tree(tmp_path, files, Diagnostics(), prune=True)
+    assert made == []
+    writer.write_tree(tmp_path, files[:1], Diagnostics(), prune=True)
+    assert made == [{"a/index.html"}]
+    assert writer.read_manifest(tmp_path) == {"a/index.html"}
