@@ -160,15 +160,18 @@ def mobile(browser: Browser) -> Iterator[Watch]:
     yield from _open(browser, MOBILE)
 
 
+# Pages are left only when the network is idle: Chromium fetches a page's icon after its
+# load event, and leaving before that fetch ends aborts it (ERR_ABORTED, reported as a
+# failed request although the reader never sees a problem).
 def _goto(watch: Watch, url: str) -> None:
-    response = watch.page.goto(url, wait_until="load")
+    response = watch.page.goto(url, wait_until="networkidle")
     assert response is not None, url
     assert response.status == 200, f"{url}: HTTP {response.status}"
 
 
 def _click_through(page: Page, link: Locator) -> None:
     """Click a link and wait for the page it leads to."""
-    with page.expect_navigation(wait_until="load"):
+    with page.expect_navigation(wait_until="networkidle"):
         link.click()
 
 
