@@ -31,7 +31,6 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from .cache import (
     BuildCache,
@@ -138,8 +137,10 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     module's text); None, with nothing written, when the full build must run."""
     began = time.perf_counter()
     basis = QuickBasis.from_json(cache.get_meta(BASIS_KEY))
-    if basis is None or context is None or basis.context != context:
+    last = _last_summary(cache.get_meta("summary"))
+    if basis is None or last is None or context is None or basis.context != context:
         return None
+    counts, last_diagnostics = last
     cached_stats = cache.source_stats()
     if len(cached_stats) != len(scan) or any(rel not in cached_stats for rel, _ in scan):
         return None  # a file added, deleted or renamed
@@ -181,14 +182,13 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         cache.touch_source(rel, stat)
     cache.put_outputs({done.path: (fp, done.stat)
                        for done, (_, fp) in zip(written, pages, strict=True)})
-    summary = json.loads(cache.get_meta("summary") or "{}")
-    diagnostics = _diagnostics_now(summary, edits)
-    summary["diagnostics"] = [diagnostic_to_json(d) for d in diagnostics]
-    cache.set_meta("summary", json.dumps(summary))
+    diagnostics = _diagnostics_now(last_diagnostics, edits)
+    cache.set_meta("summary", json.dumps(
+        {**counts, "diagnostics": [diagnostic_to_json(d) for d in diagnostics]}))
     count = sum(1 for done in written if done.written)
     report = BuildReport(
-        articles=summary["articles"], pages=summary["pages"], written=count,
-        unchanged=summary["files"] - count, removed=0, kept_stale=0,
+        articles=counts["articles"], pages=counts["pages"], written=count,
+        unchanged=counts["files"] - count, removed=0, kept_stale=0,
         diagnostics=diagnostics, seconds=time.perf_counter() - start,
         phases=(*phases, ("quick", time.perf_counter() - began)),
         report_path=report_file and project_dir / REPORT_PATH, rendered=len(pages))
@@ -273,10 +273,20 @@ def _pages_to_render(edits: list[_Edit], others: SketchSet,
     return pages
 
 
-def _diagnostics_now(summary: dict[str, Any], edits: list[_Edit]) -> tuple[Diagnostic, ...]:
+def _last_summary(text: str | None) -> tuple[dict[str, int], list[Diagnostic]] | None:
+    """The last build's counts (articles, pages, files) and diagnostics; None if unreadable."""
+    try:
+        data = json.loads(text or "")
+        counts = {key: int(data[key]) for key in ("articles", "pages", "files")}
+        return counts, [diagnostic_from_json(d) for d in data["diagnostics"]]
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
+def _diagnostics_now(last: list[Diagnostic], edits: list[_Edit]) -> tuple[Diagnostic, ...]:
     """The last build's diagnostics with the edited files' new ones in place of their old:
     what the full build would report (its other diagnostics come from what did not change)."""
-    found = Counter(diagnostic_from_json(d) for d in summary.get("diagnostics", []))
+    found = Counter(last)
     found -= Counter(d for edit in edits for d in edit.old.diagnostics)
     found += Counter(d for edit in edits for d in edit.new.diagnostics)
     return tuple(sorted(found.elements(), key=Diagnostic.sort_key))

@@ -604,7 +604,8 @@ def test_quick_rebuilds_report_the_warnings_of_what_they_load(project: Path,
     assert_like_a_clean_build(project, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["report deleted", "report edited", "page edited"])
+@pytest.mark.parametrize("damage", ["report deleted", "report edited", "page edited",
+                                    "summary garbled"])
 def test_a_quick_rebuild_trusts_only_what_the_last_build_left(project: Path, tmp_path: Path,
                                                               damage: str) -> None:
     run(project)
@@ -613,6 +614,13 @@ def test_a_quick_rebuild_trusts_only_what_the_last_build_left(project: Path, tmp
         report_path.unlink()
     elif damage == "report edited":
         report_path.write_text(report_path.read_text().replace('"url"', '"URL"'))
+    elif damage == "summary garbled":
+        import sqlite3
+
+        from archivegen.cache import CACHE_PATH
+
+        with sqlite3.connect(project / CACHE_PATH) as db:
+            db.execute("UPDATE meta SET value = '{' WHERE key = 'summary'")
     else:
         page = next((project / "site").glob("archive/index.html"))
         page.write_text("edited by hand")
