@@ -112,7 +112,11 @@ def parse_date(text: str) -> PartialDate | None:
     return found.date
 
 
-_YEAR_HINT_RE = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d|2100)(?!\d)")
+# A year not inside a longer number. The digit before it is checked apart (_DIGIT_RE): a
+# pattern that starts with a look-behind is tried at every position of the text, three times
+# slower on article bodies.
+_YEAR_HINT_RE = re.compile(r"(?:1[89]\d\d|20\d\d|2100)(?!\d)")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def lines_with_years(text: str) -> set[int]:
@@ -121,8 +125,11 @@ def lines_with_years(text: str) -> set[int]:
     found: set[int] = set()
     line, counted = 0, 0
     for match in _YEAR_HINT_RE.finditer(text):
-        line += text.count("\n", counted, match.start())
-        counted = match.start()
+        start = match.start()
+        if start and _DIGIT_RE.match(text, start - 1):
+            continue  # the tail of a longer number (no year can start inside it either)
+        line += text.count("\n", counted, start)
+        counted = start
         found.add(line)
     return found
 

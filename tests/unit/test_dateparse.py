@@ -280,3 +280,22 @@ def test_round_trip(date: dt.date, style: str, case: Callable[[str], str], befor
     assert find_dates(line) == [
         DateMatch(date=expected, start=len(before), end=len(before) + len(text), text=text),
     ]
+
+
+def _lines_with_years_reference(text: str) -> set[int]:
+    """The plain statement: lines holding a year that is not part of a longer number."""
+    import re
+
+    year = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d|2100)(?!\d)")
+    return {n for n, line in enumerate(text.split("\n")) if year.search(line)}
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="0123456789 \n12890a²٣.-", max_size=60))
+@example("12019")
+@example("12019 and 2019")
+@example("x2100\n21000\n\u0661\u0669\u0669\u06692001")  # Arabic-Indic digits, then 2001
+def test_lines_with_years_matches_the_plain_statement(text: str) -> None:
+    from archivegen.dateparse import lines_with_years
+
+    assert lines_with_years(text) == _lines_with_years_reference(text)
