@@ -37,7 +37,7 @@ SUMMARY_RE = re.compile(r"(\d+) rendered, (\d+) written, (\d+) unchanged, (\d+) 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MiB, stdout) of one whole process. Dirty pages are flushed
-    first: a cold build leaves ~0.3 GB being written back, which would slow the next
+    first: a cold 10k build leaves ~0.4 GB (site and cache) to write back, which would slow the next
     command's file stats (a no-op measured 0.34 s right after it, 0.23 to 0.26 s later)."""
     os.sync()
     start = time.monotonic()
