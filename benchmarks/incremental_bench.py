@@ -56,8 +56,7 @@ def build(project: Path) -> tuple[float, float, str]:
     return wall, rss, counts
 
 
-def median_of_3(name: str, change: Callable[[int], None],
-                project: Path) -> tuple[float, float, str]:
+def median_of_3(change: Callable[[int], None], project: Path) -> tuple[float, float, str]:
     """Three builds, each after `change(number)`: this machine's timings vary run to run."""
     runs = []
     for number in range(3):
@@ -99,7 +98,7 @@ def main() -> int:
                                         "-d", str(out)], work)
         rows.append(("hugo cold", hugo_wall, hugo_rss, ""))
     rows.append(("cold", *build(project)))
-    rows.append(("no-op", *median_of_3("no-op", lambda number: None, project)))
+    rows.append(("no-op", *median_of_3(lambda number: None, project)))
     articles = sorted((project / "articles").glob("*.txt"))
     target = articles[len(articles) // 2]
     text = target.read_text()
@@ -110,7 +109,7 @@ def main() -> int:
         target.write_text(text.replace(marker, f"\nA paragraph added to the body ({number}).\n"
                                        + marker, 1))
 
-    rows.append(("body edit", *median_of_3("body edit", add_paragraph, project)))
+    rows.append(("body edit", *median_of_3(add_paragraph, project)))
     lines = target.read_text().split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())
     lines[first] += " (updated)"

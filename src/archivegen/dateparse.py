@@ -119,6 +119,12 @@ _YEAR_HINT_RE = re.compile(r"(?:1[89]\d\d|20\d\d|2100)(?!\d)")
 _DIGIT_RE = re.compile(r"\d")
 
 
+def _has_year(text: str) -> bool:
+    """Does `text` hold a four-digit year that is not part of a longer number?"""
+    return any(not (match.start() and _DIGIT_RE.match(text, match.start() - 1))
+               for match in _YEAR_HINT_RE.finditer(text))
+
+
 def lines_with_years(text: str) -> set[int]:
     """0-based numbers of the lines of `text` that hold a four-digit year: the only lines
     `find_dates` can find anything on (one scan of the text, not one per line)."""
@@ -142,7 +148,7 @@ def find_dates(text: str) -> list[DateMatch]:
     yields just "January 2010"; `parse_date` returns None for it.
     """
     found: list[DateMatch] = []
-    if not _YEAR_HINT_RE.search(text):
+    if not _has_year(text):
         return found  # every form states a four-digit year: most lines have none, skip them
     position = 0
     while match := _DATE_RE.search(text, position):

@@ -46,7 +46,7 @@ from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .loading import cache_entry, load_one, source_signature
 from .markdown import make_markdown
 from .model import TAXONOMIES, RenderedFile
-from .records import diagnostic_from_json, diagnostic_to_json
+from .records import diagnostic_to_json
 from .render import Renderer
 from .report import BuildReport
 from .reportfile import REPORT_PATH, articles_section, report_with_articles, write_report
@@ -57,6 +57,7 @@ from .uptodate import (
     build_lock,
     context_state,
     input_state,
+    last_summary,
     open_cache,
     outputs_intact,
     scan_inputs,
@@ -137,7 +138,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     module's text); None, with nothing written, when the full build must run."""
     began = time.perf_counter()
     basis = QuickBasis.from_json(cache.get_meta(BASIS_KEY))
-    last = _last_summary(cache.get_meta("summary"))
+    last = last_summary(cache.get_meta("summary"))
     if basis is None or last is None or context is None or basis.context != context:
         return None
     counts, last_diagnostics = last
@@ -273,17 +274,8 @@ def _pages_to_render(edits: list[_Edit], others: SketchSet,
     return pages
 
 
-def _last_summary(text: str | None) -> tuple[dict[str, int], list[Diagnostic]] | None:
-    """The last build's counts (articles, pages, files) and diagnostics; None if unreadable."""
-    try:
-        data = json.loads(text or "")
-        counts = {key: int(data[key]) for key in ("articles", "pages", "files")}
-        return counts, [diagnostic_from_json(d) for d in data["diagnostics"]]
-    except (ValueError, TypeError, KeyError, IndexError):
-        return None
-
-
-def _diagnostics_now(last: list[Diagnostic], edits: list[_Edit]) -> tuple[Diagnostic, ...]:
+def _diagnostics_now(last: tuple[Diagnostic, ...],
+                     edits: list[_Edit]) -> tuple[Diagnostic, ...]:
     """The last build's diagnostics with the edited files' new ones in place of their old:
     what the full build would report (its other diagnostics come from what did not change)."""
     found = Counter(last)

@@ -15,11 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .cache import CACHE_PATH, BuildCache, code_version, fingerprint
 from .config import SiteConfig, settings_key, theme_dirs
-from .errors import ArchivegenError
+from .errors import ArchivegenError, Diagnostic
 from .records import diagnostic_from_json
 from .report import BuildReport
 from .sources import scan_article_files
@@ -93,27 +92,43 @@ def outputs_intact(outputs: dict[str, tuple[str, str]], output_dir: Path) -> boo
                in zip(outputs.values(), file_stats(output_dir, outputs), strict=True))
 
 
-def unchanged_site(cache: BuildCache, state: str | None,
-                   output_dir: Path) -> dict[str, Any] | None:
+# What a build keeps of its result for the next one: counts and diagnostics.
+Summary = tuple[dict[str, int], tuple[Diagnostic, ...]]
+
+
+def last_summary(text: str | None) -> Summary | None:
+    """The cached summary of the last build: its counts (articles, pages, files) and
+    diagnostics, sorted; None if missing or garbled (then a build runs)."""
+    try:
+        data = json.loads(text or "")
+        counts = {key: data[key] for key in ("articles", "pages", "files")}
+        found = [diagnostic_from_json(d) for d in data["diagnostics"]]
+        diagnostics = tuple(sorted(found, key=Diagnostic.sort_key))
+        set(diagnostics)  # hashable, as a quick rebuild counts them
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    if not all(type(n) is int for n in counts.values()):
+        return None
+    return counts, diagnostics
+
+
+def unchanged_site(cache: BuildCache, state: str | None, output_dir: Path) -> Summary | None:
     """The last build's summary if the input state is the same and every output is intact."""
     if state is None or cache.get_meta("input_state") != state:
         return None
-    summary = cache.get_meta("summary")
-    if summary is None:
+    summary = last_summary(cache.get_meta("summary"))
+    if summary is None or not outputs_intact(cache.outputs(), output_dir):
         return None
-    if not outputs_intact(cache.outputs(), output_dir):
-        return None
-    data: dict[str, Any] = json.loads(summary)
-    return data
+    return summary
 
 
-def replayed(summary: dict[str, Any], start: float,
+def replayed(summary: Summary, start: float,
              phases: tuple[tuple[str, float], ...]) -> BuildReport:
     """The report of a build that had nothing to do: the last build's counts, no writes."""
+    counts, diagnostics = summary
     return BuildReport(
-        articles=summary["articles"], pages=summary["pages"], written=0,
-        unchanged=summary["files"], removed=0, kept_stale=0,
-        diagnostics=tuple(diagnostic_from_json(d) for d in summary["diagnostics"]),
+        articles=counts["articles"], pages=counts["pages"], written=0,
+        unchanged=counts["files"], removed=0, kept_stale=0, diagnostics=diagnostics,
         seconds=time.perf_counter() - start, phases=phases, report_path=None, rendered=0)
 
 

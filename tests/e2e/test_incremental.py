@@ -605,7 +605,7 @@ def test_quick_rebuilds_report_the_warnings_of_what_they_load(project: Path,
 
 
 @pytest.mark.parametrize("damage", ["report deleted", "report edited", "page edited",
-                                    "summary garbled"])
+                                    "summary garbled", "summary mistyped"])
 def test_a_quick_rebuild_trusts_only_what_the_last_build_left(project: Path, tmp_path: Path,
                                                               damage: str) -> None:
     run(project)
@@ -614,19 +614,35 @@ def test_a_quick_rebuild_trusts_only_what_the_last_build_left(project: Path, tmp
         report_path.unlink()
     elif damage == "report edited":
         report_path.write_text(report_path.read_text().replace('"url"', '"URL"'))
-    elif damage == "summary garbled":
-        import sqlite3
-
-        from archivegen.cache import CACHE_PATH
-
-        with sqlite3.connect(project / CACHE_PATH) as db:
-            db.execute("UPDATE meta SET value = '{' WHERE key = 'summary'")
+    elif damage.startswith("summary"):
+        garble_summary(project, damage)
     else:
         page = next((project / "site").glob("archive/index.html"))
         page.write_text("edited by hand")
     edit_body(sorted((project / "articles").glob("gr_*.txt"))[0])
     age(project / "articles", OLD + 1)
     assert "quick" not in phase_names(run(project))
+    assert_like_a_clean_build(project, tmp_path)
+
+
+def garble_summary(project: Path, how: str) -> None:
+    import sqlite3
+
+    from archivegen.cache import CACHE_PATH
+
+    text = ('{' if how == "summary garbled" else
+            '{"articles": 1, "pages": 1, "files": 1, '
+            '"diagnostics": [["warning", "AG031", "m", ["a list"], 1, 1]]}')
+    with sqlite3.connect(project / CACHE_PATH) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'summary'", (text,))
+
+
+@pytest.mark.parametrize("how", ["summary garbled", "summary mistyped"])
+def test_a_garbled_summary_with_nothing_changed_means_a_build(project: Path, tmp_path: Path,
+                                                              how: str) -> None:
+    run(project)
+    garble_summary(project, how)
+    assert phase_names(run(project)) != ["check"]
     assert_like_a_clean_build(project, tmp_path)
 
 

@@ -299,3 +299,9 @@ def test_lines_with_years_matches_the_plain_statement(text: str) -> None:
     from archivegen.dateparse import lines_with_years
 
     assert lines_with_years(text) == _lines_with_years_reference(text)
+
+
+def test_a_year_inside_a_longer_number_does_not_open_the_date_search() -> None:
+    # "12019" holds no year; the Arabic-Indic digits after "June" are no year of the gate's
+    # either, though the date pattern itself would read them as 1999.
+    assert find_dates("12019 June \u0661\u0669\u0669\u0669") == []
