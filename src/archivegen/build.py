@@ -610,11 +610,14 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             previous = unchanged_site(cache, state, output_dir)
     if previous is not None:  # nothing changed since the last build: nothing to do
         return replayed(previous, start, tuple(timer.phases))
+    declined = ""
     if cache is not None:
-        quickly = quick_build(project_dir, config, input_dir, output_dir, themes, cache, scan,
-                              context, state, start, tuple(timer.phases)) if quick else None
-        if quickly is not None:  # only a few articles' own pages changed
-            return quickly
+        if quick:
+            quickly = quick_build(project_dir, config, input_dir, output_dir, themes, cache,
+                                  scan, context, state, start, tuple(timer.phases))
+            if isinstance(quickly, BuildReport):  # only a few articles' own pages changed
+                return quickly
+            declined = quickly
         # This build is about to change the cache: until it is done, a quick rebuild may
         # not trust what the last one left (committed with the loaded sources).
         cache.set_meta(BASIS_KEY, "")
@@ -675,7 +678,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
         phases=tuple(timer.phases), report_path=project_dir / REPORT_PATH,
-        rendered=report.rendered,
+        rendered=report.rendered, full_because=declined,
     )
     report_file = (project_dir / REPORT_PATH).resolve()
     report_sha = ""

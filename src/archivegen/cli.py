@@ -6,6 +6,7 @@ Exit codes: 0 built cleanly, 1 content errors (or warnings with --strict), 2 usa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -129,10 +130,15 @@ def _build_command(args: argparse.Namespace) -> int:
         # most of a no-op build's time would be those imports.
         fresh = None if args.no_cache else up_to_date(base, config, strict=args.strict)
         report = fresh.report if fresh is not None else None
+        declined = ""
         if report is None and fresh is not None:  # a few bodies changed? (no build import)
             from .quick import rebuild
 
-            report = rebuild(base, config, strict=args.strict, scan=fresh.scan)
+            quickly = rebuild(base, config, strict=args.strict, scan=fresh.scan)
+            if isinstance(quickly, str):
+                declined = quickly
+            else:
+                report = quickly
         if report is None:
             from .build import build
 
@@ -140,6 +146,7 @@ def _build_command(args: argparse.Namespace) -> int:
                 report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
                                progress=progress, scan=fresh.scan if fresh else None,
                                quick=False)
+            report = dataclasses.replace(report, full_because=declined)
     except ArchivegenError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE
@@ -215,6 +222,8 @@ def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:
     if not quiet:
         phases = ", ".join(f"{name} {secs:.2f} s" for name, secs in report.phases)
         line += f"\nphases: {phases}"
+        if report.full_because:
+            line += f"\nfull build: {report.full_because}"
     return line
 
 

@@ -18,7 +18,7 @@ those:
 
 Then its page is rendered exactly as the full build would render it, with the fingerprint the
 full build would give it. Whatever cannot be proved this way, the full build does: `quick_build`
-returns None before it has changed anything. The incremental property test
+says why, before it has changed anything (the CLI shows it). The incremental property test
 (tests/e2e/test_incremental.py) checks the result against clean builds byte for byte.
 """
 
@@ -107,10 +107,10 @@ class _Edit:
 
 
 def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
-            scan: Scan | None = None) -> BuildReport | None:
+            scan: Scan | None = None) -> BuildReport | str:
     """quick_build on its own, under the build lock, as build.build runs it: the CLI asks
-    this first, so a quick rebuild does not import the rest of the pipeline. None: run the
-    full build."""
+    this first, so a quick rebuild does not import the rest of the pipeline. A text: why
+    the full build must run."""
     start = time.perf_counter()
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
@@ -118,7 +118,7 @@ def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
     with build_lock(project_dir, output_dir):
         cache = open_cache(project_dir, output_dir)
         if cache is None:
-            return None
+            return "the build cache would sit inside the output folder"
         try:
             scan = scan if scan is not None else scan_inputs(input_dir)
             context = context_state(input_dir, output_dir, config, themes, strict)
@@ -133,38 +133,47 @@ def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
 def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_dir: Path,
                 themes: list[Path], cache: BuildCache, scan: Scan, context: str | None,
                 state: str | None, start: float,
-                phases: tuple[tuple[str, float], ...]) -> BuildReport | None:
+                phases: tuple[tuple[str, float], ...]) -> BuildReport | str:
     """Rebuild the pages of the few changed articles, if nothing else can change (see the
-    module's text); None, with nothing written, when the full build must run."""
+    module's text). Else, with nothing written, why the full build must run (a line a
+    user is shown)."""
     began = time.perf_counter()
     basis = QuickBasis.from_json(cache.get_meta(BASIS_KEY))
     last = last_summary(cache.get_meta("summary"))
-    if basis is None or last is None or context is None or basis.context != context:
-        return None
+    if basis is None or last is None:
+        return "no complete earlier build to start from"
+    if context is None:
+        return "a template or theme file changed in the last two seconds"
+    if basis.context != context:
+        return "settings, templates or archivegen itself changed since the last full build"
     counts, last_diagnostics = last
     cached_stats = cache.source_stats()
     if len(cached_stats) != len(scan) or any(rel not in cached_stats for rel, _ in scan):
-        return None  # a file added, deleted or renamed
+        return "article files were added, removed or renamed"
     changed = [(rel, stat) for rel, stat in scan if stat is None or stat != cached_stats[rel]]
-    if not changed or len(changed) > QUICK_MAX_FILES:
-        return None
+    if not changed:
+        return "the output folder no longer matches the last build"
+    if len(changed) > QUICK_MAX_FILES:
+        return f"{len(changed)} article files changed (a quick rebuild takes {QUICK_MAX_FILES})"
     edits, touched = _load_changed(input_dir, config, cache, changed)
-    if edits is None:  # (first: a changed head is the commonest reason to decline)
-        return None
+    if isinstance(edits, str):  # (first: a changed head is the commonest reason to decline)
+        return edits
     outputs = cache.outputs()
     if not outputs_intact(outputs, output_dir):
-        return None
+        return "files in the output folder were changed or removed since the last build"
     try:
         others = SketchSet(cache.sketches_except({edit.path for edit in edits}))
     except (ValueError, TypeError, struct.error):
-        return None
+        return "the cache's duplicate-detection sketches cannot be read"
     pages = _pages_to_render(edits, others, outputs, basis, config, themes)
+    if isinstance(pages, str):
+        return pages
     report_file: Path | None = (project_dir / REPORT_PATH).resolve()
     if report_file is not None and report_file.is_relative_to(output_dir):
         report_file = None  # never published with the site
     articles = _last_report(report_file, basis)
-    if pages is None or articles is None:
-        return None
+    if articles is None:
+        return "the last build report is missing or was changed"
 
     # Committed before any page changes: a rebuild killed halfway is never replayed, and
     # its pages have no fingerprint (the next build renders them).
@@ -176,7 +185,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     except OSError as exc:  # a full disk, no permission: as the full build says it
         raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
     if any(done.refused for done in written):
-        return None  # cannot happen for pages written before; the full build says why
+        return "a page could not be written"  # as before: the full build says why
     for edit in edits:
         cache.put_source(edit.path, edit.new, encode_records(edit.records))
     for rel, stat in touched:
@@ -204,9 +213,9 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
 
 def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
                   changed: list[tuple[str, str | None]]
-                  ) -> tuple[list[_Edit] | None, list[tuple[str, str]]]:
-    """The changed files loaded again (None if one cannot be, or now differs in anything
-    but its bodies), and those only touched: same bytes, new stat."""
+                  ) -> tuple[list[_Edit] | str, list[tuple[str, str]]]:
+    """The changed files loaded again (or why one cannot be used: unreadable, or changed in
+    anything but its bodies), and those only touched: same bytes, new stat."""
     md = None
     edits: list[_Edit] = []
     touched: list[tuple[str, str]] = []
@@ -215,7 +224,7 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
         local = Diagnostics()
         source = read_source(input_dir, rel, local)
         if old is None or source is None:
-            return None, []
+            return f"'{rel}' cannot be read, or was not cached", []
         signature = source_signature(source, file_time_dates=config.dates_from_file_times)
         if signature == old.sha256 and not local.items:  # (a sidecar it cannot read: AG003)
             touched.append((rel, stat or ""))
@@ -225,7 +234,8 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
                           excerpt_words=config.excerpt_words)
         new, records = cache_entry(loaded, stat or "", signature, local)
         if list(map(_shown, new.articles)) != list(map(_shown, old.articles)):
-            return None, []
+            return (f"'{rel}' changed what other pages show of it (title, date, terms, "
+                    "URL or excerpt)"), []
         edits.append(_Edit(path=rel, old=old, new=new, records=records))
     return edits, touched
 
@@ -238,8 +248,8 @@ def _shown(article: CachedArticle) -> tuple[object, ...]:
 def _pages_to_render(edits: list[_Edit], others: SketchSet,
                      outputs: dict[str, tuple[str, str]], basis: QuickBasis,
                      config: SiteConfig, themes: list[Path]
-                     ) -> list[tuple[RenderedFile, str]] | None:
-    """Each edited article's page and its fingerprint; None if one is folded with another
+                     ) -> list[tuple[RenderedFile, str]] | str:
+    """Each edited article's page and its fingerprint; or why not: one is folded with another
     article, before or after, is not built on its own, or fails to render."""
     renderer: Renderer | None = None
     pages: list[tuple[RenderedFile, str]] = []
@@ -254,12 +264,12 @@ def _pages_to_render(edits: list[_Edit], others: SketchSet,
                          if n != at for version in versions)
         if not all(found.isolated(version.sketch)
                    for found in (others, rest) for version in (before, after)):
-            return None
+            return f"'{edit.path}' is, or was, a copy of another article"
         url, key = after.site_url, after.head.key
         path = output_file(url)
         if outputs.get(path, ("", ""))[0] != article_page_fingerprint(
                 basis.article_basis, url, key, edit.old.sha256):
-            return None
+            return f"'{edit.path}' has no page of its own, or copies are shown on it"
         renderer = renderer or Renderer(
             env=make_environment(themes), md=make_markdown(), config=config,
             nav=tuple(t for name in basis.nav for t in TAXONOMIES if t.key == name),
@@ -268,7 +278,7 @@ def _pages_to_render(edits: list[_Edit], others: SketchSet,
         local = Diagnostics()
         page = renderer.article(url, article, local, (), body_html)
         if page is None or local.items:
-            return None  # the full build reports it
+            return f"'{edit.path}': its page did not render cleanly"  # the full build says why
         pages.append((page, article_page_fingerprint(basis.article_basis, url, key,
                                                      edit.new.sha256)))
     return pages

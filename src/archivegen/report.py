@@ -24,6 +24,8 @@ class BuildReport:
     phases: tuple[tuple[str, float], ...]
     report_path: Path | None = None
     rendered: int = 0
+    # Why a quick rebuild (quick.py) could not do: the full build's reason to run.
+    full_because: str = ""
 
     @property
     def errors(self) -> int:

@@ -804,3 +804,54 @@ def test_a_quick_rebuild_from_the_cli_does_not_import_the_full_build(project: Pa
     assert "archivegen.build" not in imported and "jinja2" in imported  # it rendered a page
     report = json.loads((project / ".archivegen" / "build-report.json").read_text())
     assert report["summary"]["written"] == 1
+
+
+@pytest.mark.parametrize("edit, because", [
+    ("title", "changed what other pages show of it"),
+    ("add", "article files were added, removed or renamed"),
+    ("config", "settings, templates or archivegen itself changed"),
+    ("copy", "is, or was, a copy of another article"),
+])
+def test_a_full_build_says_why_it_was_not_quick(project: Path, edit: str, because: str) -> None:
+    first, second = sorted((project / "articles").glob("md_*.md"))[5:7]
+    first.write_text(first.read_text().replace("---\n", "---\nsummary: Stated.\n", 1))
+    age(project / "articles")
+    run(project)
+    if edit == "title":
+        first.write_text(first.read_text().replace("title:", "title: Retitled", 1))
+    elif edit == "add":
+        (project / "articles" / "zz_new.md").write_text("---\ntitle: New\n---\n\nBody.\n")
+    elif edit == "config":
+        (project / "archivegen.yaml").write_text("page_size: 4\n")
+        os.utime(project / "archivegen.yaml", (OLD, OLD))
+    else:  # the body of another article under this one's front matter (same head)
+        front = first.read_text()[4:].partition("\n---\n")[0]
+        body = second.read_text()[4:].partition("\n---\n")[2]
+        first.write_text("---\n" + front + "\n---\n" + body)
+    age(project / "articles", OLD + 1)
+    report = build(project, config_of(project))
+    assert "quick" not in phase_names(report)
+    assert because in report.full_because
+    if edit in ("title", "copy"):
+        assert first.name in report.full_because
+
+
+def test_the_cli_prints_why_a_build_was_not_quick(project: Path,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from archivegen.cli import main
+
+    monkeypatch.chdir(project)
+    assert main(["build", "--input", "articles", "--output", "site"]) == 0
+    article = sorted((project / "articles").glob("md_*.md"))[0]
+    article.write_text(article.read_text().replace("title:", "title: Retitled", 1))
+    age(project / "articles", OLD + 1)
+    capsys.readouterr()
+    assert main(["build", "--input", "articles", "--output", "site"]) == 0
+    out = capsys.readouterr().out
+    assert f"full build: '{article.name}' changed what other pages show of it" in out
+    edit_body(article)
+    age(project / "articles", OLD + 2)
+    assert main(["build", "--input", "articles", "--output", "site"]) == 0
+    out = capsys.readouterr().out
+    assert "phases: check" in out and "quick" in out and "full build:" not in out
