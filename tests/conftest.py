@@ -16,6 +16,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_FILE = "000_680446ff0202b48e.txt"
 
 
+@pytest.fixture(autouse=True)
+def _own_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in a folder of its own: a build's project folder is the working folder,
+    and tests run from the repository would otherwise share its .archivegen/ cache and build
+    lock (two test runs at once refused each other's builds)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def run_build(input_dir: Path, output_dir: Path, *extra: str,
               cwd: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> int:
     """Run `archivegen build` in-process; return its exit code."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import sqlite3
 import struct
 import sys
@@ -80,6 +81,20 @@ class CachedSource:
 Record = tuple[Article, str]
 
 
+_CACHE_NAME_RE = re.compile(r"cache-v\d+\.sqlite(-journal)?")
+
+
+def _remove_other_schemas(path: Path) -> None:
+    """Delete the caches of other schema versions beside `path`: nothing reads them again,
+    and at 10^5 articles each is over a gigabyte."""
+    if not _CACHE_NAME_RE.fullmatch(path.name):
+        return
+    for other in path.parent.iterdir():
+        if (_CACHE_NAME_RE.fullmatch(other.name) and other.name != path.name
+                and other.is_file() and not other.is_symlink()):
+            other.unlink(missing_ok=True)
+
+
 def fingerprint(*parts: str) -> str:
     """A hash of some texts, for fingerprints: one join and one encode (this runs for every
     output of every build); NUL-separated, so ("ab", "c") and ("a", "bc") differ."""
@@ -127,6 +142,7 @@ class BuildCache:
             pass
         for stale in (path, path.with_name(path.name + "-journal")):
             stale.unlink(missing_ok=True)
+        _remove_other_schemas(path)
         cache = cls(sqlite3.connect(path), path)
         cache._create(version)
         return cache

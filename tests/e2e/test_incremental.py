@@ -112,6 +112,22 @@ def test_a_corrupt_cache_means_a_clean_build(project: Path, tmp_path: Path) -> N
     assert tree_bytes(project / "site") == clean_build(project, tmp_path)
 
 
+def test_caches_of_other_schema_versions_are_removed(project: Path) -> None:
+    """An upgrade leaves no stale cache behind (each is over a gigabyte at 10^5 articles);
+    files that only look alike are left alone."""
+    from archivegen.cache import CACHE_PATH
+
+    folder = project / ".archivegen"
+    folder.mkdir()
+    old = [folder / "cache-v1.sqlite", folder / "cache-v2.sqlite-journal"]
+    kept = [folder / "cache-v3.sqlite.bak", folder / "notes.txt"]
+    for path in old + kept:
+        path.write_bytes(b"old")
+    run(project)
+    assert (project / CACHE_PATH).is_file()
+    assert [path.exists() for path in old + kept] == [False, False, True, True]
+
+
 # Kills the build process (SIGKILL) when the writer has taken in the Nth file: pages that
 # workers render are already written by then (workers write their own pages), the others
 # are written by the build process; the workers die with it.
