@@ -47,7 +47,8 @@ def unlink_dead_links(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
     repairs: list[Repair] = []
     out: list[Paragraph] = []
     for para in paragraphs:
-        found = list(DEAD_LINK_RE.finditer(para.text))
+        # every dead link holds "](": most paragraphs are passed over without the pattern
+        found = list(DEAD_LINK_RE.finditer(para.text)) if "](" in para.text else []
         if not found:
             out.append(para)
             continue
@@ -64,6 +65,13 @@ BLOCK_START_RE = re.compile(r"^\s*([#>|*+-]|\d+[.)]\s|```|~~~|    )")
 SENTENCE_END_RE = re.compile("[.!?:;\u2026\"\u201d\u2019')\\]*_]$")  # ellipsis, closing quotes
 
 
+def _ends_sentence(text: str) -> bool:
+    """SENTENCE_END_RE.search(text), from the last character alone (`$` also matches before
+    a final newline): the pattern searched a whole paragraph for its end."""
+    last = text[-2:-1] if text.endswith("\n") else text[-1:]
+    return bool(last) and SENTENCE_END_RE.match(last) is not None
+
+
 def join_split_paragraphs(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
     """A paragraph ending mid-sentence, followed by one starting in lower case, is one paragraph.
 
@@ -73,7 +81,7 @@ def join_split_paragraphs(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
     repairs: list[Repair] = []
     for para in paragraphs:
         prev = out[-1] if out else None
-        if (prev is not None and not SENTENCE_END_RE.search(prev.text)
+        if (prev is not None and not _ends_sentence(prev.text)
                 and para.text[:1].islower() and not BLOCK_START_RE.match(prev.text)
                 and not BLOCK_START_RE.match(para.text)):
             out[-1] = replace(prev, text=f"{prev.text} {para.text}")
@@ -98,7 +106,8 @@ def collapse_repeated_paragraphs(paragraphs: tuple[Paragraph, ...]) -> RuleResul
     out: list[Paragraph] = []
     repairs: list[Repair] = []
     for para in paragraphs:
-        if len(para.text.split()) < MIN_COLLAPSE_WORDS:
+        # (at most MIN_COLLAPSE_WORDS pieces: enough to know, without splitting it all)
+        if len(para.text.split(None, MIN_COLLAPSE_WORDS - 1)) < MIN_COLLAPSE_WORDS:
             out.append(para)
             continue
         first = seen.get(para.text)

@@ -388,3 +388,13 @@ def test_repair_article_idempotent_when_a_removed_repeat_separated_a_split():
     once = repair_article(article, Diagnostics())
     twice = repair_article(once, Diagnostics())
     assert twice.body == once.body
+
+
+@given(st.text(st.sampled_from('ab .!?:;\u2026"\u201d\u2019\')]*_\n\t'), max_size=12))
+@example("a.\n")
+@example("a\n.\n")
+@example("\n")
+def test_ends_sentence_is_the_pattern_at_the_end(text: str) -> None:
+    from archivegen.repair import SENTENCE_END_RE, _ends_sentence
+
+    assert _ends_sentence(text) == bool(SENTENCE_END_RE.search(text))
