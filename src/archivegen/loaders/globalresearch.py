@@ -217,18 +217,19 @@ def _later_pieces(lines: list[str], start: int, end: int) -> list[int]:
         title = lines[i].strip()
         if title and i > start + 1 and not lines[i - 1].strip():
             j = _skip_blank(lines, i + 1)
-            k = _skip_blank(lines, j + 1)
-            # A citation ("Further reading" / "By Mark Twain" / "The Guardian, June 3, 2016")
-            # is not a piece: the byline must be a link, as the layout writes it, and the
-            # dateline must name the first piece's publisher when that one has a dateline.
-            found = _dateline(lines[k].strip()) if k < end else None
-            if (j < end and found and len(title) <= MAX_TITLE_CHARS
-                    and BYLINE_RE.match(lines[j].strip()) and LINK_RE.search(lines[j])
-                    and is_byline(lines[j].strip())
-                    and (first_publisher is None or found[0] == first_publisher)
-                    and _past_header(lines, start, i)):
-                starts.append(i)
-                start = i
+            # The cheap tests first: most paragraph starts are not followed by a `By` line,
+            # and the dateline pattern is costly on a long paragraph.
+            if j < end and len(title) <= MAX_TITLE_CHARS and BYLINE_RE.match(lines[j].strip()):
+                k = _skip_blank(lines, j + 1)
+                # A citation ("Further reading" / "By Mark Twain" / "The Guardian, June 3,
+                # 2016") is not a piece: the byline must be a link, as the layout writes it,
+                # and the dateline must name the first piece's publisher when that one has one.
+                found = _dateline(lines[k].strip()) if k < end else None
+                if (found and LINK_RE.search(lines[j]) and is_byline(lines[j].strip())
+                        and (first_publisher is None or found[0] == first_publisher)
+                        and _past_header(lines, start, i)):
+                    starts.append(i)
+                    start = i
         i += 1
     return starts
 
