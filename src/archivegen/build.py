@@ -41,7 +41,7 @@ from .dedupe import Sketch
 from .duplicates import collapse_duplicates
 from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .indexer import assign_urls, build_index, feeds, listing_pages, summarize
-from .loading import LoadedArticle, cache_entry, load_articles, load_one, source_signature
+from .loading import LoadedArticle, load_articles, reload_source
 from .markdown import (
     SafeMarkdown,
     make_markdown,
@@ -59,8 +59,8 @@ from .quick import BASIS_KEY, QuickBasis, quick_build
 from .records import diagnostic_to_json
 from .render import Renderer
 from .report import BuildReport, Progress
-from .reportfile import REPORT_PATH, report_lines, write_report
-from .sources import read_source, read_static_files
+from .reportfile import REPORT_PATH, report_file, report_lines, write_report
+from .sources import read_static_files
 from .templates import make_environment, template_dependencies
 from .uptodate import (
     Scan,
@@ -477,18 +477,16 @@ def _process_markdown() -> SafeMarkdown:
 
 def _run_load_job(job: _LoadJob) -> _LoadResult:
     local = Diagnostics()
-    source = read_source(Path(job.input_dir), job.rel, local)
-    if source is None:
+    got = reload_source(Path(job.input_dir), job.rel, job.stat, job.cached_sha, local,
+                        _process_markdown(), file_time_dates=job.file_time_dates,
+                        excerpt_words=job.excerpt_words)
+    if got is None:
         return _LoadResult(problems=tuple(local.items))
-    signature = source_signature(source, file_time_dates=job.file_time_dates)
-    if signature == job.cached_sha and not local.items:  # (a sidecar it cannot read: AG003)
+    if got.entry is None:
         return _LoadResult(reused=True)
-    items = load_one(source, local, _process_markdown(), file_time_dates=job.file_time_dates,
-                     excerpt_words=job.excerpt_words)
-    entry, records = cache_entry(items, job.stat, signature, local)
     if job.keep_records:
-        return _LoadResult(entry=entry, kept=records)
-    return _LoadResult(entry=entry, records=encode_records(records))
+        return _LoadResult(entry=got.entry, kept=got.records)
+    return _LoadResult(entry=got.entry, records=encode_records(got.records))
 
 
 def _run_load_jobs(jobs: list[_LoadJob], progress: Progress | None = None
@@ -677,16 +675,14 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
-        phases=tuple(timer.phases), report_path=project_dir / REPORT_PATH,
-        rendered=report.rendered, full_because=declined,
+        phases=tuple(timer.phases), rendered=report.rendered, full_because=declined,
     )
-    report_file = (project_dir / REPORT_PATH).resolve()
+    kept_report = report_file(project_dir, output_dir)
     report_sha = ""
-    if not report_file.is_relative_to(output_dir):  # never publish the report with the site
-        report_sha = write_report(report_file, report_lines(result, site.article_urls,
+    if kept_report is not None:
+        result = replace(result, report_path=project_dir / REPORT_PATH)
+        report_sha = write_report(kept_report, report_lines(result, site.article_urls,
                                                             site.also_archived))
-    else:
-        result = replace(result, report_path=None)
     if cache is not None:  # committed last: the report is part of what is replayed
         # Only a clean result may be replayed: a build that kept stale files must run again.
         if state is not None and report.kept_stale == 0:

@@ -198,13 +198,7 @@ class BuildCache:
         marks = ", ".join("?" * len(paths))
         for (blob,) in self._db.execute(
                 f"SELECT sketches FROM sources WHERE path NOT IN ({marks})", tuple(paths)):
-            at = 0
-            while at < len(blob):
-                digest_len, values_len = _SKETCH_HEADER.unpack_from(blob, at)
-                at += _SKETCH_HEADER.size + digest_len + values_len
-                yield blob[at - values_len - digest_len:at - values_len], blob[at - values_len:at]
-            if at != len(blob):
-                raise ValueError("sketch blob does not match its heads")
+            yield from _sketch_parts(blob)
 
     def put_source(self, path: str, entry: CachedSource, records: str) -> None:
         """Store a source's heads and `records` (from encode_records)."""
@@ -295,18 +289,22 @@ def _pack_sketch(sketch: Sketch) -> bytes:
         + sketch.values
 
 
+def _sketch_parts(blob: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(digest, values) of each sketch packed in `blob`."""
+    at = 0
+    while at < len(blob):
+        digest_len, values_len = _SKETCH_HEADER.unpack_from(blob, at)
+        at += _SKETCH_HEADER.size + digest_len + values_len
+        yield blob[at - values_len - digest_len:at - values_len], blob[at - values_len:at]
+    if at != len(blob):
+        raise ValueError("sketch blob does not match its heads")
+
+
 def _unpack_sketches(blob: bytes, count: int) -> list[Sketch]:
     from .dedupe import Sketch
 
-    sketches: list[Sketch] = []
-    at = 0
-    for _ in range(count):
-        digest_len, values_len = _SKETCH_HEADER.unpack_from(blob, at)
-        at += _SKETCH_HEADER.size
-        sketches.append(Sketch(digest=blob[at:at + digest_len],
-                               values=blob[at + digest_len:at + digest_len + values_len]))
-        at += digest_len + values_len
-    if at != len(blob):
+    sketches = [Sketch(digest=digest, values=values) for digest, values in _sketch_parts(blob)]
+    if len(sketches) != count:
         raise ValueError("sketch blob does not match its heads")
     return sketches
 

@@ -1,7 +1,7 @@
 """Loading one source file: its articles parsed, repaired, sketched, with their body's HTML.
 
 What the build's load workers run (build._run_load_job) and what a quick rebuild runs for the few
-files that changed (quick.py); both cache the result as CachedArticle and records.
+files that changed (quick.py): `reload_source`, whose result the cache keeps.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .cache import CachedArticle, CachedSource, Record
 from .config import SiteConfig
@@ -20,6 +21,7 @@ from .markdown import SafeMarkdown, derived_title, make_markdown
 from .model import ArticleHead, Source, head_of
 from .render import article_body_and_excerpt
 from .repair import repair_article
+from .sources import read_source
 from .urls import article_url
 
 
@@ -85,15 +87,34 @@ def load_articles(sources: Sequence[Source], diags: Diagnostics,
     return loaded
 
 
-def cache_entry(loaded: Sequence[LoadedArticle], stat: str, signature: str,
-                diags: Diagnostics) -> tuple[CachedSource, tuple[Record, ...]]:
-    """What the cache keeps of a freshly loaded source: heads and sketches apart from the
-    whole records (load_one makes both)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reloaded:
+    """A source file read again for the cache: its new entry and whole records, or no entry
+    when its bytes are those the cache holds (the file was only touched)."""
+
+    entry: CachedSource | None
+    records: tuple[Record, ...] = ()
+
+
+def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: Diagnostics,
+                  md: SafeMarkdown, *, file_time_dates: bool,
+                  excerpt_words: int) -> Reloaded | None:
+    """Read `rel` again and load it unless its signature is `cached_sha`; None if it cannot
+    be read (`diags`, fresh for this file, says why)."""
+    source = read_source(input_dir, rel, diags)
+    if source is None:
+        return None
+    signature = source_signature(source, file_time_dates=file_time_dates)
+    if signature == cached_sha and not diags.items:  # (a sidecar it cannot read: AG003)
+        return Reloaded(entry=None)
+    loaded = load_one(source, diags, md, file_time_dates=file_time_dates,
+                      excerpt_words=excerpt_words)
     articles = []
     for x in loaded:
         assert x.sketch is not None  # load_one sketches every body
         articles.append(CachedArticle(head=x.head, sketch=x.sketch, excerpt=x.excerpt,
                                       heading=x.heading, site_url=x.site_url))
-    records = tuple(x.record for x in loaded if x.record is not None)
-    return CachedSource(stat=stat, sha256=signature, diagnostics=tuple(diags.items),
-                        articles=tuple(articles)), records
+    entry = CachedSource(stat=stat, sha256=signature, diagnostics=tuple(diags.items),
+                         articles=tuple(articles))
+    return Reloaded(entry=entry,
+                    records=tuple(x.record for x in loaded if x.record is not None))

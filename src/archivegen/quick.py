@@ -43,14 +43,19 @@ from .cache import (
 from .config import SiteConfig, theme_dirs
 from .dedupe import SketchSet
 from .errors import ArchivegenError, Diagnostic, Diagnostics
-from .loading import cache_entry, load_one, source_signature
+from .loading import reload_source
 from .markdown import make_markdown
 from .model import TAXONOMIES, RenderedFile
 from .records import diagnostic_to_json
 from .render import Renderer
 from .report import BuildReport
-from .reportfile import REPORT_PATH, articles_section, report_with_articles, write_report
-from .sources import read_source
+from .reportfile import (
+    REPORT_PATH,
+    articles_section,
+    report_file,
+    report_with_articles,
+    write_report,
+)
 from .templates import make_environment
 from .uptodate import (
     Scan,
@@ -168,10 +173,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     pages = _pages_to_render(edits, others, outputs, basis, config, themes)
     if isinstance(pages, str):
         return pages
-    report_file: Path | None = (project_dir / REPORT_PATH).resolve()
-    if report_file is not None and report_file.is_relative_to(output_dir):
-        report_file = None  # never published with the site
-    articles = _last_report(report_file, basis)
+    kept_report = report_file(project_dir, output_dir)
+    articles = _last_report(kept_report, basis)
     if articles is None:
         return "the last build report is missing or was changed"
 
@@ -201,10 +204,10 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         unchanged=counts["files"] - count, removed=0, kept_stale=0,
         diagnostics=diagnostics, seconds=time.perf_counter() - start,
         phases=(*phases, ("quick", time.perf_counter() - began)),
-        report_path=report_file and project_dir / REPORT_PATH, rendered=len(pages))
-    if report_file is not None:
+        report_path=project_dir / REPORT_PATH if kept_report else None, rendered=len(pages))
+    if kept_report is not None:
         basis = replace(basis, report_sha=write_report(
-            report_file, report_with_articles(report, articles)))
+            kept_report, report_with_articles(report, articles)))
     cache.set_meta(BASIS_KEY, basis.to_json())
     cache.set_meta("input_state", state or "")
     cache.commit()
@@ -221,22 +224,21 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
     touched: list[tuple[str, str]] = []
     for rel, stat in changed:
         old = cache.source(rel)
-        local = Diagnostics()
-        source = read_source(input_dir, rel, local)
-        if old is None or source is None:
-            return f"'{rel}' cannot be read, or was not cached", []
-        signature = source_signature(source, file_time_dates=config.dates_from_file_times)
-        if signature == old.sha256 and not local.items:  # (a sidecar it cannot read: AG003)
+        if old is None:
+            return f"'{rel}' was not cached", []
+        md = md or make_markdown()
+        got = reload_source(input_dir, rel, stat or "", old.sha256, Diagnostics(), md,
+                            file_time_dates=config.dates_from_file_times,
+                            excerpt_words=config.excerpt_words)
+        if got is None:
+            return f"'{rel}' cannot be read", []
+        if got.entry is None:
             touched.append((rel, stat or ""))
             continue
-        md = md or make_markdown()
-        loaded = load_one(source, local, md, file_time_dates=config.dates_from_file_times,
-                          excerpt_words=config.excerpt_words)
-        new, records = cache_entry(loaded, stat or "", signature, local)
-        if list(map(_shown, new.articles)) != list(map(_shown, old.articles)):
+        if list(map(_shown, got.entry.articles)) != list(map(_shown, old.articles)):
             return (f"'{rel}' changed what other pages show of it (title, date, terms, "
                     "URL or excerpt)"), []
-        edits.append(_Edit(path=rel, old=old, new=new, records=records))
+        edits.append(_Edit(path=rel, old=old, new=got.entry, records=got.records))
     return edits, touched
 
 

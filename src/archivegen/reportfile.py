@@ -27,6 +27,13 @@ REPORT_PATH = Path(".archivegen") / "build-report.json"
 ARTICLES_MARK = ',\n  "articles": '
 
 
+def report_file(project_dir: Path, output_dir: Path) -> Path | None:
+    """Where a build of the project keeps its report; None if that is inside the output
+    folder: the report is never published with the site."""
+    path = (project_dir / REPORT_PATH).resolve()
+    return None if path.is_relative_to(output_dir) else path
+
+
 def report_lines(report: BuildReport, article_urls: Iterable[tuple[str, str, str]],
                  also_archived: Mapping[str, tuple[DuplicateRef, ...]]) -> Iterator[str]:
     """The report a piece at a time. `article_urls` is (article key, layout, URL) per

@@ -298,9 +298,12 @@ def _empty_staging(output_dir: Path) -> Path:
 def file_stat(path: str) -> str:
     """Size, mtime and inode of an output file ("" if missing): unchanged means untouched."""
     try:
-        st = os.stat(path)
+        return _stat_text(os.stat(path))
     except OSError:
         return ""
+
+
+def _stat_text(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
@@ -320,11 +323,9 @@ def file_stats(folder: Path, paths: Iterable[str]) -> Iterator[str]:
     try:
         for path in paths:
             try:
-                st = os.stat(path, dir_fd=fd)
+                yield _stat_text(os.stat(path, dir_fd=fd))
             except (OSError, ValueError):
                 yield ""
-                continue
-            yield f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
     finally:
         os.close(fd)
 
