@@ -40,7 +40,24 @@ from .config import SiteConfig, settings_key, theme_dirs
 from .dedupe import Sketch
 from .duplicates import collapse_duplicates
 from .errors import ArchivegenError, Diagnostic, Diagnostics
-from .indexer import assign_urls, build_index, feeds, listing_pages, summarize
+from .fingerprints import (
+    PAGE_TEMPLATES,
+    PageBases,
+    archive_fingerprint,
+    feed_fingerprint,
+    listing_fingerprint,
+    summary_fingerprint,
+    terms_fingerprint,
+)
+from .indexer import (
+    assign_urls,
+    build_index,
+    date_counts,
+    feeds,
+    listing_pages,
+    summarize,
+    term_counts,
+)
 from .loading import LoadedArticle, load_articles, reload_source
 from .markdown import (
     SafeMarkdown,
@@ -48,7 +65,6 @@ from .markdown import (
 )
 from .model import (
     ArticleHead,
-    ArticleSummary,
     DuplicateRef,
     Feed,
     ListingPage,
@@ -72,7 +88,7 @@ from .uptodate import (
     scan_inputs,
     unchanged_site,
 )
-from .urls import article_url, output_file, static_url
+from .urls import ARCHIVE_URL, article_url, output_file, static_url, taxonomy_url
 from .writer import (
     TreeWriter,
     WrittenFile,
@@ -122,7 +138,7 @@ class SiteOutput:
     also_archived: dict[str, tuple[DuplicateRef, ...]] = field(default_factory=dict)
     # What every article page was rendered with (cache.article_page_fingerprint's basis,
     # the navigation's taxonomy keys, terms per taxonomy): a quick rebuild renders alike.
-    article_basis: str = ""
+    bases: PageBases | None = None
     nav: tuple[str, ...] = ()
     term_counts: dict[str, int] = field(default_factory=dict)
 
@@ -180,45 +196,40 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                      repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         template_fp = _template_fingerprints(env)
         plans: list[_Plan] = []
-        article_basis = fingerprint(base, template_fp("article.html"))
+        bases = PageBases(**{kind: fingerprint(base, template_fp(name))
+                             for kind, name in PAGE_TEMPLATES.items()})
         fetch = _RecordFetcher(records)
         for url, a in table:
             refs = also_archived.get(a.key, ())
-            fp = article_page_fingerprint(article_basis, url, a.key, by_key[a.key].source_sig,
+            fp = article_page_fingerprint(bases.article, url, a.key, by_key[a.key].source_sig,
                                           refs, [by_key[r.key].source_sig for r in refs])
             job = (url, a, refs, by_key[a.key].record)
             plans.append(_Plan(path=output_file(url), origin=a.source_path, fingerprint=fp,
                                job=job))
-        summary_fp = {s.url: _summary_fingerprint(s) for s in index.articles}
+        summary_fp = {s.url: summary_fingerprint(s) for s in index.articles}
         for page in listings:
-            fp = fingerprint(base, template_fp("listing.html"), page.kind, page.url, page.title,
-                       str(page.total), repr(page.pager),
-                       repr(page.term), repr(page.taxonomy),
-                       *(summary_fp[s.url] for s in page.articles))
+            fp = listing_fingerprint(bases.listing, page,
+                                     [summary_fp[s.url] for s in page.articles])
             plans.append(_Plan(path=output_file(page.url), origin=page.url,
                                fingerprint=fp, job=page))
-        feed_fp = template_fp("feed.xml") if site_feeds else ""
         for feed in site_feeds:
-            fp = fingerprint(base, feed_fp, feed.url, feed.title,
-                       *(summary_fp[s.url] for s in feed.articles))
+            fp = feed_fingerprint(bases.feed, feed, [summary_fp[s.url] for s in feed.articles])
             plans.append(_Plan(path=output_file(feed.url), origin=feed.listing_url,
                                fingerprint=fp, job=feed))
+        del summary_fp
         for tax, terms in index.taxonomies:
             if terms:
-                fp = fingerprint(base, template_fp("terms.html"), repr(tax),
-                           *(f"{t.term!r}\0" + "\0".join(summary_fp[s.url] for s in t.articles)
-                             for t in terms))
+                counts = term_counts(terms)
                 plans.append(_Plan(
-                    path=output_file(f"/{tax.key}/"), origin=f"/{tax.key}/",
-                    fingerprint=fp, render=partial(renderer.taxonomy_index, tax, terms, diags)))
-        archive_fp = fingerprint(base, template_fp("archive.html"), *(
-            f"{y.year}:{m.month}:" + "\0".join(summary_fp[s.url] for s in m.articles)
-            for y in index.years for m in y.months), *(
-            f"{y.year}:-:" + "\0".join(summary_fp[s.url] for s in y.year_only)
-            for y in index.years), *(summary_fp[s.url] for s in index.undated))
-        plans.append(_Plan(path=output_file("/archive/"), origin="/archive/",
-                           fingerprint=archive_fp,
-                           render=partial(renderer.archive_index, index, diags)))
+                    path=output_file(taxonomy_url(tax)), origin=taxonomy_url(tax),
+                    fingerprint=terms_fingerprint(bases.terms, tax, counts),
+                    render=partial(renderer.taxonomy_index, tax, counts, diags)))
+        years = date_counts(index)
+        plans.append(_Plan(path=output_file(ARCHIVE_URL), origin=ARCHIVE_URL,
+                           fingerprint=archive_fingerprint(bases.archive, years,
+                                                           len(index.undated)),
+                           render=partial(renderer.archive_index, years, len(index.undated),
+                                          diags)))
         plans.append(_Plan(path="404.html", origin="/404.html",
                            fingerprint=fingerprint(base, template_fp("404.html")),
                            render=partial(renderer.not_found, diags)))
@@ -266,7 +277,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
                       article_urls=tuple((a.key, a.layout, url) for url, a in table),
-                      also_archived=also_archived, article_basis=article_basis,
+                      also_archived=also_archived, bases=bases,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
 
 
@@ -400,14 +411,6 @@ def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Ite
 
 def _apply_all(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     return [fn(item) for item in items]
-
-
-def _summary_fingerprint(s: ArticleSummary) -> str:
-    """A digest of everything a listing shows of one article (repr of the dataclass is ten
-    times slower; a digest, as every article's is held while planning)."""
-    return fingerprint(s.url, s.title, s.date.isoformat() if s.date else "",
-                 "\x1e".join(s.authors), s.publisher, s.excerpt, s.source_path,
-                 "derived" if s.title_derived else "")
 
 
 def _given(file: RenderedFile) -> RenderedFile:
@@ -688,10 +691,10 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         if state is not None and report.kept_stale == 0:
             cache.set_meta("input_state", state)
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
-        if (context is not None and report.kept_stale == 0
+        if (context is not None and site.bases is not None and report.kept_stale == 0
                 and all(path in report.stats for path in site.to_render)):
             cache.set_meta(BASIS_KEY, QuickBasis(
-                context=context, article_basis=site.article_basis, nav=site.nav,
+                context=context, bases=site.bases, nav=site.nav,
                 term_counts=site.term_counts, report_sha=report_sha).to_json())
         cache.commit()
     return result

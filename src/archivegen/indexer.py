@@ -19,12 +19,15 @@ from .model import (
     ArticleSummary,
     Feed,
     ListingPage,
+    MonthCount,
     MonthEntry,
     Pager,
     SiteIndex,
     Taxonomy,
     Term,
+    TermCount,
     TermEntry,
+    YearCount,
     YearEntry,
 )
 from .paginate import page_window, paginate
@@ -131,6 +134,19 @@ def _terms(tax: Taxonomy,
         terms.append(TermEntry(term=Term(taxonomy=tax.key, name=name, slug=slug),
                                articles=tuple(articles)))
     return tuple(sorted(terms, key=lambda t: (t.term.name.casefold(), t.term.slug)))
+
+
+def term_counts(terms: Sequence[TermEntry]) -> tuple[TermCount, ...]:
+    """What a taxonomy's index page shows of its terms."""
+    return tuple(TermCount(term=t.term, count=len(t.articles)) for t in terms)
+
+
+def date_counts(index: SiteIndex) -> tuple[YearCount, ...]:
+    """What the date archive page shows of the years and months."""
+    return tuple(YearCount(year=y.year, count=y.count,
+                           months=tuple(MonthCount(year=m.year, month=m.month,
+                                                   count=len(m.articles)) for m in y.months))
+                 for y in index.years)
 
 
 def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:

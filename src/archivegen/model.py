@@ -240,6 +240,33 @@ class YearEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TermCount:
+    """A term as its taxonomy's index page shows it: its name and how many articles it has.
+    Site-wide pages get counts, not articles, so an article's title is on the pages that list
+    it and no others (a quick rebuild re-renders just those)."""
+
+    term: Term
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonthCount:
+    year: int
+    month: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class YearCount:
+    """A year as the date archive page shows it: its articles (months and year-only dates
+    together) and its months, newest first."""
+
+    year: int
+    count: int
+    months: tuple[MonthCount, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SiteIndex:
     """Everything the listing pages need, ordered newest first with deterministic ties."""
 

@@ -43,6 +43,7 @@ from .cache import (
 from .config import SiteConfig, theme_dirs
 from .dedupe import SketchSet
 from .errors import ArchivegenError, Diagnostic, Diagnostics
+from .fingerprints import PageBases
 from .loading import reload_source
 from .markdown import make_markdown
 from .model import TAXONOMIES, RenderedFile
@@ -81,7 +82,7 @@ class QuickBasis:
     rendered every article page with."""
 
     context: str  # uptodate.context_state of the build
-    article_basis: str  # see cache.article_page_fingerprint
+    bases: PageBases  # what each kind of page was fingerprinted with (fingerprints.py)
     nav: tuple[str, ...]  # keys of the taxonomies in every page's navigation
     term_counts: dict[str, int]  # terms per taxonomy, shown by the navigation
     report_sha: str  # sha256 of the build report written ("" if none was written)
@@ -93,7 +94,8 @@ class QuickBasis:
     def from_json(cls, text: str | None) -> QuickBasis | None:
         try:
             data = json.loads(text or "")
-            return cls(context=str(data["context"]), article_basis=str(data["article_basis"]),
+            return cls(context=str(data["context"]),
+                       bases=PageBases(**{k: str(v) for k, v in data["bases"].items()}),
                        nav=tuple(map(str, data["nav"])),
                        term_counts={str(k): int(v) for k, v in data["term_counts"].items()},
                        report_sha=str(data["report_sha"]))
@@ -270,7 +272,7 @@ def _pages_to_render(edits: list[_Edit], others: SketchSet,
         url, key = after.site_url, after.head.key
         path = output_file(url)
         if outputs.get(path, ("", ""))[0] != article_page_fingerprint(
-                basis.article_basis, url, key, edit.old.sha256):
+                basis.bases.article, url, key, edit.old.sha256):
             return f"'{edit.path}' has no page of its own, or copies are shown on it"
         renderer = renderer or Renderer(
             env=make_environment(themes), md=make_markdown(), config=config,
@@ -281,7 +283,7 @@ def _pages_to_render(edits: list[_Edit], others: SketchSet,
         page = renderer.article(url, article, local, (), body_html)
         if page is None or local.items:
             return f"'{edit.path}': its page did not render cleanly"  # the full build says why
-        pages.append((page, article_page_fingerprint(basis.article_basis, url, key,
+        pages.append((page, article_page_fingerprint(basis.bases.article, url, key,
                                                      edit.new.sha256)))
     return pages
 

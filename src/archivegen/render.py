@@ -22,9 +22,9 @@ from .model import (
     Feed,
     ListingPage,
     RenderedFile,
-    SiteIndex,
     Taxonomy,
-    TermEntry,
+    TermCount,
+    YearCount,
     terms_of,
 )
 from .templates import page_url_for, template_dependencies
@@ -72,14 +72,15 @@ class Renderer:
                             link_base=self.config.base_url or None,
                             feed_id=partial(feed_id, self.config.base_url))
 
-    def taxonomy_index(self, tax: Taxonomy, terms: Sequence[TermEntry],
+    def taxonomy_index(self, tax: Taxonomy, terms: Sequence[TermCount],
                        diags: Diagnostics) -> RenderedFile | None:
         return self._render("terms.html", urls.taxonomy_url(tax), diags, taxonomy=tax,
                             terms=terms, title=tax.plural)
 
-    def archive_index(self, index: SiteIndex, diags: Diagnostics) -> RenderedFile | None:
-        return self._render("archive.html", urls.ARCHIVE_URL, diags, years=index.years,
-                            undated_count=len(index.undated), title="Archive by date")
+    def archive_index(self, years: Sequence[YearCount], undated_count: int,
+                      diags: Diagnostics) -> RenderedFile | None:
+        return self._render("archive.html", urls.ARCHIVE_URL, diags, years=years,
+                            undated_count=undated_count, title="Archive by date")
 
     def not_found(self, diags: Diagnostics) -> RenderedFile | None:
         # 404 pages are served at any depth, so its links must not be relative: use base_url
