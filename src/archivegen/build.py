@@ -50,11 +50,13 @@ from .fingerprints import (
     terms_fingerprint,
 )
 from .indexer import (
+    ListingState,
     assign_urls,
     build_index,
     date_counts,
     feeds,
     listing_pages,
+    listing_states,
     summarize,
     term_counts,
 )
@@ -139,6 +141,7 @@ class SiteOutput:
     # What every article page was rendered with (cache.article_page_fingerprint's basis,
     # the navigation's taxonomy keys, terms per taxonomy): a quick rebuild renders alike.
     bases: PageBases | None = None
+    listings: tuple[ListingState, ...] = ()  # every listing, for quick rebuilds
     nav: tuple[str, ...] = ()
     term_counts: dict[str, int] = field(default_factory=dict)
 
@@ -184,6 +187,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         entries = [(summarize(url, a, (by_key[a.key].excerpt, by_key[a.key].heading)), a)
                    for url, a in table]
         index = build_index(entries)
+        states = list(listing_states(index, {url: a.key for url, a in table}))
         listings = listing_pages(index, config)
         site_feeds = feeds(index, config)
     env = make_environment(themes)
@@ -277,7 +281,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
                       article_urls=tuple((a.key, a.layout, url) for url, a in table),
-                      also_archived=also_archived, bases=bases,
+                      also_archived=also_archived, bases=bases, listings=tuple(states),
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
 
 
@@ -693,6 +697,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
         if (context is not None and site.bases is not None and report.kept_stale == 0
                 and all(path in report.stats for path in site.to_render)):
+            cache.put_listings(site.listings, every=True)
             cache.set_meta(BASIS_KEY, QuickBasis(
                 context=context, bases=site.bases, nav=site.nav,
                 term_counts=site.term_counts, report_sha=report_sha).to_json())

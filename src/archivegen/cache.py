@@ -25,11 +25,11 @@ import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import Diagnostic
-from .model import Article, ArticleHead, DuplicateRef, piece_key
+from .model import TAXONOMIES, Article, ArticleHead, DuplicateRef, ListingSpec, Term, piece_key
 from .records import (
     article_from_json,
     article_to_json,
@@ -39,10 +39,11 @@ from .records import (
     diagnostic_to_json,
 )
 
-if TYPE_CHECKING:  # dedupe is imported when a sketch is decoded: a no-op build never does
+if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or a listing
     from .dedupe import Sketch
+    from .indexer import ListingState
 
-SCHEMA = 5
+SCHEMA = 6
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -67,6 +68,16 @@ class CachedArticle:
     excerpt: str  # what listings show of the body (parsing it is costly)
     heading: str  # a heading derived from the body, for an untitled article
     site_url: str  # urls.article_url of the head
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedHead:
+    """An article's head as listings show it (a CachedArticle without its sketch)."""
+
+    head: ArticleHead
+    excerpt: str
+    heading: str
+    site_url: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,6 +172,10 @@ class BuildCache:
             CREATE TABLE records (path TEXT PRIMARY KEY, records TEXT NOT NULL);
             CREATE TABLE outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
                                   stat TEXT NOT NULL);
+            -- Every listing's spec and article keys in order (indexer.ListingState), for
+            -- quick rebuilds; the count first, so counting reads no member list.
+            CREATE TABLE listings (url TEXT PRIMARY KEY, count INTEGER NOT NULL,
+                                   spec TEXT NOT NULL, members TEXT NOT NULL);
         """)
         self._db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
         self._db.commit()
@@ -235,6 +250,47 @@ class BuildCache:
     def put_outputs(self, outputs: dict[str, tuple[str, str]]) -> None:
         self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                              ((path, fp, stat) for path, (fp, stat) in outputs.items()))
+
+    # --- listings --------------------------------------------------------------------------
+
+    def put_listings(self, states: Iterable[ListingState], *, every: bool = False) -> None:
+        """Store these listings' states; with `every`, they are all there is."""
+        from .indexer import listing_url
+
+        if every:
+            self._db.execute("DELETE FROM listings")
+        self._db.executemany("INSERT OR REPLACE INTO listings VALUES (?, ?, ?, ?)", (
+            (listing_url(state.spec), len(state.members),
+             _spec_to_json(state.spec, state.spellings), "\n".join(state.members))
+            for state in states))
+
+    def listing_states(self, urls: Collection[str]) -> dict[str, ListingState]:
+        """The stored state of each of these listings there is, by first-page URL."""
+        from .indexer import ListingState
+
+        marks = ", ".join("?" * len(urls))
+        found = {}
+        for url, spec, members in self._db.execute(
+                f"SELECT url, spec, members FROM listings WHERE url IN ({marks})", tuple(urls)):
+            listing, spellings = _spec_from_json(spec)
+            found[url] = ListingState(spec=listing, spellings=spellings,
+                                      members=tuple(members.split("\n")) if members else ())
+        return found
+
+    def listing_counts(self) -> dict[str, tuple[ListingSpec, int]]:
+        """Every listing's spec and number of articles, by first-page URL."""
+        return {url: (_spec_from_json(spec)[0], count) for url, count, spec in
+                self._db.execute("SELECT url, count, spec FROM listings")}
+
+    def heads(self, paths: Collection[str]) -> dict[str, CachedHead]:
+        """The heads of every article of these sources, by article key (no sketches)."""
+        found: dict[str, CachedHead] = {}
+        marks = ", ".join("?" * len(paths))
+        for path, heads in self._db.execute(
+                f"SELECT path, heads FROM sources WHERE path IN ({marks})", tuple(paths)):
+            for head in _decode_heads(path, json.loads(heads)):
+                found[head.head.key] = head
+        return found
 
     # --- meta ------------------------------------------------------------------------------
 
@@ -330,20 +386,46 @@ def _interned(names: Sequence[object]) -> tuple[str, ...]:
     return tuple(map(_intern, names))
 
 
-def _decode_source(path: str, stat: str, sha: str, heads: str,
-                   sketches: bytes) -> CachedSource:
-    raw = json.loads(heads)
-    articles = []
+def _decode_heads(path: str, raw: dict[str, Any]) -> Iterator[CachedHead]:
     for (key, layout, title, slug, date, authors, publisher, original_source, url, regions,
-         themes, tags, reports, summary, excerpt, heading, site_url), sketch in zip(
-            raw["articles"], _unpack_sketches(sketches, len(raw["articles"])), strict=True):
+         themes, tags, reports, summary, excerpt, heading, site_url) in raw["articles"]:
         head = ArticleHead(key=key, source_path=path, layout=_intern(layout), title=title,
                            slug=slug, date=date_from_json(date), authors=_interned(authors),
                            publisher=_intern(publisher),
                            original_source=_intern(original_source), url=url,
                            regions=_interned(regions), themes=_interned(themes),
                            tags=_interned(tags), reports=_interned(reports), summary=summary)
-        articles.append(CachedArticle(head=head, excerpt=excerpt, heading=heading,
-                                      site_url=site_url, sketch=sketch))
+        yield CachedHead(head=head, excerpt=str(excerpt), heading=str(heading),
+                         site_url=str(site_url))
+
+
+def _decode_source(path: str, stat: str, sha: str, heads: str,
+                   sketches: bytes) -> CachedSource:
+    raw = json.loads(heads)
+    articles = [CachedArticle(head=h.head, excerpt=h.excerpt, heading=h.heading,
+                              site_url=h.site_url, sketch=sketch)
+                for h, sketch in zip(_decode_heads(path, raw),
+                                     _unpack_sketches(sketches, len(raw["articles"])),
+                                     strict=True)]
     return CachedSource(stat=stat, sha256=sha, articles=tuple(articles),
                         diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]))
+
+
+def _spec_to_json(spec: ListingSpec, spellings: Sequence[tuple[str, int]]) -> str:
+    term = spec.term
+    return json.dumps([spec.kind, spec.title, spec.taxonomy.key if spec.taxonomy else "",
+                       [term.name, term.slug] if term else None, spec.year, spec.month,
+                       [list(pair) for pair in spellings]], ensure_ascii=False)
+
+
+_TAXONOMY_BY_KEY = {tax.key: tax for tax in TAXONOMIES}
+
+
+def _spec_from_json(text: str) -> tuple[ListingSpec, tuple[tuple[str, int], ...]]:
+    kind, title, taxonomy, term, year, month, spellings = json.loads(text)
+    tax = _TAXONOMY_BY_KEY[taxonomy] if taxonomy else None
+    spec = ListingSpec(kind=str(kind), title=str(title), taxonomy=tax,
+                       term=Term(taxonomy=tax.key, name=str(term[0]), slug=str(term[1]))
+                       if tax is not None and term is not None else None,
+                       year=int(year), month=int(month))
+    return spec, tuple((str(name), int(count)) for name, count in spellings)

@@ -6,12 +6,13 @@ Everything here sorts by explicit keys, so the result never depends on the order
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache, partial
 
 from . import urls
 from .config import SiteConfig
-from .dates import MONTH_NAMES
+from .dates import MONTH_NAMES, PartialDate
 from .errors import Diagnostics, SourceLocation
 from .model import (
     TAXONOMIES,
@@ -19,6 +20,7 @@ from .model import (
     ArticleSummary,
     Feed,
     ListingPage,
+    ListingSpec,
     MonthCount,
     MonthEntry,
     Pager,
@@ -78,10 +80,18 @@ def summarize(url: str, article: ArticleHead, teaser: tuple[str, str]) -> Articl
     )
 
 
-def newest_first(summary: ArticleSummary) -> tuple[bool, int, int, int, str, str]:
+OrderKey = tuple[bool, int, int, int, str, str]
+
+
+def newest_first(summary: ArticleSummary) -> OrderKey:
     """Newest first, undated last; ties broken by URL, then source path."""
-    year, month, day = summary.date.sort_key() if summary.date else (0, 0, 0)
-    return (summary.date is None, -year, -month, -day, summary.url, summary.source_path)
+    return order_key(summary.date, summary.url, summary.source_path)
+
+
+def order_key(date: PartialDate | None, url: str, source_path: str) -> OrderKey:
+    """newest_first's key, from what it reads of an article."""
+    year, month, day = date.sort_key() if date else (0, 0, 0)
+    return (date is None, -year, -month, -day, url, source_path)
 
 
 def build_index(entries: Sequence[tuple[ArticleSummary, ArticleHead]]) -> SiteIndex:
@@ -130,10 +140,22 @@ def _terms(tax: Taxonomy,
                 listed.append(summary)
     terms = []
     for slug, articles in members.items():
-        name = min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        name = term_name(spellings[slug].items())
         terms.append(TermEntry(term=Term(taxonomy=tax.key, name=name, slug=slug),
-                               articles=tuple(articles)))
-    return tuple(sorted(terms, key=lambda t: (t.term.name.casefold(), t.term.slug)))
+                               articles=tuple(articles),
+                               spellings=tuple(sorted(spellings[slug].items()))))
+    return tuple(sorted(terms, key=lambda t: term_order(t.term)))
+
+
+def term_order(term: Term) -> tuple[str, str]:
+    """How a taxonomy's terms are ordered: by name, case-insensitively, then slug."""
+    return term.name.casefold(), term.slug
+
+
+def term_name(spellings: Iterable[tuple[str, int]]) -> str:
+    """The name a term is shown with: its most used spelling, ties to the first in code point
+    order ("SYRIA" and "Syria" are one term)."""
+    return min(spellings, key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def term_counts(terms: Sequence[TermEntry]) -> tuple[TermCount, ...]:
@@ -143,67 +165,137 @@ def term_counts(terms: Sequence[TermEntry]) -> tuple[TermCount, ...]:
 
 def date_counts(index: SiteIndex) -> tuple[YearCount, ...]:
     """What the date archive page shows of the years and months."""
-    return tuple(YearCount(year=y.year, count=y.count,
-                           months=tuple(MonthCount(year=m.year, month=m.month,
-                                                   count=len(m.articles)) for m in y.months))
-                 for y in index.years)
+    return years_counted({y.year: y.count for y in index.years},
+                         {(m.year, m.month): len(m.articles)
+                          for y in index.years for m in y.months})
 
 
-def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
-    """Every paginated listing: home, each term, each year, each month, undated."""
-    pages: list[ListingPage] = []
-    pages += _paged("home", config.title, index.articles, urls.home_url, config.page_size)
+def years_counted(years: Mapping[int, int],
+                  months: Mapping[tuple[int, int], int]) -> tuple[YearCount, ...]:
+    """Years and their months, newest first, from the counts of their listings."""
+    by_year: dict[int, list[MonthCount]] = defaultdict(list)
+    for (year, month), count in sorted(months.items(), reverse=True):
+        by_year[year].append(MonthCount(year=year, month=month, count=count))
+    return tuple(YearCount(year=year, count=years[year], months=tuple(by_year[year]))
+                 for year in sorted(years, reverse=True))
+
+
+def listings(index: SiteIndex) -> Iterator[tuple[ListingSpec, Sequence[ArticleSummary]]]:
+    """Every paginated listing with its articles: home, each term, each year, each month,
+    undated (if any article is)."""
+    yield ListingSpec(kind="home", title=""), index.articles
     for tax, terms in index.taxonomies:
         for entry in terms:
-            pages += _paged("term", f"{tax.singular}: {entry.term.name}", entry.articles,
-                            partial(urls.term_url, tax, entry.term.slug),
-                            config.page_size, term=entry.term, taxonomy=tax)
+            yield ListingSpec(kind="term", title=f"{tax.singular}: {entry.term.name}",
+                              term=entry.term, taxonomy=tax), entry.articles
     for year in index.years:
         year_articles = tuple(sorted((*year.year_only, *(a for m in year.months
                                                           for a in m.articles)),
                                      key=newest_first))
-        pages += _paged("year", f"{year.year}", year_articles,
-                        partial(urls.year_url, year.year), config.page_size)
+        yield ListingSpec(kind="year", title=f"{year.year}", year=year.year), year_articles
         for month in year.months:
-            pages += _paged("month", f"{MONTH_NAMES[month.month - 1]} {month.year}",
-                            month.articles,
-                            partial(urls.month_url, month.year, month.month),
-                            config.page_size)
+            yield ListingSpec(kind="month", title=f"{MONTH_NAMES[month.month - 1]} {month.year}",
+                              year=month.year, month=month.month), month.articles
     if index.undated:
-        pages += _paged("undated", "Undated articles", index.undated, urls.undated_url,
-                        config.page_size)
-    return pages
+        yield ListingSpec(kind="undated", title="Undated articles"), index.undated
 
 
-def feeds(index: SiteIndex, config: SiteConfig) -> list[Feed]:
-    """An Atom feed for the home page and for every term: its newest `feed_size` dated
-    articles (a feed is a chronology: undated articles have no place in it)."""
-    if config.feed_size <= 0:
-        return []
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListingState:
+    """A listing as the cache keeps it between builds (for quick rebuilds): its spec, its
+    articles' keys in order, and for a term how often each spelling occurs."""
 
-    def feed(listing_url: str, title: str, articles: Sequence[ArticleSummary]) -> Feed:
-        dated = tuple(s for s in articles if s.date is not None)[:config.feed_size]
-        return Feed(url=urls.feed_url(listing_url), listing_url=listing_url, title=title,
-                    articles=dated)
+    spec: ListingSpec
+    members: tuple[str, ...]
+    spellings: tuple[tuple[str, int], ...] = ()
 
-    found = [feed(urls.home_url(), config.title, index.articles)]
-    for tax, terms in index.taxonomies:
-        found += [feed(urls.term_url(tax, entry.term.slug),
-                       f"{tax.singular}: {entry.term.name}", entry.articles)
-                  for entry in terms]
+
+def listing_states(index: SiteIndex, key_of: Mapping[str, str]) -> Iterator[ListingState]:
+    """Every listing's state; `key_of` maps an article's URL to its key."""
+    spellings = {urls.term_url(tax, entry.term.slug): entry.spellings
+                 for tax, terms in index.taxonomies for entry in terms}
+    for spec, articles in listings(index):
+        yield ListingState(spec=spec, members=tuple(key_of[s.url] for s in articles),
+                           spellings=spellings.get(listing_url(spec), ()))
+
+
+def listings_of(head: ArticleHead) -> dict[str, tuple[str, ...]]:
+    """The first-page URLs of the listings `head` is on, each with the spellings it gives
+    the listing's term (none for other listings): what `listings` puts it in."""
+    found: dict[str, tuple[str, ...]] = {urls.home_url(): ()}
+    for tax in TAXONOMIES:
+        names = getattr(head, tax.field)
+        if isinstance(names, str):  # as _terms reads them
+            names = (names,) if names else ()
+        for name in names:
+            url = urls.term_url(tax, slugify(name))
+            found[url] = (*found.get(url, ()), name)
+    date = head.date
+    if date is None:
+        found[urls.undated_url()] = ()
+    else:
+        found[urls.year_url(date.year)] = ()
+        if date.month:
+            found[urls.month_url(date.year, date.month)] = ()
     return found
 
 
-def _paged(kind: str, title: str, articles: Sequence[ArticleSummary], url_of: Callable[[int], str],
-           page_size: int, term: Term | None = None,
-           taxonomy: Taxonomy | None = None) -> list[ListingPage]:
-    chunks = paginate(articles, page_size)
-    count = len(chunks)
-    url_of = cache(url_of)  # each page's URL is asked for by its neighbours' pagers too
-    return [ListingPage(kind=kind, url=url_of(n), title=title, articles=chunk,
-                        total=len(articles), pager=_pager(n, count, url_of), term=term,
-                        taxonomy=taxonomy)
-            for n, chunk in enumerate(chunks, start=1)]
+def listing_url(spec: ListingSpec, page: int = 1) -> str:
+    """The URL of a listing's page `page`."""
+    if spec.kind == "term":
+        assert spec.taxonomy is not None and spec.term is not None
+        return urls.term_url(spec.taxonomy, spec.term.slug, page)
+    if spec.kind == "year":
+        return urls.year_url(spec.year, page)
+    if spec.kind == "month":
+        return urls.month_url(spec.year, spec.month, page)
+    if spec.kind == "undated":
+        return urls.undated_url(page)
+    return urls.home_url(page)
+
+
+def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
+    """Every page of every listing."""
+    pages: list[ListingPage] = []
+    for spec, articles in listings(index):
+        chunks = paginate(articles, config.page_size)
+        url_of = cache(partial(listing_url, spec))  # neighbours' pagers ask for it too
+        pages += [listing_page(spec, n, len(chunks), chunk, len(articles), config, url_of)
+                  for n, chunk in enumerate(chunks, start=1)]
+    return pages
+
+
+def listing_page(spec: ListingSpec, number: int, count: int,
+                 articles: Sequence[ArticleSummary], total: int, config: SiteConfig,
+                 url_of: Callable[[int], str] | None = None) -> ListingPage:
+    """Page `number` of `count` of a listing of `total` articles, showing `articles`."""
+    url_of = url_of or partial(listing_url, spec)
+    return ListingPage(kind=spec.kind, url=url_of(number),
+                       title=spec.title or config.title, articles=tuple(articles),
+                       total=total, pager=_pager(number, count, url_of), term=spec.term,
+                       taxonomy=spec.taxonomy)
+
+
+def feeds(index: SiteIndex, config: SiteConfig) -> list[Feed]:
+    """An Atom feed for the home page and for every term (see listing_feed)."""
+    if config.feed_size <= 0:
+        return []
+    return [listing_feed(spec, articles, config) for spec, articles in listings(index)
+            if spec.kind in FEED_KINDS]
+
+
+# The listings that have a feed.
+FEED_KINDS = ("home", "term")
+
+
+def listing_feed(spec: ListingSpec, articles: Sequence[ArticleSummary],
+                 config: SiteConfig) -> Feed:
+    """A listing's feed: its newest `feed_size` dated articles (a feed is a chronology:
+    undated articles have no place in it). `articles` may be just the first `feed_size`."""
+    dated = tuple(s for s in articles[:config.feed_size] if s.date is not None)
+    listing = listing_url(spec)
+    return Feed(url=urls.feed_url(listing), listing_url=listing,
+                title=spec.title or config.title, articles=dated)
 
 
 def _pager(number: int, total: int, url_of: Callable[[int], str]) -> Pager:

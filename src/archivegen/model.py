@@ -218,6 +218,8 @@ class ArticleSummary:
 class TermEntry:
     term: Term
     articles: tuple[ArticleSummary, ...]
+    # How often each spelling of the term occurs (the most used one is its name), by name.
+    spellings: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -287,6 +289,19 @@ class Pager:
     prev_url: str | None
     next_url: str | None
     links: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListingSpec:
+    """A paginated list of articles (home, a term, a year, a month, undated): what its pages
+    share besides the articles. `indexer.listing_url` gives its pages' URLs."""
+
+    kind: str  # "home", "term", "year", "month", "undated"
+    title: str
+    term: Term | None = None
+    taxonomy: Taxonomy | None = None
+    year: int = 0
+    month: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,25 +1,27 @@
-"""A quick rebuild: a few article files changed, and nothing any other page shows of them.
+"""A quick rebuild: a few article files changed; render only the pages they change.
 
 A full incremental build (build.py) plans every output of the site, with its fingerprint,
 before it knows which pages changed: duplicates, URLs, listings, feeds. At 10^4 articles that
-is a second, for what is most often a correction inside one article's body. This module
-proves from the cache that only the changed articles' own pages can differ, and renders just
-those:
+is a second, for what is most often a correction to one article. This module proves from the
+cache which pages the changed articles can change, and renders just those:
 
 - the last full build stored its QuickBasis (below) and everything but the article files is
   as it was then (code, folders, settings, every theme file: uptodate.context_state);
-- the same article files exist, a few of them changed, and every output is as written;
-- each changed file yields the same articles with the same heads (title, date, terms, URL,
-  excerpt, ...: all that listings, feeds and URLs are made from), so no listing changes;
+- the same article files exist, a few of them changed, each still holding the same articles
+  (pieces), and every output is as written;
 - each changed article's body, before and after, is grouped with no other body by duplicate
   detection (dedupe.isolated), so no page folds it in and it folds in nothing;
 - its page's cached fingerprint is the one the full build gives a page with no copies folded
-  in, so it is built, at that URL, on its own.
+  in, so it is built on its own; if its URL changes, no other page has the new one;
+- if what listings show of it changed (title, date, terms, URL, excerpt), relist.py finds
+  the listing pages, feeds and index pages that change, from the listings the cache keeps
+  (it declines when a listing would appear, empty, or change its number of pages).
 
-Then its page is rendered exactly as the full build would render it, with the fingerprint the
-full build would give it. Whatever cannot be proved this way, the full build does: `quick_build`
-says why, before it has changed anything (the CLI shows it). The incremental property test
-(tests/e2e/test_incremental.py) checks the result against clean builds byte for byte.
+Those pages are rendered exactly as the full build would render them, with the fingerprints
+the full build would give them. Whatever cannot be proved this way, the full build does:
+`quick_build` says why, before it has changed anything (the CLI shows it). The incremental
+property test (tests/e2e/test_incremental.py) checks the result against clean builds byte for
+byte.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ import struct
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from .cache import (
     BuildCache,
     CachedArticle,
+    CachedHead,
     CachedSource,
     Record,
     article_page_fingerprint,
@@ -44,14 +48,17 @@ from .config import SiteConfig, theme_dirs
 from .dedupe import SketchSet
 from .errors import ArchivegenError, Diagnostic, Diagnostics
 from .fingerprints import PageBases
+from .indexer import ListingState
 from .loading import reload_source
 from .markdown import make_markdown
 from .model import TAXONOMIES, RenderedFile
 from .records import diagnostic_to_json
+from .relist import Change, PageToRender, relist
 from .render import Renderer
 from .report import BuildReport
 from .reportfile import (
     REPORT_PATH,
+    articles_moved,
     articles_section,
     report_file,
     report_with_articles,
@@ -163,7 +170,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     if len(changed) > QUICK_MAX_FILES:
         return f"{len(changed)} article files changed (a quick rebuild takes {QUICK_MAX_FILES})"
     edits, touched = _load_changed(input_dir, config, cache, changed)
-    if isinstance(edits, str):  # (first: a changed head is the commonest reason to decline)
+    if isinstance(edits, str):
         return edits
     outputs = cache.outputs()
     if not outputs_intact(outputs, output_dir):
@@ -172,21 +179,40 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         others = SketchSet(cache.sketches_except({edit.path for edit in edits}))
     except (ValueError, TypeError, struct.error):
         return "the cache's duplicate-detection sketches cannot be read"
-    pages = _pages_to_render(edits, others, outputs, basis, config, themes)
-    if isinstance(pages, str):
-        return pages
+    renderer = _QuickRenderer(basis, config, themes)
+    planned = _article_pages(edits, others, outputs, basis, last_diagnostics)
+    if isinstance(planned, str):
+        return planned
+    pages, moves = planned
+    states: list[ListingState] = []
+    changes = [Change(old=_head(before), new=_head(after)) for edit in edits
+               for before, after in zip(edit.old.articles, edit.new.articles, strict=True)
+               if _shown(before) != _shown(after)]
+    if changes:
+        relisted = relist(changes, cache, outputs, basis.bases, config)
+        if isinstance(relisted, str):
+            return relisted
+        pages += relisted.pages
+        states = relisted.states
+    rendered = renderer.render(pages)
+    if isinstance(rendered, str):
+        return rendered
     kept_report = report_file(project_dir, output_dir)
     articles = _last_report(kept_report, basis)
+    if articles and moves:
+        articles = articles_moved(articles, moves)
     if articles is None:
         return "the last build report is missing or was changed"
 
-    # Committed before any page changes: a rebuild killed halfway is never replayed, and
-    # its pages have no fingerprint (the next build renders them).
-    cache.forget_outputs([page.path for page, _ in pages])
+    # Committed before any page changes: a rebuild killed halfway is never replayed, nor
+    # followed by another quick one, and its pages have no fingerprint.
+    gone = [output_file(old) for _, _, old, new in moves]
+    cache.forget_outputs([*(page.path for page, _ in rendered), *gone])
     cache.set_meta("input_state", "")
+    cache.set_meta(BASIS_KEY, "")
     cache.commit()
     try:
-        written = replace_owned(output_dir, [page for page, _ in pages])
+        written, removed = replace_owned(output_dir, [page for page, _ in rendered], gone)
     except OSError as exc:  # a full disk, no permission: as the full build says it
         raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
     if any(done.refused for done in written):
@@ -196,17 +222,19 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     for rel, stat in touched:
         cache.touch_source(rel, stat)
     cache.put_outputs({done.path: (fp, done.stat)
-                       for done, (_, fp) in zip(written, pages, strict=True)})
+                       for done, (_, fp) in zip(written, rendered, strict=True)})
+    cache.put_listings(states)
     diagnostics = _diagnostics_now(last_diagnostics, edits)
     cache.set_meta("summary", json.dumps(
         {**counts, "diagnostics": [diagnostic_to_json(d) for d in diagnostics]}))
     count = sum(1 for done in written if done.written)
     report = BuildReport(
         articles=counts["articles"], pages=counts["pages"], written=count,
-        unchanged=counts["files"] - count, removed=0, kept_stale=0,
+        unchanged=counts["files"] - count, removed=removed, kept_stale=0,
         diagnostics=diagnostics, seconds=time.perf_counter() - start,
         phases=(*phases, ("quick", time.perf_counter() - began)),
-        report_path=project_dir / REPORT_PATH if kept_report else None, rendered=len(pages))
+        report_path=project_dir / REPORT_PATH if kept_report else None,
+        rendered=len(rendered))
     if kept_report is not None:
         basis = replace(basis, report_sha=write_report(
             kept_report, report_with_articles(report, articles)))
@@ -219,8 +247,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
 def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
                   changed: list[tuple[str, str | None]]
                   ) -> tuple[list[_Edit] | str, list[tuple[str, str]]]:
-    """The changed files loaded again (or why one cannot be used: unreadable, or changed in
-    anything but its bodies), and those only touched: same bytes, new stat."""
+    """The changed files loaded again (or why one cannot be used: unreadable, or split into
+    other pieces), and those only touched: same bytes, new stat."""
     md = None
     edits: list[_Edit] = []
     touched: list[tuple[str, str]] = []
@@ -237,9 +265,8 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
         if got.entry is None:
             touched.append((rel, stat or ""))
             continue
-        if list(map(_shown, got.entry.articles)) != list(map(_shown, old.articles)):
-            return (f"'{rel}' changed what other pages show of it (title, date, terms, "
-                    "URL or excerpt)"), []
+        if [a.head.key for a in got.entry.articles] != [a.head.key for a in old.articles]:
+            return f"'{rel}' now holds other articles (pieces)", []
         edits.append(_Edit(path=rel, old=old, new=got.entry, records=got.records))
     return edits, touched
 
@@ -249,14 +276,25 @@ def _shown(article: CachedArticle) -> tuple[object, ...]:
     return article.head, article.excerpt, article.heading, article.site_url
 
 
-def _pages_to_render(edits: list[_Edit], others: SketchSet,
-                     outputs: dict[str, tuple[str, str]], basis: QuickBasis,
-                     config: SiteConfig, themes: list[Path]
-                     ) -> list[tuple[RenderedFile, str]] | str:
-    """Each edited article's page and its fingerprint; or why not: one is folded with another
-    article, before or after, is not built on its own, or fails to render."""
-    renderer: Renderer | None = None
-    pages: list[tuple[RenderedFile, str]] = []
+def _head(article: CachedArticle) -> CachedHead:
+    return CachedHead(head=article.head, excerpt=article.excerpt, heading=article.heading,
+                      site_url=article.site_url)
+
+
+# A page to render (relist.PageToRender) and a rendered one, with their fingerprints.
+_Rendered = tuple[RenderedFile, str]
+# An article built at a new URL: (key, layout, old URL, new URL).
+_Move = tuple[str, str, str, str]
+
+
+def _article_pages(edits: list[_Edit], others: SketchSet, outputs: dict[str, tuple[str, str]],
+                   basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...]
+                   ) -> tuple[list[PageToRender], list[_Move]] | str:
+    """Each edited article's page, and the articles that moved to another URL; or why not:
+    one is folded with another article, before or after, was not built on its own, or its
+    new URL may be taken."""
+    pages: list[PageToRender] = []
+    moves: list[_Move] = []
     edited = [(edit, number, before, after) for edit in edits
               for number, (before, after) in enumerate(zip(edit.old.articles,
                                                            edit.new.articles, strict=True))]
@@ -269,23 +307,50 @@ def _pages_to_render(edits: list[_Edit], others: SketchSet,
         if not all(found.isolated(version.sketch)
                    for found in (others, rest) for version in (before, after)):
             return f"'{edit.path}' is, or was, a copy of another article"
-        url, key = after.site_url, after.head.key
-        path = output_file(url)
-        if outputs.get(path, ("", ""))[0] != article_page_fingerprint(
-                basis.bases.article, url, key, edit.old.sha256):
+        key, url = after.head.key, after.site_url
+        if outputs.get(output_file(before.site_url), ("", ""))[0] != article_page_fingerprint(
+                basis.bases.article, before.site_url, key, edit.old.sha256):
             return f"'{edit.path}' has no page of its own, or copies are shown on it"
-        renderer = renderer or Renderer(
-            env=make_environment(themes), md=make_markdown(), config=config,
-            nav=tuple(t for name in basis.nav for t in TAXONOMIES if t.key == name),
-            term_counts=basis.term_counts)
-        article, body_html = edit.records[number]
-        local = Diagnostics()
-        page = renderer.article(url, article, local, (), body_html)
-        if page is None or local.items:
-            return f"'{edit.path}': its page did not render cleanly"  # the full build says why
-        pages.append((page, article_page_fingerprint(basis.bases.article, url, key,
-                                                     edit.new.sha256)))
-    return pages
+        if url != before.site_url:
+            if output_file(url) in outputs or any(m[3] == url for m in moves):
+                return f"'{edit.path}' moves to {url}, which another page has"
+            if any(d.code == "AG040" for d in last_diagnostics):
+                return "an article moves to another URL while two claim one URL"
+            moves.append((key, after.head.layout, before.site_url, url))
+        pages.append((output_file(url),
+                      article_page_fingerprint(basis.bases.article, url, key, edit.new.sha256),
+                      partial(_article_page, url, edit.records[number])))
+    return pages, moves
+
+
+def _article_page(url: str, record: Record, renderer: Renderer,
+                  diags: Diagnostics) -> RenderedFile | None:
+    article, body_html = record
+    return renderer.article(url, article, diags, (), body_html)
+
+
+class _QuickRenderer:
+    """Renders pages as the last full build did: its settings, navigation and counts; the
+    Jinja environment is made on first use."""
+
+    def __init__(self, basis: QuickBasis, config: SiteConfig, themes: list[Path]) -> None:
+        self._basis, self._config, self._themes = basis, config, themes
+
+    def render(self, pages: list[PageToRender]) -> list[_Rendered] | str:
+        """Every page with its fingerprint; or, if one does not render cleanly, which (the
+        full build says why)."""
+        renderer = Renderer(
+            env=make_environment(self._themes), md=make_markdown(), config=self._config,
+            nav=tuple(t for name in self._basis.nav for t in TAXONOMIES if t.key == name),
+            term_counts=self._basis.term_counts)
+        rendered: list[_Rendered] = []
+        for path, fp, render in pages:
+            local = Diagnostics()
+            page = render(renderer, local)
+            if page is None or local.items or page.path != path:
+                return f"{path} did not render cleanly"
+            rendered.append((page, fp))
+        return rendered
 
 
 def _diagnostics_now(last: tuple[Diagnostic, ...],

@@ -2,12 +2,14 @@
 and every article built with the copies folded into it.
 
 At 10^5 articles the text is tens of MiB, so it is made a line at a time. Its last section,
-the articles, starts at ARTICLES_MARK: a quick rebuild (quick.py) changes no article's URL,
-so it keeps that section of the previous report and writes a new summary above it.
+the articles, starts at ARTICLES_MARK: a quick rebuild (quick.py) keeps that section of the
+previous report, with the few articles whose URL changed moved (`articles_moved`), and writes
+a new summary above it.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,7 +44,7 @@ def report_lines(report: BuildReport, article_urls: Iterable[tuple[str, str, str
                  "also_archived_as": [{"path": r.key, "kind": r.kind,
                                        "similarity": r.similarity}
                                       for r in also_archived.get(key, ())]}
-                for key, layout, url in article_urls)
+                for key, layout, url in article_urls)  # (see _article_item)
     return _json_lines({**_head(report), "articles": articles})
 
 
@@ -52,6 +54,29 @@ def articles_section(previous: str) -> str | None:
     if at < 0 or previous.find(ARTICLES_MARK, at + 1) >= 0:
         return None
     return previous[at:]
+
+
+def articles_moved(section: str, moves: Iterable[tuple[str, str, str, str]]) -> str | None:
+    """`section` (from articles_section) with articles built at another URL: each move is
+    (article key, layout, old URL, new URL) of an article with no copies folded into it. The
+    list stays in URL order, as report_lines writes it. None if an old entry is not there."""
+    start, end = ARTICLES_MARK + "[\n    ", "\n  ]\n}\n"
+    if not (section.startswith(start) and section.endswith(end)):
+        return None
+    items = section[len(start):-len(end)].split(",\n    ")
+    for key, layout, old_url, new_url in moves:
+        try:
+            items.remove(_article_item(key, layout, old_url))
+        except ValueError:
+            return None
+        bisect.insort(items, _article_item(key, layout, new_url),
+                      key=lambda item: json.loads(item)["url"])
+    return start + ",\n    ".join(items) + end
+
+
+def _article_item(key: str, layout: str, url: str) -> str:
+    return json.dumps({"source": key, "layout": layout, "url": url, "also_archived_as": []},
+                      ensure_ascii=False)
 
 
 def report_with_articles(report: BuildReport, section: str) -> Iterator[str]:

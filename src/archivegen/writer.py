@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -272,13 +272,25 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
                        owned_now=frozenset(current), stats=stats)
 
 
-def replace_owned(output_dir: Path, files: Iterable[RenderedFile]) -> list[WrittenFile]:
-    """Write new versions of files the manifest already lists (so it stays as it is): for a
-    rebuild that changes some pages' bytes and no page's existence."""
+def replace_owned(output_dir: Path, files: Iterable[RenderedFile],
+                  gone: Collection[str] = ()) -> tuple[list[WrittenFile], int]:
+    """Write new versions of files and remove the owned files `gone` (a page that moved): for
+    a rebuild that knows exactly what changed. The manifest lists new names before they are
+    written and drops removed ones after (unchanged when no name comes or goes). The files
+    written, and how many of `gone` were removed."""
+    files = list(files)
     staging = _empty_staging(output_dir)
-    tree = TreeWriter(output_dir)
     try:
-        return [tree.put(f.path, f.content, f.origin) for f in files]
+        previous = read_manifest(output_dir)
+        listed = previous | {f.path for f in files}
+        if listed != previous:
+            _write_manifest(output_dir, listed, staging)
+        tree = TreeWriter(output_dir)
+        written = [tree.put(f.path, f.content, f.origin) for f in files]
+        removed = sum(_remove_owned(output_dir, rel) for rel in gone if rel in listed)
+        if listed & set(gone):
+            _write_manifest(output_dir, listed - set(gone), staging)
+        return written, removed
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archivegen.build import build
+from archivegen.cache import CACHE_PATH
 from archivegen.config import SiteConfig, parse_config
 from archivegen.errors import ArchivegenError, Diagnostics
 from conftest import FIXTURES, REPO, tree_bytes
@@ -134,7 +137,9 @@ def test_caches_of_other_schema_versions_are_removed(project: Path) -> None:
 KILLER = """
 import os, signal, sys
 import archivegen.build as build
+import archivegen.quick as quick
 build.RENDER_PARALLEL_MIN = 1  # pages render in worker processes, as at scale
+quick.QUICK_MAX_FILES = 0  # the full build, whatever changed
 real = build.write_tree
 def dying_write_tree(output_dir, files, *rest, **kw):
     def counted():
@@ -165,7 +170,8 @@ def test_a_killed_build_is_repaired_by_the_next(project: Path, tmp_path: Path,
     assert tree_bytes(project / "site") == clean_build(project, tmp_path)
 
 
-EDITS = st.lists(st.tuples(st.sampled_from(["body", "title", "date", "theme", "author",
+EDITS = st.lists(st.tuples(st.sampled_from(["body", "title", "date", "day", "theme",
+                                            "known-theme", "author",
                                             "delete", "add", "rename", "sidecar", "config",
                                             "template", "copy", "link"]),
                            st.integers(min_value=0, max_value=1000)),
@@ -214,6 +220,15 @@ def apply_edit(project: Path, kind: str, n: int) -> None:
             text = "\n".join(lines)
         elif kind == "date":
             text = text.replace("2019", "2021").replace("2017", "2016")
+        elif kind == "day":  # another day of the same month: its URL and place change
+            day = 1 + n % 28
+            text = re.sub(r"^(date: \d{4}-\d{2})-\d{2}$", rf"\g<1>-{day:02d}", text,
+                          count=1, flags=re.M)
+            text = re.sub(r"^(Global Research, [A-Z][a-z]+ )\d{1,2}(, \d{4})$",
+                          rf"\g<1>{day}\g<2>", text, count=1, flags=re.M)
+        elif kind == "known-theme":  # a theme other articles have: no listing appears
+            text = text.replace("Theme: [", "Theme: [Economy](#), [").replace(
+                "themes: [", "themes: [Economy, ")
         elif kind == "theme":
             text = text.replace("Theme: [", f"Theme: [Extra {n % 3}](#), [").replace(
                 "themes: [", f"themes: [Extra {n % 3}, ")
@@ -248,7 +263,8 @@ def small_archive(dest: Path) -> None:
     age(dest)
 
 
-@settings(max_examples=12, deadline=None,
+# AG_PROPERTY_EXAMPLES=150 for a longer run than CI's.
+@settings(max_examples=int(os.environ.get("AG_PROPERTY_EXAMPLES", "12")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS)
 def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPathFactory,
@@ -556,13 +572,71 @@ def test_a_body_edit_renders_its_page_without_planning_the_site(project: Path,
     assert phase_names(again) == ["check"] and again.written == 0
 
 
-def test_edits_any_other_page_shows_take_the_full_build(project: Path, tmp_path: Path) -> None:
+def listings_table(project: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(project / CACHE_PATH) as db:
+        return sorted(db.execute("SELECT url, count, spec, members FROM listings"))
+
+
+def assert_listings_like_a_full_build(project: Path, tmp_path: Path) -> None:
+    """The listings the cache keeps for quick rebuilds are those a full build stores."""
+    elsewhere = tmp_path / "full-project"
+    shutil.rmtree(elsewhere, ignore_errors=True)
+    elsewhere.mkdir()
+    build(elsewhere, SiteConfig(input=str(project / "articles"), output="site"))
+    assert listings_table(project) == listings_table(elsewhere)
+
+
+# Edits of what listings show, within listings that exist: (pattern, replacement) for the
+# front matter of the first article matching, then of the next one.
+SHOWN_EDITS = {
+    "title": [(r"^title: (.*)$", r"title: Retitled \1")] * 2,
+    "theme": [(r"^themes: \[", "themes: [Economy, "), (r"^themes: \[", "themes: [History, ")],
+    "author": [(r"^authors: ([^\[\n]+)$", r"authors: [Farah Siddiqui, \1]")] * 2,
+    # the same month, another day (its URL and place change); then into another month
+    "date": [(r"^date: 2019-03-14$", "date: 2019-03-02"),
+             (r"^date: 2019-03-14$", "date: 2020-03-14")],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SHOWN_EDITS))
+def test_edits_other_pages_show_render_just_those_pages(project: Path, tmp_path: Path,
+                                                        kind: str) -> None:
+    """Its listings, their feeds, its taxonomies' index pages: from the cached listings."""
     run(project)
-    articles = sorted((project / "articles").glob("md_*.md"))
-    articles[0].write_text(articles[0].read_text().replace("title:", "title: Edited", 1))
+    for step, (pattern, replacement) in enumerate(SHOWN_EDITS[kind], start=1):
+        article = next(p for p in sorted((project / "articles").glob("md_*.md"))
+                       if re.search(pattern, p.read_text(), flags=re.M))
+        article.write_text(re.sub(pattern, replacement, article.read_text(), count=1,
+                                  flags=re.M))
+        age(project / "articles", OLD + step)
+        report = run(project)
+        assert phase_names(report) == ["check", "quick"], report.full_because
+        assert_like_a_clean_build(project, tmp_path)
+        assert_listings_like_a_full_build(project, tmp_path)
+
+
+def test_a_title_edit_moves_the_page_and_renders_only_what_shows_it(project: Path,
+                                                                    tmp_path: Path) -> None:
+    first = run(project)
+    before = tree_bytes(project / "site")
+    article = sorted((project / "articles").glob("md_*.md"))[4]
+    old_url = next(a["url"] for a in report_file(project)["articles"]  # type: ignore[union-attr]
+                   if a["source"] == article.name)
+    article.write_text(article.read_text().replace("title:", "title: Retitled", 1))
     age(project / "articles", OLD + 1)
-    assert "quick" not in phase_names(run(project))
+    report = run(project)
+    assert phase_names(report) == ["check", "quick"]
+    assert report.removed == 1 and not (project / "site" / old_url.strip("/")).exists()
+    after = tree_bytes(project / "site")
+    changed = {path for path, data in after.items() if before.get(path) != data}
+    # Every page rendered changed (its page, the listing pages and feeds showing it), and
+    # nothing else did: the index pages show counts, not titles.
+    assert report.rendered == report.written == len(changed) - 1  # (the manifest)
+    assert ".archivegen-manifest.json" in changed
+    assert not {"archive/index.html", "themes/index.html", "authors/index.html"} & changed
+    assert (report.articles, report.pages) == (first.articles, first.pages)
     assert_like_a_clean_build(project, tmp_path)
+    assert phase_names(run(project)) == ["check"]
 
 
 def test_a_body_edited_into_a_copy_of_another_takes_the_full_build(project: Path,
@@ -666,7 +740,7 @@ QUICK_KILLER = """
 import os, signal, sys
 import archivegen.quick as quick
 real = quick.replace_owned
-def dying(output_dir, files):
+def dying(output_dir, files, gone=()):
     real(output_dir, list(files)[:1])
     os.kill(os.getpid(), signal.SIGKILL)
 quick.replace_owned = dying
@@ -703,11 +777,11 @@ main(["build", "-q", "--input", "articles", "--output", "site"])
 
 def test_a_build_killed_while_planning_is_not_followed_by_a_quick_rebuild(
         project: Path, tmp_path: Path) -> None:
-    """The killed build cached a new title; its listings were never written. A body edit
+    """The killed build cached a new term; its listings were never written. A body edit
     after it must not be taken for the only change."""
     run(project)
     titled, edited = sorted((project / "articles").glob("md_*.md"))[:2]
-    titled.write_text(titled.read_text().replace("title:", "title: Retitled", 1))
+    titled.write_text(titled.read_text().replace("themes: [", "themes: [Brand new, ", 1))
     age(project / "articles", OLD + 1)
     proc = subprocess.run([sys.executable, "-c", PLANNING_KILLER, str(project)],
                           capture_output=True)
@@ -787,20 +861,24 @@ def test_a_theme_sees_term_counts_in_the_same_order_in_quick_rebuilds(
 REPORT_KILLER = """
 import os, signal, sys
 import archivegen.build as build
+import archivegen.quick as quick
 def dying(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 build.write_report = dying  # the site and its fingerprints are committed, the report not
+quick.write_report = dying
 from archivegen.cli import main
 os.chdir(sys.argv[1])
 main(["build", "-q", "--input", "articles", "--output", "site"])
 """
 
 
-def test_a_build_killed_before_its_report_is_not_replayed(project: Path,
-                                                          tmp_path: Path) -> None:
+@pytest.mark.parametrize("edit", [("title:", "title: Retitled"),  # a quick rebuild
+                                  ("themes: [", "themes: [Brand new, ")])  # a full one
+def test_a_build_killed_before_its_report_is_not_replayed(project: Path, tmp_path: Path,
+                                                          edit: tuple[str, str]) -> None:
     run(project)
     article = sorted((project / "articles").glob("md_*.md"))[3]
-    article.write_text(article.read_text().replace("title:", "title: Retitled", 1))
+    article.write_text(article.read_text().replace(*edit, 1))
     age(project / "articles", OLD + 1)
     proc = subprocess.run([sys.executable, "-c", REPORT_KILLER, str(project)],
                           capture_output=True)
@@ -823,7 +901,7 @@ def test_a_quick_rebuild_from_the_cli_does_not_import_the_full_build(project: Pa
 
 
 @pytest.mark.parametrize("edit, because", [
-    ("title", "changed what other pages show of it"),
+    ("term", "an edit adds the listing /themes/brand-new/"),
     ("add", "article files were added, removed or renamed"),
     ("config", "settings, templates or archivegen itself changed"),
     ("copy", "is, or was, a copy of another article"),
@@ -833,8 +911,8 @@ def test_a_full_build_says_why_it_was_not_quick(project: Path, edit: str, becaus
     first.write_text(first.read_text().replace("---\n", "---\nsummary: Stated.\n", 1))
     age(project / "articles")
     run(project)
-    if edit == "title":
-        first.write_text(first.read_text().replace("title:", "title: Retitled", 1))
+    if edit == "term":
+        first.write_text(first.read_text().replace("themes: [", "themes: [Brand new, ", 1))
     elif edit == "add":
         (project / "articles" / "zz_new.md").write_text("---\ntitle: New\n---\n\nBody.\n")
     elif edit == "config":
@@ -848,7 +926,7 @@ def test_a_full_build_says_why_it_was_not_quick(project: Path, edit: str, becaus
     report = build(project, config_of(project))
     assert "quick" not in phase_names(report)
     assert because in report.full_because
-    if edit in ("title", "copy"):
+    if edit == "copy":
         assert first.name in report.full_because
 
 
@@ -860,12 +938,12 @@ def test_the_cli_prints_why_a_build_was_not_quick(project: Path,
     monkeypatch.chdir(project)
     assert main(["build", "--input", "articles", "--output", "site"]) == 0
     article = sorted((project / "articles").glob("md_*.md"))[0]
-    article.write_text(article.read_text().replace("title:", "title: Retitled", 1))
+    (project / "articles" / "zz_new.md").write_text("---\ntitle: New\n---\n\nBody.\n")
     age(project / "articles", OLD + 1)
     capsys.readouterr()
     assert main(["build", "--input", "articles", "--output", "site"]) == 0
     out = capsys.readouterr().out
-    assert f"full build: '{article.name}' changed what other pages show of it" in out
+    assert "full build: article files were added, removed or renamed" in out
     edit_body(article)
     age(project / "articles", OLD + 2)
     assert main(["build", "--input", "articles", "--output", "site"]) == 0
