@@ -35,6 +35,7 @@ from .cache import (
     encode_records,
     fingerprint,
     shared_terms,
+    template_bytecode_dir,
 )
 from .config import SiteConfig, settings_key, theme_dirs
 from .dedupe import Sketch
@@ -142,6 +143,7 @@ class SiteOutput:
     # the navigation's taxonomy keys, terms per taxonomy): a quick rebuild renders alike.
     bases: PageBases | None = None
     listings: tuple[ListingState, ...] = ()  # every listing, for quick rebuilds
+    grouped: frozenset[str] = frozenset()  # keys of articles whose body is grouped with another
     nav: tuple[str, ...] = ()
     term_counts: dict[str, int] = field(default_factory=dict)
 
@@ -178,7 +180,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     with timer.phase("dedupe"):
         given = sketches if sketches is not None else {}
         pairs = [(x.head, x.sketch or given[x.head.key]) for x in loaded]
-        articles, also_archived = collapse_duplicates(pairs, diags)
+        articles, also_archived, grouped = collapse_duplicates(pairs, diags)
         del pairs
         given.clear()
     with timer.phase("index"):
@@ -190,7 +192,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         states = list(listing_states(index, {url: a.key for url, a in table}))
         listings = listing_pages(index, config)
         site_feeds = feeds(index, config)
-    env = make_environment(themes)
+    env = make_environment(themes, template_bytecode_dir(records))
     renderer = Renderer(env=env, md=md, config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
@@ -282,6 +284,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       articles=len(table), pages=len(plans) - len(static_files),
                       article_urls=tuple((a.key, a.layout, url) for url, a in table),
                       also_archived=also_archived, bases=bases, listings=tuple(states),
+                      grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
 
 
@@ -329,7 +332,8 @@ def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConf
                         nav: tuple[Taxonomy, ...], term_counts: dict[str, int],
                         records: Path | None, write_into: Path | None) -> None:
     _exit_with_parent(build_pid)
-    renderer = Renderer(env=make_environment(themes), md=make_markdown(), config=config,
+    renderer = Renderer(env=make_environment(themes, template_bytecode_dir(records)),
+                        md=make_markdown(), config=config,
                         nav=nav, term_counts=term_counts)
     writer = TreeWriter(write_into) if write_into is not None else None
     _worker_state.append((renderer, _RecordFetcher(records), writer))
@@ -700,6 +704,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             cache.put_listings(site.listings, every=True)
             cache.set_meta(BASIS_KEY, QuickBasis(
                 context=context, bases=site.bases, nav=site.nav,
+                grouped=tuple(sorted(site.grouped)),
                 term_counts=site.term_counts, report_sha=report_sha).to_json())
         cache.commit()
     return result

@@ -47,6 +47,11 @@ SCHEMA = 6
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
+def template_bytecode_dir(cache_path: Path | None) -> Path | None:
+    """Where builds using the cache at `cache_path` keep compiled templates (beside it)."""
+    return cache_path.parent / "jinja" if cache_path is not None else None
+
+
 @functools.cache
 def code_version() -> str:
     """The release plus a digest of this package's own source files: an editable install or a

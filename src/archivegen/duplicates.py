@@ -17,8 +17,11 @@ from .model import ArticleHead, DuplicateRef
 
 def collapse_duplicates(articles: Sequence[tuple[ArticleHead, Sketch]],
                         diags: Diagnostics | None = None,
-                        ) -> tuple[list[ArticleHead], dict[str, tuple[DuplicateRef, ...]]]:
-    """The articles to build, and for each canonical article key the copies folded into it.
+                        ) -> tuple[list[ArticleHead], dict[str, tuple[DuplicateRef, ...]],
+                                   frozenset[str]]:
+    """The articles to build, for each canonical article key the copies folded into it, and
+    the keys of every article whose body is grouped with another's, folded or not (a title
+    or date edit can fold it: quick rebuilds must know).
 
     Works from each article's head and body sketch (dedupe.sketch_text), never its body, so an
     incremental build need not read bodies back. The canonical copy is the one stating the
@@ -51,7 +54,8 @@ def collapse_duplicates(articles: Sequence[tuple[ArticleHead, Sketch]],
                               SourceLocation(path=copy.source_path, line=1, col=1))
         if refs:
             also[group.canonical] = tuple(refs)
-    return [head for k, (head, _) in by_key.items() if k not in dropped], also
+    grouped = frozenset(key for group in groups for key in (group.canonical, *group.others))
+    return [head for k, (head, _) in by_key.items() if k not in dropped], also, grouped
 
 
 def _same_article(a: ArticleHead, b: ArticleHead) -> bool:

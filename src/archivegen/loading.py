@@ -53,7 +53,10 @@ def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
 
 
 def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
-             file_time_dates: bool = False, excerpt_words: int = 40) -> list[LoadedArticle]:
+             file_time_dates: bool = False, excerpt_words: int = 40,
+             known: Sequence[Sketch] = ()) -> list[LoadedArticle]:
+    """The source's articles, loaded; a body whose sketch is among `known` (the cached ones
+    of this file) is not sketched again."""
     signature = source_signature(source, file_time_dates=file_time_dates)
     loaded = []
     for article in load_source(source, diags, file_time_dates=file_time_dates):
@@ -69,7 +72,7 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
                           SourceLocation(path=source.path, line=repaired.body_line))
         head = head_of(repaired)
         loaded.append(LoadedArticle(
-            head=head, record=(repaired, body_html), sketch=sketch_text(repaired.body),
+            head=head, record=(repaired, body_html), sketch=sketch_text(repaired.body, known=known),
             source_sig=signature, site_url=article_url(head),
             excerpt=repaired.summary or excerpt,
             heading="" if repaired.title else derived_title(md, repaired.body)))
@@ -97,8 +100,8 @@ class Reloaded:
 
 
 def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: Diagnostics,
-                  md: SafeMarkdown, *, file_time_dates: bool,
-                  excerpt_words: int) -> Reloaded | None:
+                  md: SafeMarkdown, *, file_time_dates: bool, excerpt_words: int,
+                  known: Sequence[Sketch] = ()) -> Reloaded | None:
     """Read `rel` again and load it unless its signature is `cached_sha`; None if it cannot
     be read (`diags`, fresh for this file, says why)."""
     source = read_source(input_dir, rel, diags)
@@ -108,7 +111,7 @@ def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: 
     if signature == cached_sha and not diags.items:  # (a sidecar it cannot read: AG003)
         return Reloaded(entry=None)
     loaded = load_one(source, diags, md, file_time_dates=file_time_dates,
-                      excerpt_words=excerpt_words)
+                      excerpt_words=excerpt_words, known=known)
     articles = []
     for x in loaded:
         assert x.sketch is not None  # load_one sketches every body

@@ -43,6 +43,7 @@ from .cache import (
     Record,
     article_page_fingerprint,
     encode_records,
+    template_bytecode_dir,
 )
 from .config import SiteConfig, theme_dirs
 from .dedupe import SketchSet
@@ -93,6 +94,9 @@ class QuickBasis:
     nav: tuple[str, ...]  # keys of the taxonomies in every page's navigation
     term_counts: dict[str, int]  # terms per taxonomy, shown by the navigation
     report_sha: str  # sha256 of the build report written ("" if none was written)
+    # Keys of the articles whose body duplicate detection groups with another (folded into
+    # one page or not: a title or date edit can change that).
+    grouped: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))  # term_counts in navigation order, as given
@@ -105,7 +109,8 @@ class QuickBasis:
                        bases=PageBases(**{k: str(v) for k, v in data["bases"].items()}),
                        nav=tuple(map(str, data["nav"])),
                        term_counts={str(k): int(v) for k, v in data["term_counts"].items()},
-                       report_sha=str(data["report_sha"]))
+                       report_sha=str(data["report_sha"]),
+                       grouped=tuple(map(str, data["grouped"])))
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -175,11 +180,22 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     outputs = cache.outputs()
     if not outputs_intact(outputs, output_dir):
         return "files in the output folder were changed or removed since the last build"
-    try:
-        others = SketchSet(cache.sketches_except({edit.path for edit in edits}))
-    except (ValueError, TypeError, struct.error):
-        return "the cache's duplicate-detection sketches cannot be read"
-    renderer = _QuickRenderer(basis, config, themes)
+    # Bodies all as they were (a title or date edit): each is grouped with another body iff
+    # it was at the last full build (quick rebuilds change only bodies grouped with none,
+    # before and after), so no sketch need be compared (nor numpy imported).
+    others: SketchSet | None = None
+    pairs = [(before, after) for edit in edits
+             for before, after in zip(edit.old.articles, edit.new.articles, strict=True)]
+    if all(before.sketch == after.sketch for before, after in pairs):
+        grouped = set(basis.grouped).intersection(after.head.key for _, after in pairs)
+        if grouped:
+            return f"'{min(grouped)}' has the body of another article"
+    else:
+        try:
+            others = SketchSet(cache.sketches_except({edit.path for edit in edits}))
+        except (ValueError, TypeError, struct.error):
+            return "the cache's duplicate-detection sketches cannot be read"
+    renderer = _QuickRenderer(basis, config, themes, template_bytecode_dir(cache.path))
     planned = _article_pages(edits, others, outputs, basis, last_diagnostics)
     if isinstance(planned, str):
         return planned
@@ -259,7 +275,8 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
         md = md or make_markdown()
         got = reload_source(input_dir, rel, stat or "", old.sha256, Diagnostics(), md,
                             file_time_dates=config.dates_from_file_times,
-                            excerpt_words=config.excerpt_words)
+                            excerpt_words=config.excerpt_words,
+                            known=[a.sketch for a in old.articles])
         if got is None:
             return f"'{rel}' cannot be read", []
         if got.entry is None:
@@ -287,7 +304,8 @@ _Rendered = tuple[RenderedFile, str]
 _Move = tuple[str, str, str, str]
 
 
-def _article_pages(edits: list[_Edit], others: SketchSet, outputs: dict[str, tuple[str, str]],
+def _article_pages(edits: list[_Edit], others: SketchSet | None,
+                   outputs: dict[str, tuple[str, str]],
                    basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...]
                    ) -> tuple[list[PageToRender], list[_Move]] | str:
     """Each edited article's page, and the articles that moved to another URL; or why not:
@@ -300,13 +318,15 @@ def _article_pages(edits: list[_Edit], others: SketchSet, outputs: dict[str, tup
                                                            edit.new.articles, strict=True))]
     for at, (edit, number, before, after) in enumerate(edited):
         # Apart from the unchanged bodies, and from the other edited ones as they were and
-        # as they are (apart from each set: apart from their union).
-        rest = SketchSet((version.sketch.digest, version.sketch.values)
-                         for n, (_, _, *versions) in enumerate(edited)
-                         if n != at for version in versions)
-        if not all(found.isolated(version.sketch)
-                   for found in (others, rest) for version in (before, after)):
-            return f"'{edit.path}' is, or was, a copy of another article"
+        # as they are (apart from each set: apart from their union). `others` is None when
+        # no body changed.
+        if others is not None:
+            rest = SketchSet((version.sketch.digest, version.sketch.values)
+                             for n, (_, _, *versions) in enumerate(edited)
+                             if n != at for version in versions)
+            if not all(found.isolated(version.sketch)
+                       for found in (others, rest) for version in (before, after)):
+                return f"'{edit.path}' is, or was, a copy of another article"
         key, url = after.head.key, after.site_url
         if outputs.get(output_file(before.site_url), ("", ""))[0] != article_page_fingerprint(
                 basis.bases.article, before.site_url, key, edit.old.sha256):
@@ -333,14 +353,17 @@ class _QuickRenderer:
     """Renders pages as the last full build did: its settings, navigation and counts; the
     Jinja environment is made on first use."""
 
-    def __init__(self, basis: QuickBasis, config: SiteConfig, themes: list[Path]) -> None:
+    def __init__(self, basis: QuickBasis, config: SiteConfig, themes: list[Path],
+                 bytecode_dir: Path | None) -> None:
         self._basis, self._config, self._themes = basis, config, themes
+        self._bytecode_dir = bytecode_dir
 
     def render(self, pages: list[PageToRender]) -> list[_Rendered] | str:
         """Every page with its fingerprint; or, if one does not render cleanly, which (the
         full build says why)."""
         renderer = Renderer(
-            env=make_environment(self._themes), md=make_markdown(), config=self._config,
+            env=make_environment(self._themes, self._bytecode_dir), md=make_markdown(),
+            config=self._config,
             nav=tuple(t for name in self._basis.nav for t in TAXONOMIES if t.key == name),
             term_counts=self._basis.term_counts)
         rendered: list[_Rendered] = []

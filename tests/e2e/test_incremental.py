@@ -662,6 +662,31 @@ def test_a_body_edited_into_a_copy_of_another_takes_the_full_build(project: Path
     assert_like_a_clean_build(project, tmp_path)
 
 
+def test_a_title_edit_that_makes_two_copies_one_article_takes_the_full_build(
+        project: Path, tmp_path: Path) -> None:
+    """Two bodies alike under different titles are two articles; give them one title and
+    they fold into one page. The edit keeps every body as it was: only the cached groups of
+    duplicate detection can tell."""
+    a, b = sorted((project / "articles").glob("md_*.md"))[2:4]
+    front_a, _, body_a = a.read_text()[4:].partition("\n---\n")
+    front_b = b.read_text()[4:].partition("\n---\n")[0]
+    date_a = re.search(r"^date: .*$", front_a, flags=re.M)
+    assert date_a is not None
+    b.write_text("---\n" + re.sub(r"^date: .*$", date_a[0], front_b, flags=re.M)
+                 + "\n---\n" + body_a)
+    age(project / "articles")
+    assert "AG024" not in [d.code for d in run(project).diagnostics]  # titles differ
+    title_a = re.search(r"^title: .*$", front_a, flags=re.M)
+    assert title_a is not None
+    b.write_text(re.sub(r"^title: .*$", title_a[0], b.read_text(), count=1, flags=re.M))
+    age(project / "articles", OLD + 1)
+    report = run(project)
+    assert "quick" not in phase_names(report)
+    assert "has the body of another article" in report.full_because
+    assert "AG024" in [d.code for d in report.diagnostics]
+    assert_like_a_clean_build(project, tmp_path)
+
+
 def test_a_body_edit_of_an_article_with_copies_takes_the_full_build(project: Path,
                                                                     tmp_path: Path) -> None:
     article = sorted((project / "articles").glob("gr_*.txt"))[5]
