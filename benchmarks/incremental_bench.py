@@ -9,7 +9,11 @@ from wait4 like ../shared/bench/timecmd.py):
   cold            empty output folder, no cache
   no-op           the same again, nothing changed (files written must be 0; median of 3)
   body edit       one article gets a new last paragraph (three times; the median is shown)
-  title edit      one article's title changes (its listings change too)
+  title edit      one article's title gets a word at its end (its listings change too; its
+                  URL does not: slugs are cut after a few words)
+  title, new URL  one article's title gets a word at its start: its page moves
+  theme edit      one article joins the theme most articles have (every page of that theme's
+                  listing, its feed and the themes index change)
   template edit   the archive's own terms.html override changes (7 taxonomy pages use it)
 
 With --hugo-site (a corpus from `bench.sh gen N`, hugo format) and --hugo (the binary), Hugo's
@@ -26,12 +30,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
+THEME_RE = re.compile(r"^Theme: \[([^\]]+)\]", re.M)
 SUMMARY_RE = re.compile(r"(\d+) rendered, (\d+) written, (\d+) unchanged, (\d+) removed")
 
 
@@ -115,6 +121,15 @@ def main() -> int:
     lines[first] += " (updated)"
     target.write_text("\n".join(lines))
     rows.append(("title edit", *build(project)))
+    lines = target.read_text().split("\n")
+    lines[first] = "Revised: " + lines[first]
+    target.write_text("\n".join(lines))
+    rows.append(("title, new URL", *build(project)))
+    themes = Counter(found[1] for path in articles
+                     if (found := THEME_RE.search(path.read_text(errors="replace"))))
+    common = themes.most_common(1)[0][0]
+    target.write_text(target.read_text().replace("\nTheme: [", f"\nTheme: [{common}](#), [", 1))
+    rows.append(("theme edit", *build(project)))
     (project / "templates").mkdir(exist_ok=True)
     terms = (REPO / "templates" / "terms.html").read_text()
     (project / "templates" / "terms.html").write_text(terms.replace("<h1>", "<h1 class='t'>"))

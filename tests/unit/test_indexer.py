@@ -10,7 +10,19 @@ from hypothesis import strategies as st
 from archivegen.config import SiteConfig
 from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
-from archivegen.indexer import assign_urls, build_index, listing_pages, summarize
+from archivegen.indexer import (
+    assign_urls,
+    build_index,
+    date_counts,
+    listing_pages,
+    listing_states,
+    listing_url,
+    listings_of,
+    newest_first,
+    summarize,
+    term_name,
+    years_counted,
+)
 from archivegen.model import Article, ArticleHead, Provenance, SiteIndex, head_of
 
 
@@ -269,3 +281,56 @@ def test_corpus_sanity():
     assert [d.code for d in diags] == ["AG040"]
     assert [e.term.name for e in terms(index, "regions")] == ["Iraq", "Syria"]
     assert len(pages) > 5
+
+
+# --- listing states: what quick rebuilds keep of every listing -----------------------------------
+
+NAMES = st.sampled_from(["Syria", "SYRIA", "syria", "Iraq", "Trade", "Oil & Gas", "oil-gas"])
+DATES = st.one_of(st.none(), st.dates(min_value=dt.date(2015, 1, 1),
+                                      max_value=dt.date(2016, 12, 31)))
+
+
+@st.composite
+def archives(draw: st.DrawFn) -> list[Article]:
+    count = draw(st.integers(min_value=1, max_value=12))
+    return [art(draw(st.sampled_from(["A", "B", "C D"])) + f" {n}", draw(DATES), f"f{n}.txt",
+                regions=tuple(draw(st.lists(NAMES, max_size=3))),
+                themes=tuple(draw(st.lists(NAMES, max_size=2))),
+                publisher=draw(st.sampled_from(["", "Press", "PRESS"])))
+            for n in range(count)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(archives())
+def test_listings_of_an_article_are_those_the_index_puts_it_on(articles: list[Article]):
+    """relist.py moves an edited article through the listings `listings_of` names: they must
+    be exactly those build_index and listing_states put it on, with its term spellings."""
+    index = index_of(articles)
+    key_of = {s.url: s.source_path for s in index.articles}
+    states = {listing_url(s.spec): s for s in listing_states(index, key_of)}
+    expected: dict[str, set[str]] = {url: set() for url in states}
+    spellings: dict[str, dict[str, int]] = {url: {} for url in states}
+    for head in heads(articles):
+        for url, names in listings_of(head).items():
+            expected[url].add(head.key)
+            for name in names:
+                spellings[url][name] = spellings[url].get(name, 0) + 1
+    assert {url: set(s.members) for url, s in states.items()} == expected
+    assert {url: dict(s.spellings) for url, s in states.items() if s.spec.kind == "term"} == {
+        url: found for url, found in spellings.items() if states[url].spec.kind == "term"}
+    for state in states.values():  # in the order of newest_first, and shown by the top name
+        assert list(state.members) == [key_of[s.url] for s in sorted(
+            (s for s in index.articles if key_of[s.url] in state.members), key=newest_first)]
+        if state.spec.term is not None:
+            assert state.spec.term.name == term_name(state.spellings)
+
+
+def test_date_counts_come_from_listing_counts():
+    articles = [art("A", D1, "a.txt"), art("B", dt.date(2017, 4, 1), "b.txt"),
+                art("C", dt.date(2015, 1, 2), "c.txt")]
+    index = index_of(articles)
+    counted = date_counts(index)
+    assert [(y.year, y.count, [(m.month, m.count) for m in y.months]) for y in counted] == [
+        (2017, 2, [(5, 1), (4, 1)]), (2015, 1, [(1, 1)])]
+    assert counted == years_counted({2017: 2, 2015: 1}, {(2017, 5): 1, (2017, 4): 1,
+                                                         (2015, 1): 1})

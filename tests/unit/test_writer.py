@@ -15,6 +15,7 @@ from archivegen.writer import (
     MANIFEST_NAME,
     drop_collisions,
     read_manifest,
+    replace_owned,
     safe_target,
     write_atomic,
     write_tree,
@@ -169,6 +170,31 @@ def test_write_tree_prunes_stale_files_and_empty_dirs(tmp_path):
     assert (out / "2017/05/31/kept/index.html").exists()
     assert files_below(out) == {"index.html", "2017/05/31/kept/index.html", MANIFEST_NAME}
     assert manifest_files(out) == ["2017/05/31/kept/index.html", "index.html"]
+
+
+def test_replace_owned_moves_a_page_and_keeps_the_manifest_true(tmp_path):
+    """A quick rebuild's page that moved: the new file is listed and written, the old one
+    removed (with its empty folders) and unlisted; other files stay untouched."""
+    out = tmp_path / "out"
+    write_tree(out, [rf("index.html", b"home"), rf("2017/05/30/old/index.html", b"old")],
+               Diagnostics(), prune=True)
+    home_mtime = (out / "index.html").stat().st_mtime_ns
+    written, removed = replace_owned(out, [rf("2017/05/30/new/index.html", b"new")],
+                                     gone=["2017/05/30/old/index.html"])
+    assert removed == 1 and [w.written for w in written] == [True]
+    assert files_below(out) == {"index.html", "2017/05/30/new/index.html", MANIFEST_NAME}
+    assert manifest_files(out) == ["2017/05/30/new/index.html", "index.html"]
+    assert (out / "index.html").stat().st_mtime_ns == home_mtime
+
+
+def test_replace_owned_never_removes_a_file_the_manifest_does_not_list(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, [rf("index.html")], Diagnostics(), prune=True)
+    (out / "mine.txt").write_text("the user's")
+    manifest = (out / MANIFEST_NAME).read_bytes()
+    _, removed = replace_owned(out, [rf("index.html", b"new")], gone=["mine.txt", "../x"])
+    assert removed == 0 and (out / "mine.txt").exists()
+    assert (out / MANIFEST_NAME).read_bytes() == manifest  # no name came or went
 
 
 def test_prune_removes_whole_empty_chain_but_not_output_dir(tmp_path):
