@@ -97,6 +97,9 @@ class CachedSource:
 Record = tuple[Article, str]
 
 
+# Parameters per query: SQLite builds before 3.32 allow 999.
+_BATCH = 900
+
 _CACHE_NAME_RE = re.compile(r"cache-v\d+\.sqlite(-journal)?")
 
 
@@ -273,13 +276,16 @@ class BuildCache:
         """The stored state of each of these listings there is, by first-page URL."""
         from .indexer import ListingState
 
-        marks = ", ".join("?" * len(urls))
         found = {}
-        for url, spec, members in self._db.execute(
-                f"SELECT url, spec, members FROM listings WHERE url IN ({marks})", tuple(urls)):
-            listing, spellings = _spec_from_json(spec)
-            found[url] = ListingState(spec=listing, spellings=spellings,
-                                      members=tuple(members.split("\n")) if members else ())
+        urls = list(urls)
+        for start in range(0, len(urls), _BATCH):
+            batch = urls[start:start + _BATCH]
+            marks = ", ".join("?" * len(batch))
+            for url, spec, members in self._db.execute(
+                    f"SELECT url, spec, members FROM listings WHERE url IN ({marks})", batch):
+                listing, spellings = _spec_from_json(spec)
+                found[url] = ListingState(spec=listing, spellings=spellings,
+                                          members=tuple(members.split("\n")) if members else ())
         return found
 
     def listing_counts(self) -> dict[str, tuple[ListingSpec, int]]:
@@ -290,11 +296,14 @@ class BuildCache:
     def heads(self, paths: Collection[str]) -> dict[str, CachedHead]:
         """The heads of every article of these sources, by article key (no sketches)."""
         found: dict[str, CachedHead] = {}
-        marks = ", ".join("?" * len(paths))
-        for path, heads in self._db.execute(
-                f"SELECT path, heads FROM sources WHERE path IN ({marks})", tuple(paths)):
-            for head in _decode_heads(path, json.loads(heads)):
-                found[head.head.key] = head
+        paths = list(paths)
+        for start in range(0, len(paths), _BATCH):  # SQLite limits a query's parameters
+            batch = paths[start:start + _BATCH]
+            marks = ", ".join("?" * len(batch))
+            for path, heads in self._db.execute(
+                    f"SELECT path, heads FROM sources WHERE path IN ({marks})", batch):
+                for head in _decode_heads(path, json.loads(heads), shared=False):
+                    found[head.head.key] = head
         return found
 
     # --- meta ------------------------------------------------------------------------------
@@ -391,15 +400,18 @@ def _interned(names: Sequence[object]) -> tuple[str, ...]:
     return tuple(map(_intern, names))
 
 
-def _decode_heads(path: str, raw: dict[str, Any]) -> Iterator[CachedHead]:
+def _decode_heads(path: str, raw: dict[str, Any], *,
+                  shared: bool = True) -> Iterator[CachedHead]:
+    """The heads of one source; `shared`: term names interned (for heads a build keeps)."""
+    one, many = (_intern, _interned) if shared else (str, tuple)
     for (key, layout, title, slug, date, authors, publisher, original_source, url, regions,
          themes, tags, reports, summary, excerpt, heading, site_url) in raw["articles"]:
-        head = ArticleHead(key=key, source_path=path, layout=_intern(layout), title=title,
-                           slug=slug, date=date_from_json(date), authors=_interned(authors),
-                           publisher=_intern(publisher),
-                           original_source=_intern(original_source), url=url,
-                           regions=_interned(regions), themes=_interned(themes),
-                           tags=_interned(tags), reports=_interned(reports), summary=summary)
+        head = ArticleHead(key=key, source_path=path, layout=one(layout), title=title,
+                           slug=slug, date=date_from_json(date), authors=many(authors),
+                           publisher=one(publisher),
+                           original_source=one(original_source), url=url,
+                           regions=many(regions), themes=many(themes),
+                           tags=many(tags), reports=many(reports), summary=summary)
         yield CachedHead(head=head, excerpt=str(excerpt), heading=str(heading),
                          site_url=str(site_url))
 

@@ -183,9 +183,12 @@ def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
         return f"an edit changes the number of pages of {listing_url(spec)}"
     total = len(new.members)
     pages: list[PageToRender] = []
-    for number, (chunk, earlier) in enumerate(zip(now, was, strict=True), start=1):
-        if total == len(old.members) and chunk == earlier and not edited & set(chunk):
-            continue  # the same articles, none edited, the same counts: the same page
+    # The same articles, none edited, the same counts: the same page.
+    changed = [(number, chunk) for number, (chunk, earlier) in enumerate(zip(now, was,
+                                                                             strict=True), 1)
+               if total != len(old.members) or chunk != earlier or edited & set(chunk)]
+    heads.load(key for _, chunk in changed for key in chunk)  # one query, not one per page
+    for number, chunk in changed:
         page = listing_page(spec, number, len(now), heads.summaries(chunk), total, config)
         fp = listing_fingerprint(bases.listing, page, list(map(summary_fingerprint,
                                                                page.articles)))

@@ -1,0 +1,61 @@
+"""cache.py: what quick rebuilds read back — heads by source, listings — in any number."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from archivegen.cache import BuildCache, CachedArticle, CachedSource
+from archivegen.dates import PartialDate
+from archivegen.dedupe import sketch_text
+from archivegen.indexer import ListingState, listing_url
+from archivegen.model import TAXONOMIES, ArticleHead, ListingSpec, Term
+
+THEMES = next(t for t in TAXONOMIES if t.key == "themes")
+
+
+def head(path: str, n: int) -> ArticleHead:
+    return ArticleHead(key=path, source_path=path, layout="front-matter", title=f"Title {n}",
+                       slug="", date=PartialDate(year=2000 + n % 20, month=1 + n % 12, day=1),
+                       authors=("A. Writer",), publisher="Press", original_source="",
+                       url="", regions=(), themes=("Trade",), tags=(), reports=(), summary="")
+
+
+def test_heads_of_more_sources_than_a_query_takes(tmp_path: Path) -> None:
+    """A theme edit re-renders every page of a large listing: thousands of heads at once
+    (SQLite before 3.32 allows 999 parameters per query)."""
+    cache = BuildCache.open(tmp_path / "cache.sqlite")
+    cache._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # as SQLite before 3.32
+    paths = [f"{n:05d}.md" for n in range(2500)]
+    sketch = sketch_text("a body of a few words for the sketch")
+    for n, path in enumerate(paths):
+        cache.put_source(path, CachedSource(
+            stat="1", sha256="x", diagnostics=(),
+            articles=(CachedArticle(head=head(path, n), sketch=sketch, excerpt=f"E{n}",
+                                    heading="", site_url=f"/{path}/"),)), "[]")
+    cache.commit()
+    found = cache.heads(paths)
+    assert sorted(found) == paths
+    assert found["00007.md"].head == head("00007.md", 7)
+    assert (found["00007.md"].excerpt, found["00007.md"].site_url) == ("E7", "/00007.md/")
+    assert cache.heads(["missing.md"]) == {}
+
+
+def test_listing_states_round_trip(tmp_path: Path) -> None:
+    cache = BuildCache.open(tmp_path / "cache.sqlite")
+    cache._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    states = [ListingState(spec=ListingSpec(kind="term", title="Theme: Trade",
+                                            term=Term(taxonomy="themes", name="Trade",
+                                                      slug=f"trade-{n}"), taxonomy=THEMES),
+                           members=tuple(f"{n}-{m}.md" for m in range(n % 5)),
+                           spellings=(("TRADE", 1), ("Trade", 2)))
+              for n in range(1200)]
+    states.append(ListingState(spec=ListingSpec(kind="month", title="May 2017", year=2017,
+                                                month=5), members=("a.md#2",)))
+    cache.put_listings(states, every=True)
+    cache.commit()
+    urls = [listing_url(s.spec) for s in states]
+    assert cache.listing_states(urls) == dict(zip(urls, states, strict=True))
+    assert cache.listing_counts()[urls[7]] == (states[7].spec, 2)
+    cache.put_listings(states[:1], every=True)  # `every`: the others are gone
+    assert list(cache.listing_counts()) == urls[:1]
