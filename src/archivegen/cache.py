@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import re
+import shutil
 import sqlite3
 import struct
 import sys
@@ -48,8 +49,12 @@ CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
 def template_bytecode_dir(cache_path: Path | None) -> Path | None:
-    """Where builds using the cache at `cache_path` keep compiled templates (beside it)."""
-    return cache_path.parent / "jinja" if cache_path is not None else None
+    """Where builds using the cache at `cache_path` keep compiled templates: beside it, per
+    version of this code (Jinja checks a template's source, not the options it is compiled
+    with, which the code sets)."""
+    if cache_path is None:
+        return None
+    return cache_path.parent / "jinja" / code_version()
 
 
 @functools.cache
@@ -104,10 +109,16 @@ _CACHE_NAME_RE = re.compile(r"cache-v\d+\.sqlite(-journal)?")
 
 
 def _remove_other_schemas(path: Path) -> None:
-    """Delete the caches of other schema versions beside `path`: nothing reads them again,
-    and at 10^5 articles each is over a gigabyte."""
+    """Delete the caches of other schema versions beside `path` (nothing reads them again,
+    and at 10^5 articles each is over a gigabyte), and templates compiled by other code."""
     if not _CACHE_NAME_RE.fullmatch(path.name):
         return
+    bytecode = template_bytecode_dir(path)
+    assert bytecode is not None
+    if bytecode.parent.is_dir() and not bytecode.parent.is_symlink():
+        for other in bytecode.parent.iterdir():
+            if other.name != bytecode.name and other.is_dir() and not other.is_symlink():
+                shutil.rmtree(other, ignore_errors=True)
     for other in path.parent.iterdir():
         if (_CACHE_NAME_RE.fullmatch(other.name) and other.name != path.name
                 and other.is_file() and not other.is_symlink()):

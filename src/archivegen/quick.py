@@ -59,6 +59,7 @@ from .render import Renderer
 from .report import BuildReport
 from .reportfile import (
     REPORT_PATH,
+    ReportedArticle,
     articles_moved,
     articles_section,
     report_file,
@@ -205,7 +206,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
                for before, after in zip(edit.old.articles, edit.new.articles, strict=True)
                if _shown(before) != _shown(after)]
     if changes:
-        relisted = relist(changes, cache, outputs, basis.bases, config)
+        relisted = relist(changes, cache, outputs, basis.bases, config,
+                          [_head(a) for edit in edits for a in edit.new.articles])
         if isinstance(relisted, str):
             return relisted
         pages += relisted.pages
@@ -222,7 +224,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
 
     # Committed before any page changes: a rebuild killed halfway is never replayed, nor
     # followed by another quick one, and its pages have no fingerprint.
-    gone = [output_file(old) for _, _, old, new in moves]
+    gone = [output_file(old.url) for old, new in moves if old.url != new.url]
     cache.forget_outputs([*(page.path for page, _ in rendered), *gone])
     cache.set_meta("input_state", "")
     cache.set_meta(BASIS_KEY, "")
@@ -300,8 +302,8 @@ def _head(article: CachedArticle) -> CachedHead:
 
 # A page to render (relist.PageToRender) and a rendered one, with their fingerprints.
 _Rendered = tuple[RenderedFile, str]
-# An article built at a new URL: (key, layout, old URL, new URL).
-_Move = tuple[str, str, str, str]
+# An article whose line in the report changes (its URL or layout): as it was, as it is.
+_Move = tuple[ReportedArticle, ReportedArticle]
 
 
 def _article_pages(edits: list[_Edit], others: SketchSet | None,
@@ -332,11 +334,14 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                 basis.bases.article, before.site_url, key, edit.old.sha256):
             return f"'{edit.path}' has no page of its own, or copies are shown on it"
         if url != before.site_url:
-            if output_file(url) in outputs or any(m[3] == url for m in moves):
+            if output_file(url) in outputs or any(new.url == url for _, new in moves):
                 return f"'{edit.path}' moves to {url}, which another page has"
             if any(d.code == "AG040" for d in last_diagnostics):
                 return "an article moves to another URL while two claim one URL"
-            moves.append((key, after.head.layout, before.site_url, url))
+        was = ReportedArticle(key=key, layout=before.head.layout, url=before.site_url)
+        now = ReportedArticle(key=key, layout=after.head.layout, url=url)
+        if now != was:
+            moves.append((was, now))
         pages.append((output_file(url),
                       article_page_fingerprint(basis.bases.article, url, key, edit.new.sha256),
                       partial(_article_page, url, edit.records[number])))

@@ -90,8 +90,9 @@ class _Heads:
 
     def load(self, keys: Iterable[str]) -> None:
         wanted = {path for k in keys if k not in self._known for path in _source_paths(k)}
-        if wanted:
-            self._known.update(self._cache.heads(wanted))
+        for key, head in self._cache.heads(wanted).items() if wanted else ():
+            # (a source's other pieces come too: an edited one keeps its new head)
+            self._known.setdefault(key, head)
 
     def __getitem__(self, key: str) -> CachedHead:
         if key not in self._known:
@@ -116,10 +117,12 @@ def _source_paths(key: str) -> tuple[str, ...]:
 
 
 def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tuple[str, str]],
-           bases: PageBases, config: SiteConfig) -> Relisted | str:
+           bases: PageBases, config: SiteConfig,
+           edited_heads: Sequence[CachedHead] = ()) -> Relisted | str:
     """The pages `changes` change besides the articles' own, and the listing states to store;
-    or why the full build must run."""
-    heads = _Heads(cache, {c.new.head.key: c.new for c in changes})
+    or why the full build must run. `edited_heads`: the new heads of every article of the
+    edited files (changed or not)."""
+    heads = _Heads(cache, {h.head.key: h for h in (*edited_heads, *(c.new for c in changes))})
     before = {c.old.head.key: listings_of(c.old.head) for c in changes}
     after = {c.new.head.key: listings_of(c.new.head) for c in changes}
     edited = set(before)
@@ -142,7 +145,7 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
                 return found
             pages += found
     except KeyError:
-        return "the cache's listings name an article it does not hold"
+        return "the cache's listings do not match the articles it holds"
     if any(len(new.members) != len(states[listing_url(new.spec)].members)
            for new in changed_states):
         pages += _index_pages(cache, changed_states, outputs, bases)

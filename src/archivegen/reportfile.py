@@ -13,6 +13,7 @@ import bisect
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ def report_lines(report: BuildReport, article_urls: Iterable[tuple[str, str, str
                  "also_archived_as": [{"path": r.key, "kind": r.kind,
                                        "similarity": r.similarity}
                                       for r in also_archived.get(key, ())]}
-                for key, layout, url in article_urls)  # (see _article_item)
+                for key, layout, url in article_urls)  # (see ReportedArticle.item)
     return _json_lines({**_head(report), "articles": articles})
 
 
@@ -56,27 +57,36 @@ def articles_section(previous: str) -> str | None:
     return previous[at:]
 
 
-def articles_moved(section: str, moves: Iterable[tuple[str, str, str, str]]) -> str | None:
-    """`section` (from articles_section) with articles built at another URL: each move is
-    (article key, layout, old URL, new URL) of an article with no copies folded into it. The
-    list stays in URL order, as report_lines writes it. None if an old entry is not there."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportedArticle:
+    """An article as the report lists it (with no copies folded into it)."""
+
+    key: str
+    layout: str
+    url: str
+
+    def item(self) -> str:
+        """Its line, as report_lines writes it."""
+        return json.dumps({"source": self.key, "layout": self.layout, "url": self.url,
+                           "also_archived_as": []}, ensure_ascii=False)
+
+
+def articles_moved(section: str,
+                   moves: Iterable[tuple[ReportedArticle, ReportedArticle]]) -> str | None:
+    """`section` (from articles_section) with some articles listed anew: each move is an
+    article as the section lists it and as it is now (another URL or layout). The list stays
+    in URL order, as report_lines writes it. None if an old entry is not there."""
     start, end = ARTICLES_MARK + "[\n    ", "\n  ]\n}\n"
     if not (section.startswith(start) and section.endswith(end)):
         return None
     items = section[len(start):-len(end)].split(",\n    ")
-    for key, layout, old_url, new_url in moves:
+    for old, new in moves:
         try:
-            items.remove(_article_item(key, layout, old_url))
+            items.remove(old.item())
         except ValueError:
             return None
-        bisect.insort(items, _article_item(key, layout, new_url),
-                      key=lambda item: json.loads(item)["url"])
+        bisect.insort(items, new.item(), key=lambda item: json.loads(item)["url"])
     return start + ",\n    ".join(items) + end
-
-
-def _article_item(key: str, layout: str, url: str) -> str:
-    return json.dumps({"source": key, "layout": layout, "url": url, "also_archived_as": []},
-                      ensure_ascii=False)
 
 
 def report_with_articles(report: BuildReport, section: str) -> Iterator[str]:

@@ -116,9 +116,9 @@ def test_a_corrupt_cache_means_a_clean_build(project: Path, tmp_path: Path) -> N
 
 
 def test_caches_of_other_schema_versions_are_removed(project: Path) -> None:
-    """An upgrade leaves no stale cache behind (each is over a gigabyte at 10^5 articles);
-    files that only look alike are left alone."""
-    from archivegen.cache import CACHE_PATH
+    """An upgrade leaves no stale cache behind (each is over a gigabyte at 10^5 articles),
+    nor templates compiled by older code; files that only look alike are left alone."""
+    from archivegen.cache import CACHE_PATH, code_version
 
     folder = project / ".archivegen"
     folder.mkdir()
@@ -126,9 +126,14 @@ def test_caches_of_other_schema_versions_are_removed(project: Path) -> None:
     kept = [folder / "cache-v3.sqlite.bak", folder / "notes.txt"]
     for path in old + kept:
         path.write_bytes(b"old")
+    compiled = folder / "jinja" / "0.0.1+0123456789abcdef" / "__jinja2_x.cache"
+    compiled.parent.mkdir(parents=True)
+    compiled.write_bytes(b"templates compiled by other code")
     run(project)
     assert (project / CACHE_PATH).is_file()
     assert [path.exists() for path in old + kept] == [False, False, True, True]
+    assert not compiled.parent.exists()
+    assert [p.name for p in (folder / "jinja").iterdir()] == [code_version()]
 
 
 # Kills the build process (SIGKILL) when the writer has taken in the Nth file: pages that
@@ -613,6 +618,49 @@ def test_edits_other_pages_show_render_just_those_pages(project: Path, tmp_path:
         assert phase_names(report) == ["check", "quick"], report.full_because
         assert_like_a_clean_build(project, tmp_path)
         assert_listings_like_a_full_build(project, tmp_path)
+
+
+SECOND_PIECE = ("Second Piece About Grain Prices In The Valley\n\nBy [Owen Clarke](#)\n\n"
+                "Global Research, May 30, 2017\n\nGrain prices in the valley rose sharply this "
+                "week as traders reported shortages of seed and fuel, and farmers said they could "
+                "not plan the coming season without clearer guidance from the ministry about "
+                "subsidies and import quotas for the spring.\n\n")
+
+
+@pytest.mark.parametrize("piece", [1, 2])
+def test_editing_one_piece_of_a_file_of_several(project: Path, tmp_path: Path,
+                                                piece: int) -> None:
+    """The file's other piece is read back from the cache as it was: the edited one must
+    keep its new head (its listings showed the old title, linking to a page gone)."""
+    source = project / "articles" / "gr_001_aid-convoys-checkpoint.txt"
+    marker = "The original source of this article is"
+    source.write_text(source.read_text().replace(marker, SECOND_PIECE + marker, 1))
+    age(project / "articles")
+    run(project)
+    keys = [a["source"] for a in report_file(project)["articles"]]  # type: ignore[union-attr]
+    assert {f"{source.name}#1", f"{source.name}#2"} <= set(keys)
+    title = ("Aid Convoys Held at Eastern Desert Checkpoint as Border Talks Stall" if piece == 1
+             else "Second Piece About Grain Prices In The Valley")
+    source.write_text(source.read_text().replace(title, title + " Again", 1))
+    age(project / "articles", OLD + 1)
+    assert phase_names(run(project)) == ["check", "quick"]
+    assert_like_a_clean_build(project, tmp_path)
+    assert_listings_like_a_full_build(project, tmp_path)
+
+
+def test_a_layout_change_that_keeps_the_url_is_in_the_report(project: Path,
+                                                            tmp_path: Path) -> None:
+    body = ("The river ferry that links the two halves of the old town stopped running on "
+            "Monday after its engine failed again, and residents say the council has not said "
+            "when it will be repaired or replaced this year.\n")
+    article = project / "articles" / "zz_ferry.txt"
+    article.write_text("River Ferry Stops Again\n\n" + body)
+    age(project / "articles")
+    run(project)
+    article.write_text("---\ntitle: River Ferry Stops Again\n---\n\n" + body)
+    age(project / "articles", OLD + 1)
+    assert phase_names(run(project)) == ["check", "quick"]
+    assert_like_a_clean_build(project, tmp_path)  # (its report too: the layout it names)
 
 
 def test_a_title_edit_moves_the_page_and_renders_only_what_shows_it(project: Path,
