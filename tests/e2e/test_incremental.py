@@ -176,7 +176,7 @@ def test_a_killed_build_is_repaired_by_the_next(project: Path, tmp_path: Path,
 
 
 EDITS = st.lists(st.tuples(st.sampled_from(["body", "title", "date", "day", "theme",
-                                            "known-theme", "author",
+                                            "known-theme", "author", "layout", "piece",
                                             "delete", "add", "rename", "sidecar", "config",
                                             "template", "copy", "link"]),
                            st.integers(min_value=0, max_value=1000)),
@@ -200,6 +200,17 @@ def apply_edit(project: Path, kind: str, n: int) -> None:
         Path(str(target) + ".yaml").write_text(f"tags: [sidecar-{n % 4}]\n")
     elif kind == "config":
         (project / "archivegen.yaml").write_text(f"page_size: {3 + n % 5}\n")
+    elif kind == "piece":  # the title of the second piece of the file that has one
+        for path in articles:
+            if "Grain Prices In The Valley" in path.read_text():
+                path.write_text(path.read_text().replace(
+                    "Grain Prices In The Valley", f"Grain Prices In The Valley {n}", 1))
+    elif kind == "layout":
+        plain = project / "articles" / PLAIN_NAME
+        if plain.exists():
+            text = plain.read_text()
+            plain.write_text(text.partition("\n---\n")[2] if text.startswith("---\n") else
+                             f"---\ntitle: {PLAIN_TITLE}\n---\n\n{PLAIN_BODY}")
     elif kind == "template":
         (project / "templates").mkdir(exist_ok=True)
         base = (REPO / "templates" / "base.html").read_text()
@@ -260,12 +271,26 @@ def config_of(project: Path) -> SiteConfig:
 
 
 def small_archive(dest: Path) -> None:
-    """Twelve articles of both formats: enough for every page type, quick to build often."""
+    """Twelve articles of both formats, one file of them in two pieces, and an undated plain
+    text: enough for every page type, quick to build often."""
     dest.mkdir()
     names = sorted(p.name for p in ARCHIVE.iterdir() if p.suffix in (".md", ".txt"))
     for name in names[:6] + names[-6:]:
         shutil.copy(ARCHIVE / name, dest / name)
+    first = dest / names[0]
+    assert first.name.startswith("gr_") and PIECE_MARK in first.read_text()
+    first.write_text(first.read_text().replace(PIECE_MARK, SECOND_PIECE + PIECE_MARK, 1))
+    (dest / PLAIN_NAME).write_text(f"{PLAIN_TITLE}\n\n{PLAIN_BODY}")
     age(dest)
+
+
+# The undated plain-text article of small_archive; the "layout" edit gives it front matter
+# (or takes it away) under the same title.
+PLAIN_NAME, PLAIN_TITLE = "zz_ferry.txt", "River Ferry Stops Again"
+PLAIN_BODY = ("The river ferry that links the two halves of the old town stopped running on "
+              "Monday after its engine failed again, and residents say the council has not "
+              "said when it will be repaired or replaced this year.\n")
+PIECE_MARK = "The original source of this article is"
 
 
 # AG_PROPERTY_EXAMPLES=150 for a longer run than CI's.
@@ -287,9 +312,11 @@ def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPa
         clean = dataclasses.replace(config, input=str(project / "articles"),
                                     output=str(elsewhere / "site"),
                                     theme_dir=str(project / config.theme_dir))
-        build(elsewhere, clean, use_cache=False)
+        build(elsewhere, clean)  # (a cache of its own: the listings a full build stores)
         assert tree_bytes(project / "site") == tree_bytes(elsewhere / "site"), (kind, n)
         assert report_file(project) == report_file(elsewhere), (kind, n)
+        if quick_basis(project):  # what the next quick rebuild will start from
+            assert listings_table(project) == listings_table(elsewhere), (kind, n)
 
 
 def test_nothing_changed_replays_diagnostics_and_notices_missing_outputs(
@@ -577,6 +604,12 @@ def test_a_body_edit_renders_its_page_without_planning_the_site(project: Path,
     assert phase_names(again) == ["check"] and again.written == 0
 
 
+def quick_basis(project: Path) -> str:
+    with sqlite3.connect(project / CACHE_PATH) as db:
+        row = db.execute("SELECT value FROM meta WHERE key = 'quick_basis'").fetchone()
+        return str(row[0]) if row else ""
+
+
 def listings_table(project: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(project / CACHE_PATH) as db:
         return sorted(db.execute("SELECT url, count, spec, members FROM listings"))
@@ -633,8 +666,7 @@ def test_editing_one_piece_of_a_file_of_several(project: Path, tmp_path: Path,
     """The file's other piece is read back from the cache as it was: the edited one must
     keep its new head (its listings showed the old title, linking to a page gone)."""
     source = project / "articles" / "gr_001_aid-convoys-checkpoint.txt"
-    marker = "The original source of this article is"
-    source.write_text(source.read_text().replace(marker, SECOND_PIECE + marker, 1))
+    source.write_text(source.read_text().replace(PIECE_MARK, SECOND_PIECE + PIECE_MARK, 1))
     age(project / "articles")
     run(project)
     keys = [a["source"] for a in report_file(project)["articles"]]  # type: ignore[union-attr]
