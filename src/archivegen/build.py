@@ -142,7 +142,9 @@ class SiteOutput:
     # What every article page was rendered with (cache.article_page_fingerprint's basis,
     # the navigation's taxonomy keys, terms per taxonomy): a quick rebuild renders alike.
     bases: PageBases | None = None
-    listings: tuple[ListingState, ...] = ()  # every listing, for quick rebuilds
+    # Every listing, for quick rebuilds: the build stores them in the cache and empties this
+    # before pages render (at 10^5 articles they hold over a million keys).
+    listings: list[ListingState] = field(default_factory=list)
     grouped: frozenset[str] = frozenset()  # keys of articles whose body is grouped with another
     nav: tuple[str, ...] = ()
     term_counts: dict[str, int] = field(default_factory=dict)
@@ -283,7 +285,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
                       article_urls=tuple((a.key, a.layout, url) for url, a in table),
-                      also_archived=also_archived, bases=bases, listings=tuple(states),
+                      also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
 
@@ -660,6 +662,8 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
 
     with timer.phase("render+write"):
         if cache is not None:  # fingerprints of files about to change are no longer true
+            cache.put_listings(site.listings, every=True)  # trusted once the basis is set
+            site.listings.clear()
             cache.forget_outputs(site.to_render)
             cache.set_meta("input_state", "")  # an interrupted build must never be replayed
             cache.commit()
@@ -701,7 +705,6 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
         if (context is not None and site.bases is not None and report.kept_stale == 0
                 and all(path in report.stats for path in site.to_render)):
-            cache.put_listings(site.listings, every=True)
             cache.set_meta(BASIS_KEY, QuickBasis(
                 context=context, bases=site.bases, nav=site.nav,
                 grouped=tuple(sorted(site.grouped)),
