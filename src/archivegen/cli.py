@@ -54,6 +54,27 @@ def make_parser() -> argparse.ArgumentParser:
                         "cache is left untouched")
     b.add_argument("-q", "--quiet", action="store_true",
                    help="print only diagnostics and the summary line")
+    s = commands.add_parser(
+        "serve", help="build, serve the site locally, rebuild on changes and reload the page",
+        description="Build the site, serve the output folder at http://127.0.0.1:8000/ (or "
+                    "the next free port), watch the articles, the theme folder and the "
+                    "settings, rebuild what changed and reload every open tab. Build errors "
+                    "show over the last good page. Ctrl-C stops.")
+    s.add_argument("--config", metavar="FILE", help="configuration file, as for build")
+    s.add_argument("--input", metavar="DIR", help="folder of articles, as for build")
+    s.add_argument("--output", metavar="DIR", help="folder to write the site to, as for build")
+    s.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    s.add_argument("--port", type=int, metavar="N",
+                   help="port to serve on (default: 8000, or the next free one); a port "
+                        "given here that is taken is an error")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1: this machine only)")
+    s.add_argument("--base-path", default="/", metavar="PATH",
+                   help="serve the site under this path, as it will be published "
+                        "(e.g. /archive/)")
+    s.add_argument("--no-reload", action="store_true",
+                   help="do not reload open pages after a rebuild")
+    s.add_argument("--open", action="store_true", help="open the site in a browser")
     c = commands.add_parser(
         "check", help="report what was read from each article, without building",
         description="For every article file: the layout detected, each field with the line "
@@ -75,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _build_command(args)
     if args.command == "check":
         return _check_command(args)
+    if args.command == "serve":
+        return _serve_command(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -156,6 +179,41 @@ def _build_command(args: argparse.Namespace) -> int:
     if report.errors or (args.strict and report.warnings):
         return EXIT_CONTENT
     return EXIT_OK
+
+
+def _serve_command(args: argparse.Namespace) -> int:
+    base_path = "/" + "/".join(part for part in args.base_path.split("/") if part)
+    base_path = base_path.rstrip("/") + "/"
+    if any(part in (".", "..") or "\\" in part for part in base_path.split("/")):
+        _err(f"error: --base-path '{args.base_path}' is not a plain URL path")
+        return EXIT_USAGE
+    if args.port is not None and not 0 <= args.port <= 65535:
+        _err(f"error: --port {args.port} is not a port number")
+        return EXIT_USAGE
+    loaded = _load_config(args)
+    if loaded is None:
+        return EXIT_USAGE
+    config, base = loaded
+    overrides = {"input": str(Path(args.input).resolve()) if args.input else None,
+                 "output": str(Path(args.output).resolve()) if args.output else None}
+    config = with_overrides(config, **overrides)
+    input_dir, output_dir = (base / config.input).resolve(), (base / config.output).resolve()
+    if not input_dir.is_dir():
+        _err(f"error: input folder '{input_dir}' does not exist")
+        return EXIT_USAGE
+    if (input_dir == output_dir or input_dir.is_relative_to(output_dir)
+            or output_dir.is_relative_to(input_dir)):
+        _err(f"error: the output folder '{output_dir}' must not be, hold or sit inside the "
+             f"input folder '{input_dir}'")
+        return EXIT_USAGE
+    from .serve import ServeRequest, serve
+
+    config_file = Path(args.config).resolve() if args.config else base / CONFIG_FILENAME
+    return serve(ServeRequest(base=base, config=config, config_file=config_file,
+                              overrides=overrides, host=args.host, port=args.port,
+                              reload=not args.no_reload, base_path=base_path,
+                              open_browser=args.open, strict=args.strict),
+                 say=lambda line: print(line, flush=True))
 
 
 def _check_command(args: argparse.Namespace) -> int:

@@ -1,0 +1,350 @@
+"""The preview server's HTTP side: the output folder, served safely, and live reload.
+
+Serves only files inside the output folder: the URL path is percent-decoded once and refused
+if it holds "..", ".", NUL or a backslash, or resolves (symlinks followed) outside the folder.
+The Host header must name this machine (a DNS-rebinding page cannot read the site); the
+reload endpoint also checks Origin, and nothing sends Access-Control-Allow-Origin. Every
+response says `X-Content-Type-Options: nosniff`; GET and HEAD are served, any other method
+gets 405; a missing file gets the site's 404 page with status 404; a folder URL without its
+slash is redirected to it with a path-only Location.
+
+Live reload: HTML responses get a script tag (at serve time only: files on disk never hold
+it). The script long-polls `/__archivegen/events?since=V`, which answers when the site's
+version passes V with the new version and the last build's errors; the script then reloads
+the page, or shows the errors over it. `SiteState` is what the builder and the requests
+share: the version, the errors, and a lock that makes requests wait while a build writes (a
+request gets the last complete build or the next one, never a mix).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import mimetypes
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote_to_bytes, urlsplit
+
+# Where the server's own resources live, outside any site URL (site slugs never start "_").
+PREFIX = "/__archivegen/"
+EVENTS_PATH = PREFIX + "events"
+SCRIPT_PATH = PREFIX + "reload.js"
+POLL_SECONDS = 25.0  # a waiting events request answers at least this often
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+          ".js": "text/javascript; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+          ".json": "application/json", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
+          ".ico": "image/x-icon", ".woff2": "font/woff2"}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A build error as the overlay shows it."""
+
+    location: str  # path:line:col
+    message: str
+    code: str
+
+
+@dataclass
+class SiteState:
+    """What the builder and the request threads share."""
+
+    version: int = 0
+    problems: tuple[Problem, ...] = ()
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+    _writers: int = 0
+
+    def building(self) -> _Writing:
+        """Held while a build writes: requests wait for it to end."""
+        return _Writing(self)
+
+    def published(self, problems: tuple[Problem, ...]) -> None:
+        """A build ended: a new version, with its errors (none: the overlay goes)."""
+        with self._changed:
+            self.version += 1
+            self.problems = problems
+            self._changed.notify_all()
+
+    def wait_readable(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._writers == 0)
+
+    def wait_newer(self, since: int, timeout: float) -> tuple[int, tuple[Problem, ...]]:
+        with self._changed:
+            self._changed.wait_for(lambda: self.version > since, timeout=timeout)
+            return self.version, self.problems
+
+
+class _Writing:
+    def __init__(self, state: SiteState) -> None:
+        self._state = state
+
+    def __enter__(self) -> None:
+        with self._state._changed:
+            self._state._writers += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._state._changed:
+            self._state._writers -= 1
+            self._state._changed.notify_all()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServeOptions:
+    root: Path  # the output folder
+    state: SiteState
+    reload: bool = True
+    base_path: str = "/"  # the site's URLs start here: "/" or "/sub/path/"
+    hosts: tuple[str, ...] = LOCAL_NAMES  # Host header names accepted (without port)
+    log: Callable[[str], None] = lambda message: None
+
+
+def make_server(options: ServeOptions, host: str, port: int) -> ThreadingHTTPServer:
+    """A server bound to host:port (0: any free port) serving `options`. Raises OSError if
+    the port is taken."""
+    handler = type("Handler", (_Handler,), {"options": options})
+    server = _Server((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+class _Server(ThreadingHTTPServer):
+    allow_reuse_address = False  # a port another server holds is "taken", not shared
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One failing request never takes the server down, nor prints a traceback."""
+        handler = getattr(self, "RequestHandlerClass", None)
+        options = getattr(handler, "options", None)
+        if options is not None:
+            import sys
+
+            options.log(f"request from {client_address[0]} failed: {sys.exc_info()[1]!r}")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    options: ServeOptions
+    server_version = "archivegen"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # any method but GET and HEAD
+            return self._not_allowed
+        raise AttributeError(name)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal shows builds, not every request
+
+    def do_GET(self) -> None:
+        self._serve(body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(body=False)
+
+    def _not_allowed(self) -> None:
+        self._respond(HTTPStatus.METHOD_NOT_ALLOWED, b"method not allowed\n",
+                      "text/plain; charset=utf-8", body=True, extra={"Allow": "GET, HEAD"})
+
+    # --- routing -----------------------------------------------------------------------
+
+    def _serve(self, *, body: bool) -> None:
+        if not self._host_allowed():
+            self._respond(HTTPStatus.FORBIDDEN, b"unknown host\n", "text/plain; charset=utf-8",
+                          body=body)
+            return
+        split = urlsplit(self.path)
+        if split.path.startswith(PREFIX):
+            self._own(split.path, split.query, body=body)
+            return
+        path = _decoded(split.path)
+        if path is None:
+            self._respond(HTTPStatus.BAD_REQUEST, b"bad path\n", "text/plain; charset=utf-8",
+                          body=body)
+            return
+        base = self.options.base_path
+        if path + "/" == base or (path == "/" and base != "/"):
+            self._redirect(base, split.query, body=body)
+            return
+        if not path.startswith(base):
+            self._not_found(body=body)
+            return
+        self.options.state.wait_readable()
+        self._file(path, path[len(base):], split.query, body=body)
+
+    def _host_allowed(self) -> bool:
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host.startswith("["):  # [::1]:8000
+            name = host[:host.find("]") + 1] if "]" in host else host
+        else:
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return name in self.options.hosts
+
+    def _file(self, path: str, rel: str, query: str, *, body: bool) -> None:
+        target = _inside(self.options.root, rel)
+        if target is None:
+            self._not_found(body=body)
+            return
+        if target.is_dir():
+            if not path.endswith("/"):
+                self._redirect(path + "/", query, body=body)
+                return
+            target = target / "index.html"
+            if _inside(self.options.root, os.path.relpath(target, self.options.root)) is None:
+                self._not_found(body=body)
+                return
+        try:
+            data = target.read_bytes()
+        except OSError:
+            self._not_found(body=body)
+            return
+        self._respond(HTTPStatus.OK, data, _content_type(target.name), body=body)
+
+    def _not_found(self, *, body: bool) -> None:
+        page = _inside(self.options.root, "404.html")
+        data = b"not found\n"
+        kind = "text/plain; charset=utf-8"
+        if page is not None and page.is_file():
+            with contextlib.suppress(OSError):
+                data, kind = page.read_bytes(), _content_type("404.html")
+        self._respond(HTTPStatus.NOT_FOUND, data, kind, body=body)
+
+    def _redirect(self, path: str, query: str, *, body: bool) -> None:
+        location = quote(path, safe="/%:@!$&'()*+,;=-._~") + (f"?{query}" if query else "")
+        self._respond(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain; charset=utf-8",
+                      body=body, extra={"Location": location})
+
+    # --- the server's own resources ----------------------------------------------------
+
+    def _own(self, path: str, query: str, *, body: bool) -> None:
+        if not self.options.reload:
+            self._not_found(body=body)
+        elif path == SCRIPT_PATH:
+            self._respond(HTTPStatus.OK, RELOAD_SCRIPT.encode("utf-8"),
+                          _content_type("reload.js"), body=body)
+        elif path == EVENTS_PATH:
+            self._events(query, body=body)
+        else:
+            self._not_found(body=body)
+
+    def _events(self, query: str, *, body: bool) -> None:
+        origin = self.headers.get("Origin")
+        if origin is not None and origin != f"http://{self.headers.get('Host', '')}":
+            self._respond(HTTPStatus.FORBIDDEN, b"cross-origin request refused\n",
+                          "text/plain; charset=utf-8", body=body)
+            return
+        try:
+            since = int(parse_qs(query).get("since", ["-1"])[0])
+        except ValueError:
+            since = -1
+        version, problems = self.options.state.wait_newer(since, POLL_SECONDS)
+        data = json.dumps({"version": version, "problems": [
+            {"location": p.location, "message": p.message, "code": p.code}
+            for p in problems]}).encode("utf-8")
+        self._respond(HTTPStatus.OK, data, "application/json", body=body)
+
+    # --- responses ---------------------------------------------------------------------
+
+    def _respond(self, status: HTTPStatus, data: bytes, kind: str, *, body: bool,
+                 extra: dict[str, str] | None = None) -> None:
+        if self.options.reload and kind.startswith("text/html"):
+            data = _with_reload_script(data, self.options.state.version)
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-store")  # a preview: always the latest build
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+
+def _decoded(path: str) -> str | None:
+    """The URL path percent-decoded once, as UTF-8; None if it is not a plain path inside
+    the site (a "..", "." or empty segment, NUL, a backslash, invalid UTF-8)."""
+    if not path.startswith("/"):
+        return None
+    try:
+        text = unquote_to_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\0" in text or "\\" in text:
+        return None
+    segments = text.split("/")[1:]
+    if any(s in (".", "..") for s in segments) or "" in segments[:-1]:
+        return None
+    return text
+
+
+def _inside(root: Path, rel: str) -> Path | None:
+    """root/rel if it exists and stays inside root with every symlink followed; else None."""
+    top = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(top, rel))
+    if real != top and not real.startswith(top + os.sep):
+        return None
+    return Path(real) if os.path.exists(real) else None
+
+
+def _content_type(name: str) -> str:
+    suffix = os.path.splitext(name)[1].lower()
+    return _TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _with_reload_script(html: bytes, version: int) -> bytes:
+    """The page with the reload script, told which version of the site it is from."""
+    tag = f'<script src="{SCRIPT_PATH}" data-version="{version}"></script>'.encode()
+    at = html.rfind(b"</body>")
+    return html[:at] + tag + html[at:] if at >= 0 else html + tag
+
+
+# Long-polls the events endpoint; reloads on a new version without errors, shows errors in
+# an overlay over the last good page (text only: messages are set as textContent).
+RELOAD_SCRIPT = """(function () {
+  var script = document.currentScript;
+  var page = script ? parseInt(script.getAttribute("data-version"), 10) : 0;
+  var since = -1, overlay = null;  // -1: the first poll answers at once
+  function show(problems) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "archivegen-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+        "background:rgba(20,20,20,.92);color:#fff;font:14px/1.5 ui-monospace,monospace;" +
+        "padding:2em";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "";
+    var title = document.createElement("h2");
+    title.textContent = "archivegen: the build failed (the page below is the last good one)";
+    title.style.cssText = "color:#ff8a80;font:bold 18px sans-serif;margin:0 0 1em";
+    overlay.appendChild(title);
+    problems.forEach(function (p) {
+      var line = document.createElement("pre");
+      line.style.cssText = "white-space:pre-wrap;margin:0 0 .8em";
+      line.textContent = p.location + ": error: " + p.message + " [" + p.code + "]";
+      overlay.appendChild(line);
+    });
+  }
+  function poll() {
+    fetch("/__archivegen/events?since=" + since, {cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (e) {
+        if (e.problems.length) { show(e.problems); }
+        else if (e.version > page) { location.reload(); return; }
+        since = e.version;
+        poll();
+      })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+"""

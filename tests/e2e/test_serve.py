@@ -1,0 +1,340 @@
+"""`archivegen serve`: the preview server's safety rules, live reload and rebuilds.
+
+Servers run in the test process on ports the system picks; requests go through http.client,
+so each test sets exactly the path and headers it means (a browser would normalise them).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from archivegen.config import SiteConfig
+from archivegen.devserver import EVENTS_PATH, SCRIPT_PATH, ServeOptions, SiteState, make_server
+from archivegen.serve import Served, ServeRequest, serve
+from conftest import FIXTURES, SEEDS, tree_bytes
+
+ARCHIVE = FIXTURES / "archive"
+OLD = 1_600_000_000
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The seed article and the fixture archive: articles/ in, site/ out."""
+    shutil.copytree(ARCHIVE, tmp_path / "articles")
+    shutil.copy(SEEDS / "000_680446ff0202b48e.txt", tmp_path / "articles")
+    for path in (tmp_path / "articles").rglob("*"):
+        os.utime(path, (OLD, OLD))
+    return tmp_path
+
+
+def request_for(project: Path, **options: object) -> ServeRequest:
+    config = SiteConfig(input="articles", output="site")
+    return ServeRequest(base=project, config=config, config_file=project / "archivegen.yaml",
+                        overrides={}, **{"port": 0, **options})  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def served(project: Path) -> Iterator[Served]:
+    """A running preview of `project` (built, served, watched)."""
+    lines: list[str] = []
+    preview = Served(request_for(project), lines.append)
+    preview.rebuild()
+    preview.start()
+    preview.lines = lines  # type: ignore[attr-defined]
+    try:
+        yield preview
+    finally:
+        preview.stop()
+
+
+def get(port: int, path: str, *, method: str = "GET", headers: dict[str, str] | None = None,
+        timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        sent = {"Host": f"127.0.0.1:{port}", **(headers or {})}
+        for name, value in sent.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+# --- what is served, and how ----------------------------------------------------------------
+
+def test_binds_this_machine_only_by_default(served: Served) -> None:
+    assert served.server.server_address[0] == "127.0.0.1"
+    assert served.url == f"http://127.0.0.1:{served.port}/"
+
+
+def test_pages_have_their_types_and_nosniff_and_no_cors(served: Served) -> None:
+    for path, kind in [("/", "text/html; charset=utf-8"),
+                       ("/static/style.css", "text/css; charset=utf-8"),
+                       ("/static/favicon.svg", "image/svg+xml"),
+                       ("/feed.xml", "application/xml; charset=utf-8")]:
+        status, headers, _ = get(served.port, path)
+        assert (status, headers["content-type"]) == (200, kind), path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert "access-control-allow-origin" not in headers
+
+
+def test_head_answers_like_get_without_a_body(served: Served) -> None:
+    status, headers, body = get(served.port, "/", method="HEAD")
+    _, got, page = get(served.port, "/")
+    assert (status, body) == (200, b"")
+    assert headers["content-length"] == got["content-length"] == str(len(page))
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "BREW"])
+def test_other_methods_get_405(served: Served, method: str) -> None:
+    status, headers, _ = get(served.port, "/", method=method)
+    assert status == 405 and headers["allow"] == "GET, HEAD"
+
+
+def test_a_missing_file_gets_the_sites_404_page(served: Served) -> None:
+    status, headers, body = get(served.port, "/no/such/page/")
+    assert status == 404 and headers["content-type"].startswith("text/html")
+    assert (served.output_dir / "404.html").read_bytes().split(b"</body>")[0] in body
+
+
+def test_a_folder_without_its_slash_is_redirected_path_only(served: Served) -> None:
+    status, headers, _ = get(served.port, "/archive?x=1")
+    assert status == 301 and headers["location"] == "/archive/?x=1"
+
+
+@pytest.mark.parametrize("path", [
+    "/../site/index.html", "/%2e%2e/%2e%2e/etc/passwd", "/static/%2e%2e/%2e%2e/articles/",
+    "/a%00b", "/static%5c..%5cindex.html", "/static/./style.css", "//etc/passwd",
+])
+def test_paths_that_leave_or_bend_the_folder_are_refused(served: Served, path: str) -> None:
+    status, _, body = get(served.port, path)
+    assert status in (400, 404), path
+    assert b"root:" not in body
+
+
+def test_percent_decoding_happens_once(served: Served) -> None:
+    (served.output_dir / "%2e%2e").mkdir()
+    (served.output_dir / "%2e%2e" / "x.txt").write_text("a file named with a percent")
+    status, _, body = get(served.port, "/%252e%252e/x.txt")
+    assert (status, body) == (200, b"a file named with a percent")
+
+
+def test_symlinks_out_of_the_folder_are_refused(served: Served, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside")
+    (served.output_dir / "leak.txt").symlink_to(secret)
+    (served.output_dir / "leakdir").symlink_to(tmp_path)
+    (served.output_dir / "inside.css").symlink_to(served.output_dir / "static" / "style.css")
+    assert get(served.port, "/leak.txt")[0] == 404
+    assert get(served.port, "/leakdir/secret.txt")[0] == 404
+    assert get(served.port, "/inside.css")[0] == 200
+
+
+@pytest.mark.parametrize("host, status", [
+    ("evil.example", 403), ("127.0.0.1.evil.example", 403), ("", 403),
+    ("localhost", 200), ("LOCALHOST:{port}", 200), ("[::1]:{port}", 200),
+])
+def test_the_host_header_must_name_this_machine(served: Served, host: str,
+                                                 status: int) -> None:
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name: it is refused."""
+    got, _, _ = get(served.port, "/", headers={"Host": host.format(port=served.port)})
+    assert got == status
+
+
+def test_a_malformed_request_does_not_take_the_server_down(served: Served) -> None:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+        sock.sendall(b"\x00\xff garbage\r\n\r\n")
+        sock.recv(1024)
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+        sock.sendall(b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        sock.recv(1024)
+    assert get(served.port, "/")[0] == 200
+
+
+# --- live reload ------------------------------------------------------------------------------
+
+def test_the_reload_script_is_added_when_served_never_on_disk(served: Served) -> None:
+    _, _, page = get(served.port, "/")
+    assert SCRIPT_PATH.encode() in page
+    assert get(served.port, SCRIPT_PATH)[1]["content-type"].startswith("text/javascript")
+    assert not any(SCRIPT_PATH.encode() in data or b"__archivegen" in data
+                   for data in tree_bytes(served.output_dir).values())
+
+
+def test_the_events_endpoint_checks_origin(served: Served) -> None:
+    own = f"http://127.0.0.1:{served.port}"
+    assert get(served.port, f"{EVENTS_PATH}?since=-1", headers={"Origin": own})[0] == 200
+    status, headers, _ = get(served.port, f"{EVENTS_PATH}?since=-1",
+                             headers={"Origin": "http://evil.example"})
+    assert status == 403 and "access-control-allow-origin" not in headers
+
+
+def test_an_edit_advances_the_version_and_a_waiting_request_returns(served: Served,
+                                                                   project: Path) -> None:
+    _, _, data = get(served.port, f"{EVENTS_PATH}?since=-1")
+    version = json.loads(data)["version"]
+    answer: list[dict[str, object]] = []
+    waiting = threading.Thread(target=lambda: answer.append(json.loads(
+        get(served.port, f"{EVENTS_PATH}?since={version}")[2])))
+    waiting.start()
+    time.sleep(0.3)
+    assert not answer  # it waits for the next version
+    article = sorted((project / "articles").glob("md_*.md"))[0]
+    article.write_text(article.read_text() + "\n\nA sentence added while serving.\n")
+    waiting.join(timeout=30)
+    assert answer and answer[0]["version"] == version + 1 and answer[0]["problems"] == []
+    url = next(a["url"] for a in json.loads(
+        (project / ".archivegen" / "build-report.json").read_text())["articles"]
+        if a["source"] == article.name)
+    assert b"A sentence added while serving." in get(served.port, url)[2]
+
+
+def test_broken_yaml_shows_its_file_and_line_and_fixing_it_clears(served: Served,
+                                                                  project: Path) -> None:
+    article = sorted((project / "articles").glob("md_*.md"))[1]
+    good = article.read_text()
+    version = served.state.version
+    article.write_text(good.replace("title:", "title: a: b", 1))  # (line 2)
+    assert wait_for(lambda: served.state.version > version)
+    problems = json.loads(get(served.port, f"{EVENTS_PATH}?since=-1")[2])["problems"]
+    assert problems and problems[0]["location"].startswith(f"{article.name}:2:")
+    assert problems[0]["code"] == "AG010"
+    version = served.state.version
+    article.write_text(good)
+    assert wait_for(lambda: served.state.version > version)
+    assert json.loads(get(served.port, f"{EVENTS_PATH}?since=-1")[2])["problems"] == []
+
+
+def test_requests_during_a_build_wait_for_it(served: Served) -> None:
+    """Never a page of a build half done: a request made while a build writes is answered
+    once it has ended."""
+    answered: list[float] = []
+    with served.state.building():
+        thread = threading.Thread(target=lambda: (get(served.port, "/"),
+                                                  answered.append(time.monotonic())))
+        thread.start()
+        time.sleep(0.5)
+        assert not answered
+        ended = time.monotonic()
+    thread.join(timeout=10)
+    assert answered and answered[0] >= ended
+
+
+# --- options ------------------------------------------------------------------------------------
+
+def test_no_reload_serves_the_files_as_they_are(project: Path) -> None:
+    preview = Served(request_for(project, reload=False), lambda line: None)
+    preview.rebuild()
+    preview.start()
+    try:
+        _, _, page = get(preview.port, "/")
+        assert page == (preview.output_dir / "index.html").read_bytes()
+        assert get(preview.port, f"{EVENTS_PATH}?since=-1")[0] == 404
+    finally:
+        preview.stop()
+
+
+def test_base_path_serves_the_site_under_it(project: Path) -> None:
+    preview = Served(request_for(project, base_path="/archive-preview/"), lambda line: None)
+    preview.rebuild()
+    preview.start()
+    try:
+        assert preview.url.endswith("/archive-preview/")
+        assert get(preview.port, "/")[1]["location"] == "/archive-preview/"
+        assert get(preview.port, "/archive-preview")[1]["location"] == "/archive-preview/"
+        status, _, page = get(preview.port, "/archive-preview/static/style.css")
+        assert status == 200 and page == (preview.output_dir / "static/style.css").read_bytes()
+        assert get(preview.port, "/static/style.css")[0] == 404
+    finally:
+        preview.stop()
+
+
+def test_a_taken_default_port_moves_to_the_next_free_one(project: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    import archivegen.serve as serving
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(serving, "DEFAULT_PORT", port)
+        preview = Served(request_for(project, port=None), lambda line: None)
+        try:
+            assert preview.port != port and port < preview.port < port + serving.PORT_TRIES
+        finally:
+            preview.server.server_close()
+
+
+def test_a_taken_port_given_with_port_is_an_error(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        lines: list[str] = []
+        assert serve(request_for(project, port=taken.getsockname()[1]), lines.append) == 2
+    assert lines and lines[0].startswith("error: cannot serve on 127.0.0.1:")
+
+
+def test_another_host_is_served_with_a_warning(project: Path) -> None:
+    lines: list[str] = []
+    state = SiteState()
+    server = make_server(ServeOptions(root=project, state=state), "127.0.0.1", 0)
+    server.server_close()
+    request = request_for(project, host="0.0.0.0")
+    stopper = threading.Timer(3.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    stopper.start()
+    try:
+        assert serve(request, lines.append) == 0
+    finally:
+        stopper.cancel()
+    assert any(line.startswith("warning: serving on 0.0.0.0") for line in lines)
+
+
+# --- the command --------------------------------------------------------------------------------
+
+def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "archivegen", "serve", "--input", "articles",
+                             "--output", "site", "--port", str(port)], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = ""
+        while "serving" not in line:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else ""
+        assert f"at http://127.0.0.1:{port}/ (Ctrl-C to stop)" in line
+        assert get(port, "/")[0] == 200
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    assert "Traceback" not in err and "stopping" in out
+    assert not list((project / "site" / ".archivegen-tmp").glob("*"))
