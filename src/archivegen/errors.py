@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "AG040": "two sources map to one URL",
     "AG041": "output path escapes the output folder",
     "AG050": "template error",
+    "AG060": "the build could not run (e.g. the output folder cannot be written)",
 }
 
 

@@ -98,12 +98,12 @@ class Served:
                 report = build(self.request.base, self.config, strict=self.request.strict)
             except ArchivegenError as exc:
                 problems = (Problem(location=str(self.output_dir), message=str(exc),
-                                    code="AG000"),)
+                                    code="AG060"),)
                 self.say(f"error: {exc}")
             except Exception as exc:  # the preview outlives any one build
                 problems = (Problem(location=str(self.output_dir),
                                     message=f"the build failed: {type(exc).__name__}: {exc}",
-                                    code="AG000"),)
+                                    code="AG060"),)
                 self.say(f"error: the build failed: {type(exc).__name__}: {exc}")
         if report is not None:
             for d in report.diagnostics:
@@ -157,10 +157,12 @@ class Served:
         while not self.stop_event.is_set():
             paths = [p for p in self._watched() if p.is_dir()]
             shape = tuple(paths)
+            started = False
             for changes in watch(*paths, stop_event=self.stop_event, yield_on_timeout=True,
                                  rust_timeout=int(TICK_SECONDS * 1000), raise_interrupt=False,
                                  watch_filter=self._relevant):
-                if not self._watching.is_set():  # the watch is set up: catch up once
+                if not started:  # the watch is set up: catch up with what changed before
+                    started = True
                     self._watching.set()
                     if up_to_date(self.request.base, self.config,
                                   strict=self.request.strict).report is None:

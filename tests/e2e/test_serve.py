@@ -229,6 +229,27 @@ def test_broken_yaml_shows_its_file_and_line_and_fixing_it_clears(served: Served
     assert json.loads(get(served.port, f"{EVENTS_PATH}?since=-1")[2])["problems"] == []
 
 
+def test_template_and_settings_errors_show_their_file_and_line(served: Served,
+                                                               project: Path) -> None:
+    (project / "templates").mkdir()  # the theme folder appears: it is watched from now on
+    version = served.state.version
+    broken = project / "templates" / "terms.html"
+    broken.write_text('{% extends "base.html" %}\n{% block content %}\n{% if %}\n'
+                      '{% endblock %}\n')
+    assert wait_for(lambda: any(p.code == "AG050" for p in served.state.problems))
+    problem = next(p for p in served.state.problems if p.code == "AG050")
+    assert problem.location.endswith("terms.html:3:1"), problem
+    broken.unlink()
+    assert wait_for(lambda: served.state.version > version and not served.state.problems)
+    settings = project / "archivegen.yaml"
+    settings.write_text("title: My archive\npage_size: [not a number\n")
+    assert wait_for(lambda: any(p.code == "AG010" for p in served.state.problems))
+    assert served.state.problems[0].location.startswith(f"{settings}:")
+    settings.write_text("title: My archive\npage_size: 7\n")
+    assert wait_for(lambda: not served.state.problems and served.config.page_size == 7)
+    assert wait_for(lambda: b"My archive" in get(served.port, "/")[2])
+
+
 def test_requests_during_a_build_wait_for_it(served: Served) -> None:
     """Never a page of a build half done: a request made while a build writes is answered
     once it has ended."""

@@ -1,0 +1,91 @@
+"""`archivegen serve` in Debian's Chromium: an open tab follows edits on disk by itself.
+
+Opens an article served by the preview, edits the article's file, and waits for the tab to
+show the new text without a manual reload; breaks its YAML front matter and waits for the
+overlay naming file:line; fixes it and waits for the overlay to go. Screenshots of the page
+and of the overlay go to docs/screenshots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from archivegen.config import SiteConfig
+from archivegen.serve import Served, ServeRequest
+from conftest import FIXTURES
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+TIMEOUT_MS = 20_000
+OLD = 1_600_000_000
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium", pytrace=False)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    shutil.copytree(FIXTURES / "archive", tmp_path / "articles")
+    for path in (tmp_path / "articles").rglob("*"):
+        os.utime(path, (OLD, OLD))
+    preview = Served(ServeRequest(base=tmp_path, config=SiteConfig(input="articles",
+                                                                   output="site"),
+                                  config_file=tmp_path / "archivegen.yaml", overrides={},
+                                  port=0), lambda line: None)
+    preview.rebuild()
+    preview.start()
+    try:
+        yield preview
+    finally:
+        preview.stop()
+
+
+def test_an_open_tab_follows_edits_and_shows_build_errors(served: Served,
+                                                          browser: Browser) -> None:
+    project = served.request.base
+    article = sorted((project / "articles").glob("md_*.md"))[3]
+    report = json.loads((project / ".archivegen" / "build-report.json").read_text())
+    url = next(a["url"] for a in report["articles"] if a["source"] == article.name)
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(served.url.rstrip("/") + url, wait_until="load")
+    good = article.read_text()
+
+    article.write_text(good + "\n\nA paragraph written while the page was open.\n")
+    added = page.get_by_text("A paragraph written while the page was open.")
+    added.wait_for(timeout=TIMEOUT_MS)
+    added.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "serve-reloaded.png"))
+
+    article.write_text(good.replace("title:", "title: a: b", 1))  # YAML error on line 2
+    overlay = page.locator("#archivegen-overlay")
+    overlay.wait_for(timeout=TIMEOUT_MS)
+    assert f"{article.name}:2:" in overlay.inner_text()
+    assert "AG010" in overlay.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "serve-overlay.png"))
+
+    article.write_text(good)
+    overlay.wait_for(state="detached", timeout=TIMEOUT_MS)
+    assert page.get_by_text("A paragraph written while the page was open.").count() == 0
+    assert errors == []
