@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -320,7 +321,11 @@ _worker_state: list[tuple[Renderer, _RecordFetcher, TreeWriter | None]] = []
 def _exit_with_parent(parent: int) -> None:
     """Make this worker process exit when the build process (pid `parent`) dies (killed,
     say): a worker otherwise waits for work forever, holding the build's terminal or pipes
-    open. The pid comes from the build: read here, it could already be init's."""
+    open. The pid comes from the build: read here, it could already be init's.
+
+    Ctrl-C at a terminal reaches every process of its group: the build process decides what
+    to do (`serve` lets the build under way finish); a worker would die printing a trace."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -365,7 +370,28 @@ def _small_workers() -> multiprocessing.context.BaseContext:
     rendered it holds every article's head and plan (hundreds of MiB at 10^5 articles), and a
     forked worker would hold all of it again. Spawned workers are fresh interpreters (a few
     tenths of a second to start), still children of this process, so they exit with it."""
-    return multiprocessing.get_context("spawn")
+    return _QuietSpawnContext()
+
+
+class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
+    """A spawned worker that ignores Ctrl-C from its start. The terminal signals the whole
+    process group; a worker still importing when it came would die printing a trace and
+    break the build. An ignored SIGINT survives exec, and Python keeps it ignored; only the
+    main thread may set it, so workers started from another thread keep the default."""
+
+    def start(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            super().start()
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            super().start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+class _QuietSpawnContext(multiprocessing.context.SpawnContext):
+    Process = _QuietSpawnProcess
 
 
 # Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.

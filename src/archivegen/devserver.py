@@ -19,9 +19,12 @@ request gets the last complete build or the next one, never a mix).
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import mimetypes
 import os
+import re
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -111,13 +114,16 @@ def make_server(options: ServeOptions, host: str, port: int) -> ThreadingHTTPSer
     """A server bound to host:port (0: any free port) serving `options`. Raises OSError if
     the port is taken."""
     handler = type("Handler", (_Handler,), {"options": options})
-    server = _Server((host, port), handler)
+    server_class = _Server6 if ":" in host else _Server
+    server = server_class((host, port), handler)
     server.daemon_threads = True
     return server
 
 
 class _Server(ThreadingHTTPServer):
-    allow_reuse_address = False  # a port another server holds is "taken", not shared
+    # A port left in TIME_WAIT by the last run's open tabs can be had again at once; on
+    # Linux this never lets two servers listen on one port (that is still "taken").
+    allow_reuse_address = True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One failing request never takes the server down, nor prints a traceback."""
@@ -129,10 +135,17 @@ class _Server(ThreadingHTTPServer):
             options.log(f"request from {client_address[0]} failed: {sys.exc_info()[1]!r}")
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class _Handler(BaseHTTPRequestHandler):
     options: ServeOptions
     server_version = "archivegen"
     sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version
     protocol_version = "HTTP/1.1"
 
     def __getattr__(self, name: str) -> Any:
@@ -150,12 +163,25 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(body=False)
 
     def _not_allowed(self) -> None:
+        self.close_connection = True  # its body, if any, is never read as a request
         self._respond(HTTPStatus.METHOD_NOT_ALLOWED, b"method not allowed\n",
                       "text/plain; charset=utf-8", body=True, extra={"Allow": "GET, HEAD"})
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """The base class's errors (bad request line, headers too long), as ours: plain
+        text, nosniff, and the connection closed."""
+        self.close_connection = True
+        status = HTTPStatus(code)
+        text = f"{status.value} {message or status.phrase}\n".encode("utf-8", "replace")
+        self._respond(status, text, "text/plain; charset=utf-8",
+                      body=self.command != "HEAD" and code >= 200)
 
     # --- routing -----------------------------------------------------------------------
 
     def _serve(self, *, body: bool) -> None:
+        if self.headers.get("Content-Length") or self.headers.get("Transfer-Encoding"):
+            self.close_connection = True  # a GET with a body: never read it as a request
         if not self._host_allowed():
             self._respond(HTTPStatus.FORBIDDEN, b"unknown host\n", "text/plain; charset=utf-8",
                           body=body)
@@ -180,12 +206,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._file(path, path[len(base):], split.query, body=body)
 
     def _host_allowed(self) -> bool:
-        host = (self.headers.get("Host") or "").strip().lower()
-        if host.startswith("["):  # [::1]:8000
-            name = host[:host.find("]") + 1] if "]" in host else host
-        else:
-            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-        return name in self.options.hosts
+        """The Host header names this machine, an IP address, or the address served on. A
+        DNS-rebinding page needs a host *name* of its own: those are refused."""
+        found = _HOST_RE.fullmatch((self.headers.get("Host") or "").strip().lower())
+        if found is None:
+            return False
+        name = found["name"]
+        return name in self.options.hosts or _is_ip_literal(name)
 
     def _file(self, path: str, rel: str, query: str, *, body: bool) -> None:
         target = _inside(self.options.root, rel)
@@ -217,7 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(HTTPStatus.NOT_FOUND, data, kind, body=body)
 
     def _redirect(self, path: str, query: str, *, body: bool) -> None:
-        location = quote(path, safe="/%:@!$&'()*+,;=-._~") + (f"?{query}" if query else "")
+        # `path` is decoded: quoted again whole ("%" too), it names the same folder.
+        location = quote(path, safe="/:@!$&'()*+,;=-._~") + (f"?{query}" if query else "")
         self._respond(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain; charset=utf-8",
                       body=body, extra={"Location": location})
 
@@ -266,6 +294,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(data)
+
+
+_HOST_RE = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::[0-9]{1,5})?")
+
+
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _decoded(path: str) -> str | None:
@@ -317,14 +356,22 @@ RELOAD_SCRIPT = """(function () {
       overlay = document.createElement("div");
       overlay.id = "archivegen-overlay";
       overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,20,20,.92);color:#fff;font:14px/1.5 ui-monospace,monospace;" +
-        "padding:2em";
+      overlay.style.cssText = "position:fixed;top:0;left:0;right:0;max-height:60vh;" +
+        "overflow:auto;z-index:2147483647;background:#1e1e1e;color:#fff;" +
+        "font:14px/1.5 ui-monospace,monospace;padding:1.2em 2em;" +
+        "box-shadow:0 2px 12px rgba(0,0,0,.5)";
       document.body.appendChild(overlay);
     }
     overlay.textContent = "";
+    var close = document.createElement("button");
+    close.textContent = "\u00d7";
+    close.setAttribute("aria-label", "Hide the build errors");
+    close.style.cssText = "float:right;font-size:20px;background:none;color:#fff;border:0;" +
+      "cursor:pointer";
+    close.onclick = function () { overlay.remove(); overlay = null; };
+    overlay.appendChild(close);
     var title = document.createElement("h2");
-    title.textContent = "archivegen: the build failed (the page below is the last good one)";
+    title.textContent = "archivegen: the build has errors (the page below is the last good one)";
     title.style.cssText = "color:#ff8a80;font:bold 18px sans-serif;margin:0 0 1em";
     overlay.appendChild(title);
     problems.forEach(function (p) {
@@ -338,8 +385,9 @@ RELOAD_SCRIPT = """(function () {
     fetch("/__archivegen/events?since=" + since, {cache: "no-store"})
       .then(function (r) { return r.json(); })
       .then(function (e) {
-        if (e.problems.length) { show(e.problems); }
-        else if (e.version > page) { location.reload(); return; }
+        // A new build: load it (its errors, if any, show again on the new page).
+        if (e.version > page) { location.reload(); return; }
+        if (e.problems.length && since < 0) { show(e.problems); }
         since = e.version;
         poll();
       })

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import errno
 import os
+import queue
+import signal
 import threading
 import webbrowser
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +27,6 @@ from .config import SiteConfig, parse_config, with_overrides
 from .devserver import LOCAL_NAMES, Problem, ServeOptions, SiteState, make_server
 from .errors import ArchivegenError, Diagnostic, Diagnostics, Level
 from .report import BuildReport
-from .uptodate import up_to_date
 
 # Without --port, this one and the next ones are tried until one is free.
 DEFAULT_PORT = 8000
@@ -63,21 +65,45 @@ class Served:
             base_path=request.base_path, hosts=_hosts(request.host), log=say))
         self.port = self.server.server_address[1]
         self._threads: list[threading.Thread] = []
-        self._watching = threading.Event()
+        self.ready = threading.Event()  # watching
+        self._settings_problems: tuple[Problem, ...] = ()  # the settings file's errors
+        self._build_problems: tuple[Problem, ...] = ()  # the last build's
+        self._changes: queue.Queue[str] = queue.Queue()  # why to build, from the watcher
+        # The settings file as the builds see it: a change after this is picked up.
+        self._settings = _stat(request.config_file)
+        if request.config_file is not None and self._settings is not None:
+            self.reload_config()  # (it may have changed since the command read it)
 
     @property
     def url(self) -> str:
         host = self.request.host if ":" not in self.request.host else f"[{self.request.host}]"
         return f"http://{host}:{self.port}{self.request.base_path}"
 
-    def start(self) -> None:
-        """Serve and watch in background threads (the first build is done by `rebuild`);
-        returns once the watcher sees changes."""
-        for target, name in ((self.server.serve_forever, "server"), (self._watch, "watcher")):
+    def start(self, *, builder: bool = True) -> None:
+        """Serve and watch in background threads; rebuild in one too, unless the caller
+        runs `build_loop` itself (the command does, on the main thread: see build_loop).
+        Returns once the watcher sees changes."""
+        targets = [(self.server.serve_forever, "server"), (self._watch, "watcher")]
+        if builder:
+            targets.append((self.build_loop, "builder"))
+        for target, name in targets:
             thread = threading.Thread(target=target, name=f"archivegen-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
-        self._watching.wait(timeout=30)
+        self.ready.wait(timeout=30)
+
+    def build_loop(self) -> None:
+        """Rebuild for each batch of changes the watcher queues, until stopped. Run on the
+        main thread, a build starts its worker processes ignoring Ctrl-C (build.py): the
+        command decides what Ctrl-C does."""
+        while not self.stop_event.is_set():
+            try:
+                why = self._changes.get(timeout=TICK_SECONDS)
+            except queue.Empty:
+                continue
+            while not self._changes.empty():  # a burst: one build for all of it
+                why = self._changes.get_nowait()
+            self.rebuild(why)
 
     def stop(self) -> None:
         """Stop watching (a build under way finishes: its files are written whole) and
@@ -106,16 +132,22 @@ class Served:
                                     code="AG060"),)
                 self.say(f"error: the build failed: {type(exc).__name__}: {exc}")
         if report is not None:
-            for d in report.diagnostics:
-                self.say(d.format())
             problems = tuple(_problem(d) for d in report.diagnostics
                              if d.level == Level.ERROR
                              or (self.request.strict and d.level == Level.WARNING))
-            self.say(f"{why}built {report.articles} articles in {report.seconds:.2f} s: "
-                     f"{report.rendered} rendered, {report.written} written, "
-                     f"{report.removed} removed; {report.warnings} warning(s), "
-                     f"{report.errors} error(s)")
-        self.state.published(problems)
+            if why or report.written or report.removed or problems:  # (not a quiet check)
+                for d in report.diagnostics:
+                    self.say(d.format())
+                self.say(f"{why}built {report.articles} articles in {report.seconds:.2f} s: "
+                         f"{report.rendered} rendered, {report.written} written, "
+                         f"{report.removed} removed; {report.warnings} warning(s), "
+                         f"{report.errors} error(s)")
+        self._build_problems = problems
+        shown = (*self._settings_problems, *problems)
+        # A build that changed no file and no error needs no reload of the open tabs.
+        if (report is None or report.written or report.removed
+                or shown != self.state.problems or self.state.version == 0):
+            self.state.published(shown)
         return report
 
     def reload_config(self) -> bool:
@@ -130,16 +162,31 @@ class Served:
         except FileNotFoundError:
             text = ""  # removed: the defaults, as without one
         except (OSError, UnicodeDecodeError) as exc:
-            self._show((Problem(location=str(path), message=f"cannot read: {exc}",
-                                code="AG003"),))
+            self._settings_failed((Problem(location=str(path), message=f"cannot read: {exc}",
+                                           code="AG003"),))
             return False
-        config = with_overrides(parse_config(text, str(path), diags),
-                                **self.request.overrides)
+        try:
+            config = with_overrides(parse_config(text, str(path), diags),
+                                    **self.request.overrides)
+        except (RecursionError, ValueError) as exc:  # hostile YAML: too deep, say
+            self._settings_failed((Problem(location=str(path), code="AG010",
+                                           message=f"cannot read the settings: {exc}"),))
+            return False
         if diags.errors:
             for d in diags.sorted():
                 self.say(d.format())
-            self._show(tuple(_problem(d) for d in diags.sorted() if d.level == Level.ERROR))
+            self._settings_failed(tuple(_problem(d) for d in diags.sorted()
+                                        if d.level == Level.ERROR))
             return False
+        input_dir = (self.request.base / config.input).resolve()
+        if not input_dir.is_dir() or input_dir.is_relative_to(self.output_dir) \
+                or self.output_dir.is_relative_to(input_dir):
+            self._settings_failed((Problem(
+                location=str(path), code="AG012",
+                message=f"input folder '{input_dir}' does not exist or overlaps the output "
+                        "folder; the last good settings are kept"),))
+            return False
+        self._settings_problems = ()
         if config.output != self.config.output:
             self.say("note: a new output folder takes effect when serve is started again")
             config = replace(config, output=self.config.output)
@@ -147,38 +194,53 @@ class Served:
         self.config = config
         return changed or bool(self.state.problems)
 
-    def _show(self, problems: tuple[Problem, ...]) -> None:
-        self.state.published(problems)
+    def _settings_failed(self, problems: tuple[Problem, ...]) -> None:
+        """The settings file cannot be used: its errors show (with the last build's) until
+        it is fixed; builds go on with the last good settings."""
+        self._settings_problems = problems
+        self.state.published((*problems, *self._build_problems))
 
     def _watch(self) -> None:
-        from watchfiles import Change, watch
-
-        settings = _stat(self.request.config_file)
+        """Queue a build for each batch of changes (the builder takes them). Nothing it
+        meets stops it: the preview would go on serving stale pages without a word."""
+        said = ""
         while not self.stop_event.is_set():
-            paths = [p for p in self._watched() if p.is_dir()]
-            shape = tuple(paths)
-            started = False
-            for changes in watch(*paths, stop_event=self.stop_event, yield_on_timeout=True,
-                                 rust_timeout=int(TICK_SECONDS * 1000), raise_interrupt=False,
-                                 watch_filter=self._relevant):
-                if not started:  # the watch is set up: catch up with what changed before
-                    started = True
-                    self._watching.set()
-                    if up_to_date(self.request.base, self.config,
-                                  strict=self.request.strict).report is None:
-                        inputs = self.request.base / self.config.input
-                        changes = {*changes, (Change.modified, str(inputs))}
-                now = _stat(self.request.config_file)
-                config_changed = now != settings
-                settings = now
-                names = sorted({os.path.basename(path) for _, path in changes})
-                if config_changed and self.reload_config():
-                    names.append(self.request.config_file.name)  # type: ignore[union-attr]
-                if names:
-                    shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-                    self.rebuild(f"{shown} changed: ")
-                if tuple(p for p in self._watched() if p.is_dir()) != shape:
-                    break  # the theme folder appeared or went: watch the new set
+            try:
+                self._watch_once()
+            except Exception as exc:  # hostile settings, a folder gone, a notify error
+                message = f"error: watching for changes failed: {type(exc).__name__}: {exc}"
+                if message != said:  # (once, not every second)
+                    self.say(message)
+                said = message
+                self.ready.set()
+                self.stop_event.wait(1.0)
+
+    def _watch_once(self) -> None:
+        """Watch the current set of folders until it changes (the theme folder appears or
+        goes, the settings name others)."""
+        from watchfiles import watch
+
+        paths = [p for p in self._watched() if p.is_dir()]
+        shape = tuple(paths)
+        started = False
+        for changes in watch(*paths, stop_event=self.stop_event, yield_on_timeout=True,
+                             rust_timeout=int(TICK_SECONDS * 1000), raise_interrupt=False,
+                             watch_filter=self._relevant):
+            names = sorted({os.path.basename(path) for _, path in changes})
+            if not started:  # set up: a build catches up with what changed before
+                started = True
+                self.ready.set()
+                self._changes.put("")
+            now = _stat(self.request.config_file)
+            config_changed = now != self._settings
+            self._settings = now
+            if config_changed and self.reload_config():
+                names.append(self.request.config_file.name)  # type: ignore[union-attr]
+            if names:
+                shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+                self._changes.put(f"{shown} changed: ")
+            if tuple(p for p in self._watched() if p.is_dir()) != shape:
+                return
 
     def _watched(self) -> Iterator[Path]:
         yield (self.request.base / self.config.input).resolve()
@@ -205,18 +267,39 @@ def serve(request: ServeRequest, say: Callable[[str], None]) -> int:
         say(f"warning: serving on {request.host}: other machines on the network can read "
             "the site (the default, 127.0.0.1, is this machine only)")
     try:
-        served.rebuild()
+        with _interrupts_deferred(say, served.stop_event):  # (the first build finishes)
+            served.rebuild()
+        if served.stop_event.is_set():
+            return 0
+        served.start(builder=False)
         say(f"serving {served.output_dir} at {served.url} (Ctrl-C to stop)")
-        served.start()
         if request.open_browser:
             webbrowser.open(served.url)
-        while not served.stop_event.wait(3600):
-            pass
+        with _interrupts_deferred(say, served.stop_event):
+            served.build_loop()
     except KeyboardInterrupt:
         say("stopping")
     finally:
         served.stop()
     return 0
+
+
+@contextmanager
+def _interrupts_deferred(say: Callable[[str], None], stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C sets `stop` (a build under way then finishes, its files whole, and the loop
+    ends); a second Ctrl-C raises KeyboardInterrupt at once. Main thread only."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        say("stopping (Ctrl-C again to stop at once)")
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _bind(request: ServeRequest, options: ServeOptions) -> ThreadingHTTPServer:

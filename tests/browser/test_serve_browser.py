@@ -50,7 +50,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
         os.utime(path, (OLD, OLD))
     preview = Served(ServeRequest(base=tmp_path, config=SiteConfig(input="articles",
                                                                    output="site"),
-                                  config_file=tmp_path / "archivegen.yaml", overrides={},
+                                  config_file=tmp_path / "archivegen.yaml",
+                                  overrides={"input": "articles", "output": "site"},
                                   port=0), lambda line: None)
     preview.rebuild()
     preview.start()

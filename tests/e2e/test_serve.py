@@ -52,7 +52,8 @@ def project(tmp_path: Path) -> Path:
 def request_for(project: Path, **options: object) -> ServeRequest:
     config = SiteConfig(input="articles", output="site")
     return ServeRequest(base=project, config=config, config_file=project / "archivegen.yaml",
-                        overrides={}, **{"port": 0, **options})  # type: ignore[arg-type]
+                        overrides={"input": "articles", "output": "site"},
+                        **{"port": 0, **options})  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -175,6 +176,44 @@ def test_a_malformed_request_does_not_take_the_server_down(served: Served) -> No
     assert get(served.port, "/")[0] == 200
 
 
+def test_error_responses_are_plain_text_with_nosniff(served: Served) -> None:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+        sock.sendall(b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        head = sock.recv(4096).decode("latin-1").lower()
+    assert head.startswith("http/1.1 414"), head
+    assert "x-content-type-options: nosniff" in head and "text/plain" in head
+
+
+def test_a_request_body_is_never_read_as_a_request(served: Served) -> None:
+    """A POST (405) whose body looks like a request: the connection is closed after the
+    405, so the body is not answered as a second request."""
+    smuggled = f"GET /static/style.css HTTP/1.1\r\nHost: localhost:{served.port}\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+        sock.sendall((f"POST / HTTP/1.1\r\nHost: localhost:{served.port}\r\n"
+                      f"Content-Length: {len(smuggled)}\r\n\r\n{smuggled}").encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 405") and answer.count(b"HTTP/1.1 ") == 1
+
+
+def test_ip_addresses_are_accepted_host_names_are_not(served: Served) -> None:
+    """Rebinding needs a name of the attacker's: an address typed into the browser is this
+    server reached directly (as from another machine with --host 0.0.0.0)."""
+    for host in ("192.168.1.20:8000", "[fe80::1]:8000", "10.0.0.7"):
+        assert get(served.port, "/", headers={"Host": host})[0] == 200, host
+    for host in ("[::1]evil.example", "localhost:evil", "localhost.", "127.0.0.1.nip.io"):
+        assert get(served.port, "/", headers={"Host": host})[0] == 403, host
+
+
+def test_a_redirect_names_a_folder_with_a_percent_in_its_name(served: Served) -> None:
+    (served.output_dir / "a%20b").mkdir()
+    (served.output_dir / "a%20b" / "index.html").write_text("<p>percent</p>")
+    status, headers, _ = get(served.port, "/a%2520b")
+    assert status == 301 and headers["location"] == "/a%2520b/"
+    assert get(served.port, headers["location"])[0] == 200
+
+
 # --- live reload ------------------------------------------------------------------------------
 
 def test_the_reload_script_is_added_when_served_never_on_disk(served: Served) -> None:
@@ -248,6 +287,43 @@ def test_template_and_settings_errors_show_their_file_and_line(served: Served,
     settings.write_text("title: My archive\npage_size: 7\n")
     assert wait_for(lambda: not served.state.problems and served.config.page_size == 7)
     assert wait_for(lambda: b"My archive" in get(served.port, "/")[2])
+
+
+def test_the_watcher_survives_what_it_meets(served: Served, project: Path) -> None:
+    """Hostile settings (nesting too deep to parse) and a build lock held elsewhere do not
+    stop it: the errors show, and a later edit still rebuilds."""
+    settings = project / "archivegen.yaml"
+    settings.write_text("title: " + "[" * 5000 + "\n")
+    assert wait_for(lambda: any(str(settings) in p.location for p in served.state.problems))
+    settings.write_text("title: Fine again\n")
+    assert wait_for(lambda: not served.state.problems)
+    version = served.state.version
+    article = sorted((project / "articles").glob("md_*.md"))[2]
+    article.write_text(article.read_text() + "\n\nStill watched.\n")
+    assert wait_for(lambda: served.state.version > version)
+    assert "watcher" in [t.name.split("-")[-1] for t in threading.enumerate()]
+
+
+def test_settings_naming_a_missing_input_folder_are_refused(served: Served,
+                                                             project: Path) -> None:
+    """The site is not emptied by a typo in `input`: the last good settings stay."""
+    served.request.overrides.clear()  # as when the command was given no --input
+    (project / "archivegen.yaml").write_text("input: artcles\noutput: site\n")
+    assert wait_for(lambda: any(p.code == "AG012" for p in served.state.problems))
+    assert (served.output_dir / "index.html").is_file()
+    assert served.config.input == "articles"
+
+
+def test_a_settings_error_stays_shown_while_articles_change(served: Served,
+                                                             project: Path) -> None:
+    settings = project / "archivegen.yaml"
+    settings.write_text("page_size: [oops\n")
+    assert wait_for(lambda: any(p.code == "AG010" for p in served.state.problems))
+    version = served.state.version
+    article = sorted((project / "articles").glob("md_*.md"))[2]
+    article.write_text(article.read_text() + "\n\nAn edit while the settings are broken.\n")
+    assert wait_for(lambda: served.state.version > version)
+    assert any(p.code == "AG010" for p in served.state.problems)
 
 
 def test_requests_during_a_build_wait_for_it(served: Served) -> None:
@@ -359,3 +435,58 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Path) -> None:
     assert proc.returncode == 0
     assert "Traceback" not in err and "stopping" in out
     assert not list((project / "site" / ".archivegen-tmp").glob("*"))
+
+
+CTRL_C_DURING_A_BUILD = """
+import sys
+import archivegen.build as build
+build.PARALLEL_MIN_FILES = build.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
+from archivegen.cli import main
+sys.exit(main(["serve", "--input", "articles", "--output", "site", "--port", sys.argv[1]]))
+"""
+
+
+def test_ctrl_c_during_a_build_with_workers_stops_cleanly(project: Path) -> None:
+    """Ctrl-C at a terminal signals the whole process group, workers included: no trace
+    from any of them, no process left, the build's files whole."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mark = f"ARCHIVEGEN_TEST_MARK={project}"
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_DURING_A_BUILD, str(port)],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True,
+                            env={**os.environ, "ARCHIVEGEN_TEST_MARK": str(project)})
+    try:
+        assert proc.stdout is not None
+        line = ""
+        while "serving" not in line:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else ""
+        (project / "archivegen.yaml").write_text("page_size: 3\n")  # every page changes
+        # Interrupted while its render workers start (soon after the staging folder is
+        # made): a worker still importing then used to die with a trace.
+        assert wait_for(lambda: (project / "site" / ".archivegen-tmp").exists(), 20)
+        time.sleep(0.1)  # (past the milliseconds in which a worker is being started)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert "archivegen.yaml changed: built" in out  # the build under way was finished
+    assert wait_for(lambda: not marked_processes(mark), timeout=10)
+    assert not list((project / "site" / ".archivegen-tmp").glob("*"))
+
+
+def marked_processes(mark: str) -> list[int]:
+    """Processes whose environment carries `mark` (this test's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
