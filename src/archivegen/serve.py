@@ -115,8 +115,9 @@ class Served:
             thread.join(timeout=60)
         self.server.server_close()
 
-    def rebuild(self, why: str = "") -> BuildReport | None:
-        """Build once (a quick rebuild when it can be one) and publish the result."""
+    def rebuild(self, why: str = "", *, announce: bool = False) -> BuildReport | None:
+        """Build once (a quick rebuild when it can be one) and publish the result. Its
+        summary is printed if `announce`, or if it had a reason, changed files or errors."""
         problems: tuple[Problem, ...] = ()
         report = None
         with self.state.building():
@@ -135,7 +136,7 @@ class Served:
             problems = tuple(_problem(d) for d in report.diagnostics
                              if d.level == Level.ERROR
                              or (self.request.strict and d.level == Level.WARNING))
-            if why or report.written or report.removed or problems:  # (not a quiet check)
+            if announce or why or report.written or report.removed or problems:
                 for d in report.diagnostics:
                     self.say(d.format())
                 self.say(f"{why}built {report.articles} articles in {report.seconds:.2f} s: "
@@ -268,7 +269,7 @@ def serve(request: ServeRequest, say: Callable[[str], None]) -> int:
             "the site (the default, 127.0.0.1, is this machine only)")
     try:
         with _interrupts_deferred(say, served.stop_event):  # (the first build finishes)
-            served.rebuild()
+            served.rebuild(announce=True)
         if served.stop_event.is_set():
             return 0
         served.start(builder=False)
