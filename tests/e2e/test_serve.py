@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from archivegen.cli import main
 from archivegen.config import SiteConfig
 from archivegen.devserver import EVENTS_PATH, SCRIPT_PATH, ServeOptions, SiteState, make_server
 from archivegen.serve import Served, ServeRequest, serve
@@ -413,7 +414,13 @@ def test_another_host_is_served_with_a_warning(project: Path) -> None:
 
 # --- the command --------------------------------------------------------------------------------
 
-def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Path) -> None:
+@pytest.mark.parametrize("built_before", [False, True])
+def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Path,
+                                                       built_before: bool) -> None:
+    """It says what it built (even when the site was up to date) and where it serves."""
+    if built_before:
+        assert main(["build", "-q", "--input", str(project / "articles"), "--output",
+                     str(project / "site")]) == 0
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -422,11 +429,12 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Path) -> None:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
-        line = ""
-        while "serving" not in line:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-        assert f"at http://127.0.0.1:{port}/ (Ctrl-C to stop)" in line
+        lines = [""]
+        while "serving" not in lines[-1]:
+            lines.append(proc.stdout.readline())
+            assert lines[-1], proc.stderr.read() if proc.stderr else ""
+        assert any(line.startswith("built ") and " articles in " in line for line in lines)
+        assert f"at http://127.0.0.1:{port}/ (Ctrl-C to stop)" in lines[-1]
         assert get(port, "/")[0] == 200
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
