@@ -86,6 +86,13 @@ def test_an_open_tab_follows_edits_and_shows_build_errors(served: Served,
     assert "AG010" in overlay.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "serve-overlay.png"))
 
+    # While the error lasts, another edit still reloads the tab (the overlay comes back).
+    page.evaluate("window.__before_reload = true")
+    other = sorted((project / "articles").glob("md_*.md"))[5]
+    other.write_text(other.read_text() + "\n\nAnother edit while the error lasts.\n")
+    page.wait_for_function("window.__before_reload === undefined", timeout=TIMEOUT_MS)
+    overlay.wait_for(timeout=TIMEOUT_MS)
+
     article.write_text(good)
     overlay.wait_for(state="detached", timeout=TIMEOUT_MS)
     assert page.get_by_text("A paragraph written while the page was open.").count() == 0
