@@ -22,6 +22,7 @@ from .sources import read_paths
 from .uptodate import up_to_date
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -93,7 +94,13 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "build":
-        return _build_command(args)
+        try:
+            return _build_command(args)
+        except KeyboardInterrupt:
+            # Every file written so far is whole; the next build goes on from what this
+            # one committed to the cache.
+            _err("interrupted")
+            return EXIT_INTERRUPTED
     if args.command == "check":
         return _check_command(args)
     if args.command == "serve":

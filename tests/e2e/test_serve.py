@@ -498,3 +498,33 @@ def marked_processes(mark: str) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+CTRL_C_DURING_BUILD = """
+import sys
+import archivegen.build as build
+build.PARALLEL_MIN_FILES = build.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
+from archivegen.cli import main
+sys.exit(main(["build", "--input", "articles", "--output", "site"]))
+"""
+
+
+def test_ctrl_c_during_archivegen_build_exits_130_without_a_trace(project: Path,
+                                                                  tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_DURING_BUILD], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        assert wait_for(lambda: (project / "site" / ".archivegen-tmp").exists(), 30)
+        time.sleep(0.1)  # (past the milliseconds in which a worker is being started)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.strip().endswith("interrupted")
+    assert main(["build", "-q", "--input", "articles", "--output", "site"]) == 0
+    clean = tmp_path / "clean"
+    assert main(["build", "-q", "--no-cache", "--input", "articles", "--output",
+                 str(clean)]) == 0
+    assert tree_bytes(project / "site") == tree_bytes(clean)
