@@ -131,30 +131,48 @@ def _load_config(args: argparse.Namespace) -> tuple[SiteConfig, Path] | None:
     return config, path.parent.resolve()
 
 
-def _build_command(args: argparse.Namespace) -> int:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Project:
+    """What build and serve work on: the settings with the command line's folders, the
+    folder the settings' paths start from, those overrides, and the output folder."""
+
+    config: SiteConfig
+    base: Path
+    overrides: dict[str, str | None]
+    output_dir: Path
+
+
+def _project(args: argparse.Namespace) -> _Project | None:
+    """The project of a build or serve command; None after printing why it cannot be built."""
     loaded = _load_config(args)
     if loaded is None:
-        return EXIT_USAGE
+        return None
     config, base = loaded
     # Flags are relative to the current folder, config values to the config file's folder.
-    config = with_overrides(
-        config,
-        input=str(Path(args.input).resolve()) if args.input else None,
-        output=str(Path(args.output).resolve()) if args.output else None,
-    )
+    overrides = {"input": str(Path(args.input).resolve()) if args.input else None,
+                 "output": str(Path(args.output).resolve()) if args.output else None}
+    config = with_overrides(config, **overrides)
     input_dir = (base / config.input).resolve()
     output_dir = (base / config.output).resolve()
     if not input_dir.is_dir():
         _err(f"error: input folder '{input_dir}' does not exist")
-        return EXIT_USAGE
+        return None
     if (input_dir == output_dir or input_dir.is_relative_to(output_dir)
             or output_dir.is_relative_to(input_dir)):
         _err(f"error: the output folder '{output_dir}' must not be, hold or sit inside the "
              f"input folder '{input_dir}'")
-        return EXIT_USAGE
+        return None
     if output_dir.exists() and not output_dir.is_dir():
         _err(f"error: the output folder '{output_dir}' is a file")
+        return None
+    return _Project(config=config, base=base, overrides=overrides, output_dir=output_dir)
+
+
+def _build_command(args: argparse.Namespace) -> int:
+    project = _project(args)
+    if project is None:
         return EXIT_USAGE
+    config, base, output_dir = project.config, project.base, project.output_dir
     try:
         # Nothing changed? Answered without importing the pipeline (Jinja, Markdown, numpy):
         # most of a no-op build's time would be those imports.
@@ -197,27 +215,16 @@ def _serve_command(args: argparse.Namespace) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         _err(f"error: --port {args.port} is not a port number")
         return EXIT_USAGE
-    loaded = _load_config(args)
-    if loaded is None:
-        return EXIT_USAGE
-    config, base = loaded
-    overrides = {"input": str(Path(args.input).resolve()) if args.input else None,
-                 "output": str(Path(args.output).resolve()) if args.output else None}
-    config = with_overrides(config, **overrides)
-    input_dir, output_dir = (base / config.input).resolve(), (base / config.output).resolve()
-    if not input_dir.is_dir():
-        _err(f"error: input folder '{input_dir}' does not exist")
-        return EXIT_USAGE
-    if (input_dir == output_dir or input_dir.is_relative_to(output_dir)
-            or output_dir.is_relative_to(input_dir)):
-        _err(f"error: the output folder '{output_dir}' must not be, hold or sit inside the "
-             f"input folder '{input_dir}'")
+    project = _project(args)
+    if project is None:
         return EXIT_USAGE
     from .serve import ServeRequest, serve
 
-    config_file = Path(args.config).resolve() if args.config else base / CONFIG_FILENAME
-    return serve(ServeRequest(base=base, config=config, config_file=config_file,
-                              overrides=overrides, host=args.host, port=args.port,
+    config_file = (Path(args.config).resolve() if args.config
+                   else project.base / CONFIG_FILENAME)
+    return serve(ServeRequest(base=project.base, config=project.config,
+                              config_file=config_file, overrides=project.overrides,
+                              host=args.host, port=args.port,
                               reload=not args.no_reload, base_path=base_path,
                               open_browser=args.open, strict=args.strict),
                  say=lambda line: print(line, flush=True))

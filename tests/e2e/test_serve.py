@@ -472,12 +472,7 @@ def test_ctrl_c_during_a_build_with_workers_stops_cleanly(project: Path) -> None
             line = proc.stdout.readline()
             assert line, proc.stderr.read() if proc.stderr else ""
         (project / "archivegen.yaml").write_text("page_size: 3\n")  # every page changes
-        # Interrupted while its render workers start (soon after the staging folder is
-        # made): a worker still importing then used to die with a trace.
-        assert wait_for(lambda: (project / "site" / ".archivegen-tmp").exists(), 20)
-        time.sleep(0.1)  # (past the milliseconds in which a worker is being started)
-        os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        out, err = ctrl_c_while_workers_start(proc, project)
     finally:
         proc.kill()
     assert proc.returncode == 0, err
@@ -485,6 +480,16 @@ def test_ctrl_c_during_a_build_with_workers_stops_cleanly(project: Path) -> None
     assert "archivegen.yaml changed: built" in out  # the build under way was finished
     assert wait_for(lambda: not marked_processes(mark), timeout=10)
     assert not list((project / "site" / ".archivegen-tmp").glob("*"))
+
+
+def ctrl_c_while_workers_start(proc: subprocess.Popen[str], project: Path) -> tuple[str, str]:
+    """Ctrl-C as a terminal sends it (to the whole process group) while the build's render
+    workers start, soon after its staging folder is made: a worker still importing used to
+    die with a trace. The rest of the process's output."""
+    assert wait_for(lambda: (project / "site" / ".archivegen-tmp").exists(), 30)
+    time.sleep(0.1)  # (past the milliseconds in which a worker is being started)
+    os.killpg(proc.pid, signal.SIGINT)
+    return proc.communicate(timeout=60)
 
 
 def marked_processes(mark: str) -> list[int]:
@@ -515,10 +520,7 @@ def test_ctrl_c_during_archivegen_build_exits_130_without_a_trace(project: Path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
-        assert wait_for(lambda: (project / "site" / ".archivegen-tmp").exists(), 30)
-        time.sleep(0.1)  # (past the milliseconds in which a worker is being started)
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        _, err = ctrl_c_while_workers_start(proc, project)
     finally:
         proc.kill()
     assert proc.returncode == 130, err
