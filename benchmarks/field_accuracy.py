@@ -1,9 +1,12 @@
-"""Fields right / fields expected on the layout fixture set (tests/fixtures/layouts).
+"""Fields right / fields expected: on real third-party files and on our layout fixtures.
 
-Each input file has a hand-written expected record in expected/<file>.json; this script loads
-every file the way `archivegen build` does and compares field by field.
+Two sets, printed one after the other:
 
-    python benchmarks/field_accuracy.py [--verbose]
+- `../shared/real/` (54 files other people wrote, fields read by hand in expected.json): the
+  measure that counts. Graded by `real_grading.py` (see there for the rules).
+- `tests/fixtures/layouts/` (50 files we wrote, one expected record each): conformance.
+
+    python benchmarks/field_accuracy.py [--verbose] [--real DIR]
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
+
+import real_grading
 
 from archivegen.errors import Diagnostics
 from archivegen.loaders import load_source
@@ -106,9 +111,17 @@ def check_file(name: str) -> tuple[int, list[str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
+    parser.add_argument("--real", type=Path, default=real_grading.REAL,
+                        help="folder of real files with expected.json (default ../shared/real)")
     args = parser.parse_args()
+    if (args.real / "expected.json").is_file():
+        print("\n".join(real_grading.summary_lines(real_grading.grade(args.real),
+                                                   verbose=args.verbose)))
+    else:
+        print(f"real files: {args.real}/expected.json not found; not graded")
     total = wrong = 0
     for name in fixture_names():
         fields, problems = check_file(name)
@@ -117,8 +130,8 @@ def main() -> int:
         if args.verbose:
             for p in problems:
                 print(p)
-    print(f"files: {len(fixture_names())}; fields right: {total - wrong} / {total} "
-          f"({100 * (total - wrong) / total:.1f}%)")
+    print(f"layout fixtures ({len(fixture_names())} files): fields right: "
+          f"{total - wrong} / {total} ({100 * (total - wrong) / total:.1f}%)")
     return 0
 
 
