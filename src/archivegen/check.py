@@ -2,25 +2,31 @@
 
 For every file: the layout detected, each field with the line and rule it came from, repairs
 applied, notes found, duplicates among the checked files, and diagnostics. `report_json` gives
-the machine-readable form; `report_lines` the one people read. Nothing here prints.
+the machine-readable form; `report_lines` the one people read. `--summary` folds the same into
+a few totals (`CheckSummary`, `summary_lines`, `summary_json`). Nothing here prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
 from .dedupe import sketch_text
 from .duplicates import collapse_duplicates
-from .errors import Diagnostic, Diagnostics
+from .errors import CODES, Diagnostic, Diagnostics, Level
 from .loaders import load_source
 from .model import Article, DuplicateRef, Source, article_key, head_of
 from .repair import repair_article
 
 FIELDS = ("title", "authors", "contributors", "publisher", "date", "original_source", "url",
           "regions", "themes", "tags", "reports", "slug", "summary", "language")
+# The fields a summary counts: those scraped text can state. slug, summary and language come
+# only from front matter or a sidecar, so their fill rate says nothing about a scrape.
+SUMMARY_FIELDS = ("title", "authors", "contributors", "date", "publisher", "original_source",
+                  "url", "regions", "themes", "tags", "reports")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,9 +131,9 @@ def report_lines(report: CheckReport) -> list[str]:
             data = article_json(article, report)
             piece = f" (piece {data['piece']})" if data["piece"] else ""
             lines.append(f"  layout: {data['layout']}{piece}")
-            for name, field in data["fields"].items():
-                where = f"line {field['line']}, {field['rule']}" if "line" in field else "derived"
-                lines.append(f"  {name}: {_show(field['value'])}  [{where}]")
+            for name, found in data["fields"].items():
+                where = f"line {found['line']}, {found['rule']}" if "line" in found else "derived"
+                lines.append(f"  {name}: {_show(found['value'])}  [{where}]")
             for r in data["repairs"]:
                 lines.append(f"  repaired: {r['rule']} at line {r['line']}: {r['detail']}")
             if data["notes"]:
@@ -152,3 +158,135 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         return f"{value['name']} ({value['role']})"
     return str(value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckSummary:
+    """A set of checked files in a few numbers (`archivegen check --summary`)."""
+
+    files: int
+    articles: int
+    files_without_article: int
+    layouts: dict[str, int]  # layout -> articles, most first
+    fields: dict[str, int]  # SUMMARY_FIELDS, in order -> articles stating the field
+    diagnostics: dict[tuple[str, str], int]  # (level, code) -> count; errors first, most first
+    duplicates: int  # articles folded into another as its copies
+    duplicated: int  # articles that copies were folded into
+
+    @property
+    def errors(self) -> int:
+        return sum(n for (level, _), n in self.diagnostics.items() if level == Level.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(n for (level, _), n in self.diagnostics.items() if level == Level.WARNING)
+
+
+@dataclass(slots=True)
+class _Tally:
+    """The summary's counters, added to one file at a time."""
+
+    files: int = 0
+    articles: int = 0
+    without_article: int = 0
+    layouts: Counter[str] = field(default_factory=Counter)
+    fields: Counter[str] = field(default_factory=Counter)
+    diagnostics: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, articles: Sequence[Article], diagnostics: Iterable[Diagnostic]) -> None:
+        self.files += 1
+        self.articles += len(articles)
+        self.without_article += not articles
+        for article in articles:
+            self.layouts[article.provenance.layout] += 1
+            self.fields.update(name for name in SUMMARY_FIELDS if getattr(article, name))
+        self.diagnostics.update((str(d.level), d.code) for d in diagnostics)
+
+    def summary(self, also_archived: dict[str, tuple[DuplicateRef, ...]]) -> CheckSummary:
+        def most_first(item: tuple[Any, int]) -> tuple[int, Any]:
+            return -item[1], item[0]
+
+        by_level = sorted(self.diagnostics.items(),
+                          key=lambda item: (item[0][0] != Level.ERROR, *most_first(item)))
+        return CheckSummary(
+            files=self.files, articles=self.articles, files_without_article=self.without_article,
+            layouts=dict(sorted(self.layouts.items(), key=most_first)),
+            fields={name: self.fields[name] for name in SUMMARY_FIELDS},
+            diagnostics=dict(by_level),
+            duplicates=sum(len(refs) for refs in also_archived.values()),
+            duplicated=len(also_archived))
+
+
+def summarize_report(report: CheckReport) -> CheckSummary:
+    """The summary of a whole per-file report."""
+    tally = _Tally()
+    for f in report.files:
+        tally.add(f.articles, f.diagnostics)
+    return tally.summary(report.also_archived)
+
+
+def short_meaning(code: str) -> str:
+    """errors.CODES' meaning of `code` up to its first aside: "article has no title"."""
+    return CODES.get(code, "").split(" (")[0].split("; ")[0]
+
+
+def _percent(count: int, total: int) -> int:
+    """Rounded down: 100% only when every article has the field."""
+    return 100 * count // total if total else 0
+
+
+def summary_json(summary: CheckSummary) -> dict[str, Any]:
+    s = summary
+    return {
+        "archivegen": __version__,
+        "summary": {
+            "files": s.files, "articles": s.articles,
+            "files_without_article": s.files_without_article,
+            "errors": s.errors, "warnings": s.warnings,
+            "layouts": s.layouts,
+            "fields": {name: {"count": n,
+                              "percent": round(100 * n / s.articles, 1) if s.articles else 0.0}
+                       for name, n in s.fields.items()},
+            "diagnostics": [{"level": level, "code": code, "count": n,
+                             "meaning": CODES.get(code, "")}
+                            for (level, code), n in s.diagnostics.items()],
+            "duplicates": s.duplicates, "duplicated": s.duplicated,
+        },
+    }
+
+
+_LABEL = 13  # width of "diagnostics: ", the longest label
+_WIDTH = 100  # of a summary line, at most (when a few cells fit)
+
+
+def summary_lines(summary: CheckSummary) -> list[str]:
+    """The summary for people: a few lines, however many files."""
+    s = summary
+    lines = [f"checked {s.files} files: {s.articles} articles "
+             f"({s.files_without_article} files without one)",
+             "layouts:".ljust(_LABEL)
+             + (", ".join(f"{name} {n}" for name, n in s.layouts.items()) or "none")]
+    lines += _grid("fields:", [f"{name} {n} ({_percent(n, s.articles)}%)"
+                               for name, n in s.fields.items()])
+    lines.append("diagnostics:".ljust(_LABEL) + f"{s.warnings} warning(s), {s.errors} error(s)")
+    width = len(str(max(s.diagnostics.values(), default=0)))
+    lines += [" " * _LABEL + f"{n:>{width}} {level:<7} {code} {short_meaning(code)}"
+              for (level, code), n in s.diagnostics.items()]
+    lines.append("duplicates:".ljust(_LABEL) + f"{s.duplicates} article(s) folded into "
+                 f"{s.duplicated} other(s) as copies")
+    return lines
+
+
+def _grid(label: str, cells: Sequence[str]) -> list[str]:
+    """`cells` in aligned columns, as many a line as fit in _WIDTH; the first line labelled."""
+    for per_row in range(len(cells), 0, -1):
+        rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+        widths = [max(len(row[col]) for row in rows if col < len(row))
+                  for col in range(per_row)]
+        if _LABEL + sum(widths) + 2 * (per_row - 1) <= _WIDTH or per_row == 1:
+            break
+    else:
+        return [label]
+    return [(label if i == 0 else "").ljust(_LABEL)
+            + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip()
+            for i, row in enumerate(rows)]

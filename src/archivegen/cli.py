@@ -88,6 +88,10 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--config", metavar="FILE", help="configuration file, as for build")
     c.add_argument("--input", metavar="DIR", help="input folder when no PATH is given")
     c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    c.add_argument("--summary", action="store_true",
+                   help="totals for all the files instead of a block per file: articles, "
+                        "layouts, how often each field was found, diagnostics by code, "
+                        "duplicates")
     return parser
 
 
@@ -243,11 +247,24 @@ def _check_command(args: argparse.Namespace) -> int:
     if missing:
         _err(f"error: {', '.join(map(str, missing))} does not exist")
         return EXIT_USAGE
-    from .check import check_sources, report_json, report_lines
+    from .check import (
+        check_sources,
+        report_json,
+        report_lines,
+        summarize_report,
+        summary_json,
+        summary_lines,
+    )
 
     diags = Diagnostics()
     report = check_sources(read_paths(paths, diags), diags.items)
-    if args.format == "json":
+    if args.summary:
+        summary = summarize_report(report)
+        if args.format == "json":
+            print(json.dumps(summary_json(summary), indent=2, ensure_ascii=False))
+        else:
+            print("\n".join(summary_lines(summary)))
+    elif args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:
         print("\n".join(report_lines(report)))
