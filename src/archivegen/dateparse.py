@@ -1,4 +1,5 @@
-"""Find and parse dates written in English, Spanish or French, at the precision the text states.
+"""Find and parse dates written in English, Spanish, French, Italian, Portuguese or German, at
+the precision the text states.
 
 Pure functions over strings. Every pattern is a flat sequence of tokens (a month name, one or
 two day digits, four year digits) joined by single-quantifier separators, so a failed attempt
@@ -36,6 +37,12 @@ _MONTHS: dict[str, int] = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
     "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
     "décembre": 12, "decembre": 12,
+    # Italian, Portuguese and German: reposts of the same articles come in these too.
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+    "outubro": 10, "novembro": 11, "dezembro": 12,
+    "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
 }
 _ABBREVIATIONS: dict[str, int] = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
@@ -61,7 +68,7 @@ def _year_pattern(group: str) -> str:
     return rf"(?P<{group}>\d{{4}})(?!\w|-\d)"
 
 
-_YEAR_INTRO = r"(?:(?:del?|of)\s+)?"  # "de 2012", "del 2012", "June of 2013"
+_YEAR_INTRO = r"(?:(?:del?|of|di)\s+)?"  # "de 2012", "del 2012", "June of 2013", "di 2013"
 _DATE_RE = re.compile(
     "|".join([
         # June-July 2010, junio-julio de 2010, and with an en dash and spaces

@@ -53,15 +53,18 @@ _LINK_RE = re.compile(r"(!?)\[([^\[\]\n]{0,300})\]\(([^()\n]{0,1000})\)")
 _COPYRIGHT_RE = re.compile(
     r"^(?:copyright(?!\w)\s*(?:©|\(c\))?|©)\s*(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?)?[\s,]*",
     re.IGNORECASE)
-_BYLINE_START_RE = re.compile(r"^(?:by|with|por|par|de)(?:\s*:\s*|\s+)", re.IGNORECASE)
-# Removed from the start of a byline; "de" only in lowercase, as "De" may begin a surname.
-_PREFIX_RE = re.compile(r"^(?:(?i:(?:written|reporting)\s+by|by|with|por|par)|de)(?:\s*:\s*|\s+)")
+_BYLINE_START_RE = re.compile(r"^(?:(?i:by|with|por|par|de)|di)(?:\s*:\s*|\s+)")
+# Removed from the start of a byline; "de" and "di" only in lowercase, as "De" and "Di" may
+# begin a surname.
+_PREFIX_RE = re.compile(
+    r"^(?:(?i:(?:written|reporting)\s+by|by|with|por|par)|de|di)(?:\s*:\s*|\s+)")
 _PAREN_RE = re.compile(r"[()]")
 _WORD_RE = re.compile(r"\S+")
 _ROLE_PATTERNS = (
     ("introduction", r"introduc(?:tion|ción|cion)", r"by|de|por|par"),
     ("translator", r"translated(?:\s+from\s+(?:the\s+)?\w+)?|translation|traducci[oó]n"
-                   r"|traducid[oa]|traduit(?:es?|s)?|traduction", r"by|de|por|par"),
+                   r"|traducid[oa]|traduit(?:es?|s)?|traduction|traduzione|tradotto",
+     r"by|de|di|da|por|par"),
     ("editor", r"edited|editing|editad[oa]|édité(?:e|s|es)?", r"by|de|por|par"),
     ("photographer", r"photos?|photographs?|photography|fotos?|fotografías?", r"by|de|por|par"),
     ("contributor", r"additional\s+reporting|contributions?", r"by|from"),
@@ -101,15 +104,37 @@ def parse_byline(text: str) -> Byline:
     authors: list[str] = []
     contributors: list[Contributor] = []
     state = "authors"  # "authors", a contributor role, or "" for text that names no one
-    for clause, aside, ends_sentence in _clauses(_clean(text)):
+    for clause, aside, ends_sentence in _clauses(_protect_acronyms(_clean(text))):
         if aside:
             _read_clause(clause, "", authors, contributors)
         else:
             state = _read_clause(clause, state, authors, contributors)
             if ends_sentence:
                 state = ""
-    return Byline(authors=tuple(dict.fromkeys(authors)),
-                  contributors=tuple(dict.fromkeys(contributors)))
+    return Byline(authors=tuple(dict.fromkeys(_restore(a) for a in authors)),
+                  contributors=tuple(dict.fromkeys(
+                      Contributor(role=c.role, name=_restore(c.name)) for c in contributors)))
+
+
+# "Kuala Lumpur War Crimes Commission (KLWCC)": a parenthesis that abbreviates the words before
+# it is part of the name, not an aside. Private-use characters stand in for its brackets while
+# the text is cut into clauses.
+_ACRONYM_RE = re.compile(r"(?<=\S)\s\((?P<acronym>[A-Z][A-Za-z]{1,11})\)(?=[\s,;]|$)")
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def _protect_acronyms(text: str) -> str:
+    def keep(match: re.Match[str]) -> str:
+        acronym = match["acronym"]
+        capitals = [w[0] for w in text[:match.start()].split() if w[:1].isupper()]
+        if "".join(capitals[-len(acronym):]).upper() == acronym.upper():
+            return f" {_OPEN}{acronym}{_CLOSE}"
+        return match[0]
+    return _ACRONYM_RE.sub(keep, text) if "(" in text else text
+
+
+def _restore(name: str) -> str:
+    return name.replace(_OPEN, "(").replace(_CLOSE, ")")
 
 
 def is_byline(line: str) -> bool:

@@ -28,7 +28,30 @@ def decode(source: Source, diags: Diagnostics) -> str | None:
         diags.warning("AG004", f"not UTF-8 (byte 0x{data[exc.start]:02x}); decoded as "
                       "Windows-1252", _byte_location(source.path, data, exc.start))
         text = data.decode("cp1252", errors="replace")
+    if _C1_RE.search(text):
+        text = text.translate(C1_AS_CP1252)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _c1_table() -> dict[int, str]:
+    """U+0080-U+009F (C1 controls) to the Windows-1252 character of the same byte.
+
+    No real text uses C1 controls; they appear when Windows-1252 bytes were decoded as Latin-1
+    upstream ("Iran\x92s", "Safe\x85 or"). Mapping them back gives the right quote and the
+    ellipsis again, and keeps U+0085 (NEL) from ever acting as a line break. The five bytes
+    Windows-1252 leaves undefined stay as they are.
+    """
+    table: dict[int, str] = {}
+    for code in range(0x80, 0xA0):
+        try:
+            table[code] = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
+C1_AS_CP1252 = _c1_table()
+_C1_RE = re.compile("[\x80-\x9f]")
 
 
 def _byte_location(path: str, data: bytes, offset: int) -> SourceLocation:

@@ -1,0 +1,272 @@
+"""A repost's byline block, read as a small grammar of line kinds.
+
+Reposts put the credits of an article on short lines between the title and the body, in any
+order, in several languages, often with no blank line before the body:
+
+    by                         author intro alone (by, por, di, par, con, with, de)
+    Jane Doe and John Roe      names: after an intro, or first in the block before a date
+    18 Aprile                  a date, on one line or split (day month / year), possibly
+    2013                         damaged by the scrape ("September 18, 2010n")
+    Strategic Culture Foundation   an outlet named between the date and "from"
+    Cuba Debate - 2010-07-11   an outlet with its own date
+    from                       site intro alone (from, desde, del Sitio Web, dal Sito Web...)
+    GlobalResearch             the site the repost was taken from, "Website" on this line
+    Website                      or the next
+    traduzione / di / X        credits (translated by, traducción de, edited by ...)
+    Versión original           links to other language versions
+    Part I                     part labels
+
+Every line is classified on its own or from its neighbours; the block ends at the first line
+that is none of these (the body's first line). Blank lines inside the block are ignored.
+A name line is read only where the grammar expects one (after an intro, or first in the block
+and followed by a date), so a short body line is never taken for a name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..dateparse import find_dates, parse_date
+from ..dates import PartialDate
+from ..model import Contributor, FieldOrigin, FoundDate
+from ..names import is_byline, parse_byline
+from ..outlets import WEBSITE_SUFFIX_RE, outlet_name
+
+AUTHOR_INTROS = frozenset({"by", "por", "di", "par", "con", "with", "avec", "de", "von", "door"})
+SITE_INTROS = frozenset({"from", "desde", "del sitio web", "del sitio", "dal sito web", "dal sito",
+                         "du site web", "du site", "depuis", "from the", "vom", "von der website"})
+# A credit word alone ("traduzione", "traducción de", "translated by"): names follow.
+CREDIT_INTRO_RE = re.compile(
+    r"(?i)^(?P<role>traduzione|traducci[oó]n|traduction|translation|translated|traducid[oa]"
+    r"|traduit|übersetzung|edited|introduction|introducción|photos?|fotos?)"
+    r"(?:\s+(?:de|di|by|por|par|von|from\s+\w+(?:\s+by)?))?\s*:?$")
+CREDIT_LINE_RE = re.compile(
+    r"(?i)^(?:with\s+an?\s+)?(?:introduction|introducción|translated|translation|traducción"
+    r"|traduccion|traducido|traducida|traduit|traduction|traduzione|edited|editado|editada"
+    r"|photos?|photographs?|fotos?)\b\S*\s+(?:by|de|di|por|par)\s+\S")
+_ROLE_OF_INTRO = {"traduzione": "translator", "traducción": "translator",
+                  "traduccion": "translator", "traduction": "translator",
+                  "translation": "translator", "translated": "translator",
+                  "traducido": "translator", "traducida": "translator", "traduit": "translator",
+                  "übersetzung": "translator", "edited": "editor",
+                  "introduction": "introduction", "introducción": "introduction",
+                  "photo": "photographer", "photos": "photographer", "foto": "photographer",
+                  "fotos": "photographer"}
+# Links to the same text in other languages: "Versión original", "Spanish version",
+# "Versione in spagnolo", "Versión en" / "Italiano".
+VERSION_RE = re.compile(r"(?i)(?:^|\s)versi(?:on|ón|one|onen)\b")
+PART_RE = re.compile(r"(?i)^(?:part|parte|partie|teil)\s+(?:[IVXLC]+|\d{1,2})\.?$")
+YEAR_RE = re.compile(r"^(?:1[89]|20)\d\d$")
+YEAR_RANGE_RE = re.compile(r"^(?P<start>(?:1[89]|20)\d\d)\s*[-\u2013]\s*(?:1[89]|20)\d\d$")
+# "September 18, 2010n": a date with a letter or two glued to the year by the scrape.
+DAMAGED_DATE_RE = re.compile(r"^(?P<date>.*\d{4})[^\W\d_]{1,2}$")
+# "Cuba Debate - 2010-07-11": an outlet and the date it published the text.
+OUTLET_DATE_RE = re.compile(r"^(?P<outlet>[^\d]{2,60}?)\s+[-\u2013\u2014,]\s+(?P<date>.{6,30})$")
+MAX_BLOCK_LINE_WORDS = 12
+MAX_NAME_WORDS = 8
+
+
+@dataclass(slots=True)
+class Block:
+    """What the block states, with the line of each field; `end` is the body's first line."""
+
+    authors: tuple[str, ...] = ()
+    contributors: tuple[Contributor, ...] = ()
+    date: PartialDate | None = None
+    date_line: int | None = None
+    site: str = ""  # the outlet after "from": where the repost was taken from
+    outlets: list[tuple[str, int]] = field(default_factory=list)  # other outlets named
+    other_dates: list[FoundDate] = field(default_factory=list)
+    origins: list[FieldOrigin] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was repaired)
+    start: int = 0
+    end: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.authors or self.contributors or self.date or self.site or self.outlets)
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _intro(line: str) -> str:
+    return _norm(line).lower().rstrip(":").strip()
+
+
+def block_date(lines: list[str], i: int) -> tuple[PartialDate, int, str] | None:
+    """A date starting at line i: (date, lines used, note). Handles "18 Aprile" + "2013" on two
+    lines and a letter glued to the year ("2010n")."""
+    line = _norm(lines[i])
+    if not line or len(line.split()) > 6:
+        return None
+    if (date := parse_date(line)) is not None and not YEAR_RE.match(line):
+        return date, 1, ""
+    nxt = _norm(lines[i + 1]) if i + 1 < len(lines) else ""
+    if YEAR_RE.match(nxt) and not YEAR_RE.match(line) and (
+            date := parse_date(f"{line} {nxt}")) is not None:
+        return date, 2, f"date split over two lines: '{line}' / '{nxt}'"
+    if (m := DAMAGED_DATE_RE.match(line)) and (date := parse_date(m["date"])) is not None \
+            and not YEAR_RE.match(m["date"]):
+        return date, 1, f"stray letters after the date '{line}' ignored"
+    return None
+
+
+def _looks_like_names(line: str) -> bool:
+    """A short line that reads as a list of names (not a sentence, not a date)."""
+    words = line.split()
+    if not 1 <= len(words) <= MAX_NAME_WORDS or find_dates(line) or line.endswith((".", ":")):
+        return line.endswith(".") and len(words) <= 3 and is_byline("By " + line)
+    return is_byline("By " + line)
+
+
+def _is_site_name(line: str) -> bool:
+    return 1 <= len(line.split()) <= 6 and not line.endswith((".", ",", ":")) and not find_dates(
+        line)
+
+
+def read_block(lines: list[str], start: int) -> Block:
+    """The byline block starting at line `start` (0-based); empty with end == start if the
+    lines there are not one."""
+    block = Block(start=start, end=start)
+    i = start
+    expect = ""  # "names", "site", "website", "credit:<role>", "version"
+    while i < len(lines):
+        line = _norm(lines[i])
+        if not line:
+            i += 1
+            continue
+        used = _classify(lines, i, line, _intro(line), expect, block)
+        if used is None:
+            break
+        step, expect = used
+        i += step
+        block.end = i
+    return block
+
+
+def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
+              block: Block) -> tuple[int, str] | None:
+    """Read line i as part of the block: (lines used, what the next line may be), or None
+    when the line is not part of a byline block."""
+    lineno = i + 1
+    words = line.split()
+    if len(words) > MAX_BLOCK_LINE_WORDS:
+        return None
+    if expect == "website" and low in ("website", "web site", "sitio web", "sito web"):
+        return 1, ""
+    if expect.startswith("credit:") and low in AUTHOR_INTROS:
+        return 1, expect  # "traduzione" / "di" / "Name"
+    if expect.startswith("credit:") and _looks_like_names(line):
+        role = expect.split(":", 1)[1]
+        names = parse_byline("By " + line).authors
+        _add_contributors(block, tuple(Contributor(role=role, name=n) for n in names), lineno)
+        return 1, ""
+    if expect == "names" and _looks_like_names(line):
+        _add_byline(block, "By " + line, lineno, "repost.byline")
+        return 1, ""
+    if expect == "site" and _is_site_name(line):
+        _set_site(block, line, lineno)
+        return 1, "" if WEBSITE_SUFFIX_RE.search(line) else "website"
+    if low in AUTHOR_INTROS:
+        return 1, "names"
+    if low in SITE_INTROS:
+        return 1, "site"
+    if (m := CREDIT_INTRO_RE.match(line)) is not None:
+        return 1, "credit:" + _ROLE_OF_INTRO.get(m["role"].lower(), "contributor")
+    if CREDIT_LINE_RE.match(line):
+        byline = parse_byline(line)
+        if byline.contributors:
+            _add_contributors(block, byline.contributors, lineno)
+            return 1, ""
+    if (dated := block_date(lines, i)) is not None:
+        date, used, note = dated
+        _add_date(block, date, lineno, line)
+        if note:
+            block.notes.append((lineno, note))
+        return used, ""
+    if YEAR_RE.match(line):
+        _add_date(block, PartialDate(year=int(line)), lineno, line)
+        return 1, ""
+    if YEAR_RANGE_RE.match(line):  # "2013-2014": the years a compilation covers, not a date
+        block.other_dates.append(FoundDate(date=PartialDate(year=int(line[:4])), line=lineno,
+                                           text=line))
+        return 1, ""
+    if PART_RE.match(line):
+        return 1, ""
+    if VERSION_RE.search(line) and len(words) <= 6:
+        return 1, "version"
+    if expect == "version" and len(words) == 1 and line[:1].isupper():
+        return 1, ""  # "Versión en" / "Italiano": a link text wrapped over two lines
+    if (m := OUTLET_DATE_RE.match(line)) and (stated := parse_date(m["date"])) is not None:
+        block.outlets.append((outlet_name(m["outlet"]), lineno))
+        _add_date(block, stated, lineno, m["date"])
+        return 1, ""
+    if WEBSITE_SUFFIX_RE.search(line) and _is_site_name(line):
+        _set_site(block, line, lineno)  # "GlobalResearch Website" without "from"
+        return 1, ""
+    if _is_byline_line(line):
+        _add_byline(block, line, lineno, "repost.byline")
+        return 1, ""
+    if _looks_like_names(line):
+        nxt = _next_nonblank(lines, i + 1)
+        if nxt is not None and not block.authors and not block.date and (
+                block_date(lines, nxt) is not None):
+            _add_byline(block, "By " + line, lineno, "repost.names-before-date")
+            return 1, ""
+        if nxt is not None and block.date is not None and _intro(lines[nxt]) in SITE_INTROS:
+            block.outlets.append((outlet_name(line), lineno))  # outlet between date and "from"
+            return 1, ""
+    return None
+
+
+def _is_byline_line(line: str) -> bool:
+    return bool(re.match(r"(?i)^(?:by|por|di|par|con|with)\s", line)) and is_byline(line)
+
+
+def _next_nonblank(lines: list[str], i: int) -> int | None:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i if i < len(lines) else None
+
+
+def _add_byline(block: Block, text: str, lineno: int, rule: str) -> None:
+    byline = parse_byline(text)
+    if byline.authors:
+        block.authors = tuple(dict.fromkeys(block.authors + byline.authors))
+        block.origins.append(FieldOrigin(name="authors", line=lineno, rule=rule))
+    if byline.contributors:
+        _add_contributors(block, byline.contributors, lineno)
+
+
+def _add_contributors(block: Block, contributors: tuple[Contributor, ...], lineno: int) -> None:
+    if contributors:
+        block.contributors = tuple(dict.fromkeys(block.contributors + contributors))
+        block.origins.append(FieldOrigin(name="contributors", line=lineno,
+                                         rule="repost.byline"))
+
+
+def _add_date(block: Block, date: PartialDate, lineno: int, text: str) -> None:
+    """The first date of the block is the article's; a later, more precise date inside the
+    first ("2010" then "August 23, 2010") refines it; others are kept as other dates."""
+    current = block.date
+    if current is None or (current.precision == "year" and date.year == current.year
+                           and date.precision != "year"):
+        if current is not None and block.date_line is not None:
+            block.other_dates.append(FoundDate(date=current, line=block.date_line,
+                                               text=str(current.year)))
+            block.origins = [o for o in block.origins if o.name != "date"]
+        block.date, block.date_line = date, lineno
+        block.origins.append(FieldOrigin(name="date", line=lineno, rule="repost.date-line"))
+    else:
+        block.other_dates.append(FoundDate(date=date, line=lineno, text=text))
+
+
+def _set_site(block: Block, line: str, lineno: int) -> None:
+    name = outlet_name(line)
+    if name and not block.site:
+        block.site = name
+        block.origins.append(FieldOrigin(name="original_source", line=lineno,
+                                         rule="repost.site-line"))

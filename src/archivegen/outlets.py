@@ -1,0 +1,110 @@
+"""Outlets (news sites, publishers) as scraped text writes them, and one name for each.
+
+Reposts name the same outlet many ways: "GlobalResearch Website", "del Sitio Web /
+GlobalResearch", "www.globalresearch.ca", "Centre for Research on Globalisation". A listing per
+publisher or source is only useful if those are one term, so names go through `outlet_name`.
+Only outlets registered here are renamed; any other name is kept as written (minus a trailing
+"Website" / "Sitio Web" / "Sito Web"), never guessed at.
+
+A page's own address names the site it was saved from: `outlet_of_url` gives the registered
+name of its host, or the host itself ("example.org") for a site not registered here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outlet:
+    name: str
+    # Other ways texts write it; compared without case, spaces or punctuation.
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+
+KNOWN_OUTLETS: tuple[Outlet, ...] = (
+    Outlet(name="Global Research",
+           aliases=("GlobalResearch", "Global Research.ca", "Centre for Research on Globalization",
+                    "Centre for Research on Globalisation", "Center for Research on Globalization",
+                    "Centre de recherche sur la mondialisation"),
+           domains=("globalresearch.ca", "globalresearch.org", "mondialisation.ca")),
+    Outlet(name="Biblioteca Pleyades", aliases=("Biblioteca Pleyades", "BibliotecaPleyades"),
+           domains=("bibliotecapleyades.net",)),
+    Outlet(name="South Front", aliases=("SouthFront",), domains=("southfront.org",)),
+    Outlet(name="Strategic Culture Foundation", domains=("strategic-culture.org",)),
+    Outlet(name="Dissident Voice", aliases=("DissidentVoice",), domains=("dissidentvoice.org",)),
+    Outlet(name="Information Clearing House", aliases=("InformationClearingHouse",),
+           domains=("informationclearinghouse.info",)),
+    Outlet(name="21st Century Wire", aliases=("21stCenturyWire", "21WIRE"),
+           domains=("21stcenturywire.com",)),
+    Outlet(name="Canada Free Press", domains=("canadafreepress.com",)),
+    Outlet(name="NaturalNews", aliases=("Natural News",), domains=("naturalnews.com",)),
+)
+
+# "<Name> Website" / "<Name> Sitio Web" / "<Name> Sito Web" / "<Name> Site Web": the word says
+# it is a site, it is not part of the name.
+WEBSITE_SUFFIX_RE = re.compile(r"\s*\b(?:Web\s*Site|Website|Sitio\s+Web|Sito\s+Web|Site\s+Web)$",
+                               re.IGNORECASE)
+_NOT_ALNUM_RE = re.compile(r"[\W_]+")
+_TLD_RE = re.compile(r"\.(?:com|org|net|info|ca|co\.uk|uk)$", re.IGNORECASE)
+
+
+def _key(text: str) -> str:
+    return _NOT_ALNUM_RE.sub("", text.casefold())
+
+
+def _build_index() -> tuple[dict[str, str], dict[str, str]]:
+    by_alias: dict[str, str] = {}
+    by_domain: dict[str, str] = {}
+    for outlet in KNOWN_OUTLETS:
+        for alias in (outlet.name, *outlet.aliases):
+            by_alias[_key(alias)] = outlet.name
+        for domain in outlet.domains:
+            by_domain[domain] = outlet.name
+            by_alias[_key(domain)] = outlet.name
+            by_alias[_key("www." + domain)] = outlet.name
+    return by_alias, by_domain
+
+
+_BY_ALIAS, _BY_DOMAIN = _build_index()
+
+
+def strip_website(text: str) -> str:
+    """'GlobalResearch Website' -> 'GlobalResearch'; other text unchanged (whitespace folded)."""
+    return " ".join(WEBSITE_SUFFIX_RE.sub("", " ".join(text.split())).split()).strip(" \"'“”")
+
+
+def outlet_name(text: str) -> str:
+    """One name per registered outlet; any other name as written, minus 'Website'."""
+    name = strip_website(text)
+    return _BY_ALIAS.get(_key(name)) or _BY_ALIAS.get(_key(_TLD_RE.sub("", name))) or name
+
+
+def is_known_outlet(text: str) -> bool:
+    name = strip_website(text)
+    return _key(name) in _BY_ALIAS or _key(_TLD_RE.sub("", name)) in _BY_ALIAS
+
+
+def outlet_of_host(host: str) -> str:
+    """The registered name of a host ('www.bibliotecapleyades.net' -> 'Biblioteca Pleyades'),
+    else the host without 'www.'; '' for no host."""
+    host = host.lower().strip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    parts = host.split(".")
+    for start in range(len(parts) - 1):
+        if (name := _BY_DOMAIN.get(".".join(parts[start:]))) is not None:
+            return name
+    return host
+
+
+def outlet_of_url(url: str) -> str:
+    """The site an address belongs to (see outlet_of_host); '' when it has no host."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:  # "http://[" and other malformed addresses
+        return ""
+    return outlet_of_host(host) if "." in host else ""
