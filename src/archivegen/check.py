@@ -9,17 +9,19 @@ a few totals (`CheckSummary`, `summary_lines`, `summary_json`). Nothing here pri
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .dedupe import sketch_text
+from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
 from .errors import CODES, Diagnostic, Diagnostics, Level
 from .loaders import load_source
-from .model import Article, DuplicateRef, Source, article_key, head_of
+from .model import Article, ArticleHead, DuplicateRef, Source, article_key, head_of
 from .repair import repair_article
+from .sources import iter_article_paths, read_paths
 
 FIELDS = ("title", "authors", "contributors", "publisher", "date", "original_source", "url",
           "regions", "themes", "tags", "reports", "slug", "summary", "language")
@@ -58,7 +60,7 @@ def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = ()) -
     everything: list[Article] = []
     for source in sources:
         diags = Diagnostics()
-        articles = tuple(repair_article(a, diags) for a in load_source(source, diags))
+        articles = _load(source, diags)
         everything += articles
         own = [d for d in extra if d.location.path in (source.path, source.sidecar_path)]
         files.append(FileReport(path=source.path, articles=articles,
@@ -73,6 +75,10 @@ def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = ()) -
     copy_to_canonical = {r.key: canonical for canonical, refs in also.items() for r in refs}
     return CheckReport(files=tuple(sorted(files, key=lambda f: f.path)), also_archived=also,
                        duplicate_of=copy_to_canonical)
+
+
+def _load(source: Source, diags: Diagnostics) -> tuple[Article, ...]:
+    return tuple(repair_article(a, diags) for a in load_source(source, diags))
 
 
 def _value(value: Any) -> Any:
@@ -217,12 +223,34 @@ class _Tally:
             duplicated=len(also_archived))
 
 
-def summarize_report(report: CheckReport) -> CheckSummary:
-    """The summary of a whole per-file report."""
+ReadFile = tuple[Source | None, Sequence[Diagnostic]]  # None: unreadable (the diagnostics say why)
+
+
+def read_lazily(paths: Sequence[Path]) -> Iterator[ReadFile]:
+    """sources.read_paths one file at a time, with the problems reading it: the files of a
+    folder are never all in memory at once."""
+    for given in paths:
+        for rel in iter_article_paths(given) if given.is_dir() else [""]:
+            diags = Diagnostics()
+            read = read_paths([given / rel], diags)  # given / "" is given
+            yield (read[0] if read else None), diags.items
+
+
+def summarize(files: Iterable[ReadFile]) -> CheckSummary:
+    """Load each file and fold it into the summary's counters, one at a time.
+
+    Of each article only its head and body sketch are kept, for duplicate detection at the
+    end: memory grows by about a kilobyte an article, whatever the size of the files.
+    """
     tally = _Tally()
-    for f in report.files:
-        tally.add(f.articles, f.diagnostics)
-    return tally.summary(report.also_archived)
+    kept: list[tuple[ArticleHead, Sketch]] = []
+    for source, problems in files:
+        diags = Diagnostics()
+        articles = _load(source, diags) if source is not None else ()
+        tally.add(articles, [*problems, *diags.items])
+        kept += ((head_of(a), sketch_text(a.body)) for a in articles)
+    _, also, _ = collapse_duplicates(kept)
+    return tally.summary(also)
 
 
 def short_meaning(code: str) -> str:

@@ -247,28 +247,31 @@ def _check_command(args: argparse.Namespace) -> int:
     if missing:
         _err(f"error: {', '.join(map(str, missing))} does not exist")
         return EXIT_USAGE
-    from .check import (
-        check_sources,
-        report_json,
-        report_lines,
-        summarize_report,
-        summary_json,
-        summary_lines,
-    )
+    if args.summary:
+        return _check_summary(paths, as_json=args.format == "json", strict=args.strict)
+    from .check import check_sources, report_json, report_lines
 
     diags = Diagnostics()
     report = check_sources(read_paths(paths, diags), diags.items)
-    if args.summary:
-        summary = summarize_report(report)
-        if args.format == "json":
-            print(json.dumps(summary_json(summary), indent=2, ensure_ascii=False))
-        else:
-            print("\n".join(summary_lines(summary)))
-    elif args.format == "json":
+    if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:
         print("\n".join(report_lines(report)))
     if report.errors or (args.strict and report.warnings):
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _check_summary(paths: Sequence[Path], *, as_json: bool, strict: bool) -> int:
+    """`check --summary`: files are read and folded in one at a time (bounded memory)."""
+    from .check import read_lazily, summarize, summary_json, summary_lines
+
+    summary = summarize(read_lazily(paths))
+    if as_json:
+        print(json.dumps(summary_json(summary), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(summary_lines(summary)))
+    if summary.errors or (strict and summary.warnings):
         return EXIT_CONTENT
     return EXIT_OK
 
