@@ -82,12 +82,15 @@ def test_seed_fields(seed):
 
 def test_seed_field_origins(seed):
     article, _ = seed
+    # Line 9, "[South Front](#)", repeats the byline's author: the author line, not the source;
+    # the source is the footer's statement on line 39.
     assert field_lines(article) == {"title": 3, "authors": 5, "date": 7, "publisher": 7,
-                                    "original_source": 9, "regions": 11, "themes": 13,
+                                    "original_source": 39, "regions": 11, "themes": 13,
                                     "reports": 15}
     rules = {f.name: f.rule for f in article.provenance.fields}
     assert rules["title"] == "gr.first-line"
-    assert rules["original_source"] == "gr.source-link"
+    assert rules["authors"] == "gr.byline"
+    assert rules["original_source"] == "gr.footer-source"
     names = [f.name for f in article.provenance.fields]
     assert len(names) == len(set(names))
 
@@ -99,6 +102,8 @@ def test_seed_field_lines_point_at_the_right_text(seed):
     assert lines[lines_of["title"] - 1].startswith("Breaking:")
     assert lines[lines_of["authors"] - 1].startswith("By ")
     assert lines[lines_of["date"] - 1] == "Global Research, May 30, 2017"
+    assert lines[lines_of["original_source"] - 1] == (
+        "The original source of this article is [South Front](#)")
     assert lines[lines_of["regions"] - 1].startswith("Region:")
     assert lines[lines_of["themes"] - 1].startswith("Theme:")
     assert lines[lines_of["reports"] - 1].startswith("In-depth Report:")
@@ -150,6 +155,7 @@ def test_seed_body_and_footer_cover_everything_after_the_header(seed):
 
 SOURCE_LINE = "[South Front](#)"
 DATELINE = "Global Research, May 30, 2017"
+FOOTER_NO_SOURCE = "Copyright © [X](#), 2017\n\nDisclaimer: The contents of this article are ..."
 
 
 def test_minimal_variant_reads_all_fields():
@@ -161,10 +167,21 @@ def test_minimal_variant_reads_all_fields():
     assert article.original_source == "South Front"
     assert (article.regions, article.themes, article.reports) == (("R",), ("T",), ("X",))
     assert article.body == "First paragraph of the body.\n\nSecond one."
+    # The footer states the same source (line 21): its statement is the field's origin.
     assert field_lines(article) == {"title": 1, "authors": 3, "date": 5, "publisher": 5,
-                                    "original_source": 7, "regions": 9, "themes": 11,
+                                    "original_source": 21, "regions": 9, "themes": 11,
                                     "reports": 13}
     assert article.body_line == 15
+
+
+def test_lone_source_link_names_the_source_when_the_footer_is_silent():
+    text = gr_text("By [A](#)", DATELINE, SOURCE_LINE, "Region: [R](#)",
+                   footer=FOOTER_NO_SOURCE)
+    article, diags = load_text(text)
+    assert not diags.items
+    assert article.original_source == "South Front"
+    rules = {f.name: (f.line, f.rule) for f in article.provenance.fields}
+    assert rules["original_source"] == (7, "gr.source-link")
 
 
 def test_two_authors():
@@ -184,7 +201,7 @@ def test_plain_text_byline():
 
 def test_no_original_source_line():
     article, diags = load_text(gr_text("By [A](#)", DATELINE, "Region: [R](#)",
-                                       "Theme: [T](#)"))
+                                       "Theme: [T](#)", footer=FOOTER_NO_SOURCE))
     assert not diags.items
     assert article.original_source == ""
     assert "original_source" not in field_lines(article)
@@ -288,6 +305,212 @@ def test_leading_blank_lines_shift_title_line():
     article, _ = load_text("\n\n\n" + gr_text("By [A](#)", DATELINE))
     assert field_lines(article)["title"] == 4
     assert field_lines(article)["authors"] == 6
+
+
+# --- the author line and the footer's source --------------------------------------------------
+
+LABELS = ("Region: [R](#)", "Theme: [T1](#), [T2](#)", "In-depth Report: [X](#)")
+
+
+def footer_naming(source: str) -> str:
+    return FOOTER.replace("[South Front](#)", f"[{source}](#)")
+
+
+TWO = ("Ann Lee", "Bo Chen")
+
+
+@pytest.mark.parametrize("byline, author_line, authors", [
+    ("By [Ann Lee](#) and [Bo Chen](#)", "[Ann Lee](#) and [Bo Chen](#)", TWO),
+    ("By [Ann Lee](#), [Bo Chen](#) and [Cy Diaz](#)",
+     "[Ann Lee](#), [Bo Chen](#) and [Cy Diaz](#)", (*TWO, "Cy Diaz")),
+    ("By [Ann Lee](#) & [Bo Chen](#)", "**[Ann Lee](#)** & **[Bo Chen](#)**", TWO),
+    ("By [Ann Lee](#) and [Bo Chen](#)", "[Bo Chen](#), [Ann Lee](#)", TWO),
+    ("By Ann Lee and Bo Chen", "[ann lee](#) and [BO CHEN](#)", TWO),
+    ("By [Ann Lee](#) and [Bo Chen](#)", "[Ann Lee](#)", TWO),
+])
+def test_author_line_is_header_and_the_labels_after_it_are_read(byline, author_line, authors):
+    text = gr_text(byline, DATELINE, author_line, *LABELS, footer=footer_naming("Wire"))
+    article, diags = load_text(text)
+    assert not diags.items
+    assert article.authors == authors
+    assert (article.regions, article.themes, article.reports) == (("R",), ("T1", "T2"), ("X",))
+    assert article.original_source == "Wire"
+    assert article.body == "First paragraph of the body.\n\nSecond one."
+    assert article.body_line == 15
+    # The byline is where the authors come from; the author line adds no origin.
+    assert [(f.line, f.rule) for f in article.provenance.fields if f.name == "authors"] == [
+        (3, "gr.byline")]
+
+
+def test_author_line_may_name_a_credited_translator():
+    text = gr_text("By [Ann Lee](#)", "Translated by [Bo Chen](#)", DATELINE,
+                   "[Ann Lee](#) and [Bo Chen](#)", *LABELS, footer=footer_naming("Wire"))
+    article, diags = load_text(text)
+    assert not diags.items
+    assert article.authors == ("Ann Lee",)
+    assert [c.name for c in article.contributors] == ["Bo Chen"]
+    assert article.regions == ("R",)
+    assert article.body.startswith("First paragraph")
+
+
+def test_one_author_line_is_not_the_source():
+    text = gr_text("By [Ann Lee](#)", DATELINE, "[Ann Lee](#)", *LABELS,
+                   footer=footer_naming("Wire"))
+    article, diags = load_text(text)
+    assert not diags.items
+    assert article.authors == ("Ann Lee",)
+    assert article.original_source == "Wire"
+    lines = text.split("\n")
+    origin = next(f for f in article.provenance.fields if f.name == "original_source")
+    assert origin.rule == "gr.footer-source"
+    assert lines[origin.line - 1] == "The original source of this article is [Wire](#)"
+
+
+def test_one_author_line_and_a_silent_footer_give_no_source():
+    text = gr_text("By [Ann Lee](#)", DATELINE, "[Ann Lee](#)", *LABELS, footer=FOOTER_NO_SOURCE)
+    article, diags = load_text(text)
+    assert not diags.items
+    assert article.original_source == ""
+    assert article.regions == ("R",)
+
+
+def test_author_line_then_source_link():
+    text = gr_text("By [Ann Lee](#)", DATELINE, "[Ann Lee](#)", "[Wire](#)", *LABELS,
+                   footer=FOOTER_NO_SOURCE)
+    article, _ = load_text(text)
+    assert article.original_source == "Wire"
+    assert article.regions == ("R",)
+
+
+def test_footer_source_wins_over_a_header_link_and_says_so():
+    text = gr_text("By [Ann Lee](#)", DATELINE, "[Other Wire](#)", *LABELS,
+                   footer=footer_naming("Wire"))
+    article, diags = load_text(text)
+    assert article.original_source == "Wire"
+    assert [(d.code, d.level, d.location.line) for d in diags.items] == [
+        ("AG021", Level.WARNING, 7)]
+    assert "Other Wire" in diags.items[0].message
+    assert [f.rule for f in article.provenance.fields if f.name == "original_source"] == [
+        "gr.footer-source"]
+    assert article.regions == ("R",)
+    assert "Other Wire" not in article.body
+
+
+def test_footer_source_in_plain_text():
+    footer = "The original source of this article is Global Research.\n\nCopyright © X, 2017"
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, *LABELS, footer=footer))
+    assert article.original_source == "Global Research"
+
+
+def test_source_in_the_body_is_not_the_footer_statement():
+    body = ("First paragraph.\n\nThe original source of this article is [Wire](#), they said."
+            "\n\nA closing paragraph of the article.")
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, *LABELS, body=body, footer=""))
+    assert article.original_source == ""
+    assert article.body == body
+
+
+def test_no_byline_two_names_are_the_authors():
+    text = gr_text(DATELINE, "[Ann Lee](#) and [Bo Chen](#)", *LABELS, footer=FOOTER_NO_SOURCE)
+    article, diags = load_text(text)
+    assert not diags.items
+    assert article.authors == ("Ann Lee", "Bo Chen")
+    assert [(f.line, f.rule) for f in article.provenance.fields if f.name == "authors"] == [
+        (5, "gr.author-line")]
+    assert article.original_source == ""
+    assert article.regions == ("R",)
+
+
+def test_no_byline_one_name_is_the_source_when_the_footer_says_nothing():
+    article, _ = load_text(gr_text(DATELINE, "[Wire](#)", *LABELS, footer=FOOTER_NO_SOURCE))
+    assert article.authors == ()
+    assert article.original_source == "Wire"
+
+
+def test_no_byline_one_name_is_the_source_the_footer_states():
+    article, diags = load_text(gr_text(DATELINE, "[Wire](#)", *LABELS,
+                                       footer=footer_naming("Wire")))
+    assert not diags.items
+    assert article.authors == ()
+    assert article.original_source == "Wire"
+
+
+def test_no_byline_one_name_the_footer_rules_out_as_source_is_the_author():
+    article, diags = load_text(gr_text(DATELINE, "[Ann Lee](#)", *LABELS,
+                                       footer=footer_naming("Wire")))
+    assert not diags.items
+    assert article.authors == ("Ann Lee",)
+    assert article.original_source == "Wire"
+
+
+def test_no_byline_articles_by_confirms_the_author_line():
+    footer = ("The original source of this article is [Ann Lee](#)\n\n"
+              "Articles by: **[Ann Lee](#)**")
+    article, _ = load_text(gr_text(DATELINE, "[Ann Lee](#)", *LABELS, footer=footer))
+    assert article.authors == ("Ann Lee",)
+    assert article.original_source == "Ann Lee"
+
+
+def test_footer_source_belongs_to_the_last_piece_only():
+    first = gr_text("By [A](#)", DATELINE, "[A](#)", "Region: [R](#)", body="One.\n\nTwo.",
+                    footer="", title="First Piece")
+    second = gr_text("By [B](#)", "Global Research, June 2, 2017", "Region: [S](#)",
+                     body="Three.", footer=footer_naming("Wire"), title="Second Piece")
+    diags = Diagnostics()
+    text = first + "\n" + second
+    a, b = globalresearch.load(text, make_source(text.encode()), diags)
+    assert (a.original_source, b.original_source) == ("", "Wire")
+    assert (a.regions, b.regions) == (("R",), ("S",))
+    assert a.body == "One.\n\nTwo."
+
+
+# --- header lines not understood ---------------------------------------------------------------
+
+def test_labels_after_a_line_not_understood_are_still_read():
+    text = gr_text("By [A](#) and [B](#)", DATELINE, "[A](#), [B](#) and [C](#)", *LABELS)
+    article, diags = load_text(text)
+    assert not diags.items
+    assert (article.regions, article.themes, article.reports) == (("R",), ("T1", "T2"), ("X",))
+    # The line not understood is kept, as the body's start; the labels are not in the body.
+    assert article.body_line == 7
+    assert article.body.split("\n\n", 1)[0] == "[A](#), [B](#) and [C](#)"
+    assert "Region:" not in article.body and "Theme:" not in article.body
+    assert "In-depth Report:" not in article.body
+    assert article.body.endswith("First paragraph of the body.\n\nSecond one.")
+    # Lines keep their numbers: the first paragraph is still on line 15.
+    assert article.body.split("\n").index("First paragraph of the body.") + 7 == 15
+
+
+def test_a_few_lines_not_understood_before_labels():
+    text = gr_text("By [A](#)", DATELINE, "Url of this article:", "Author's Introduction",
+                   *LABELS)
+    article, _ = load_text(text)
+    assert article.regions == ("R",)
+    assert article.body.startswith("Url of this article:\n\nAuthor's Introduction\n")
+
+
+def test_labels_after_a_paragraph_are_body_text():
+    body = ("The talks resumed on Monday after a pause of two weeks, officials said.\n\n"
+            "Region: [R](#)\n\nTheme: [T](#)")
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, body=body, footer=""))
+    assert (article.regions, article.themes) == ((), ())
+    assert article.body == body
+
+
+def test_label_shaped_sentence_after_a_line_not_understood_is_body_text():
+    body = ("Part I\n\nTheme: the war that nobody in the capital wanted to name.\n\n"
+            "More text follows here.")
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, body=body, footer=""))
+    assert article.themes == ()
+    assert article.body == body
+
+
+def test_short_opening_lines_without_labels_stay_body():
+    body = "Part I\n\nA short opening\n\nThe talks resumed on Monday, officials said."
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, "Region: [R](#)", body=body,
+                                   footer=""))
+    assert article.regions == ("R",)
+    assert article.body == body
 
 
 # --- sniff -------------------------------------------------------------------------------------
