@@ -263,6 +263,28 @@ def test_appeal_not_right_before_footer_stays_in_body():
     assert article.provenance.footer.startswith("If you're able")
 
 
+@pytest.mark.parametrize("appeal", [
+    "Global Research is a reader-funded media. We do not accept any funding from corporations "
+    "or governments. Help us stay afloat. Click the image below to make a one-time or recurring "
+    "donation.",
+    "Note to readers: Please click the share buttons above or below. Follow us on Instagram and "
+    "Twitter and subscribe to our Telegram Channel. Feel free to repost and share widely Global "
+    "Research articles.",
+])
+def test_site_notes_right_before_the_footer_are_footer(appeal):
+    footer = appeal + "\n\nThe original source of this article is [X](#)"
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, body="Only paragraph.", footer=footer))
+    assert article.body == "Only paragraph."
+    assert article.provenance.footer == footer
+
+
+def test_one_share_phrase_before_the_footer_stays_body():
+    body = "Only paragraph.\n\nThe minister asked people to share widely the new numbers."
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, body=body,
+                                   footer="The original source of this article is [X](#)"))
+    assert article.body == body
+
+
 def test_footer_without_appeal_starts_at_original_source_line():
     footer = "The original source of this article is [X](#)\n\nCopyright © [X](#), 2017"
     article, _ = load_text(gr_text("By [A](#)", DATELINE, body="Only paragraph.", footer=footer))

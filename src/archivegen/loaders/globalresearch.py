@@ -63,10 +63,15 @@ FOOTER_PARAGRAPH_RE = re.compile(
     r"|The Centre for Research on Globalization)", re.IGNORECASE)
 STRONG_FOOTER_RE = re.compile(r"^(The original source of this article is\b|Copyright ©"
                               r"|Copyright \(c\))", re.IGNORECASE)
-# Phrases of a donation appeal; a paragraph needs two different ones to count as an appeal.
+# Phrases of a donation appeal or of the site's share-and-follow note; a paragraph needs two
+# different ones to count as one ("Global Research is a reader-funded media ... Help us stay
+# afloat ... donation", "Please click the share buttons ... Follow us on Instagram ...").
 APPEAL_RE = re.compile(r"(?i)\b(donate|donation|paypal|patreon|please support"
                        r"|support (?:the|our) (?:project|work)|become a (?:member|patron)"
-                       r"|our work wouldn't be possible)")
+                       r"|our work wouldn't be possible|reader-(?:funded|supported)"
+                       r"|help us stay afloat|click the share buttons?|share widely"
+                       r"|follow us on (?:instagram|twitter|facebook|telegram)"
+                       r"|subscribe to our telegram channel)")
 YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
 # What may stand between the links of a line made only of links: "[A](#), [B](#) and **[C](#)**".
 LINK_JOINERS_RE = re.compile(r"(?:\s|,|&|\*\*|\band\b)*", re.IGNORECASE)
