@@ -79,7 +79,8 @@ def make_parser() -> argparse.ArgumentParser:
     c = commands.add_parser(
         "check", help="report what was read from each article, without building",
         description="For every article file: the layout detected, each field with the line "
-                    "and rule it came from, repairs applied, duplicates and diagnostics. "
+                    "and rule it came from, repairs applied, duplicates and diagnostics; "
+                    "with --summary, totals for the whole set in a few lines. "
                     "Exits 1 if any file has errors.")
     c.add_argument("paths", nargs="*", metavar="PATH",
                    help="article files or folders (default: the input folder)")
