@@ -1,4 +1,4 @@
-"""loaders/__init__.py (load_source, is_article_path) and loaders/plaintext.py."""
+"""loaders/__init__.py (load_source, is_article_path) and loaders/scraped.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders import ARTICLE_SUFFIXES, is_article_path, load_source, plaintext
+from archivegen.loaders import ARTICLE_SUFFIXES, is_article_path, load_source, scraped
 from archivegen.model import Article, Source
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_680446ff0202b48e.txt"
@@ -114,14 +114,14 @@ def test_plain_markdown_without_front_matter_is_plain_text():
 
 def test_plaintext_load_single_line():
     text = "Only a title"
-    article = plaintext.load(text, make_source(text.encode()), Diagnostics())
+    article = scraped.load(text, make_source(text.encode()), Diagnostics())
     assert article.title == "Only a title"
     assert article.body == ""
 
 
 def test_plaintext_title_whitespace_collapsed():
     text = "##   A   spaced\ttitle  \nbody line\n"
-    article = plaintext.load(text, make_source(text.encode()), Diagnostics())
+    article = scraped.load(text, make_source(text.encode()), Diagnostics())
     assert article.title == "A spaced title"
     assert article.body == "body line"
     assert article.body_line == 2
@@ -130,7 +130,7 @@ def test_plaintext_title_whitespace_collapsed():
 def test_plaintext_keeps_sha_and_path():
     data = b"T\n\nB\n"
     source = make_source(data, "dir/t.txt")
-    article = plaintext.load(data.decode(), source, Diagnostics())
+    article = scraped.load(data.decode(), source, Diagnostics())
     assert article.provenance.source_path == "dir/t.txt"
     assert article.provenance.sha256 == hashlib.sha256(data).hexdigest()
 

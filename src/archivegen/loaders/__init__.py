@@ -14,7 +14,7 @@ from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..filenames import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, is_article_path
 from ..model import Article, FieldOrigin, Source
-from . import bodyonly, frontmatter, globalresearch, plaintext, repost
+from . import frontmatter, globalresearch, repost, scraped
 from .sidecar import apply_sidecar
 from .text import decode
 
@@ -37,13 +37,13 @@ def _one(load: Callable[[str, Source, Diagnostics], Article | None]
     return load_all
 
 
-# Tried in order; the first whose sniff says yes reads the file. Plain text is the fallback.
+# Tried in order; the first whose sniff says yes reads the file. Scraped text (plain text,
+# body-only text, a saved web page) takes whatever the others do not.
 LAYOUTS: tuple[Layout, ...] = (
     Layout(name=frontmatter.LAYOUT, sniff=frontmatter.sniff, load=_one(frontmatter.load)),
     Layout(name=globalresearch.LAYOUT, sniff=globalresearch.sniff, load=globalresearch.load),
     Layout(name=repost.LAYOUT, sniff=repost.sniff, load=_one(repost.load)),
-    Layout(name=plaintext.LAYOUT, sniff=plaintext.sniff, load=_one(plaintext.load)),
-    Layout(name=bodyonly.LAYOUT, sniff=bodyonly.sniff, load=_one(bodyonly.load)),
+    Layout(name=scraped.LAYOUT, sniff=scraped.sniff, load=_one(scraped.load)),
 )
 
 
@@ -81,10 +81,5 @@ def date_from_file_time(article: Article, source: Source) -> Article:
 
 
 def _load_text(text: str, source: Source, diags: Diagnostics) -> list[Article]:
-    for layout in LAYOUTS:
-        if layout.sniff(text, source.path):
-            return layout.load(text, source, diags)
-    diags.warning("AG020", "layout not recognised; read as plain text (first line is the title)",
-                  SourceLocation(path=source.path, line=1, col=1))
-    return _one(plaintext.load)(text, source, diags)
-
+    layout = next(layout for layout in LAYOUTS if layout.sniff(text, source.path))
+    return layout.load(text, source, diags)

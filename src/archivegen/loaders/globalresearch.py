@@ -72,12 +72,18 @@ APPEAL_RE = re.compile(r"(?i)\b(donate|donation|paypal|patreon|please support"
                        r"|help us stay afloat|click the share buttons?|share widely"
                        r"|follow us on (?:instagram|twitter|facebook|telegram)"
                        r"|subscribe to our telegram channel)")
+# Lower-case words every APPEAL_RE match holds: a paragraph with none of them (nearly every body
+# paragraph) is no appeal, and the costly pattern is not run on it.
+APPEAL_WORDS = ("donat", "paypal", "patreon", "support", "become a", "our work", "reader-",
+                "afloat", "share", "follow us", "telegram")
 YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
 # What may stand between the links of a line made only of links: "[A](#), [B](#) and **[C](#)**".
 LINK_JOINERS_RE = re.compile(r"(?:\s|,|&|\*\*|\band\b)*", re.IGNORECASE)
-FOOTER_SOURCE_RE = re.compile(r"^The original source of this article is\s+(?P<value>\S.*)$",
-                              re.IGNORECASE)
-ARTICLES_BY_RE = re.compile(r"^Articles by:\s*(?P<value>\S.*)$", re.IGNORECASE)
+# Searched in the whole footer at once (one scan instead of a test per line).
+FOOTER_SOURCE_RE = re.compile(r"^[ \t]*The original source of this article is[ \t]+"
+                              r"(?P<value>\S.*)$", re.IGNORECASE | re.MULTILINE)
+ARTICLES_BY_RE = re.compile(r"^[ \t]*Articles by:[ \t]*(?P<value>\S.*)$",
+                            re.IGNORECASE | re.MULTILINE)
 SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)*_]*$")
 HEADER_SCAN_LINES = 40
 MAX_TITLE_CHARS = 300
@@ -116,11 +122,14 @@ def _dateline(line: str) -> tuple[str, PartialDate] | None:
 @dataclass(frozen=True, slots=True)
 class _Footer:
     """What the site's footer states about the article: the original source (with its 1-based
-    line) and the names of "Articles by:" (as _name_key keys)."""
+    line) and what follows "Articles by:" (read only when there is no byline)."""
 
     source: str = ""
     source_line: int = 0
-    author_keys: frozenset[str] = frozenset()
+    articles_by: str = ""
+
+    def author_keys(self) -> set[str]:
+        return {_name_key(n) for n in link_texts(self.articles_by)}
 
 
 NO_FOOTER = _Footer()
@@ -261,10 +270,11 @@ def _read_header_line(lines: list[str], i: int, header: _Header, path: str,
         header.set("authors", byline.authors, lineno, "gr.byline")
         if byline.contributors:
             header.set("contributors", byline.contributors, lineno, "gr.byline")
+        # The link texts too: the author line repeats them as written.
         credited = {_name_key(c.name) for c in byline.contributors}
         header.byline_keys = frozenset(
             {_name_key(a) for a in byline.authors}
-            | {_name_key(m.group(1)) for m in LINK_RE.finditer(line)} - credited)
+            | {_name_key(clean_name(m.group(1))) for m in LINK_RE.finditer(line)} - credited)
     elif CONTRIBUTOR_LINE_RE.match(line) and (byline := parse_byline(line)).contributors:
         known: tuple[Contributor, ...] = tuple(f.get("contributors", ()))  # type: ignore[arg-type]
         header.set("contributors", known + byline.contributors, lineno, "gr.credit-line")
@@ -308,7 +318,7 @@ def _read_name_line(names: tuple[str, ...], lineno: int, header: _Header,
             header.author_line_read = True
             return True
     if "authors" not in f and before_labels and (
-            keys == footer.author_keys or len(names) > 1
+            len(names) > 1 or keys == footer.author_keys()
             or (footer.source and keys != {_name_key(footer.source)})):
         header.author_line_read = True
         header.set("authors", names, lineno, "gr.author-line")
@@ -333,8 +343,8 @@ def _take_footer_source(header: _Header, footer: _Footer, path: str,
 
 
 def _name_key(name: str) -> str:
-    """A name compared with another regardless of case, emphasis and spacing."""
-    return clean_name(name).casefold()
+    """A cleaned name (clean_name, or as names.py gives it) compared regardless of case."""
+    return name.casefold()
 
 
 def _link_names(line: str) -> tuple[str, ...] | None:
@@ -389,19 +399,17 @@ def _labels_ahead(lines: list[str], i: int, end: int) -> bool:
 
 
 def _footer_facts(lines: list[str], footer_start: int) -> _Footer:
-    """The original source and the "Articles by:" names the footer states, if it does."""
-    source, source_line, author_keys = "", 0, frozenset[str]()
-    for i in range(footer_start, len(lines)):
-        line = lines[i].strip()
-        if not source and (m := FOOTER_SOURCE_RE.match(line)):
-            value = m["value"]
-            link = LINK_RE.search(value)
-            name = clean_name(link.group(1) if link else value.rstrip("."))
-            if name and len(name) <= MAX_SOURCE_CHARS:
-                source, source_line = name, i + 1
-        elif not author_keys and (m := ARTICLES_BY_RE.match(line)):
-            author_keys = frozenset(_name_key(n) for n in link_texts(m["value"]))
-    return _Footer(source=source, source_line=source_line, author_keys=author_keys)
+    """The original source and the "Articles by:" value the footer states, if it does."""
+    text = "\n".join(lines[footer_start:])
+    source, source_line, articles_by = "", 0, ""
+    if (m := FOOTER_SOURCE_RE.search(text)):
+        link = LINK_RE.search(m["value"])
+        name = clean_name(link.group(1) if link else m["value"].rstrip(". "))
+        if name and len(name) <= MAX_SOURCE_CHARS:
+            source, source_line = name, footer_start + text.count("\n", 0, m.start()) + 1
+    if (m := ARTICLES_BY_RE.search(text)):
+        articles_by = m["value"]
+    return _Footer(source=source, source_line=source_line, articles_by=articles_by)
 
 
 def _later_pieces(lines: list[str], start: int, end: int) -> list[int]:
@@ -459,7 +467,9 @@ def _footer_start(lines: list[str], body_start: int) -> int:
     while first > 0:
         begin, end = paragraphs[first - 1]
         text = " ".join(lines[begin:end])
-        if len({m.group(0).lower() for m in APPEAL_RE.finditer(text)}) < 2:
+        lowered = text.lower()
+        if not any(word in lowered for word in APPEAL_WORDS) or len(
+                {m.group(0).lower() for m in APPEAL_RE.finditer(text)}) < 2:
             break
         first -= 1
     return paragraphs[first][0]

@@ -1,0 +1,211 @@
+"""Lines that credit an article: bylines with a date or an outlet, datelines, attributions.
+
+Scraped pages write credits in many shapes; each function here reads one shape of one line and
+returns what the line states, or None. None of them guesses: a part that is neither a name, a
+date nor an outlet makes the whole line "not a credit".
+
+    By Pam Martens and Russ Martens: April 4, 2016       read_byline
+    by Andrew Gavin Marshall, 5 October 2010
+    By Karista Baldwin, Conservative Tribune November 15, 2018:
+    By Ellen Brown, "Global Research"
+    Posted on July 29, 2016 by Baxter Dmitry in News, US // 0 Comments
+    Chris Hedges, Truthdig                               read_credit_line (name, outlet)
+    Global Research, October 5, 2010                     read_dateline (outlet, date)
+    webofdebt.com (April 20 2009)
+    www.globalresearch.ca 5 April 2004
+    Originally posted on Global Research (April 18 2009) read_attribution
+    Reprinted with permission from Consortiumnews.com.
+    Note: Article originally published in 2014.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..dateparse import find_dates, parse_date
+from ..dates import PartialDate
+from ..model import Contributor
+from ..names import is_byline, parse_byline
+from ..outlets import is_known_outlet, outlet_name
+
+# Words that make a name an outlet's rather than a person's ("Conservative Tribune").
+OUTLET_WORDS = frozenset({
+    "news", "times", "post", "tribune", "press", "journal", "herald", "report", "wire", "daily",
+    "magazine", "review", "voice", "guardian", "telegraph", "gazette", "observer", "globe",
+    "chronicle", "research", "media", "network", "radio", "tv", "television", "agency",
+    "monitor", "insider", "examiner", "dispatch", "digest", "bulletin", "weekly", "reporter",
+    "standard", "independent", "mail", "express", "mirror", "blog", "weblog", "website",
+    "newsletter", "online", "today", "world", "dig", "beast", "intercept", "hill", "atlantic",
+})
+DOMAIN_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?$",
+                       re.IGNORECASE)
+_BY_RE = re.compile(r"(?i)^(?:written\s+by|posted\s+by|by|por|par|von|door)\s*:?\s+(?=\S)")
+_POSTED_RE = re.compile(r"(?i)^(?:posted|published)\s+(?:on\s+)?(?P<date>.+?)\s+by\s+"
+                        r"(?P<names>.+?)(?:\s+in\s+.*|\s+//.*)?$")
+_QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+_TRAILING = " ,:;.-\u2013\u2014"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Credit:
+    """What one credit line states."""
+
+    authors: tuple[str, ...] = ()
+    contributors: tuple[Contributor, ...] = ()
+    date: PartialDate | None = None
+    outlet: str = ""
+
+
+def is_outlet_like(text: str, *, after_person: bool = False) -> bool:
+    """Does `text` name an outlet? Quoted, registered, a domain, or holding an outlet word; a
+    single capitalised word counts too when it follows a person's name ("Chris Hedges,
+    Truthdig")."""
+    value = text.strip()
+    if not value or len(value.split()) > 6:
+        return False
+    if value[0] in _QUOTES and value[-1] in _QUOTES:
+        return True
+    if is_known_outlet(value) or DOMAIN_RE.match(value):
+        return True
+    words = value.split()
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in ("the", "of", "and", "&")
+               for w in words):
+        return False
+    if any(w.lower().strip(".") in OUTLET_WORDS for w in words):
+        return True
+    return after_person and len(words) == 1 and value[:1].isupper() and value.isalpha()
+
+
+def _clean_outlet(text: str) -> str:
+    return outlet_name(text.strip().strip(_QUOTES).strip())
+
+
+def _split_trailing_date(text: str) -> tuple[str, PartialDate | None]:
+    """'X, 5 October 2010' -> ('X', date); the date must end the text."""
+    value = text.rstrip(_TRAILING)
+    found = find_dates(value)
+    if found and found[-1].end == len(value):
+        return value[:found[-1].start].rstrip(_TRAILING), found[-1].date
+    return text, None
+
+
+def _names(text: str) -> tuple[str, ...] | None:
+    """The people a byline's name part names, or None if it does not read as names."""
+    text = text.strip().rstrip(_TRAILING)
+    if not text or not is_byline("By " + text):
+        return None
+    return parse_byline("By " + text).authors or None
+
+
+def read_byline(line: str) -> Credit | None:
+    """A byline, with an optional trailing date and an outlet after a comma."""
+    line = " ".join(line.split())
+    if (m := _POSTED_RE.match(line)) and (date := parse_date(m["date"].rstrip(","))):
+        names = _names(m["names"])
+        return Credit(authors=names, date=date) if names else None
+    if not (m := _BY_RE.match(line)):
+        return None
+    rest, date = _split_trailing_date(line[m.end():])
+    outlet = ""
+    parts = [p.strip() for p in rest.split(",")]
+    if len(parts) >= 2 and is_outlet_like(parts[-1], after_person=len(parts[0].split()) >= 2):
+        outlet = _clean_outlet(parts[-1])
+        rest = ", ".join(parts[:-1])
+    if not rest.strip():
+        return None
+    byline = parse_byline("By " + rest)
+    if not byline.authors or not is_byline("By " + rest):
+        return None
+    return Credit(authors=byline.authors, contributors=byline.contributors, date=date,
+                  outlet=outlet)
+
+
+def read_credit_line(line: str) -> Credit | None:
+    """'Chris Hedges, Truthdig': a person's name (two words or more) and an outlet."""
+    parts = [p.strip() for p in " ".join(line.split()).split(",")]
+    if len(parts) != 2 or len(parts[0].split()) < 2:
+        return None
+    if not is_outlet_like(parts[1], after_person=True):
+        return None
+    names = _names(parts[0])
+    if not names or len(names) != 1:
+        return None
+    return Credit(authors=names, outlet=_clean_outlet(parts[1]))
+
+
+_DATELINE_RE = re.compile(r"^(?P<outlet>[^,\[\]()]{2,80}?),?\s+\(?(?P<date>[^()]{4,40}?)\)?$")
+
+
+def read_dateline(line: str) -> tuple[str, PartialDate] | None:
+    """'Global Research, October 5, 2010', 'webofdebt.com (April 20 2009)',
+    'www.globalresearch.ca 5 April 2004': an outlet and the date it published the text."""
+    line = " ".join(line.split()).rstrip(".")
+    found = find_dates(line)
+    if len(found) != 1 or found[0].end < len(line.rstrip(")")):
+        return None
+    outlet = line[:found[0].start].rstrip(" ,(")
+    if not outlet or outlet.lower() in WEEKDAYS or (
+            not is_outlet_like(outlet) and not _is_proper_name(outlet)):
+        return None
+    return _clean_outlet(outlet), found[0].date
+
+
+WEEKDAYS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+    "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "lunes", "martes", "miércoles",
+    "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+})
+_TIME_RE = re.compile(r"(?i)\b\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}T?)?")
+
+
+def read_date_line(line: str) -> PartialDate | None:
+    """A line that is only a date, perhaps with its weekday and a time ('Thursday, April 23,
+    2009', 'Mar 19, 2011, 9:38:52 AM', 'Date: Thu Apr 23 2009 - 09:16:54 EDT')."""
+    value = " ".join(line.split())
+    value = re.sub(r"(?i)^(?:date|posted|published|updated)\s*:?\s+(?:on\s+)?", "", value)
+    value = _TIME_RE.sub(" ", value)
+    words = [w.strip(",.") for w in value.split()]
+    while words and (words[0].lower() in WEEKDAYS or words[0] in ("", "-", "at")):
+        words.pop(0)
+    while words and (words[-1] in ("", "-", "at", "|") or words[-1].lower() in WEEKDAYS):
+        words.pop()
+    rest = " ".join(words)
+    if (date := parse_date(rest)) is not None:
+        return date
+    found = find_dates(rest)
+    # "Mar 19, 2011 AM3/19/11": the date first, then only digits and punctuation left over
+    if found and found[0].start == 0 and not re.search(r"[^\W\d_]{3,}", rest[found[0].end:]):
+        return found[0].date
+    return None
+
+
+def _is_proper_name(text: str) -> bool:
+    words = text.split()
+    return 1 <= len(words) <= 5 and all(w[:1].isupper() for w in words if len(w) > 3)
+
+
+_ATTRIBUTION_RE = re.compile(
+    r"(?i)^(?:(?:editor'?s?\s+)?note\s*:\s*)?(?:this\s+)?(?:(?:article|story|post|piece)\s+)?"
+    r"(?:was\s+)?(?P<verb>originally\s+(?:posted|published|appeared)|first\s+(?:posted|"
+    r"published|appeared)|reprinted|republished|reposted|re-published|cross-posted)"
+    r"(?:\s+with\s+permission)?\s+(?P<prep>on|at|in|by|from|with)\s+(?P<what>.+?)\.?$")
+
+
+def read_attribution(line: str) -> Credit | None:
+    """'Originally posted on X (date)', 'Reprinted with permission from X', 'Note: Article
+    originally published in 2014': the outlet and/or date a text says it first appeared."""
+    line = " ".join(line.split())
+    if len(line.split()) > 16 or not (m := _ATTRIBUTION_RE.match(line)):
+        return None
+    what = m["what"].strip()
+    if (date := parse_date(what)) is not None:
+        return Credit(date=date)
+    what, date = _split_trailing_date(what)
+    what = what.strip().strip("()").strip()
+    if (dated := read_dateline(m["what"].strip())) is not None:
+        return Credit(outlet=dated[0], date=dated[1])
+    if is_outlet_like(what) or _is_proper_name(what):
+        return Credit(outlet=_clean_outlet(what), date=date)
+    return Credit(date=date) if date else None

@@ -1,0 +1,358 @@
+"""Scraped text without a structured header: plain text, body-only text and saved web pages.
+
+The reader looks at the head of the text (its first non-blank lines) and gives every line a
+kind: page chrome (chrome.py), a date line, a byline, a dateline, a credit line, an
+attribution (credits.py), a headline-like line, or prose. From those it decides:
+
+- **the headline**: the first headline-like line, unless it is a blog's name followed by the
+  post date (then the headline follows the date), a deck before a title-case headline, or the
+  text is a saved web page (chrome before the article): then the headline is the one just above
+  the article's byline. A byline, a credit line, a timestamp or prose first means the text has
+  no title line: the title stays empty (AG014), never made up.
+- **the credits**: the byline's authors, date and outlet; a dateline or date line after it;
+  a post timestamp, mail Date header or date line in the head; a site header, a subscription
+  call, a lead tag, an author box or an attribution in the last lines (attributions.py). Each
+  is a weighted candidate (candidates.py); the strongest statement of a field wins.
+- **the body**: from the headline (or the first line) on, with page chrome, the byline and the
+  credit lines after it blanked out (line numbers stay true for later diagnostics); lines
+  before the headline are page chrome. Both go to the page's provenance, not the body.
+
+The layout is named after what was found: "web-page" (chrome before the article),
+"plain-text" (a title line) or "body-only" (no title line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import Diagnostics, SourceLocation
+from ..model import Article, Provenance, Source
+from ..outlets import is_known_outlet, outlet_name
+from . import attributions, chrome
+from .candidates import (
+    PLAIN,
+    STRONG,
+    WEAK,
+    Candidates,
+    chosen_contributors,
+    chosen_date,
+    chosen_names,
+    chosen_text,
+)
+from .credits import (
+    read_attribution,
+    read_byline,
+    read_credit_line,
+    read_date_line,
+    read_dateline,
+)
+from .text import other_dates
+
+HEAD_LINES = 24  # non-blank lines searched for the headline and its credits
+TAIL_LINES = 8  # last non-blank lines searched for credits
+MAX_TITLE_WORDS = 25
+MAX_TITLE_CHARS = 200
+MIN_PROSE_WORDS = 12
+MIN_ARTICLE_WORDS = 30
+MIN_DECK_WORDS = 8  # a deck (standfirst) is a sentence; a headline after it has a few words
+MIN_HEADLINE_WORDS = 4
+PUBLISHER_SUFFIX_RE = re.compile(r"^(?P<title>.+?)\s+\|\s+(?P<publisher>[^|]{2,80})$")
+# A " | Section" suffix names a part of the site, not the site.
+SECTION_WORDS = frozenset({"articles", "article", "news", "opinion", "blog", "home", "analysis",
+                           "commentary", "features", "politics", "world", "latest", "video"})
+_TIMESTAMP_RE = re.compile(r"(?i)^(?:updated|last updated|posted|published|modified)\b.*"
+                           r"\b\d{1,2}[:.]\d\d\b")
+_ERROR_PAGE_RE = re.compile(r"(?i)^(?:error|\d{3}|page not found|not found|access denied"
+                            r"|forbidden|server error)\b")
+_LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|In-depth "
+                       r"Reports|Tags?)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+
+
+OPENING_MARKS = "\"'\u201c\u2018(\u00ab\u00bf\u00a1"
+
+
+@dataclass(slots=True)
+class _Head:
+    """The head's lines (0-based indices) by kind, filled in one pass."""
+
+    units: list[int] = field(default_factory=list)
+    kind: dict[int, str] = field(default_factory=dict)
+
+
+def words(line: str) -> list[str]:
+    return line.split()
+
+
+def title_case_ratio(line: str) -> float:
+    """Share of the words of four letters or more that start with a capital."""
+    long_words = [w for w in line.split() if sum(c.isalpha() for c in w) >= 4]
+    if not long_words:
+        return 0.0
+    return sum(1 for w in long_words if w.lstrip(OPENING_MARKS)[:1].isupper()) / len(long_words)
+
+
+def looks_like_title(line: str) -> bool:
+    """Short, and not a finished sentence unless in title case: a headline rather than the
+    start of a paragraph."""
+    line = line.strip()
+    count = len(line.split())
+    return (0 < len(line) <= MAX_TITLE_CHARS and count <= MAX_TITLE_WORDS
+            and (not line.endswith(".") or count <= 12 or title_case_ratio(line) >= 0.75)
+            and any(c.isalpha() for c in line))
+
+
+def _kind(line: str, first: bool) -> str:
+    text = " ".join(line.split())
+    if chrome.is_chrome(text) or _TIMESTAMP_RE.match(text) or attributions.is_house_intro(text):
+        return "chrome"
+    if read_byline(text) is not None:
+        return "byline"
+    if read_date_line(text) is not None:
+        return "date"
+    if read_dateline(text) is not None:
+        return "dateline"
+    if read_attribution(text) is not None:
+        return "attribution"
+    if _LABEL_RE.match(text):
+        return "label"
+    if first and read_credit_line(text) is not None:
+        return "credit"
+    if text.lower() in ("by", "by:"):
+        return "chrome"  # an empty byline: the name was lost in the scrape
+    if looks_like_title(text):
+        return "title"
+    return "prose" if len(text.split()) >= MIN_PROSE_WORDS or text[:1].isalpha() else "other"
+
+
+def _scan_head(lines: list[str], start: int) -> _Head:
+    head = _Head()
+    i = start
+    while i < len(lines) and len(head.units) < HEAD_LINES:
+        if lines[i].strip():
+            head.units.append(i)
+            head.kind[i] = _kind(lines[i], first=not head.units[:-1])
+        i += 1
+    return head
+
+
+def _next_unit(head: _Head, i: int) -> int | None:
+    later = [u for u in head.units if u > i]
+    return later[0] if later else None
+
+
+def _blank_before(lines: list[str], i: int) -> bool:
+    return i == 0 or not lines[i - 1].strip()
+
+
+def _choose_title(lines: list[str], head: _Head, anchor: int | None,
+                  found: Candidates) -> tuple[int | None, bool]:
+    """(index of the headline line or None, whether the text is a saved web page)."""
+    units, kind = head.units, head.kind
+    firsts = [u for u in units if kind[u] != "chrome"]
+    web_page = bool(units) and kind[units[0]] == "chrome"
+    if not firsts:
+        return None, web_page
+    if web_page and anchor is not None:
+        above = [u for u in units if u < anchor and kind[u] == "title"]
+        if above:
+            return above[-1], True
+    first = firsts[0]
+    if kind[first] != "title":
+        return None, web_page
+    nxt = _next_unit(head, first)
+    # A blog: its name, the post's date, then the post's title.
+    if nxt is not None and kind[nxt] == "date":
+        after = _next_unit(head, nxt)
+        if after is not None and kind[after] == "title":
+            found.add("publisher", " ".join(lines[first].split()), first + 1,
+                      "page.site-header", PLAIN)
+            return after, True
+    # A deck in sentence case, then the headline in title case.
+    if (nxt is not None and kind[nxt] == "title" and _blank_before(lines, nxt)
+            and len(lines[first].split()) >= MIN_DECK_WORDS
+            and len(lines[nxt].split()) >= MIN_HEADLINE_WORDS
+            and _next_unit(head, nxt) is not None):
+        deck, headline = title_case_ratio(lines[first]), title_case_ratio(lines[nxt])
+        if headline >= 0.8 and deck <= headline - 0.3:
+            return nxt, web_page
+    return first, web_page
+
+
+def _read_credits(lines: list[str], head: _Head, title: int | None, anchor: int | None,
+                  found: Candidates) -> tuple[int, set[int]]:
+    """Add the head's credits to `found`; return the body's first line and the lines the
+    credits were read from (they leave the body)."""
+    used: set[int] = set()
+    units, kind = head.units, head.kind
+    firsts = [u for u in units if kind[u] != "chrome"]
+    body_start = title + 1 if title is not None else (firsts[0] if firsts else len(lines))
+    if title is None and firsts and kind[firsts[0]] == "credit":
+        credit = read_credit_line(lines[firsts[0]])
+        if credit is not None:
+            found.add("authors", credit.authors, firsts[0] + 1, "page.credit-line", PLAIN)
+            found.add("original_source", credit.outlet, firsts[0] + 1, "page.credit-line",
+                      PLAIN)
+            used.add(firsts[0])
+    if anchor is not None:
+        credit = read_byline(lines[anchor])
+        assert credit is not None
+        found.add("authors", credit.authors, anchor + 1, "page.byline", STRONG)
+        found.add("contributors", credit.contributors, anchor + 1, "page.byline", STRONG)
+        found.add("date", credit.date, anchor + 1, "page.byline", STRONG)
+        found.add("original_source", credit.outlet, anchor + 1, "page.byline", STRONG)
+        used.add(anchor)
+        # Credit lines right after the byline: a dateline, a date, an attribution, chrome.
+        for u in units:
+            if u > anchor:
+                if kind[u] not in ("dateline", "date", "attribution", "chrome"):
+                    break
+                used.add(u)
+    # The head ends where the body's prose begins, after the headline and the byline.
+    last = max(x for x in (title, anchor, -1) if x is not None)
+    for u in units:
+        if u > last and kind[u] == "prose":
+            break
+        _read_head_line(lines, u, kind[u], anchor, found)
+    return body_start, used
+
+def _read_head_line(lines: list[str], u: int, kind: str, anchor: int | None,
+                    found: Candidates) -> None:
+    """The credits one head line states (dates, outlets, a site naming itself)."""
+    text = " ".join(lines[u].split())
+    after_anchor = anchor is not None and u > anchor
+    if kind == "date" and (date := read_date_line(text)) is not None:
+        found.add("date", date, u + 1, "page.date-line", PLAIN + (5 if after_anchor else 0))
+    elif kind == "dateline" and (dated := read_dateline(text)) is not None:
+        found.add("date", dated[1], u + 1, "page.dateline", STRONG - (0 if after_anchor else 5))
+        found.add("original_source", dated[0], u + 1, "page.dateline",
+                  PLAIN + (5 if after_anchor else 0))
+    elif kind == "attribution" and (credit := read_attribution(text)) is not None:
+        found.add("original_source", credit.outlet, u + 1, "page.attribution", PLAIN + 6)
+        found.add("date", credit.date, u + 1, "page.attribution", PLAIN - 2)
+    elif kind == "title" and is_known_outlet(text):
+        found.add("original_source", outlet_name(text), u + 1, "page.outlet-line", WEAK)
+    elif kind == "chrome":
+        if (site := chrome.subscribed_site(text)) is not None:
+            found.add("publisher", site, u + 1, "page.self-reference", WEAK)
+        if (header := chrome.mail_header(text)) is not None and header[0] == "Date":
+            found.add("date", read_date_line(header[1]), u + 1, "page.mail-date", PLAIN - 1)
+    attributions.self_reference(text, u + 1, found)
+
+
+def _labels(lines: list[str], head: _Head, found: Candidates) -> None:
+    for u in head.units:
+        if head.kind[u] != "label" or (m := _LABEL_RE.match(lines[u].strip())) is None:
+            continue
+        name = {"region": "regions", "theme": "themes", "in-depth report": "reports",
+                "tag": "tags"}.get(m["label"].lower().rstrip("s"), "")
+        values = tuple(v for v in (" ".join(x.split()) for x in m["value"].split(",")) if v)
+        if name:
+            found.add(name, values, u + 1, "page.label", PLAIN)
+
+
+def _split_title(title: str, line: int, found: Candidates) -> str:
+    """'Headline | Site' -> 'Headline' (publisher Site); '| Articles' names a section only."""
+    if (m := PUBLISHER_SUFFIX_RE.match(title)) is None:
+        return title
+    suffix = m["publisher"].strip()
+    if suffix.lower() not in SECTION_WORDS:
+        found.add("publisher", suffix, line, "plain.title-suffix", STRONG)
+    return m["title"].strip()
+
+
+def _is_error_page(lines: list[str], head: _Head) -> bool:
+    total = sum(len(line.split()) for line in lines)
+    return (total < MIN_ARTICLE_WORDS and bool(head.units)
+            and bool(_ERROR_PAGE_RE.match(lines[head.units[0]].strip())))
+
+
+def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | None:
+    lines = text.split("\n")
+    start = next((n for n, line in enumerate(lines) if line.strip()), 0)
+    head = _scan_head(lines, start)
+    if _is_error_page(lines, head):
+        diags.warning("AG002", "holds no article: the text reads as an error page",
+                      SourceLocation(path=source.path, line=start + 1, col=1))
+        return None
+    found = Candidates()
+    anchors = [u for u in head.units if head.kind[u] == "byline"]
+    anchor = anchors[0] if anchors else None
+    title_line, web_page = _choose_title(lines, head, anchor, found)
+    firsts = [u for u in head.units if head.kind[u] != "chrome"]
+    if title_line is None and firsts and head.kind[firsts[0]] == "other":
+        # Neither a headline nor prose (a table of numbers, say): read the first line as the
+        # title, as plain text is, and say the layout was not recognised.
+        diags.warning("AG020", "layout not recognised; read as plain text (first line is the "
+                      "title)", SourceLocation(path=source.path, line=firsts[0] + 1, col=1))
+        title_line = firsts[0]
+    if anchor is not None and title_line is not None and anchor < title_line:
+        anchor = None  # a byline above the headline belongs to the page, not the article
+    title = ""
+    if title_line is not None:
+        title = " ".join(lines[title_line].lstrip("#").split())
+        title = _split_title(title, title_line + 1, found)
+        found.add("title", title, title_line + 1,
+                  "page.headline" if web_page else "plain.first-line", STRONG)
+    body_start, used = _read_credits(lines, head, title_line, anchor, found)
+    _labels(lines, head, found)
+    first_body = next((i for i in range(body_start, len(lines))
+                       if lines[i].strip() and i not in used), None)
+    if first_body is not None:
+        attributions.lead_tag(lines[first_body], first_body + 1, found)
+    tail = [n for n, line in enumerate(lines) if line.strip()][-TAIL_LINES:]
+    if tail and tail[0] > body_start:
+        attributions.tail_credits(lines, tail[0], found)
+    return _article(lines, source, diags, found, head, title_line, body_start, used,
+                    web_page, start)
+
+
+def _article(lines: list[str], source: Source, diags: Diagnostics, found: Candidates,
+             head: _Head, title_line: int | None, body_start: int, used: set[int],
+             web_page: bool, start: int) -> Article:
+    chosen = found.best()
+    # Chrome in the head and the credit lines leave the body; blank lines keep numbering.
+    removed = set(used) | {u for u in head.units if head.kind[u] == "chrome" and u >= body_start}
+    body_lines = ["" if n in removed else line
+                  for n, line in enumerate(lines[body_start:], start=body_start)]
+    first = next((n for n, line in enumerate(body_lines) if line.strip()), len(body_lines))
+    body = "\n".join(body_lines[first:]).strip("\n")
+    before = [n for n in range(start, body_start) if lines[n].strip() and n != title_line]
+    boilerplate = "\n".join(lines[n] for n in sorted(set(before) | removed))
+    if title_line is None and body:
+        diags.warning("AG014", "no title line: the text starts with body text; the page "
+                      "shows a heading derived from the first words",
+                      SourceLocation(path=source.path, line=body_start + first + 1, col=1))
+    layout = "web-page" if web_page else "plain-text" if title_line is not None else "body-only"
+
+    return Article(
+        title=chosen_text(chosen, "title"),
+        authors=chosen_names(chosen, "authors"),
+        contributors=chosen_contributors(chosen),
+        publisher=chosen_text(chosen, "publisher"),
+        date=chosen_date(chosen),
+        original_source=chosen_text(chosen, "original_source"),
+        regions=chosen_names(chosen, "regions"),
+        themes=chosen_names(chosen, "themes"),
+        reports=chosen_names(chosen, "reports"),
+        tags=chosen_names(chosen, "tags"),
+        body=body,
+        body_line=body_start + first + 1,
+        provenance=Provenance(
+            source_path=source.path, sha256=source.sha256, layout=layout,
+            fields=tuple(found.origins(chosen)), footer=boilerplate,
+            other_dates=other_dates(lines, start, len(lines),
+                                    chosen["date"].line if "date" in chosen else None)),
+    )
+
+
+LAYOUT = "scraped"  # the loader's name; each record is named plain-text, body-only or web-page
+
+
+def sniff(text: str, path: str) -> bool:
+    """Any text: this reader takes what the structured layouts do not."""
+    return True
+
+
+def load(text: str, source: Source, diags: Diagnostics) -> Article | None:
+    return read_scraped(text, source, diags)
