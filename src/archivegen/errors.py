@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "AG022": "sidecar of a file holding several pieces ignored",
     "AG023": "file holds several articles; split into separate pages",
     "AG024": "duplicate of another article; shown on its page, not as a page of its own",
+    "AG025": "metadata left in the body: a label, byline, dateline or attribution not read",
     "AG030": "repeated text kept (not an exact repeat of a paragraph)",
     "AG031": "link with a disallowed URL scheme rendered as text",
     "AG040": "two sources map to one URL",

@@ -15,6 +15,7 @@ from ..errors import Diagnostics, SourceLocation
 from ..filenames import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, is_article_path
 from ..model import Article, FieldOrigin, Source
 from . import frontmatter, globalresearch, repost, scraped
+from .leftovers import report_metadata_in_body
 from .sidecar import apply_sidecar
 from .text import decode
 
@@ -58,6 +59,8 @@ def load_source(source: Source, diags: Diagnostics, *,
         diags.error("AG002", "file is empty", SourceLocation(path=source.path, line=1, col=1))
         return []
     articles = _load_text(text, source, diags)
+    for article in articles:
+        report_metadata_in_body(article, diags)
     if len(articles) > 1 and source.sidecar is not None:
         diags.warning("AG022", "a sidecar cannot tell which piece of a split file it corrects; "
                       "ignored", SourceLocation(path=source.sidecar_path))

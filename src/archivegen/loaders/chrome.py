@@ -23,6 +23,8 @@ _UI_RE = re.compile(
 # Things that are only an address.
 _URL_RE = re.compile(r"^(?:<)?(?:https?://|www\.)\S+(?:>)?$", re.IGNORECASE)
 _IMAGE_RE = re.compile(r"^\[(?:image|photo|picture|img)\s*:[^\]]*\]$", re.IGNORECASE)
+_URL_LABEL_RE = re.compile(r"(?i)^(?:the\s+)?(?:url|link|permalink) (?:of|to|for) this "
+                           r"(?:article|page|post|story)(?:\s+is)?\s*:?\s*\S*$")
 # A line that tells the reader about the service rather than the story.
 _SERVICE_RE = re.compile(
     r"(?i)\b(?:no longer supports|view this email|unsubscribe|all rights reserved"
@@ -75,6 +77,7 @@ def is_chrome(line: str) -> bool:
     if not text:
         return False
     return bool(_UI_RE.match(text) or _URL_RE.match(text) or _IMAGE_RE.match(text)
+                or _URL_LABEL_RE.match(text)
                 or _SERVICE_RE.search(text) or is_navigation(text)
                 or breadcrumb_tail(text) is not None or mail_header(text) is not None
                 or subscribed_site(text) is not None)

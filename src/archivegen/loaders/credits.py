@@ -144,8 +144,11 @@ def read_dateline(line: str) -> tuple[str, PartialDate] | None:
     found = find_dates(line)
     if len(found) != 1 or found[0].end < len(line.rstrip(")")):
         return None
-    outlet = line[:found[0].start].rstrip(" ,(")
-    if not outlet or outlet.lower() in WEEKDAYS or (
+    before = line[:found[0].start]
+    outlet = before.rstrip(" ,(")
+    # "Outlet, date", "Outlet (date)" or "domain date": not "the BBC on July 23, 2014".
+    separated = before.rstrip().endswith((",", "(")) or bool(DOMAIN_RE.match(outlet))
+    if not outlet or not separated or outlet.lower() in WEEKDAYS or (
             not is_outlet_like(outlet) and not _is_proper_name(outlet)):
         return None
     return _clean_outlet(outlet), found[0].date

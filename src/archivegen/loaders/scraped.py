@@ -72,6 +72,9 @@ _LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|
 OPENING_MARKS = "\"'\u201c\u2018(\u00ab\u00bf\u00a1"
 
 
+CREDIT_KINDS = frozenset({"date", "dateline", "attribution", "label"})
+
+
 @dataclass(slots=True)
 class _Head:
     """The head's lines (0-based indices) by kind, filled in one pass."""
@@ -214,6 +217,8 @@ def _read_credits(lines: list[str], head: _Head, title: int | None, anchor: int 
         if u > last and kind[u] == "prose":
             break
         _read_head_line(lines, u, kind[u], anchor, found)
+        if kind[u] in CREDIT_KINDS:
+            used.add(u)  # read: its statement is a field now, not article text
     return body_start, used
 
 def _read_head_line(lines: list[str], u: int, kind: str, anchor: int | None,
