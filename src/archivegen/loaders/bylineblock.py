@@ -32,10 +32,18 @@ from ..dates import PartialDate
 from ..model import Contributor, FieldOrigin, FoundDate
 from ..names import is_byline, parse_byline
 from ..outlets import WEBSITE_SUFFIX_RE, outlet_name
+from .credits import read_date_line
 
 AUTHOR_INTROS = frozenset({"by", "por", "di", "par", "con", "with", "avec", "de", "von", "door"})
-SITE_INTROS = frozenset({"from", "desde", "del sitio web", "del sitio", "dal sito web", "dal sito",
-                         "du site web", "du site", "depuis", "from the", "vom", "von der website"})
+SITE_INTROS = frozenset({
+    "from", "from the", "desde", "desde el sitio web", "del sitio web", "del sitio",
+    "dal sito web", "dal sito", "du site web", "du site", "depuis", "depuis le site web",
+    "do site", "do sítio web", "vom", "von der website"})
+# "from GlobalResearch Website" on one line: the intro, then the site.
+SITE_INTRO_PREFIX_RE = re.compile(
+    r"(?i)^(?:from|desde(?: el sitio web)?|del sitio web|dal sito web|du site web"
+    r"|depuis(?: le site web)?)\s+(?P<site>\S.*)$")
+NAME_JOINERS = frozenset({"and", "y", "e", "et", "und", "&"})
 # A credit word alone ("traduzione", "traducción de", "translated by"): names follow.
 CREDIT_INTRO_RE = re.compile(
     r"(?i)^(?P<role>traduzione|traducci[oó]n|traduction|translation|translated|traducid[oa]"
@@ -100,10 +108,12 @@ def block_date(lines: list[str], i: int) -> tuple[PartialDate, int, str] | None:
     """A date starting at line i: (date, lines used, note). Handles "18 Aprile" + "2013" on two
     lines and a letter glued to the year ("2010n")."""
     line = _norm(lines[i])
-    if not line or len(line.split()) > 6:
+    if not line or len(line.split()) > 8:
         return None
     if (date := parse_date(line)) is not None and not YEAR_RE.match(line):
         return date, 1, ""
+    if (date := read_date_line(line)) is not None and not YEAR_RE.match(line):
+        return date, 1, ""  # with its weekday or a time: "Friday, July 24, 2011"
     nxt = _norm(lines[i + 1]) if i + 1 < len(lines) else ""
     if YEAR_RE.match(nxt) and not YEAR_RE.match(line) and (
             date := parse_date(f"{line} {nxt}")) is not None:
@@ -166,6 +176,11 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
         return 1, ""
     if expect == "names" and _looks_like_names(line):
         _add_byline(block, "By " + line, lineno, "repost.byline")
+        return 1, "more-names"
+    if expect == "more-names" and low in NAME_JOINERS:
+        return 1, "names"  # "Jane Doe" / "and" / "John Roe"
+    if expect == "more-names" and _looks_like_names(line) and _block_goes_on(lines, i + 1):
+        _add_byline(block, "By " + line, lineno, "repost.byline")  # a second name line
         return 1, ""
     if expect == "site" and _is_site_name(line):
         _set_site(block, line, lineno)
@@ -174,6 +189,11 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
         return 1, "names"
     if low in SITE_INTROS:
         return 1, "site"
+    if (m := SITE_INTRO_PREFIX_RE.match(line)) is not None and _is_site_name(m["site"]) and (
+            WEBSITE_SUFFIX_RE.search(line) or _block_goes_on(lines, i + 1)
+            or all(w[:1].isupper() for w in m["site"].split() if len(w) > 3)):
+        _set_site(block, m["site"], lineno)
+        return 1, "" if WEBSITE_SUFFIX_RE.search(line) else "website"
     if (m := CREDIT_INTRO_RE.match(line)) is not None:
         return 1, "credit:" + _ROLE_OF_INTRO.get(m["role"].lower(), "contributor")
     if CREDIT_LINE_RE.match(line):
@@ -220,6 +240,16 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
             block.outlets.append((outlet_name(line), lineno))  # outlet between date and "from"
             return 1, ""
     return None
+
+
+def _block_goes_on(lines: list[str], i: int) -> bool:
+    """Is the next non-blank line from i one only a byline block has (a date, an intro)?"""
+    nxt = _next_nonblank(lines, i)
+    if nxt is None:
+        return False
+    low = _intro(lines[nxt])
+    return (low in SITE_INTROS or low in AUTHOR_INTROS or block_date(lines, nxt) is not None
+            or bool(WEBSITE_SUFFIX_RE.search(_norm(lines[nxt]))))
 
 
 def _is_byline_line(line: str) -> bool:

@@ -43,8 +43,15 @@ DOMAIN_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6
 _BY_RE = re.compile(r"(?i)^(?:written\s+by|posted\s+by|by|por|par|von|door)\s*:?\s+(?=\S)")
 _POSTED_RE = re.compile(r"(?i)^(?:posted|published)\s+(?:on\s+)?(?P<date>.+?)\s+by\s+"
                         r"(?P<names>.+?)(?:\s+in\s+.*|\s+//.*)?$")
+# A job title after a comma is not an author: "By Jane Roe, Staff Writer".
+ROLE_WORDS = frozenset({
+    "writer", "correspondent", "editor", "reporter", "contributor", "columnist", "staff",
+    "intern", "fellow", "professor", "analyst", "producer", "director", "founder", "author",
+    "journalist", "blogger", "chief", "senior", "special", "guest",
+})
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
-_TRAILING = " ,:;.-\u2013\u2014"
+_TRAILING = " ,:;.|-\u2013\u2014"
+_TRAILING_WORD_RE = re.compile(r"(?i)\s+(?:on|at|published|posted|updated|\|)$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,7 +93,8 @@ def _split_trailing_date(text: str) -> tuple[str, PartialDate | None]:
     value = text.rstrip(_TRAILING)
     found = find_dates(value)
     if found and found[-1].end == len(value):
-        return value[:found[-1].start].rstrip(_TRAILING), found[-1].date
+        rest = value[:found[-1].start].rstrip(_TRAILING)
+        return _TRAILING_WORD_RE.sub("", rest).rstrip(_TRAILING), found[-1].date
     return text, None
 
 
@@ -109,9 +117,12 @@ def read_byline(line: str) -> Credit | None:
     rest, date = _split_trailing_date(line[m.end():])
     outlet = ""
     parts = [p.strip() for p in rest.split(",")]
+    if len(parts) >= 2 and _is_job_title(parts[-1]):
+        parts = parts[:-1]  # "By Jane Roe, Staff Writer"
     if len(parts) >= 2 and is_outlet_like(parts[-1], after_person=len(parts[0].split()) >= 2):
         outlet = _clean_outlet(parts[-1])
-        rest = ", ".join(parts[:-1])
+        parts = parts[:-1]
+    rest = ", ".join(parts)
     if not rest.strip():
         return None
     byline = parse_byline("By " + rest)
@@ -119,6 +130,31 @@ def read_byline(line: str) -> Credit | None:
         return None
     return Credit(authors=byline.authors, contributors=byline.contributors, date=date,
                   outlet=outlet)
+
+
+def _is_job_title(text: str) -> bool:
+    words = text.lower().replace("-", " ").split()
+    return 0 < len(words) <= 4 and any(w.strip(".") in ROLE_WORDS for w in words)
+
+
+_PIPE_DATE_RE = re.compile(r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b")
+
+
+def read_pipe_byline(line: str) -> Credit | None:
+    """'Jane Roe | 06.10.2010 20:42 | Topic | Topic': a news site's meta line (author, then the
+    date and time, then topics). A dotted numeric date is day first, as where it is used."""
+    items = [item.strip() for item in " ".join(line.split()).split("|")]
+    if len(items) < 3 or not (names := _names(items[0])) or not re.search(r"\d", items[1]):
+        return None
+    date = read_date_line(items[1])
+    if date is None and (m := _PIPE_DATE_RE.match(items[1])) is not None:
+        try:
+            date = PartialDate(year=int(m["year"]), month=int(m["month"]), day=int(m["day"]))
+        except ValueError:
+            date = None
+    if date is None:
+        return None
+    return Credit(authors=names, date=date)
 
 
 def read_credit_line(line: str) -> Credit | None:
@@ -209,6 +245,7 @@ def read_attribution(line: str) -> Credit | None:
     what = what.strip().strip("()").strip()
     if (dated := read_dateline(m["what"].strip())) is not None:
         return Credit(outlet=dated[0], date=dated[1])
-    if is_outlet_like(what) or _is_proper_name(what):
+    # "Originally posted by <someone>" quotes a forum user; only an outlet counts after "by".
+    if is_outlet_like(what) or (m["prep"].lower() != "by" and _is_proper_name(what)):
         return Credit(outlet=_clean_outlet(what), date=date)
     return Credit(date=date) if date else None

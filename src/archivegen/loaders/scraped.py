@@ -46,6 +46,7 @@ from .credits import (
     read_credit_line,
     read_date_line,
     read_dateline,
+    read_pipe_byline,
 )
 from .text import other_dates
 
@@ -72,7 +73,7 @@ _LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|
 OPENING_MARKS = "\"'\u201c\u2018(\u00ab\u00bf\u00a1"
 
 
-CREDIT_KINDS = frozenset({"date", "dateline", "attribution", "label"})
+CREDIT_KINDS = frozenset({"date", "dateline", "attribution", "label", "pipe-byline"})
 
 
 @dataclass(slots=True)
@@ -107,6 +108,8 @@ def looks_like_title(line: str) -> bool:
 
 def _kind(line: str, first: bool) -> str:
     text = " ".join(line.split())
+    if read_pipe_byline(text) is not None:
+        return "pipe-byline"
     if chrome.is_chrome(text) or _TIMESTAMP_RE.match(text) or attributions.is_house_intro(text):
         return "chrome"
     if read_byline(text) is not None:
@@ -198,7 +201,7 @@ def _read_credits(lines: list[str], head: _Head, title: int | None, anchor: int 
                       PLAIN)
             used.add(firsts[0])
     if anchor is not None:
-        credit = read_byline(lines[anchor])
+        credit = read_byline(lines[anchor]) or read_pipe_byline(lines[anchor])
         assert credit is not None
         found.add("authors", credit.authors, anchor + 1, "page.byline", STRONG)
         found.add("contributors", credit.contributors, anchor + 1, "page.byline", STRONG)
@@ -235,6 +238,9 @@ def _read_head_line(lines: list[str], u: int, kind: str, anchor: int | None,
     elif kind == "attribution" and (credit := read_attribution(text)) is not None:
         found.add("original_source", credit.outlet, u + 1, "page.attribution", PLAIN + 6)
         found.add("date", credit.date, u + 1, "page.attribution", PLAIN - 2)
+    elif kind == "pipe-byline" and u != anchor and (credit := read_pipe_byline(text)):
+        found.add("authors", credit.authors, u + 1, "page.meta-line", PLAIN)
+        found.add("date", credit.date, u + 1, "page.meta-line", PLAIN)
     elif kind == "title" and is_known_outlet(text):
         found.add("original_source", outlet_name(text), u + 1, "page.outlet-line", WEAK)
     elif kind == "chrome":
@@ -281,7 +287,8 @@ def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | Non
                       SourceLocation(path=source.path, line=start + 1, col=1))
         return None
     found = Candidates()
-    anchors = [u for u in head.units if head.kind[u] == "byline"]
+    anchors = ([u for u in head.units if head.kind[u] == "byline"]
+               or [u for u in head.units if head.kind[u] == "pipe-byline"])
     anchor = anchors[0] if anchors else None
     title_line, web_page = _choose_title(lines, head, anchor, found)
     firsts = [u for u in head.units if head.kind[u] != "chrome"]
