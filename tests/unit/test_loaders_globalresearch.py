@@ -270,6 +270,7 @@ def test_appeal_not_right_before_footer_stays_in_body():
     "Note to readers: Please click the share buttons above or below. Follow us on Instagram and "
     "Twitter and subscribe to our Telegram Channel. Feel free to repost and share widely Global "
     "Research articles.",
+    "Click the share button below.\nFollow us on Twitter.",
 ])
 def test_site_notes_right_before_the_footer_are_footer(appeal):
     footer = appeal + "\n\nThe original source of this article is [X](#)"

@@ -63,27 +63,29 @@ FOOTER_PARAGRAPH_RE = re.compile(
     r"|The Centre for Research on Globalization)", re.IGNORECASE)
 STRONG_FOOTER_RE = re.compile(r"^(The original source of this article is\b|Copyright ©"
                               r"|Copyright \(c\))", re.IGNORECASE)
-# Phrases of a donation appeal or of the site's share-and-follow note; a paragraph needs two
-# different ones to count as one ("Global Research is a reader-funded media ... Help us stay
-# afloat ... donation", "Please click the share buttons ... Follow us on Instagram ...").
-APPEAL_RE = re.compile(r"(?i)\b(donate|donation|paypal|patreon|please support"
-                       r"|support (?:the|our) (?:project|work)|become a (?:member|patron)"
-                       r"|our work wouldn't be possible|reader-(?:funded|supported)"
-                       r"|help us stay afloat|click the share buttons?|share widely"
-                       r"|follow us on (?:instagram|twitter|facebook|telegram)"
-                       r"|subscribe to our telegram channel)")
-# Lower-case words every APPEAL_RE match holds: a paragraph with none of them (nearly every body
-# paragraph) is no appeal, and the costly pattern is not run on it.
-APPEAL_WORDS = ("donat", "paypal", "patreon", "support", "become a", "our work", "reader-",
-                "afloat", "share", "follow us", "telegram")
+# Phrases of a donation appeal or of the site's share-and-follow note (regular expressions, in
+# lower case, starting with a letter, alternatives and quantifiers only on groups, so that the
+# text up to the first "(" is literal); a paragraph needs two different ones to count as one
+# ("Global Research is a reader-funded media ... Help us stay afloat ... donation", "Please
+# click the share buttons ... Follow us on Instagram ...").
+APPEAL_PHRASES = (
+    "donate", "donation", "paypal", "patreon", "please support",
+    "support (?:the|our) (?:project|work)", "become a (?:member|patron)",
+    "our work wouldn't be possible", "reader-(?:funded|supported)", "help us stay afloat",
+    "click the share button(?:s)?", "share widely",
+    "follow us on (?:instagram|twitter|facebook|telegram)", "subscribe to our telegram channel")
+# The lookahead of first letters is a cheap test before trying every phrase at a word start.
+_APPEAL_FIRSTS = "".join(sorted({p[0] for p in APPEAL_PHRASES}))
+APPEAL_RE = re.compile(rf"(?i)\b(?=[{_APPEAL_FIRSTS}])({'|'.join(APPEAL_PHRASES)})")
+# The literal start of each phrase: a paragraph holding none of them (nearly every body
+# paragraph) is no appeal, and APPEAL_RE is not run on it.
+APPEAL_STARTS = tuple(p.split("(")[0] for p in APPEAL_PHRASES)
 YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
 # What may stand between the links of a line made only of links: "[A](#), [B](#) and **[C](#)**".
 LINK_JOINERS_RE = re.compile(r"(?:\s|,|&|\*\*|\band\b)*", re.IGNORECASE)
-# Searched in the whole footer at once (one scan instead of a test per line).
-FOOTER_SOURCE_RE = re.compile(r"^[ \t]*The original source of this article is[ \t]+"
-                              r"(?P<value>\S.*)$", re.IGNORECASE | re.MULTILINE)
-ARTICLES_BY_RE = re.compile(r"^[ \t]*Articles by:[ \t]*(?P<value>\S.*)$",
-                            re.IGNORECASE | re.MULTILINE)
+FOOTER_SOURCE_RE = re.compile(r"^The original source of this article is\s+(?P<value>\S.*)$",
+                              re.IGNORECASE)
+ARTICLES_BY_RE = re.compile(r"^Articles by:\s*(?P<value>\S.*)$", re.IGNORECASE)
 SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)*_]*$")
 HEADER_SCAN_LINES = 40
 MAX_TITLE_CHARS = 300
@@ -400,15 +402,18 @@ def _labels_ahead(lines: list[str], i: int, end: int) -> bool:
 
 def _footer_facts(lines: list[str], footer_start: int) -> _Footer:
     """The original source and the "Articles by:" value the footer states, if it does."""
-    text = "\n".join(lines[footer_start:])
     source, source_line, articles_by = "", 0, ""
-    if (m := FOOTER_SOURCE_RE.search(text)):
-        link = LINK_RE.search(m["value"])
-        name = clean_name(link.group(1) if link else m["value"].rstrip(". "))
-        if name and len(name) <= MAX_SOURCE_CHARS:
-            source, source_line = name, footer_start + text.count("\n", 0, m.start()) + 1
-    if (m := ARTICLES_BY_RE.search(text)):
-        articles_by = m["value"]
+    for i in range(footer_start, len(lines)):
+        line = lines[i].strip()
+        if line[:1] not in ("T", "t", "A", "a"):  # cheap test first: the disclaimers are long
+            continue
+        if not source and (m := FOOTER_SOURCE_RE.match(line)):
+            link = LINK_RE.search(m["value"])
+            name = clean_name(link.group(1) if link else m["value"].rstrip(". "))
+            if name and len(name) <= MAX_SOURCE_CHARS:
+                source, source_line = name, i + 1
+        elif not articles_by and (m := ARTICLES_BY_RE.match(line)):
+            articles_by = m["value"]
     return _Footer(source=source, source_line=source_line, articles_by=articles_by)
 
 
@@ -468,7 +473,7 @@ def _footer_start(lines: list[str], body_start: int) -> int:
         begin, end = paragraphs[first - 1]
         text = " ".join(lines[begin:end])
         lowered = text.lower()
-        if not any(word in lowered for word in APPEAL_WORDS) or len(
+        if not any(start in lowered for start in APPEAL_STARTS) or len(
                 {m.group(0).lower() for m in APPEAL_RE.finditer(text)}) < 2:
             break
         first -= 1
