@@ -25,14 +25,22 @@ FROM_SITE_RE = re.compile(r"(?i)^(?:from|desde|del sitio web|dal sito web|du sit
 EXEMPT_LAYOUTS = frozenset({"markdown-front-matter"})
 
 
+# Cheap tests first: most body lines are long prose, and the full readings cost more.
+MAX_METADATA_CHARS = 200
+BYLINE_START_RE = re.compile(r"(?i)^[*_\s]*(?:by|por|par|de|di|with|written by|posted)\b")
+YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+
+
 def what_it_looks_like(line: str, next_line: str) -> str | None:
     """'a label line', 'a byline', ... for a body line that reads as metadata, else None."""
+    if len(line) > MAX_METADATA_CHARS:
+        return None
     text = " ".join(line.split())
     if (m := LABEL_RE.match(text)) is not None:
         return f"a '{m['label']}:' label line" if any(c.isalpha() for c in m["value"]) else None
-    if is_byline(text) or read_byline(text) is not None:
+    if BYLINE_START_RE.match(text) and (is_byline(text) or read_byline(text) is not None):
         return "a byline"
-    if read_dateline(text) is not None:
+    if YEAR_RE.search(text) and read_dateline(text) is not None:
         return "a dateline (publisher, date)"
     if FROM_SITE_RE.match(text) and WEBSITE_SUFFIX_RE.search(text):
         return "a 'from ... Website' attribution"
