@@ -10,7 +10,8 @@ graded field is compared with what a careful reader found:
 - title, publisher, original_source: equal after folding whitespace.
 - authors, regions, themes, reports: the same names in the same order.
 - date: our ISO date must equal the expected one, or be more precise inside it
-  (expected "2010" accepts "2010-08-23"); a list of expected dates accepts any of them.
+  (expected "2010" accepts "2010-08-23"); a list of expected dates accepts any of them; a
+  range ("2013/2014") is right when both of its ends are.
 - duplicate_of_any: the file must share one duplicate group with every file listed; and no
   pair listed in `_related_not_duplicate` may share a group.
 
@@ -91,7 +92,9 @@ def field_right(name: str, expected: Any, got: Any) -> bool:
         if expected == "":
             return got == ""
         wanted = expected if isinstance(expected, list) else [expected]
-        return bool(got) and any(got == w or got.startswith(w + "-") for w in wanted)
+        # A range ("2013/2014", "2010-06/2010-07") is right when both its ends are.
+        return bool(got) and all(any(end == w or end.startswith(w + "-") for w in wanted)
+                                 for end in got.split("/"))
     return _text(expected) == _text(got)
 
 

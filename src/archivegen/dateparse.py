@@ -90,6 +90,8 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"\d{4}")
+# "2013-2014" as a whole field: a range of years (in running text it stays a span, no date).
+_YEAR_RANGE_RE = re.compile(r"(?P<first>\d{4})\s*[-\u2013/]\s*(?P<last>\d{4})")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,6 +114,11 @@ def parse_date(text: str) -> PartialDate | None:
     value = value[:-1].rstrip() if value.endswith(".") else value
     if _YEAR_RE.fullmatch(value):
         return _partial(value)
+    if (years := _YEAR_RANGE_RE.fullmatch(value)) is not None:
+        first, last = int(years["first"]), int(years["last"])
+        if MIN_YEAR <= first < last <= MAX_YEAR:
+            return PartialDate(year=first, end_year=last)
+        return None
     match = _DATE_RE.fullmatch(value)
     found = _interpret(match, in_text=False) if match else None
     if found is None or (found.start, found.end) != (0, len(value)):

@@ -17,13 +17,15 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 class PartialDate:
     """A calendar date known to year, month or day precision, optionally a range of months.
 
-    `end_month` is set only for month ranges within one year ("June-July 2010").
+    `end_month` is set only for month ranges within one year ("June-July 2010"); `end_year`
+    only for ranges of whole years ("2013-2014": the years a compilation page covers).
     """
 
     year: int
     month: int | None = None
     day: int | None = None
     end_month: int | None = None
+    end_year: int | None = None
 
     def __post_init__(self) -> None:
         if self.day is not None and self.month is None:
@@ -35,6 +37,8 @@ class PartialDate:
         if self.end_month is not None and (self.month is None or self.day is not None
                                            or not self.month < self.end_month <= 12):
             raise ValueError("a month range needs a start month before its end month")
+        if self.end_year is not None and (self.month is not None or self.end_year <= self.year):
+            raise ValueError("a range of years needs whole years, the first before the last")
 
     @classmethod
     def from_date(cls, value: dt.date) -> PartialDate:
@@ -42,16 +46,21 @@ class PartialDate:
 
     @property
     def precision(self) -> str:
-        """"day", "month", "month-range" or "year"."""
+        """"day", "month", "month-range", "year" or "year-range"."""
         if self.day is not None:
             return "day"
         if self.end_month is not None:
             return "month-range"
+        if self.end_year is not None:
+            return "year-range"
         return "month" if self.month is not None else "year"
 
     def isoformat(self) -> str:
-        """ISO 8601 at the stated precision: 2017-05-30, 2017-05, 2017, or 2010-06/2010-07."""
+        """ISO 8601 at the stated precision: 2017-05-30, 2017-05, 2017, 2010-06/2010-07 or
+        2013/2014."""
         if self.month is None:
+            if self.end_year is not None:
+                return f"{self.year:04d}/{self.end_year:04d}"
             return f"{self.year:04d}"
         text = f"{self.year:04d}-{self.month:02d}"
         if self.day is not None:

@@ -23,14 +23,14 @@ from .model import (
 
 
 def date_to_json(d: PartialDate | None) -> list[int | None] | None:
-    return None if d is None else [d.year, d.month, d.day, d.end_month]
+    return None if d is None else [d.year, d.month, d.day, d.end_month, d.end_year]
 
 
 def date_from_json(value: Any) -> PartialDate | None:
     if value is None:
         return None
-    year, month, day, end_month = value
-    return PartialDate(year=year, month=month, day=day, end_month=end_month)
+    year, month, day, end_month, end_year = value
+    return PartialDate(year=year, month=month, day=day, end_month=end_month, end_year=end_year)
 
 
 def _repairs(items: Any) -> tuple[Repair, ...]:

@@ -121,6 +121,8 @@ def iso_date(value: PartialDate | None) -> str:
         return ""
     if value.end_month is not None:
         return f"{value.year:04d}-{value.month:02d}"
+    if value.end_year is not None:
+        return f"{value.year:04d}"
     return value.isoformat()
 
 
@@ -133,11 +135,12 @@ def atom_date(value: PartialDate | None) -> str:
 
 
 def human_date(value: PartialDate | None) -> str:
-    """"May 30, 2017", "June 2013", "June-July 2010", "2010": never more than the text said."""
+    """"May 30, 2017", "June 2013", "June-July 2010", "2010", "2013-2014": never more than the
+    text said."""
     if value is None:
         return ""
     if value.month is None:
-        return str(value.year)
+        return str(value.year) if value.end_year is None else f"{value.year}\u2013{value.end_year}"
     month = MONTH_NAMES[value.month - 1]
     if value.day is not None:
         return f"{month} {value.day}, {value.year}"

@@ -80,6 +80,13 @@ def month(year: int, month: int, end_month: int | None = None) -> PartialDate:
         ("janvier \u2013 mars 2015", month(2015, 1, 3)),
         # year precision: only for a whole string
         ("2011", PartialDate(year=2011)),
+        # a range of whole years, as a whole string ("2013-2014" above a compilation)
+        ("2013-2014", PartialDate(year=2013, end_year=2014)),
+        ("2013 \u2013 2014", PartialDate(year=2013, end_year=2014)),
+        # Italian, Portuguese and German month names
+        ("18 Aprile 2013", day(2013, 4, 18)),
+        ("Dicembre 13, 2013", day(2013, 12, 13)),
+        ("6 de março de 2012", day(2012, 3, 6)),
         # surrounding whitespace and a trailing full stop are ignored
         ("  May 30, 2017.  ", day(2017, 5, 30)),
         ("2011.", PartialDate(year=2011)),
@@ -132,6 +139,9 @@ def test_parse_date_accepts(text: str, expected: PartialDate) -> None:
         "20111-11-21",
         "2011-11-21-5",
         "May 30, 2017..",
+        "2014-2013",  # a range of years runs forwards
+        "2013-2013",
+        "1700-1800",
     ],
 )
 def test_parse_date_refuses(text: str) -> None:

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics
 from archivegen.loaders import load_source
 from archivegen.records import (
     article_from_json,
     article_to_json,
+    date_from_json,
+    date_to_json,
     diagnostic_from_json,
     diagnostic_to_json,
 )
@@ -45,3 +48,18 @@ def test_unexpected_shapes_raise_value_error(bad: object) -> None:
         article_from_json(bad)
     with pytest.raises(ValueError):
         diagnostic_from_json(bad)
+
+
+@pytest.mark.parametrize("date", [
+    PartialDate(year=2017, month=5, day=30), PartialDate(year=2013, month=6),
+    PartialDate(year=2010, month=6, end_month=7), PartialDate(year=2011),
+    PartialDate(year=2013, end_year=2014), None])
+def test_every_date_precision_round_trips(date: PartialDate | None) -> None:
+    assert date_from_json(json.loads(json.dumps(date_to_json(date)))) == date
+
+
+@pytest.mark.parametrize("kwargs", [{"year": 2013, "end_year": 2013},
+                                    {"year": 2013, "month": 4, "end_year": 2014}])
+def test_a_range_of_years_holds_whole_years_in_order(kwargs: dict[str, int]) -> None:
+    with pytest.raises(ValueError):
+        PartialDate(**kwargs)

@@ -192,6 +192,7 @@ def test_date_filters() -> None:
     (PartialDate(year=2010), "2010", "2010"),
     # <time datetime> cannot hold a range: it gets the start month; the text shows the range.
     (PartialDate(year=2010, month=6, end_month=7), "2010-06", "June\u2013July 2010"),
+    (PartialDate(year=2013, end_year=2014), "2013", "2013\u20132014"),
 ])
 def test_partial_dates_keep_their_precision(date: PartialDate, iso: str, human: str) -> None:
     assert iso_date(date) == iso

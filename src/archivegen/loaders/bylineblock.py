@@ -210,9 +210,8 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
     if YEAR_RE.match(line):
         _add_date(block, PartialDate(year=int(line)), lineno, line)
         return 1, ""
-    if YEAR_RANGE_RE.match(line):  # "2013-2014": the years a compilation covers, not a date
-        block.other_dates.append(FoundDate(date=PartialDate(year=int(line[:4])), line=lineno,
-                                           text=line))
+    if YEAR_RANGE_RE.match(line) and (years := parse_date(line)) is not None:
+        _add_date(block, years, lineno, line)  # "2013-2014": the years a compilation covers
         return 1, ""
     if PART_RE.match(line):
         return 1, ""
