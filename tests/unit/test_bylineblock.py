@@ -292,18 +292,18 @@ def test_year_alone_is_a_year_date():
     assert article.body.startswith(BODY_FIRST)
 
 
-def test_year_range_gives_no_date():
+def test_year_range_is_a_range_of_years():
+    """'2013-2014' above a compilation: the date covers both years, no single year is made up."""
     text = repost("by\nMarta Quellwood\n2013-2014\nfrom\nHarbour Ledger Website")
     article, diags = load(text)
-    assert article.date is None
+    assert article.date == PartialDate(year=2013, end_year=2014)
+    assert article.date.isoformat() == "2013/2014"
     assert article.authors == ("Marta Quellwood",)
     assert article.original_source == "Harbour Ledger"
     assert article.body.startswith(BODY_FIRST)
     assert "2013-2014" not in article.body
     range_line = line_of(text, "2013-2014")
-    assert any(d.line == range_line and d.date.year == 2013 and d.text == "2013-2014"
-               for d in article.provenance.other_dates)
-    assert not [f for f in article.provenance.fields if f.name == "date"]
+    assert [f.line for f in article.provenance.fields if f.name == "date"] == [range_line]
     assert diags.items == []
 
 

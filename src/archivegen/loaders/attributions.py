@@ -104,9 +104,9 @@ def author_box(line: str, lineno: int, found: Candidates) -> None:
             return
 
 
-def tail_credits(lines: list[str], first: int, found: Candidates) -> None:
-    """Credits in the last lines of a text (from index `first` on)."""
-    for index in range(first, len(lines)):
+def tail_credits(lines: list[str], tail: list[int], found: Candidates) -> None:
+    """Credits in the last lines of a text (the 0-based indices in `tail`)."""
+    for index in tail:
         line = lines[index].strip()
         if not line or len(line.split()) > 40:
             continue

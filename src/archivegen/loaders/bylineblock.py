@@ -179,9 +179,6 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
         return 1, "more-names"
     if expect == "more-names" and low in NAME_JOINERS:
         return 1, "names"  # "Jane Doe" / "and" / "John Roe"
-    if expect == "more-names" and _looks_like_names(line) and _block_goes_on(lines, i + 1):
-        _add_byline(block, "By " + line, lineno, "repost.byline")  # a second name line
-        return 1, ""
     if expect == "site" and _is_site_name(line):
         _set_site(block, line, lineno)
         return 1, "" if WEBSITE_SUFFIX_RE.search(line) else "website"
@@ -225,6 +222,11 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
         return 1, ""
     if WEBSITE_SUFFIX_RE.search(line) and _is_site_name(line):
         _set_site(block, line, lineno)  # "GlobalResearch Website" without "from"
+        return 1, ""
+    # A second name line ("Jane Doe" / "John Roe"), only where the block goes on after it;
+    # tried after every self-identifying kind, so a damaged date or "Part I" is never a name.
+    if expect == "more-names" and _looks_like_names(line) and _block_goes_on(lines, i + 1):
+        _add_byline(block, "By " + line, lineno, "repost.byline")
         return 1, ""
     if _is_byline_line(line):
         _add_byline(block, line, lineno, "repost.byline")

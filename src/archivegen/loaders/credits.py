@@ -38,7 +38,7 @@ OUTLET_WORDS = frozenset({
     "standard", "independent", "mail", "express", "mirror", "blog", "weblog", "website",
     "newsletter", "online", "today", "world", "dig", "beast", "intercept", "hill", "atlantic",
 })
-DOMAIN_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?$",
+DOMAIN_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,13}/?$",
                        re.IGNORECASE)
 _BY_RE = re.compile(r"(?i)^(?:written\s+by|posted\s+by|by|por|par|von|door)\s*:?\s+(?=\S)")
 _POSTED_RE = re.compile(r"(?i)^(?:posted|published)\s+(?:on\s+)?(?P<date>.+?)\s+by\s+"

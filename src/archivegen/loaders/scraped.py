@@ -151,6 +151,24 @@ def _blank_before(lines: list[str], i: int) -> bool:
     return i == 0 or not lines[i - 1].strip()
 
 
+FUNCTION_WORDS = frozenset({"of", "the", "and", "to", "in", "a", "an", "for", "with", "at",
+                            "by", "from", "that", "as", "is", "was", "were", "are", "its",
+                            "their", "his", "her", "this", "which", "who", "or", "but"})
+
+
+def _wrapped_prose(lines: list[str], i: int) -> bool:
+    """Is line i the first line of a hard-wrapped paragraph rather than a headline? Its next
+    line follows with no blank line and goes on with the sentence: it starts in lower case,
+    or line i ends on a word that cannot end a headline ("of", "the"), or line i is a long
+    line in sentence case."""
+    if i + 1 >= len(lines) or not lines[i + 1].strip() or lines[i].lstrip().startswith("#"):
+        return False  # a Markdown heading is a heading, whatever follows it
+    nxt = lines[i + 1].strip().lstrip(OPENING_MARKS)
+    words = lines[i].split()
+    return (nxt[:1].islower() or words[-1].lower() in FUNCTION_WORDS
+            or (len(words) >= 10 and title_case_ratio(lines[i]) < 0.5))
+
+
 def _choose_title(lines: list[str], head: _Head, anchor: int | None,
                   found: Candidates) -> tuple[int | None, bool]:
     """(index of the headline line or None, whether the text is a saved web page)."""
@@ -164,7 +182,7 @@ def _choose_title(lines: list[str], head: _Head, anchor: int | None,
         if above:
             return above[-1], True
     first = firsts[0]
-    if kind[first] != "title":
+    if kind[first] != "title" or _wrapped_prose(lines, first):
         return None, web_page
     nxt = _next_unit(head, first)
     # A blog: its name, the post's date, then the post's title.
@@ -241,6 +259,8 @@ def _read_head_line(lines: list[str], u: int, kind: str, anchor: int | None,
     elif kind == "pipe-byline" and u != anchor and (credit := read_pipe_byline(text)):
         found.add("authors", credit.authors, u + 1, "page.meta-line", PLAIN)
         found.add("date", credit.date, u + 1, "page.meta-line", PLAIN)
+    elif kind == "label":
+        _label(text, u + 1, found)
     elif kind == "title" and is_known_outlet(text):
         found.add("original_source", outlet_name(text), u + 1, "page.outlet-line", WEAK)
     elif kind == "chrome":
@@ -251,15 +271,15 @@ def _read_head_line(lines: list[str], u: int, kind: str, anchor: int | None,
     attributions.self_reference(text, u + 1, found)
 
 
-def _labels(lines: list[str], head: _Head, found: Candidates) -> None:
-    for u in head.units:
-        if head.kind[u] != "label" or (m := _LABEL_RE.match(lines[u].strip())) is None:
-            continue
-        name = {"region": "regions", "theme": "themes", "in-depth report": "reports",
-                "tag": "tags"}.get(m["label"].lower().rstrip("s"), "")
-        values = tuple(v for v in (" ".join(x.split()) for x in m["value"].split(",")) if v)
-        if name:
-            found.add(name, values, u + 1, "page.label", PLAIN)
+def _label(line: str, lineno: int, found: Candidates) -> None:
+    """'Region: A, B' in the head: the terms, split on commas (links were stripped)."""
+    if (m := _LABEL_RE.match(line.strip())) is None:
+        return
+    name = {"region": "regions", "theme": "themes", "in-depth report": "reports",
+            "tag": "tags"}.get(m["label"].lower().rstrip("s"), "")
+    values = tuple(v for v in (" ".join(x.split()) for x in m["value"].split(",")) if v)
+    if name:
+        found.add(name, values, lineno, "page.label", PLAIN)
 
 
 def _split_title(title: str, line: int, found: Candidates) -> str:
@@ -307,14 +327,13 @@ def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | Non
         found.add("title", title, title_line + 1,
                   "page.headline" if web_page else "plain.first-line", STRONG)
     body_start, used = _read_credits(lines, head, title_line, anchor, found)
-    _labels(lines, head, found)
     first_body = next((i for i in range(body_start, len(lines))
                        if lines[i].strip() and i not in used), None)
     if first_body is not None:
         attributions.lead_tag(lines[first_body], first_body + 1, found)
-    tail = [n for n, line in enumerate(lines) if line.strip()][-TAIL_LINES:]
-    if tail and tail[0] > body_start:
-        attributions.tail_credits(lines, tail[0], found)
+    tail = [n for n in range(body_start, len(lines))
+            if lines[n].strip() and n not in used][-TAIL_LINES:]
+    attributions.tail_credits(lines, tail, found)
     return _article(lines, source, diags, found, head, title_line, body_start, used,
                     web_page, start)
 
