@@ -235,6 +235,17 @@ def test_plural_labels():
     assert article.reports == ("X",)
 
 
+def test_tags_label():
+    article, _ = load_text(gr_text("By [A](#)", DATELINE, "Region: [R](#)",
+                                   "Tags: Ferries, Councils"))
+    assert article.tags == ("Ferries", "Councils")
+    assert article.body.startswith("First paragraph")
+
+
+def test_a_tags_line_is_no_mark_of_the_layout():
+    assert not globalresearch.sniff("Title\n\nTags: a, b\n\n" + DATELINE + "\n\nBody.\n", "x.txt")
+
+
 def test_header_lines_without_blank_lines_between():
     text = "Title\nBy [A](#)\n" + DATELINE + "\n[Src](#)\nRegion: [R](#)\n\nBody text.\n"
     article, _ = load_text(text)

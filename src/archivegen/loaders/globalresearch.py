@@ -5,7 +5,8 @@
     Publisher, Month D, YYYY                (optional; any date form dateparse reads)
     [Author](#) and [Author](#)              (optional author line: the byline's names again)
     [Original source](#)                    (optional lone link)
-    Region: [..](#)   Theme: [..](#), [..](#)   In-depth Report: [..](#)   (each optional)
+    Region: [..](#)   Theme: [..](#), [..](#)   In-depth Report: [..](#)   Tags: ..
+                                            (label lines, each optional)
     <body paragraphs>
     <footer: donation appeal, "The original source of this article is ...", copyright,
      disclaimer — any subset, any order>
@@ -51,10 +52,13 @@ CONTRIBUTOR_LINE_RE = re.compile(r"(?i)^(?:with\s+an?\s+)?(?:introduction|transl
 DATELINE_RE = re.compile(r"^(?P<publisher>[^,\[\]]{2,80}),\s+(?P<date>[^,\[\]]{4,40}"
                          r"(?:,\s*\d{4})?)$")
 LONE_LINK_RE = re.compile(r"^\[(?P<text>[^\]\n]+)\]\([^)\n]*\)$")
-LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|In-depth Reports)"
-                      r":\s*(?P<value>.*)$", re.IGNORECASE)
+LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|In-depth Reports"
+                      r"|Tag|Tags):\s*(?P<value>.*)$", re.IGNORECASE)
 LABEL_FIELDS = {"region": "regions", "regions": "regions", "theme": "themes", "themes": "themes",
-                "in-depth report": "reports", "in-depth reports": "reports"}
+                "in-depth report": "reports", "in-depth reports": "reports", "tag": "tags",
+                "tags": "tags"}
+# Label lines that mark the layout: "Tags:" is common to many layouts, so it is no mark.
+LAYOUT_LABELS = frozenset({"regions", "themes", "reports"})
 # Paragraphs of the site's footer; the footer is the run of them that ends the file.
 FOOTER_PARAGRAPH_RE = re.compile(
     r"^(The original source of this article is\b|Copyright ©|Copyright \(c\)|Articles by:"
@@ -106,7 +110,8 @@ def sniff(text: str, path: str) -> bool:
         marks += 1
     if any(_dateline(line) for line in head):
         marks += 1
-    if any(LABEL_RE.match(line) for line in head):
+    if any((m := LABEL_RE.match(line)) and LABEL_FIELDS[m["label"].lower()] in LAYOUT_LABELS
+           for line in head):
         marks += 1
     if any(LONE_LINK_RE.match(line) for line in head):
         marks += 1
@@ -212,6 +217,7 @@ def _load_piece(lines: list[str], start: int, end: int, footer: str, facts: _Foo
         regions=tuple(f.get("regions", ())),  # type: ignore[arg-type]
         themes=tuple(f.get("themes", ())),  # type: ignore[arg-type]
         reports=tuple(f.get("reports", ())),  # type: ignore[arg-type]
+        tags=tuple(f.get("tags", ())),  # type: ignore[arg-type]
         body=body,
         body_line=_skip_blank(lines, body_start) + 1,
         provenance=Provenance(
@@ -311,7 +317,7 @@ def _read_name_line(names: tuple[str, ...], lineno: int, header: _Header,
     (False). The rules are in the module's docstring."""
     f = header.fields
     keys = {_name_key(n) for n in names}
-    before_labels = not {"regions", "themes", "reports"} & set(f)
+    before_labels = not {"regions", "themes", "reports", "tags"} & set(f)
     if not header.author_line_read and keys & header.byline_keys:
         # The byline's authors again (with, at most, the people it credits): the byline is
         # where they were read from, so the line adds no field.
