@@ -21,11 +21,14 @@ A byline is read in four steps, all linear in the length of the text:
    A leading ``and``/``with``/``by`` is dropped from a name, pieces with no letter are
    dropped, and duplicates keep their first place.
 
-Names are otherwise kept exactly as given: diacritics, case and honorifics stay. A tail is
-part of a name only if no comma separates it (``Dr. Jane Roe``, ``Jane Roe PhD``); after a
-comma it is a name of its own (``Jane Roe, Reuters`` gives two names), except a bare degree
-or generation suffix (``PhD``, ``Jr.``, ``MD``, ``III`` ...), which is dropped rather than
-made into an author. Organisations are names like any other (``Global Research News``).
+A title in front of a name (``Prof.``, ``Professor``, ``Dr.``, ``Mr.``, ``Mrs.``, ``Ms.``) is
+dropped: bylines write the same person with and without it (``by Prof. Michel Chossudovsky``,
+``by Michel Chossudovsky``), and one person must be one author. Names are otherwise kept
+exactly as given: diacritics and case stay. A tail is part of a name only if no comma
+separates it (``Jane Roe PhD``); after a comma it is a name of its own (``Jane Roe, Reuters``
+gives two names), except a bare degree or generation suffix (``PhD``, ``Jr.``, ``MD``,
+``III`` ...), which is dropped rather than made into an author. Organisations are names like
+any other (``Global Research News``).
 """
 
 from __future__ import annotations
@@ -96,6 +99,8 @@ _PARTICLES = frozenset({
     "van", "von", "ter", "ten", "bin", "ibn", "al", "el", "y", "e", "zu", "af", "av",
     "of", "for", "on", "the", "in", "at",
 })
+# A title before a name, dropped when a name follows it.
+_TITLE_RE = re.compile(r"^(?:(?:Prof|Dr|Mr|Mrs|Ms)\.?|Professor|Doctor)\s+(?=\S+)")
 _PARTICLE_PREFIX_RE = re.compile(r"^(?:al|el|d|l)['\u2019-]")
 
 
@@ -271,7 +276,7 @@ def _split_names(text: str) -> Iterator[str]:
         lowered = name.lower()
         if lowered in _NOT_NAMES_ANY_CASE or name in _NOT_NAMES or lowered.rstrip(".") in _TAILS:
             continue
-        yield name
+        yield _TITLE_RE.sub("", name)
 
 
 def _looks_like_name(name: str) -> bool:

@@ -29,6 +29,7 @@ KNOWN_OUTLETS: tuple[Outlet, ...] = (
     Outlet(name="Global Research",
            aliases=("GlobalResearch", "Global Research.ca", "Centre for Research on Globalization",
                     "Centre for Research on Globalisation", "Center for Research on Globalization",
+                    "Center for Research on Globalisation",
                     "Centre de recherche sur la mondialisation"),
            domains=("globalresearch.ca", "globalresearch.org", "mondialisation.ca")),
     Outlet(name="Biblioteca Pleyades", aliases=("Biblioteca Pleyades", "BibliotecaPleyades"),
@@ -77,15 +78,28 @@ def strip_website(text: str) -> str:
     return " ".join(WEBSITE_SUFFIX_RE.sub("", " ".join(text.split())).split()).strip(" \"'“”")
 
 
+_ASIDE_RE = re.compile(r"\s*\([^()]*\)")
+_PLACE_RE = re.compile(r",\s*[^,]+$")
+
+
+def _registered(text: str) -> str | None:
+    """The registered name for a way of writing an outlet: as written, without its top-level
+    domain, without an aside ("(CRG)") or a trailing place (", Montréal")."""
+    name = strip_website(text)
+    bare = _ASIDE_RE.sub("", name).strip()
+    for form in (name, _TLD_RE.sub("", name), bare, _PLACE_RE.sub("", bare)):
+        if (found := _BY_ALIAS.get(_key(form))) is not None:
+            return found
+    return None
+
+
 def outlet_name(text: str) -> str:
     """One name per registered outlet; any other name as written, minus 'Website'."""
-    name = strip_website(text)
-    return _BY_ALIAS.get(_key(name)) or _BY_ALIAS.get(_key(_TLD_RE.sub("", name))) or name
+    return _registered(text) or strip_website(text)
 
 
 def is_known_outlet(text: str) -> bool:
-    name = strip_website(text)
-    return _key(name) in _BY_ALIAS or _key(_TLD_RE.sub("", name)) in _BY_ALIAS
+    return _registered(text) is not None
 
 
 def outlet_of_host(host: str) -> str:

@@ -102,7 +102,9 @@ CASES = [
     ("By\tjane\u00a0doe", _b("jane doe")),
     ("By Jane Doe\nand John Roe", _b("Jane Doe", "John Roe")),
     # Honorifics and tails: kept unless a comma cuts them off.
-    ("By Dr. Jane Roe", _b("Dr. Jane Roe")),
+    ("By Dr. Jane Roe", _b("Jane Roe")),  # a title is not part of the name
+    ("by Prof. Michel Chossudovsky", _b("Michel Chossudovsky")),
+    ("By Professor Jane Roe and Mr. John Roe", _b("Jane Roe", "John Roe")),
     ("By Jane Roe PhD", _b("Jane Roe PhD")),
     ("By Jane Roe, PhD", _b("Jane Roe")),
     ("By Martin Luther King Jr.", _b("Martin Luther King Jr.")),

@@ -20,19 +20,27 @@ from __future__ import annotations
 
 import re
 
+from ..dateparse import find_dates
 from ..names import is_byline, parse_byline
 from ..outlets import outlet_name
-from .candidates import WEAK, Candidates
-from .credits import read_attribution
+from .candidates import PLAIN, WEAK, Candidates
+from .credits import DOMAIN_RE, read_attribution
 
 NEWS_AGENCIES = frozenset({
     "ap", "associated press", "reuters", "afp", "agence france-presse", "upi", "bloomberg",
     "xinhua", "tass", "itar-tass", "ansa", "efe", "dpa", "kyodo", "ips", "irna", "sana",
 })
 _NAME = r"[A-Z0-9][\w'\u2019&.-]*(?:\s+(?:of|the|and|&|for|on|[A-Z0-9][\w'\u2019&.-]*)){0,5}"
-_LEAD_TAG_RE = re.compile(rf"^\((?P<site>{_NAME})\)\s*[-\u2013\u2014:]?\s*\S")
-_WIRE_DATELINE_RE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z .,'-]{{1,40}}?)\s*\((?P<agency>{_NAME})\)\s*[-\u2013\u2014:]")
+# "(Site) Text", "PLACE (Agency) - Text", "Place, Jan 24, 2018 / 04:26 am (Agency).- Text",
+# "Park City, Utah (Agency)Text": a tag in brackets after at most a place and a date, then a
+# dash or the text's first capital.
+_LEAD_TAG_RE = re.compile(
+    r"^(?P<prefix>[^()\n]{0,80}?)\s*\((?P<site>[A-Z0-9][^()\n]{0,40}?)\)"
+    r"(?:\.?\s*[-\u2013\u2014:]+\s*|\s*(?=[A-Z\u201c\"]))")
+# Words a dateline's place and date are made of.
+_DATELINE_WORD_RE = re.compile(r"^(?:[A-Z][\w.'\u2019-]*|[\d/:.,-]+|am|pm|a\.m\.|p\.m\.|de|of)"
+                               r"[,.]?$")
+MAX_DATELINE_WORDS = 9
 _HOUSE_INTRO_RE = re.compile(rf"^(?P<site>{_NAME})\s+says\s*(?:…|\.\.\.)$")
 _SELF_REFERENCE_RES = (
     re.compile(rf"\b(?:[Dd]onate|[Cc]ontribute)\s+to\s+(?P<site>{_NAME})\s*[.!]*$"),
@@ -68,17 +76,33 @@ def is_house_intro(line: str) -> bool:
 
 
 def lead_tag(line: str, lineno: int, found: Candidates) -> None:
-    """The first paragraph's lead tag or wire dateline."""
+    """The first paragraph's lead tag: the site's own ("(SiteName) ...": publisher), or a
+    dateline's ("PLACE, date (Agency) - ...": who filed it, the original source; with the
+    date when the dateline states a year). A news agency's tag is always the source."""
     text = " ".join(line.split())
-    if (m := _WIRE_DATELINE_RE.match(text)) is not None:
-        found.add("original_source", outlet_name(m["agency"]), lineno, "page.wire-dateline",
-                  WEAK)
-    elif (m := _LEAD_TAG_RE.match(text)) is not None:
-        site = m["site"]
-        if site.lower() in NEWS_AGENCIES:
-            found.add("original_source", outlet_name(site), lineno, "page.lead-tag", WEAK)
-        else:
-            found.add("publisher", outlet_name(site), lineno, "page.lead-tag", WEAK)
+    if (m := _LEAD_TAG_RE.match(text)) is None or not _is_site_tag(m["site"]):
+        return
+    prefix = m["prefix"].strip()
+    words = prefix.split()
+    if len(words) > MAX_DATELINE_WORDS or not all(_DATELINE_WORD_RE.match(w) for w in words):
+        return  # "Her father (John Smith) - ..." is a sentence, not a dateline
+    if prefix and not ("," in prefix or any(c.isdigit() for c in prefix) or prefix.isupper()):
+        return  # a dateline is "PLACE", "Place, State" or dated: "The President (X) - ..." is not
+    site = outlet_name(m["site"])
+    if prefix or site.lower() in NEWS_AGENCIES:
+        found.add("original_source", site, lineno, "page.wire-dateline", WEAK)
+        dates = find_dates(prefix)
+        found.add("date", dates[0].date if dates else None, lineno, "page.wire-dateline", PLAIN)
+    else:
+        found.add("publisher", site, lineno, "page.lead-tag", WEAK)
+
+
+def _is_site_tag(text: str) -> bool:
+    """'CNN', 'CNA/EWTN News', 'The Borowitz Report', 'SatireWire.com': a name, not a gloss."""
+    words = text.split()
+    return 1 <= len(words) <= 5 and all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in ("of", "the", "and", "&")
+        for w in words)
 
 
 def self_reference(line: str, lineno: int, found: Candidates) -> None:
@@ -105,7 +129,11 @@ def author_box(line: str, lineno: int, found: Candidates) -> None:
 
 
 def tail_credits(lines: list[str], tail: list[int], found: Candidates) -> None:
-    """Credits in the last lines of a text (the 0-based indices in `tail`)."""
+    """Credits in the last lines of a text (the 0-based indices in `tail`). The very last
+    line, when it is only an address ('atimes.com'), credits the source."""
+    if tail and DOMAIN_RE.match(lines[tail[-1]].strip()):
+        found.add("original_source", lines[tail[-1]].strip().rstrip("/"), tail[-1] + 1,
+                  "page.source-address", WEAK)
     for index in tail:
         line = lines[index].strip()
         if not line or len(line.split()) > 40:

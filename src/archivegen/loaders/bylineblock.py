@@ -31,7 +31,7 @@ from ..dateparse import find_dates, parse_date
 from ..dates import PartialDate
 from ..model import Contributor, FieldOrigin, FoundDate
 from ..names import is_byline, parse_byline
-from ..outlets import WEBSITE_SUFFIX_RE, outlet_name
+from ..outlets import WEBSITE_SUFFIX_RE, is_known_outlet, outlet_name
 from .credits import read_date_line
 
 AUTHOR_INTROS = frozenset({"by", "por", "di", "par", "con", "with", "avec", "de", "von", "door"})
@@ -174,6 +174,9 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
         names = parse_byline("By " + line).authors
         _add_contributors(block, tuple(Contributor(role=role, name=n) for n in names), lineno)
         return 1, ""
+    if expect == "names" and WEBSITE_SUFFIX_RE.search(line) and _is_site_name(line):
+        _set_site(block, line, lineno)  # "by" / "GlobalResearch Website": a site, no name
+        return 1, ""
     if expect == "names" and _looks_like_names(line):
         _add_byline(block, "By " + line, lineno, "repost.byline")
         return 1, "more-names"
@@ -228,6 +231,8 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
     if expect == "more-names" and _looks_like_names(line) and _block_goes_on(lines, i + 1):
         _add_byline(block, "By " + line, lineno, "repost.byline")
         return 1, ""
+    if _read_one_line_block(line, lineno, block):
+        return 1, ""
     if _is_byline_line(line):
         _add_byline(block, line, lineno, "repost.byline")
         return 1, ""
@@ -240,7 +245,59 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
         if nxt is not None and block.date is not None and _intro(lines[nxt]) in SITE_INTROS:
             block.outlets.append((outlet_name(line), lineno))  # outlet between date and "from"
             return 1, ""
+    # A short line the grammar has no kind for ("Montreal, Centre St-Pierre", "Invierno Austral
+    # 2015") inside a block that goes on after it: part of the block, read as nothing.
+    if (not block.empty or expect) and len(words) <= 6 and line[:1].isupper() and (
+            not line.endswith((".", "?", "!", ":")) and _block_goes_on(lines, i + 1)):
+        block.notes.append((lineno, f"line '{line}' in the byline block read as nothing"))
+        return 1, ""
     return None
+
+
+# "by Jane Roe October 19, 2015 from GlobalResearch Website": a whole block on one line.
+ONE_LINE_SITE_RE = re.compile(
+    r"(?i)(?:^|\s)(?:from|desde|del sitio web|dal sito web|du site web|published on|posted on"
+    r"|publicado en|pubblicato su)\s+(?P<site>\S.*)$")
+ONE_LINE_INTRO_RE = re.compile(r"(?i)^(?:by|por|di|par|von|de)\s+")
+
+
+def _read_one_line_block(line: str, lineno: int, block: Block) -> bool:
+    """Names, a date and the site, run together on one line; any part may be missing, but a
+    date and a site are needed ('12 Noviembre 2015 del Sitio Web GlobalResearch'), or an
+    author intro with one of them ('by Eva Roe 04 September 2017 from Some Website')."""
+    site_match = ONE_LINE_SITE_RE.search(line)
+    head = line[:site_match.start()].strip() if site_match else line
+    dates = find_dates(head)
+    intro = ONE_LINE_INTRO_RE.match(head)
+    if not dates or not (site_match or intro):
+        return False
+    before, after = head[:dates[0].start].strip(" ,"), head[dates[0].end:].strip(" ,")
+    names = before[intro.end():] if intro else before
+    outlets: list[str] = []
+    # "by Steve Roe Global Research, April 18, 2007": the GR print layout run together.
+    for alias in _outlet_suffixes(names):
+        names, outlets = names[:-len(alias)].strip(" ,"), [outlet_name(alias)]
+        break
+    if names and not intro:
+        return False
+    if after and not _is_site_name(after):
+        return False
+    if names and _looks_like_names(names):
+        _add_byline(block, "By " + names, lineno, "repost.one-line-block")
+    elif names:  # "by ivadin Jovanovic ...": a damaged name is not read, the rest is
+        block.notes.append((lineno, f"'{names}' does not read as a name; no author read"))
+    _add_date(block, dates[0].date, lineno, dates[0].text)
+    block.outlets.extend((outlet, lineno) for outlet in [*outlets, *([after] if after else [])])
+    if site_match:
+        _set_site(block, site_match["site"], lineno)
+    return True
+
+
+def _outlet_suffixes(names: str) -> list[str]:
+    """Registered outlet names a names part ends with ('Steve Roe Global Research')."""
+    words = names.split()
+    return [" ".join(words[-n:]) for n in range(min(5, len(words) - 1), 0, -1)
+            if is_known_outlet(" ".join(words[-n:]))]
 
 
 def _block_goes_on(lines: list[str], i: int) -> bool:
@@ -249,8 +306,10 @@ def _block_goes_on(lines: list[str], i: int) -> bool:
     if nxt is None:
         return False
     low = _intro(lines[nxt])
+    text = _norm(lines[nxt])
     return (low in SITE_INTROS or low in AUTHOR_INTROS or block_date(lines, nxt) is not None
-            or bool(WEBSITE_SUFFIX_RE.search(_norm(lines[nxt]))))
+            or bool(WEBSITE_SUFFIX_RE.search(text))
+            or bool(ONE_LINE_SITE_RE.search(text) and find_dates(text)))
 
 
 def _is_byline_line(line: str) -> bool:
@@ -301,3 +360,20 @@ def _set_site(block: Block, line: str, lineno: int) -> None:
         block.site = name
         block.origins.append(FieldOrigin(name="original_source", line=lineno,
                                          rule="repost.site-line"))
+
+
+DATE_BELOW_LINES = 6
+
+
+def date_below_block(lines: list[str], end: int) -> tuple[PartialDate, int] | None:
+    """A block with no date: a line that is only a date among the next few lines (under a
+    part label and a subtitle, say) dates the page. (date, 1-based line) or None."""
+    seen = 0
+    i = end
+    while i < len(lines) and seen < DATE_BELOW_LINES:
+        if lines[i].strip():
+            seen += 1
+            if (dated := block_date(lines, i)) is not None:
+                return dated[0], i + 1
+        i += 1
+    return None

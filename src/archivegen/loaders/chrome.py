@@ -20,6 +20,11 @@ _UI_RE = re.compile(
     r"|thread rating:?|#\d+|\d+ views?|unread,?|to|of \d+|\d+\s*/\s*\d+|download\b.*"
     r"|transcript of\b.*|having trouble viewing this email\??|view (?:mobile|desktop) version"
     r"|(?:\W*\d+ )?vote\(s\).*|[•·*-]\s*\d{0,3}(?:\s+vote\(s\).*)?)$")
+# Widgets a site puts among the article's lines: "Headline: <another story>", "Related: ...",
+# and a poster line with no date ("Posted on by someone": the blog's owner, not the writer).
+_WIDGET_RE = re.compile(r"(?i)^(?:headline|related|read more|read also|also read|see also"
+                        r"|recommended|sponsored|trending|popular|advertisement)\s*:\s*\S"
+                        r"|^posted(?:\s+on)?\s+by\s+\S+$")
 # Things that are only an address.
 _URL_RE = re.compile(r"^(?:<)?(?:https?://|www\.)\S+(?:>)?$", re.IGNORECASE)
 _IMAGE_RE = re.compile(r"^\[(?:image|photo|picture|img)\s*:[^\]]*\]$", re.IGNORECASE)
@@ -77,7 +82,7 @@ def is_chrome(line: str) -> bool:
     if not text:
         return False
     return bool(_UI_RE.match(text) or _URL_RE.match(text) or _IMAGE_RE.match(text)
-                or _URL_LABEL_RE.match(text)
+                or _URL_LABEL_RE.match(text) or _WIDGET_RE.match(text)
                 or _SERVICE_RE.search(text) or is_navigation(text)
                 or breadcrumb_tail(text) is not None or mail_header(text) is not None
                 or subscribed_site(text) is not None)

@@ -106,20 +106,49 @@ def _names(text: str) -> tuple[str, ...] | None:
     return parse_byline("By " + text).authors or None
 
 
+_POSTED_BY_RE = re.compile(r"(?i)^posted\s+by\s+(?P<names>.+?)\s+(?:on|at)\s+(?P<date>.+?)"
+                           r"(?:\s+at\s+\d.*|\s*\|.*)?$")
+_DATED_BY_RE = re.compile(r"^(?P<date>.{6,40}?)\s+by\s+(?P<rest>\S.*)$")
+_OUTLET_BY_RE = re.compile(
+    r"^(?P<outlet>[^,:|]{2,60}?)\s+[-\u2013\u2014|]\s+by\s+(?P<rest>\S.*)$", re.IGNORECASE)
+_DASHED_OUTLET_RE = re.compile(
+    r"^(?P<rest>.+?)\s+[\u2013\u2014|-]\s+(?P<outlet>[^\u2013\u2014|]+)$")
+
+
 def read_byline(line: str) -> Credit | None:
-    """A byline, with an optional trailing date and an outlet after a comma."""
-    line = " ".join(line.split())
+    """A byline, with an optional date before or after it and an outlet after a comma or a
+    dash, or before it ('Global Research - by Jane Roe:')."""
+    line = " ".join(line.split()).rstrip(":")
     if (m := _POSTED_RE.match(line)) and (date := parse_date(m["date"].rstrip(","))):
         names = _names(m["names"])
         return Credit(authors=names, date=date) if names else None
+    if (m := _POSTED_BY_RE.match(line)) and (date := read_date_line(m["date"])):
+        names = _names(m["names"])
+        return Credit(authors=names, date=date) if names else None
+    if (m := _DATED_BY_RE.match(line)) and (date := read_date_line(m["date"])):
+        credit = _credit_of("By " + m["rest"])  # "March 29th, 2023 by The Global Network"
+        return Credit(authors=credit.authors, contributors=credit.contributors, date=date,
+                      outlet=credit.outlet) if credit else None
+    if (m := _OUTLET_BY_RE.match(line)) and is_outlet_like(m["outlet"]):
+        credit = _credit_of("By " + m["rest"])
+        return Credit(authors=credit.authors, contributors=credit.contributors,
+                      date=credit.date, outlet=_clean_outlet(m["outlet"])) if credit else None
+    return _credit_of(line)
+
+
+def _credit_of(line: str) -> Credit | None:
+    """'By <names>[, outlet][, job title][ - outlet][, date]'."""
     if not (m := _BY_RE.match(line)):
         return None
     rest, date = _split_trailing_date(line[m.end():])
     outlet = ""
+    if (dashed := _DASHED_OUTLET_RE.match(rest)) and is_outlet_like(dashed["outlet"]):
+        rest, outlet = dashed["rest"], _clean_outlet(dashed["outlet"])  # "by X - site.com"
     parts = [p.strip() for p in rest.split(",")]
     if len(parts) >= 2 and _is_job_title(parts[-1]):
         parts = parts[:-1]  # "By Jane Roe, Staff Writer"
-    if len(parts) >= 2 and is_outlet_like(parts[-1], after_person=len(parts[0].split()) >= 2):
+    if not outlet and len(parts) >= 2 and is_outlet_like(
+            parts[-1], after_person=len(parts[0].split()) >= 2):
         outlet = _clean_outlet(parts[-1])
         parts = parts[:-1]
     rest = ", ".join(parts)
@@ -137,24 +166,41 @@ def _is_job_title(text: str) -> bool:
     return 0 < len(words) <= 4 and any(w.strip(".") in ROLE_WORDS for w in words)
 
 
-_PIPE_DATE_RE = re.compile(r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b")
+_SEGMENT_RE = re.compile(r"\s+[|/]\s+")
 
 
 def read_pipe_byline(line: str) -> Credit | None:
-    """'Jane Roe | 06.10.2010 20:42 | Topic | Topic': a news site's meta line (author, then the
-    date and time, then topics). A dotted numeric date is day first, as where it is used."""
-    items = [item.strip() for item in " ".join(line.split()).split("|")]
-    if len(items) < 3 or not (names := _names(items[0])) or not re.search(r"\d", items[1]):
+    """A news site's meta line of segments between bars or slashes: 'Jane Roe | 06.10.2010
+    20:42 | Topic | Topic' (a name, then the date and time, then topics), or 'site.com / By:
+    Jane Roe, Outlet / 26 December 2017' (a byline segment and a date segment). A dotted
+    numeric date is day first, as wherever it is used."""
+    segments = _SEGMENT_RE.split(" ".join(line.split()))
+    if len(segments) < 2:
         return None
-    date = read_date_line(items[1])
-    if date is None and (m := _PIPE_DATE_RE.match(items[1])) is not None:
-        try:
-            date = PartialDate(year=int(m["year"]), month=int(m["month"]), day=int(m["day"]))
-        except ValueError:
-            date = None
-    if date is None:
-        return None
-    return Credit(authors=names, date=date)
+    dates = [d for d in (_segment_date(s) for s in segments) if d is not None]
+    bylines = [c for c in (read_byline(s) for s in segments) if c is not None]
+    if bylines and (dates or len(segments) >= 3):
+        byline = bylines[0]
+        return Credit(authors=byline.authors, contributors=byline.contributors,
+                      date=byline.date or (dates[0] if dates else None), outlet=byline.outlet)
+    if len(segments) >= 3 and (names := _names(segments[0])) and (
+            date := _segment_date(segments[1])) is not None:
+        return Credit(authors=names, date=date)
+    return None
+
+
+def _segment_date(segment: str) -> PartialDate | None:
+    if (date := read_date_line(segment)) is not None:
+        return date
+    m = _DOTTED_DATE_RE.match(segment)
+    return _day_first(m) if m is not None else None
+
+
+def is_outlet_line(line: str) -> bool:
+    """'Project Censored, www.projectcensored.org': an outlet's name and address, nothing else."""
+    parts = [p.strip() for p in " ".join(line.split()).split(",")]
+    return 1 <= len(parts) <= 3 and any(DOMAIN_RE.match(p) or is_known_outlet(p) for p in parts) \
+        and all(is_outlet_like(p) or _is_proper_name(p) for p in parts)
 
 
 def read_credit_line(line: str) -> Credit | None:
@@ -199,11 +245,26 @@ WEEKDAYS = frozenset({
 _TIME_RE = re.compile(r"(?i)\b\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}T?)?")
 
 
+_POSTED_WORD_RE = re.compile(r"(?i)^(?:date|posted|published|updated|gepostet|ver\u00f6ffentlicht"
+                             r"|publicado|publi\u00e9|pubblicato)\s*:?\s+(?:on\s+|am\s+|el\s+|le\s+)?")
+# "12.9.2001": dotted numeric dates are written day first wherever they are used.
+_DOTTED_DATE_RE = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})")
+
+
+def _day_first(m: re.Match[str]) -> PartialDate | None:
+    try:
+        return PartialDate(year=int(m["year"]), month=int(m["month"]), day=int(m["day"]))
+    except ValueError:
+        return None
+
+
 def read_date_line(line: str) -> PartialDate | None:
     """A line that is only a date, perhaps with its weekday and a time ('Thursday, April 23,
     2009', 'Mar 19, 2011, 9:38:52 AM', 'Date: Thu Apr 23 2009 - 09:16:54 EDT')."""
     value = " ".join(line.split())
-    value = re.sub(r"(?i)^(?:date|posted|published|updated)\s*:?\s+(?:on\s+)?", "", value)
+    value = _POSTED_WORD_RE.sub("", value)
+    if (m := _DOTTED_DATE_RE.fullmatch(value.rstrip("."))) is not None:
+        return _day_first(m)
     value = _TIME_RE.sub(" ", value)
     words = [w.strip(",.") for w in value.split()]
     while words and (words[0].lower() in WEEKDAYS or words[0] in ("", "-", "at")):
@@ -226,18 +287,26 @@ def _is_proper_name(text: str) -> bool:
 
 
 _ATTRIBUTION_RE = re.compile(
-    r"(?i)^(?:(?:editor'?s?\s+)?note\s*:\s*)?(?:this\s+)?(?:(?:article|story|post|piece)\s+)?"
-    r"(?:was\s+)?(?P<verb>originally\s+(?:posted|published|appeared)|first\s+(?:posted|"
-    r"published|appeared)|reprinted|republished|reposted|re-published|cross-posted)"
+    r"(?i)^(?:(?:editor'?s?\s+)?note\s*:\s*)?(?:this\s+)?"
+    r"(?:(?:article|story|post|piece|report|essay)\s+)?(?:was\s+)?"
+    r"(?P<verb>originally\s+(?:posted|published|appeared)|first\s+(?:posted|published"
+    r"|appeared)|reprinted|republished|reposted|re-published|cross-posted)"
     r"(?:\s+with\s+permission)?\s+(?P<prep>on|at|in|by|from|with)\s+(?P<what>.+?)\.?$")
+
+
+_BY_AT_RE = re.compile(r"^(?P<names>.+?)\s+(?:at|on|in)\s+(?P<outlet>\S.*)$")
 
 
 def read_attribution(line: str) -> Credit | None:
     """'Originally posted on X (date)', 'Reprinted with permission from X', 'Note: Article
-    originally published in 2014': the outlet and/or date a text says it first appeared."""
+    originally published in 2014', 'This report was originally published by Jane Roe at X':
+    the outlet, date and writer a text says it first appeared with."""
     line = " ".join(line.split())
     if len(line.split()) > 16 or not (m := _ATTRIBUTION_RE.match(line)):
         return None
+    if m["prep"].lower() == "by" and (by_at := _BY_AT_RE.match(m["what"].strip())) and (
+            names := _names(by_at["names"])) and _is_proper_name(by_at["outlet"].rstrip(".")):
+        return Credit(authors=names, outlet=_clean_outlet(by_at["outlet"].rstrip(".")))
     what = m["what"].strip()
     if (date := parse_date(what)) is not None:
         return Credit(date=date)

@@ -26,7 +26,7 @@ from ..errors import Diagnostics
 from ..model import Article, FieldOrigin, Provenance, Repair, Source
 from ..names import is_byline
 from ..outlets import outlet_of_url
-from .bylineblock import AUTHOR_INTROS, block_date, read_block
+from .bylineblock import AUTHOR_INTROS, block_date, date_below_block, read_block
 from .text import other_dates
 
 LAYOUT = "repost"
@@ -66,15 +66,19 @@ def load(text: str, source: Source, diags: Diagnostics) -> Article | None:
         i = _skip_blank(lines, i + 1)
     block = read_block(lines, i)
     origins.extend(block.origins)
+    date, date_line = block.date, block.date_line
+    if date is None and (below := date_below_block(lines, block.end)) is not None:
+        date, date_line = below[0], below[1]
+        origins.append(FieldOrigin(name="date", line=date_line, rule="repost.date-below-block"))
     body_start = _skip_blank(lines, block.end)
     body = "\n".join(lines[body_start:]).strip("\n")
-    found = [*block.other_dates, *other_dates(lines, body_start, len(lines), None)]
+    found = [*block.other_dates, *other_dates(lines, body_start, len(lines), date_line)]
     return Article(
         title=" ".join(" ".join(title_parts).split()),
         authors=block.authors,
         contributors=block.contributors,
         publisher=publisher,
-        date=block.date,
+        date=date,
         original_source=block.site or (block.outlets[0][0] if block.outlets else ""),
         url=url,
         body=body,

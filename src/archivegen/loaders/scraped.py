@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, Provenance, Source
-from ..outlets import is_known_outlet, outlet_name
+from ..outlets import is_known_outlet, outlet_name, outlet_of_url
 from . import attributions, chrome
 from .candidates import (
     PLAIN,
@@ -41,6 +41,7 @@ from .candidates import (
     chosen_text,
 )
 from .credits import (
+    is_outlet_line,
     read_attribution,
     read_byline,
     read_credit_line,
@@ -58,6 +59,7 @@ MIN_PROSE_WORDS = 12
 MIN_ARTICLE_WORDS = 30
 MIN_DECK_WORDS = 8  # a deck (standfirst) is a sentence; a headline after it has a few words
 MIN_HEADLINE_WORDS = 4
+MAX_WRAPPED_TITLE_WORDS = 20
 PUBLISHER_SUFFIX_RE = re.compile(r"^(?P<title>.+?)\s+\|\s+(?P<publisher>[^|]{2,80})$")
 # A " | Section" suffix names a part of the site, not the site.
 SECTION_WORDS = frozenset({"articles", "article", "news", "opinion", "blog", "home", "analysis",
@@ -124,6 +126,8 @@ def _kind(line: str, first: bool) -> str:
         return "label"
     if first and read_credit_line(text) is not None:
         return "credit"
+    if is_outlet_line(text):
+        return "outlet"
     if text.lower() in ("by", "by:"):
         return "chrome"  # an empty byline: the name was lost in the scrape
     if looks_like_title(text):
@@ -169,29 +173,47 @@ def _wrapped_prose(lines: list[str], i: int) -> bool:
             or (len(words) >= 10 and title_case_ratio(lines[i]) < 0.5))
 
 
+def _two_line_title(lines: list[str], head: _Head, i: int) -> bool:
+    """A headline hard-wrapped onto a second line: together short, not a finished sentence,
+    and followed by a blank line or by credits rather than more of a paragraph."""
+    joined = f"{lines[i].strip()} {lines[i + 1].strip()}"
+    if not looks_like_title(joined) or len(joined.split()) > MAX_WRAPPED_TITLE_WORDS:
+        return False
+    after = i + 2
+    return after >= len(lines) or not lines[after].strip() or head.kind.get(after) in (
+        "byline", "credit", "date", "dateline", "attribution", "chrome", "pipe-byline",
+        "outlet")
+
+
 def _choose_title(lines: list[str], head: _Head, anchor: int | None,
-                  found: Candidates) -> tuple[int | None, bool]:
-    """(index of the headline line or None, whether the text is a saved web page)."""
+                  found: Candidates) -> tuple[tuple[int, int] | None, bool]:
+    """((first, last) line of the headline, or None; whether the text is a saved web page)."""
     units, kind = head.units, head.kind
-    firsts = [u for u in units if kind[u] != "chrome"]
     web_page = bool(units) and kind[units[0]] == "chrome"
+    # A post date above the headline (a blog's date header) does not hide the headline.
+    firsts = [u for u in units if kind[u] not in ("chrome", "date")]
     if not firsts:
         return None, web_page
     if web_page and anchor is not None:
         above = [u for u in units if u < anchor and kind[u] == "title"]
         if above:
-            return above[-1], True
+            return (above[-1], above[-1]), True
     first = firsts[0]
-    if kind[first] != "title" or _wrapped_prose(lines, first):
+    if kind[first] != "title":
+        return None, web_page
+    if _wrapped_prose(lines, first):
+        if _two_line_title(lines, head, first):
+            return (first, first + 1), web_page
         return None, web_page
     nxt = _next_unit(head, first)
-    # A blog: its name, the post's date, then the post's title.
+    # A blog: its name, the post's date, then the post's title (not the same line again).
     if nxt is not None and kind[nxt] == "date":
         after = _next_unit(head, nxt)
-        if after is not None and kind[after] == "title":
+        if (after is not None and kind[after] == "title"
+                and _same_text(lines[after], lines[first]) is False):
             found.add("publisher", " ".join(lines[first].split()), first + 1,
                       "page.site-header", PLAIN)
-            return after, True
+            return (after, after), True
     # A deck in sentence case, then the headline in title case.
     if (nxt is not None and kind[nxt] == "title" and _blank_before(lines, nxt)
             and len(lines[first].split()) >= MIN_DECK_WORDS
@@ -199,18 +221,22 @@ def _choose_title(lines: list[str], head: _Head, anchor: int | None,
             and _next_unit(head, nxt) is not None):
         deck, headline = title_case_ratio(lines[first]), title_case_ratio(lines[nxt])
         if headline >= 0.8 and deck <= headline - 0.3:
-            return nxt, web_page
-    return first, web_page
+            return (nxt, nxt), web_page
+    return (first, first), web_page
 
 
-def _read_credits(lines: list[str], head: _Head, title: int | None, anchor: int | None,
-                  found: Candidates) -> tuple[int, set[int]]:
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _read_credits(lines: list[str], head: _Head, title: tuple[int, int] | None,
+                  anchor: int | None, found: Candidates) -> tuple[int, set[int]]:
     """Add the head's credits to `found`; return the body's first line and the lines the
     credits were read from (they leave the body)."""
     used: set[int] = set()
     units, kind = head.units, head.kind
-    firsts = [u for u in units if kind[u] != "chrome"]
-    body_start = title + 1 if title is not None else (firsts[0] if firsts else len(lines))
+    firsts = [u for u in units if kind[u] not in ("chrome", "date")]
+    body_start = title[1] + 1 if title is not None else (firsts[0] if firsts else len(lines))
     if title is None and firsts and kind[firsts[0]] == "credit":
         credit = read_credit_line(lines[firsts[0]])
         if credit is not None:
@@ -232,21 +258,46 @@ def _read_credits(lines: list[str], head: _Head, title: int | None, anchor: int 
                 if kind[u] not in ("dateline", "date", "attribution", "chrome"):
                     break
                 used.add(u)
+    elif title is not None:
+        _name_line(lines, head, title[1], found, used)
     # The head ends where the body's prose begins, after the headline and the byline.
-    last = max(x for x in (title, anchor, -1) if x is not None)
+    last = max(x for x in (title[1] if title else None, anchor, -1) if x is not None)
     for u in units:
         if u > last and kind[u] == "prose":
             break
-        _read_head_line(lines, u, kind[u], anchor, found)
-        if kind[u] in CREDIT_KINDS:
+        _read_head_line(lines, u, kind[u], anchor, title, found)
+        if kind[u] in CREDIT_KINDS or (
+                title is not None and u > title[1] and _same_text(lines[u], lines[title[0]])):
             used.add(u)  # read: its statement is a field now, not article text
     return body_start, used
 
+
+def _name_line(lines: list[str], head: _Head, title_end: int, found: Candidates,
+               used: set[int]) -> None:
+    """A line holding only a person's name right under the headline is its byline (no 'By'):
+    two to four capitalised words that read as a name, then the text or its date."""
+    nxt = _next_unit(head, title_end)
+    if nxt is None or head.kind[nxt] != "title":
+        return
+    text = " ".join(lines[nxt].split())
+    words = text.split()
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+        return
+    after = _next_unit(head, nxt)
+    if after is not None and head.kind[after] not in ("prose", "date", "dateline"):
+        return
+    if (credit := read_byline("By " + text)) is not None and len(credit.authors) == 1 \
+            and not credit.outlet and not is_known_outlet(text):
+        found.add("authors", credit.authors, nxt + 1, "page.name-line", PLAIN)
+        used.add(nxt)
+
+
 def _read_head_line(lines: list[str], u: int, kind: str, anchor: int | None,
-                    found: Candidates) -> None:
+                    title: tuple[int, int] | None, found: Candidates) -> None:
     """The credits one head line states (dates, outlets, a site naming itself)."""
     text = " ".join(lines[u].split())
     after_anchor = anchor is not None and u > anchor
+    masthead = title is not None and u < title[0]  # the site's own name above the headline
     if kind == "date" and (date := read_date_line(text)) is not None:
         found.add("date", date, u + 1, "page.date-line", PLAIN + (5 if after_anchor else 0))
     elif kind == "dateline" and (dated := read_dateline(text)) is not None:
@@ -256,19 +307,33 @@ def _read_head_line(lines: list[str], u: int, kind: str, anchor: int | None,
     elif kind == "attribution" and (credit := read_attribution(text)) is not None:
         found.add("original_source", credit.outlet, u + 1, "page.attribution", PLAIN + 6)
         found.add("date", credit.date, u + 1, "page.attribution", PLAIN - 2)
+        found.add("authors", credit.authors, u + 1, "page.attribution", PLAIN)
     elif kind == "pipe-byline" and u != anchor and (credit := read_pipe_byline(text)):
         found.add("authors", credit.authors, u + 1, "page.meta-line", PLAIN)
         found.add("date", credit.date, u + 1, "page.meta-line", PLAIN)
     elif kind == "label":
         _label(text, u + 1, found)
-    elif kind == "title" and is_known_outlet(text):
-        found.add("original_source", outlet_name(text), u + 1, "page.outlet-line", WEAK)
-    elif kind == "chrome":
+    elif kind == "outlet" and not masthead:
+        found.add("original_source", outlet_name(text.split(",")[0]), u + 1, "page.outlet-line",
+                  WEAK)
+    elif kind in ("title", "chrome") and is_known_outlet(_host_or_text(text)):
+        name = outlet_name(_host_or_text(text))
+        if masthead:
+            found.add("publisher", name, u + 1, "page.masthead", PLAIN)
+        elif kind == "title":
+            found.add("original_source", name, u + 1, "page.outlet-line", WEAK)
+    if kind == "chrome":
         if (site := chrome.subscribed_site(text)) is not None:
             found.add("publisher", site, u + 1, "page.self-reference", WEAK)
         if (header := chrome.mail_header(text)) is not None and header[0] == "Date":
             found.add("date", read_date_line(header[1]), u + 1, "page.mail-date", PLAIN - 1)
     attributions.self_reference(text, u + 1, found)
+
+
+def _host_or_text(text: str) -> str:
+    """A bare address names its site ('www.globalresearch.ca'); other text is itself."""
+    return outlet_of_url(text if "://" in text else "http://" + text) if (
+        chrome.is_url_line(text)) else text
 
 
 def _label(line: str, lineno: int, found: Candidates) -> None:
@@ -310,36 +375,36 @@ def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | Non
     anchors = ([u for u in head.units if head.kind[u] == "byline"]
                or [u for u in head.units if head.kind[u] == "pipe-byline"])
     anchor = anchors[0] if anchors else None
-    title_line, web_page = _choose_title(lines, head, anchor, found)
+    title_lines, web_page = _choose_title(lines, head, anchor, found)
     firsts = [u for u in head.units if head.kind[u] != "chrome"]
-    if title_line is None and firsts and head.kind[firsts[0]] == "other":
+    if title_lines is None and firsts and head.kind[firsts[0]] == "other":
         # Neither a headline nor prose (a table of numbers, say): read the first line as the
         # title, as plain text is, and say the layout was not recognised.
         diags.warning("AG020", "layout not recognised; read as plain text (first line is the "
                       "title)", SourceLocation(path=source.path, line=firsts[0] + 1, col=1))
-        title_line = firsts[0]
-    if anchor is not None and title_line is not None and anchor < title_line:
+        title_lines = (firsts[0], firsts[0])
+    if anchor is not None and title_lines is not None and anchor < title_lines[0]:
         anchor = None  # a byline above the headline belongs to the page, not the article
-    title = ""
-    if title_line is not None:
-        title = " ".join(lines[title_line].lstrip("#").split())
-        title = _split_title(title, title_line + 1, found)
-        found.add("title", title, title_line + 1,
+    if title_lines is not None:
+        first, last = title_lines
+        title = " ".join(" ".join(lines[first:last + 1]).lstrip("#").split())
+        title = _split_title(title, first + 1, found)
+        found.add("title", title, first + 1,
                   "page.headline" if web_page else "plain.first-line", STRONG)
-    body_start, used = _read_credits(lines, head, title_line, anchor, found)
-    first_body = next((i for i in range(body_start, len(lines))
-                       if lines[i].strip() and i not in used), None)
+    body_start, used = _read_credits(lines, head, title_lines, anchor, found)
+    first_body = next((i for i in range(body_start, len(lines)) if lines[i].strip()
+                       and i not in used and head.kind.get(i) != "chrome"), None)
     if first_body is not None:
         attributions.lead_tag(lines[first_body], first_body + 1, found)
     tail = [n for n in range(body_start, len(lines))
             if lines[n].strip() and n not in used][-TAIL_LINES:]
     attributions.tail_credits(lines, tail, found)
-    return _article(lines, source, diags, found, head, title_line, body_start, used,
+    return _article(lines, source, diags, found, head, title_lines, body_start, used,
                     web_page, start)
 
 
 def _article(lines: list[str], source: Source, diags: Diagnostics, found: Candidates,
-             head: _Head, title_line: int | None, body_start: int, used: set[int],
+             head: _Head, title_lines: tuple[int, int] | None, body_start: int, used: set[int],
              web_page: bool, start: int) -> Article:
     chosen = found.best()
     # Chrome in the head and the credit lines leave the body; blank lines keep numbering.
@@ -348,13 +413,14 @@ def _article(lines: list[str], source: Source, diags: Diagnostics, found: Candid
                   for n, line in enumerate(lines[body_start:], start=body_start)]
     first = next((n for n, line in enumerate(body_lines) if line.strip()), len(body_lines))
     body = "\n".join(body_lines[first:]).strip("\n")
-    before = [n for n in range(start, body_start) if lines[n].strip() and n != title_line]
+    title_set = set(range(title_lines[0], title_lines[1] + 1)) if title_lines else set()
+    before = [n for n in range(start, body_start) if lines[n].strip() and n not in title_set]
     boilerplate = "\n".join(lines[n] for n in sorted(set(before) | removed))
-    if title_line is None and body:
+    if title_lines is None and body:
         diags.warning("AG014", "no title line: the text starts with body text; the page "
                       "shows a heading derived from the first words",
                       SourceLocation(path=source.path, line=body_start + first + 1, col=1))
-    layout = "web-page" if web_page else "plain-text" if title_line is not None else "body-only"
+    layout = "web-page" if web_page else "plain-text" if title_lines else "body-only"
 
     return Article(
         title=chosen_text(chosen, "title"),
