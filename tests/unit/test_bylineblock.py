@@ -433,3 +433,60 @@ def test_blank_lines_inside_block_change_nothing(parts, data):
                           *(c.name for c in article.contributors)])
         assert set(found.split()) <= stated
         assert opener not in (*article.authors, article.original_source)
+
+
+# Kinds the second real set showed (tests/fixtures/real2) -------------------------------------
+
+@pytest.mark.parametrize(("block", "authors", "date", "source"), [
+    ("by Marta Quellwood October 19, 2015 from HarbourLedger Website",
+     ("Marta Quellwood",), PartialDate(year=2015, month=10, day=19), "HarbourLedger"),
+    ("by Marta Quellwood 04 September 2017 from HarbourLedger Website",
+     ("Marta Quellwood",), PartialDate(year=2017, month=9, day=4), "HarbourLedger"),
+    ("by Marta Quellwood Global Research, April 18, 2007 from GlobalResearch Website",
+     ("Marta Quellwood",), PartialDate(year=2007, month=4, day=18), "Global Research"),
+    ("12 Noviembre 2015 del Sitio Web GlobalResearch",
+     (), PartialDate(year=2015, month=11, day=12), "Global Research"),
+    ("by Marta Quellwood\nFebruary 1982 published on HarbourLedger Website\nJune 13, 2014",
+     ("Marta Quellwood",), PartialDate(year=1982, month=2), "HarbourLedger"),
+])
+def test_a_block_run_together_on_one_line(block, authors, date, source):
+    article, _ = load(repost(block, gap=""))
+    assert (article.authors, article.date, article.original_source) == (authors, date, source)
+    assert article.body.startswith(BODY_FIRST)
+
+
+def test_a_damaged_name_in_a_one_line_block_loses_only_the_author():
+    article, _ = load(repost("by arta Quellwood October 19, 2015 from HarbourLedger Website"))
+    assert article.authors == ()
+    assert (article.date, article.original_source) == (
+        PartialDate(year=2015, month=10, day=19), "HarbourLedger")
+    assert article.provenance.notes
+
+
+def test_by_then_a_website_line_is_the_site():
+    article, _ = load(repost("by Marta Quellwood\nJanuary 10, 2010\nby\nGlobalResearch Website"))
+    assert (article.authors, article.original_source) == (("Marta Quellwood",), "Global Research")
+
+
+@pytest.mark.parametrize("odd", ["Montreal, Centre St-Pierre", "Invierno Austral 2015"])
+def test_a_short_unknown_line_inside_a_block_that_goes_on(odd):
+    article, _ = load(repost(f"with Marta Quellwood\n{odd}\nJanuary 14, 2009\nfrom\n"
+                             "GlobalResearch Website"))
+    assert article.date == PartialDate(year=2009, month=1, day=14)
+    assert article.original_source == "Global Research"
+    assert odd not in article.body
+
+
+def test_a_date_under_a_block_without_one():
+    block = "by Marta Quellwood\nfrom\nGlobalResearch Website"
+    body = f"Part 1\nThinking the Unthinkable\nMarch 30, 2011\n{BODY}"
+    text = repost(block, body, gap="")
+    article, _ = load(text)
+    assert article.date == PartialDate(year=2011, month=3, day=30)
+    assert [f.line for f in article.provenance.fields if f.name == "date"] == [
+        line_of(text, "March 30, 2011")]
+
+
+def test_a_title_before_the_name_is_dropped():
+    article, _ = load(repost("by Prof. Marta Quellwood\nMay 3, 2012\nfrom\nSome Website"))
+    assert article.authors == ("Marta Quellwood",)

@@ -26,6 +26,10 @@ LONG = "\n\n".join([PARA, PARA2] * 4)
 BODIES = {"two paragraphs": f"{PARA}\n\n{PARA2}", "eight paragraphs": LONG}
 
 
+def day(year: int, month: int, date: int) -> PartialDate:
+    return PartialDate(year=year, month=month, day=date)
+
+
 def make_source(data: bytes, path: str = "x.txt") -> Source:
     return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
 
@@ -394,3 +398,127 @@ def test_empty_region_label_gives_no_region_and_leaves_body():
     assert article.regions == ()
     assert "Region:" not in article.body
     assert article.body.startswith(PARA[:40])
+
+
+# Kinds the second real set showed (tests/fixtures/real2) -------------------------------------
+
+@pytest.mark.parametrize(("first", "date"), [
+    ("Vatican City, Jan 24, 2018 / 04:26 am (Harbour Wire News).- ", day(2018, 1, 24)),
+    ("Park City, Utah (HWN)", None),
+    ("Feb 9 (Harbour Wire) - ", None),
+])
+def test_dateline_before_an_agency_tag(first, date):
+    text = f"A Ferry Landing Closes for the Winter\n\n{first}{PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert article.original_source.startswith(("Harbour Wire", "HWN"))
+    assert article.publisher == ""
+    assert article.date == date
+
+
+def test_a_sentence_with_a_gloss_in_brackets_is_no_dateline():
+    text = ("A Ferry Landing Closes\n\nThe Mayor (Jane Roe) - a ferry user herself - said so."
+            f"\n\n{PARA}\n")
+    article, _ = load_one(text)
+    assert article.original_source == ""
+
+
+def test_segmented_meta_line():
+    text = (f"The Integrated Ferry Platforms\n\nnews.brackenmoor.net / By: Jane Roe, Ferry "
+            f"Gazette / 26 December 2017\n\n{PARA}\n\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert (article.authors, article.date, article.original_source) == (
+        ("Jane Roe",), day(2017, 12, 26), "Ferry Gazette")
+    assert "By: Jane Roe" not in article.body
+
+
+def test_widget_lines_are_not_the_headline():
+    text = (f"Mission must be at the heart of the ferry service, mayor says\n\n"
+            f"Headline: Ferry Coins Exceed the Bridge! Ferry Stocks Are Next!\n\n{PARA}\n")
+    article, _ = load_one(text)
+    assert article.title == "Mission must be at the heart of the ferry service, mayor says"
+    assert "Headline:" not in article.body
+
+
+def test_poster_line_without_date_then_byline():
+    text = f"Posted on by harbourblogger\n\nby Jane Roe\n\n{PARA}\n\n{PARA2}\n"
+    article, diags = load_one(text)
+    assert (article.title, article.authors) == ("", ("Jane Roe",))
+
+
+def test_post_date_above_the_headline_and_outlet_dash_byline():
+    text = (f"Saturday, 3 September 2011\n\nThe Ferry Insurgency in Brackenmoor\n\n\n"
+            f"Harbour Research - by Jane Roe:\n{PARA}\n\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert article.title == "The Ferry Insurgency in Brackenmoor"
+    assert (article.authors, article.original_source) == (("Jane Roe",), "Harbour Research")
+    assert article.date == day(2011, 9, 3)
+
+
+def test_dated_by_line_under_the_headline():
+    text = f"Ferry Video Reviewed\n\nMarch 29th, 2023 by The Harbour Network\n\n{PARA}\n"
+    article, _ = load_one(text)
+    assert (article.authors, article.date) == (("The Harbour Network",), day(2023, 3, 29))
+
+
+def test_name_alone_under_the_headline_is_the_byline():
+    text = f"Is Brackenmoor Tilting Toward the Island?\n\nXuan Loc DOAN\n\n{PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert article.authors == ("Xuan Loc DOAN",)
+    assert "Xuan Loc DOAN" not in article.body
+
+
+def test_a_short_heading_under_the_headline_is_not_a_name():
+    text = f"Ferry Landing Closes\n\nWhat Happens Next\n\n{PARA}\n"
+    article, _ = load_one(text)
+    assert article.authors == ()
+
+
+def test_headline_over_two_lines_with_credits_under_it():
+    text = ("The 10 big ferry stories the mainstream\nmedia ignored in 2008\n"
+            f"Harbour Censored, www.harbourcensored.org\n{PARA}\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert article.title == "The 10 big ferry stories the mainstream media ignored in 2008"
+
+
+def test_masthead_above_the_headline_is_the_publisher():
+    text = (f"www.globalresearch.ca\nCentre for Research on Globalisation\n\n"
+            f"The Predatory Policies of the Ferry Board\n\nby Jane Roe\n\n{PARA}\n\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert article.publisher == "Global Research"
+    assert article.title == "The Predatory Policies of the Ferry Board"
+    assert article.authors == ("Jane Roe",)
+
+
+def test_outlet_line_under_the_headline_is_the_source():
+    text = (f"The Ferry Heroin Trade\nCentre for Research on Globalisation\n6 April 2004\n"
+            f"{PARA}\n\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert (article.original_source, article.publisher) == ("Global Research", "")
+    assert article.date == day(2004, 4, 6)
+
+
+def test_headline_repeated_under_its_date_is_no_blog_name():
+    text = (f"This Ferry Story Proves the Point\n\nNovember 29, 2018\n"
+            f"This Ferry Story Proves the Point\n{PARA}\n")
+    article, _ = load_one(text)
+    assert (article.title, article.publisher) == ("This Ferry Story Proves the Point", "")
+    assert not article.body.startswith("This Ferry Story")
+
+
+def test_last_line_alone_an_address_credits_the_source():
+    text = f"Ferry Landing Closes\n\n{PARA}\n\n{PARA2}\n\nharbourtimes.com\n"
+    article, _ = load_one(text)
+    assert article.original_source == "harbourtimes.com"
+
+
+def test_originally_published_by_writer_at_outlet():
+    text = (f"Ferry Receipt Shows a Second Guest\n\nThis report was originally published by "
+            f"Jane Roe at Harbourwars\n{PARA}\n")
+    article, _ = load_one(text)
+    assert (article.authors, article.original_source) == (("Jane Roe",), "Harbourwars")
+
+
+def test_german_posted_date_is_day_first():
+    text = f"Wer ist der Fährmann?\n\nvon Jane Roe\n\nGepostet 12.9.2001\n\n{PARA}\n"
+    article, _ = load_one(text)
+    assert (article.authors, article.date) == (("Jane Roe",), day(2001, 9, 12))

@@ -173,6 +173,23 @@ def _wrapped_prose(lines: list[str], i: int) -> bool:
             or (len(words) >= 10 and title_case_ratio(lines[i]) < 0.5))
 
 
+# Words of headings and sentences that no personal name is made of ("What Happens Next").
+HEADING_WORDS = frozenset({
+    "a", "about", "after", "against", "all", "also", "an", "and", "are", "as", "at", "be",
+    "before", "between", "but", "by", "can", "could", "did", "do", "does", "down", "during",
+    "each", "few", "for", "from", "had", "has", "have", "he", "her", "here", "his", "how", "i",
+    "if", "in", "into", "is", "it", "its", "just", "more", "most", "my", "new", "next", "no",
+    "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "out", "over",
+    "own", "part", "chapter", "introduction", "conclusion", "update", "updated", "breaking",
+    "video", "photo", "photos", "watch", "read", "note", "editor", "same", "she", "should", "so",
+    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
+    "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you",
+    "your", "happens", "happened", "says", "said", "first", "last", "part", "two", "three",
+    "today", "news", "report",
+})
+
+
 def _two_line_title(lines: list[str], head: _Head, i: int) -> bool:
     """A headline hard-wrapped onto a second line: together short, not a finished sentence,
     and followed by a blank line or by credits rather than more of a paragraph."""
@@ -281,7 +298,8 @@ def _name_line(lines: list[str], head: _Head, title_end: int, found: Candidates,
         return
     text = " ".join(lines[nxt].split())
     words = text.split()
-    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words) or any(
+            w.lower().strip(".,:;!?") in HEADING_WORDS for w in words):
         return
     after = _next_unit(head, nxt)
     if after is not None and head.kind[after] not in ("prose", "date", "dateline"):
