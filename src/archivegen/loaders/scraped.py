@@ -185,7 +185,7 @@ HEADING_WORDS = frozenset({
     "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
     "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
     "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you",
-    "your", "happens", "happened", "says", "said", "first", "last", "part", "two", "three",
+    "your", "happens", "happened", "says", "said", "first", "last", "two", "three",
     "today", "news", "report",
 })
 
