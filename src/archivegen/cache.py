@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or
     from .dedupe import Sketch
     from .indexer import ListingState
 
-SCHEMA = 6
+SCHEMA = 7  # 7: sketches gained the lead sketch of excerpt detection
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -225,8 +225,8 @@ class BuildCache:
         """The stat signature of every cached source, by path (nothing decoded)."""
         return dict(self._db.execute("SELECT path, stat FROM sources"))
 
-    def sketches_except(self, paths: Collection[str]) -> Iterator[tuple[bytes, bytes]]:
-        """(digest, values) of the duplicate-detection sketch of every article of every
+    def sketches_except(self, paths: Collection[str]) -> Iterator[tuple[bytes, bytes, bytes]]:
+        """(digest, values, lead) of the duplicate-detection sketch of every article of every
         cached source but those of `paths` (no Sketch objects: a quick rebuild reads 10^5
         of them to compare a few bodies against)."""
         marks = ", ".join("?" * len(paths))
@@ -361,22 +361,27 @@ def _head_to_json(a: CachedArticle) -> list[object]:
             list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading, a.site_url]
 
 
-# Per sketch: digest length, values length, digest, values (a blob column: no hex in JSON).
-_SKETCH_HEADER = struct.Struct("<BH")
+# Per sketch: digest, values and lead lengths, then digest, values, lead (a blob column: no
+# hex in JSON).
+_SKETCH_HEADER = struct.Struct("<BHH")
 
 
 def _pack_sketch(sketch: Sketch) -> bytes:
-    return _SKETCH_HEADER.pack(len(sketch.digest), len(sketch.values)) + sketch.digest \
-        + sketch.values
+    return (_SKETCH_HEADER.pack(len(sketch.digest), len(sketch.values), len(sketch.lead))
+            + sketch.digest + sketch.values + sketch.lead)
 
 
-def _sketch_parts(blob: bytes) -> Iterator[tuple[bytes, bytes]]:
-    """(digest, values) of each sketch packed in `blob`."""
+def _sketch_parts(blob: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """(digest, values, lead) of each sketch packed in `blob`."""
     at = 0
     while at < len(blob):
-        digest_len, values_len = _SKETCH_HEADER.unpack_from(blob, at)
-        at += _SKETCH_HEADER.size + digest_len + values_len
-        yield blob[at - values_len - digest_len:at - values_len], blob[at - values_len:at]
+        digest_len, values_len, lead_len = _SKETCH_HEADER.unpack_from(blob, at)
+        at += _SKETCH_HEADER.size
+        parts = []
+        for length in (digest_len, values_len, lead_len):
+            parts.append(blob[at:at + length])
+            at += length
+        yield parts[0], parts[1], parts[2]
     if at != len(blob):
         raise ValueError("sketch blob does not match its heads")
 
@@ -384,7 +389,8 @@ def _sketch_parts(blob: bytes) -> Iterator[tuple[bytes, bytes]]:
 def _unpack_sketches(blob: bytes, count: int) -> list[Sketch]:
     from .dedupe import Sketch
 
-    sketches = [Sketch(digest=digest, values=values) for digest, values in _sketch_parts(blob)]
+    sketches = [Sketch(digest=digest, values=values, lead=lead)
+                for digest, values, lead in _sketch_parts(blob)]
     if len(sketches) != count:
         raise ValueError("sketch blob does not match its heads")
     return sketches

@@ -1,7 +1,10 @@
-"""Find articles whose bodies are exact or near duplicates, and pick one canonical per group.
+"""Find articles whose bodies are exact or near duplicates or excerpts of one another, and pick
+one canonical per group.
 
 Scraped archives hold the same article many times: fetched twice, re-published by another site
-with a different "Source:" line, re-wrapped, or lightly edited. This module groups such bodies.
+with a different "Source:" line, re-wrapped, lightly edited, or cut short (a page excerpt, a
+forum or mailing-list repost, a PDF transcript). This module groups such bodies; duplicates.py
+decides which grouped copies are folded.
 
 How bodies are compared
 -----------------------
@@ -41,6 +44,44 @@ a pair of similarity exactly ``threshold`` still becomes a candidate with probab
 A with C even when A and C differ more; the group's ``similarity`` field (the lowest estimated
 similarity of a member to the canonical) shows how far the chain reaches.
 
+Excerpts
+--------
+Jaccard cannot see 300 words inside an article of 19,000 (J < 0.02). An **excerpt** is a short
+text most of which is the opening of a longer one: what a search tool, a forum, a newsletter or
+a mailing list keeps of a page, often after a few lines of its own chrome (navigation, thread
+header, post date), cut mid-sentence. Such pairs are found by **containment**: the share of the
+short text's shingles that occur in the long one's *lead* (its opening), not the whole text.
+
+* Shingles here are runs of ``LEAD_SHINGLE`` (24) bytes of the **flat text**: the normalised
+  text with its spaces removed. A PDF transcript that glued words ("GlobalCurrencyDo") or a
+  copy that lost its apostrophes ("worlds") then reads as the clean text; translations share
+  only names and numbers, so almost no 24-byte run.
+* The excerpt's flat text is EXCERPT_MIN..EXCERPT_MAX bytes (about 70 to 550 words), the
+  container's at least EXCERPT_RATIO (1.5) times as long, and the container's lead is its first
+  LEAD_BYTES (4000, about 700 words). Two long texts are never matched this way, however much
+  they share: a book chapter that reuses an article's passages is another work (they remain
+  near-duplicate candidates, by Jaccard, like any pair).
+* **Candidates** come from a second, small sketch per body, its *lead sketch*: the flat
+  length and a ``LEAD_VALUES`` (48) value MinHash of the lead's shingles (the whole text for an
+  excerpt), values cut to 24 bits. Per value position, bodies are bucketed by value; a pair of
+  suitable lengths that shares at least LEAD_MIN_EQUAL (2) values is a candidate (a value shared
+  by more than LEAD_BUCKET_CAP bodies is boilerplate and proposes nothing). A 1,400-byte
+  excerpt half of which is in a 4,000-byte lead agrees with it on a value with probability
+  about 0.15, so it shares 2 of 48 values with probability 0.996.
+* Every candidate is **verified exactly on the two texts** (``body`` of find_duplicates: the
+  build reads them back for these pairs only): at least CONTAINMENT (0.5) of the excerpt's
+  distinct shingles, and at least SHARED_MIN (360, about 65 words) of them, must be in the
+  container's lead. Texts sharing a long quotation (a third or two fifths of the shorter) stay
+  apart; on the real development set true excerpts measure 0.60 to 1.0 even with forum and
+  newsletter chrome, other works sharing text with them 0.11 to 0.38.
+* An excerpt joins **one** group: the one whose container holds the largest share of it. If a
+  container in another group holds it within AMBIGUITY (0.1) of that share, the excerpt could
+  come from either (a passage two works share) and joins neither. Near copies of an excerpt
+  decide together, and larger excerpts before smaller ones, so that a container that is itself
+  an excerpt is already in its group. Ties go to the longer container, then the lower digest.
+* The canonical of a group is never an excerpt (the page shows the whole text), and each
+  excerpt member is reported with its container and containment (``DuplicateGroup.excerpts``).
+
 Special cases
 -------------
 * Bodies of fewer than ``2 * shingle_words`` words (default 10) can only be *exact* duplicates:
@@ -57,10 +98,12 @@ date first, then the oldest date"); all ranks must be comparable with each other
 
 Results are deterministic: the same candidates in any order give the same groups, canonicals,
 similarities and output order (groups sorted by canonical key). Memory: only each candidate's
-key, rank and body hash, plus one signature (``num_perm`` 32-bit values) per distinct body, are
-kept; texts are dropped as soon as they are hashed, so ``candidates`` may be a generator reading
-files one at a time. The LSH index is one 64-bit hash per band and body (128 bytes at 16 bands),
-and candidate pairs are verified a few thousand at a time. About 0.9 KB per article in all.
+key, rank and body hash, plus one signature (``num_perm`` 32-bit values) and one lead sketch
+(148 bytes) per distinct body, are kept; texts are dropped as soon as they are hashed when
+``body`` is given, so ``candidates`` may be a generator reading files one at a time (without
+``body``, the texts of candidates given as text are kept to verify excerpt candidates). The LSH
+index is one 64-bit hash per band and body (128 bytes at 16 bands), and candidate pairs are
+verified a few thousand at a time. About 1.1 KB per article in all, and a few texts read back.
 
 """
 
@@ -70,8 +113,9 @@ import hashlib
 import html
 import math
 import re
+import struct
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -83,17 +127,40 @@ MINHASH_SEED = 1
 # 0.8 is proposed with probability 0.95, 0.85 with 0.994, 0.9 with 0.99998, 0.6 with 0.24.
 LSH_RECALL = 0.9
 
+# Excerpts (see "Excerpts" in the module docstring). Lengths are bytes of the flat text: the
+# normalised text, UTF-8, with its spaces removed.
+LEAD_BYTES = 4000  # the opening of a body that an excerpt is looked for in (~700 words)
+LEAD_SHINGLE = 24  # bytes per shingle of the flat text (~4 words)
+LEAD_VALUES = 48  # MinHash values of the lead sketch
+EXCERPT_MIN = 400  # shorter texts are captions and stock phrases, not excerpts (~70 words)
+EXCERPT_MAX = 3000  # longer texts are works of their own (~550 words)
+EXCERPT_RATIO = 1.5  # the container is at least this many times longer than the excerpt
+CONTAINMENT = 0.5  # share of the excerpt's shingles that must be in the container's lead
+SHARED_MIN = 360  # and at least this many of them (~65 words verbatim, whatever its length)
+AMBIGUITY = 0.1  # a second container this close to the best: the excerpt joins neither
+LEAD_MIN_EQUAL = 2  # lead values a candidate pair must share (one is often a stock phrase)
+LEAD_BUCKET_CAP = 32  # a lead value shared by more bodies is boilerplate: proposes no pair
+# A lead sketch: the flat length (uint32), then each value's low 24 bits (3 bytes): two
+# values of unrelated texts still agree by chance with probability 2**-24, and a build keeps
+# one lead sketch per article (100,000 of them: every byte per value costs 4.8 MB).
+_LEAD_WIDTH = 4 + 3 * LEAD_VALUES
+_LEAD_SIZE = struct.Struct("<I")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Sketch:
-    """What duplicate detection keeps of a body: its normalised-text hash and MinHash values.
+    """What duplicate detection keeps of a body: its normalised-text hash, MinHash values and
+    lead sketch.
 
     Computed once per body (`sketch_text`) and cached by incremental builds; `values` is empty
     for bodies too short for near-matching, `digest` empty for bodies that normalise to nothing.
+    `lead` is the flat text's length (4 bytes, little-endian) then LEAD_VALUES MinHash values
+    of the byte shingles of its first LEAD_BYTES; empty for bodies under EXCERPT_MIN.
     """
 
     digest: bytes
     values: bytes
+    lead: bytes = b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,11 +172,21 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Excerpt:
+    """A member that joined its group as an excerpt of another member (its container)."""
+
+    key: str
+    container: str  # key of the member whose lead holds it
+    containment: float  # share of its shingles found in the container's lead, 3 decimals
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DuplicateGroup:
-    canonical: str  # key of the chosen member
-    others: tuple[str, ...]  # the other keys, sorted
+    canonical: str  # key of the chosen member (never an excerpt)
+    others: tuple[str, ...]  # the other keys, sorted (excerpts included)
     kind: str  # "exact" if all members have identical normalised text, else "near"
-    similarity: float  # lowest estimated Jaccard of an `other` to the canonical, 3 decimals
+    similarity: float  # lowest estimated Jaccard of a non-excerpt `other` to the canonical
+    excerpts: tuple[Excerpt, ...] = ()  # members that joined as excerpts, sorted by key
 
 
 _TAG_RE = re.compile(r"</?[a-z][^<>\n]*>")
@@ -263,6 +340,11 @@ def _shingle_hashes(data: bytes, size: int) -> Any:
         block = hashes[first:last]
         np.subtract(prefix[ends], prefix[starts], out=block)
         block *= inverses[starts]
+    return _mix(hashes, constants)
+
+
+def _mix(hashes: Any, constants: _Hashing) -> Any:
+    """The MurmurHash3 finaliser, in place: every output bit depends on every input bit."""
     shift, (first_multiplier, second_multiplier) = constants.mix_shift, constants.mix_multipliers
     hashes ^= hashes >> shift
     hashes *= first_multiplier
@@ -270,6 +352,26 @@ def _shingle_hashes(data: bytes, size: int) -> Any:
     hashes *= second_multiplier
     hashes ^= hashes >> shift
     return hashes
+
+
+def _byte_shingle_hashes(data: bytes, size: int) -> Any:
+    """One 64-bit hash per run of `size` bytes of `data` (every start position), or None
+    when `data` is shorter than `size`: the same polynomial hash and finaliser as words."""
+    import numpy as np
+
+    count = len(data) - size + 1
+    if count < 1:
+        return None
+    constants = _hashing()
+    powers, inverses = ((constants.powers, constants.inverses)
+                        if len(data) <= len(constants.powers) else _powers(len(data)))
+    prefix = np.empty(len(data) + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.multiply(np.frombuffer(data, dtype=np.uint8), powers[: len(data)], out=prefix[1:])
+    np.add.accumulate(prefix, out=prefix)
+    hashes = prefix[size:] - prefix[:count]
+    hashes *= inverses[:count]
+    return _mix(hashes, constants)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -386,7 +488,63 @@ def sketch_text(text: str, *, shingle_words: int = 5, num_perm: int = 128,
         return same
     hashes = _shingle_hashes(data, shingle_words)
     values = b"" if hashes is None else _signature(hashes, num_perm)
-    return Sketch(digest=digest, values=values)
+    return Sketch(digest=digest, values=values, lead=_lead_sketch(data.replace(b" ", b"")))
+
+
+def _lead_sketch(flat: bytes) -> bytes:
+    """The flat text's length and the MinHash of the byte shingles of its lead; empty when
+    the text is too short to be an excerpt (it is then no container either)."""
+    if len(flat) < EXCERPT_MIN:
+        return b""
+    import numpy as np
+
+    hashes = _byte_shingle_hashes(flat[:LEAD_BYTES], LEAD_SHINGLE)
+    values = np.frombuffer(_signature(hashes, LEAD_VALUES), dtype=np.uint8).reshape(-1, 4)
+    return _LEAD_SIZE.pack(len(flat)) + values[:, :3].tobytes()
+
+
+def _lead_rows(leads: bytes) -> tuple[Any, Any]:
+    """(flat lengths as int64, the sketches as rows of bytes: a view) of joined lead
+    sketches."""
+    import numpy as np
+
+    raw = np.frombuffer(leads, dtype=np.uint8).reshape(-1, _LEAD_WIDTH)
+    return raw[:, :4].copy().view("<u4").ravel().astype(np.int64), raw
+
+
+def _lead_values(raw: Any, first: int = 0, stop: int = LEAD_VALUES) -> Any:
+    """Values first..stop-1 of each lead sketch row of `raw`, as uint32 (rows, stop - first),
+    made without a temporary larger than the result (at 10^5 rows, the build's peak)."""
+    import numpy as np
+
+    values = np.zeros((len(raw), stop - first, 4), dtype=np.uint8)
+    values[:, :, :3] = raw[:, 4 + 3 * first : 4 + 3 * stop].reshape(len(raw), stop - first, 3)
+    return values.view("<u4")[:, :, 0]
+
+
+def _flat(text: str) -> bytes:
+    """The normalised text without its spaces: glued words ("GlobalCurrencyDo", from a PDF
+    transcript) and dropped apostrophes ("worlds") read as their clean copy."""
+    return normalise_text(text).encode().replace(b" ", b"")
+
+
+def containment(excerpt: str, container: str) -> float:
+    """Exactly: the share of the excerpt's distinct LEAD_SHINGLE-byte shingles (of its flat
+    text) that occur in the container's lead (the first LEAD_BYTES of its flat text). 0.0 when
+    the excerpt has no shingle."""
+    return _flat_containment(_flat(excerpt), _flat(container))[0]
+
+
+def _flat_containment(excerpt: bytes, container: bytes) -> tuple[float, int]:
+    """The share and the number of the excerpt's distinct shingles in the container's lead."""
+    import numpy as np
+
+    mine = _byte_shingle_hashes(excerpt, LEAD_SHINGLE)
+    theirs = _byte_shingle_hashes(container[:LEAD_BYTES], LEAD_SHINGLE)
+    if mine is None or theirs is None:
+        return 0.0, 0
+    found = np.isin(np.unique(mine), theirs)
+    return float(found.mean()), int(found.sum())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -396,17 +554,26 @@ class _Scan:
     bodies: list[int]  # per member: index of its distinct normalised body
     rows: list[int]  # per distinct body: its row in `signatures`, -1 when too short to compare
     signatures: bytes  # MinHash signatures, num_perm little-endian uint32 per row
+    digests: list[bytes]  # per distinct body
+    lead_bodies: list[int]  # the distinct bodies with a lead sketch, one per row of `leads`
+    leads: bytes  # their lead sketches joined, _LEAD_WIDTH bytes each
+    texts: dict[int, str]  # distinct body -> its text, for those given as text and kept
 
 
-def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int) -> _Scan:
+def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int,
+          keep_texts: bool) -> _Scan:
     """Sketch every body once (or take the given sketch); keep key, rank, body index and one
-    signature per distinct body.
+    signature and lead sketch per distinct body (and, with `keep_texts`, the text of each
+    body given as text that has a lead sketch: excerpt matches are verified on texts).
 
     This is the one loop in Python over all candidates, so it does nothing else.
     """
     bodies: dict[bytes, int] = {}
     rows: list[int] = []
     signatures: list[bytes] = []
+    lead_bodies: list[int] = []
+    leads: list[bytes] = []
+    texts: dict[int, str] = {}
     keys: list[str] = []
     ranks: list[tuple[object, ...]] = []
     member_bodies: list[int] = []
@@ -430,12 +597,21 @@ def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int) ->
             else:
                 rows.append(len(signatures))
                 signatures.append(sketch.values)
+            if sketch.lead:
+                if len(sketch.lead) != _LEAD_WIDTH:
+                    raise ValueError(f"the lead sketch of {key!r} has {len(sketch.lead)} "
+                                     f"bytes, not {_LEAD_WIDTH}")
+                lead_bodies.append(body)
+                leads.append(sketch.lead)
+        if keep_texts and candidate.sketch is None and sketch.lead and body not in texts:
+            texts[body] = candidate.text
         keys.append(key)
         ranks.append(candidate.rank)
         member_bodies.append(body)
     # one join: growing a bytearray instead may copy it again and again (malloc's realloc)
     return _Scan(keys=keys, ranks=ranks, bodies=member_bodies, rows=rows,
-                 signatures=b"".join(signatures))
+                 signatures=b"".join(signatures), digests=list(bodies),
+                 lead_bodies=lead_bodies, leads=b"".join(leads), texts=texts)
 
 
 def _lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -603,9 +779,135 @@ def _near_components(signatures: Any, threshold: float) -> Any:
     return roots
 
 
-def _groups(scan: _Scan, signatures: Any, body_roots: Any) -> list[DuplicateGroup]:
+# An excerpt body -> (its container body, the excerpt's containment in the container's lead)
+_Edges = dict[int, tuple[int, float]]
+
+
+def _excerpt_pairs(sizes: Any, raw: Any) -> tuple[Any, Any]:
+    """Candidate (excerpt, container) pairs of lead-sketch rows: the excerpt's flat length in
+    EXCERPT_MIN..EXCERPT_MAX, the container's at least EXCERPT_RATIO times it, and at least
+    LEAD_MIN_EQUAL lead values in common, each shared by at most LEAD_BUCKET_CAP rows.
+
+    Per value position the rows are sorted by value; rows with one value form a bucket, and
+    step k pairs each row of a bucket with the row k places on (as _join_buckets does).
+    """
+    import numpy as np
+
+    count = len(sizes)
+    short = (sizes >= EXCERPT_MIN) & (sizes <= EXCERPT_MAX)
+    empty = np.empty(0, dtype=np.intp)
+    if not short.any() or count < 2:
+        return empty, empty
+    found = []
+    for column in range(LEAD_VALUES):
+        values = _lead_values(raw, column, column + 1)[:, 0]
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        starts, stops = _runs(ordered[1:] == ordered[:-1])
+        kept = stops - starts <= LEAD_BUCKET_CAP
+        starts, stops = starts[kept], stops[kept]
+        for step in range(1, int((stops - starts).max(initial=0))):
+            positions = _ranges(starts, np.maximum(starts, stops - step))
+            left, right = order[positions], order[positions + step]
+            smaller = sizes[left] <= sizes[right]
+            excerpt, container = np.where(smaller, left, right), np.where(smaller, right, left)
+            fits = short[excerpt] & (sizes[container] >= EXCERPT_RATIO * sizes[excerpt])
+            found.append(excerpt[fits] * count + container[fits])
+    if not found:
+        return empty, empty
+    pairs, shared = np.unique(np.concatenate(found), return_counts=True)
+    excerpts, containers = np.divmod(pairs[shared >= LEAD_MIN_EQUAL], count)
+    return excerpts.astype(np.intp), containers.astype(np.intp)
+
+
+def _excerpt_edges(scan: _Scan, near_roots: Any,
+                   text_of: Callable[[int], str | None]) -> _Edges:
+    """Each excerpt body's container body: candidates from the lead sketches, verified on
+    the texts (`text_of` a body; None: cannot be verified, so not joined).
+
+    A verified pair: at least CONTAINMENT of the excerpt's shingles, and SHARED_MIN of them,
+    are in the container's lead. Excerpts that are near copies of each other decide together
+    (a unit), the largest units first, so that a container's own excerpt edge is known
+    before its excerpts choose: of the groups holding a verified container, the unit joins
+    the one holding it best; if another group holds it within AMBIGUITY of that, the unit
+    could come from either and joins neither. Each body of the unit with a container in
+    that group is an excerpt of the one holding it best. Ties go to the longer container,
+    then the lower digest.
+    """
+    import numpy as np
+
+    lead_sizes, raw = _lead_rows(scan.leads)
+    excerpt_rows, container_rows = _excerpt_pairs(lead_sizes, raw)
+    if not len(excerpt_rows):
+        return {}
+    lead_bodies = np.array(scan.lead_bodies, dtype=np.intp)
+    flats: dict[int, bytes | None] = {}
+
+    def flat(body: int) -> bytes | None:
+        if body not in flats:
+            text = text_of(body)
+            flats[body] = None if text is None else _flat(text)[:LEAD_BYTES]
+        return flats[body]
+
+    verified: dict[int, list[tuple[float, int]]] = {}
+    for excerpt, container in zip(lead_bodies[excerpt_rows].tolist(),
+                                  lead_bodies[container_rows].tolist(), strict=True):
+        if near_roots[excerpt] == near_roots[container]:
+            continue  # already one group
+        short, long = flat(excerpt), flat(container)
+        if short is None or long is None:
+            continue
+        share, shared = _flat_containment(short, long)
+        if share >= CONTAINMENT and shared >= SHARED_MIN:
+            verified.setdefault(excerpt, []).append((share, container))
+    sizes = dict(zip(scan.lead_bodies, lead_sizes.tolist(), strict=True))
+    digests = scan.digests
+    units: dict[int, list[int]] = {}
+    for excerpt in verified:
+        units.setdefault(int(near_roots[excerpt]), []).append(excerpt)
+    parents: dict[int, int] = {}  # union-find over near groups (their roots)
+
+    def find(group: int) -> int:
+        while group in parents:
+            group = parents[group]
+        return group
+
+    edges: _Edges = {}
+    for unit in sorted(units.values(), key=lambda bodies: (-max(sizes[b] for b in bodies),
+                                                           min(digests[b] for b in bodies))):
+        home = find(int(near_roots[unit[0]]))
+        # per excerpt body and group of containers, the best container: the largest share,
+        # then the longest container, then the lowest digest (a sort key, lowest first)
+        best: dict[int, dict[int, tuple[float, int, bytes, int]]] = {}
+        for excerpt in unit:
+            mine = best.setdefault(excerpt, {})
+            for share, container in verified[excerpt]:
+                group = find(int(near_roots[container]))
+                found = (-share, -sizes[container], digests[container], container)
+                if group != home and found < mine.get(group, (1.0, 0, b"", 0)):
+                    mine[group] = found
+        by_group: dict[int, tuple[float, int, bytes, int]] = {}
+        for mine in best.values():
+            for group, found in mine.items():
+                by_group[group] = min(found, by_group.get(group, found))
+        ranked = sorted((found, group) for group, found in by_group.items())
+        if not ranked or (len(ranked) > 1 and -ranked[1][0][0] >= -ranked[0][0][0] - AMBIGUITY):
+            continue
+        target = ranked[0][1]
+        parents[home] = target
+        for excerpt, mine in best.items():
+            if target in mine:
+                edges[excerpt] = (mine[target][3], -mine[target][0])
+    return edges
+
+
+def _groups(scan: _Scan, signatures: Any, body_roots: Any, near_roots: Any,
+            edges: _Edges) -> list[DuplicateGroup]:
     """One group per component of 2+ members. Only the choice of canonical (ranks are any
-    tuples) and the groups themselves are made in Python, one step per group."""
+    tuples) and the groups themselves are made in Python, one step per group.
+
+    The canonical is never in a near group that joined as an excerpt (the page shows the
+    whole text), unless every member is."""
     import numpy as np
 
     bodies = np.array(scan.bodies, dtype=np.intp)
@@ -620,13 +922,22 @@ def _groups(scan: _Scan, signatures: Any, body_roots: Any) -> list[DuplicateGrou
     members, keys, ranks = grouped.tolist(), scan.keys, scan.ranks
     components = [members[start : start + size]
                   for start, size in zip(starts.tolist(), sizes.tolist(), strict=True)]
-    canonicals = [min(found, key=lambda member: (ranks[member], keys[member]))
-                  for found in components]
-    # similarity: the fewest MinHash values a member's body shares with the canonical's
+    contained = {int(near_roots[excerpt]) for excerpt in edges}
+    body_of = scan.bodies
+
+    def canonical_of(found: list[int]) -> int:
+        whole = [m for m in found if int(near_roots[body_of[m]]) not in contained]
+        return min(whole or found, key=lambda member: (ranks[member], keys[member]))
+
+    canonicals = [canonical_of(found) for found in components]
+    # similarity: the fewest MinHash values a (non-excerpt) member's body shares with the
+    # canonical's
     width, rows = signatures.shape[1], np.array(scan.rows, dtype=np.intp)
     member_bodies, canonical_bodies = bodies[grouped], np.repeat(bodies[canonicals], sizes)
     reference, other = rows[canonical_bodies], rows[member_bodies]
     compared = (member_bodies != canonical_bodies) & (reference >= 0) & (other >= 0)
+    if edges:
+        compared &= ~np.isin(member_bodies, np.fromiter(edges, dtype=np.intp))
     agreed = np.full(len(grouped), width)
     agreed[compared] = _equal_counts(signatures, reference[compared], other[compared])
     lowest = np.minimum.reduceat(agreed, starts).tolist()
@@ -638,41 +949,71 @@ def _groups(scan: _Scan, signatures: Any, body_roots: Any) -> list[DuplicateGrou
             others=tuple(sorted([keys[m] for m in found if m != canonical])),
             kind="exact" if one_body else "near",
             similarity=round(agreement / width, 3),
+            excerpts=_group_excerpts(found, scan, edges),
         )
         for found, canonical, one_body, agreement
         in zip(components, canonicals, exact, lowest, strict=True)
     ]
 
 
+def _group_excerpts(found: list[int], scan: _Scan, edges: _Edges) -> tuple[Excerpt, ...]:
+    """The group's excerpt members, each with its container: of the members with the
+    container's body, the one of lowest (rank, key)."""
+    if not edges:
+        return ()
+    keys, ranks, body_of = scan.keys, scan.ranks, scan.bodies
+    first: dict[int, int] = {}
+    for member in found:
+        body = body_of[member]
+        if body not in first or (ranks[member], keys[member]) < (ranks[first[body]],
+                                                                 keys[first[body]]):
+            first[body] = member
+    return tuple(sorted(
+        (Excerpt(key=keys[member], container=keys[first[edges[body_of[member]][0]]],
+                 containment=round(edges[body_of[member]][1], 3))
+         for member in found if body_of[member] in edges),
+        key=lambda excerpt: excerpt.key))
+
+
 class SketchSet:
     """Bodies to test others against, as find_duplicates would (same threshold and num_perm):
     built once from many sketches, asked about a few (quick.py's edited bodies)."""
 
-    def __init__(self, sketches: Iterable[tuple[bytes, bytes]], *, threshold: float = 0.8,
-                 num_perm: int = 128) -> None:
-        """`sketches`: (digest, values) of each Sketch."""
+    def __init__(self, sketches: Iterable[tuple[bytes, bytes, bytes]], *,
+                 threshold: float = 0.8, num_perm: int = 128) -> None:
+        """`sketches`: (digest, values, lead) of each Sketch."""
         import numpy as np
 
         self.threshold, self.num_perm = threshold, num_perm
         self.digests: set[bytes] = set()
         rows: list[bytes] = []
+        leads: list[bytes] = []
         width = 4 * num_perm
-        for digest, values in sketches:
+        for digest, values, lead in sketches:
             if digest:  # an empty body takes part in no group
                 self.digests.add(digest)
                 if len(values) == width:
                     rows.append(values)
+                if len(lead) == _LEAD_WIDTH:
+                    leads.append(lead)
         self.signatures = np.frombuffer(b"".join(rows), dtype="<u4").reshape(-1, num_perm)
+        self.lead_sizes, raw = _lead_rows(b"".join(leads))
+        self.lead_values = _lead_values(raw)
 
     def isolated(self, sketch: Sketch) -> bool:
-        """Would find_duplicates, given `sketch` among these, put it in no group? True when
-        no body here normalises to the same text and no signature here both shares a whole
-        LSH band with it and is estimated at least `threshold` similar: exactly the pairs
-        find_duplicates joins."""
+        """Would find_duplicates, given `sketch` among these, put it in no group, and leave
+        every group as it is? True when no body here normalises to the same text, no
+        signature here both shares a whole LSH band with it and is estimated at least
+        `threshold` similar (exactly the near pairs find_duplicates joins), and no body here
+        makes a candidate excerpt pair with it (a superset of the excerpt pairs joined: those
+        are verified on texts, which a sketch does not hold)."""
         if not sketch.digest:
             return True
         if sketch.digest in self.digests:
             return False
+        return self._no_near_copy(sketch) and self._no_excerpt_pair(sketch)
+
+    def _no_near_copy(self, sketch: Sketch) -> bool:
         if not sketch.values or not len(self.signatures):
             return True  # too short to compare: only an identical body is its copy
         import numpy as np
@@ -687,22 +1028,46 @@ class SketchSet:
         similar = equal[shares_band].sum(axis=1) / self.num_perm >= self.threshold
         return not similar.any()
 
+    def _no_excerpt_pair(self, sketch: Sketch) -> bool:
+        if not sketch.lead or not len(self.lead_sizes):
+            return True
+        if len(sketch.lead) != _LEAD_WIDTH:
+            raise ValueError(f"the lead sketch has {len(sketch.lead)} bytes, not {_LEAD_WIDTH}")
+        (size,), raw = _lead_rows(sketch.lead)
+        mine = _lead_values(raw)
+        sizes = self.lead_sizes
+        shared = (self.lead_values == mine).sum(axis=1) >= LEAD_MIN_EQUAL
+        as_excerpt = (EXCERPT_MIN <= size <= EXCERPT_MAX) & (sizes >= EXCERPT_RATIO * size)
+        as_container = ((sizes >= EXCERPT_MIN) & (sizes <= EXCERPT_MAX)
+                        & (size >= EXCERPT_RATIO * sizes))
+        return not (shared & (as_excerpt | as_container)).any()
+
 
 def isolated(sketch: Sketch, others: Iterable[Sketch]) -> bool:
-    """SketchSet(others).isolated(sketch): in no group with any of `others`."""
-    return SketchSet((other.digest, other.values) for other in others).isolated(sketch)
+    """SketchSet(others).isolated(sketch): in no group with any of `others`, and changing
+    none of theirs."""
+    return SketchSet((other.digest, other.values, other.lead)
+                     for other in others).isolated(sketch)
 
 
 def find_duplicates(candidates: Iterable[Candidate], *, threshold: float = 0.8,
-                    shingle_words: int = 5, num_perm: int = 128) -> tuple[DuplicateGroup, ...]:
-    """Groups of 2+ candidates that are exact or near duplicates, sorted by canonical key."""
+                    shingle_words: int = 5, num_perm: int = 128,
+                    body: Callable[[str], str] | None = None) -> tuple[DuplicateGroup, ...]:
+    """Groups of 2+ candidates that are exact or near duplicates or excerpts, sorted by
+    canonical key.
+
+    Excerpt matches are verified on texts: `body` gives the text of a candidate by key (it is
+    asked only about candidate pairs). Without it, the texts of candidates given as text are
+    kept for this, and a candidate given only as a sketch is never matched as an excerpt or
+    a container.
+    """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     if shingle_words < 1:
         raise ValueError(f"shingle_words must be at least 1, got {shingle_words}")
     if not 2 <= num_perm <= _MAX_PERM:
         raise ValueError(f"num_perm must be in 2..{_MAX_PERM}, got {num_perm}")
-    scan = _scan(candidates, shingle_words, num_perm)
+    scan = _scan(candidates, shingle_words, num_perm, keep_texts=body is None)
     if len(scan.keys) < 2:
         return ()
     import numpy as np
@@ -712,5 +1077,28 @@ def find_duplicates(candidates: Iterable[Candidate], *, threshold: float = 0.8,
     compared = np.flatnonzero(rows >= 0)  # the body of each signature row
     body_roots = np.arange(len(rows))
     body_roots[compared] = compared[_near_components(signatures, threshold)]
-    groups = _groups(scan, signatures, body_roots)
+    near_roots = body_roots.copy()
+    edges = _excerpt_edges(scan, near_roots, _texts(scan, body))
+    if edges:
+        _union(body_roots, np.fromiter(edges, dtype=np.intp),
+               np.array([container for container, _ in edges.values()], dtype=np.intp))
+    groups = _groups(scan, signatures, body_roots, near_roots, edges)
     return tuple(sorted(groups, key=lambda group: group.canonical))
+
+
+def _texts(scan: _Scan, body: Callable[[str], str] | None) -> Callable[[int], str | None]:
+    """The text of a distinct body: kept by the scan, or asked of `body` for one of its
+    members (all of them have that normalised text)."""
+    members: dict[int, str] = {}
+
+    def text_of(index: int) -> str | None:
+        if index in scan.texts:
+            return scan.texts[index]
+        if body is None:
+            return None
+        if not members:
+            for key, member_body in zip(scan.keys, scan.bodies, strict=True):
+                members.setdefault(member_body, key)
+        return body(members[index])
+
+    return text_of

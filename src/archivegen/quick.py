@@ -10,7 +10,9 @@ cache which pages the changed articles can change, and renders just those:
 - the same article files exist, a few of them changed, each still holding the same articles
   (pieces), and every output is as written;
 - each changed article's body, before and after, is grouped with no other body by duplicate
-  detection (dedupe.isolated), so no page folds it in and it folds in nothing;
+  detection (dedupe.isolated), so no page folds it in and it folds in nothing; for excerpts
+  that means no candidate pair at all (pairs are verified on bodies, which the quick path
+  does not read), so an excerpt edit takes the full build;
 - its page's cached fingerprint is the one the full build gives a page with no copies folded
   in, so it is built on its own; if its URL changes, no other page has the new one;
 - if what listings show of it changed (title, date, terms, URL, excerpt), relist.py finds
@@ -323,9 +325,9 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
         # as they are (apart from each set: apart from their union). `others` is None when
         # no body changed.
         if others is not None:
-            rest = SketchSet((version.sketch.digest, version.sketch.values)
+            rest = SketchSet((v.sketch.digest, v.sketch.values, v.sketch.lead)
                              for n, (_, _, *versions) in enumerate(edited)
-                             if n != at for version in versions)
+                             if n != at for v in versions)
             if not all(found.isolated(version.sketch)
                        for found in (others, rest) for version in (before, after)):
                 return f"'{edit.path}' is, or was, a copy of another article"

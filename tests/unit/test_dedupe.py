@@ -81,12 +81,13 @@ def members(group: DuplicateGroup) -> set[str]:
     return {group.canonical, *group.others}
 
 
-def shingle_jaccard(a: str, b: str, size: int = 5) -> float:
-    def shingles(text: str) -> set[tuple[str, ...]]:
-        words = normalise_text(text).split()
-        return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    words = normalise_text(text).split()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
-    left, right = shingles(a), shingles(b)
+
+def shingle_jaccard(a: str, b: str, size: int = 5) -> float:
+    left, right = shingles(a, size), shingles(b, size)
     return len(left & right) / len(left | right)
 
 
@@ -742,3 +743,218 @@ def test_isolated_needs_a_shared_band_and_the_threshold(differing: range, alone:
     groups = find_duplicates([Candidate(key="a", text="", rank=(), sketch=mine),
                               Candidate(key="b", text="", rank=(), sketch=theirs)])
     assert (not groups) is alone
+
+
+# --- excerpts: a short text that is mostly the opening of a long one -------------------------
+
+# Site chrome a page excerpt starts with (forum header, navigation, post date).
+CHROME = ("Home | Mobile | Editorial | Mission | Privacy | About | Contact | Help\n"
+          "Thread Rating: 1 Vote(s) - 5 Average\n"
+          "10-07-2010, 12:21 AM, (This post was last modified: 06-19-2012 by h3rm35.)\n#1\n\n")
+
+GOLDEN_LEAD = "db2383cfa2d42cb9"  # sha256 prefix of sketch_text(prose(1)).lead
+
+
+def words_of(text: str, start: int, stop: int | None = None) -> str:
+    """Words start..stop-1 of `text`, split on spaces (line breaks stay inside tokens)."""
+    return " ".join(text.split(" ")[start:stop])
+
+
+def page_excerpt(article: str, words: int = 300, chrome: str = CHROME) -> str:
+    """What a search tool or a forum repost keeps of a page: chrome, then the article's first
+    `words` words, cut mid-sentence."""
+    return chrome + words_of(article, 0, words)
+
+
+def flat_size(text: str) -> int:
+    return len(dedupe._flat(text))
+
+
+def test_lead_sketch_layout_and_fixed_values() -> None:
+    # A change here invalidates every cached sketch: bump cache.SCHEMA with it.
+    sketch = sketch_text(prose(1))
+    assert len(sketch.lead) == 4 + 3 * dedupe.LEAD_VALUES
+    assert struct.unpack_from("<I", sketch.lead)[0] == flat_size(prose(1))
+    assert hashlib.sha256(sketch.lead).hexdigest()[:16] == GOLDEN_LEAD
+    assert sketch_text(prose(2, words=40)).lead == b""  # under EXCERPT_MIN: never an excerpt
+
+
+def test_containment_reads_glued_words_and_lost_punctuation_as_the_clean_text() -> None:
+    clean = "The G20 leaders' communiqué: “we have agreed to support a general SDR allocation”."
+    glued = "TheG20 leaders communiqué we have agreedto support a generalSDR allocation"
+    assert dedupe.containment(glued, clean) == 1.0
+    assert dedupe.containment("", clean) == 0.0
+
+
+def test_an_excerpt_with_chrome_is_grouped_with_the_long_article() -> None:
+    article = prose(40, words=3000)
+    page = page_excerpt(article)
+    assert dedupe.EXCERPT_MIN <= flat_size(page) <= dedupe.EXCERPT_MAX
+    assert flat_size(article) > dedupe.LEAD_BYTES
+    groups = find_duplicates([candidate("full.md", article, (1,)),
+                              candidate("page.txt", page, (0,)),  # ranks better: no matter
+                              candidate("other.md", prose(41, words=3000))])
+    assert len(groups) == 1
+    group = groups[0]
+    assert (group.canonical, group.others) == ("full.md", ("page.txt",))
+    (excerpt,) = group.excerpts
+    assert (excerpt.key, excerpt.container) == ("page.txt", "full.md")
+    assert 0.8 < excerpt.containment < 1.0  # the chrome is not in the article
+
+
+def test_a_pdf_transcript_excerpt_with_glued_words_is_grouped() -> None:
+    article = prose(42, words=3000)
+    tokens = words_of(article, 0, 300).split(" ")
+    # every fourth space lost, apostrophes and quotes dropped, as a PDF text layer does
+    glued = "".join(token + ("" if n % 4 == 3 else " ") for n, token in enumerate(tokens))
+    assert shingle_jaccard(glued, words_of(article, 0, 300)) < 0.3  # word shingles are lost
+    (group,) = find_duplicates([candidate("full.md", article), candidate("pdf.txt", glued)])
+    assert [(x.key, x.container) for x in group.excerpts] == [("pdf.txt", "full.md")]
+
+
+def test_a_text_sharing_a_long_quotation_is_not_grouped() -> None:
+    article = prose(43, words=3000)
+    quotation = words_of(article, 100, 220)  # 120 words from the article's opening
+    commentary = prose(44, words=90) + "\n\n" + quotation + "\n\n" + prose(45, words=90)
+    assert 0.35 < dedupe.containment(commentary, article) < 0.45
+    assert find_duplicates([candidate("article.md", article),
+                            candidate("commentary.md", commentary)]) == ()
+
+
+def test_a_translation_is_not_grouped() -> None:
+    """The same names and numbers in the same places, every other word different."""
+    names = ["Ellen Brown", "Basel", "2009", "$250bn", "G20", "Evans-Pritchard", "IMF", "1930"]
+    tokens = prose(46, words=3000).split(" ")
+    for n in range(0, len(tokens), 6):
+        tokens[n] = names[n % len(names)]
+    article = " ".join(tokens)
+    translated = " ".join(token if token in names else f"lo{token[::-1]}a" for token in tokens)
+    opening = words_of(translated, 0, 300)
+    assert dedupe.containment(opening, article) < 0.05
+    assert find_duplicates([candidate("en.md", article), candidate("es.md", translated)]) == ()
+    assert find_duplicates([candidate("en.md", article), candidate("es-page.txt", opening)]) == ()
+
+
+def test_different_articles_with_the_same_title_and_last_line_are_not_grouped() -> None:
+    def article(seed: int, words: int) -> str:
+        return (f"Julian Assange\n\n{prose(seed, words=words)}\n"
+                "Reprinted with permission from Consortiumnews.com.\n")
+
+    assert find_duplicates([candidate("a.txt", article(47, 400)),
+                            candidate("b.txt", article(48, 1500)),
+                            candidate("c.txt", article(49, 1500))]) == ()
+
+
+def test_two_long_works_sharing_most_passages_are_not_grouped() -> None:
+    """A book chapter that reuses two thirds of an article: both long, so they are compared
+    as near copies only (Jaccard), never as excerpts."""
+    article = prose(50, words=1500)
+    passages = [words_of(article, start, start + 100) for start in range(0, 1500, 150)]
+    chapter = prose(51, words=150) + "\n\n" + "\n\n".join(
+        passage + "\n\n" + prose(52 + n, words=50) for n, passage in enumerate(passages))
+    shared = len(shingles(chapter) & shingles(article))
+    assert shared > 0.6 * len(shingles(article)) and shared > 0.5 * len(shingles(chapter))
+    assert flat_size(chapter) > dedupe.EXCERPT_MAX and flat_size(article) > dedupe.EXCERPT_MAX
+    assert find_duplicates([candidate("article.md", article),
+                            candidate("chapter.md", chapter)]) == ()
+
+
+def test_an_excerpt_of_a_passage_two_works_share_joins_neither() -> None:
+    shared = prose(60, words=400)
+    first = shared + "\n\n" + prose(61, words=2000)
+    second = shared + "\n\n" + prose(62, words=2000)
+    page = page_excerpt(shared)
+    assert find_duplicates([candidate("first.md", first), candidate("second.md", second),
+                            candidate("page.txt", page)]) == ()
+    # the same excerpt with only one of them: grouped
+    (group,) = find_duplicates([candidate("first.md", first), candidate("page.txt", page)])
+    assert group.canonical == "first.md"
+
+
+def test_excerpts_of_excerpts_join_the_whole_article() -> None:
+    article = prose(63, words=3000)
+    corpus = [candidate("full.md", article), candidate("long.txt", page_excerpt(article, 450)),
+              candidate("mid.txt", page_excerpt(article, 250)),
+              candidate("short.txt", words_of(article, 0, 90))]
+    (group,) = find_duplicates(corpus)
+    assert group.canonical == "full.md"
+    # the two page excerpts share their chrome: the shorter is more of the longer one
+    assert {(x.key, x.container) for x in group.excerpts} == {
+        ("long.txt", "full.md"), ("mid.txt", "long.txt"), ("short.txt", "full.md")}
+
+
+def test_a_short_snippet_is_never_an_excerpt() -> None:
+    article = prose(64, words=3000)
+    snippet = words_of(article, 0, 50)  # under EXCERPT_MIN
+    assert flat_size(snippet) < dedupe.EXCERPT_MIN
+    assert find_duplicates([candidate("full.md", article), candidate("s.txt", snippet)]) == ()
+
+
+def excerpt_corpus() -> list[Candidate]:
+    """Articles with excerpts, excerpt chains, near copies of excerpts, an ambiguous excerpt
+    of a passage two works share, a quoting commentary, and unrelated texts."""
+    corpus = [candidate(f"solo/{n}", prose(300 + n, words=600)) for n in range(4)]
+    for n in range(3):
+        article = prose(310 + n, words=2500)
+        page = page_excerpt(article, 280)
+        corpus += [candidate(f"a{n}/full", article, (n % 2,)),
+                   candidate(f"a{n}/page", page, (0,)),
+                   candidate(f"a{n}/page-copy", change_words(page, 2, n), (1,)),
+                   candidate(f"a{n}/teaser", words_of(article, 0, 100), (0,))]
+    shared = prose(320, words=400)
+    corpus += [candidate("w/first", shared + "\n\n" + prose(321, words=2000)),
+               candidate("w/second", shared + "\n\n" + prose(322, words=2000)),
+               candidate("w/page", page_excerpt(shared))]
+    corpus.append(candidate("quote", prose(323, words=90) + "\n\n"
+                            + words_of(prose(310, words=2500), 50, 170) + "\n\n"
+                            + prose(324, words=90)))
+    return corpus
+
+
+def test_excerpt_corpus_groups() -> None:
+    groups = find_duplicates(excerpt_corpus())
+    assert [(g.canonical, g.others) for g in groups] == [
+        (f"a{n}/full", (f"a{n}/page", f"a{n}/page-copy", f"a{n}/teaser")) for n in range(3)]
+    assert all({x.container for x in g.excerpts} == {g.canonical} for g in groups)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(excerpt_corpus()))
+def test_same_excerpt_groups_for_any_permutation(corpus: list[Candidate]) -> None:
+    assert find_duplicates(corpus) == find_duplicates(excerpt_corpus())
+
+
+def test_excerpts_are_verified_on_the_bodies_asked_for() -> None:
+    """Given sketches, excerpt candidates are verified on texts from `body`, asked only about
+    candidate pairs; without it, no excerpt is matched."""
+    corpus = excerpt_corpus()
+    texts = {c.key: c.text for c in corpus}
+    sketched = [Candidate(key=c.key, text="", rank=c.rank, sketch=sketch_text(c.text))
+                for c in corpus]
+    asked: list[str] = []
+
+    def body(key: str) -> str:
+        asked.append(key)
+        return texts[key]
+
+    assert find_duplicates(sketched, body=body) == find_duplicates(corpus)
+    assert not any(key.startswith("solo/") for key in asked)
+    assert len(asked) == len(set(asked))  # each body once
+    assert all(not g.excerpts for g in find_duplicates(sketched))
+
+
+def test_isolated_sees_excerpt_candidates_both_ways() -> None:
+    article = prose(70, words=3000)
+    page = page_excerpt(article)
+    assert not dedupe.isolated(sketch_text(page), [sketch_text(article)])
+    assert not dedupe.isolated(sketch_text(article), [sketch_text(page)])
+    assert dedupe.isolated(sketch_text(prose(71, words=300)), [sketch_text(article)])
+    assert dedupe.isolated(sketch_text(article), [sketch_text(prose(71, words=300))])
+
+
+def test_lead_sketches_of_another_width_are_rejected() -> None:
+    sketch = sketch_text(prose(1))
+    bad = Sketch(digest=sketch.digest, values=sketch.values, lead=sketch.lead[:-3])
+    with pytest.raises(ValueError, match="lead sketch"):
+        find_duplicates([Candidate(key="a", text="", rank=(), sketch=bad),
+                         Candidate(key="b", text="", rank=(), sketch=sketch_text(prose(2)))])
