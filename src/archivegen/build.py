@@ -183,7 +183,13 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     with timer.phase("dedupe"):
         given = sketches if sketches is not None else {}
         pairs = [(x.head, x.sketch or given[x.head.key]) for x in loaded]
-        articles, also_archived, grouped = collapse_duplicates(pairs, diags)
+        fetch = _RecordFetcher(records)
+
+        def body(key: str) -> str:  # asked only to verify candidate excerpt pairs
+            record = by_key[key].record
+            return (record or fetch(by_key[key].head))[0].body
+
+        articles, also_archived, grouped = collapse_duplicates(pairs, diags, body)
         del pairs
         given.clear()
     with timer.phase("index"):
@@ -207,7 +213,6 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         plans: list[_Plan] = []
         bases = PageBases(**{kind: fingerprint(base, template_fp(name))
                              for kind, name in PAGE_TEMPLATES.items()})
-        fetch = _RecordFetcher(records)
         for url, a in table:
             refs = also_archived.get(a.key, ())
             fp = article_page_fingerprint(bases.article, url, a.key, by_key[a.key].source_sig,

@@ -1,61 +1,109 @@
-"""Fold exact and near duplicate articles into one canonical page (measure: dedupe.py).
+"""Fold exact and near duplicate articles, and excerpts, into one canonical page (measure:
+dedupe.py).
 
-A copy is folded only when it cannot be a different article: where both copies state a title
-they must match (ignoring case and punctuation), and where both state a date it must be the
-same. Two stories that share boilerplate, or a short caption such as "Watch the video below.",
-keep their own pages. Every folded copy is reported (AG024), so no article vanishes silently.
+A missed duplicate costs one page; a wrong fold hides an article. So each kind of match needs
+the evidence that rules out a different article:
+
+* **Exact and near copies** (the same normalised text, or Jaccard >= 0.8 over the whole
+  body) are folded only when neither copy states something else: where both state a title
+  they must match (ignoring case and punctuation), and where both state a date it must be the
+  same. Two stories that share boilerplate, or a short caption such as "Watch the video
+  below.", keep their own pages.
+* **Excerpts** (a short text, most of which is in the opening of a text at least half again
+  as long: a page excerpt, a forum or mailing-list repost cut short; see dedupe.py) are
+  folded into their container whatever their titles and dates say, since reposts carry
+  their own (a forum thread's title, a repost dated years later). Instead their authors must
+  not conflict: where both state authors, they share a surname. The text evidence is strong
+  by construction: a long share of the excerpt verbatim in the container's lead, the best
+  container by a clear margin, never two long texts (two works that share whole passages,
+  such as a book chapter reusing an article, are compared as near copies only). An excerpt
+  is folded only with its container (itself folded into the canonical, or the canonical).
+
+Every folded copy is reported (AG024), so no article vanishes silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 
-from .dedupe import Candidate, Sketch, find_duplicates
+from .dedupe import Candidate, DuplicateGroup, Sketch, find_duplicates
 from .errors import Diagnostics, SourceLocation
 from .model import ArticleHead, DuplicateRef
 
 
 def collapse_duplicates(articles: Sequence[tuple[ArticleHead, Sketch]],
                         diags: Diagnostics | None = None,
+                        body: Callable[[str], str] | None = None,
                         ) -> tuple[list[ArticleHead], dict[str, tuple[DuplicateRef, ...]],
                                    frozenset[str]]:
     """The articles to build, for each canonical article key the copies folded into it, and
-    the keys of every article whose body is grouped with another's, folded or not (a title
-    or date edit can fold it: quick rebuilds must know).
+    the keys of every article whose body is grouped with another's, folded or not (a title,
+    date or author edit can fold it: quick rebuilds must know).
 
-    Works from each article's head and body sketch (dedupe.sketch_text), never its body, so an
-    incremental build need not read bodies back. The canonical copy is the one stating the
-    most fields, then the first by key.
+    Works from each article's head and body sketch (dedupe.sketch_text); `body` (an article's
+    body by key) is asked only to verify candidate excerpt pairs, so an incremental build
+    reads back a few bodies at most (without it, no excerpt is found). The canonical copy is
+    the one stating the most fields, then the first by key, never an excerpt.
     """
     by_key = {head.key: (head, sketch) for head, sketch in articles}
     groups = find_duplicates(
-        Candidate(key=key, text="", rank=(-_filled_fields(head),), sketch=sketch)
-        for key, (head, sketch) in by_key.items())
+        (Candidate(key=key, text="", rank=(-_filled_fields(head),), sketch=sketch)
+         for key, (head, sketch) in by_key.items()), body=body)
     dropped: set[str] = set()
     also: dict[str, tuple[DuplicateRef, ...]] = {}
     for group in groups:
-        canonical, canonical_sketch = by_key[group.canonical]
-        refs = []
-        for key in group.others:
-            copy, sketch = by_key[key]
-            if not _same_article(canonical, copy):
-                continue
-            # A group may mix exact and near copies: say which each one is. Equal digests are
-            # equal normalised text.
-            exact = sketch.digest == canonical_sketch.digest
-            refs.append(DuplicateRef(key=key, source_path=copy.source_path,
-                                     kind="exact" if exact else "near",
-                                     similarity=1.0 if exact else group.similarity))
-            dropped.add(key)
-            if diags is not None:
-                diags.warning("AG024", f"{'exact' if exact else 'near'} copy of "
-                              f"'{group.canonical}'; shown on that article's page as "
-                              "'also archived as', not as a page of its own",
-                              SourceLocation(path=copy.source_path, line=1, col=1))
+        refs = [_report(ref, group.canonical, by_key[ref.key][0], diags)
+                for ref in _folded(group, by_key)]
+        dropped.update(ref.key for ref in refs)
         if refs:
             also[group.canonical] = tuple(refs)
     grouped = frozenset(key for group in groups for key in (group.canonical, *group.others))
     return [head for k, (head, _) in by_key.items() if k not in dropped], also, grouped
+
+
+def _folded(group: DuplicateGroup,
+            by_key: dict[str, tuple[ArticleHead, Sketch]]) -> list[DuplicateRef]:
+    """The members of `group` that are folded into its canonical, in key order."""
+    canonical, canonical_sketch = by_key[group.canonical]
+    excerpts = {excerpt.key: excerpt for excerpt in group.excerpts}
+    folded: dict[str, DuplicateRef] = {}
+    for key in group.others:
+        copy, sketch = by_key[key]
+        if key in excerpts or not _same_article(canonical, copy):
+            continue
+        # A group may mix exact and near copies: say which each one is. Equal digests are
+        # equal normalised text.
+        exact = sketch.digest == canonical_sketch.digest
+        folded[key] = DuplicateRef(key=key, source_path=copy.source_path,
+                                   kind="exact" if exact else "near",
+                                   similarity=1.0 if exact else group.similarity)
+    # An excerpt follows its container; containers may be excerpts themselves (a chain).
+    pending = sorted(excerpts.values(), key=lambda excerpt: excerpt.key)
+    while True:
+        ready = [x for x in pending if x.container in folded or x.container == group.canonical]
+        if not ready:
+            break
+        pending = [x for x in pending if x not in ready]
+        for excerpt in ready:
+            copy = by_key[excerpt.key][0]
+            if _same_authors(copy, by_key[excerpt.container][0]) and _same_authors(copy,
+                                                                                canonical):
+                folded[excerpt.key] = DuplicateRef(
+                    key=excerpt.key, source_path=copy.source_path, kind="excerpt",
+                    similarity=excerpt.containment)
+    return [folded[key] for key in sorted(folded)]
+
+
+def _report(ref: DuplicateRef, canonical: str, copy: ArticleHead,
+            diags: Diagnostics | None) -> DuplicateRef:
+    if diags is not None:
+        what = (f"excerpt ({ref.similarity:.0%} of its text is in the opening) of"
+                if ref.kind == "excerpt" else f"{ref.kind} copy of")
+        diags.warning("AG024", f"{what} '{canonical}'; shown on that article's page as "
+                      "'also archived as', not as a page of its own",
+                      SourceLocation(path=copy.source_path, line=1, col=1))
+    return ref
 
 
 def _same_article(a: ArticleHead, b: ArticleHead) -> bool:
@@ -63,6 +111,20 @@ def _same_article(a: ArticleHead, b: ArticleHead) -> bool:
     if a.title and b.title and _title_key(a.title) != _title_key(b.title):
         return False
     return not (a.date and b.date and a.date != b.date)
+
+
+def _same_authors(a: ArticleHead, b: ArticleHead) -> bool:
+    """False when both records state authors and no two of them share a surname (the last
+    word of the name, ignoring case and accents)."""
+    if not (a.authors and b.authors):
+        return True
+    return bool({_surname(name) for name in a.authors} & {_surname(name) for name in b.authors})
+
+
+def _surname(name: str) -> str:
+    words = "".join(ch if ch.isalnum() else " " for ch in unicodedata.normalize(
+        "NFKD", name.casefold()) if not unicodedata.combining(ch)).split()
+    return words[-1] if words else ""
 
 
 def _title_key(title: str) -> str:
