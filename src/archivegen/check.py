@@ -71,7 +71,9 @@ def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = ()) -
     for path in sorted({d.location.path for d in extra} - seen):
         files.append(FileReport(path=path, articles=(), diagnostics=tuple(
             sorted((d for d in extra if d.location.path == path), key=Diagnostic.sort_key))))
-    _, also, _ = collapse_duplicates([(head_of(a), sketch_text(a.body)) for a in everything])
+    bodies = {article_key(a): a.body for a in everything}  # to verify excerpt candidates
+    _, also, _ = collapse_duplicates([(head_of(a), sketch_text(a.body)) for a in everything],
+                                     body=bodies.__getitem__)
     copy_to_canonical = {r.key: canonical for canonical, refs in also.items() for r in refs}
     return CheckReport(files=tuple(sorted(files, key=lambda f: f.path)), also_archived=also,
                        duplicate_of=copy_to_canonical)
