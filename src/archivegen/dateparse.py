@@ -91,6 +91,7 @@ _DATE_RE = re.compile(
 )
 _YEAR_RE = re.compile(r"\d{4}")
 # "2013-2014" as a whole field: a range of years (in running text it stays a span, no date).
+_HYPHENED_RE = re.compile(r"([^\W\d_]{3,})-(\d{1,2})-(\d{4})")
 _YEAR_RANGE_RE = re.compile(r"(?P<first>\d{4})\s*[-\u2013/]\s*(?P<last>\d{4})")
 
 
@@ -114,6 +115,8 @@ def parse_date(text: str) -> PartialDate | None:
     value = value[:-1].rstrip() if value.endswith(".") else value
     if _YEAR_RE.fullmatch(value):
         return _partial(value)
+    if (hyphened := _HYPHENED_RE.fullmatch(value)) is not None:
+        value = " ".join(hyphened.groups())  # "February-12-2008": a month name, day, year
     if (years := _YEAR_RANGE_RE.fullmatch(value)) is not None:
         first, last = int(years["first"]), int(years["last"])
         if MIN_YEAR <= first < last <= MAX_YEAR:

@@ -3,8 +3,9 @@
 Reposts name the same outlet many ways: "GlobalResearch Website", "del Sitio Web /
 GlobalResearch", "www.globalresearch.ca", "Centre for Research on Globalisation". A listing per
 publisher or source is only useful if those are one term, so names go through `outlet_name`.
-Only outlets registered here are renamed; any other name is kept as written (minus a trailing
-"Website" / "Sitio Web" / "Sito Web"), never guessed at.
+Only outlets registered here are renamed, and only the ones the archive's sources name in many
+ways (Global Research, the repost site Biblioteca Pleyades); any other name is kept as written
+(minus a trailing "Website" / "Sitio Web" / "Sito Web"), never guessed at.
 
 A page's own address names the site it was saved from: `outlet_of_url` gives the registered
 name of its host, or the host itself ("example.org") for a site not registered here.
@@ -34,21 +35,13 @@ KNOWN_OUTLETS: tuple[Outlet, ...] = (
            domains=("globalresearch.ca", "globalresearch.org", "mondialisation.ca")),
     Outlet(name="Biblioteca Pleyades", aliases=("Biblioteca Pleyades", "BibliotecaPleyades"),
            domains=("bibliotecapleyades.net",)),
-    Outlet(name="South Front", aliases=("SouthFront",), domains=("southfront.org",)),
-    Outlet(name="Strategic Culture Foundation", domains=("strategic-culture.org",)),
-    Outlet(name="Dissident Voice", aliases=("DissidentVoice",), domains=("dissidentvoice.org",)),
-    Outlet(name="Information Clearing House", aliases=("InformationClearingHouse",),
-           domains=("informationclearinghouse.info",)),
-    Outlet(name="21st Century Wire", aliases=("21stCenturyWire", "21WIRE"),
-           domains=("21stcenturywire.com",)),
-    Outlet(name="Canada Free Press", domains=("canadafreepress.com",)),
-    Outlet(name="NaturalNews", aliases=("Natural News",), domains=("naturalnews.com",)),
 )
 
 # "<Name> Website" / "<Name> Sitio Web" / "<Name> Sito Web" / "<Name> Site Web": the word says
 # it is a site, it is not part of the name.
-WEBSITE_SUFFIX_RE = re.compile(r"\s*\b(?:Web\s*Site|Website|Sitio\s+Web|Sito\s+Web|Site\s+Web)$",
-                               re.IGNORECASE)
+# Also glued to the name or mistyped by the scrape ("GlobalResearchWebsite", "WEebsite").
+WEBSITE_SUFFIX_RE = re.compile(r"(?:\s+|(?<=[a-z])|^)(?:W[a-z]?eb\s*site|Sitio\s+Web|Sito\s+Web"
+                               r"|Site\s+Web)$", re.IGNORECASE)
 _NOT_ALNUM_RE = re.compile(r"[\W_]+")
 _TLD_RE = re.compile(r"\.(?:com|org|net|info|ca|co\.uk|uk)$", re.IGNORECASE)
 
@@ -84,13 +77,36 @@ _PLACE_RE = re.compile(r",\s*[^,]+$")
 
 def _registered(text: str) -> str | None:
     """The registered name for a way of writing an outlet: as written, without its top-level
-    domain, without an aside ("(CRG)") or a trailing place (", Montréal")."""
+    domain, without an aside ("(CRG)") or a trailing place (", Montréal"); a long name also
+    with one letter mistyped, dropped, added or two swapped ("GlobalReserach")."""
     name = strip_website(text)
     bare = _ASIDE_RE.sub("", name).strip()
-    for form in (name, _TLD_RE.sub("", name), bare, _PLACE_RE.sub("", bare)):
-        if (found := _BY_ALIAS.get(_key(form))) is not None:
+    forms = [_key(f) for f in (name, _TLD_RE.sub("", name), bare, _PLACE_RE.sub("", bare))]
+    for form in forms:
+        if (found := _BY_ALIAS.get(form)) is not None:
             return found
+    for form in forms:
+        if len(form) >= MIN_FUZZY_CHARS:
+            for alias, found in _BY_ALIAS.items():
+                if abs(len(alias) - len(form)) <= 1 and _one_edit_apart(alias, form):
+                    return found
     return None
+
+
+MIN_FUZZY_CHARS = 10  # shorter names are too alike for a typo to be told from another name
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True if b is a with one letter changed, dropped, added, or two neighbours swapped."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(shorter)) if shorter[k] != longer[k]), len(shorter))
+    return shorter[i:] == longer[i + 1:]
 
 
 def outlet_name(text: str) -> str:

@@ -490,3 +490,54 @@ def test_a_date_under_a_block_without_one():
 def test_a_title_before_the_name_is_dropped():
     article, _ = load(repost("by Prof. Marta Quellwood\nMay 3, 2012\nfrom\nSome Website"))
     assert article.authors == ("Marta Quellwood",)
+
+
+# Kinds the third real set showed (tests/fixtures/real3) --------------------------------------
+
+def test_hyphened_date_and_an_outlet_line_under_the_name():
+    article, _ = load(repost("by Marta Quellwood\nHarbourLedger.com\nFebruary-12-2008\nfrom\n"
+                             "Rense Website"))
+    assert article.authors == ("Marta Quellwood",)
+    assert article.date == PartialDate(year=2008, month=2, day=12)
+    assert article.original_source == "Rense"
+    assert "HarbourLedger.com" not in article.body
+
+
+def test_a_place_under_the_name_is_no_second_author():
+    article, _ = load(repost("di\nMarta Quellwood\nCittà del Messico\n21 maggio 2014\n"
+                             "dal Sito Web\nRedVoltaire"))
+    assert article.authors == ("Marta Quellwood",)
+    assert article.date == PartialDate(year=2014, month=5, day=21)
+
+
+def test_subtitle_lines_over_the_block_stay_in_the_body():
+    block = ("Destroying a Harbour's Standard of Living\n-\nWhat Lumenhaven Had Achieved\n"
+             "by Prof. Marta Quellwood\nSeptember 20, 2011\nfrom\nGlobalResearch Website")
+    text = repost(block, gap="")
+    article, _ = load(text)
+    assert (article.authors, article.original_source) == (("Marta Quellwood",), "Global Research")
+    assert article.date == PartialDate(year=2011, month=9, day=20)
+    assert article.body.startswith("Destroying a Harbour's Standard of Living")
+    assert "by Prof." not in article.body and BODY_FIRST in article.body
+    assert article.body_line == line_of(text, "Destroying")
+
+
+def test_short_first_body_lines_without_a_block_under_them_stay_body():
+    text = repost("", "Harbour Workers Walk Out\nThe rota was imposed\n" + BODY, gap="")
+    article, _ = load(text)
+    assert article.authors == () and article.date is None
+    assert article.body.startswith("Harbour Workers Walk Out")
+
+
+@pytest.mark.parametrize("site", ["GlobalResearch WEebsite", "GlobalResearchWebsite",
+                                  "GlobalReserach Website"])
+def test_a_mistyped_or_glued_site_line(site):
+    article, _ = load(repost(f"by Marta Quellwood\nMay 3, 2012\nfrom\n{site}"))
+    assert article.original_source == "Global Research"
+
+
+def test_a_registered_outlet_after_the_name_is_no_part_of_it():
+    article, _ = load(repost("by Prof. Marta Quellwood Global Research\nJanuary 8, 2009\n"
+                             "from GlobalResearch Website"))
+    assert article.authors == ("Marta Quellwood",)
+    assert article.original_source == "Global Research"

@@ -57,13 +57,11 @@ label_values = st.lists(words, min_size=1, max_size=3).map(" ".join)
 
 # 1. Label lines -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("label", LABELS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(value=label_values, position=st.integers(2, 4),
-       blanks=st.lists(st.booleans(), min_size=6, max_size=6), data=st.data())
-def test_label_line_in_plain_text_body_is_ag025(label, value, position, blanks, data):
-    """The label line is the position-th non-blank line of the body."""
-    lines = ["Ferry Landing Closed for the Winter", ""]
+def _with_label(head: list[str], label: str, value: str, position: int,
+                blanks: list[bool]) -> tuple[str, int]:
+    """Text of head lines, then paragraphs with the label line as the position-th non-blank
+    line of the body; and the label line's 1-based number."""
+    lines = list(head)
     body = [paragraph(n) for n in range(position - 1)] + [f"{label}: {value}"] + [
         paragraph(n) for n in range(position - 1, 5)]
     label_lineno = 0
@@ -73,11 +71,21 @@ def test_label_line_in_plain_text_body_is_ag025(label, value, position, blanks, 
             label_lineno = len(lines)
         if blanks[n]:
             lines.append("")
-    text = "\n".join(lines) + "\n"
-    path = data.draw(st.sampled_from(["notes/ferry.txt", "a.txt", "x/y/z.md"]))
+    return "\n".join(lines) + "\n", label_lineno
+
+
+@pytest.mark.parametrize("label", LABELS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=label_values, position=st.integers(2, 4),
+       blanks=st.lists(st.booleans(), min_size=6, max_size=6), data=st.data())
+def test_label_line_left_in_a_repost_body_is_ag025(label, value, position, blanks, data):
+    """A repost reads labels nowhere: a label line among its body's first lines is reported."""
+    head = ["# Ferry Landing Closed for the Winter", "", "> Source: http://harbour.example/a",
+            "", "by Jane Roe", "May 3, 2012", "from", "Harbour Ledger Website", ""]
+    text, label_lineno = _with_label(head, label, value, position, blanks)
+    path = data.draw(st.sampled_from(["notes/ferry.txt", "a.txt", "x/y/z.txt"]))
     article, diags = load(text, path)
-    assert article.provenance.layout == "plain-text"
-    assert article.title == "Ferry Landing Closed for the Winter"
+    assert article.provenance.layout == "repost"
     found = ag025(diags)
     assert len(found) == 1, [d.message for d in diags.items]
     (warning,) = found
@@ -85,6 +93,22 @@ def test_label_line_in_plain_text_body_is_ag025(label, value, position, blanks, 
     assert warning.location.line == label_lineno
     assert text.split("\n")[warning.location.line - 1] == f"{label}: {value}"
     assert f"{label}:" in warning.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=label_values, position=st.integers(2, 4),
+       blanks=st.lists(st.booleans(), min_size=6, max_size=6))
+def test_label_line_among_a_plain_texts_first_lines_is_read(label, value, position, blanks):
+    """Plain text reads a label line among its body's first lines: terms, not body, no AG025."""
+    text, _ = _with_label(["Ferry Landing Closed for the Winter", ""], label, value, position,
+                          blanks)
+    article, diags = load(text, "notes/ferry.txt")
+    assert article.provenance.layout == "plain-text"
+    assert article.title == "Ferry Landing Closed for the Winter"
+    assert ag025(diags) == [], [d.message for d in diags.items]
+    assert " ".join(value.split()) in getattr(article, FIELD_OF_LABEL[label])
+    assert f"{label}:" not in article.body
 
 
 def global_research(label_lines: list[str], body: str) -> str:

@@ -522,3 +522,78 @@ def test_german_posted_date_is_day_first():
     text = f"Wer ist der Fährmann?\n\nvon Jane Roe\n\nGepostet 12.9.2001\n\n{PARA}\n"
     article, _ = load_one(text)
     assert (article.authors, article.date) == (("Jane Roe",), day(2001, 9, 12))
+
+
+# Kinds the third real set showed (tests/fixtures/real3) --------------------------------------
+
+def test_byline_with_an_outlet_after_a_slash():
+    text = f"By Jane Roe / Ferry Gazette\n\n{PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert (article.authors, article.original_source) == (("Jane Roe",), "Ferry Gazette")
+
+
+def test_dated_byline_with_a_dash_and_an_outlet_of_several_words():
+    text = ("[News] Permanent Aggression on the Harbour\n\nFri Mar 12 11:36:21 EST 2010\n\n"
+            f"March 12th 2010, by Jane Roe - Correo del Puerto International\n\n{PARA}\n")
+    article, _ = load_one(text)
+    assert article.title == "Permanent Aggression on the Harbour"
+    assert (article.authors, article.original_source) == (
+        ("Jane Roe",), "Correo del Puerto International")
+
+
+@pytest.mark.parametrize("suffix", [" by Jane Roe", "/ By Prof. Jane Roe"])
+def test_the_authors_name_pasted_into_the_title_is_cut(suffix):
+    text = f"Permanent Aggression on the Harbour{suffix}\n\nby Jane Roe\n\n{PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert article.title == "Permanent Aggression on the Harbour"
+
+
+def test_a_title_ending_in_by_someone_else_is_kept():
+    text = f"Killed by Ferry Officers\n\nby Jane Roe\n\n{PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert article.title == "Killed by Ferry Officers"
+
+
+def test_forum_archive_chrome_and_the_source_address_under_the_headline():
+    text = ("PDA\n\nView Full Version : Martial Law on the Ferry\n\nharbourfan\n"
+            "01-09-2009, 09:38 AM\nMartial Law on the Ferry\n\n"
+            "http://harbourtruth.org/article.php?story=2009\n\nby Jane Roe\nJanuary 7, 2009\n\n"
+            f"{PARA}\n\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert article.title == "Martial Law on the Ferry"
+    assert (article.authors, article.original_source) == (("Jane Roe",), "harbourtruth.org")
+    assert article.date == day(2009, 1, 7)
+
+
+@pytest.mark.parametrize(("line", "source"), [
+    ("The post Ferry Stars Pushed Around appeared first on Harbour Today.", "Harbour Today"),
+    ("Article posted with permission from Sons Of The Harbour Media", "Sons Of The Harbour Media"),
+])
+def test_tail_syndication_lines_credit_the_source(line, source):
+    text = f"Ferry Stars Pushed Around\n\n{PARA}\n\n{PARA2}\n\n{line}\n"
+    article, _ = load_one(text)
+    assert article.original_source == source
+
+
+def test_a_quoted_articles_byline_further_down_is_read_but_an_embed_caption_is_not():
+    lines = [f"Sentence number {n} of the commentary goes on for more than twelve words here."
+             for n in range(4)]
+    quoted = "\n".join(["Harbour Tribune Sues the Ferry Board", "", *lines,
+                        "By Jane Roe, Harbour Tribune, September 26, 2018:", PARA])
+    article, _ = load_one(quoted)
+    assert (article.authors, article.original_source) == (("Jane Roe",), "Harbour Tribune")
+    caption = "\n".join(["Pit Bull Reporter Hounds the Ferry Board", "", *lines,
+                         "Posted by Jane Roe on Monday, September 3, 2018", PARA])
+    article, _ = load_one(caption)
+    assert article.authors == ()
+
+
+def test_name_outlet_and_date_lines_under_the_headline_past_widgets():
+    text = ("Feds Seize the Ferry\n\n% of readers think this story is Fact. Add your two cents."
+            "\n\nJames O\u2019Toole\n\nHarbour Money\n\nOctober 26, 2013\n\n"
+            f"{PARA}\n\nTags: ferries, harbour news\n\n{PARA2}\n")
+    article, diags = load_one(text)
+    assert article.authors == ("James O\u2019Toole",)
+    assert article.date == day(2013, 10, 26)
+    assert article.tags == ("ferries", "harbour news")
+    assert "AG025" not in codes(diags)

@@ -42,8 +42,10 @@ def _one(load: Callable[[str, Source, Diagnostics], Article | None]
 # body-only text, a saved web page) takes whatever the others do not.
 LAYOUTS: tuple[Layout, ...] = (
     Layout(name=frontmatter.LAYOUT, sniff=frontmatter.sniff, load=_one(frontmatter.load)),
-    Layout(name=globalresearch.LAYOUT, sniff=globalresearch.sniff, load=globalresearch.load),
+    # A repost's "# Title" and "> Source:" line say what it is, whatever its body holds
+    # (even the label lines that also mark the Global Research layout).
     Layout(name=repost.LAYOUT, sniff=repost.sniff, load=_one(repost.load)),
+    Layout(name=globalresearch.LAYOUT, sniff=globalresearch.sniff, load=globalresearch.load),
     Layout(name=scraped.LAYOUT, sniff=scraped.sniff, load=_one(scraped.load)),
 )
 

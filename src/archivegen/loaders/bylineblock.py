@@ -31,8 +31,8 @@ from ..dateparse import find_dates, parse_date
 from ..dates import PartialDate
 from ..model import Contributor, FieldOrigin, FoundDate
 from ..names import is_byline, parse_byline
-from ..outlets import WEBSITE_SUFFIX_RE, is_known_outlet, outlet_name
-from .credits import read_date_line
+from ..outlets import WEBSITE_SUFFIX_RE, outlet_name
+from .credits import is_outlet_line, outlet_suffix, read_date_line
 
 AUTHOR_INTROS = frozenset({"by", "por", "di", "par", "con", "with", "avec", "de", "von", "door"})
 SITE_INTROS = frozenset({
@@ -226,12 +226,10 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
     if WEBSITE_SUFFIX_RE.search(line) and _is_site_name(line):
         _set_site(block, line, lineno)  # "GlobalResearch Website" without "from"
         return 1, ""
-    # A second name line ("Jane Doe" / "John Roe"), only where the block goes on after it;
-    # tried after every self-identifying kind, so a damaged date or "Part I" is never a name.
-    if expect == "more-names" and _looks_like_names(line) and _block_goes_on(lines, i + 1):
-        _add_byline(block, "By " + line, lineno, "repost.byline")
-        return 1, ""
     if _read_one_line_block(line, lineno, block):
+        return 1, ""
+    if is_outlet_line(line) and not block.empty:  # "GlobalResearch.ca" under the name
+        block.outlets.append((outlet_name(line.split(",")[0]), lineno))
         return 1, ""
     if _is_byline_line(line):
         _add_byline(block, line, lineno, "repost.byline")
@@ -275,9 +273,8 @@ def _read_one_line_block(line: str, lineno: int, block: Block) -> bool:
     names = before[intro.end():] if intro else before
     outlets: list[str] = []
     # "by Steve Roe Global Research, April 18, 2007": the GR print layout run together.
-    for alias in _outlet_suffixes(names):
+    if alias := outlet_suffix(names):
         names, outlets = names[:-len(alias)].strip(" ,"), [outlet_name(alias)]
-        break
     if names and not intro:
         return False
     if after and not _is_site_name(after):
@@ -291,13 +288,6 @@ def _read_one_line_block(line: str, lineno: int, block: Block) -> bool:
     if site_match:
         _set_site(block, site_match["site"], lineno)
     return True
-
-
-def _outlet_suffixes(names: str) -> list[str]:
-    """Registered outlet names a names part ends with ('Steve Roe Global Research')."""
-    words = names.split()
-    return [" ".join(words[-n:]) for n in range(min(5, len(words) - 1), 0, -1)
-            if is_known_outlet(" ".join(words[-n:]))]
 
 
 def _block_goes_on(lines: list[str], i: int) -> bool:
@@ -323,6 +313,9 @@ def _next_nonblank(lines: list[str], i: int) -> int | None:
 
 
 def _add_byline(block: Block, text: str, lineno: int, rule: str) -> None:
+    if suffix := outlet_suffix(text):  # "by Peter Roe Global Research"
+        text = text[:-len(suffix)].rstrip(" ,")
+        block.outlets.append((outlet_name(suffix), lineno))
     byline = parse_byline(text)
     if byline.authors:
         block.authors = tuple(dict.fromkeys(block.authors + byline.authors))

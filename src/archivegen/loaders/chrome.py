@@ -25,6 +25,11 @@ _UI_RE = re.compile(
 _WIDGET_RE = re.compile(r"(?i)^(?:headline|related|read more|read also|also read|see also"
                         r"|recommended|sponsored|trending|popular|advertisement)\s*:\s*\S"
                         r"|^posted(?:\s+on)?\s+by\s+\S+$")
+# A forum post's timestamp ("09-01-2009, 06:13 AM"), a lone short code ("PDA", "RSS"), an
+# archive's "View Full Version : <title>".
+_STAMP_RE = re.compile(
+    r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?\s+\d{1,2}:\d\d(?::\d\d)?\s*(?:[AaPp][Mm])?"
+    r"|^[A-Z]{2,4}$|^(?i:view full version)\s*:")
 # Things that are only an address.
 _URL_RE = re.compile(r"^(?:<)?(?:https?://|www\.)\S+(?:>)?$", re.IGNORECASE)
 _IMAGE_RE = re.compile(r"^\[(?:image|photo|picture|img)\s*:[^\]]*\]$", re.IGNORECASE)
@@ -82,7 +87,7 @@ def is_chrome(line: str) -> bool:
     if not text:
         return False
     return bool(_UI_RE.match(text) or _URL_RE.match(text) or _IMAGE_RE.match(text)
-                or _URL_LABEL_RE.match(text) or _WIDGET_RE.match(text)
+                or _URL_LABEL_RE.match(text) or _WIDGET_RE.match(text) or _STAMP_RE.match(text)
                 or _SERVICE_RE.search(text) or is_navigation(text)
                 or breadcrumb_tail(text) is not None or mail_header(text) is not None
                 or subscribed_site(text) is not None)

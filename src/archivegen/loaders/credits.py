@@ -43,6 +43,9 @@ DOMAIN_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,1
 _BY_RE = re.compile(r"(?i)^(?:written\s+by|posted\s+by|by|por|par|von|door)\s*:?\s+(?=\S)")
 _POSTED_RE = re.compile(r"(?i)^(?:posted|published)\s+(?:on\s+)?(?P<date>.+?)\s+by\s+"
                         r"(?P<names>.+?)(?:\s+in\s+.*|\s+//.*)?$")
+# Lower-case words an outlet's name may hold ("Correo del Orinoco International").
+NAME_GLUE = frozenset({"the", "of", "and", "&", "for", "on", "in", "de", "del", "la", "le",
+                       "du", "des", "di", "da", "el", "y"})
 # A job title after a comma is not an author: "By Jane Roe, Staff Writer".
 ROLE_WORDS = frozenset({
     "writer", "correspondent", "editor", "reporter", "contributor", "columnist", "staff",
@@ -76,8 +79,7 @@ def is_outlet_like(text: str, *, after_person: bool = False) -> bool:
     if is_known_outlet(value) or DOMAIN_RE.match(value):
         return True
     words = value.split()
-    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in ("the", "of", "and", "&")
-               for w in words):
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in NAME_GLUE for w in words):
         return False
     if any(w.lower().strip(".") in OUTLET_WORDS for w in words):
         return True
@@ -112,7 +114,7 @@ _DATED_BY_RE = re.compile(r"^(?P<date>.{6,40}?)\s+by\s+(?P<rest>\S.*)$")
 _OUTLET_BY_RE = re.compile(
     r"^(?P<outlet>[^,:|]{2,60}?)\s+[-\u2013\u2014|]\s+by\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _DASHED_OUTLET_RE = re.compile(
-    r"^(?P<rest>.+?)\s+[\u2013\u2014|-]\s+(?P<outlet>[^\u2013\u2014|]+)$")
+    r"^(?P<rest>.+?)\s+[\u2013\u2014|/-]\s+(?P<outlet>[^\u2013\u2014|/]+)$")
 
 
 def read_byline(line: str) -> Credit | None:
@@ -142,7 +144,9 @@ def _credit_of(line: str) -> Credit | None:
         return None
     rest, date = _split_trailing_date(line[m.end():])
     outlet = ""
-    if (dashed := _DASHED_OUTLET_RE.match(rest)) and is_outlet_like(dashed["outlet"]):
+    if (dashed := _DASHED_OUTLET_RE.match(rest)) and (
+            is_outlet_like(dashed["outlet"]) or _is_proper_name(dashed["outlet"])) and (
+            _names(dashed["rest"])):
         rest, outlet = dashed["rest"], _clean_outlet(dashed["outlet"])  # "by X - site.com"
     parts = [p.strip() for p in rest.split(",")]
     if len(parts) >= 2 and _is_job_title(parts[-1]):
@@ -152,6 +156,8 @@ def _credit_of(line: str) -> Credit | None:
         outlet = _clean_outlet(parts[-1])
         parts = parts[:-1]
     rest = ", ".join(parts)
+    if not outlet and (suffix := outlet_suffix(rest)):
+        rest, outlet = rest[:-len(suffix)].rstrip(" ,"), outlet_name(suffix)
     if not rest.strip():
         return None
     byline = parse_byline("By " + rest)
@@ -159,6 +165,16 @@ def _credit_of(line: str) -> Credit | None:
         return None
     return Credit(authors=byline.authors, contributors=byline.contributors, date=date,
                   outlet=outlet)
+
+
+def outlet_suffix(names: str) -> str:
+    """The registered outlet a run of names ends with ('Peter Roe Global Research' ->
+    'Global Research'), or ''."""
+    words = names.split()
+    for n in range(min(5, len(words) - 1), 0, -1):
+        if is_known_outlet(tail := " ".join(words[-n:])):
+            return tail
+    return ""
 
 
 def _is_job_title(text: str) -> bool:
@@ -290,10 +306,12 @@ _ATTRIBUTION_RE = re.compile(
     r"(?i)^(?:(?:editor'?s?\s+)?note\s*:\s*)?(?:this\s+)?"
     r"(?:(?:article|story|post|piece|report|essay)\s+)?(?:was\s+)?"
     r"(?P<verb>originally\s+(?:posted|published|appeared)|first\s+(?:posted|published"
-    r"|appeared)|reprinted|republished|reposted|re-published|cross-posted)"
+    r"|appeared)|reprinted|republished|reposted|re-published|cross-posted|posted)"
     r"(?:\s+with\s+permission)?\s+(?P<prep>on|at|in|by|from|with)\s+(?P<what>.+?)\.?$")
 
 
+# WordPress syndication: "The post <title> appeared first on <Site>."
+_APPEARED_FIRST_RE = re.compile(r"(?i)^the post .{1,200}? appeared first on (?P<what>\S.*?)\.?$")
 _BY_AT_RE = re.compile(r"^(?P<names>.+?)\s+(?:at|on|in)\s+(?P<outlet>\S.*)$")
 
 
@@ -302,8 +320,12 @@ def read_attribution(line: str) -> Credit | None:
     originally published in 2014', 'This report was originally published by Jane Roe at X':
     the outlet, date and writer a text says it first appeared with."""
     line = " ".join(line.split())
+    if (first := _APPEARED_FIRST_RE.match(line)) is not None and _is_proper_name(first["what"]):
+        return Credit(outlet=_clean_outlet(first["what"]))
     if len(line.split()) > 16 or not (m := _ATTRIBUTION_RE.match(line)):
         return None
+    if m["verb"].lower() == "posted" and "permission" not in line.lower():
+        return None  # "posted with permission from X" credits X; "posted on ..." is a date
     if m["prep"].lower() == "by" and (by_at := _BY_AT_RE.match(m["what"].strip())) and (
             names := _names(by_at["names"])) and _is_proper_name(by_at["outlet"].rstrip(".")):
         return Credit(authors=names, outlet=_clean_outlet(by_at["outlet"].rstrip(".")))

@@ -40,7 +40,7 @@ def what_it_looks_like(line: str, next_line: str) -> str | None:
         return f"a '{m['label']}:' label line" if any(c.isalpha() for c in m["value"]) else None
     if BYLINE_START_RE.match(text) and (is_byline(text) or read_byline(text) is not None):
         return "a byline"
-    if YEAR_RE.search(text) and read_dateline(text) is not None:
+    if YEAR_RE.search(text) and not text.startswith("(") and read_dateline(text) is not None:
         return "a dateline (publisher, date)"
     if FROM_SITE_RE.match(text) and WEBSITE_SUFFIX_RE.search(text):
         return "a 'from ... Website' attribution"

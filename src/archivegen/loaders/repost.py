@@ -26,7 +26,7 @@ from ..errors import Diagnostics
 from ..model import Article, FieldOrigin, Provenance, Repair, Source
 from ..names import is_byline
 from ..outlets import outlet_of_url
-from .bylineblock import AUTHOR_INTROS, block_date, date_below_block, read_block
+from .bylineblock import AUTHOR_INTROS, Block, block_date, date_below_block, read_block
 from .text import other_dates
 
 LAYOUT = "repost"
@@ -65,14 +65,20 @@ def load(text: str, source: Source, diags: Diagnostics) -> Article | None:
             origins.append(FieldOrigin(name="publisher", line=i + 1, rule="repost.source-site"))
         i = _skip_blank(lines, i + 1)
     block = read_block(lines, i)
+    if block.empty and (later := _block_under_subtitle(lines, i)) is not None:
+        block = later  # a subtitle over the block: it stays at the head of the body
     origins.extend(block.origins)
     date, date_line = block.date, block.date_line
     if date is None and (below := date_below_block(lines, block.end)) is not None:
         date, date_line = below[0], below[1]
         origins.append(FieldOrigin(name="date", line=date_line, rule="repost.date-below-block"))
-    body_start = _skip_blank(lines, block.end)
-    body = "\n".join(lines[body_start:]).strip("\n")
-    found = [*block.other_dates, *other_dates(lines, body_start, len(lines), date_line)]
+    # The block's lines leave the body; blank lines keep the body's line numbers true.
+    body_lines = ["" if block.start <= n < block.end else line
+                  for n, line in enumerate(lines[i:], start=i)]
+    first = next((n for n, line in enumerate(body_lines) if line.strip()), len(body_lines))
+    body_start = i + first
+    body = "\n".join(body_lines[first:]).strip("\n")
+    found = [*block.other_dates, *other_dates(lines, block.end, len(lines), date_line)]
     return Article(
         title=" ".join(" ".join(title_parts).split()),
         authors=block.authors,
@@ -89,6 +95,30 @@ def load(text: str, source: Source, diags: Diagnostics) -> Article | None:
             notes=tuple(Repair(rule="repost.byline-block", line=n, detail=note)
                         for n, note in block.notes)),
     )
+
+
+SUBTITLE_LINES = 6
+MAX_SUBTITLE_WORDS = 10
+
+
+def _block_under_subtitle(lines: list[str], i: int) -> Block | None:
+    """A byline block that starts under a few short subtitle lines ('Destroying a Country's
+    Standard of Living' / '-' / ... / 'by Jane Roe'), or None. Only a block that begins with
+    an author intro or a byline counts, so a body's short first lines are never skipped on a
+    guess."""
+    seen = 0
+    j = i
+    while j < len(lines) and seen < SUBTITLE_LINES:
+        text = " ".join(lines[j].split())
+        if text:
+            if len(text.split()) > MAX_SUBTITLE_WORDS:
+                return None
+            if j > i and (text.lower() in AUTHOR_INTROS or is_byline(text)):
+                block = read_block(lines, j)
+                return None if block.empty or not block.authors else block
+            seen += 1
+        j += 1
+    return None
 
 
 def _skip_blank(lines: list[str], i: int) -> int:

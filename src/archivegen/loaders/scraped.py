@@ -49,6 +49,7 @@ from .credits import (
     read_dateline,
     read_pipe_byline,
 )
+from .leftovers import LOOKED_AT_LINES
 from .text import other_dates
 
 HEAD_LINES = 24  # non-blank lines searched for the headline and its credits
@@ -146,6 +147,36 @@ def _scan_head(lines: list[str], start: int) -> _Head:
     return head
 
 
+MAX_PROSE_BEFORE_BYLINE = 2
+LEAD_TAG_LINES = 2
+
+
+def _anchor_window(head: _Head) -> list[int]:
+    """The head lines where the article's byline may stand: on a page that starts with chrome,
+    all of them; otherwise up to the third line of prose (a 'Posted by X on <date>' caption
+    further down belongs to something the article embeds)."""
+    if head.units and head.kind[head.units[0]] == "chrome":
+        return head.units
+    window: list[int] = []
+    prose = 0
+    for u in head.units:
+        if head.kind[u] == "prose":
+            prose += 1
+            if prose > MAX_PROSE_BEFORE_BYLINE:
+                break
+        window.append(u)
+    return window
+
+
+def _full_byline(line: str) -> bool:
+    """'By Jane Roe, Some Tribune, September 26, 2018:' further down a text that quotes the
+    article it introduces: a 'By' line with an outlet or a date. ('Posted by X on <date>' down
+    there is the caption of an embedded post.)"""
+    credit = read_byline(line)
+    return (credit is not None and line.lstrip().lower().startswith("by ")
+            and bool(credit.outlet or credit.date))
+
+
 def _next_unit(head: _Head, i: int) -> int | None:
     later = [u for u in head.units if u > i]
     return later[0] if later else None
@@ -233,6 +264,7 @@ def _choose_title(lines: list[str], head: _Head, anchor: int | None,
             return (after, after), True
     # A deck in sentence case, then the headline in title case.
     if (nxt is not None and kind[nxt] == "title" and _blank_before(lines, nxt)
+            and (nxt + 1 >= len(lines) or not lines[nxt + 1].strip())
             and len(lines[first].split()) >= MIN_DECK_WORDS
             and len(lines[nxt].split()) >= MIN_HEADLINE_WORDS
             and _next_unit(head, nxt) is not None):
@@ -294,6 +326,8 @@ def _name_line(lines: list[str], head: _Head, title_end: int, found: Candidates,
     """A line holding only a person's name right under the headline is its byline (no 'By'):
     two to four capitalised words that read as a name, then the text or its date."""
     nxt = _next_unit(head, title_end)
+    while nxt is not None and head.kind[nxt] == "chrome":
+        nxt = _next_unit(head, nxt)
     if nxt is None or head.kind[nxt] != "title":
         return
     text = " ".join(lines[nxt].split())
@@ -302,6 +336,10 @@ def _name_line(lines: list[str], head: _Head, title_end: int, found: Candidates,
             w.lower().strip(".,:;!?") in HEADING_WORDS for w in words):
         return
     after = _next_unit(head, nxt)
+    if after is not None and head.kind[after] == "title" and len(lines[after].split()) <= 3:
+        after = _next_unit(head, after)  # "Jane Roe" / "Some Money" / "October 26, 2013"
+        if after is None or head.kind[after] not in ("date", "dateline"):
+            return
     if after is not None and head.kind[after] not in ("prose", "date", "dateline"):
         return
     if (credit := read_byline("By " + text)) is not None and len(credit.authors) == 1 \
@@ -334,6 +372,10 @@ def _read_head_line(lines: list[str], u: int, kind: str, anchor: int | None,
     elif kind == "outlet" and not masthead:
         found.add("original_source", outlet_name(text.split(",")[0]), u + 1, "page.outlet-line",
                   WEAK)
+    elif (kind == "chrome" and chrome.is_url_line(text) and title is not None and anchor
+          is not None and title[1] < u < anchor):
+        # A bare address between the headline and the byline: where the article came from.
+        found.add("original_source", _host_or_text(text), u + 1, "page.source-address", WEAK)
     elif kind in ("title", "chrome") and is_known_outlet(_host_or_text(text)):
         name = outlet_name(_host_or_text(text))
         if masthead:
@@ -354,6 +396,24 @@ def _host_or_text(text: str) -> str:
         chrome.is_url_line(text)) else text
 
 
+def _labels_in_first_lines(lines: list[str], start: int, skipped: set[int],
+                           found: Candidates) -> set[int]:
+    """Label lines ('Tags: a, b') among the body's first lines state terms: read them (the
+    same lines AG025 would otherwise report as metadata left in the body)."""
+    read: set[int] = set()
+    seen = 0
+    for n in range(start, len(lines)):
+        if not lines[n].strip() or n in skipped:
+            continue
+        seen += 1
+        if seen > LOOKED_AT_LINES:
+            break
+        if (m := _LABEL_RE.match(lines[n].strip())) and any(c.isalpha() for c in m["value"]):
+            _label(lines[n], n + 1, found)
+            read.add(n)
+    return read
+
+
 def _label(line: str, lineno: int, found: Candidates) -> None:
     """'Region: A, B' in the head: the terms, split on commas (links were stripped)."""
     if (m := _LABEL_RE.match(line.strip())) is None:
@@ -363,6 +423,23 @@ def _label(line: str, lineno: int, found: Candidates) -> None:
     values = tuple(v for v in (" ".join(x.split()) for x in m["value"].split(",")) if v)
     if name:
         found.add(name, values, lineno, "page.label", PLAIN)
+
+
+# A mailing list's tag in front of a subject: "[News] ", "[OPE] ".
+LIST_TAG_RE = re.compile(r"^\[[\w .-]{1,20}\]\s+")
+_TITLE_BYLINE_RE = re.compile(r"(?i)\s*(?:/|[-\u2013\u2014|])?\s*by\s+(?P<names>[^/|]+)$")
+
+
+def _without_byline(title: str, authors: tuple[str, ...]) -> str:
+    """'Headline by Jane Roe' or 'Headline/ By Prof. Jane Roe' -> 'Headline', when the names
+    are the article's own authors (read from its byline): a blog pasted them into the title."""
+    m = _TITLE_BYLINE_RE.search(title)
+    if m is None or not authors or m.start() == 0:
+        return title
+    credit = read_byline("By " + m["names"])
+    if credit is None or set(credit.authors) != set(authors):
+        return title
+    return title[:m.start()].rstrip()
 
 
 def _split_title(title: str, line: int, found: Candidates) -> str:
@@ -390,8 +467,10 @@ def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | Non
                       SourceLocation(path=source.path, line=start + 1, col=1))
         return None
     found = Candidates()
-    anchors = ([u for u in head.units if head.kind[u] == "byline"]
-               or [u for u in head.units if head.kind[u] == "pipe-byline"])
+    early = _anchor_window(head)
+    anchors = ([u for u in early if head.kind[u] == "byline"]
+               or [u for u in early if head.kind[u] == "pipe-byline"]
+               or [u for u in head.units if u not in early and _full_byline(lines[u])])
     anchor = anchors[0] if anchors else None
     title_lines, web_page = _choose_title(lines, head, anchor, found)
     firsts = [u for u in head.units if head.kind[u] != "chrome"]
@@ -406,13 +485,17 @@ def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | Non
     if title_lines is not None:
         first, last = title_lines
         title = " ".join(" ".join(lines[first:last + 1]).lstrip("#").split())
-        title = _split_title(title, first + 1, found)
+        title = _split_title(LIST_TAG_RE.sub("", title), first + 1, found)
+        if anchor is not None and (credit := read_byline(lines[anchor])) is not None:
+            title = _without_byline(title, credit.authors)
         found.add("title", title, first + 1,
                   "page.headline" if web_page else "plain.first-line", STRONG)
     body_start, used = _read_credits(lines, head, title_lines, anchor, found)
-    first_body = next((i for i in range(body_start, len(lines)) if lines[i].strip()
-                       and i not in used and head.kind.get(i) != "chrome"), None)
-    if first_body is not None:
+    used |= _labels_in_first_lines(lines, body_start, used | {
+        u for u in head.units if head.kind[u] == "chrome"}, found)
+    # The lead tag opens the first paragraph; a category line may stand above it.
+    for first_body in [i for i in range(body_start, len(lines)) if lines[i].strip()
+                       and i not in used and head.kind.get(i) != "chrome"][:LEAD_TAG_LINES]:
         attributions.lead_tag(lines[first_body], first_body + 1, found)
     tail = [n for n in range(body_start, len(lines))
             if lines[n].strip() and n not in used][-TAIL_LINES:]
