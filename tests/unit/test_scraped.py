@@ -441,7 +441,7 @@ def test_widget_lines_are_not_the_headline():
 
 def test_poster_line_without_date_then_byline():
     text = f"Posted on by harbourblogger\n\nby Jane Roe\n\n{PARA}\n\n{PARA2}\n"
-    article, diags = load_one(text)
+    article, _ = load_one(text)
     assert (article.title, article.authors) == ("", ("Jane Roe",))
 
 
