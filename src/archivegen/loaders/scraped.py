@@ -515,8 +515,10 @@ def _article(lines: list[str], source: Source, diags: Diagnostics, found: Candid
     first = next((n for n, line in enumerate(body_lines) if line.strip()), len(body_lines))
     body = "\n".join(body_lines[first:]).strip("\n")
     title_set = set(range(title_lines[0], title_lines[1] + 1)) if title_lines else set()
+    # What the page showed around the article: the lines above the headline and chrome.
+    # Credit lines are not in it: their statements are fields, each with its line.
     before = [n for n in range(start, body_start) if lines[n].strip() and n not in title_set]
-    boilerplate = "\n".join(lines[n] for n in sorted(set(before) | removed))
+    boilerplate = "\n".join(lines[n] for n in sorted((set(before) | removed) - used))
     if title_lines is None and body:
         diags.warning("AG014", "no title line: the text starts with body text; the page "
                       "shows a heading derived from the first words",
