@@ -1,14 +1,10 @@
 """Scraped text without a structured header: plain text, body-only text and saved web pages.
 
-The reader looks at the head of the text (its first non-blank lines) and gives every line a
-kind: page chrome (chrome.py), a date line, a byline, a dateline, a credit line, an
-attribution (credits.py), a headline-like line, or prose. From those it decides:
+The head of the text (its first non-blank lines) is read line by line into kinds, and the
+headline chosen from them, in pagehead.py. From there this module decides:
 
-- **the headline**: the first headline-like line, unless it is a blog's name followed by the
-  post date (then the headline follows the date), a deck before a title-case headline, or the
-  text is a saved web page (chrome before the article): then the headline is the one just above
-  the article's byline. A byline, a credit line, a timestamp or prose first means the text has
-  no title line: the title stays empty (AG014), never made up.
+- **the headline's text**: a mailing list's tag and the author's name pasted after it go; a
+  ' | Site' suffix is the publisher. No headline means no title (AG014), never a made-up one.
 - **the credits**: the byline's authors, date and outlet; a dateline or date line after it;
   a post timestamp, mail Date header or date line in the head; a site header, a subscription
   call, a lead tag, an author box or an attribution in the last lines (attributions.py). Each
@@ -24,7 +20,6 @@ The layout is named after what was found: "web-page" (chrome before the article)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, Provenance, Source
@@ -41,7 +36,6 @@ from .candidates import (
     chosen_text,
 )
 from .credits import (
-    is_outlet_line,
     read_attribution,
     read_byline,
     read_credit_line,
@@ -50,235 +44,32 @@ from .credits import (
     read_pipe_byline,
 )
 from .leftovers import LOOKED_AT_LINES
+from .pagehead import (
+    HEADING_WORDS,
+    LABEL_RE,
+    Head,
+    anchor_window,
+    choose_title,
+    full_byline,
+    next_unit,
+    same_text,
+    scan_head,
+)
 from .text import other_dates
 
-HEAD_LINES = 24  # non-blank lines searched for the headline and its credits
 TAIL_LINES = 8  # last non-blank lines searched for credits
-MAX_TITLE_WORDS = 25
-MAX_TITLE_CHARS = 200
-MIN_PROSE_WORDS = 12
 MIN_ARTICLE_WORDS = 30
-MIN_DECK_WORDS = 8  # a deck (standfirst) is a sentence; a headline after it has a few words
-MIN_HEADLINE_WORDS = 4
-MAX_WRAPPED_TITLE_WORDS = 20
 PUBLISHER_SUFFIX_RE = re.compile(r"^(?P<title>.+?)\s+\|\s+(?P<publisher>[^|]{2,80})$")
 # A " | Section" suffix names a part of the site, not the site.
 SECTION_WORDS = frozenset({"articles", "article", "news", "opinion", "blog", "home", "analysis",
                            "commentary", "features", "politics", "world", "latest", "video"})
-_TIMESTAMP_RE = re.compile(r"(?i)^(?:updated|last updated|posted|published|modified)\b.*"
-                           r"\b\d{1,2}[:.]\d\d\b")
 _ERROR_PAGE_RE = re.compile(r"(?i)^(?:error|\d{3}|page not found|not found|access denied"
                             r"|forbidden|server error)\b")
-_LABEL_RE = re.compile(r"^(?P<label>Region|Regions|Theme|Themes|In-depth Report|In-depth "
-                       r"Reports|Tags?)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
-
-
-OPENING_MARKS = "\"'\u201c\u2018(\u00ab\u00bf\u00a1"
-
-
 CREDIT_KINDS = frozenset({"date", "dateline", "attribution", "label", "pipe-byline"})
-
-
-@dataclass(slots=True)
-class _Head:
-    """The head's lines (0-based indices) by kind, filled in one pass."""
-
-    units: list[int] = field(default_factory=list)
-    kind: dict[int, str] = field(default_factory=dict)
-
-
-def words(line: str) -> list[str]:
-    return line.split()
-
-
-def title_case_ratio(line: str) -> float:
-    """Share of the words of four letters or more that start with a capital."""
-    long_words = [w for w in line.split() if sum(c.isalpha() for c in w) >= 4]
-    if not long_words:
-        return 0.0
-    return sum(1 for w in long_words if w.lstrip(OPENING_MARKS)[:1].isupper()) / len(long_words)
-
-
-def looks_like_title(line: str) -> bool:
-    """Short, and not a finished sentence unless in title case: a headline rather than the
-    start of a paragraph."""
-    line = line.strip()
-    count = len(line.split())
-    return (0 < len(line) <= MAX_TITLE_CHARS and count <= MAX_TITLE_WORDS
-            and (not line.endswith(".") or count <= 12 or title_case_ratio(line) >= 0.75)
-            and any(c.isalpha() for c in line))
-
-
-def _kind(line: str, first: bool) -> str:
-    text = " ".join(line.split())
-    if read_pipe_byline(text) is not None:
-        return "pipe-byline"
-    if chrome.is_chrome(text) or _TIMESTAMP_RE.match(text) or attributions.is_house_intro(text):
-        return "chrome"
-    if read_byline(text) is not None:
-        return "byline"
-    if read_date_line(text) is not None:
-        return "date"
-    if read_dateline(text) is not None:
-        return "dateline"
-    if read_attribution(text) is not None:
-        return "attribution"
-    if _LABEL_RE.match(text):
-        return "label"
-    if first and read_credit_line(text) is not None:
-        return "credit"
-    if is_outlet_line(text):
-        return "outlet"
-    if text.lower() in ("by", "by:"):
-        return "chrome"  # an empty byline: the name was lost in the scrape
-    if looks_like_title(text):
-        return "title"
-    return "prose" if len(text.split()) >= MIN_PROSE_WORDS or text[:1].isalpha() else "other"
-
-
-def _scan_head(lines: list[str], start: int) -> _Head:
-    head = _Head()
-    i = start
-    while i < len(lines) and len(head.units) < HEAD_LINES:
-        if lines[i].strip():
-            head.units.append(i)
-            head.kind[i] = _kind(lines[i], first=not head.units[:-1])
-        i += 1
-    return head
-
-
-MAX_PROSE_BEFORE_BYLINE = 2
 LEAD_TAG_LINES = 2
 
 
-def _anchor_window(head: _Head) -> list[int]:
-    """The head lines where the article's byline may stand: on a page that starts with chrome,
-    all of them; otherwise up to the third line of prose (a 'Posted by X on <date>' caption
-    further down belongs to something the article embeds)."""
-    if head.units and head.kind[head.units[0]] == "chrome":
-        return head.units
-    window: list[int] = []
-    prose = 0
-    for u in head.units:
-        if head.kind[u] == "prose":
-            prose += 1
-            if prose > MAX_PROSE_BEFORE_BYLINE:
-                break
-        window.append(u)
-    return window
-
-
-def _full_byline(line: str) -> bool:
-    """'By Jane Roe, Some Tribune, September 26, 2018:' further down a text that quotes the
-    article it introduces: a 'By' line with an outlet or a date. ('Posted by X on <date>' down
-    there is the caption of an embedded post.)"""
-    credit = read_byline(line)
-    return (credit is not None and line.lstrip().lower().startswith("by ")
-            and bool(credit.outlet or credit.date))
-
-
-def _next_unit(head: _Head, i: int) -> int | None:
-    later = [u for u in head.units if u > i]
-    return later[0] if later else None
-
-
-def _blank_before(lines: list[str], i: int) -> bool:
-    return i == 0 or not lines[i - 1].strip()
-
-
-FUNCTION_WORDS = frozenset({"of", "the", "and", "to", "in", "a", "an", "for", "with", "at",
-                            "by", "from", "that", "as", "is", "was", "were", "are", "its",
-                            "their", "his", "her", "this", "which", "who", "or", "but"})
-
-
-def _wrapped_prose(lines: list[str], i: int) -> bool:
-    """Is line i the first line of a hard-wrapped paragraph rather than a headline? Its next
-    line follows with no blank line and goes on with the sentence: it starts in lower case,
-    or line i ends on a word that cannot end a headline ("of", "the"), or line i is a long
-    line in sentence case."""
-    if i + 1 >= len(lines) or not lines[i + 1].strip() or lines[i].lstrip().startswith("#"):
-        return False  # a Markdown heading is a heading, whatever follows it
-    nxt = lines[i + 1].strip().lstrip(OPENING_MARKS)
-    words = lines[i].split()
-    return (nxt[:1].islower() or words[-1].lower() in FUNCTION_WORDS
-            or (len(words) >= 10 and title_case_ratio(lines[i]) < 0.5))
-
-
-# Words of headings and sentences that no personal name is made of ("What Happens Next").
-HEADING_WORDS = frozenset({
-    "a", "about", "after", "against", "all", "also", "an", "and", "are", "as", "at", "be",
-    "before", "between", "but", "by", "can", "could", "did", "do", "does", "down", "during",
-    "each", "few", "for", "from", "had", "has", "have", "he", "her", "here", "his", "how", "i",
-    "if", "in", "into", "is", "it", "its", "just", "more", "most", "my", "new", "next", "no",
-    "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "out", "over",
-    "own", "part", "chapter", "introduction", "conclusion", "update", "updated", "breaking",
-    "video", "photo", "photos", "watch", "read", "note", "editor", "same", "she", "should", "so",
-    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
-    "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you",
-    "your", "happens", "happened", "says", "said", "first", "last", "two", "three",
-    "today", "news", "report",
-})
-
-
-def _two_line_title(lines: list[str], head: _Head, i: int) -> bool:
-    """A headline hard-wrapped onto a second line: together short, not a finished sentence,
-    and followed by a blank line or by credits rather than more of a paragraph."""
-    joined = f"{lines[i].strip()} {lines[i + 1].strip()}"
-    if not looks_like_title(joined) or len(joined.split()) > MAX_WRAPPED_TITLE_WORDS:
-        return False
-    after = i + 2
-    return after >= len(lines) or not lines[after].strip() or head.kind.get(after) in (
-        "byline", "credit", "date", "dateline", "attribution", "chrome", "pipe-byline",
-        "outlet")
-
-
-def _choose_title(lines: list[str], head: _Head, anchor: int | None,
-                  found: Candidates) -> tuple[tuple[int, int] | None, bool]:
-    """((first, last) line of the headline, or None; whether the text is a saved web page)."""
-    units, kind = head.units, head.kind
-    web_page = bool(units) and kind[units[0]] == "chrome"
-    # A post date above the headline (a blog's date header) does not hide the headline.
-    firsts = [u for u in units if kind[u] not in ("chrome", "date")]
-    if not firsts:
-        return None, web_page
-    if web_page and anchor is not None:
-        above = [u for u in units if u < anchor and kind[u] == "title"]
-        if above:
-            return (above[-1], above[-1]), True
-    first = firsts[0]
-    if kind[first] != "title":
-        return None, web_page
-    if _wrapped_prose(lines, first):
-        if _two_line_title(lines, head, first):
-            return (first, first + 1), web_page
-        return None, web_page
-    nxt = _next_unit(head, first)
-    # A blog: its name, the post's date, then the post's title (not the same line again).
-    if nxt is not None and kind[nxt] == "date":
-        after = _next_unit(head, nxt)
-        if (after is not None and kind[after] == "title"
-                and _same_text(lines[after], lines[first]) is False):
-            found.add("publisher", " ".join(lines[first].split()), first + 1,
-                      "page.site-header", PLAIN)
-            return (after, after), True
-    # A deck in sentence case, then the headline in title case.
-    if (nxt is not None and kind[nxt] == "title" and _blank_before(lines, nxt)
-            and (nxt + 1 >= len(lines) or not lines[nxt + 1].strip())
-            and len(lines[first].split()) >= MIN_DECK_WORDS
-            and len(lines[nxt].split()) >= MIN_HEADLINE_WORDS
-            and _next_unit(head, nxt) is not None):
-        deck, headline = title_case_ratio(lines[first]), title_case_ratio(lines[nxt])
-        if headline >= 0.8 and deck <= headline - 0.3:
-            return (nxt, nxt), web_page
-    return (first, first), web_page
-
-
-def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def _read_credits(lines: list[str], head: _Head, title: tuple[int, int] | None,
+def _read_credits(lines: list[str], head: Head, title: tuple[int, int] | None,
                   anchor: int | None, found: Candidates) -> tuple[int, set[int]]:
     """Add the head's credits to `found`; return the body's first line and the lines the
     credits were read from (they leave the body)."""
@@ -316,18 +107,18 @@ def _read_credits(lines: list[str], head: _Head, title: tuple[int, int] | None,
             break
         _read_head_line(lines, u, kind[u], anchor, title, found)
         if kind[u] in CREDIT_KINDS or (
-                title is not None and u > title[1] and _same_text(lines[u], lines[title[0]])):
+                title is not None and u > title[1] and same_text(lines[u], lines[title[0]])):
             used.add(u)  # read: its statement is a field now, not article text
     return body_start, used
 
 
-def _name_line(lines: list[str], head: _Head, title_end: int, found: Candidates,
+def _name_line(lines: list[str], head: Head, title_end: int, found: Candidates,
                used: set[int]) -> None:
     """A line holding only a person's name right under the headline is its byline (no 'By'):
     two to four capitalised words that read as a name, then the text or its date."""
-    nxt = _next_unit(head, title_end)
+    nxt = next_unit(head, title_end)
     while nxt is not None and head.kind[nxt] == "chrome":
-        nxt = _next_unit(head, nxt)
+        nxt = next_unit(head, nxt)
     if nxt is None or head.kind[nxt] != "title":
         return
     text = " ".join(lines[nxt].split())
@@ -335,9 +126,9 @@ def _name_line(lines: list[str], head: _Head, title_end: int, found: Candidates,
     if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words) or any(
             w.lower().strip(".,:;!?") in HEADING_WORDS for w in words):
         return
-    after = _next_unit(head, nxt)
+    after = next_unit(head, nxt)
     if after is not None and head.kind[after] == "title" and len(lines[after].split()) <= 3:
-        after = _next_unit(head, after)  # "Jane Roe" / "Some Money" / "October 26, 2013"
+        after = next_unit(head, after)  # "Jane Roe" / "Some Money" / "October 26, 2013"
         if after is None or head.kind[after] not in ("date", "dateline"):
             return
     if after is not None and head.kind[after] not in ("prose", "date", "dateline"):
@@ -408,7 +199,7 @@ def _labels_in_first_lines(lines: list[str], start: int, skipped: set[int],
         seen += 1
         if seen > LOOKED_AT_LINES:
             break
-        if (m := _LABEL_RE.match(lines[n].strip())) and any(c.isalpha() for c in m["value"]):
+        if (m := LABEL_RE.match(lines[n].strip())) and any(c.isalpha() for c in m["value"]):
             _label(lines[n], n + 1, found)
             read.add(n)
     return read
@@ -416,7 +207,7 @@ def _labels_in_first_lines(lines: list[str], start: int, skipped: set[int],
 
 def _label(line: str, lineno: int, found: Candidates) -> None:
     """'Region: A, B' in the head: the terms, split on commas (links were stripped)."""
-    if (m := _LABEL_RE.match(line.strip())) is None:
+    if (m := LABEL_RE.match(line.strip())) is None:
         return
     name = {"region": "regions", "theme": "themes", "in-depth report": "reports",
             "tag": "tags"}.get(m["label"].lower().rstrip("s"), "")
@@ -452,7 +243,7 @@ def _split_title(title: str, line: int, found: Candidates) -> str:
     return m["title"].strip()
 
 
-def _is_error_page(lines: list[str], head: _Head) -> bool:
+def _is_error_page(lines: list[str], head: Head) -> bool:
     total = sum(len(line.split()) for line in lines)
     return (total < MIN_ARTICLE_WORDS and bool(head.units)
             and bool(_ERROR_PAGE_RE.match(lines[head.units[0]].strip())))
@@ -461,18 +252,18 @@ def _is_error_page(lines: list[str], head: _Head) -> bool:
 def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | None:
     lines = text.split("\n")
     start = next((n for n, line in enumerate(lines) if line.strip()), 0)
-    head = _scan_head(lines, start)
+    head = scan_head(lines, start)
     if _is_error_page(lines, head):
         diags.warning("AG002", "holds no article: the text reads as an error page",
                       SourceLocation(path=source.path, line=start + 1, col=1))
         return None
     found = Candidates()
-    early = _anchor_window(head)
+    early = anchor_window(head)
     anchors = ([u for u in early if head.kind[u] == "byline"]
                or [u for u in early if head.kind[u] == "pipe-byline"]
-               or [u for u in head.units if u not in early and _full_byline(lines[u])])
+               or [u for u in head.units if u not in early and full_byline(lines[u])])
     anchor = anchors[0] if anchors else None
-    title_lines, web_page = _choose_title(lines, head, anchor, found)
+    title_lines, web_page = choose_title(lines, head, anchor, found)
     firsts = [u for u in head.units if head.kind[u] != "chrome"]
     if title_lines is None and firsts and head.kind[firsts[0]] == "other":
         # Neither a headline nor prose (a table of numbers, say): read the first line as the
@@ -505,7 +296,7 @@ def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | Non
 
 
 def _article(lines: list[str], source: Source, diags: Diagnostics, found: Candidates,
-             head: _Head, title_lines: tuple[int, int] | None, body_start: int, used: set[int],
+             head: Head, title_lines: tuple[int, int] | None, body_start: int, used: set[int],
              web_page: bool, start: int) -> Article:
     chosen = found.best()
     # Chrome in the head and the credit lines leave the body; blank lines keep numbering.
