@@ -42,7 +42,8 @@ from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..model import Article, Contributor, FieldOrigin, Provenance, Source
 from ..names import is_byline, parse_byline
-from .text import LINK_RE, clean_name, link_texts, other_dates
+from .grfooter import NO_FOOTER, Footer, footer_facts, footer_start
+from .text import LINK_RE, clean_name, other_dates
 
 LAYOUT = "global-research"
 
@@ -59,41 +60,12 @@ LABEL_FIELDS = {"region": "regions", "regions": "regions", "theme": "themes", "t
                 "tags": "tags"}
 # Label lines that mark the layout: "Tags:" is common to many layouts, so it is no mark.
 LAYOUT_LABELS = frozenset({"regions", "themes", "reports"})
-# Paragraphs of the site's footer; the footer is the run of them that ends the file.
-FOOTER_PARAGRAPH_RE = re.compile(
-    r"^(The original source of this article is\b|Copyright ©|Copyright \(c\)|Articles by:"
-    r"|Disclaimer:|\[Comment on Global Research Articles|\[Become a Member of Global Research"
-    r"|www\.globalresearch\.ca contains|For media inquiries:|Related Articles"
-    r"|The Centre for Research on Globalization)", re.IGNORECASE)
-STRONG_FOOTER_RE = re.compile(r"^(The original source of this article is\b|Copyright ©"
-                              r"|Copyright \(c\))", re.IGNORECASE)
-# Phrases of a donation appeal or of the site's share-and-follow note (regular expressions, in
-# lower case, starting with a letter, alternatives and quantifiers only on groups, so that the
-# text up to the first "(" is literal); a paragraph needs two different ones to count as one
-# ("Global Research is a reader-funded media ... Help us stay afloat ... donation", "Please
-# click the share buttons ... Follow us on Instagram ...").
-APPEAL_PHRASES = (
-    "donate", "donation", "paypal", "patreon", "please support",
-    "support (?:the|our) (?:project|work)", "become a (?:member|patron)",
-    "our work wouldn't be possible", "reader-(?:funded|supported)", "help us stay afloat",
-    "click the share button(?:s)?", "share widely",
-    "follow us on (?:instagram|twitter|facebook|telegram)", "subscribe to our telegram channel")
-# The lookahead of first letters is a cheap test before trying every phrase at a word start.
-_APPEAL_FIRSTS = "".join(sorted({p[0] for p in APPEAL_PHRASES}))
-APPEAL_RE = re.compile(rf"(?i)\b(?=[{_APPEAL_FIRSTS}])({'|'.join(APPEAL_PHRASES)})")
-# The literal start of each phrase: a paragraph holding none of them (nearly every body
-# paragraph) is no appeal, and APPEAL_RE is not run on it.
-APPEAL_STARTS = tuple(p.split("(")[0] for p in APPEAL_PHRASES)
 YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
 # What may stand between the links of a line made only of links: "[A](#), [B](#) and **[C](#)**".
 LINK_JOINERS_RE = re.compile(r"(?:\s|,|&|\*\*|\band\b)*", re.IGNORECASE)
-FOOTER_SOURCE_RE = re.compile(r"^The original source of this article is\s+(?P<value>\S.*)$",
-                              re.IGNORECASE)
-ARTICLES_BY_RE = re.compile(r"^Articles by:\s*(?P<value>\S.*)$", re.IGNORECASE)
 SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)*_]*$")
 HEADER_SCAN_LINES = 40
 MAX_TITLE_CHARS = 300
-MAX_SOURCE_CHARS = 120
 MAX_LABEL_CHARS = 120
 # A line of more words than this is a paragraph, never a header line (see _is_paragraph).
 MAX_HEADER_WORDS = 15
@@ -126,22 +98,6 @@ def _dateline(line: str) -> tuple[str, PartialDate] | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Footer:
-    """What the site's footer states about the article: the original source (with its 1-based
-    line) and what follows "Articles by:" (read only when there is no byline)."""
-
-    source: str = ""
-    source_line: int = 0
-    articles_by: str = ""
-
-    def author_keys(self) -> set[str]:
-        return {_name_key(n) for n in link_texts(self.articles_by)}
-
-
-NO_FOOTER = _Footer()
-
-
 @dataclass(slots=True)
 class _Header:
     """What a piece's header states, with the line of each field; filled while reading."""
@@ -169,11 +125,11 @@ def load(text: str, source: Source, diags: Diagnostics) -> list[Article]:
     if start >= len(lines):
         diags.error("AG002", "file holds no article", SourceLocation(path=source.path, line=1))
         return []
-    footer_start = _footer_start(lines, start)
-    piece_starts = [start, *_later_pieces(lines, start, footer_start)]
-    ends = [*piece_starts[1:], footer_start]
-    footer = "\n".join(lines[footer_start:]).strip()
-    facts = _footer_facts(lines, footer_start)
+    footer_begins = footer_start(lines, start)
+    piece_starts = [start, *_later_pieces(lines, start, footer_begins)]
+    ends = [*piece_starts[1:], footer_begins]
+    footer = "\n".join(lines[footer_begins:]).strip()
+    facts = footer_facts(lines, footer_begins)
     articles = []
     for n, (begin, end) in enumerate(zip(piece_starts, ends, strict=True)):
         # The footer ends the file: it is the last piece's, and speaks only for that one.
@@ -190,7 +146,7 @@ def load(text: str, source: Source, diags: Diagnostics) -> list[Article]:
     return articles
 
 
-def _load_piece(lines: list[str], start: int, end: int, footer: str, facts: _Footer,
+def _load_piece(lines: list[str], start: int, end: int, footer: str, facts: Footer,
                 source: Source, diags: Diagnostics) -> Article:
     header = _Header()
     header.set("title", clean_name(lines[start].lstrip("#"))[:MAX_TITLE_CHARS], start + 1,
@@ -245,7 +201,7 @@ def _label_values(value: str) -> tuple[str, ...]:
 
 
 def _read_header(lines: list[str], i: int, end: int, header: _Header, path: str,
-                 diags: Diagnostics, footer: _Footer = NO_FOOTER) -> int:
+                 diags: Diagnostics, footer: Footer = NO_FOOTER) -> int:
     """Consume header lines after the title; return the index of the first body line."""
     while True:
         i = _skip_blank(lines, i)
@@ -267,7 +223,7 @@ def _read_header(lines: list[str], i: int, end: int, header: _Header, path: str,
 
 
 def _read_header_line(lines: list[str], i: int, header: _Header, path: str,
-                      diags: Diagnostics, footer: _Footer) -> bool:
+                      diags: Diagnostics, footer: Footer) -> bool:
     """Read lines[i] into the header if it is a header line; False if it is not one."""
     f = header.fields
     line = lines[i].strip()
@@ -312,7 +268,7 @@ def _read_header_line(lines: list[str], i: int, header: _Header, path: str,
 
 
 def _read_name_line(names: tuple[str, ...], lineno: int, header: _Header,
-                    footer: _Footer) -> bool:
+                    footer: Footer) -> bool:
     """A line made only of links: the author line, the authors, the source, or none of these
     (False). The rules are in the module's docstring."""
     f = header.fields
@@ -337,7 +293,7 @@ def _read_name_line(names: tuple[str, ...], lineno: int, header: _Header,
     return False
 
 
-def _take_footer_source(header: _Header, footer: _Footer, path: str,
+def _take_footer_source(header: _Header, footer: Footer, path: str,
                         diags: Diagnostics) -> None:
     """The footer's explicit statement of the original source wins over a header link."""
     stated = header.fields.get("original_source")
@@ -406,23 +362,6 @@ def _labels_ahead(lines: list[str], i: int, end: int) -> bool:
     return False
 
 
-def _footer_facts(lines: list[str], footer_start: int) -> _Footer:
-    """The original source and the "Articles by:" value the footer states, if it does."""
-    source, source_line, articles_by = "", 0, ""
-    for i in range(footer_start, len(lines)):
-        line = lines[i].strip()
-        if line[:1] not in ("T", "t", "A", "a"):  # cheap test first: the disclaimers are long
-            continue
-        if not source and (m := FOOTER_SOURCE_RE.match(line)):
-            link = LINK_RE.search(m["value"])
-            name = clean_name(link.group(1) if link else m["value"].rstrip(". "))
-            if name and len(name) <= MAX_SOURCE_CHARS:
-                source, source_line = name, i + 1
-        elif not articles_by and (m := ARTICLES_BY_RE.match(line)):
-            articles_by = m["value"]
-    return _Footer(source=source, source_line=source_line, articles_by=articles_by)
-
-
 def _later_pieces(lines: list[str], start: int, end: int) -> list[int]:
     """Starts of further pieces: a title line followed (blank lines aside) by a `By` line and
     a dateline. A heading alone is not enough: it may be a section title of the same article."""
@@ -456,46 +395,3 @@ def _past_header(lines: list[str], start: int, i: int) -> bool:
     header = _Header()
     body_start = _read_header(lines, start + 1, i, header, "", Diagnostics())
     return any(lines[k].strip() for k in range(body_start, i))
-
-
-def _footer_start(lines: list[str], body_start: int) -> int:
-    """Index of the first footer line: the trailing run of boilerplate paragraphs.
-
-    Read from the end: the footer is the run of paragraphs at the end of the file that are all
-    site boilerplate; it must hold a strong mark (the original-source line or a copyright line)
-    or be at least two paragraphs long. A paragraph just before it is pulled in only when it
-    is clearly a donation appeal (two different appeal phrases), so body text that mentions a
-    donation stays body text.
-    """
-    paragraphs = _paragraph_spans(lines, body_start)
-    first = len(paragraphs)
-    while first > 0 and FOOTER_PARAGRAPH_RE.match(lines[paragraphs[first - 1][0]].strip()):
-        first -= 1
-    run = paragraphs[first:]
-    if not run or (len(run) < 2 and not any(STRONG_FOOTER_RE.match(lines[begin].strip())
-                                            for begin, _ in run)):
-        return len(lines)  # one stray "Disclaimer:" paragraph is not a footer
-    while first > 0:
-        begin, end = paragraphs[first - 1]
-        text = " ".join(lines[begin:end])
-        lowered = text.lower()
-        if not any(start in lowered for start in APPEAL_STARTS) or len(
-                {m.group(0).lower() for m in APPEAL_RE.finditer(text)}) < 2:
-            break
-        first -= 1
-    return paragraphs[first][0]
-
-
-def _paragraph_spans(lines: list[str], start: int) -> list[tuple[int, int]]:
-    """(first line, end line) of each blank-line separated paragraph from `start` on."""
-    spans = []
-    i = start
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        begin = i
-        while i < len(lines) and lines[i].strip():
-            i += 1
-        spans.append((begin, i))
-    return spans
