@@ -532,19 +532,29 @@ def containment(excerpt: str, container: str) -> float:
     """Exactly: the share of the excerpt's distinct LEAD_SHINGLE-byte shingles (of its flat
     text) that occur in the container's lead (the first LEAD_BYTES of its flat text). 0.0 when
     the excerpt has no shingle."""
-    return _flat_containment(_flat(excerpt), _flat(container))[0]
+    mine = _shingle_set(_flat(excerpt))
+    return _contained(mine, _shingle_set(_flat(container)[:LEAD_BYTES])) / max(1, len(mine))
 
 
-def _flat_containment(excerpt: bytes, container: bytes) -> tuple[float, int]:
-    """The share and the number of the excerpt's distinct shingles in the container's lead."""
+def _shingle_set(flat: bytes) -> Any:
+    """The distinct LEAD_SHINGLE-byte shingle hashes of `flat`, sorted (uint64)."""
     import numpy as np
 
-    mine = _byte_shingle_hashes(excerpt, LEAD_SHINGLE)
-    theirs = _byte_shingle_hashes(container[:LEAD_BYTES], LEAD_SHINGLE)
-    if mine is None or theirs is None:
-        return 0.0, 0
-    found = np.isin(np.unique(mine), theirs)
-    return float(found.mean()), int(found.sum())
+    hashes = _byte_shingle_hashes(flat, LEAD_SHINGLE)
+    if hashes is None:
+        return np.empty(0, dtype=np.uint64)
+    hashes.sort()
+    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]
+
+
+def _contained(mine: Any, theirs: Any) -> int:
+    """How many of the sorted distinct hashes `mine` are in the sorted `theirs`."""
+    import numpy as np
+
+    if not len(mine) or not len(theirs):
+        return 0
+    at = np.minimum(np.searchsorted(theirs, mine), len(theirs) - 1)
+    return int((theirs[at] == mine).sum())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -801,7 +811,7 @@ def _excerpt_pairs(sizes: Any, raw: Any) -> tuple[Any, Any]:
     found = []
     for column in range(LEAD_VALUES):
         values = _lead_values(raw, column, column + 1)[:, 0]
-        order = np.argsort(values, kind="stable")
+        order = np.argsort(values)  # any order within a bucket: it gives all its pairs
         ordered = values[order]
         starts, stops = _runs(ordered[1:] == ordered[:-1])
         kept = stops - starts <= LEAD_BUCKET_CAP
@@ -841,23 +851,25 @@ def _excerpt_edges(scan: _Scan, near_roots: Any,
     if not len(excerpt_rows):
         return {}
     lead_bodies = np.array(scan.lead_bodies, dtype=np.intp)
-    flats: dict[int, bytes | None] = {}
+    # per body asked about: the shingles of its lead (all of it, for an excerpt), or None
+    shingles: dict[int, Any] = {}
 
-    def flat(body: int) -> bytes | None:
-        if body not in flats:
+    def shingles_of(body: int) -> Any:
+        if body not in shingles:
             text = text_of(body)
-            flats[body] = None if text is None else _flat(text)[:LEAD_BYTES]
-        return flats[body]
+            shingles[body] = None if text is None else _shingle_set(_flat(text)[:LEAD_BYTES])
+        return shingles[body]
 
     verified: dict[int, list[tuple[float, int]]] = {}
     for excerpt, container in zip(lead_bodies[excerpt_rows].tolist(),
                                   lead_bodies[container_rows].tolist(), strict=True):
         if near_roots[excerpt] == near_roots[container]:
             continue  # already one group
-        short, long = flat(excerpt), flat(container)
-        if short is None or long is None:
+        mine, theirs = shingles_of(excerpt), shingles_of(container)
+        if mine is None or theirs is None or not len(mine):
             continue
-        share, shared = _flat_containment(short, long)
+        shared = _contained(mine, theirs)
+        share = shared / len(mine)
         if share >= CONTAINMENT and shared >= SHARED_MIN:
             verified.setdefault(excerpt, []).append((share, container))
     sizes = dict(zip(scan.lead_bodies, lead_sizes.tolist(), strict=True))
