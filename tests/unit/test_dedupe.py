@@ -817,8 +817,23 @@ def test_a_text_sharing_a_long_quotation_is_not_grouped() -> None:
     quotation = words_of(article, 100, 220)  # 120 words from the article's opening
     commentary = prose(44, words=90) + "\n\n" + quotation + "\n\n" + prose(45, words=90)
     assert 0.35 < dedupe.containment(commentary, article) < 0.45
+    assert 0.35 < dedupe.containment(commentary, article, run=dedupe.EXCERPT_RUN) < 0.45
     assert find_duplicates([candidate("article.md", article),
                             candidate("commentary.md", commentary)]) == ()
+
+
+def test_a_summary_quoting_many_short_passages_is_not_grouped() -> None:
+    """A blog post that strings together quotations from the article's opening with a few
+    words of its own: most of its text is in the article, but in pieces, never the long
+    unbroken passage a copy of the page is."""
+    article = prose(65, words=3000)
+    pieces = [words_of(article, start, start + 22) for start in range(0, 440, 40)]
+    summary = "\n".join(f"As the author puts it, {piece}, and {prose(66 + n, words=6)}"
+                         for n, piece in enumerate(pieces))
+    assert dedupe.containment(summary, article) > 0.55  # counting every shared shingle
+    assert dedupe.containment(summary, article, run=dedupe.EXCERPT_RUN) == 0.0
+    assert find_duplicates([candidate("article.md", article),
+                            candidate("summary.txt", summary)]) == ()
 
 
 def test_a_translation_is_not_grouped() -> None:
