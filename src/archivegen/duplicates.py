@@ -13,7 +13,8 @@ the evidence that rules out a different article:
   as long: a page excerpt, a forum or mailing-list repost cut short; see dedupe.py) are
   folded into their container whatever their titles and dates say, since reposts carry
   their own (a forum thread's title, a repost dated years later). Instead their authors must
-  not conflict: where both state authors, they share a surname. The text evidence is strong
+  not conflict: where both state authors, they share a surname (allowing one misspelt
+  letter). The text evidence is strong
   by construction: a long share of the excerpt verbatim in the container's lead, the best
   container by a clear margin, never two long texts (two works that share whole passages,
   such as a book chapter reusing an article, are compared as near copies only). An excerpt
@@ -115,10 +116,26 @@ def _same_article(a: ArticleHead, b: ArticleHead) -> bool:
 
 def _same_authors(a: ArticleHead, b: ArticleHead) -> bool:
     """False when both records state authors and no two of them share a surname (the last
-    word of the name, ignoring case and accents)."""
+    word of the name, ignoring case and accents; one letter more, less or other in a surname
+    of four letters or more is a misspelling: "Gollinger", "Brow")."""
     if not (a.authors and b.authors):
         return True
-    return bool({_surname(name) for name in a.authors} & {_surname(name) for name in b.authors})
+    return any(_same_surname(_surname(x), _surname(y)) for x in a.authors for y in b.authors)
+
+
+def _same_surname(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    # one edit apart: skip the common prefix and suffix, at most one letter is left on a side
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return max(len(a), len(b)) - start - end <= 1
 
 
 def _surname(name: str) -> str:
