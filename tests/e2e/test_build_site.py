@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from archivegen.writer import MANIFEST_NAME
 from conftest import FIXTURES, SEEDS, run_build
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 ARCHIVE = FIXTURES / "archive"
 SEED_URL = ("2017/05/30/breaking-situation-escalates-at-syrian-iraqi-border-towards-a-"
@@ -254,6 +257,23 @@ def test_duplicates_get_one_page_listing_the_other_copies(seed_copy: Path,
     assert "<li><code>copy_near.txt</code> (near copy, estimated similarity 0." in html
     home = (out / "index.html").read_text()
     assert home.count('<article class="summary">') == 1
+
+
+def test_a_saved_pages_excerpt_is_folded_into_the_whole_article(seed_copy: Path,
+                                                                  tmp_path: Path) -> None:
+    """A forum's copy of the article's first paragraphs, cut off, with the forum's chrome."""
+    record = json.loads((GOLDEN / "seed_record.json").read_text())["record"]
+    opening = "\n\n".join(record["body"].split("\n\n")[:3])[:1500]
+    (seed_copy / "forum_copy.txt").write_text(
+        "Thread Rating:\n  \u2022 1 Vote(s) - 5 Average\n#1\n" + record["title"] + "\n\n"
+        "By South Front\n\nGlobal Research, May 30, 2017\n\n" + opening + "\n")
+    out = tmp_path / "site"
+    assert run_build(seed_copy, out) == 0
+    pages = [p for p in out.rglob("index.html") if '<article class="article">' in p.read_text()]
+    assert [p.relative_to(out).as_posix() for p in pages] == [f"{SEED_URL}/index.html"]
+    html = pages[0].read_text()
+    assert "<li><code>forum_copy.txt</code> (excerpt: 100% of its text is in this article)</li>" \
+        in html
 
 
 def test_file_times_are_used_only_when_the_config_asks(
