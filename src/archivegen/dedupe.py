@@ -71,13 +71,16 @@ short text's shingles that occur in the long one's *lead* (its opening), not the
 * Every candidate is **verified exactly on the two texts** (``body`` of find_duplicates: the
   build reads them back for these pairs only): at least CONTAINMENT (0.5) of the excerpt's
   shingles, and at least SHARED_MIN (360, about 65 words) of them, must be in the container's
-  lead, counting only runs of EXCERPT_RUN (200, about 40 words) or more shingles found in a
-  row. A copy of a page is one or a few long verbatim passages; a post that summarises an
-  article strings short quotations together with words of its own (on the third real set,
-  such a post shares 0.59 of its shingles with the essay, but only 0.25 in long runs), and a
-  text sharing a long quotation (two fifths of the shorter, say) stays under the threshold.
-  On the three real sets, excerpts measure 0.59 to 1.0 in long runs even with forum,
-  newsletter and mailing-list chrome; other works sharing text with them 0.20 to 0.25.
+  lead, counting only passages of EXCERPT_RUN (200, about 40 words) or more shingles found. A
+  passage may leave out a piece of the original (a line, a link text, a date the loader moved
+  out: the 23 shingles across the cut are not found) but not add words of its own: found
+  shingles more than EXCERPT_GAP (24) positions apart are two passages. A copy of a page is
+  one or a few long verbatim passages; a post that summarises an article strings short
+  quotations together with words of its own (on the third real set, such a post shares 0.59
+  of its shingles with the essay, but only 0.25 in passages), and a text sharing a long
+  quotation (two fifths of the shorter, say) stays under the threshold. On the three real
+  sets, excerpts measure 0.58 to 1.0 in passages even with forum, newsletter and mailing-list
+  chrome; other works sharing text with them 0.19 to 0.25.
 * An excerpt joins **one** group: the one whose container holds the largest share of it. If a
   container in another group holds it within AMBIGUITY (0.1) of that share, the excerpt could
   come from either (a passage two works share) and joins neither. Near copies of an excerpt
@@ -141,7 +144,8 @@ EXCERPT_MAX = 3000  # longer texts are works of their own (~550 words)
 EXCERPT_RATIO = 1.5  # the container is at least this many times longer than the excerpt
 CONTAINMENT = 0.5  # share of the excerpt's shingles that must be in the container's lead
 SHARED_MIN = 360  # and at least this many of them (~65 words verbatim, whatever its length)
-EXCERPT_RUN = 200  # counting only runs of this many shingles found in a row (~40 words)
+EXCERPT_RUN = 200  # counting only passages of this many shingles found (~40 words),
+EXCERPT_GAP = LEAD_SHINGLE  # which skip no more shingles at a time than a left-out line does
 AMBIGUITY = 0.1  # a second container this close to the best: the excerpt joins neither
 LEAD_MIN_EQUAL = 2  # lead values a candidate pair must share (one is often a stock phrase)
 LEAD_BUCKET_CAP = 32  # a lead value shared by more bodies is boilerplate: proposes no pair
@@ -536,8 +540,9 @@ def _flat(text: str) -> bytes:
 def containment(excerpt: str, container: str, *, run: int = 1) -> float:
     """Exactly: the share of the excerpt's LEAD_SHINGLE-byte shingles (of its flat text, one
     per position) that occur in the container's lead (the first LEAD_BYTES of its flat text),
-    counting only runs of at least `run` consecutive shingles found (EXCERPT_RUN: verbatim
-    passages, not phrases). 0.0 when the excerpt has no shingle."""
+    counting only passages of at least `run` shingles found (EXCERPT_RUN: verbatim passages,
+    not phrases; a passage may leave out pieces of the original, not add words of its own:
+    see _Shingles.found_in). 0.0 when the excerpt has no shingle."""
     mine = _Shingles.of(_flat(excerpt))
     return mine.found_in(_Shingles.of(_flat(container)[:LEAD_BYTES]), run) / max(1, mine.count)
 
@@ -566,20 +571,21 @@ class _Shingles:
         return cls(ordered=hashes, distinct=distinct)
 
     def found_in(self, other: _Shingles, run: int) -> int:
-        """How many of these positions are in `other`, in runs of `run` or more found in a
-        row."""
+        """How many of these positions are in `other`; with `run` > 1, only those in passages
+        of `run` or more found positions, where a passage may skip at most EXCERPT_GAP
+        positions at a time (the shingles across a piece of the original the copy left out)."""
         import numpy as np
 
         theirs = other.distinct
         if not self.count or not len(theirs):
             return 0
         at = np.minimum(np.searchsorted(theirs, self.ordered), len(theirs) - 1)
-        found = theirs[at] == self.ordered
-        if run <= 1:
-            return int(found.sum())
-        starts, stops = _runs(found[:-1] & found[1:])  # runs of 2+ found positions
-        lengths = stops - starts
-        return int(lengths[lengths >= run].sum())
+        found = np.flatnonzero(theirs[at] == self.ordered)
+        if run <= 1 or not len(found):
+            return len(found)
+        breaks = np.flatnonzero(np.diff(found) > EXCERPT_GAP + 1)
+        counts = np.diff(np.concatenate(([0], breaks + 1, [len(found)])))
+        return int(counts[counts >= run].sum())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -591,7 +597,8 @@ class _Scan:
     signatures: bytes  # MinHash signatures, num_perm little-endian uint32 per row
     digests: list[bytes]  # per distinct body
     lead_bodies: list[int]  # the distinct bodies with a lead sketch, one per row of `leads`
-    leads: bytes  # their lead sketches joined, _LEAD_WIDTH bytes each
+    leads: list[bytes]  # their lead sketches (joined once the near groups are made: the two
+    # stages' arrays are then never all in memory at once)
     texts: dict[int, str]  # distinct body -> its text, for those given as text and kept
 
 
@@ -646,7 +653,7 @@ def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int,
     # one join: growing a bytearray instead may copy it again and again (malloc's realloc)
     return _Scan(keys=keys, ranks=ranks, bodies=member_bodies, rows=rows,
                  signatures=b"".join(signatures), digests=list(bodies),
-                 lead_bodies=lead_bodies, leads=b"".join(leads), texts=texts)
+                 lead_bodies=lead_bodies, leads=leads, texts=texts)
 
 
 def _lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -871,33 +878,43 @@ def _excerpt_edges(scan: _Scan, near_roots: Any,
     """
     import numpy as np
 
-    lead_sizes, raw = _lead_rows(scan.leads)
+    lead_sizes, raw = _lead_rows(b"".join(scan.leads))
     excerpt_rows, container_rows = _excerpt_pairs(lead_sizes, raw)
+    del raw  # and the joined sketches with it
     if not len(excerpt_rows):
         return {}
     lead_bodies = np.array(scan.lead_bodies, dtype=np.intp)
-    # per body asked about: the shingles of its lead (all of it, for an excerpt), or None
-    shingles: dict[int, _Shingles | None] = {}
+    # Per body asked about: its flat lead (all of it, for an excerpt), or None. Kept as bytes
+    # (4 KB at most), not as shingle arrays (8 times that): at 10^5 articles there are
+    # hundreds of candidate pairs, and this is the build's memory peak.
+    flats: dict[int, bytes | None] = {}
 
-    def shingles_of(body: int) -> _Shingles | None:
-        if body not in shingles:
+    def flat(body: int) -> bytes | None:
+        if body not in flats:
             text = text_of(body)
-            shingles[body] = None if text is None else _Shingles.of(_flat(text)[:LEAD_BYTES])
-        return shingles[body]
+            flats[body] = None if text is None else _flat(text)[:LEAD_BYTES]
+        return flats[body]
 
     verified: dict[int, list[tuple[float, int]]] = {}
+    short: tuple[int, _Shingles | None] = (-1, None)  # pairs come sorted by excerpt
     for excerpt, container in zip(lead_bodies[excerpt_rows].tolist(),
                                   lead_bodies[container_rows].tolist(), strict=True):
         if near_roots[excerpt] == near_roots[container]:
             continue  # already one group
-        short, long = shingles_of(excerpt), shingles_of(container)
-        if short is None or long is None or not short.count:
+        if short[0] != excerpt:
+            text = flat(excerpt)
+            short = (excerpt, None if text is None else _Shingles.of(text))
+        long, excerpt_shingles = flat(container), short[1]
+        if excerpt_shingles is None or long is None or not excerpt_shingles.count:
             continue
-        shared = short.found_in(long, EXCERPT_RUN)
-        share = shared / short.count
+        shared = excerpt_shingles.found_in(_Shingles.of(long), EXCERPT_RUN)
+        share = shared / excerpt_shingles.count
         if share >= CONTAINMENT and shared >= SHARED_MIN:
             verified.setdefault(excerpt, []).append((share, container))
-    sizes = dict(zip(scan.lead_bodies, lead_sizes.tolist(), strict=True))
+    # flat lengths of the bodies in candidate pairs only (a dict of all would be 10 MB)
+    sizes = dict(zip(lead_bodies[excerpt_rows].tolist() + lead_bodies[container_rows].tolist(),
+                     lead_sizes[excerpt_rows].tolist() + lead_sizes[container_rows].tolist(),
+                     strict=True))
     digests = scan.digests
     units: dict[int, list[int]] = {}
     for excerpt in verified:
@@ -1126,16 +1143,17 @@ def find_duplicates(candidates: Iterable[Candidate], *, threshold: float = 0.8,
 def _texts(scan: _Scan, body: Callable[[str], str] | None) -> Callable[[int], str | None]:
     """The text of a distinct body: kept by the scan, or asked of `body` for one of its
     members (all of them have that normalised text)."""
-    members: dict[int, str] = {}
+    first: list[Any] = []  # per body, its first member (an array, not a dict of 10^5 ints)
 
     def text_of(index: int) -> str | None:
         if index in scan.texts:
             return scan.texts[index]
         if body is None:
             return None
-        if not members:
-            for key, member_body in zip(scan.keys, scan.bodies, strict=True):
-                members.setdefault(member_body, key)
-        return body(members[index])
+        if not first:
+            import numpy as np
+
+            first.append(np.unique(np.array(scan.bodies, dtype=np.intp), return_index=True)[1])
+        return body(scan.keys[int(first[0][index])])
 
     return text_of

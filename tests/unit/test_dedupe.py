@@ -822,6 +822,20 @@ def test_a_text_sharing_a_long_quotation_is_not_grouped() -> None:
                             candidate("commentary.md", commentary)]) == ()
 
 
+def test_a_copy_that_left_out_a_line_every_few_sentences_is_still_an_excerpt() -> None:
+    """Scrapers and loaders drop pieces of a page (link texts, a dateline, a caption): the
+    passages around a cut still count as one."""
+    article = prose(67, words=3000)
+    tokens = words_of(article, 0, 320).split(" ")
+    kept = [token for n, token in enumerate(tokens) if n % 30 not in (14, 15, 16)]
+    page = CHROME + " ".join(kept)
+    # every shingle found counts: the chrome is all that is missing
+    assert dedupe.containment(page, article, run=dedupe.EXCERPT_RUN) == dedupe.containment(
+        page, article) > 0.75
+    (group,) = find_duplicates([candidate("full.md", article), candidate("page.txt", page)])
+    assert [x.key for x in group.excerpts] == ["page.txt"]
+
+
 def test_a_summary_quoting_many_short_passages_is_not_grouped() -> None:
     """A blog post that strings together quotations from the article's opening with a few
     words of its own: most of its text is in the article, but in pieces, never the long
