@@ -74,14 +74,18 @@ _DATE_RE = re.compile(
         # June-July 2010, junio-julio de 2010, and with an en dash and spaces
         rf"{_month_pattern('rm1')}\s*[-\u2013]\s*{_month_pattern('rm2')},?\s+{_YEAR_INTRO}"
         rf"{_year_pattern('ry')}",
+        # March 8-9, 2008: a range of days states the month, not one day
+        rf"{_month_pattern('xm')}\s+\d{{1,2}}\s*[-\u2013]\s*\d{{1,2}}(?!\d),?\s+"
+        rf"{_year_pattern('xy')}",
         # May 30, 2017 / June 1st 2013 / Noviembre 25, 2012
         # (scrapes often lose the space after the comma: "May 30,2017")
         rf"{_month_pattern('am')}\s+{_day_pattern('ad')}(?:,\s*|\s+){_year_pattern('ay')}",
         # June 2013 / junio de 2013 / juin 2013
         rf"{_month_pattern('cm')},?\s+{_YEAR_INTRO}{_year_pattern('cy')}",
         # 1 June 2013 / 1st of June 2013 / 25 de noviembre de 2012 / 23 de Octubre, 2010 /
+        # 12. Mai 2012 (German writes the day with a full stop) /
         # 1er mai 2015. The day may not continue a number, a time or a range ("3/4", "1-2").
-        rf"(?<![\w.,/:\u2013-]){_day_pattern('dd')}\s+(?:(?:de|of)\s+)?{_month_pattern('dm')}"
+        rf"(?<![\w.,/:\u2013-]){_day_pattern('dd')}\.?\s+(?:(?:de|of)\s+)?{_month_pattern('dm')}"
         rf",?\s+{_YEAR_INTRO}{_year_pattern('dy')}",
         # 2011-11-21 (a following "T10:00" is allowed) and 2011-11
         r"(?<![\w.-])(?P<iy>\d{4})-(?P<im>\d\d)(?:-(?P<id>\d\d))?(?!-\d)"
@@ -187,6 +191,8 @@ def _interpret(match: re.Match[str], *, in_text: bool) -> DateMatch | None:
         else:  # reversed or same month: only the second month is tied to the year
             start = match.start("rm2")
             date = _partial(group("ry"), last)
+    elif group("xm"):
+        date = _partial(group("xy"), _month(group("xm")))
     elif group("am"):
         date = _partial(group("ay"), _month(group("am")), group("ad"))
     elif group("cm"):

@@ -56,11 +56,11 @@ _LINK_RE = re.compile(r"(!?)\[([^\[\]\n]{0,300})\]\(([^()\n]{0,1000})\)")
 _COPYRIGHT_RE = re.compile(
     r"^(?:copyright(?!\w)\s*(?:©|\(c\))?|©)\s*(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?)?[\s,]*",
     re.IGNORECASE)
-_BYLINE_START_RE = re.compile(r"^(?:(?i:by|with|por|par|de)|di)(?:\s*:\s*|\s+)")
+_BYLINE_START_RE = re.compile(r"^(?:(?i:by|with|por|par|de)|di|von)(?:\s*:\s*|\s+)")
 # Removed from the start of a byline; "de" and "di" only in lowercase, as "De" and "Di" may
 # begin a surname.
 _PREFIX_RE = re.compile(
-    r"^(?:(?i:(?:written|reporting)\s+by|by|with|por|par)|de|di)(?:\s*:\s*|\s+)")
+    r"^(?:(?i:(?:written|reporting)\s+by|by|with|por|par)|de|di|von)(?:\s*:\s*|\s+)")
 _PAREN_RE = re.compile(r"[()]")
 _WORD_RE = re.compile(r"\S+")
 _ROLE_PATTERNS = (
@@ -116,9 +116,28 @@ def parse_byline(text: str) -> Byline:
             state = _read_clause(clause, state, authors, contributors)
             if ends_sentence:
                 state = ""
+    if not _LINK_RE.search(text):  # a link's text is a whole name, as written
+        authors = _shared_surname(authors)
     return Byline(authors=tuple(dict.fromkeys(_restore(a) for a in authors)),
                   contributors=tuple(dict.fromkeys(
                       Contributor(role=c.role, name=_restore(c.name)) for c in contributors)))
+
+
+_AGENCY_WORDS = frozenset({"reuters", "bloomberg", "xinhua", "tass", "sputnik", "staff"})
+
+
+def _shared_surname(authors: list[str]) -> list[str]:
+    """'Bill and Kathy Christison': a couple sharing the surname the last name ends with. Only
+    for two names, the first a single word that reads as a given name (capital, then lower
+    case letters), the second a given name and a surname."""
+    if len(authors) != 2:
+        return authors
+    first, second = authors[0], authors[1].split()
+    if (len(second) == 2 and " " not in first and 2 <= len(first) <= 12 and first.isalpha()
+            and first.lower() not in _AGENCY_WORDS
+            and first[0].isupper() and first[1:].islower() and second[1][:1].isupper()):
+        return [f"{first} {second[1]}", authors[1]]
+    return authors
 
 
 # "Kuala Lumpur War Crimes Commission (KLWCC)": a parenthesis that abbreviates the words before

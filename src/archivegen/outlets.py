@@ -41,7 +41,7 @@ KNOWN_OUTLETS: tuple[Outlet, ...] = (
 # it is a site, it is not part of the name.
 # Also glued to the name or mistyped by the scrape ("GlobalResearchWebsite", "WEebsite").
 WEBSITE_SUFFIX_RE = re.compile(r"(?:\s+|(?<=[a-z])|^)(?:W[a-z]?eb\s*site|Sitio\s+Web|Sito\s+Web"
-                               r"|Site\s+Web)$", re.IGNORECASE)
+                               r"|Site\s+Web|Webseite)$", re.IGNORECASE)
 _NOT_ALNUM_RE = re.compile(r"[\W_]+")
 _TLD_RE = re.compile(r"\.(?:com|org|net|info|ca|co\.uk|uk)$", re.IGNORECASE)
 

@@ -1,6 +1,6 @@
 """The loader on real third-party text: ../shared/real/ (54 files other people wrote),
-tests/fixtures/real2/ and real3/ (43 and 48 more, each gathered and read by hand before the
-loader ran on it).
+tests/fixtures/real2/, real3/ and real4/ (43, 48 and 48 more, each gathered and read by hand
+before the loader ran on it).
 
 The fields were read by hand (expected.json); benchmarks/real_grading.py compares them with
 what `archivegen check` reads. Targets: at least 97 % of graded fields right, no value where
@@ -21,7 +21,7 @@ import real_grading
 MIN_RIGHT = 0.97
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SETS = {"shared-real": (real_grading.REAL, 390), "real2": (FIXTURES / "real2", 300),
-        "real3": (FIXTURES / "real3", 320)}
+        "real3": (FIXTURES / "real3", 320), "real4": (FIXTURES / "real4", 340)}
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))

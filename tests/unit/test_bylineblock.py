@@ -541,3 +541,43 @@ def test_a_registered_outlet_after_the_name_is_no_part_of_it():
                              "from GlobalResearch Website"))
     assert article.authors == ("Marta Quellwood",)
     assert article.original_source == "Global Research"
+
+
+# Kinds the fourth real set showed (tests/fixtures/real4) -------------------------------------
+
+def test_a_german_block():
+    article, _ = load(repost("von Marta Quellwood\n12. Mai 2012\naus Webseite\nHarbourJournal\n"
+                             "Übersetzung von\nKurt Roe\nOriginalfassung"))
+    assert (article.authors, article.date, article.original_source) == (
+        ("Marta Quellwood",), PartialDate(year=2012, month=5, day=12), "HarbourJournal")
+    assert article.contributors == (Contributor(role="translator", name="Kurt Roe"),)
+    assert article.body.startswith(BODY_FIRST)
+
+
+def test_da_introduces_the_site_and_a_degree_ends_a_name():
+    article, _ = load(repost("by\nMarta Quellwood, Ph.D.\nHarbour Rising\n04 October 2008\nda\n"
+                             "HarbourNet Website"))
+    assert (article.authors, article.original_source) == (("Marta Quellwood",), "HarbourNet")
+
+
+def test_a_couple_and_a_range_of_days():
+    article, _ = load(repost("by Bill and Kathy Quellwood\nMarch 8-9, 2008\nfrom\n"
+                             "HarbourPunch Website"))
+    assert article.authors == ("Bill Quellwood", "Kathy Quellwood")
+    assert article.date == PartialDate(year=2008, month=3)
+
+
+@pytest.mark.parametrize(("block", "authors", "date"), [
+    ("por el Prof. Marta Quellwood 28 Julio 2015 del Sitio Web GlobalResearch",
+     ("Marta Quellwood",), PartialDate(year=2015, month=7, day=28)),
+    ("by Marta Quellwood The Harbour Observer - UK 3-25-2003 from Rense Website",
+     ("Marta Quellwood",), PartialDate(year=2003, month=3, day=25)),
+])
+def test_one_line_blocks_with_an_article_or_a_run_on_outlet(block, authors, date):
+    article, _ = load(repost(block, gap=""))
+    assert (article.authors, article.date) == (authors, date)
+
+
+def test_a_numeric_date_whose_order_is_a_guess_is_not_read():
+    article, _ = load(repost("by Marta Quellwood 3-5-2003 from Rense Website", gap=""))
+    assert article.date is None

@@ -83,6 +83,9 @@ def month(year: int, month: int, end_month: int | None = None) -> PartialDate:
         # a range of whole years, as a whole string ("2013-2014" above a compilation)
         ("2013-2014", PartialDate(year=2013, end_year=2014)),
         ("2013 \u2013 2014", PartialDate(year=2013, end_year=2014)),
+        # a range of days states its month; German writes the day with a full stop
+        ("March 8-9, 2008", month(2008, 3)),
+        ("12. Mai 2012", day(2012, 5, 12)),
         # the month name, day and year joined by hyphens, as some reposts print them
         ("February-12-2008", day(2008, 2, 12)),
         ("Octubre-05-2008", day(2008, 10, 5)),

@@ -597,3 +597,84 @@ def test_name_outlet_and_date_lines_under_the_headline_past_widgets():
     assert article.date == day(2013, 10, 26)
     assert article.tags == ("ferries", "harbour news")
     assert "AG025" not in codes(diags)
+
+
+# Kinds the fourth real set showed (tests/fixtures/real4) -------------------------------------
+
+def test_a_photo_caption_first_is_no_headline():
+    text = (f"The mayor, right, with the ferryman ( HARBOUR/Jane Roe/Harbour Wire )\n\n{PARA}\n\n"
+            f"{PARA2}\n")
+    article, _ = load_one(text)
+    assert article.title == ""
+
+
+def test_a_list_of_short_lines_is_no_headline():
+    text = f"Fermented herring\n\nKefir\n\nPickled kelp\n\n(HarbourNews) {PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert (article.title, article.publisher) == ("", "HarbourNews")
+
+
+def test_name_writes_line():
+    text = f"The Ferry Fund Shifts the Blame\n\nJane Roe writes:\n\n{PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert article.authors == ("Jane Roe",)
+
+
+@pytest.mark.parametrize(("first", "source"), [
+    ("Washington (HWN) ", "HWN"),
+    ("LUMENHAVEN, Harbourshire (The Adobo Wire, Washington Bureau) \u2013 ", "The Adobo Wire"),
+])
+def test_more_datelines(first, source):
+    text = f"Ferry Landing Closes\n\n{first}{PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert article.original_source == source
+
+
+def test_a_person_then_the_outlet_and_a_posted_date():
+    text = (f"Thursday, April 17, 2008\n\nTorturers on the Ferry\n\nBy Jane Roe, The Progressive "
+            f"Harbour. Posted April 17, 2008.\n\n{PARA}\n\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert (article.authors, article.original_source) == (("Jane Roe",),
+                                                          "The Progressive Harbour")
+
+
+def test_the_sites_editors_note_names_it():
+    text = f"Who's Who at the Ferry?\n\nHarbour Research Editor's Note\n\n{PARA}\n\n{PARA2}\n"
+    article, _ = load_one(text)
+    assert article.publisher == "Harbour Research"
+
+
+def test_a_byline_run_into_the_first_sentence():
+    text = ("Wednesday, 26 November 2008\n\nColossal Ferry Collapse\n\nby Jane Roe from Harbour "
+            f"Research 25 November 2008 On Friday the ferry board met. {PARA}\n")
+    article, _ = load_one(text)
+    assert (article.authors, article.original_source) == (("Jane Roe",), "Harbour Research")
+    assert article.date == day(2008, 11, 25)
+
+
+def test_the_byline_followed_by_its_outlet_wins_over_a_posters():
+    text = ("Bail-in and the Ferry Deposits\n\nSaturday, April 13, 2013\nBy Paul Poster\n\n"
+            "By Jane Roe and Prof John Roe\nGlobal Research\nApril 13, 2013\n\n"
+            f"{PARA}\n\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert article.authors == ("Jane Roe", "John Roe")
+    assert article.original_source == "Global Research"
+
+
+def test_a_breadcrumb_names_the_headline_past_foreign_chrome():
+    chrome_lines = "\n\n".join(["\u0411\u0430\u043d\u0435\u0440"] * 12)
+    text = (f"{chrome_lines}\n\nHome > In English > Who Runs the Ferry?\nIn English\n\n"
+            f"Who Runs the Ferry?\n\nJane Roe\n\n{PARA}\n\n{PARA2}\n")
+    article, _ = load_one(text)
+    assert article.title == "Who Runs the Ferry?"
+
+
+def test_hard_wrapped_lines_are_prose_not_headlines():
+    wrapped = ("The following is an excerpt of a chapter by Jane Roe from the\n"
+               "new book by Harbour Publishers, which the ferry board did not like\n"
+               "at all, and said so in a statement of its own on Tuesday.\n")
+    text = (f"Secretive Plan For a Ferry Currency\n\nBy Jane Roe\n\nHarbour Research, March 17, "
+            f"2011\n\n{wrapped}\nLondon, April 2, 2009\n\n{PARA}\n")
+    article, _ = load_one(text)
+    assert article.date == day(2011, 3, 17)
+    assert "London, April 2, 2009" in article.body

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 
-from ..dateparse import find_dates
+from ..dateparse import find_dates, parse_date
 from ..names import is_byline, parse_byline
 from ..outlets import outlet_name
-from .candidates import PLAIN, WEAK, Candidates
+from .candidates import PLAIN, STRONG, WEAK, Candidates
 from .credits import DOMAIN_RE, read_attribution
 
 NEWS_AGENCIES = frozenset({
@@ -41,12 +41,14 @@ _LEAD_TAG_RE = re.compile(
 _DATELINE_WORD_RE = re.compile(r"^(?:[A-Z][\w.'\u2019-]*|[\d/:.,-]+|am|pm|a\.m\.|p\.m\.|de|of)"
                                r"[,.]?$")
 MAX_DATELINE_WORDS = 9
+BUREAU_RE = re.compile(r",\s+[\w .'-]+\s+(?:Bureau|Desk|Office)$")
 _HOUSE_INTRO_RE = re.compile(rf"^(?P<site>{_NAME})\s+says\s*(?:…|\.\.\.)$")
 _SELF_REFERENCE_RES = (
     re.compile(rf"\b(?:[Dd]onate|[Cc]ontribute)\s+to\s+(?P<site>{_NAME})\s*[.!]*$"),
     re.compile(rf"\b[Aa]ll\s+(?P<site>{_NAME})\s+articles\b"),
     re.compile(rf"\b(?P<site>{_NAME})[\u2019']s\s+(?:[Dd]aily\s+|[Ww]eekly\s+)?[Nn]ewsletter\b"),
     re.compile(rf"\bto\s+(?P<site>{_NAME})\s+readers\b"),
+    re.compile(rf"^(?P<site>{_NAME})\s+[Ee]ditor[\u2019'`]?s\s+[Nn]ote\s*:?$"),
     re.compile(rf"^(?:[Ss]ubscribe|[Ss]ign\s+up)\s+(?:to|for)\s+(?P<site>{_NAME}?)"
                rf"(?:\s+(?:for\s+free|FOR\s+FREE|today|now))?[.!]*$"),
 )
@@ -54,6 +56,8 @@ _AUTHOR_BOX_RES = (
     re.compile(r"^(?:Older|More|Other|Recent|Latest)\s+(?:articles|posts|stories)\s+by\s+"
                r"(?P<name>.+?)\.?$", re.IGNORECASE),
     re.compile(r"^RSS\s+[Ff]eed\s+for\s+(?P<name>.+?)\.?$"),
+    re.compile(r"^(?P<name>[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){1,3})\s+(?:writes|reports)"
+               r"\s*:$"),
     re.compile(r"^(?P<name>[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){1,3})\s+(?:is\s+the\s+author\s+of"
                r"|needs\s+no\s+introduction|writes\s+for|is\s+an?\s+(?:[\w-]+\s+){0,3}"
                r"(?:journalist|writer|columnist|author|reporter|correspondent|blogger|editor"
@@ -86,9 +90,11 @@ def lead_tag(line: str, lineno: int, found: Candidates) -> None:
     words = prefix.split()
     if len(words) > MAX_DATELINE_WORDS or not all(_DATELINE_WORD_RE.match(w) for w in words):
         return  # "Her father (John Smith) - ..." is a sentence, not a dateline
-    if prefix and not ("," in prefix or any(c.isdigit() for c in prefix) or prefix.isupper()):
-        return  # a dateline is "PLACE", "Place, State" or dated: "The President (X) - ..." is not
-    site = outlet_name(m["site"])
+    if prefix and not ("," in prefix or any(c.isdigit() for c in prefix) or prefix.isupper()
+                       or (len(words) <= 3 and words[0] not in SENTENCE_STARTS
+                           and _is_agency_like(m["site"]))):
+        return  # a dateline is "PLACE", "Place, State", "Washington (CNN)" or dated
+    site = outlet_name(BUREAU_RE.sub("", m["site"]))  # "The Adobo Chronicles, Washington Bureau"
     if prefix or site.lower() in NEWS_AGENCIES:
         found.add("original_source", site, lineno, "page.wire-dateline", WEAK)
         dates = find_dates(prefix)
@@ -97,12 +103,41 @@ def lead_tag(line: str, lineno: int, found: Candidates) -> None:
         found.add("publisher", site, lineno, "page.lead-tag", WEAK)
 
 
+SENTENCE_STARTS = frozenset({"The", "A", "An", "His", "Her", "Their", "Our", "My", "This",
+                             "That", "These", "Those", "Its", "When", "If", "As"})
+
+
+def _is_agency_like(text: str) -> bool:
+    """'CNN', 'Reuters', 'SatireWire.com': an acronym, a news agency or an address."""
+    return (text.isupper() or text.lower() in NEWS_AGENCIES
+            or bool(DOMAIN_RE.match(text.strip())))
+
+
 def _is_site_tag(text: str) -> bool:
     """'CNN', 'CNA/EWTN News', 'The Borowitz Report', 'SatireWire.com': a name, not a gloss."""
     words = text.split()
     return 1 <= len(words) <= 5 and all(
         w[:1].isupper() or w[:1].isdigit() or w.lower() in ("of", "the", "and", "&")
         for w in words)
+
+
+# "by Jane Roe from Global Research 25 November 2008 On Friday November 21, ...": the byline,
+# its outlet and date run into the first sentence by the scrape.
+_GLUED_BYLINE_RE = re.compile(
+    r"^[Bb]y\s+(?P<names>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3})\s+from\s+"
+    r"(?P<outlet>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}?)\s+"
+    r"(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\s+\S")
+
+
+def glued_byline(line: str, lineno: int, found: Candidates) -> None:
+    """A byline run into the first sentence of the text ('by X from Outlet <date> Text')."""
+    text = " ".join(line.split())
+    if (m := _GLUED_BYLINE_RE.match(text)) is None or not is_byline("By " + m["names"]):
+        return
+    found.add("authors", parse_byline("By " + m["names"]).authors, lineno, "page.glued-byline",
+              PLAIN)
+    found.add("original_source", outlet_name(m["outlet"]), lineno, "page.glued-byline", PLAIN)
+    found.add("date", parse_date(m["date"]), lineno, "page.glued-byline", STRONG - 5)
 
 
 def self_reference(line: str, lineno: int, found: Candidates) -> None:

@@ -32,13 +32,14 @@ from ..dates import PartialDate
 from ..model import Contributor, FieldOrigin, FoundDate
 from ..names import is_byline, parse_byline
 from ..outlets import WEBSITE_SUFFIX_RE, outlet_name
-from .credits import is_outlet_line, outlet_suffix, read_date_line
+from .credits import find_credit_dates, is_outlet_line, outlet_suffix, read_date_line
 
 AUTHOR_INTROS = frozenset({"by", "por", "di", "par", "con", "with", "avec", "de", "von", "door"})
 SITE_INTROS = frozenset({
     "from", "from the", "desde", "desde el sitio web", "del sitio web", "del sitio",
-    "dal sito web", "dal sito", "du site web", "du site", "depuis", "depuis le site web",
-    "do site", "do sítio web", "vom", "von der website"})
+    "dal sito web", "dal sito", "da", "du site web", "du site", "depuis", "depuis le site web",
+    "do site", "do sítio web", "vom", "von der website", "aus webseite", "aus der webseite",
+    "von der webseite", "aus"})
 # "from GlobalResearch Website" on one line: the intro, then the site.
 SITE_INTRO_PREFIX_RE = re.compile(
     r"(?i)^(?:from|desde(?: el sitio web)?|del sitio web|dal sito web|du site web"
@@ -63,7 +64,7 @@ _ROLE_OF_INTRO = {"traduzione": "translator", "traducción": "translator",
                   "fotos": "photographer"}
 # Links to the same text in other languages: "Versión original", "Spanish version",
 # "Versione in spagnolo", "Versión en" / "Italiano".
-VERSION_RE = re.compile(r"(?i)(?:^|\s)versi(?:on|ón|one|onen)\b")
+VERSION_RE = re.compile(r"(?i)(?:^|\s)versi(?:on|ón|one|onen)\b|fassung\b")
 PART_RE = re.compile(r"(?i)^(?:part|parte|partie|teil)\s+(?:[IVXLC]+|\d{1,2})\.?$")
 YEAR_RE = re.compile(r"^(?:1[89]|20)\d\d$")
 YEAR_RANGE_RE = re.compile(r"^(?P<start>(?:1[89]|20)\d\d)\s*[-\u2013]\s*(?:1[89]|20)\d\d$")
@@ -124,8 +125,13 @@ def block_date(lines: list[str], i: int) -> tuple[PartialDate, int, str] | None:
     return None
 
 
+_DEGREE_RE = re.compile(r",?\s+(?:Ph\.?\s?D|M\.?D|Jr|Sr|Esq|MBA)\.?$")
+
+
 def _looks_like_names(line: str) -> bool:
-    """A short line that reads as a list of names (not a sentence, not a date)."""
+    """A short line that reads as a list of names (not a sentence, not a date); a degree or
+    'Jr.' at its end is no full stop ('Judith H. Young, Ph.D.')."""
+    line = _DEGREE_RE.sub("", line)
     words = line.split()
     if not 1 <= len(words) <= MAX_NAME_WORDS or find_dates(line) or line.endswith((".", ":")):
         return line.endswith(".") and len(words) <= 3 and is_byline("By " + line)
@@ -256,7 +262,13 @@ def _classify(lines: list[str], i: int, line: str, low: str, expect: str,
 ONE_LINE_SITE_RE = re.compile(
     r"(?i)(?:^|\s)(?:from|desde|del sitio web|dal sito web|du site web|published on|posted on"
     r"|publicado en|pubblicato su)\s+(?P<site>\S.*)$")
-ONE_LINE_INTRO_RE = re.compile(r"(?i)^(?:by|por|di|par|von|de)\s+")
+ONE_LINE_INTRO_RE = re.compile(r"(?i)^(?:by|por|di|par|von|de)(?:\s+(?:el|la|le|the)(?=\s+\S+\.))?"
+                               r"\s+")
+# "by Jamie Roe The Observer - UK 3-25-2003 from Rense Website": an outlet run on after the
+# name begins at "The" and may end with its country.
+RUN_ON_OUTLET_RE = re.compile(
+    r"\s+(?P<outlet>The\s+[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}"
+    r"(?:\s+[-\u2013]\s+[A-Z]{2,3})?)$")
 
 
 def _read_one_line_block(line: str, lineno: int, block: Block) -> bool:
@@ -265,7 +277,7 @@ def _read_one_line_block(line: str, lineno: int, block: Block) -> bool:
     author intro with one of them ('by Eva Roe 04 September 2017 from Some Website')."""
     site_match = ONE_LINE_SITE_RE.search(line)
     head = line[:site_match.start()].strip() if site_match else line
-    dates = find_dates(head)
+    dates = find_credit_dates(head)
     intro = ONE_LINE_INTRO_RE.match(head)
     if not dates or not (site_match or intro):
         return False
@@ -275,6 +287,8 @@ def _read_one_line_block(line: str, lineno: int, block: Block) -> bool:
     # "by Steve Roe Global Research, April 18, 2007": the GR print layout run together.
     if alias := outlet_suffix(names):
         names, outlets = names[:-len(alias)].strip(" ,"), [outlet_name(alias)]
+    elif (run_on := RUN_ON_OUTLET_RE.search(names)) is not None:
+        names, outlets = names[:run_on.start()].strip(" ,"), [run_on["outlet"]]
     if names and not intro:
         return False
     if after and not _is_site_name(after):
@@ -303,7 +317,7 @@ def _block_goes_on(lines: list[str], i: int) -> bool:
 
 
 def _is_byline_line(line: str) -> bool:
-    return bool(re.match(r"(?i)^(?:by|por|di|par|con|with)\s", line)) and is_byline(line)
+    return bool(re.match(r"(?i)^(?:by|por|di|par|con|with|von)\s", line)) and is_byline(line)
 
 
 def _next_nonblank(lines: list[str], i: int) -> int | None:

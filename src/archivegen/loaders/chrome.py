@@ -30,6 +30,11 @@ _WIDGET_RE = re.compile(r"(?i)^(?:headline|related|read more|read also|also read
 _STAMP_RE = re.compile(
     r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?\s+\d{1,2}:\d\d(?::\d\d)?\s*(?:[AaPp][Mm])?"
     r"|^[A-Z]{2,4}$|^(?i:view full version)\s*:")
+# A photo's caption, known by its credit: "... ( REUTERS/Jane Roe/Reuters )", "(AP Photo/...)",
+# "(Getty Images)", "(File photo)".
+_CAPTION_RE = re.compile(r"\(\s*[A-Z][\w .'-]*(?:/[A-Z][\w .'-]*)+\s*\)\s*$"
+                         r"|(?i:\((?:[\w .'-]*\s)?(?:photo|getty images|file photo|image|credit)"
+                         r"[^)]*\))\s*$")
 # Things that are only an address.
 _URL_RE = re.compile(r"^(?:<)?(?:https?://|www\.)\S+(?:>)?$", re.IGNORECASE)
 _IMAGE_RE = re.compile(r"^\[(?:image|photo|picture|img)\s*:[^\]]*\]$", re.IGNORECASE)
@@ -88,6 +93,7 @@ def is_chrome(line: str) -> bool:
         return False
     return bool(_UI_RE.match(text) or _URL_RE.match(text) or _IMAGE_RE.match(text)
                 or _URL_LABEL_RE.match(text) or _WIDGET_RE.match(text) or _STAMP_RE.match(text)
+                or _CAPTION_RE.search(text)
                 or _SERVICE_RE.search(text) or is_navigation(text)
                 or breadcrumb_tail(text) is not None or mail_header(text) is not None
                 or subscribed_site(text) is not None)

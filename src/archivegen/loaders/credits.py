@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..dateparse import find_dates, parse_date
+from ..dateparse import DateMatch, find_dates, parse_date
 from ..dates import PartialDate
 from ..model import Contributor
 from ..names import is_byline, parse_byline
@@ -83,17 +83,19 @@ def is_outlet_like(text: str, *, after_person: bool = False) -> bool:
         return False
     if any(w.lower().strip(".") in OUTLET_WORDS for w in words):
         return True
+    if after_person and words[0] == "The" and 2 <= len(words) <= 4:
+        return True  # "Ruth Roe, The Progressive": a person is not "The ..."
     return after_person and len(words) == 1 and value[:1].isupper() and value.isalpha()
 
 
 def _clean_outlet(text: str) -> str:
-    return outlet_name(text.strip().strip(_QUOTES).strip())
+    return outlet_name(text.strip().strip(_QUOTES).strip().rstrip("."))
 
 
 def _split_trailing_date(text: str) -> tuple[str, PartialDate | None]:
     """'X, 5 October 2010' -> ('X', date); the date must end the text."""
     value = text.rstrip(_TRAILING)
-    found = find_dates(value)
+    found = find_credit_dates(value)
     if found and found[-1].end == len(value):
         rest = value[:found[-1].start].rstrip(_TRAILING)
         return _TRAILING_WORD_RE.sub("", rest).rstrip(_TRAILING), found[-1].date
@@ -274,6 +276,34 @@ def _day_first(m: re.Match[str]) -> PartialDate | None:
         return None
 
 
+# "3-25-2003", "25/03/2003": numbers in either order are a date only where one of them cannot
+# be a month, so the order is not a guess.
+_NUMERIC_DATE_RE = re.compile(r"(?<![\w/.-])(?P<a>\d{1,2})[-/](?P<b>\d{1,2})[-/](?P<year>\d{4})"
+                              r"(?![\w/-])")
+
+
+def numeric_dates(text: str) -> list[DateMatch]:
+    """Numeric dates whose day and month cannot be swapped (one number is over 12)."""
+    found = []
+    for m in _NUMERIC_DATE_RE.finditer(text):
+        a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
+        if (a > 12) == (b > 12):
+            continue  # both could be months (or neither can): the text does not say which
+        month, day = (b, a) if a > 12 else (a, b)
+        try:
+            date = PartialDate(year=year, month=month, day=day)
+        except ValueError:
+            continue
+        if 1800 <= year <= 2100:
+            found.append(DateMatch(date=date, start=m.start(), end=m.end(), text=m[0]))
+    return found
+
+
+def find_credit_dates(text: str) -> list[DateMatch]:
+    """Dates a credit line states: every form find_dates knows, and unambiguous numeric ones."""
+    return sorted([*find_dates(text), *numeric_dates(text)], key=lambda d: d.start)
+
+
 def read_date_line(line: str) -> PartialDate | None:
     """A line that is only a date, perhaps with its weekday and a time ('Thursday, April 23,
     2009', 'Mar 19, 2011, 9:38:52 AM', 'Date: Thu Apr 23 2009 - 09:16:54 EDT')."""
@@ -281,6 +311,8 @@ def read_date_line(line: str) -> PartialDate | None:
     value = _POSTED_WORD_RE.sub("", value)
     if (m := _DOTTED_DATE_RE.fullmatch(value.rstrip("."))) is not None:
         return _day_first(m)
+    if (numeric := numeric_dates(value)) and numeric[0].text == value.strip(" ,."):
+        return numeric[0].date
     value = _TIME_RE.sub(" ", value)
     words = [w.strip(",.") for w in value.split()]
     while words and (words[0].lower() in WEEKDAYS or words[0] in ("", "-", "at")):

@@ -31,7 +31,7 @@ from .credits import (
     read_pipe_byline,
 )
 
-HEAD_LINES = 24  # non-blank lines searched for the headline and its credits
+HEAD_LINES = 40  # non-blank lines searched for the headline and its credits
 MAX_TITLE_WORDS = 25
 MAX_TITLE_CHARS = 200
 MIN_PROSE_WORDS = 12
@@ -98,6 +98,9 @@ def line_kind(line: str, first: bool) -> str:
     return "prose" if len(text.split()) >= MIN_PROSE_WORDS or text[:1].isalpha() else "other"
 
 
+MIN_WRAPPED_WORDS = 8
+
+
 def scan_head(lines: list[str], start: int) -> Head:
     head = Head()
     i = start
@@ -106,6 +109,17 @@ def scan_head(lines: list[str], start: int) -> Head:
             head.units.append(i)
             head.kind[i] = line_kind(lines[i], first=not head.units[:-1])
         i += 1
+    # Hard-wrapped paragraphs: their short lines look like headlines one by one. A line that
+    # a sentence runs on from, or onto, is prose; so are the lines it runs on into.
+    for u in head.units:
+        if head.kind[u] != "title":
+            continue
+        runs_on = wrapped_prose(lines, u) and len(lines[u].split()) >= MIN_WRAPPED_WORDS
+        before = lines[u - 1].split() if u > 0 else []
+        continued = u - 1 in head.kind and head.kind[u - 1] == "prose" and bool(before) and (
+            lines[u].lstrip(OPENING_MARKS)[:1].islower() or before[-1].lower() in FUNCTION_WORDS)
+        if runs_on or continued:
+            head.kind[u] = "prose"
     return head
 
 
@@ -203,16 +217,18 @@ def choose_title(lines: list[str], head: Head, anchor: int | None,
     firsts = [u for u in units if kind[u] not in ("chrome", "date")]
     if not firsts:
         return None, web_page
+    if (crumb := _breadcrumb_headline(lines, head)) is not None:
+        return (crumb, crumb), True
     if web_page and anchor is not None:
         above = [u for u in units if u < anchor and kind[u] == "title"]
         if above:
             return (above[-1], above[-1]), True
     first = firsts[0]
-    if kind[first] != "title":
-        return None, web_page
-    if wrapped_prose(lines, first):
+    if wrapped_prose(lines, first) and looks_like_title(lines[first]):
         if two_line_title(lines, head, first):
             return (first, first + 1), web_page
+        return None, web_page
+    if kind[first] != "title" or _a_list(lines, head, first):
         return None, web_page
     nxt = next_unit(head, first)
     # A blog: its name, the post's date, then the post's title (not the same line again).
@@ -233,6 +249,30 @@ def choose_title(lines: list[str], head: Head, anchor: int | None,
         if headline >= 0.8 and deck <= headline - 0.3:
             return (nxt, nxt), web_page
     return (first, first), web_page
+
+
+def _breadcrumb_headline(lines: list[str], head: Head) -> int | None:
+    """The line a breadcrumb's last step names ('Home > News > The Headline' and then 'The
+    Headline' further down): the page's headline, past whatever chrome stands between."""
+    for u in head.units:
+        if head.kind[u] == "chrome" and (tail := chrome.breadcrumb_tail(lines[u])) is not None:
+            return next((v for v in head.units if v > u and head.kind[v] == "title"
+                         and same_text(lines[v], tail)), None)
+    return None
+
+
+MAX_LIST_ITEM_WORDS = 4
+
+
+def _a_list(lines: list[str], head: Head, first: int) -> bool:
+    """Short lines one after another ('Fermented vegetables' / 'Kefir' / 'Kombucha'): a list
+    the text opens with, not a headline (a headline is not followed by more like it)."""
+    run = [first]
+    while (u := next_unit(head, run[-1])) is not None and head.kind[u] == "title":
+        run.append(u)
+    return len(run) >= 3 and all(len(lines[v].split()) <= MAX_LIST_ITEM_WORDS
+                                 and not lines[v].rstrip().endswith((".", "!", "?"))
+                                 for v in run)
 
 
 def same_text(a: str, b: str) -> bool:

@@ -47,6 +47,7 @@ from .leftovers import LOOKED_AT_LINES
 from .pagehead import (
     HEADING_WORDS,
     LABEL_RE,
+    MIN_PROSE_WORDS,
     Head,
     anchor_window,
     choose_title,
@@ -67,6 +68,7 @@ _ERROR_PAGE_RE = re.compile(r"(?i)^(?:error|\d{3}|page not found|not found|acces
                             r"|forbidden|server error)\b")
 CREDIT_KINDS = frozenset({"date", "dateline", "attribution", "label", "pipe-byline"})
 LEAD_TAG_LINES = 2
+LEAD_TAG_SCAN = 8
 
 
 def _read_credits(lines: list[str], head: Head, title: tuple[int, int] | None,
@@ -92,10 +94,14 @@ def _read_credits(lines: list[str], head: Head, title: tuple[int, int] | None,
         found.add("date", credit.date, anchor + 1, "page.byline", STRONG)
         found.add("original_source", credit.outlet, anchor + 1, "page.byline", STRONG)
         used.add(anchor)
-        # Credit lines right after the byline: a dateline, a date, an attribution, chrome.
+        # Credit lines right after the byline: a dateline, a date, an attribution, the
+        # outlet's name alone ("Global Research" under the GR print layout's byline), chrome.
         for u in units:
             if u > anchor:
-                if kind[u] not in ("dateline", "date", "attribution", "chrome"):
+                if _outlet_alone(lines[u], kind[u]):
+                    found.add("original_source", outlet_name(lines[u]), u + 1,
+                              "page.outlet-line", PLAIN + 5)
+                elif kind[u] not in ("dateline", "date", "attribution", "chrome"):
                     break
                 used.add(u)
     elif title is not None:
@@ -110,6 +116,25 @@ def _read_credits(lines: list[str], head: Head, title: tuple[int, int] | None,
                 title is not None and u > title[1] and same_text(lines[u], lines[title[0]])):
             used.add(u)  # read: its statement is a field now, not article text
     return body_start, used
+
+
+def _credited(lines: list[str], head: Head, anchors: list[int]) -> int | None:
+    """The article's byline among the head's: the first that carries a date or an outlet, or
+    that the GR print layout's outlet or date lines follow ('By Paul Roe' under a blog post's
+    date is the poster's; 'By Jane Roe' / 'Global Research' / 'April 13, 2013' the article's);
+    else the first."""
+    for u in anchors:
+        credit = read_byline(lines[u]) or read_pipe_byline(lines[u])
+        after = next_unit(head, u)
+        if credit is not None and (credit.date or credit.outlet or (after is not None and (
+                head.kind[after] in ("date", "dateline", "outlet")
+                or _outlet_alone(lines[after], head.kind[after])))):
+            return u
+    return anchors[0] if anchors else None
+
+
+def _outlet_alone(line: str, kind: str) -> bool:
+    return kind == "title" and is_known_outlet(line)
 
 
 def _name_line(lines: list[str], head: Head, title_end: int, found: Candidates,
@@ -262,7 +287,7 @@ def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | Non
     anchors = ([u for u in early if head.kind[u] == "byline"]
                or [u for u in early if head.kind[u] == "pipe-byline"]
                or [u for u in head.units if u not in early and full_byline(lines[u])])
-    anchor = anchors[0] if anchors else None
+    anchor = _credited(lines, head, anchors)
     title_lines, web_page = choose_title(lines, head, anchor, found)
     firsts = [u for u in head.units if head.kind[u] != "chrome"]
     if title_lines is None and firsts and head.kind[firsts[0]] == "other":
@@ -284,10 +309,14 @@ def read_scraped(text: str, source: Source, diags: Diagnostics) -> Article | Non
     body_start, used = _read_credits(lines, head, title_lines, anchor, found)
     used |= _labels_in_first_lines(lines, body_start, used | {
         u for u in head.units if head.kind[u] == "chrome"}, found)
-    # The lead tag opens the first paragraph; a category line may stand above it.
-    for first_body in [i for i in range(body_start, len(lines)) if lines[i].strip()
-                       and i not in used and head.kind.get(i) != "chrome"][:LEAD_TAG_LINES]:
+    # The lead tag opens the first paragraph: a category line, a list or the byline may stand
+    # above it, so the first lines and the first line of prose are tried.
+    firsts = [i for i in range(body_start, len(lines)) if lines[i].strip()
+              and i not in used and head.kind.get(i) != "chrome"]
+    prose = [i for i in firsts[:LEAD_TAG_SCAN] if len(lines[i].split()) >= MIN_PROSE_WORDS][:1]
+    for first_body in dict.fromkeys([*firsts[:LEAD_TAG_LINES], *prose]):
         attributions.lead_tag(lines[first_body], first_body + 1, found)
+        attributions.glued_byline(lines[first_body], first_body + 1, found)
     tail = [n for n in range(body_start, len(lines))
             if lines[n].strip() and n not in used][-TAIL_LINES:]
     attributions.tail_credits(lines, tail, found)
