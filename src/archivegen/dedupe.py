@@ -88,6 +88,10 @@ short text's shingles that occur in the long one's *lead* (its opening), not the
   an excerpt is already in its group. Ties go to the longer container, then the lower digest.
 * The canonical of a group is never an excerpt (the page shows the whole text), and each
   excerpt member is reported with its container and containment (``DuplicateGroup.excerpts``).
+* Not found: a partial repost taken from further into an article than its lead (the fourth
+  real set has one, from the second half of an 11,000-byte article). Finding those would
+  need a sketch of each whole text, in which a 1,400-byte excerpt of a long article agrees on
+  too few values to be proposed, and as much memory again per article.
 
 Special cases
 -------------
