@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -252,8 +253,20 @@ def summarize(files: Iterable[ReadFile]) -> CheckSummary:
         articles = _load(source, diags) if source is not None else ()
         tally.add(articles, [*problems, *diags.items])
         kept += ((head_of(a), sketch_text(a.body)) for a in articles)
-    _, also, _ = collapse_duplicates(kept)
+    _, also, _ = collapse_duplicates(kept, body=_body_read_again)
     return tally.summary(also)
+
+
+@lru_cache(maxsize=64)
+def _body_read_again(key: str) -> str:
+    """The body of an article by key (its file's path as read, '#n' for a piece): read again
+    from disk, for the few candidate excerpt pairs duplicate detection verifies on text."""
+    path, _, piece = key.partition("#")
+    for source in read_paths([Path(path)], Diagnostics()):
+        for article in _load(source, Diagnostics()):
+            if article_key(article) == key or (not piece and not article.provenance.piece):
+                return article.body
+    return ""
 
 
 def short_meaning(code: str) -> str:

@@ -158,7 +158,7 @@ class DuplicateRef:
 
     key: str  # article_key of the copy: its path, plus "#n" for a piece of a split file
     source_path: str
-    kind: str  # "exact" or "near"
+    kind: str  # "exact", "near" or "excerpt" (a cut-off copy of the article's opening)
     similarity: float
 
 

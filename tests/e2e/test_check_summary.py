@@ -140,3 +140,14 @@ def test_summary_agrees_with_the_per_file_report(capsys: pytest.CaptureFixture[s
     assert summary["duplicates"] == sum(1 for a in articles if a["duplicate_of"])
     assert len(summary["layouts"]) >= 4 and diagnostics
 
+
+
+def test_summary_finds_the_excerpts_the_per_file_report_finds(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Excerpts are verified on text: the summary keeps no bodies, and reads the few
+    candidates' files again (the second real set holds excerpts of three articles)."""
+    real2 = str(FIXTURES / "real2")
+    files = json.loads(_run(capsys, "--format", "json", real2)[1])["files"]
+    summary = json.loads(_run(capsys, "--summary", "--format", "json", real2)[1])["summary"]
+    copies = sum(1 for f in files for a in f["articles"] if a["duplicate_of"])
+    assert summary["duplicates"] == copies >= 3
