@@ -74,12 +74,12 @@ _DATE_RE = re.compile(
         # June-July 2010, junio-julio de 2010, and with an en dash and spaces
         rf"{_month_pattern('rm1')}\s*[-\u2013]\s*{_month_pattern('rm2')},?\s+{_YEAR_INTRO}"
         rf"{_year_pattern('ry')}",
-        # March 8-9, 2008: a range of days states the month, not one day
-        rf"{_month_pattern('xm')}\s+\d{{1,2}}\s*[-\u2013]\s*\d{{1,2}}(?!\d),?\s+"
-        rf"{_year_pattern('xy')}",
         # May 30, 2017 / June 1st 2013 / Noviembre 25, 2012
         # (scrapes often lose the space after the comma: "May 30,2017")
         rf"{_month_pattern('am')}\s+{_day_pattern('ad')}(?:,\s*|\s+){_year_pattern('ay')}",
+        # March 8-9, 2008: a range of days states the month, not one day
+        rf"{_month_pattern('xm')}\s+\d{{1,2}}\s*[-\u2013]\s*\d{{1,2}}(?!\d),?\s+"
+        rf"{_year_pattern('xy')}",
         # June 2013 / junio de 2013 / juin 2013
         rf"{_month_pattern('cm')},?\s+{_YEAR_INTRO}{_year_pattern('cy')}",
         # 1 June 2013 / 1st of June 2013 / 25 de noviembre de 2012 / 23 de Octubre, 2010 /
@@ -94,6 +94,7 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"\d{4}")
+_START_RE = re.compile(_month_pattern("sm") + r"|\d", re.IGNORECASE)
 # "2013-2014" as a whole field: a range of years (in running text it stays a span, no date).
 _HYPHENED_RE = re.compile(r"([^\W\d_]{3,})-(\d{1,2})-(\d{4})")
 _YEAR_RANGE_RE = re.compile(r"(?P<first>\d{4})\s*[-\u2013/]\s*(?P<last>\d{4})")
@@ -172,7 +173,13 @@ def find_dates(text: str) -> list[DateMatch]:
     if not _has_year(text):
         return found  # every form states a four-digit year: most lines have none, skip them
     position = 0
-    while match := _DATE_RE.search(text, position):
+    while start := _START_RE.search(text, position):
+        # Every date starts with a month name or a digit: _DATE_RE is tried only there (one
+        # alternation of month names to scan with, not one per form of date).
+        match = _DATE_RE.match(text, start.start())
+        if match is None:
+            position = start.start() + 1
+            continue
         date_match = _interpret(match, in_text=True)
         if date_match is not None:
             found.append(date_match)

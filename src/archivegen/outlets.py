@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 
@@ -64,6 +65,7 @@ def _build_index() -> tuple[dict[str, str], dict[str, str]]:
 
 
 _BY_ALIAS, _BY_DOMAIN = _build_index()
+_ALIAS_LENGTHS = frozenset(len(alias) for alias in _BY_ALIAS)
 
 
 def strip_website(text: str) -> str:
@@ -75,6 +77,7 @@ _ASIDE_RE = re.compile(r"\s*\([^()]*\)")
 _PLACE_RE = re.compile(r",\s*[^,]+$")
 
 
+@lru_cache(maxsize=4096)  # the same few ways of writing an outlet come back in every file
 def _registered(text: str) -> str | None:
     """The registered name for a way of writing an outlet: as written, without its top-level
     domain, without an aside ("(CRG)") or a trailing place (", Montréal"); a long name also
@@ -86,7 +89,9 @@ def _registered(text: str) -> str | None:
         if (found := _BY_ALIAS.get(form)) is not None:
             return found
     for form in forms:
-        if len(form) >= MIN_FUZZY_CHARS:
+        if len(form) >= MIN_FUZZY_CHARS and (len(form) - 1 in _ALIAS_LENGTHS
+                                             or len(form) in _ALIAS_LENGTHS
+                                             or len(form) + 1 in _ALIAS_LENGTHS):
             for alias, found in _BY_ALIAS.items():
                 if abs(len(alias) - len(form)) <= 1 and _one_edit_apart(alias, form):
                     return found

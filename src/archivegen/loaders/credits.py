@@ -217,8 +217,10 @@ def _segment_date(segment: str) -> PartialDate | None:
 def is_outlet_line(line: str) -> bool:
     """'Project Censored, www.projectcensored.org': an outlet's name and address, nothing else."""
     parts = [p.strip() for p in " ".join(line.split()).split(",")]
-    return 1 <= len(parts) <= 3 and any(DOMAIN_RE.match(p) or is_known_outlet(p) for p in parts) \
-        and all(is_outlet_like(p) or _is_proper_name(p) for p in parts)
+    # The cheap tests first: most lines have many words or one in lower case.
+    return (1 <= len(parts) <= 3 and all(0 < len(p.split()) <= 6 for p in parts)
+            and all(_is_proper_name(p) or is_outlet_like(p) for p in parts)
+            and any(DOMAIN_RE.match(p) or is_known_outlet(p) for p in parts))
 
 
 def read_credit_line(line: str) -> Credit | None:

@@ -71,19 +71,30 @@ def looks_like_title(line: str) -> bool:
             and any(c.isalpha() for c in line))
 
 
+ATTRIBUTION_WORDS = ("originally", "first ", "reprint", "republish", "repost", "posted",
+                     "appeared", "cross-post")
+MAX_CREDIT_CHARS = 300  # a longer line is prose, whatever it starts with
+
+
 def line_kind(line: str, first: bool) -> str:
     text = " ".join(line.split())
-    if read_pipe_byline(text) is not None:
+    if len(text) > MAX_CREDIT_CHARS:
+        return "prose"
+    # Cheap tests guard the costly readings: most lines hold no bar, no "by", no digit.
+    lowered = text.lower()
+    digits = any(c.isdigit() for c in text)
+    if ("|" in text or " / " in text) and read_pipe_byline(text) is not None:
         return "pipe-byline"
     if chrome.is_chrome(text) or TIMESTAMP_RE.match(text) or attributions.is_house_intro(text):
         return "chrome"
-    if read_byline(text) is not None:
+    if ("by" in lowered or "von " in lowered or "por " in lowered or "par " in lowered
+            or "di " in lowered) and read_byline(text) is not None:
         return "byline"
-    if read_date_line(text) is not None:
+    if digits and read_date_line(text) is not None:
         return "date"
-    if read_dateline(text) is not None:
+    if digits and read_dateline(text) is not None:
         return "dateline"
-    if read_attribution(text) is not None:
+    if any(w in lowered for w in ATTRIBUTION_WORDS) and read_attribution(text) is not None:
         return "attribution"
     if LABEL_RE.match(text):
         return "label"

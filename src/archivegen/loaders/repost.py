@@ -38,6 +38,8 @@ HEAD_LINES = 20
 
 def sniff(text: str, path: str) -> bool:
     """A '# ' title followed within a few lines by a Source line or a byline block."""
+    if not text.lstrip().startswith("# "):  # the cheap test first: most texts are not reposts
+        return False
     lines = [line.strip() for line in text.split("\n", HEAD_LINES)[:HEAD_LINES]]
     first = next((line for line in lines if line), "")
     if not first.startswith("# "):
