@@ -4,8 +4,10 @@
 
 Without --corpus it generates the shared synthetic archive (../shared/bench/gen_corpus.py,
 raw Global Research layout) into a temporary folder. It also times the 50-file layout fixture
-set (every layout, several encodings). Prints the best of --repeat runs; loading only, no
-rendering or writing. Peak RSS is for the whole process.
+set (every layout, several encodings) and the real third-party files (../shared/real and
+tests/fixtures/real2-4: reposts, news extraction, research corpora, saved web pages; files
+read into memory first, so this row is loading alone). Prints the best of --repeat runs;
+loading only, no rendering or writing. Peak RSS is for the whole process.
 """
 
 from __future__ import annotations
@@ -42,6 +44,27 @@ def load_all(root: Path) -> tuple[int, int, float]:
     return files, articles, time.perf_counter() - start
 
 
+REAL_SETS = [REPO.parent / "shared" / "real",
+             *(REPO / "tests" / "fixtures" / f"real{n}" for n in (2, 3, 4))]
+
+
+def load_real(repeat: int) -> None:
+    """Best time to load and repair every real file, read into memory beforehand."""
+    sources = [source for root in REAL_SETS if root.is_dir()
+               for rel in iter_article_paths(root) if rel.endswith(".txt")
+               if (source := read_source(root, rel, Diagnostics())) is not None]
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for source in sources:
+            diags = Diagnostics()
+            for article in load_source(source, diags):
+                repair_article(article, diags)
+        best = min(best, time.perf_counter() - start)
+    print(f"real files: {len(sources)} files, best of {repeat}: {best:.2f} s = "
+          f"{len(sources) / best:,.0f} files/s, {1000 * best / len(sources):.2f} ms per file")
+
+
 def report(label: str, root: Path, repeat: int) -> None:
     runs = [load_all(root) for _ in range(repeat)]
     files, articles, best = min(runs, key=lambda r: r[2])
@@ -57,6 +80,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     report("layout fixtures", LAYOUTS, args.repeat)
+    load_real(args.repeat)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = args.corpus
         if corpus is None:
