@@ -1,0 +1,28 @@
+"""Limits on what one input may cost: articles come from the open web and builds run unattended.
+
+Each limit bounds the time or memory one hostile file can take; hitting one is a diagnostic
+naming the file (and line where there is one), and the rest of the archive still builds.
+The defaults are far above what real articles need (the largest of the real sets is 118 KB);
+`archivegen.yaml` may change them under the key `limits` (see config.py and README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    # An article file (and a sidecar) larger than this is not read: 5 MB, 40x the largest real
+    # article we hold, and what markdown-it-py renders in about a second.
+    article_bytes: int = 5_000_000
+    # A YAML document (front matter, sidecar, settings file) larger than this is not parsed.
+    yaml_bytes: int = 100_000
+    # Nesting of YAML collections, and nodes an alias may stand for once expanded.
+    yaml_depth: int = 20
+    yaml_alias_nodes: int = 10_000
+    # Bare URLs and e-mail addresses made into links in one article; the rest stay text.
+    links_per_article: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
