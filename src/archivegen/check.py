@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
-from .errors import CODES, Diagnostic, Diagnostics, Level
+from .errors import CODES, Diagnostic, Diagnostics, Level, SourceLocation
 from .loaders import load_source
 from .model import Article, ArticleHead, DuplicateRef, Source, article_key, head_of
 from .repair import repair_article
@@ -81,7 +81,14 @@ def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = ()) -
 
 
 def _load(source: Source, diags: Diagnostics) -> tuple[Article, ...]:
-    return tuple(repair_article(a, diags) for a in load_source(source, diags))
+    """The file's articles, repaired; an unexpected error costs this file only (AG051)."""
+    try:
+        return tuple(repair_article(a, diags) for a in load_source(source, diags))
+    except Exception as exc:  # one file must never stop the check of the others
+        diags.error("AG051", f"unexpected error while reading this file ({type(exc).__name__}: "
+                    f"{str(exc)[:200]}); its articles are skipped — please report it",
+                    SourceLocation(path=source.path, line=1, col=1))
+        return ()
 
 
 def _value(value: Any) -> Any:

@@ -56,7 +56,25 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
              file_time_dates: bool = False, excerpt_words: int = 40,
              known: Sequence[Sketch] = ()) -> list[LoadedArticle]:
     """The source's articles, loaded; a body whose sketch is among `known` (the cached ones
-    of this file) is not sketched again."""
+    of this file) is not sketched again. An unexpected error on the way (a bug of ours, or
+    an input no test foresaw) costs this file's articles only: error AG051, no traceback."""
+    own = Diagnostics()
+    try:
+        loaded = _load_one(source, own, md, file_time_dates=file_time_dates,
+                           excerpt_words=excerpt_words, known=known)
+    except Exception as exc:  # one file must never stop the build
+        diags.extend(own)  # what was found before it failed is still true
+        diags.error("AG051", f"unexpected error while reading this file ({type(exc).__name__}: "
+                    f"{str(exc)[:200]}); its articles are skipped — please report it",
+                    SourceLocation(path=source.path, line=1, col=1))
+        return []
+    diags.extend(own)
+    return loaded
+
+
+def _load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
+              file_time_dates: bool, excerpt_words: int,
+              known: Sequence[Sketch]) -> list[LoadedArticle]:
     signature = source_signature(source, file_time_dates=file_time_dates)
     loaded = []
     for article in load_source(source, diags, file_time_dates=file_time_dates):
