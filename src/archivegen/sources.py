@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from .errors import Diagnostics, SourceLocation
 from .filenames import SIDECAR_SUFFIX, is_article_path
+from .limits import DEFAULT_LIMITS, Limits
 from .model import Source
 
 
@@ -57,7 +60,11 @@ def _scan_folder(folder: str, prefix: str, found: list[ScannedFile]) -> None:
             continue
 
 
-def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:
+def read_source(root: Path, rel_path: str, diags: Diagnostics,
+                limits: Limits = DEFAULT_LIMITS, *, follow: bool = False) -> Source | None:
+    """The file and its sidecar, or None (with a diagnostic) if the file cannot be used. Only
+    regular files are read, and only up to `limits.article_bytes` (see read_regular); a
+    symlink only with `follow` (a file the user named)."""
     try:
         rel_path.encode("utf-8")
     except UnicodeEncodeError:  # os.walk hands undecodable names over as surrogates
@@ -65,28 +72,127 @@ def read_source(root: Path, rel_path: str, diags: Diagnostics) -> Source | None:
         diags.error("AG003", "file name is not valid UTF-8; rename the file to build it",
                     SourceLocation(path=shown))
         return None
-    try:
-        data = (root / rel_path).read_bytes()
-        mtime = (root / rel_path).stat().st_mtime
-    except OSError as exc:
-        diags.error("AG003", f"cannot read file: {exc.strerror}", SourceLocation(path=rel_path))
+    path = os.path.join(root, rel_path)
+    got = read_regular(path, rel_path, diags, limits, follow=follow)
+    if got is None:
         return None
+    data, st = got
     sidecar_path = rel_path + SIDECAR_SUFFIX
-    sidecar_file = root / sidecar_path
-    sidecar: bytes | None = None
-    if sidecar_file.is_file() and not sidecar_file.is_symlink():
-        try:
-            sidecar = sidecar_file.read_bytes()
-        except OSError as exc:
-            diags.error("AG003", f"cannot read sidecar: {exc.strerror}",
-                        SourceLocation(path=sidecar_path))
+    sidecar = _read_sidecar(path + SIDECAR_SUFFIX, sidecar_path, diags, limits)
     return Source(path=rel_path, data=data, sha256=hashlib.sha256(data).hexdigest(),
                   sidecar_path=sidecar_path if sidecar is not None else "", sidecar=sidecar,
-                  mtime=mtime)
+                  mtime=file_time(st))
 
 
-def read_sources(root: Path, diags: Diagnostics) -> list[Source]:
-    return [s for p in iter_article_paths(root) if (s := read_source(root, p, diags))]
+# Opened without following a symlink, and without blocking: a FIFO opened for reading waits
+# for a writer, forever. (Both are 0 where the system has no such flag.)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = (os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISLNK, "a symlink"))
+
+
+def read_regular(path: str, shown: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
+                 what: str = "file", *, follow: bool = False
+                 ) -> tuple[bytes, os.stat_result] | None:
+    """The bytes and stat of the regular file at `path` (named `shown` in diagnostics), or
+    None with a diagnostic: AG006 for anything else (a FIFO would hang the build, a device
+    like /dev/zero would be read until memory runs out), AG005 for a file over the size
+    limit, AG003 (AG007 for a name too long) if it cannot be read.
+
+    Checked by lstat before opening, and again by fstat after: a file swapped for a FIFO or
+    a symlink in between is not read either (the open neither blocks nor follows links).
+    With `follow`, a symlink is followed to what it names, which must be a regular file."""
+    try:
+        st = os.stat(path) if follow else os.lstat(path)
+        if not _usable(st, shown, diags, limits, what):
+            return None
+        fd = os.open(path, _OPEN_FLAGS & ~_NOFOLLOW if follow else _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # became a symlink since the lstat
+            diags.warning("AG006", f"{what} is not a regular file (a symlink); not read",
+                          SourceLocation(path=shown))
+        else:
+            _cannot_read(exc, shown, diags, what)
+        return None
+    try:
+        st = os.fstat(fd)
+        if not _usable(st, shown, diags, limits, what):
+            return None
+        with open(fd, "rb", closefd=False) as handle:
+            data = handle.read(limits.article_bytes + 1)  # it may have grown since
+    except OSError as exc:
+        _cannot_read(exc, shown, diags, what)
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > limits.article_bytes:
+        _too_large(len(data), shown, diags, limits, what)
+        return None
+    return data, st
+
+
+def _usable(st: os.stat_result, shown: str, diags: Diagnostics, limits: Limits,
+            what: str) -> bool:
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        diags.error("AG003", f"cannot read {what}: it is a folder", SourceLocation(path=shown))
+        return False
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "of an unknown kind")
+        diags.warning("AG006", f"{what} is not a regular file ({kind}); not read",
+                      SourceLocation(path=shown))
+        return False
+    if st.st_size > limits.article_bytes:
+        _too_large(st.st_size, shown, diags, limits, what)
+        return False
+    return True
+
+
+def _too_large(size: int, shown: str, diags: Diagnostics, limits: Limits, what: str) -> None:
+    diags.warning("AG005", f"{what} is {size:,} bytes, over the article size limit of "
+                  f"{limits.article_bytes:,} bytes (limits.article_bytes); not read",
+                  SourceLocation(path=shown))
+
+
+def _cannot_read(exc: OSError, shown: str, diags: Diagnostics, what: str) -> None:
+    if exc.errno == errno.ENAMETOOLONG:  # a path past PATH_MAX (a name past NAME_MAX cannot exist)
+        diags.error("AG007", f"{what} name too long for the file system; not read",
+                    SourceLocation(path=shown))
+    else:
+        diags.error("AG003", f"cannot read {what}: {exc.strerror}", SourceLocation(path=shown))
+
+
+def _read_sidecar(path: str, shown: str, diags: Diagnostics, limits: Limits) -> bytes | None:
+    """The sidecar's bytes; None if there is none (a sidecar that is a symlink is ignored, as
+    the scan ignores article symlinks) or it cannot be used (with a diagnostic)."""
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return None
+    except OSError:  # none (or its name would be too long to exist: no sidecar either)
+        return None
+    got = read_regular(path, shown, diags, limits, what="sidecar")
+    return got[0] if got is not None else None
+
+
+# Modification times a date can hold (years 1 to 9999). A file system keeps times far
+# outside it (year 0, or 10^17 seconds on tmpfs) that datetime and gmtime refuse: such a
+# time is no date at all, so the file is read as having none.
+_EARLIEST = -62_135_596_800
+_LATEST = 253_402_300_799
+
+
+def file_time(st: os.stat_result) -> float | None:
+    """The file's modification time, or None if no calendar date can hold it."""
+    return st.st_mtime if _EARLIEST <= st.st_mtime <= _LATEST else None
+
+
+def read_sources(root: Path, diags: Diagnostics,
+                 limits: Limits = DEFAULT_LIMITS) -> list[Source]:
+    return [s for p in iter_article_paths(root) if (s := read_source(root, p, diags, limits))]
 
 
 def read_static_files(theme_dirs: Sequence[Path]) -> dict[str, bytes]:
@@ -102,17 +208,19 @@ def read_static_files(theme_dirs: Sequence[Path]) -> dict[str, bytes]:
     return dict(sorted(found.items()))
 
 
-def read_paths(paths: Sequence[Path], diags: Diagnostics) -> list[Source]:
-    """Sources for files and folders named on the command line; each named as given."""
+def read_paths(paths: Sequence[Path], diags: Diagnostics,
+               limits: Limits = DEFAULT_LIMITS) -> list[Source]:
+    """Sources for files and folders named on the command line; each named as given. A
+    symlink named there is followed (the user chose it); within folders they are skipped."""
     sources: list[Source] = []
     for given in paths:
         if given.is_dir():
             for rel in iter_article_paths(given):
-                source = read_source(given, rel, diags)
+                source = read_source(given, rel, diags, limits)
                 if source is not None:
                     sources.append(_renamed(source, (given / rel).as_posix()))
         else:
-            source = read_source(given.parent, given.name, diags)
+            source = read_source(given.parent, given.name, diags, limits, follow=True)
             if source is not None:
                 sources.append(_renamed(source, given.as_posix()))
     return sources

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
 from archivegen.errors import Diagnostics, Level
-from archivegen.sources import iter_article_paths, read_source, read_sources, read_static_files
+from archivegen.limits import Limits
+from archivegen.sources import (
+    file_time,
+    iter_article_paths,
+    read_source,
+    read_sources,
+    read_static_files,
+)
 
 
 def touch(root: Path, rel: str, data: bytes = b"x") -> Path:
@@ -123,3 +131,47 @@ def test_read_static_files_skips_missing_static_and_symlinks(tmp_path):
     (theme / "static" / "link.txt").symlink_to(secret)
     assert read_static_files([tmp_path / "no-such-theme", theme]) == {"a.css": b"a"}
     assert read_static_files([]) == {}
+
+
+def test_read_source_skips_a_fifo_without_opening_it(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")  # opened for reading, it would wait for a writer
+    diags = Diagnostics()
+    assert read_source(tmp_path, "pipe.txt", diags) is None
+    assert [(d.code, d.level, d.message) for d in diags.items] == [
+        ("AG006", Level.WARNING, "file is not a regular file (a FIFO); not read")]
+
+
+def test_read_source_refuses_files_over_the_size_limit(tmp_path):
+    touch(tmp_path, "a.txt", b"x" * 11)
+    touch(tmp_path, "a.txt.yaml", b"y" * 11)
+    touch(tmp_path, "b.txt", b"x" * 10)
+    touch(tmp_path, "b.txt.yaml", b"y" * 11)
+    diags = Diagnostics()
+    assert read_source(tmp_path, "a.txt", diags, Limits(article_bytes=10)) is None
+    source = read_source(tmp_path, "b.txt", diags, Limits(article_bytes=10))
+    assert source is not None and source.sidecar is None and source.sidecar_path == ""
+    assert [(d.code, d.location.path, d.message) for d in diags.items] == [
+        ("AG005", "a.txt", "file is 11 bytes, over the article size limit of 10 bytes "
+                           "(limits.article_bytes); not read"),
+        ("AG005", "b.txt.yaml", "sidecar is 11 bytes, over the article size limit of 10 "
+                                "bytes (limits.article_bytes); not read")]
+
+
+def test_read_source_does_not_follow_a_file_swapped_for_a_symlink(tmp_path):
+    secret = touch(tmp_path, "secret.txt", b"secret")
+    (tmp_path / "a.txt").symlink_to(secret)  # the scan skips symlinks; this one came later
+    diags = Diagnostics()
+    assert read_source(tmp_path, "a.txt", diags) is None
+    assert [(d.code, d.level) for d in diags.items] == [("AG006", Level.WARNING)]
+    # Named on the command line (check), a symlink is followed to its regular file.
+    assert read_source(tmp_path, "a.txt", Diagnostics(), follow=True) is not None
+
+
+def test_read_source_gives_no_time_a_date_cannot_hold(tmp_path):
+    touch(tmp_path, "a.txt")
+    st = os.stat(tmp_path / "a.txt")
+    assert file_time(st) == st.st_mtime
+    fake = os.stat_result((st.st_mode, 0, 0, 1, 0, 0, 1, 0, -62_167_219_200, 0))
+    assert file_time(fake) is None  # year 0
+    fake = os.stat_result((st.st_mode, 0, 0, 1, 0, 0, 1, 0, 10**17, 0))
+    assert file_time(fake) is None

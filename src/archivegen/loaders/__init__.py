@@ -75,10 +75,14 @@ def load_source(source: Source, diags: Diagnostics, *,
 
 def date_from_file_time(article: Article, source: Source) -> Article:
     """Only when the config asks: an undated article takes its file's modification day (UTC),
-    recorded with the rule "file-mtime" so the page says where the date came from."""
+    recorded with the rule "file-mtime" so the page says where the date came from. A time
+    no calendar date holds (year 0, 10^17 seconds: file systems keep them) gives none."""
     if article.date is not None or source.mtime is None:
         return article
-    day = dt.datetime.fromtimestamp(source.mtime, tz=dt.UTC).date()
+    try:
+        day = dt.datetime.fromtimestamp(source.mtime, tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        return article
     origin = FieldOrigin(name="date", line=0, rule="file-mtime")
     return replace(article, date=PartialDate.from_date(day),
                    provenance=replace(article.provenance,
