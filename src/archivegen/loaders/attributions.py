@@ -46,7 +46,9 @@ _HOUSE_INTRO_RE = re.compile(rf"^(?P<site>{_NAME})\s+says\s*(?:…|\.\.\.)$")
 _SELF_REFERENCE_RES = (
     re.compile(rf"\b(?:[Dd]onate|[Cc]ontribute)\s+to\s+(?P<site>{_NAME})\s*[.!]*$"),
     re.compile(rf"\b[Aa]ll\s+(?P<site>{_NAME})\s+articles\b"),
-    re.compile(rf"\b(?P<site>{_NAME})[\u2019']s\s+(?:[Dd]aily\s+|[Ww]eekly\s+)?[Nn]ewsletter\b"),
+    # Not "\b": it opens inside a token ("1-1-1-..."), and each start would scan the rest of it.
+    re.compile(rf"(?<![\w'\u2019&.-])(?P<site>{_NAME})[\u2019']s\s+(?:[Dd]aily\s+|[Ww]eekly\s+)?"
+               rf"[Nn]ewsletter\b"),
     re.compile(rf"\bto\s+(?P<site>{_NAME})\s+readers\b"),
     re.compile(rf"^(?P<site>{_NAME})\s+[Ee]ditor[\u2019'`]?s\s+[Nn]ote\s*:?$"),
     re.compile(rf"^(?:[Ss]ubscribe|[Ss]ign\s+up)\s+(?:to|for)\s+(?P<site>{_NAME}?)"
