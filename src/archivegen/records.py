@@ -7,6 +7,8 @@ treats as "not cached".
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from .dates import PartialDate
@@ -20,6 +22,31 @@ from .model import (
     Provenance,
     Repair,
 )
+
+# Raw in json.dumps(ensure_ascii=False) text, these make it invalid or unsafe to show: lone
+# surrogates (UTF-8 has no encoding for them, so writing the text raises), and DEL, C1
+# controls and bidi overrides (json escapes only C0 controls; these act on a terminal).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps(value: Any, *, indent: int | None = None) -> str:
+    """JSON text of `value`, valid UTF-8 whatever its strings hold (see valid_json)."""
+    return valid_json(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+def valid_json(text: str) -> str:
+    """JSON text (from json.dumps with ensure_ascii=False) that encodes as UTF-8: surrogate
+    pairs are joined into the character they stand for and lone surrogates become U+FFFD.
+    Replaced, not escaped as "\\ud800": strict parsers (Rust's serde_json, for one) reject a
+    lone surrogate escape, and it is no text anyway. DEL, C1 controls and bidi overrides
+    are written as \\u escapes: the same strings, inert on a terminal. Such characters
+    can only stand inside JSON strings (its syntax is ASCII), so this edits strings only."""
+    if text.isascii() or not _JSON_UNSAFE.search(text):
+        return text
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def date_to_json(d: PartialDate | None) -> list[int | None] | None:

@@ -20,6 +20,7 @@ from typing import Any
 from . import __version__
 from .errors import ArchivegenError
 from .model import DuplicateRef
+from .records import dumps
 from .report import BuildReport
 from .writer import write_atomic_chunks
 
@@ -32,8 +33,9 @@ ARTICLES_MARK = ',\n  "articles": '
 
 def report_file(project_dir: Path, output_dir: Path) -> Path | None:
     """Where a build of the project keeps its report; None if that is inside the output
-    folder: the report is never published with the site."""
-    path = (project_dir / REPORT_PATH).resolve()
+    folder: the report is never published with the site. Only the project folder is
+    resolved: resolving the report's own path would follow a symlink planted there."""
+    path = project_dir.resolve() / REPORT_PATH
     return None if path.is_relative_to(output_dir) else path
 
 
@@ -67,8 +69,8 @@ class ReportedArticle:
 
     def item(self) -> str:
         """Its line, as report_lines writes it."""
-        return json.dumps({"source": self.key, "layout": self.layout, "url": self.url,
-                           "also_archived_as": []}, ensure_ascii=False)
+        return dumps({"source": self.key, "layout": self.layout, "url": self.url,
+                      "also_archived_as": []})
 
 
 def articles_moved(section: str,
@@ -132,7 +134,8 @@ def _head(report: BuildReport) -> dict[str, Any]:
 def _json_lines(data: dict[str, Any]) -> Iterator[str]:
     """JSON with one list item per line: readable and diffable, and written by json's C
     encoder (indent= runs the pure-Python one: a third of a second for 10^4 articles).
-    Generators stand for lists and are consumed as the text is produced."""
+    Generators stand for lists and are consumed as the text is produced. records.dumps keeps
+    it valid UTF-8 whatever an article's text holds (a lone surrogate becomes U+FFFD)."""
     yield "{\n"
     for number, (key, value) in enumerate(data.items()):
         yield (",\n" if number else "") + f"  {json.dumps(key)}: "
@@ -142,10 +145,10 @@ def _json_lines(data: dict[str, Any]) -> Iterator[str]:
             if first is None:
                 yield "[]"
                 continue
-            yield "[\n    " + json.dumps(first, ensure_ascii=False)
+            yield "[\n    " + dumps(first)
             for item in items:
-                yield ",\n    " + json.dumps(item, ensure_ascii=False)
+                yield ",\n    " + dumps(item)
             yield "\n  ]"
         else:
-            yield json.dumps(value, ensure_ascii=False)
+            yield dumps(value)
     yield "\n}\n"

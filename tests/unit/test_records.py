@@ -63,3 +63,17 @@ def test_every_date_precision_round_trips(date: PartialDate | None) -> None:
 def test_a_range_of_years_holds_whole_years_in_order(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):
         PartialDate(**kwargs)
+
+
+def test_dumps_writes_valid_utf8_json_whatever_the_strings_hold() -> None:
+    from archivegen.records import dumps
+
+    value = {"t": "lone \ud800 \udcff pair \ud83d\ude00 c1 \x85 del \x7f bidi \u202e esc \x1b"}
+    text = dumps(value)
+    text.encode("utf-8")
+    assert json.loads(text) == {"t": "lone \ufffd \ufffd pair \U0001f600 c1 \x85 del \x7f "
+                                      "bidi \u202e esc \x1b"}
+    assert "\\u0085" in text and "\\u202e" in text and "\x85" not in text
+    plain = {"a": ["naïve", 1, None], "b": "x"}
+    assert dumps(plain) == json.dumps(plain, ensure_ascii=False)
+    assert dumps(plain, indent=2) == json.dumps(plain, ensure_ascii=False, indent=2)
