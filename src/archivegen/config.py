@@ -6,9 +6,11 @@ all reported together with file:line, as MkDocs' config options do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import Diagnostics, SourceLocation
 from .yamlmap import load_mapping
@@ -20,8 +22,9 @@ CONFIG_FILENAME = "archivegen.yaml"
 class SiteConfig:
     title: str = "News archive"
     description: str = "A browsable archive of news articles."
-    # Absolute URL the site is published at; only used for canonical links. Pages link to each
-    # other with relative URLs, so the site works under any subfolder and without a server.
+    # Absolute http(s) URL the site is published at, or its path on the host ("/news/"); only
+    # used for canonical links, feeds and the 404 page. Pages link to each other with relative
+    # URLs, so the site works under any subfolder and without a server.
     base_url: str = ""
     language: str = "en"
     input: str = "seeds"
@@ -67,8 +70,55 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
             if not low <= value <= high:
                 diags.error("AG012", f"'{entry.key}' must be between {low} and {high}", loc)
                 continue
+        problem = _text_problem(entry.key, value) if isinstance(value, str) else None
+        if problem:
+            diags.error("AG012", problem, loc)
+            continue
         values[entry.key] = value
     return replace(_DEFAULTS, **values)
+
+
+# Characters no setting may hold: pages and feeds show them (XML forbids most), and a path
+# with NUL cannot be opened. Tab, LF and CR are whitespace in a title or description only.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_PROSE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_PROSE_KEYS = frozenset({"title", "description"})
+# A language tag as <html lang> and xml:lang take it (BCP 47's shape: "en", "pt-BR").
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+# Not in a URL unescaped (RFC 3986), or read as a slash by browsers (backslash).
+_NOT_IN_URL = re.compile(r"[\s\"<>\\^`{|}]")
+
+
+def _text_problem(key: str, value: str) -> str | None:
+    """Why a string setting cannot be used, or None. Config is trusted, but it reaches every
+    page: a typo must not make an invalid feed, and `base_url` must never make a
+    `javascript:` link."""
+    control = (_PROSE_CONTROL if key in _PROSE_KEYS else _CONTROL).search(value)
+    if control:
+        code = ord(control[0])
+        shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+        return f"'{key}' must not contain control characters or lone surrogates (found {shown})"
+    if key == "base_url" and value and not _is_site_address(value):
+        return ("'base_url' must be an absolute http(s) URL (https://example.org/news/) or a "
+                f"path starting with '/' (/news/), without query or fragment; got '{value}'")
+    if key == "language" and value and not _LANGUAGE.fullmatch(value):
+        return f"'language' must be a language tag such as en or pt-BR; got '{value}'"
+    return None
+
+
+def _is_site_address(value: str) -> bool:
+    """An absolute http(s) URL with a host, or a path from a host's root ("/news/"; not
+    "//host", which names another host); either without query, fragment or characters a
+    URL cannot hold."""
+    if _NOT_IN_URL.search(value) or "?" in value or "#" in value:
+        return False
+    if value.startswith("/"):
+        return not value.startswith("//")
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed [IPv6 bracket
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def settings_key(config: SiteConfig) -> str:

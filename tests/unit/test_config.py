@@ -186,3 +186,48 @@ def test_with_overrides_command_line_wins() -> None:
     assert with_overrides(config, input=None, output="y") == dataclasses.replace(
         config, output="y")
     assert with_overrides(config) == config
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('base_url: "javascript:alert(1)//"', "'base_url' must be an absolute http(s) URL "
+     "(https://example.org/news/) or a path starting with '/' (/news/), without query or "
+     "fragment; got 'javascript:alert(1)//'"),
+    ('base_url: "JavaScript:alert(1)"', "'base_url' must be"),
+    ('base_url: "//evil.example/"', "'base_url' must be"),
+    ('base_url: "/\\\\evil.example/"', "'base_url' must be"),
+    ('base_url: "http://"', "'base_url' must be"),
+    ('base_url: "https://example.org/?a=1"', "'base_url' must be"),
+    ('base_url: "https://example.org/#top"', "'base_url' must be"),
+    ('base_url: "https://exa mple.org/"', "'base_url' must be"),
+    ('base_url: "https://example.org/\\"onmouseover=x"', "'base_url' must be"),
+    ('base_url: "ftp://example.org/"', "'base_url' must be"),
+    ('base_url: "https://[::1"', "'base_url' must be"),
+    ('base_url: "example.org"', "'base_url' must be"),
+    ('title: "A\\e[2JB"', "'title' must not contain control characters or lone surrogates "
+     "(found \\x1b)"),
+    ('title: "A\\ud800"', "'title' must not contain control characters or lone surrogates "
+     "(found \\ud800)"),
+    ('description: "A\\x85"', "'description' must not contain control characters"),
+    ('language: "en\\tus"', "'language' must not contain control characters"),
+    ('output: "out\\0put"', "'output' must not contain control characters"),
+    ('input: "in\\nput"', "'input' must not contain control characters"),
+    ('theme_dir: "t\\x7f"', "'theme_dir' must not contain control characters"),
+    ('language: "en US"', "'language' must be a language tag such as en or pt-BR; got 'en US'"),
+    ('language: "en\\"><b>"', "'language' must be a language tag"),
+])
+def test_unusable_values_are_errors(text: str, expected: str) -> None:
+    config, problems = parse(text + "\n")
+    assert len(problems) == 1 and problems[0].startswith(f"{PATH}:1:1: error: {expected}")
+    assert problems[0].endswith("[AG012]")
+    assert config == SiteConfig()  # the value is not used
+
+
+@pytest.mark.parametrize("text", [
+    "base_url: https://example.org/news/", "base_url: HTTP://Example.org", "base_url: /news/",
+    "base_url: /", "base_url: ''", "base_url: https://user@example.org:8080/a/b/",
+    "base_url: https://[::1]:8000/", "language: pt-BR", "language: ''", "language: zh-Hant-TW",
+    'description: "Two lines\\nand a\\ttab"', "title: Ärchiv — «news» & <notes>",
+])
+def test_usable_values_are_accepted(text: str) -> None:
+    _, problems = parse(text + "\n")
+    assert problems == []
