@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
+import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from . import __version__
 from .config import CONFIG_FILENAME, SiteConfig, parse_config, with_overrides
-from .errors import ArchivegenError, Diagnostics
+from .errors import ArchivegenError, Diagnostics, escape_controls
+from .records import dumps
 from .report import BuildReport
 from .sources import read_paths
 from .uptodate import up_to_date
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
+EXIT_BROKEN_PIPE = 141  # the reader of our output went away, as shells report SIGPIPE
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -97,6 +99,18 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
+        return code
+    except BrokenPipeError:
+        # `archivegen check | head`: the reader has all it wants. Without this, a traceback,
+        # then another "Exception ignored" when Python flushes stdout again at exit.
+        _discard_output()
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "build":
         try:
@@ -205,7 +219,7 @@ def _build_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for d in report.diagnostics:
         _err(d.format())
-    print(_summary(report, output_dir, quiet=args.quiet))
+    _out(_summary(report, output_dir, quiet=args.quiet))
     if report.errors or (args.strict and report.warnings):
         return EXIT_CONTENT
     return EXIT_OK
@@ -232,7 +246,7 @@ def _serve_command(args: argparse.Namespace) -> int:
                               host=args.host, port=args.port,
                               reload=not args.no_reload, base_path=base_path,
                               open_browser=args.open, strict=args.strict),
-                 say=lambda line: print(line, flush=True))
+                 say=lambda line: _out(line, flush=True))
 
 
 def _check_command(args: argparse.Namespace) -> int:
@@ -255,9 +269,9 @@ def _check_command(args: argparse.Namespace) -> int:
     diags = Diagnostics()
     report = check_sources(read_paths(paths, diags), diags.items)
     if args.format == "json":
-        print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+        _out(dumps(report_json(report), indent=2))
     else:
-        print("\n".join(report_lines(report)))
+        _out_lines(report_lines(report))
     if report.errors or (args.strict and report.warnings):
         return EXIT_CONTENT
     return EXIT_OK
@@ -269,9 +283,9 @@ def _check_summary(paths: Sequence[Path], *, as_json: bool, strict: bool) -> int
 
     summary = summarize(read_lazily(paths))
     if as_json:
-        print(json.dumps(summary_json(summary), indent=2, ensure_ascii=False))
+        _out(dumps(summary_json(summary), indent=2))
     else:
-        print("\n".join(summary_lines(summary)))
+        _out_lines(summary_lines(summary))
     if summary.errors or (strict and summary.warnings):
         return EXIT_CONTENT
     return EXIT_OK
@@ -321,4 +335,37 @@ def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    _write(sys.stderr, message)
+
+
+def _out(text: str, *, flush: bool = False) -> None:
+    _write(sys.stdout, text, flush=flush)
+
+
+def _out_lines(lines: Iterable[str]) -> None:
+    """Lines of a report; a value holding a newline stays on its line, escaped."""
+    _out("\n".join(escape_controls(line) for line in lines))
+
+
+def _write(stream: TextIO, text: str, *, flush: bool = False) -> None:
+    """Print `text`, whose titles and file names come from untrusted files: every control
+    character but the newlines between lines is shown escaped (an ESC would drive the
+    terminal), and a lone surrogate as `\\udc80`, so printing never raises."""
+    shown = "\n".join(escape_controls(line) for line in text.split("\n")) + "\n"
+    try:
+        stream.write(shown)
+    except UnicodeEncodeError:  # a terminal in a legacy encoding (ASCII, Latin-1)
+        encoding = stream.encoding or "ascii"
+        stream.write(shown.encode(encoding, "backslashreplace").decode(encoding))
+    if flush:
+        stream.flush()
+
+
+def _discard_output() -> None:
+    """Point stdout at /dev/null, so nothing more is written to the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (output captured in-process)
+        pass

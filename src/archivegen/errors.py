@@ -5,6 +5,7 @@ Codes are stable; the table in CODES documents them (README lists it too).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -68,7 +69,9 @@ class Diagnostic:
     location: SourceLocation
 
     def format(self) -> str:
-        return f"{self.location}: {self.level}: {self.message} [{self.code}]"
+        """One line for a terminal: titles and file names come from untrusted files, so
+        control characters in them are shown escaped, never sent (see escape_controls)."""
+        return escape_controls(f"{self.location}: {self.level}: {self.message} [{self.code}]")
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
@@ -102,6 +105,27 @@ class Diagnostics:
 
     def sorted(self) -> tuple[Diagnostic, ...]:
         return tuple(sorted(self.items, key=Diagnostic.sort_key))
+
+
+# What a terminal must not receive from untrusted text: C0 controls (ESC starts escape
+# sequences; a newline would forge a line), DEL, C1 controls (0x9b is a one-byte CSI), bidi
+# embeddings and overrides (they reorder what is shown), and lone surrogates (not encodable).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def escape_controls(text: str) -> str:
+    """`text` with each control character written as an escape (`\\x1b`, `\\u202e`,
+    `\\ud800`, `\\t`), as Python's repr writes it; text without one is returned as it is."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case, without a regex
+    return _CONTROLS.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match[0]
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 class ArchivegenError(Exception):

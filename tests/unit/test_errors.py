@@ -94,3 +94,17 @@ def test_every_code_used_in_the_source_tree_is_documented() -> None:
     assert undocumented == {}
     # The scan must find codes outside errors.py itself, or it proves nothing.
     assert any(where != "errors.py" for wheres in used.values() for where in wheres)
+
+
+def test_format_shows_control_characters_escaped() -> None:
+    # Titles and file names come from untrusted files; the terminal gets escapes, never ESC.
+    d = diag("evil\x1b]0;x\x07.txt", 3, 1,
+             message="title 'A\x1b[2J\tB\nC\x7f\x9b\u202e\u2069\ud800 é'")
+    assert d.format() == ("evil\\x1b]0;x\\x07.txt:3:1: error: title "
+                          "'A\\x1b[2J\\tB\\nC\\x7f\\x9b\\u202e\\u2069\\ud800 é' [AG011]")
+    d.format().encode("utf-8")  # a lone surrogate no longer raises when printed
+
+
+def test_escape_controls_leaves_ordinary_text_alone() -> None:
+    for text in ("plain ascii", "naïve “quotes” — ok", "עברית", "\u200f mark", "\\x1b"):
+        assert errors.escape_controls(text) == text
