@@ -7,6 +7,7 @@ with the key's file:line.
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from typing import Any
 
 from ..dateparse import parse_date
@@ -22,6 +23,11 @@ STRING_FIELDS = {"title": "title", "publisher": "publisher", "source": "original
 LIST_FIELDS = {"authors": "authors", "author": "authors", "regions": "regions",
                "themes": "themes", "tags": "tags", "reports": "reports"}
 KNOWN_KEYS = sorted({*STRING_FIELDS, *LIST_FIELDS, "date"})
+
+# A value quoted in a message is cut short: a full repr of a YAML value could be as large as
+# the document, or (shared through aliases) far larger.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring = 2, 4, 4, 60
 
 
 def read_fields(entries: list[YamlEntry], path: str, rule: str,
@@ -89,7 +95,7 @@ def _date(entry: YamlEntry, path: str, diags: Diagnostics) -> PartialDate | None
     if isinstance(value, str) and (parsed := parse_date(value)):
         return parsed
     diags.error("AG013", f"'date' must be a date like 2017-05-30 or 'May 30, 2017', "
-                f"got {value!r}", _loc(path, entry))
+                f"got {_SHORT.repr(value)}", _loc(path, entry))
     return None
 
 

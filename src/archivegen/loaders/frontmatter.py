@@ -1,7 +1,9 @@
 """Markdown files with YAML front matter between two `---` lines.
 
 Lists may be written as a single string; unknown keys are warnings, wrong types errors, each
-with the key's file:line. A file with errors in its front matter is not built.
+with the key's file:line. A file with errors in its front matter is not built; nor is one whose
+front matter breaks a YAML limit (AG015): without its fields it would be published under the
+wrong title and URL.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from typing import Any
 
 from ..errors import Diagnostics, SourceLocation
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Article, FieldOrigin, Provenance, Source
 from ..yamlmap import load_mapping
 from .fields import read_fields
@@ -29,7 +32,8 @@ def sniff(text: str, path: str) -> bool:
     return bool(KEY_LINE_RE.match(first)) or path.lower().endswith((".md", ".markdown"))
 
 
-def load(text: str, source: Source, diags: Diagnostics) -> Article | None:
+def load(text: str, source: Source, diags: Diagnostics,
+         limits: Limits = DEFAULT_LIMITS) -> Article | None:
     lines = text.split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
@@ -37,7 +41,7 @@ def load(text: str, source: Source, diags: Diagnostics) -> Article | None:
                     SourceLocation(path=source.path, line=1, col=1))
         return None
     errors_before = diags.errors
-    entries = load_mapping("\n".join(lines[1:end]), source.path, 2, diags)
+    entries = load_mapping("\n".join(lines[1:end]), source.path, 2, diags, limits)
     if entries is None:
         return None
     fields, origins = read_fields(entries, source.path, "front-matter", diags)

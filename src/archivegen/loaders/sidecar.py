@@ -1,7 +1,9 @@
 """Sidecar corrections: `<file>.yaml` next to an article adds or corrects its fields.
 
 The original file is never modified. Sidecar fields win over what the loader read, and the
-provenance names the sidecar as the origin of each field it set.
+provenance names the sidecar as the origin of each field it set. A sidecar that cannot be read
+(bad YAML, over a YAML limit, a wrong type) is ignored with its diagnostic: the article builds
+as its own file states it.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import Diagnostics, SourceLocation
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Article, Source
 from ..yamlmap import load_mapping
 from .fields import read_fields
 
 
-def apply_sidecar(article: Article, source: Source, diags: Diagnostics) -> Article:
+def apply_sidecar(article: Article, source: Source, diags: Diagnostics,
+                  limits: Limits = DEFAULT_LIMITS) -> Article:
     """The article with the sidecar's fields applied; unchanged if the sidecar is unusable."""
     if source.sidecar is None:
         return article
@@ -25,7 +29,7 @@ def apply_sidecar(article: Article, source: Source, diags: Diagnostics) -> Artic
         diags.error("AG001", "sidecar is not UTF-8 text; ignored", SourceLocation(path=path))
         return article
     errors_before = diags.errors
-    entries = load_mapping(text.replace("\r\n", "\n"), path, 1, diags)
+    entries = load_mapping(text.replace("\r\n", "\n"), path, 1, diags, limits)
     if entries is None:
         return article
     fields, origins = read_fields(entries, path, "sidecar", diags)
