@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -900,14 +901,14 @@ def test_a_build_killed_while_planning_is_not_followed_by_a_quick_rebuild(
 def unreadable(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Make reading the file `name` fail as it would without permission (tests run as
     root here, where chmod 000 does not stop a read). Builds of the fixture load in-process."""
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == name:
+    def refusing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if os.path.basename(os.fsdecode(path)) == name:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
 
 
 def test_a_file_unreadable_for_one_build_is_loaded_again_after(
