@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import signal
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .cache import (
+    CACHE_PATH,
     BuildCache,
     CachedSource,
     Record,
@@ -36,12 +38,13 @@ from .cache import (
     encode_records,
     fingerprint,
     shared_terms,
+    state_refusal,
     template_bytecode_dir,
 )
 from .config import SiteConfig, settings_key, theme_dirs
 from .dedupe import Sketch
 from .duplicates import collapse_duplicates
-from .errors import ArchivegenError, Diagnostic, Diagnostics
+from .errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
 from .fingerprints import (
     PAGE_TEMPLATES,
     PageBases,
@@ -90,6 +93,7 @@ from .uptodate import (
     open_cache,
     replayed,
     scan_inputs,
+    state_path,
     unchanged_site,
 )
 from .urls import ARCHIVE_URL, article_url, output_file, static_url, taxonomy_url
@@ -630,10 +634,24 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
     output_dir = (project_dir / config.output).resolve()
     themes = theme_dirs(project_dir, config)
     with build_lock(project_dir, output_dir):
-        cache = open_cache(project_dir, output_dir) if use_cache else None
+        cache = open_cache(project_dir, output_dir, diags) if use_cache else None
         try:
             return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
                           diags, timer, start, progress, scan, quick)
+        except sqlite3.Error as exc:
+            if cache is None:
+                raise
+            # A full or failing disk under the cache. What it committed holds (each step
+            # commits only what is true if the build stops there); the build runs again
+            # without it, so the pages are still written (those already written are found
+            # unchanged), and the next build tries the cache again.
+            cache.close()
+            cache = None
+            diags = Diagnostics()  # the first attempt's would be reported twice
+            diags.warning("AG061", f"the build cache failed ({exc}); built without it",
+                          SourceLocation(path=str(state_path(project_dir, CACHE_PATH))))
+            return _build(project_dir, config, strict, input_dir, output_dir, themes, None,
+                          diags, _Timer(), start, progress, None, quick)
         finally:
             if cache is not None:
                 cache.close()
@@ -691,6 +709,8 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
     def clean() -> bool:  # asked after writing: rendering reports problems too
         return not (diags.errors > 0 or (strict and diags.warnings > 0))
 
+    kept_report = _report_target(project_dir, output_dir, diags)
+
     with timer.phase("render+write"):
         if cache is not None:  # fingerprints of files about to change are no longer true
             cache.put_listings(site.listings, every=True)  # trusted once the basis is set
@@ -723,15 +743,21 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
         phases=tuple(timer.phases), rendered=report.rendered, full_because=declined,
     )
-    kept_report = report_file(project_dir, output_dir)
     report_sha = ""
     if kept_report is not None:
-        result = replace(result, report_path=project_dir / REPORT_PATH)
-        report_sha = write_report(kept_report, report_lines(result, site.article_urls,
-                                                            site.also_archived))
+        try:
+            report_sha = write_report(kept_report, report_lines(
+                replace(result, report_path=project_dir / REPORT_PATH), site.article_urls,
+                site.also_archived))
+            result = replace(result, report_path=project_dir / REPORT_PATH)
+        except ArchivegenError as exc:  # a full disk: the pages are written all the same
+            diags.warning("AG061", f"{exc}; the site is built", SourceLocation(
+                path=str(kept_report)))
+            result = replace(result, diagnostics=diags.sorted())
     if cache is not None:  # committed last: the report is part of what is replayed
-        # Only a clean result may be replayed: a build that kept stale files must run again.
-        if state is not None and report.kept_stale == 0:
+        # Only a clean result may be replayed: a build that kept stale files must run again
+        # (and one whose report could not be written: it is written next time).
+        if state is not None and report.kept_stale == 0 and (report_sha or not kept_report):
             cache.set_meta("input_state", state)
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
         if (context is not None and site.bases is not None and report.kept_stale == 0
@@ -742,3 +768,14 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
                 term_counts=site.term_counts, report_sha=report_sha).to_json())
         cache.commit()
     return result
+
+
+def _report_target(project_dir: Path, output_dir: Path, diags: Diagnostics) -> Path | None:
+    """Where to write the build report; None if it is not written: it would be inside the
+    output folder, or a symlink or something else than a file is there (AG061)."""
+    path = report_file(project_dir, output_dir)
+    if path is not None and (why := state_refusal(path)):
+        diags.warning("AG061", f"{why}; not followed: the build report is not written",
+                      SourceLocation(path=str(path)))
+        return None
+    return path

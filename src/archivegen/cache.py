@@ -10,7 +10,10 @@ rendered again.
 
 The cache lives in the project folder (never in the output), is versioned by SCHEMA and by the
 archivegen version, and is disposable: a missing, corrupt or old cache is deleted and the build
-runs clean. Nothing in it is trusted to run code (JSON, not pickle).
+runs clean. Nothing in it is trusted to run code (JSON, not pickle). It is never used through
+a symlink (one planted in .archivegen/ could point at any file of the user's): the database,
+its journals and its folder must be what they seem, else it is refused (StateRefused) and the
+build runs without it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -26,6 +30,7 @@ import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -48,13 +53,48 @@ SCHEMA = 7  # 7: sketches gained the lead sketch of excerpt detection
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
+# Beside the database, SQLite creates (and deletes) files of these names. Opened through a
+# symlink, one would write into, or delete, the file the link names.
+_COMPANIONS = ("-journal", "-wal", "-shm")
+
+
+class StateRefused(Exception):
+    """A build state file or folder is a symlink or not what it should be: it is not used
+    (AG061). The message says which and what it is."""
+
+
+def state_refusal(path: Path, *, folder: bool = False) -> str:
+    """Why the state file (or `folder`) at `path` may not be used, or "" if it may (it is
+    not there yet, or is a regular file or a real folder). Nothing is followed."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:
+        return f"{path} cannot be examined ({exc.strerror})"
+    if S_ISLNK(mode):
+        return f"{path} is a symlink"
+    if not (S_ISDIR(mode) if folder else S_ISREG(mode)):
+        return f"{path} is not a {'folder' if folder else 'regular file'}"
+    return ""
+
+
 def template_bytecode_dir(cache_path: Path | None) -> Path | None:
     """Where builds using the cache at `cache_path` keep compiled templates: beside it, per
     version of this code (Jinja checks a template's source, not the options it is compiled
-    with, which the code sets)."""
+    with, which the code sets). None (templates compiled as used) if that folder or its
+    parent is a symlink or a file: Jinja would write, and load code, wherever it points."""
     if cache_path is None:
         return None
-    return cache_path.parent / "jinja" / code_version()
+    folder = cache_path.parent / "jinja" / code_version()
+    if bytecode_refusal(cache_path) or state_refusal(folder, folder=True):
+        return None
+    return folder
+
+
+def bytecode_refusal(cache_path: Path) -> str:
+    """Why the compiled-template folder beside the cache may not be used, or ""."""
+    return state_refusal(cache_path.parent / "jinja", folder=True)
 
 
 @functools.cache
@@ -113,11 +153,10 @@ def _remove_other_schemas(path: Path) -> None:
     and at 10^5 articles each is over a gigabyte), and templates compiled by other code."""
     if not _CACHE_NAME_RE.fullmatch(path.name):
         return
-    bytecode = template_bytecode_dir(path)
-    assert bytecode is not None
-    if bytecode.parent.is_dir() and not bytecode.parent.is_symlink():
-        for other in bytecode.parent.iterdir():
-            if other.name != bytecode.name and other.is_dir() and not other.is_symlink():
+    jinja = path.parent / "jinja"
+    if jinja.is_dir() and not bytecode_refusal(path):
+        for other in jinja.iterdir():
+            if other.name != code_version() and other.is_dir() and not other.is_symlink():
                 shutil.rmtree(other, ignore_errors=True)
     for other in path.parent.iterdir():
         if (_CACHE_NAME_RE.fullmatch(other.name) and other.name != path.name
@@ -157,8 +196,14 @@ class BuildCache:
 
     @classmethod
     def open(cls, path: Path) -> BuildCache:
-        """Open or create the cache; anything unreadable or from another version starts over."""
+        """Open or create the cache; anything unreadable or from another version starts over.
+        StateRefused if it, its folder or a file SQLite keeps beside it is a symlink (or not
+        a regular file); sqlite3.Error if the disk is full or failing."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        for why in (state_refusal(path.parent, folder=True), state_refusal(path),
+                    *(state_refusal(path.with_name(path.name + end)) for end in _COMPANIONS)):
+            if why:
+                raise StateRefused(why)
         version = f"{SCHEMA}:{code_version()}"
         try:
             cache = cls(sqlite3.connect(path, timeout=1.0), path)

@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sqlite3
 import struct
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 
 from .cache import (
     BuildCache,
@@ -45,6 +48,7 @@ from .cache import (
     Record,
     article_page_fingerprint,
     encode_records,
+    state_refusal,
     template_bytecode_dir,
 )
 from .config import SiteConfig, theme_dirs
@@ -138,9 +142,11 @@ def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
     output_dir = (project_dir / config.output).resolve()
     themes = theme_dirs(project_dir, config)
     with build_lock(project_dir, output_dir):
-        cache = open_cache(project_dir, output_dir)
+        refused = Diagnostics()  # the full build reports it
+        cache = open_cache(project_dir, output_dir, refused)
         if cache is None:
-            return "the build cache would sit inside the output folder"
+            return ("the build cache cannot be used" if refused.items
+                    else "the build cache would sit inside the output folder")
         try:
             scan = scan if scan is not None else scan_inputs(input_dir)
             context = context_state(input_dir, output_dir, config, themes, strict)
@@ -148,6 +154,8 @@ def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
             return quick_build(project_dir, config, input_dir, output_dir, themes, cache, scan,
                                context, state, start,
                                (("check", time.perf_counter() - start),))
+        except sqlite3.Error as exc:  # a full or failing disk: uncommitted work is dropped
+            return f"the build cache failed ({exc})"
         finally:
             cache.close()
 
@@ -218,6 +226,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     if isinstance(rendered, str):
         return rendered
     kept_report = report_file(project_dir, output_dir)
+    if kept_report is not None and state_refusal(kept_report):
+        return "the build report is a symlink or not a file"  # the full build warns
     articles = _last_report(kept_report, basis)
     if articles and moves:
         articles = articles_moved(articles, moves)
@@ -235,7 +245,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         written, removed = replace_owned(output_dir, [page for page, _ in rendered], gone)
     except OSError as exc:  # a full disk, no permission: as the full build says it
         raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
-    if any(done.refused for done in written):
+    if any(done.refused or done.unwritable for done in written):
         return "a page could not be written"  # as before: the full build says why
     for edit in edits:
         cache.put_source(edit.path, edit.new, encode_records(edit.records))
@@ -256,8 +266,11 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         report_path=project_dir / REPORT_PATH if kept_report else None,
         rendered=len(rendered))
     if kept_report is not None:
-        basis = replace(basis, report_sha=write_report(
-            kept_report, report_with_articles(report, articles)))
+        try:
+            basis = replace(basis, report_sha=write_report(
+                kept_report, report_with_articles(report, articles)))
+        except ArchivegenError:  # a full disk: the full build writes the pages, and warns
+            return "the build report could not be written"
     cache.set_meta(BASIS_KEY, basis.to_json())
     cache.set_meta("input_state", state or "")
     cache.commit()
@@ -393,13 +406,24 @@ def _diagnostics_now(last: tuple[Diagnostic, ...],
     return tuple(sorted(found.elements(), key=Diagnostic.sort_key))
 
 
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
 def _last_report(path: Path | None, basis: QuickBasis) -> str | None:
     """The articles section of the last build's report; None if the report is gone or
     is not the one that build wrote (a quick rebuild cannot make that section)."""
     if path is None:
         return ""  # no report is kept: it would be published with the site
+    try:  # never through a symlink, nor waiting on a FIFO
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        return None
     try:
-        previous = path.read_bytes()
+        with open(fd, "rb") as handle:
+            if not S_ISREG(os.fstat(fd).st_mode):
+                return None
+            previous = handle.read()
     except OSError:
         return None
     if hashlib.sha256(previous).hexdigest() != basis.report_sha:

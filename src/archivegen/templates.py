@@ -7,12 +7,15 @@ returns a URL relative to the page being rendered, so sites work under any base 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
+from jinja2 import bccache, meta
 
 from . import urls
 from .dates import MONTH_NAMES, PartialDate
@@ -32,7 +35,8 @@ def make_environment(theme_dirs: Sequence[Path],
     if bytecode_dir is not None:
         try:
             bytecode_dir.mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+            if _real_folders(bytecode_dir.parent, bytecode_dir):
+                bytecode = _StateBytecodeCache(str(bytecode_dir))
         except OSError:
             pass  # compiled as it is used: slower, not wrong
     env = jinja2.Environment(
@@ -52,6 +56,39 @@ def make_environment(theme_dirs: Sequence[Path],
     env.filters["month_name"] = lambda n: MONTH_NAMES[int(n) - 1]
     env.tests["web_url"] = is_web_url
     return env
+
+
+def _real_folders(*paths: Path) -> bool:
+    """Are these all folders, none a symlink? (The build refuses a symlinked jinja/ folder
+    with a warning; this is checked again as the folder is used.)"""
+    try:
+        return all(stat.S_ISDIR(os.lstat(path).st_mode) for path in paths)
+    except OSError:
+        return False
+
+
+# Compiled templates are read without following a symlink or waiting on a FIFO.
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
+class _StateBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, as a state file of the build: a compiled template that is not a
+    regular file is not loaded (compiled again instead), and one that cannot be written (a
+    full disk) is only not kept. (Writing already goes through a new temporary file.)"""
+
+    def load_bytecode(self, bucket: bccache.Bucket) -> None:
+        try:
+            fd = os.open(self._get_cache_filename(bucket), _READ_FLAGS)
+        except OSError:
+            return
+        with open(fd, "rb") as handle:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                bucket.load_bytecode(handle)
+
+    def dump_bytecode(self, bucket: bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # not kept: compiled again next time
+            super().dump_bytecode(bucket)
 
 
 @jinja2.pass_context

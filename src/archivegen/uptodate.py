@@ -8,17 +8,28 @@ input scan, the project's build lock and the cache location.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import sqlite3
+import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import CACHE_PATH, BuildCache, code_version, fingerprint
+from .cache import (
+    CACHE_PATH,
+    BuildCache,
+    StateRefused,
+    bytecode_refusal,
+    code_version,
+    fingerprint,
+)
 from .config import SiteConfig, settings_key, theme_dirs
-from .errors import ArchivegenError, Diagnostic
+from .errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
 from .records import diagnostic_from_json
 from .report import BuildReport
 from .sources import scan_article_files
@@ -145,7 +156,7 @@ def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False) -
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
     with build_lock(project_dir, output_dir):
-        cache = open_cache(project_dir, output_dir)
+        cache = open_cache(project_dir, output_dir, Diagnostics())  # the build warns
         if cache is None:
             return Freshness(report=None, scan=None)
         try:
@@ -153,6 +164,8 @@ def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False) -
             state = input_state(scan, context_state(input_dir, output_dir, config,
                                                     theme_dirs(project_dir, config), strict))
             summary = unchanged_site(cache, state, output_dir)
+        except sqlite3.Error:  # a failing disk: the build says so (AG061), without the cache
+            return Freshness(report=None, scan=None)
         finally:
             cache.close()
     if summary is None:
@@ -161,11 +174,27 @@ def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False) -
                      scan=scan)
 
 
+def state_path(project_dir: Path, relative: Path) -> Path:
+    """A build state file's absolute path. The project folder is resolved, the state path
+    below it never is: resolving would follow a symlink planted there to its target."""
+    return project_dir.resolve() / relative
+
+
+# The lock is created, never followed: a symlink there (dangling, it would even create the
+# file it names) stops the build. Not opened for reading, so a FIFO cannot block it either.
+_LOCK_FLAGS = (os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+_FOLDER_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_CLOEXEC", 0))
+
+
 @contextmanager
 def build_lock(project_dir: Path, output_dir: Path) -> Iterator[None]:
     """An exclusive lock on the project's build; a second build is refused, not interleaved.
-    The lock is advisory (fcntl): where that does not exist (Windows), builds are not locked."""
-    path = (project_dir / LOCK_PATH).resolve()
+    The lock is advisory (fcntl): where that does not exist (Windows), builds are not locked.
+    A symlink at .archivegen or at the lock stops the build (AG061): every build state file
+    lives in that folder, and none is used through a link."""
+    path = state_path(project_dir, LOCK_PATH)
     try:
         import fcntl
     except ImportError:
@@ -173,12 +202,8 @@ def build_lock(project_dir: Path, output_dir: Path) -> Iterator[None]:
     if fcntl is None or path.is_relative_to(output_dir):  # never put the lock in the site
         yield
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a")  # noqa: SIM115 - held for the whole build
-    except OSError as exc:
-        raise ArchivegenError(f"cannot create the build lock {path}: {exc}") from exc
-    with handle:
+    fd = _create_lock(path)
+    with os.fdopen(fd, "r+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -187,12 +212,58 @@ def build_lock(project_dir: Path, output_dir: Path) -> Iterator[None]:
         yield
 
 
-def open_cache(project_dir: Path, output_dir: Path) -> BuildCache | None:
-    """The project's build cache; None when it would sit inside the output folder."""
-    path = (project_dir / CACHE_PATH).resolve()
+def _create_lock(path: Path) -> int:
+    """The lock file's descriptor, opened in its folder's descriptor (so neither can be
+    swapped for a symlink between the checks and the open)."""
+    try:
+        with contextlib.suppress(FileExistsError):  # (or a symlink, even dangling: below)
+            os.makedirs(path.parent, exist_ok=True)
+        folder = os.open(path.parent, _FOLDER_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise ArchivegenError(_refused_lock(path.parent, "is a symlink or not a folder")
+                                  ) from None
+        raise ArchivegenError(f"cannot create the build lock {path}: {exc}") from exc
+    try:
+        fd = os.open(path.name, _LOCK_FLAGS, 0o644, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ArchivegenError(_refused_lock(path, "is a symlink")) from None
+        raise ArchivegenError(f"cannot create the build lock {path}: {exc}") from exc
+    finally:
+        os.close(folder)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ArchivegenError(_refused_lock(path, "is not a regular file"))
+    return fd
+
+
+def _refused_lock(path: Path, what: str) -> str:
+    return (f"{path} {what}; a build never follows one there, and cannot run without its lock: "
+            "remove it [AG061]")
+
+
+def open_cache(project_dir: Path, output_dir: Path,
+               diags: Diagnostics) -> BuildCache | None:
+    """The project's build cache; None when it would sit inside the output folder, or
+    cannot be used (a symlink, a full or failing disk: a warning in `diags`; the build
+    then runs without it)."""
+    path = state_path(project_dir, CACHE_PATH)
     if path.is_relative_to(output_dir):
         return None  # never keep build state inside the published folder
     try:
-        return BuildCache.open(path)
+        cache = BuildCache.open(path)
+    except StateRefused as exc:
+        diags.warning("AG061", f"{exc}; not followed: building without the cache",
+                      SourceLocation(path=str(path)))
+        return None
+    except sqlite3.Error as exc:
+        diags.warning("AG061", f"the build cache cannot be used ({exc}); building without it",
+                      SourceLocation(path=str(path)))
+        return None
     except OSError as exc:
         raise ArchivegenError(f"cannot open the build cache {path}: {exc}") from exc
+    if why := bytecode_refusal(path):
+        diags.warning("AG061", f"{why}; not followed: templates are compiled as they are used",
+                      SourceLocation(path=str(path.parent / "jinja")))
+    return cache

@@ -7,7 +7,7 @@ that failed to rebuild stays published until its source is fixed.
 
 from __future__ import annotations
 
-import filecmp
+import errno
 import itertools
 import json
 import os
@@ -22,6 +22,13 @@ from .errors import Diagnostics, SourceLocation
 from .model import RenderedFile
 
 MANIFEST_NAME = ".archivegen-manifest.json"
+# The build's own files in the output folder (the manifest, the staging folder) are never
+# followed through a symlink: one planted there could point anywhere (AG061).
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+# Errors that mean this one file's name cannot be used here (past NAME_MAX or PATH_MAX,
+# or refused by the file system): they cost that file, not the build (AG007).
+_NAME_ERRORS = frozenset({errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL})
 # Temporary files of a build's writes, renamed into place when complete. One folder, emptied
 # when a build starts: a build killed between writing and renaming leaves nothing elsewhere.
 STAGING_NAME = ".archivegen-tmp"
@@ -59,18 +66,33 @@ def write_atomic_chunks(target: Path, chunks: Iterable[bytes],
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _write_temporary(target, chunks, staging)
     try:
-        try:
-            same = filecmp.cmp(tmp, target, shallow=False)
-        except OSError:
-            same = False
-        if same:
+        if _same_bytes(tmp, target):
             os.unlink(tmp)
             return False
-        os.replace(tmp, target)
+        os.replace(tmp, target)  # a symlink at `target` is replaced, never written through
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def _same_bytes(tmp: str, target: Path) -> bool:
+    """Does the regular file `target` hold the bytes of `tmp`? Read without following a
+    symlink or waiting on a FIFO (filecmp does both)."""
+    try:
+        fd = os.open(target, _READ_FLAGS)
+    except OSError:
+        return False
+    with open(fd, "rb") as theirs, open(tmp, "rb") as ours:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != os.fstat(ours.fileno()).st_size:
+            return False
+        while True:
+            mine = ours.read(1 << 16)
+            if mine != theirs.read(1 << 16):
+                return False
+            if not mine:
+                return True
 
 
 def drop_collisions(files: Iterable[ClaimT], diags: Diagnostics) -> list[ClaimT]:
@@ -139,6 +161,7 @@ class WrittenFile:
     written: bool = False  # False: the file already held these bytes
     stat: str = ""  # file_stat after writing
     refused: str = ""  # why the path was refused (AG041); nothing was written
+    unwritable: str = ""  # why the file system refused its name (AG007); nothing was written
 
 
 def staging_folder(output_dir: Path) -> Path:
@@ -160,7 +183,13 @@ class TreeWriter:
             target = self.targets.target(path)
         except ValueError as exc:
             return WrittenFile(path=path, origin=origin, refused=str(exc))
-        written = write_atomic(target, content, self._made_dirs, self.staging)
+        try:
+            written = write_atomic(target, content, self._made_dirs, self.staging)
+        except OSError as exc:
+            if exc.errno not in _NAME_ERRORS:
+                raise  # a full disk, no permission: the whole build stops (cli says why)
+            return WrittenFile(path=path, origin=origin,
+                               unwritable=f"page {path} cannot be written: {exc.strerror}")
         return WrittenFile(path=path, origin=origin, written=written,
                            stat=file_stat(os.fspath(target)))
 
@@ -211,8 +240,17 @@ def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None
 
 
 def read_manifest(output_dir: Path) -> set[str]:
+    """The files the last build wrote; none if the manifest is missing, garbled, or not a
+    regular file (a symlink is not followed: what it names could list files to prune)."""
     try:
-        data = json.loads((output_dir / MANIFEST_NAME).read_text("utf-8"))
+        fd = os.open(output_dir / MANIFEST_NAME, _READ_FLAGS)
+    except OSError:
+        return set()
+    try:
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return set()
+            data = json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
         return set()
     files = data.get("files", []) if isinstance(data, dict) else []
@@ -228,16 +266,17 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
     pruned. `planned` names every output in advance; without it `files` is read up front.
     `prune` may be a function, asked after the last file (rendering can still fail)."""
     output_dir.mkdir(parents=True, exist_ok=True)
+    refused = manifest_refused(output_dir, diags)
     previous = read_manifest(output_dir)
     kept = set(unchanged_paths)
     if planned is None:
         files = list(files)
         planned = [f.path for f in files]
-    staging = _empty_staging(output_dir)
+    staging = _empty_staging(output_dir, diags)
     # Record the intent first: a build killed while writing still owns what it wrote.
     # (The manifest is a function of its set of names: an equal set is not written again.)
     listed = previous | kept | set(planned)
-    if listed != previous or not (output_dir / MANIFEST_NAME).is_file():
+    if not refused and (listed != previous or not (output_dir / MANIFEST_NAME).is_file()):
         _write_manifest(output_dir, listed, staging)
     current: set[str] = set(kept)
     tree = TreeWriter(output_dir)
@@ -249,6 +288,9 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
         done = f if isinstance(f, WrittenFile) else tree.put(f.path, f.content, f.origin)
         if done.refused:
             diags.error("AG041", done.refused, SourceLocation(path=done.origin))
+            continue
+        if done.unwritable:
+            diags.error("AG007", f"{done.unwritable}; skipped", SourceLocation(path=done.origin))
             continue
         current.add(done.path)
         if done.written:
@@ -264,9 +306,9 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
         owned = current
     else:
         owned = current | set(stale)
-    if owned != listed:
+    if owned != listed and not refused:
         _write_manifest(output_dir, owned, staging)
-    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)  # (rmtree never follows a symlink)
     return WriteReport(written=written, unchanged=unchanged, removed=removed,
                        kept_stale=len(owned) - len(current), rendered=rendered,
                        owned_now=frozenset(current), stats=stats)
@@ -280,29 +322,57 @@ def replace_owned(output_dir: Path, files: Iterable[RenderedFile],
     written, and how many of `gone` were removed."""
     files = list(files)
     staging = _empty_staging(output_dir)
+    refused = manifest_refused(output_dir)
     try:
         previous = read_manifest(output_dir)
         listed = previous | {f.path for f in files}
-        if listed != previous:
+        if listed != previous and not refused:
             _write_manifest(output_dir, listed, staging)
         tree = TreeWriter(output_dir)
         written = [tree.put(f.path, f.content, f.origin) for f in files]
-        removed = sum(_remove_owned(output_dir, rel) for rel in gone if rel in listed)
-        if listed & set(gone):
+        removed = sum(_remove_owned(output_dir, rel) for rel in gone
+                      if rel in listed and not refused)  # refused: what it owns is unknown
+        if listed & set(gone) and not refused:
             _write_manifest(output_dir, listed - set(gone), staging)
         return written, removed
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _empty_staging(output_dir: Path) -> Path:
-    """The staging folder, emptied of what a killed build left (a symlink is replaced, never
-    followed)."""
+def manifest_refused(output_dir: Path, diags: Diagnostics | None = None) -> bool:
+    """Is the manifest a symlink or something else than a regular file? Then it is neither
+    read nor written (AG061): nothing is pruned, since what this build owns is unknown."""
+    path = output_dir / MANIFEST_NAME
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False  # not there yet
+    if stat.S_ISREG(mode):
+        return False
+    if diags is not None:
+        kind = "a symlink" if stat.S_ISLNK(mode) else "not a regular file"
+        diags.warning("AG061", f"the output's list of the files it wrote is {kind}; not read "
+                      "or written, so nothing is pruned (remove it to let builds prune again)",
+                      SourceLocation(path=str(path)))
+    return True
+
+
+def _empty_staging(output_dir: Path, diags: Diagnostics | None = None) -> Path:
+    """The staging folder, emptied of what a killed build left. A symlink (or a file) there
+    is removed itself and replaced by a folder: never followed, its target left alone."""
     staging = staging_folder(output_dir)
-    if staging.is_symlink() or staging.is_file():
-        staging.unlink()
-    elif staging.is_dir():
+    try:
+        mode = os.lstat(staging).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
         shutil.rmtree(staging)
+    elif mode is not None:
+        if diags is not None and stat.S_ISLNK(mode):
+            diags.warning("AG061", "the staging folder is a symlink; not followed: the link "
+                          "is replaced by a folder (what it names is left alone)",
+                          SourceLocation(path=str(staging)))
+        staging.unlink()
     staging.mkdir()
     return staging
 

@@ -1,0 +1,403 @@
+"""Hostile files and build state (issue #14): one bad file costs one article, never the build;
+nothing under .archivegen/ or the output's own state is followed through a symlink; a full
+disk under the cache costs the cache, not the build.
+
+Each case is built or checked through the CLI, in a project folder of its own (the working
+folder, see conftest), as a user would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import stat
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from archivegen import cache as cache_module
+from archivegen.cli import main
+from archivegen.limits import DEFAULT_LIMITS
+from conftest import SEEDS, run_build
+
+ARTICLE = "Harbour reopens after the storm\n\nThe harbour reopened on Monday after a week.\n"
+OLD = 1_600_000_000  # an mtime far in the past: stats are trusted (not "racy")
+
+
+class Hung(BaseException):
+    """Not an OSError (as TimeoutError is): the code under test must not catch it."""
+
+
+@contextmanager
+def deadline(seconds: int = 60) -> Iterator[None]:
+    """Fail instead of hanging forever (a FIFO opened for reading blocks until a writer)."""
+    def hung(signum: int, frame: object) -> None:
+        raise Hung(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The working folder (the project) with in/ holding two ordinary articles."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEEDS / "000_680446ff0202b48e.txt", tmp_path / "in" / "seed.txt")
+    (tmp_path / "in" / "harbour.txt").write_text(ARTICLE)
+    return tmp_path
+
+
+def build(project: Path, *extra: str) -> int:
+    with deadline():
+        return run_build(project / "in", project / "out", *extra)
+
+
+def pages(project: Path) -> list[str]:
+    """The article pages built (their folder names, i.e. slugs)."""
+    return sorted(p.parent.name for p in (project / "out").glob("**/index.html")
+                  if (p.parent.parent.name.isdigit() or p.parent.parent.name == "undated")
+                  and not p.parent.name.isdigit() and p.parent.name != "page")
+
+
+def report(project: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((project / ".archivegen" / "build-report.json").read_text())
+
+
+def codes(text: str, code: str) -> list[str]:
+    return [line for line in text.splitlines() if line.endswith(f"[{code}]")]
+
+
+def check(*paths: Path) -> int:
+    with deadline():
+        return main(["check", *map(str, paths)])
+
+
+# --- regular files only -------------------------------------------------------------------
+
+
+def test_fifo_is_skipped_with_a_warning_not_opened(project: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(project / "in" / "pipe.txt")
+    os.mkfifo(project / "in" / "harbour.txt.yaml")  # a sidecar that is a FIFO too
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert any(line.startswith("pipe.txt: warning:") for line in codes(err, "AG006")), err
+    assert any(line.startswith("harbour.txt.yaml: warning:") for line in codes(err, "AG006"))
+    assert "harbour-reopens-after-the-storm" in pages(project)
+    assert check(project / "in") == 0
+    assert codes(capsys.readouterr().out, "AG006")
+    assert check(project / "in" / "pipe.txt") == 0
+
+
+def test_device_node_is_skipped_not_read(project: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # /dev/null's numbers (a /dev/zero would be read until memory runs out): before the fix it
+    # was read, and reported as an empty article (AG002), not as a device.
+    try:
+        os.mknod(project / "in" / "device.txt", stat.S_IFCHR | 0o644, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert [line.split(":")[0] for line in codes(err, "AG006")] == ["device.txt"], err
+    assert not codes(err, "AG002")
+    assert check(project / "in" / "device.txt") == 0
+    assert codes(capsys.readouterr().out, "AG006")
+
+
+def test_socket_is_skipped_with_a_warning(project: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind("in/socket.txt")  # relative: a socket's path is limited to 108 bytes
+        assert build(project) == 0
+    finally:
+        server.close()
+    err = capsys.readouterr().err
+    assert [line.split(":")[0] for line in codes(err, "AG006")] == ["socket.txt"], err
+    assert not codes(err, "AG003")
+
+
+def test_oversized_article_and_sidecar_are_not_read(project: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    limit = DEFAULT_LIMITS.article_bytes
+    (project / "in" / "huge.txt").write_bytes(b"Huge\n\n" + b"word " * (limit // 5))
+    (project / "in" / "harbour.txt.yaml").write_bytes(b"# " + b"x" * limit + b"\n")
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    found = codes(err, "AG005")
+    assert [line.split(":")[0] for line in found] == ["harbour.txt.yaml", "huge.txt"], err
+    assert all(f"{limit:,}" in line for line in found), found
+    assert f"{limit + 6:,}" in found[1]  # the file's own size
+    assert "harbour-reopens-after-the-storm" in pages(project)  # built, without its sidecar
+    assert check(project / "in" / "huge.txt") == 0
+    assert codes(capsys.readouterr().out, "AG005")
+
+
+# --- file names and times ------------------------------------------------------------------
+
+
+def test_a_255_byte_name_costs_at_most_that_article(project: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    longest = "x" * 251 + ".txt"  # NAME_MAX: its sidecar's name cannot even exist
+    (project / "in" / longest).write_text("no title here, just words\n\nAnd a body.\n")
+    (project / "in" / ("y" * 251 + ".txt")).write_text("Words of another\n\nBody text.\n")
+    assert build(project) == 0, capsys.readouterr().err
+    assert len(pages(project)) == 4  # slugs are bounded: every article has its page
+    assert all(len(name) <= 80 for name in pages(project))
+    assert check(project / "in" / longest) == 0
+
+
+def test_a_page_path_too_long_for_the_file_system_costs_that_article(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "short.txt").write_text("A\n\nBody of a short one.\n")
+    title = " ".join(["Longword"] * 12)  # an 80-character slug
+    (tmp_path / "in" / "long.txt").write_text(f"{title}\n\nBody of a long one.\n")
+    # An output folder so deep that paths below it of up to 59 bytes fit within PATH_MAX
+    # (4096): "undated/a/index.html" and the staging folder's files do, and
+    # "undated/<71 characters>/index.html" does not.
+    out = tmp_path
+    while len(os.fsencode(out)) < 4036 - 200:
+        out /= "d" * 200
+    out /= "e" * (4036 - len(os.fsencode(out)) - 1)
+    os.makedirs(out)
+    with deadline():
+        code = run_build(tmp_path / "in", out)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert [line.split(":")[0] for line in codes(err, "AG007")] == ["long.txt"], err
+    assert "Traceback" not in err
+    assert (out / "undated" / "a" / "index.html").is_file()  # the rest is built and written
+    assert (out / "index.html").is_file()
+
+
+@pytest.fixture
+def wide_times() -> Iterator[Path]:
+    """A folder whose file system keeps any mtime (tmpfs; ext4 with small inodes clamps
+    them to 1901..2446): /dev/shm where there is one."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK):
+        pytest.skip("no tmpfs at /dev/shm")
+    folder = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("seconds", [-62_167_219_200, 10**17])  # year 0; year 3*10^9
+def test_out_of_range_mtime_does_not_cost_the_build(
+        project: Path, wide_times: Path, seconds: int,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = wide_times / "in"
+    shutil.copytree(project / "in", folder)
+    (folder / "undated.txt").write_text("Undated report\n\nNobody said when.\n")
+    os.utime(folder / "undated.txt", (OLD, seconds))
+    if os.stat(folder / "undated.txt").st_mtime != seconds:
+        pytest.skip("this file system cannot hold that time")
+    (project / "archivegen.yaml").write_text("dates_from_file_times: true\n")
+    for _ in range(2):  # the second build reads the cache
+        with deadline():
+            code = run_build(folder, project / "out")
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert "Traceback" not in err and "error" not in err
+    assert (project / "out" / "undated" / "undated-report" / "index.html").is_file()
+    assert check(folder) == 0
+
+
+# --- build state is never followed through a symlink ---------------------------------------
+
+
+VICTIM = b"a file of the user's, outside the project\n"
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    path = tmp_path / "elsewhere" / "precious.txt"
+    path.parent.mkdir()
+    path.write_bytes(VICTIM)
+    os.utime(path, (OLD, OLD))
+    return path
+
+
+def untouched(path: Path) -> bool:
+    st = os.lstat(path)
+    return path.read_bytes() == VICTIM and st.st_mtime == OLD
+
+
+STATE = Path(".archivegen")
+CACHE = cache_module.CACHE_PATH
+
+
+@pytest.mark.parametrize("name", [CACHE.name, CACHE.name + "-journal", CACHE.name + "-wal",
+                                  "build-report.json"])
+def test_state_file_symlink_is_refused_and_its_target_kept(
+        project: Path, victim: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert build(project) == 0  # a cache and a report to start from
+    if name.endswith(("-journal", "-wal")):
+        (project / "in" / "harbour.txt").write_text(ARTICLE + "\nAn edit.\n")  # writes the cache
+    link = project / STATE / name
+    link.unlink(missing_ok=True)
+    link.symlink_to(victim)
+    capsys.readouterr()
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert untouched(victim)
+    assert link.is_symlink() and link.resolve() == victim
+    assert any(name in line for line in codes(err, "AG061")), err
+    assert "harbour-reopens-after-the-storm" in pages(project)
+
+
+def test_dangling_state_symlinks_create_nothing(project: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "elsewhere" / "created.txt"
+    target.parent.mkdir()
+    (project / STATE).mkdir()
+    for name in (CACHE.name, "build-report.json"):
+        (project / STATE / name).symlink_to(target)
+    assert build(project) == 0
+    assert not target.exists()
+    assert len(codes(capsys.readouterr().err, "AG061")) == 2
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_build_lock_symlink_stops_the_build(project: Path, victim: Path, dangling: bool,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (project / STATE).mkdir()
+    target = victim.with_name("lock-target") if dangling else victim
+    (project / STATE / "build.lock").symlink_to(target)
+    assert build(project) == 2
+    assert "AG061" in capsys.readouterr().err
+    assert untouched(victim)
+    assert not victim.with_name("lock-target").exists()
+    assert not (project / "out").exists()
+
+
+def test_state_folder_symlink_stops_the_build(project: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / STATE).symlink_to(elsewhere, target_is_directory=True)
+    assert build(project) == 2
+    assert "AG061" in capsys.readouterr().err
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_compiled_template_folder_symlink_is_refused(project: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / STATE).mkdir()
+    (project / STATE / "jinja").symlink_to(elsewhere, target_is_directory=True)
+    assert build(project) == 0
+    assert any("jinja" in line for line in codes(capsys.readouterr().err, "AG061"))
+    assert list(elsewhere.iterdir()) == []
+    assert "harbour-reopens-after-the-storm" in pages(project)
+
+
+def test_manifest_symlink_is_refused_and_nothing_it_names_is_pruned(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = project / "out"
+    out.mkdir()
+    (out / "CNAME").write_text("example.org\n")  # the user's own file
+    victim = tmp_path / "elsewhere.json"
+    victim.write_text('{"generator": "archivegen", "files": ["CNAME"]}\n')
+    before = victim.read_bytes()
+    (out / ".archivegen-manifest.json").symlink_to(victim)
+    assert build(project) == 0
+    assert any(".archivegen-manifest.json" in line
+               for line in codes(capsys.readouterr().err, "AG061"))
+    assert (out / "CNAME").read_text() == "example.org\n"
+    assert victim.read_bytes() == before
+    assert "harbour-reopens-after-the-storm" in pages(project)
+
+
+def test_staging_folder_symlink_is_refused(project: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_bytes(VICTIM)
+    (project / "out").mkdir()
+    (project / "out" / ".archivegen-tmp").symlink_to(elsewhere, target_is_directory=True)
+    assert build(project) == 0
+    assert any(".archivegen-tmp" in line for line in codes(capsys.readouterr().err, "AG061"))
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
+    assert (elsewhere / "keep.txt").read_bytes() == VICTIM
+
+
+# --- a full disk or an unwritable cache ----------------------------------------------------
+
+
+def test_cache_write_failure_is_a_warning_and_the_site_is_built(
+        project: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def full(*args: object, **kw: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(cache_module.BuildCache, "put_source", full)
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert any("disk is full" in line for line in codes(err, "AG061")), err
+    assert "harbour-reopens-after-the-storm" in pages(project)
+    monkeypatch.undo()
+    assert build(project) == 0  # and the next build uses the cache again
+    assert not codes(capsys.readouterr().err, "AG061")
+
+
+def test_cache_read_failure_is_a_warning(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert build(project) == 0
+    (project / "in" / "harbour.txt").write_text(ARTICLE + "\nAn edit.\n")
+
+    def failing(*args: object, **kw: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(cache_module.BuildCache, "source_stats", failing)
+    monkeypatch.setattr(cache_module.BuildCache, "sources", failing)
+    capsys.readouterr()
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert any("disk I/O error" in line for line in codes(err, "AG061")), err
+
+
+@pytest.fixture
+def tiny_state_disk(project: Path) -> Iterator[Path]:
+    """.archivegen/ on a 64 KiB tmpfs (needs root): the cache fills it."""
+    state = project / STATE
+    state.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(state)],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.decode().strip()}")
+    try:
+        yield state
+    finally:
+        subprocess.run(["umount", "-l", str(state)], check=False)
+
+
+def test_disk_full_under_the_cache(project: Path, tiny_state_disk: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    for n in range(40):  # over 64 KiB of records
+        (project / "in" / f"copy{n:02d}.txt").write_text(
+            f"Dispatch number {n}\n\n" + f"Paragraph {n} of the news. " * 60 + "\n")
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert codes(err, "AG061"), err
+    assert len(pages(project)) == 42
