@@ -14,24 +14,39 @@ version passes V with the new version and the last build's errors; the script th
 the page, or shows the errors over it. `SiteState` is what the builder and the requests
 share: the version, the errors, and a lock that makes requests wait while a build writes (a
 request gets the last complete build or the next one, never a mix).
+
+Connections are bounded, so that many tabs, a proxy or a stuck client cannot wear the server
+out (file descriptors, threads, the listen queue). Each open connection has a thread, and at
+most MAX_CONNECTIONS are open (fewer if the process may open few files: see
+_connection_cap); at the limit a new connection closes the one that has waited longest for
+its next request, or, when every one is answering a request, gets 503. A connection must
+send a request's whole head within HEAD_SECONDS of opening or of its last response (idle and
+byte-by-byte "slow loris" clients are closed); a read that waits IO_SECONDS, or a response
+not sent whole within that, ends it. At most MAX_POLLS reload long-polls wait at once;
+another is answered at once and told to ask again after POLL_RETRY_MS, so waiting tabs never
+take the slots pages need. The listen queue holds BACKLOG connections (socketserver's 5 made
+bursts wait up to a minute).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import json
 import mimetypes
 import os
 import re
 import socket
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, quote, unquote_to_bytes, urlsplit
 
 # Where the server's own resources live, outside any site URL (site slugs never start "_").
@@ -40,6 +55,16 @@ EVENTS_PATH = PREFIX + "events"
 SCRIPT_PATH = PREFIX + "reload.js"
 POLL_SECONDS = 25.0  # a waiting events request answers at least this often
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+# Connection limits (see the module's docstring); read when a server is made. A browser opens
+# at most 6 connections per host, so these leave room for many tabs and a proxy.
+MAX_CONNECTIONS = 256  # open at once, each with a thread
+MAX_POLLS = 32  # reload long-polls waiting at once (at most a quarter of the connections)
+POLL_RETRY_MS = 2000  # a poll beyond MAX_POLLS is answered at once: ask again after this
+HEAD_SECONDS = 5.0  # a request's line and headers must be whole this long after waiting began
+IO_SECONDS = 10.0  # a read that waits, or a response sent, this long drops the client
+BACKLOG = 512  # connections the system queues until accepted (Linux caps it at somaxconn)
+_CHECK_SECONDS = 0.25  # how often the head deadlines are checked
 
 _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".xml": "application/xml; charset=utf-8",
@@ -110,32 +135,129 @@ class ServeOptions:
     log: Callable[[str], None] = lambda message: None
 
 
-def make_server(options: ServeOptions, host: str, port: int) -> ThreadingHTTPServer:
+def make_server(options: ServeOptions, host: str, port: int) -> DevServer:
     """A server bound to host:port (0: any free port) serving `options`. Raises OSError if
     the port is taken."""
     handler = type("Handler", (_Handler,), {"options": options})
-    server_class = _Server6 if ":" in host else _Server
-    server = server_class((host, port), handler)
-    server.daemon_threads = True
-    return server
+    server_class = _Server6 if ":" in host else DevServer
+    return server_class((host, port), handler)
 
 
-class _Server(ThreadingHTTPServer):
+class DevServer(ThreadingHTTPServer):
+    """A thread per connection, with the connections bounded (see the module's docstring).
+    `_waiting` maps each open connection to when it began to wait for its next request (None
+    while a request is answered); serve_forever's thread accepts, and closes those too late."""
+
     # A port left in TIME_WAIT by the last run's open tabs can be had again at once; on
     # Linux this never lets two servers listen on one port (that is still "taken").
     allow_reuse_address = True
+    daemon_threads = True  # (a long-poll never holds up the end)
+    block_on_close = False  # server_close closes the connections: their threads end alone
+
+    def __init__(self, address: tuple[str, int], handler: type[_Handler]) -> None:
+        # Set before binding: a taken port closes the server in __init__.
+        self.request_queue_size = BACKLOG
+        self.max_connections = _connection_cap(MAX_CONNECTIONS)
+        self.poll_slots = threading.BoundedSemaphore(
+            max(1, min(MAX_POLLS, self.max_connections // 4)))
+        self.head_seconds = HEAD_SECONDS
+        self._waiting: dict[socket.socket, float | None] = {}
+        self._lock = threading.Lock()  # _waiting
+        self._checked = 0.0
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Admit a new connection (making room if need be) or refuse it with 503."""
+        with self._lock:
+            if len(self._waiting) >= self.max_connections:
+                self._drop_longest_waiting()
+            admitted = len(self._waiting) < self.max_connections
+            if admitted:
+                self._waiting[request] = time.monotonic()
+        if not admitted:  # every connection is answering a request
+            _refuse(request)
+            return
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._lock:
+            self._waiting.pop(request, None)
+        super().shutdown_request(request)
+
+    def service_actions(self) -> None:
+        """Close the connections whose request head is late (serve_forever's thread, about
+        every half second and after each accept)."""
+        now = time.monotonic()
+        if now - self._checked < _CHECK_SECONDS:
+            return
+        self._checked = now
+        with self._lock:
+            late = [sock for sock, since in self._waiting.items()
+                    if since is not None and now - since > self.head_seconds]
+            for sock in late:
+                self._drop(sock)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        try:
+            return super().get_request()
+        except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE):  # (the build holds many files)
+                with self._lock:
+                    self._drop_longest_waiting()  # (its thread closes it soon)
+                time.sleep(0.05)  # not a busy loop on a listening socket that stays readable
+            raise
+
+    def server_close(self) -> None:
+        """Close every connection and the listening socket."""
+        with self._lock:
+            for sock in list(self._waiting):
+                self._drop(sock)
+        super().server_close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """One failing request never takes the server down, nor prints a traceback."""
+        """One failing request never takes the server down, nor prints a traceback; a
+        client that went away or stalled is no failure."""
+        error = sys.exc_info()[1]
         handler = getattr(self, "RequestHandlerClass", None)
         options = getattr(handler, "options", None)
-        if options is not None:
-            import sys
+        if options is not None and not isinstance(error, (ConnectionError, TimeoutError)):
+            options.log(f"request from {client_address[0]} failed: {error!r}")
 
-            options.log(f"request from {client_address[0]} failed: {sys.exc_info()[1]!r}")
+    # --- the handlers' side (any thread) -------------------------------------------------
+
+    def waiting(self, sock: socket.socket) -> None:
+        """`sock` waits for its next request from now."""
+        with self._lock:
+            if sock in self._waiting:
+                self._waiting[sock] = time.monotonic()
+
+    def answering(self, sock: socket.socket) -> bool:
+        """`sock`'s request head is whole: False if the connection was closed meanwhile."""
+        with self._lock:
+            if sock not in self._waiting:
+                return False
+            self._waiting[sock] = None
+            return True
+
+    # --- with _lock held -------------------------------------------------------------------
+
+    def _drop_longest_waiting(self) -> bool:
+        waiting = [(since, id(sock), sock) for sock, since in self._waiting.items()
+                   if since is not None]
+        if not waiting:
+            return False
+        self._drop(min(waiting)[2])
+        return True
+
+    def _drop(self, sock: socket.socket) -> None:
+        """Forget `sock` and end its connection: its thread's read returns at once, and the
+        thread closes it."""
+        del self._waiting[sock]
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
-class _Server6(_Server):
+class _Server6(DevServer):
     address_family = socket.AF_INET6
 
 
@@ -147,6 +269,20 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
     protocol_version = "HTTP/1.1"
+    timeout = IO_SECONDS  # (StreamRequestHandler sets it on the socket)
+
+    def handle_one_request(self) -> None:
+        cast(DevServer, self.server).waiting(self.connection)
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        """The request's head is read: it is answered, unless the server closed the
+        connection meanwhile (its head came too late)."""
+        parsed = super().parse_request()
+        if not cast(DevServer, self.server).answering(self.connection):
+            self.close_connection = True
+            return False
+        return parsed
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("do_"):  # any method but GET and HEAD
@@ -272,10 +408,22 @@ class _Handler(BaseHTTPRequestHandler):
             since = int(parse_qs(query).get("since", ["-1"])[0])
         except ValueError:
             since = -1
-        version, problems = self.options.state.wait_newer(since, POLL_SECONDS)
-        data = json.dumps({"version": version, "problems": [
+        state = self.options.state
+        slots = cast(DevServer, self.server).poll_slots
+        version, problems = state.wait_newer(since, 0)
+        answer: dict[str, Any] = {}
+        if version <= since:
+            if slots.acquire(blocking=False):
+                try:
+                    version, problems = state.wait_newer(since, POLL_SECONDS)
+                finally:
+                    slots.release()
+            else:  # too many tabs wait already: this one asks again later
+                answer["retry"] = POLL_RETRY_MS
+        answer.update(version=version, problems=[
             {"location": p.location, "message": p.message, "code": p.code}
-            for p in problems]}).encode("utf-8")
+            for p in problems])
+        data = json.dumps(answer).encode("utf-8")
         self._respond(HTTPStatus.OK, data, "application/json", body=body)
 
     # --- responses ---------------------------------------------------------------------
@@ -295,6 +443,32 @@ class _Handler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(data)
 
+
+def _connection_cap(wanted: int) -> int:
+    """`wanted`, or half the files the process may open if that is fewer: the rest are the
+    build's (its cache, the files it writes, its workers' pipes) and the watcher's."""
+    try:
+        import resource
+    except ImportError:  # (not on Windows)
+        return wanted
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(8, min(wanted, soft // 2))
+
+
+def _refuse(sock: socket.socket) -> None:
+    """Answer 503 if the socket takes it at once (it never waits), and close it."""
+    with contextlib.suppress(OSError):
+        sock.setblocking(False)
+        sock.send(_BUSY)
+    with contextlib.suppress(OSError):
+        sock.close()
+
+
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         b"Content-Length: 12\r\nX-Content-Type-Options: nosniff\r\nRetry-After: 1\r\n"
+         b"Connection: close\r\n\r\nserver busy\n")
 
 _HOST_RE = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::[0-9]{1,5})?")
 
@@ -389,7 +563,7 @@ RELOAD_SCRIPT = """(function () {
         if (e.version > page) { location.reload(); return; }
         if (e.problems.length && since < 0) { show(e.problems); }
         since = e.version;
-        poll();
+        setTimeout(poll, e.retry || 0);  // (retry: the server has too many tabs waiting)
       })
       .catch(function () { setTimeout(poll, 1000); });
   }

@@ -19,12 +19,11 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from .build import build
 from .config import SiteConfig, parse_config, with_overrides
-from .devserver import LOCAL_NAMES, Problem, ServeOptions, SiteState, make_server
+from .devserver import LOCAL_NAMES, DevServer, Problem, ServeOptions, SiteState, make_server
 from .errors import ArchivegenError, Diagnostic, Diagnostics, Level
 from .report import BuildReport
 
@@ -303,7 +302,7 @@ def _interrupts_deferred(say: Callable[[str], None], stop: threading.Event) -> I
         signal.signal(signal.SIGINT, previous)
 
 
-def _bind(request: ServeRequest, options: ServeOptions) -> ThreadingHTTPServer:
+def _bind(request: ServeRequest, options: ServeOptions) -> DevServer:
     """The server on the asked port; without --port, the first free one from 8000."""
     if request.port is not None:
         try:
