@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from . import __version__
 from .dedupe import Sketch, sketch_text
 from .duplicates import collapse_duplicates
 from .errors import CODES, Diagnostic, Diagnostics, Level, SourceLocation
+from .limits import DEFAULT_LIMITS, Limits
 from .loaders import load_source
 from .model import Article, ArticleHead, DuplicateRef, Source, article_key, head_of
 from .repair import repair_article
@@ -236,18 +237,19 @@ class _Tally:
 ReadFile = tuple[Source | None, Sequence[Diagnostic]]  # None: unreadable (the diagnostics say why)
 
 
-def read_lazily(paths: Sequence[Path]) -> Iterator[ReadFile]:
+def read_lazily(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadFile]:
     """sources.read_paths one file at a time, with the problems reading it: the files of a
     folder are never all in memory at once."""
     for given in paths:
         for rel in iter_article_paths(given) if given.is_dir() else [""]:
             diags = Diagnostics()
-            read = read_paths([given / rel], diags)  # given / "" is given
+            read = read_paths([given / rel], diags, limits)  # given / "" is given
             yield (read[0] if read else None), diags.items
 
 
-def summarize(files: Iterable[ReadFile]) -> CheckSummary:
-    """Load each file and fold it into the summary's counters, one at a time.
+def summarize(files: Iterable[ReadFile], limits: Limits = DEFAULT_LIMITS) -> CheckSummary:
+    """Load each file and fold it into the summary's counters, one at a time; `limits` are
+    those the files were read with (the few read again are read alike).
 
     Of each article only its head and body sketch are kept, for duplicate detection at the
     end: memory grows by a few kilobytes an article (about 3 KB of peak RSS, counting the
@@ -260,16 +262,16 @@ def summarize(files: Iterable[ReadFile]) -> CheckSummary:
         articles = _load(source, diags) if source is not None else ()
         tally.add(articles, [*problems, *diags.items])
         kept += ((head_of(a), sketch_text(a.body)) for a in articles)
-    _, also, _ = collapse_duplicates(kept, body=_body_read_again)
+    _, also, _ = collapse_duplicates(kept, body=partial(_body_read_again, limits=limits))
     return tally.summary(also)
 
 
 @lru_cache(maxsize=64)
-def _body_read_again(key: str) -> str:
+def _body_read_again(key: str, limits: Limits) -> str:
     """The body of an article by key (its file's path as read, '#n' for a piece): read again
     from disk, for the few candidate excerpt pairs duplicate detection verifies on text."""
     path, _, piece = key.partition("#")
-    for source in read_paths([Path(path)], Diagnostics()):
+    for source in read_paths([Path(path)], Diagnostics(), limits):
         for article in _load(source, Diagnostics()):
             if article_key(article) == key or (not piece and not article.provenance.piece):
                 return article.body

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from . import __version__
 from .config import CONFIG_FILENAME, SiteConfig, parse_config, with_overrides
 from .errors import ArchivegenError, Diagnostics, escape_controls
+from .limits import Limits
 from .records import dumps
 from .report import BuildReport
 from .sources import read_paths
@@ -88,7 +89,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="article files or folders (default: the input folder)")
     c.add_argument("--format", choices=("text", "json"), default="text",
                    help="text for people (default) or json for scripts")
-    c.add_argument("--config", metavar="FILE", help="configuration file, as for build")
+    c.add_argument("--config", metavar="FILE",
+                   help="configuration file, as for build (its limits apply to the check)")
     c.add_argument("--input", metavar="DIR", help="input folder when no PATH is given")
     c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     c.add_argument("--summary", action="store_true",
@@ -250,24 +252,27 @@ def _serve_command(args: argparse.Namespace) -> int:
 
 
 def _check_command(args: argparse.Namespace) -> int:
+    # The settings are read even when paths are given: files are checked within the limits
+    # the build would apply to them.
+    loaded = _load_config(args)
+    if loaded is None:
+        return EXIT_USAGE
+    config, base = loaded
     if args.paths:
         paths = [Path(p) for p in args.paths]
     else:
-        loaded = _load_config(args)
-        if loaded is None:
-            return EXIT_USAGE
-        config, base = loaded
         paths = [Path(args.input) if args.input else base / config.input]
     missing = [p for p in paths if not p.exists()]
     if missing:
         _err(f"error: {', '.join(map(str, missing))} does not exist")
         return EXIT_USAGE
     if args.summary:
-        return _check_summary(paths, as_json=args.format == "json", strict=args.strict)
+        return _check_summary(paths, config.limits, as_json=args.format == "json",
+                              strict=args.strict)
     from .check import check_sources, report_json, report_lines
 
     diags = Diagnostics()
-    report = check_sources(read_paths(paths, diags), diags.items)
+    report = check_sources(read_paths(paths, diags, config.limits), diags.items)
     if args.format == "json":
         _out(dumps(report_json(report), indent=2))
     else:
@@ -277,11 +282,12 @@ def _check_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_summary(paths: Sequence[Path], *, as_json: bool, strict: bool) -> int:
+def _check_summary(paths: Sequence[Path], limits: Limits, *, as_json: bool,
+                   strict: bool) -> int:
     """`check --summary`: files are read and folded in one at a time (bounded memory)."""
     from .check import read_lazily, summarize, summary_json, summary_lines
 
-    summary = summarize(read_lazily(paths))
+    summary = summarize(read_lazily(paths, limits), limits)
     if as_json:
         _out(dumps(summary_json(summary), indent=2))
     else:

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import Diagnostics, SourceLocation
-from .yamlmap import load_mapping
+from .limits import DEFAULT_LIMITS, Limits
+from .yamlmap import YamlEntry, load_mapping
 
 CONFIG_FILENAME = "archivegen.yaml"
 
@@ -38,17 +39,25 @@ class SiteConfig:
     # Undated articles take their file's modification date, marked as such on the page.
     # Off by default: a date the text does not state is not the article's date.
     dates_from_file_times: bool = False
+    # What one input may cost (limits.py): `limits:` in the file, a mapping of the fields of
+    # Limits to whole numbers; a field left out keeps its default.
+    limits: Limits = DEFAULT_LIMITS
 
 
 _DEFAULTS = SiteConfig()
 _TYPES: dict[str, type] = {f.name: type(getattr(_DEFAULTS, f.name)) for f in fields(SiteConfig)}
 _LIMITS: dict[str, tuple[int, int]] = {"page_size": (1, 10_000), "excerpt_words": (0, 1_000),
                                        "feed_size": (0, 10_000)}
+# Every limit is a count or a size of at least 1; the top keeps a size a read() can take.
+_LIMIT_FIELDS = tuple(f.name for f in fields(Limits))
+_LIMIT_RANGE = (1, 2**31 - 1)
 
 
 def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
-    """Read archivegen.yaml text; return defaults for every key that is missing or invalid."""
-    entries = load_mapping(text, path, 1, diags)
+    """Read archivegen.yaml text; return defaults for every key that is missing or invalid.
+
+    The file itself is read within the default limits: it cannot raise its own."""
+    entries = load_mapping(text, path, 1, diags, DEFAULT_LIMITS)
     if entries is None:
         return _DEFAULTS
     values: dict[str, Any] = {}
@@ -58,6 +67,11 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
         if expected is None:
             known = ", ".join(sorted(_TYPES))
             diags.error("AG011", f"unknown config key '{entry.key}' (known keys: {known})", loc)
+            continue
+        if entry.key == "limits":
+            limits = _parse_limits(entry, path, diags)
+            if limits is not None:
+                values["limits"] = limits
             continue
         value = entry.value
         # bool is an int subclass in Python; a YAML `true` is never a valid page size.
@@ -76,6 +90,32 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
             continue
         values[entry.key] = value
     return replace(_DEFAULTS, **values)
+
+
+def _parse_limits(entry: YamlEntry, path: str, diags: Diagnostics) -> Limits | None:
+    """`limits:` as Limits (defaults for the fields not given); None if it is no mapping.
+    Each bad field is reported at its own line and keeps its default."""
+    if not isinstance(entry.value, dict):
+        diags.error("AG012", "'limits' must be a mapping of limit names to whole numbers, "
+                    f"got {_type_name(type(entry.value))}",
+                    SourceLocation(path=path, line=entry.line, col=entry.col))
+        return None
+    where = {name: (line, col) for name, line, col in entry.keys}
+    low, high = _LIMIT_RANGE
+    values: dict[str, int] = {}
+    for name, value in entry.value.items():
+        line, col = where.get(str(name), (entry.line, entry.col))
+        loc = SourceLocation(path=path, line=line, col=col)
+        if name not in _LIMIT_FIELDS:
+            diags.error("AG011", f"unknown limit '{name}' (known limits: "
+                        f"{', '.join(_LIMIT_FIELDS)})", loc)
+        elif (not isinstance(value, int) or isinstance(value, bool)
+              or not low <= value <= high):
+            diags.error("AG012", f"'limits.{name}' must be a whole number from {low} to "
+                        f"{high:,}, got {value!r:.40}", loc)
+        else:
+            values[name] = value
+    return replace(DEFAULT_LIMITS, **values)
 
 
 # Characters no setting may hold: pages and feeds show them (XML forbids most), and a path
@@ -153,4 +193,4 @@ def with_overrides(config: SiteConfig, *, input: str | None = None,
 
 def _type_name(t: type) -> str:
     return {str: "a string", int: "a whole number", bool: "true or false", list: "a list",
-            dict: "a mapping", type(None): "empty"}.get(t, t.__name__)
+            dict: "a mapping", type(None): "empty", Limits: "a mapping"}.get(t, t.__name__)

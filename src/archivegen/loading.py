@@ -16,6 +16,7 @@ from .cache import CachedArticle, CachedSource, Record
 from .config import SiteConfig
 from .dedupe import Sketch, sketch_text
 from .errors import Diagnostics, SourceLocation
+from .limits import DEFAULT_LIMITS, Limits
 from .loaders import load_source
 from .markdown import SafeMarkdown, derived_title, make_markdown
 from .model import ArticleHead, Source, head_of
@@ -119,10 +120,12 @@ class Reloaded:
 
 def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: Diagnostics,
                   md: SafeMarkdown, *, file_time_dates: bool, excerpt_words: int,
-                  known: Sequence[Sketch] = ()) -> Reloaded | None:
+                  known: Sequence[Sketch] = (), limits: Limits = DEFAULT_LIMITS
+                  ) -> Reloaded | None:
     """Read `rel` again and load it unless its signature is `cached_sha`; None if it cannot
-    be read (`diags`, fresh for this file, says why)."""
-    source = read_source(input_dir, rel, diags)
+    be read (`diags`, fresh for this file, says why). `limits`: the config's, for the
+    size of the file and its sidecar."""
+    source = read_source(input_dir, rel, diags, limits)
     if source is None:
         return None
     signature = source_signature(source, file_time_dates=file_time_dates)

@@ -29,6 +29,9 @@ class YamlEntry:
     line: int  # 1-based line of the key in the file
     col: int
     value_line: int
+    # When the value is a mapping: each of its plain keys with its line and column, so that
+    # a nested setting (`limits: {yaml_depth: ...}`) is reported where it is written.
+    keys: tuple[tuple[str, int, int], ...] = ()
 
 
 class YamlLimitError(Exception):
@@ -124,8 +127,20 @@ def _entries(loader: yaml.SafeLoader, path: str, first_line: int,
                         SourceLocation(path=path, line=kline, col=kcol))
             continue
         entries.append(YamlEntry(key=key, value=value, line=kline, col=kcol,
-                                 value_line=first_line + value_node.start_mark.line))
+                                 value_line=first_line + value_node.start_mark.line,
+                                 keys=_key_positions(value_node, first_line)))
     return entries
+
+
+def _key_positions(node: yaml.Node, first_line: int) -> tuple[tuple[str, int, int], ...]:
+    """The plain keys of a mapping node with their 1-based line and column; () otherwise.
+    (Read after construction: a `<<` merge has then put the merged keys in place.)"""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    return tuple((str(k.value), first_line + k.start_mark.line, k.start_mark.column + 1)
+                 for k, _ in node.value if isinstance(k, yaml.ScalarNode))
 
 
 @functools.cache
