@@ -14,8 +14,10 @@ from dataclasses import replace
 from .model import Article, Note
 from .paragraphs import split_paragraphs
 
+# (After the word, `\s*(?::\s*)?$` and not `\s*:?\s*$`: the same text, but the two spans of
+# spaces could divide a long run of spaces in every way, quadratic before a failing `$`.)
 HEADING_RE = re.compile(r"^(?:#{1,6}\s*)?\**(?:notes|endnotes|end notes|footnotes|notas|"
-                        r"références|references and notes)\**\s*:?\s*$", re.IGNORECASE)
+                        r"références|references and notes)\**\s*(?::\s*)?$", re.IGNORECASE)
 NOTE_RE = re.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|(?P<b>\d{1,3})(?P<dot>[.)])?)\s+(?P<text>\S.*)$",
                      re.DOTALL)
 MARKER_RE = re.compile(r"\[(\d{1,3})\]")
@@ -29,16 +31,19 @@ def extract_notes(article: Article) -> Article:
     kept: list[tuple[str, int]] = []
     notes: list[Note] = []
     segment_start = 0  # index in `kept` where the current part's text begins
+    # The markers of the current part's text, kept up to date as text is kept: collected
+    # again at each heading, a text of many headings without notes was read once per heading.
+    markers: set[str] = set()
     section = 0
     i = 0
     while i < len(paragraphs):
         text, line = paragraphs[i]
         if not HEADING_RE.match(text):
             kept.append((text, line))
+            markers.update(m[1] for m in MARKER_RE.finditer(text))
             i += 1
             continue
         section_notes: list[Note] = []
-        markers = {m[1] for text, _ in kept[segment_start:] for m in MARKER_RE.finditer(text)}
         j = i + 1
         while j < len(paragraphs):
             more = _notes_of(*paragraphs[j], expected=len(section_notes) + 1, markers=markers)
@@ -48,6 +53,7 @@ def extract_notes(article: Article) -> Article:
             j += 1
         if not section_notes:  # a heading called "Notes" with no notes under it is text
             kept.append((text, line))
+            markers.update(m[1] for m in MARKER_RE.finditer(text))
             i += 1
             continue
         section += 1
@@ -59,6 +65,7 @@ def extract_notes(article: Article) -> Article:
             kept[k] = (_label_markers(kept[k][0], prefix, numbers), kept[k][1])
         notes += section_notes
         segment_start = len(kept)
+        markers = set()
         i = j
     body = "\n\n".join(text for text, _ in kept)
     return replace(article, body=body, notes=article.notes + tuple(notes))
@@ -72,20 +79,23 @@ def _notes_of(text: str, line: int, *, expected: int, markers: set[str]) -> list
     Returns [] if the paragraph does not start with the expected note.
     """
     notes: list[Note] = []
+    # Each note's text as pieces, joined once: a note wrapped over many lines was copied
+    # again for each line.
+    pieces: list[list[str]] = []
     for offset, row in enumerate(text.split("\n")):
         m = NOTE_RE.match(row)
         number = (m["a"] or m["b"]) if m else None
         bare = m is not None and m["a"] is None and m["dot"] is None
         if (m and number is not None and int(number) == expected + len(notes)
                 and (not bare or number in markers)):
-            notes.append(Note(label=number, text=" ".join(m["text"].split()),
-                              line=line + offset))
+            notes.append(Note(label=number, text="", line=line + offset))
+            pieces.append(m["text"].split())
         elif notes and not m:  # a note's text wrapped onto the next line
-            last = notes[-1]
-            notes[-1] = replace(last, text=f"{last.text} {' '.join(row.split())}")
+            pieces[-1] += row.split()
         else:
-            return notes if notes else []
-    return notes
+            break  # the notes end here (none if the paragraph does not start with one)
+    return [replace(note, text=" ".join(words)) for note, words in zip(notes, pieces,
+                                                                       strict=True)]
 
 
 def _label_markers(text: str, prefix: str, numbers: set[str]) -> str:

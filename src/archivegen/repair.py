@@ -48,15 +48,25 @@ def unlink_dead_links(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
     out: list[Paragraph] = []
     for para in paragraphs:
         # every dead link holds "](": most paragraphs are passed over without the pattern
-        found = list(DEAD_LINK_RE.finditer(para.text)) if "](" in para.text else []
-        if not found:
+        if "](" not in para.text:
             out.append(para)
             continue
-        for m in found:
-            line = para.line + para.text.count("\n", 0, m.start())
+        pieces: list[str] = []
+        end = 0  # where the text not yet copied to `pieces` starts
+        line = para.line  # the line `end` is on: counted on from the last link, not from
+        # the paragraph's start (that was quadratic in a paragraph of many links)
+        for m in DEAD_LINK_RE.finditer(para.text):
+            line += para.text.count("\n", end, m.start())
             repairs.append(Repair(rule="unlink_dead_links", line=line,
                                   detail=f"dead link around '{m[1]}' made plain text"))
-        out.append(replace(para, text=DEAD_LINK_RE.sub(lambda m: m[1], para.text)))
+            pieces += (para.text[end:m.start()], m[1])
+            line += m[1].count("\n")  # (none: the text of a dead link is one line)
+            end = m.end()
+        if not pieces:
+            out.append(para)
+            continue
+        pieces.append(para.text[end:])
+        out.append(replace(para, text="".join(pieces)))
     return RuleResult(paragraphs=tuple(out), repairs=tuple(repairs))
 
 
@@ -77,20 +87,38 @@ def join_split_paragraphs(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
 
     Scrapers break paragraphs at page or column boundaries ("... the SAA" / "may just outflank").
     """
-    out: list[Paragraph] = []
+    # Runs of paragraphs to join, each joined once at the end: joining every piece to the
+    # growing text copied it again each time (quadratic in a text split many times).
+    groups: list[list[Paragraph]] = []
     repairs: list[Repair] = []
+    head = ""  # the start of the last group's joined text, all BLOCK_START_RE reads of it
+    head_starts_block = False
     for para in paragraphs:
-        prev = out[-1] if out else None
-        if (prev is not None and not _ends_sentence(prev.text)
-                and para.text[:1].islower() and not BLOCK_START_RE.match(prev.text)
+        group = groups[-1] if groups else None
+        if (group is not None and not _ends_sentence(group[-1].text)
+                and para.text[:1].islower() and not head_starts_block
                 and not BLOCK_START_RE.match(para.text)):
-            out[-1] = replace(prev, text=f"{prev.text} {para.text}")
+            group.append(para)
+            cap = len(group[0].text) + HEAD_MARGIN
+            if len(head) < cap:  # (a few times at most: each adds two characters or more)
+                head = f"{head} {para.text}"[:cap]
+                head_starts_block = BLOCK_START_RE.match(head) is not None
             repairs.append(Repair(rule="join_split_paragraphs", line=para.line,
-                                  detail=f"joined to the paragraph of line {prev.line}, "
+                                  detail=f"joined to the paragraph of line {group[0].line}, "
                                          "which ended mid-sentence"))
         else:
-            out.append(para)
-    return RuleResult(paragraphs=tuple(out), repairs=tuple(repairs))
+            groups.append([para])
+            head = para.text
+            head_starts_block = BLOCK_START_RE.match(head) is not None
+    out = tuple(group[0] if len(group) == 1 else
+                replace(group[0], text=" ".join(p.text for p in group)) for group in groups)
+    return RuleResult(paragraphs=out, repairs=tuple(repairs))
+
+
+# BLOCK_START_RE reads leading spaces and a few characters after them. The first piece of a
+# joined paragraph holds a character that is not a space, so the match never reads past that
+# piece and the space after it: its text and a margin decide it, whatever is joined on.
+HEAD_MARGIN = 8
 
 
 MIN_COLLAPSE_WORDS = 5
