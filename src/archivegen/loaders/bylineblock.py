@@ -80,8 +80,10 @@ MAX_NAME_WORDS = 8
 class Block:
     """What the block states, with the line of each field; `end` is the body's first line."""
 
-    authors: tuple[str, ...] = ()
-    contributors: tuple[Contributor, ...] = ()
+    # Ordered sets (keys only): a name stated twice is one name, and adding one costs the
+    # same however many the block already holds.
+    authors: dict[str, None] = field(default_factory=dict)
+    contributors: dict[Contributor, None] = field(default_factory=dict)
     date: PartialDate | None = None
     date_line: int | None = None
     site: str = ""  # the outlet after "from": where the repost was taken from
@@ -332,7 +334,7 @@ def _add_byline(block: Block, text: str, lineno: int, rule: str) -> None:
         block.outlets.append((outlet_name(suffix), lineno))
     byline = parse_byline(text)
     if byline.authors:
-        block.authors = tuple(dict.fromkeys(block.authors + byline.authors))
+        block.authors.update(dict.fromkeys(byline.authors))
         block.origins.append(FieldOrigin(name="authors", line=lineno, rule=rule))
     if byline.contributors:
         _add_contributors(block, byline.contributors, lineno)
@@ -340,7 +342,7 @@ def _add_byline(block: Block, text: str, lineno: int, rule: str) -> None:
 
 def _add_contributors(block: Block, contributors: tuple[Contributor, ...], lineno: int) -> None:
     if contributors:
-        block.contributors = tuple(dict.fromkeys(block.contributors + contributors))
+        block.contributors.update(dict.fromkeys(contributors))
         block.origins.append(FieldOrigin(name="contributors", line=lineno,
                                          rule="repost.byline"))
 

@@ -113,6 +113,10 @@ class _Header:
     unknown: int | None = None
     unknown_count: int = 0
     lifted: list[int] = field(default_factory=list)
+    # Fields stated over many lines grow in place (`fields` holds these very objects): a
+    # header of thousands of label lines costs time linear in their number.
+    terms: dict[str, dict[str, None]] = field(default_factory=dict)  # ordered sets, by field
+    contributors: list[Contributor] = field(default_factory=list)
 
     def set(self, name: str, value: object, line: int, rule: str) -> None:
         self.fields[name] = value
@@ -233,15 +237,16 @@ def _read_header_line(lines: list[str], i: int, header: _Header, path: str,
             byline := parse_byline(line)).authors:
         header.set("authors", byline.authors, lineno, "gr.byline")
         if byline.contributors:
-            header.set("contributors", byline.contributors, lineno, "gr.byline")
+            header.contributors[:] = byline.contributors
+            header.set("contributors", header.contributors, lineno, "gr.byline")
         # The link texts too: the author line repeats them as written.
         credited = {_name_key(c.name) for c in byline.contributors}
         header.byline_keys = frozenset(
             {_name_key(a) for a in byline.authors}
             | {_name_key(clean_name(m.group(1))) for m in LINK_RE.finditer(line)} - credited)
     elif CONTRIBUTOR_LINE_RE.match(line) and (byline := parse_byline(line)).contributors:
-        known: tuple[Contributor, ...] = tuple(f.get("contributors", ()))  # type: ignore[arg-type]
-        header.set("contributors", known + byline.contributors, lineno, "gr.credit-line")
+        header.contributors.extend(byline.contributors)
+        header.set("contributors", header.contributors, lineno, "gr.credit-line")
     elif "date" not in f and "publisher" not in f and (m := DATELINE_RE.match(line)) and (
             (date := parse_date(m["date"])) or YEAR_RE.search(m["date"])):
         header.set("publisher", clean_name(m["publisher"]), lineno, "gr.dateline")
@@ -257,9 +262,10 @@ def _read_header_line(lines: list[str], i: int, header: _Header, path: str,
         if header.unknown is not None and not _label_like(m["value"]):
             return False
         name = LABEL_FIELDS[m["label"].lower()]
-        values = tuple(f.get(name, ())) + _label_values(m["value"])  # type: ignore[arg-type]
-        if values:
-            header.set(name, tuple(dict.fromkeys(values)), lineno, "gr.label")
+        terms = header.terms.setdefault(name, {})
+        terms.update(dict.fromkeys(_label_values(m["value"])))
+        if terms:
+            header.set(name, terms, lineno, "gr.label")
     elif (names := _link_names(line)) is not None:
         return _read_name_line(names, lineno, header, footer)
     else:

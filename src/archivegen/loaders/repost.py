@@ -83,8 +83,8 @@ def load(text: str, source: Source, diags: Diagnostics) -> Article | None:
     found = [*block.other_dates, *other_dates(lines, block.end, len(lines), date_line)]
     return Article(
         title=" ".join(" ".join(title_parts).split()),
-        authors=block.authors,
-        contributors=block.contributors,
+        authors=tuple(block.authors),
+        contributors=tuple(block.contributors),
         publisher=publisher,
         date=date,
         original_source=block.site or (block.outlets[0][0] if block.outlets else ""),
