@@ -168,6 +168,22 @@ def article_body_and_excerpt(md: SafeMarkdown, article: Article, excerpt_words: 
     return render_markdown_with_excerpt(md, source, excerpt_words)
 
 
+def report_unlinked_links(md: SafeMarkdown, article: Article, diags: Diagnostics) -> None:
+    """Warn (AG032) when the body `md` just rendered held more bare links than the limit.
+
+    The line is the article's body line plus that of the first link left as text in the
+    body as repaired: exact unless a repair joined or removed paragraphs before it (then a
+    little before it). The link's text is in the message, to find it either way."""
+    unlinked = md.unlinked
+    if unlinked is None:
+        return
+    diags.warning("AG032", f"{unlinked.count:,} bare link(s) past the limit of "
+                  f"{md.limits.links_per_article:,} (limits.links_per_article) left as text, "
+                  f"the first '{unlinked.text[:80]}'",
+                  SourceLocation(path=article.provenance.source_path,
+                                 line=article.body_line + unlinked.line))
+
+
 def _template_location(exc: BaseException, template: str) -> SourceLocation:
     """The innermost template frame of the traceback (Jinja rewrites frames to template lines)."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
