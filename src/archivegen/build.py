@@ -93,6 +93,7 @@ from .uptodate import (
     open_cache,
     replayed,
     scan_inputs,
+    scan_key,
     state_path,
     unchanged_site,
 )
@@ -668,6 +669,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             context = context_state(input_dir, output_dir, config, themes, strict)
             state = input_state(scan, context)
             previous = unchanged_site(cache, state, output_dir)
+        files = scan_key(scan)
     if previous is not None:  # nothing changed since the last build: nothing to do
         return replayed(previous, start, tuple(timer.phases))
     declined = ""
@@ -735,7 +737,8 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             cache.set_meta("summary", json.dumps({
                 "articles": site.articles, "pages": site.pages,
                 "files": len(site.fingerprints),
-                "diagnostics": [diagnostic_to_json(d) for d in diags.sorted()]}))
+                "diagnostics": [diagnostic_to_json(d) for d in diags.sorted()]},
+                ensure_ascii=False))  # read back exactly: see cache._to_db
             cache.commit()
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
@@ -764,7 +767,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
                 and all(path in report.stats for path in site.to_render)):
             cache.set_meta(BASIS_KEY, QuickBasis(
                 context=context, bases=site.bases, nav=site.nav,
-                grouped=tuple(sorted(site.grouped)),
+                grouped=tuple(sorted(site.grouped)), files=files,
                 term_counts=site.term_counts, report_sha=report_sha).to_json())
         cache.commit()
     return result

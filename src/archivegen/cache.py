@@ -10,7 +10,8 @@ rendered again.
 
 The cache lives in the project folder (never in the output), is versioned by SCHEMA and by the
 archivegen version, and is disposable: a missing, corrupt or old cache is deleted and the build
-runs clean. Nothing in it is trusted to run code (JSON, not pickle). It is never used through
+runs clean. Nothing in it is trusted to run code (JSON, not pickle). Text is read back exactly
+as it was stored, lone surrogates and all (see _to_db). It is never used through
 a symlink (one planted in .archivegen/ could point at any file of the user's): the database,
 its journals and its folder must be what they seem, else it is refused (StateRefused) and the
 build runs without it.
@@ -49,7 +50,7 @@ if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or
     from .dedupe import Sketch
     from .indexer import ListingState
 
-SCHEMA = 7  # 7: sketches gained the lead sketch of excerpt detection
+SCHEMA = 8  # 8: text not ASCII stored as UTF-8 blobs, surrogates kept; members NUL-separated
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -182,6 +183,27 @@ def article_page_fingerprint(basis: str, url: str, key: str, source_sig: str,
     return fingerprint(basis, url, key, source_sig, repr(refs), *ref_sigs)
 
 
+# SQLite keeps text as UTF-8, which has no encoding for a lone surrogate (a YAML "\ud800"
+# escape puts one in an article): sqlite3 raises UnicodeEncodeError. Text that is not ASCII
+# is stored as a blob of its UTF-8 bytes with surrogates passed through, and decoded back
+# exactly. (json's ensure_ascii escapes would do for lone ones, but json.loads joins an
+# escaped pair into one character; and looking for surrogates first costs more than the
+# encoding, which sqlite3 would do anyway.)
+def _to_db(text: str) -> str | bytes:
+    """`text` as SQLite can store it (read back by _from_db)."""
+    return text if text.isascii() else text.encode("utf-8", "surrogatepass")
+
+
+def _from_db(value: str | bytes) -> str:
+    """The text _to_db stored."""
+    return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+
+
+# Listing members (article keys) are stored NUL-separated: a key is a file's path, which
+# may hold a newline but never a NUL.
+_MEMBER_SEP = "\0"
+
+
 def encode_records(records: Sequence[Record]) -> str:
     """The whole records of one source, as the cache stores them (worker processes encode)."""
     return json.dumps([[article_to_json(a), html] for a, html in records], ensure_ascii=False)
@@ -249,7 +271,7 @@ class BuildCache:
     def sources(self) -> dict[str, CachedSource]:
         """Every cached source by path; entries that do not decode are left out (rebuilt)."""
         found: dict[str, CachedSource] = {}
-        for path, stat, sha, heads, sketches in self._db.execute(
+        for path, stat, sha, heads, sketches in self._db.execute(  # (heads: see _to_db)
                 "SELECT path, stat, sha256, heads, sketches FROM sources"):
             try:
                 found[path] = _decode_source(path, stat, sha, heads, sketches)
@@ -287,8 +309,9 @@ class BuildCache:
         }, ensure_ascii=False)
         sketches = b"".join(_pack_sketch(a.sketch) for a in entry.articles)
         self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-                         (path, entry.stat, entry.sha256, heads, sketches))
-        self._db.execute("INSERT OR REPLACE INTO records VALUES (?, ?)", (path, records))
+                         (path, entry.stat, entry.sha256, _to_db(heads), sketches))
+        self._db.execute("INSERT OR REPLACE INTO records VALUES (?, ?)",
+                         (path, _to_db(records)))
 
     def touch_source(self, path: str, stat: str) -> None:
         """The file was touched, not changed: only its stat is new."""
@@ -325,7 +348,8 @@ class BuildCache:
             self._db.execute("DELETE FROM listings")
         self._db.executemany("INSERT OR REPLACE INTO listings VALUES (?, ?, ?, ?)", (
             (listing_url(state.spec), len(state.members),
-             _spec_to_json(state.spec, state.spellings), "\n".join(state.members))
+             _to_db(_spec_to_json(state.spec, state.spellings)),
+             _to_db(_MEMBER_SEP.join(state.members)))
             for state in states))
 
     def listing_states(self, urls: Collection[str]) -> dict[str, ListingState]:
@@ -340,8 +364,10 @@ class BuildCache:
             for url, spec, members in self._db.execute(
                     f"SELECT url, spec, members FROM listings WHERE url IN ({marks})", batch):
                 listing, spellings = _spec_from_json(spec)
+                members = _from_db(members)
                 found[url] = ListingState(spec=listing, spellings=spellings,
-                                          members=tuple(members.split("\n")) if members else ())
+                                          members=tuple(members.split(_MEMBER_SEP))
+                                          if members else ())
         return found
 
     def listing_counts(self) -> dict[str, tuple[ListingSpec, int]]:
@@ -358,7 +384,7 @@ class BuildCache:
             marks = ", ".join("?" * len(batch))
             for path, heads in self._db.execute(
                     f"SELECT path, heads FROM sources WHERE path IN ({marks})", batch):
-                for head in _decode_heads(path, json.loads(heads), shared=False):
+                for head in _decode_heads(path, json.loads(_from_db(heads)), shared=False):
                     found[head.head.key] = head
         return found
 
@@ -366,10 +392,10 @@ class BuildCache:
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return _from_db(row[0]) if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, _to_db(value)))
 
     def commit(self) -> None:
         self._db.commit()
@@ -390,7 +416,7 @@ class RecordReader:
                                (source_path,)).fetchone()
         if row is None:
             raise KeyError(f"no cached record for {key}")
-        for data, html in json.loads(row[0]):
+        for data, html in json.loads(_from_db(row[0])):
             if piece_key(source_path, data["provenance"]["piece"]) == key:
                 return article_from_json(data), str(html)
         raise KeyError(f"no cached record for {key}")
@@ -478,9 +504,9 @@ def _decode_heads(path: str, raw: dict[str, Any], *,
                          site_url=str(site_url))
 
 
-def _decode_source(path: str, stat: str, sha: str, heads: str,
+def _decode_source(path: str, stat: str, sha: str, heads: str | bytes,
                    sketches: bytes) -> CachedSource:
-    raw = json.loads(heads)
+    raw = json.loads(_from_db(heads))
     articles = [CachedArticle(head=h.head, excerpt=h.excerpt, heading=h.heading,
                               site_url=h.site_url, sketch=sketch)
                 for h, sketch in zip(_decode_heads(path, raw),
@@ -500,8 +526,8 @@ def _spec_to_json(spec: ListingSpec, spellings: Sequence[tuple[str, int]]) -> st
 _TAXONOMY_BY_KEY = {tax.key: tax for tax in TAXONOMIES}
 
 
-def _spec_from_json(text: str) -> tuple[ListingSpec, tuple[tuple[str, int], ...]]:
-    kind, title, taxonomy, term, year, month, spellings = json.loads(text)
+def _spec_from_json(text: str | bytes) -> tuple[ListingSpec, tuple[tuple[str, int], ...]]:
+    kind, title, taxonomy, term, year, month, spellings = json.loads(_from_db(text))
     tax = _TAXONOMY_BY_KEY[taxonomy] if taxonomy else None
     spec = ListingSpec(kind=str(kind), title=str(title), taxonomy=tax,
                        term=Term(taxonomy=tax.key, name=str(term[0]), slug=str(term[1]))

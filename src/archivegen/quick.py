@@ -53,7 +53,7 @@ from .cache import (
 )
 from .config import SiteConfig, theme_dirs
 from .dedupe import SketchSet
-from .errors import ArchivegenError, Diagnostic, Diagnostics
+from .errors import ArchivegenError, Diagnostic, Diagnostics, escape_controls
 from .fingerprints import PageBases
 from .indexer import ListingState
 from .loading import reload_source
@@ -82,6 +82,7 @@ from .uptodate import (
     open_cache,
     outputs_intact,
     scan_inputs,
+    scan_key,
 )
 from .urls import output_file
 from .writer import replace_owned
@@ -104,6 +105,10 @@ class QuickBasis:
     # Keys of the articles whose body duplicate detection groups with another (folded into
     # one page or not: a title or date edit can change that).
     grouped: tuple[str, ...] = ()
+    # uptodate.scan_key of the build's input scan: every article file it found, read or not.
+    # (A file it could not read has no cache entry: were it removed since, a quick rebuild
+    # comparing the cache's files alone would keep reporting it.)
+    files: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))  # term_counts in navigation order, as given
@@ -117,7 +122,8 @@ class QuickBasis:
                        nav=tuple(map(str, data["nav"])),
                        term_counts={str(k): int(v) for k, v in data["term_counts"].items()},
                        report_sha=str(data["report_sha"]),
-                       grouped=tuple(map(str, data["grouped"])))
+                       grouped=tuple(map(str, data["grouped"])),
+                       files=str(data["files"]))
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -178,7 +184,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         return "settings, templates or archivegen itself changed since the last full build"
     counts, last_diagnostics = last
     cached_stats = cache.source_stats()
-    if len(cached_stats) != len(scan) or any(rel not in cached_stats for rel, _ in scan):
+    if (basis.files != scan_key(scan) or len(cached_stats) != len(scan)
+            or any(rel not in cached_stats for rel, _ in scan)):
         return "article files were added, removed or renamed"
     changed = [(rel, stat) for rel, stat in scan if stat is None or stat != cached_stats[rel]]
     if not changed:
@@ -200,7 +207,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     if all(before.sketch == after.sketch for before, after in pairs):
         grouped = set(basis.grouped).intersection(after.head.key for _, after in pairs)
         if grouped:
-            return f"'{min(grouped)}' has the body of another article"
+            return f"{_quoted(min(grouped))} has the body of another article"
     else:
         try:
             others = SketchSet(cache.sketches_except({edit.path for edit in edits}))
@@ -256,7 +263,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     cache.put_listings(states)
     diagnostics = _diagnostics_now(last_diagnostics, edits)
     cache.set_meta("summary", json.dumps(
-        {**counts, "diagnostics": [diagnostic_to_json(d) for d in diagnostics]}))
+        {**counts, "diagnostics": [diagnostic_to_json(d) for d in diagnostics]},
+        ensure_ascii=False))  # read back exactly: see cache._to_db
     count = sum(1 for done in written if done.written)
     report = BuildReport(
         articles=counts["articles"], pages=counts["pages"], written=count,
@@ -277,6 +285,12 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     return report
 
 
+def _quoted(name: str) -> str:
+    """A file name (or article key) quoted in a reason: a reason is one line, and a name
+    may hold a newline or a terminal escape."""
+    return f"'{escape_controls(name)}'"
+
+
 def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
                   changed: list[tuple[str, str | None]]
                   ) -> tuple[list[_Edit] | str, list[tuple[str, str]]]:
@@ -288,19 +302,19 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
     for rel, stat in changed:
         old = cache.source(rel)
         if old is None:
-            return f"'{rel}' was not cached", []
+            return f"{_quoted(rel)} was not cached", []
         md = md or make_markdown()
         got = reload_source(input_dir, rel, stat or "", old.sha256, Diagnostics(), md,
                             file_time_dates=config.dates_from_file_times,
                             excerpt_words=config.excerpt_words,
                             known=[a.sketch for a in old.articles])
         if got is None:
-            return f"'{rel}' cannot be read", []
+            return f"{_quoted(rel)} cannot be read", []
         if got.entry is None:
             touched.append((rel, stat or ""))
             continue
         if [a.head.key for a in got.entry.articles] != [a.head.key for a in old.articles]:
-            return f"'{rel}' now holds other articles (pieces)", []
+            return f"{_quoted(rel)} now holds other articles (pieces)", []
         edits.append(_Edit(path=rel, old=old, new=got.entry, records=got.records))
     return edits, touched
 
@@ -343,14 +357,14 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                              if n != at for v in versions)
             if not all(found.isolated(version.sketch)
                        for found in (others, rest) for version in (before, after)):
-                return f"'{edit.path}' is, or was, a copy of another article"
+                return f"{_quoted(edit.path)} is, or was, a copy of another article"
         key, url = after.head.key, after.site_url
         if outputs.get(output_file(before.site_url), ("", ""))[0] != article_page_fingerprint(
                 basis.bases.article, before.site_url, key, edit.old.sha256):
-            return f"'{edit.path}' has no page of its own, or copies are shown on it"
+            return f"{_quoted(edit.path)} has no page of its own, or copies are shown on it"
         if url != before.site_url:
             if output_file(url) in outputs or any(new.url == url for _, new in moves):
-                return f"'{edit.path}' moves to {url}, which another page has"
+                return f"{_quoted(edit.path)} moves to {url}, which another page has"
             if any(d.code == "AG040" for d in last_diagnostics):
                 return "an article moves to another URL while two claim one URL"
         was = ReportedArticle(key=key, layout=before.head.layout, url=before.site_url)

@@ -68,6 +68,11 @@ def scan_inputs(input_dir: Path) -> Scan:
             for rel, st, side in scan_article_files(input_dir)]
 
 
+def scan_key(scan: Sequence[tuple[str, str | None]]) -> str:
+    """A fingerprint of the article files a scan found (their paths, not their stats)."""
+    return fingerprint(*(rel for rel, _ in scan))
+
+
 def context_state(input_dir: Path, output_dir: Path, config: SiteConfig,
                   themes: Sequence[Path], strict: bool) -> str | None:
     """A fingerprint of everything a build reads but the article files: code, folders,

@@ -26,6 +26,10 @@ MANIFEST_NAME = ".archivegen-manifest.json"
 # followed through a symlink: one planted there could point anywhere (AG061).
 _READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                | getattr(os, "O_CLOEXEC", 0))
+# A temporary file is created, never followed, and never waited on (a FIFO planted at its
+# name fails with ENXIO instead of blocking the build).
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
 # Errors that mean this one file's name cannot be used here (past NAME_MAX or PATH_MAX,
 # or refused by the file system): they cost that file, not the build (AG007).
 _NAME_ERRORS = frozenset({errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL})
@@ -74,6 +78,20 @@ def write_atomic_chunks(target: Path, chunks: Iterable[bytes],
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def _holds(target: Path, content: bytes) -> bool:
+    """Is `target` a regular file holding `content`? Read without following a symlink or
+    waiting on a FIFO: what a link there names is no page of ours (it is replaced)."""
+    try:
+        fd = os.open(target, _READ_FLAGS)
+    except OSError:
+        return False
+    with open(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(content):
+            return False
+        return handle.read(len(content) + 1) == content
 
 
 def _same_bytes(tmp: str, target: Path) -> bool:
@@ -200,11 +218,8 @@ def write_atomic(target: Path, content: bytes, made_dirs: set[str] | None = None
     `made_dirs` remembers folders already created, saving a mkdir call per file. The
     temporary file goes in `staging` (a folder on the same file system) if given, else
     beside the target."""
-    try:
-        if target.stat().st_size == len(content) and target.read_bytes() == content:
-            return False
-    except (FileNotFoundError, NotADirectoryError):
-        pass
+    if _holds(target, content):
+        return False
     folder = os.path.dirname(target)
     if made_dirs is None or folder not in made_dirs:
         os.makedirs(folder, exist_ok=True)
@@ -229,7 +244,10 @@ def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None
     else:
         tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        fd = os.open(tmp, _TEMP_FLAGS, 0o644)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO with a reader, a device
+            os.close(fd)
+            raise OSError(errno.EEXIST, "a temporary file's name is taken", tmp)
         os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
         with os.fdopen(fd, "wb") as out:
             out.writelines(chunks)

@@ -25,8 +25,10 @@ import pytest
 
 from archivegen import cache as cache_module
 from archivegen.cli import main
+from archivegen.indexer import ListingState, listing_url
 from archivegen.limits import DEFAULT_LIMITS
-from conftest import SEEDS, run_build
+from archivegen.model import TAXONOMIES, ListingSpec, Term
+from conftest import SEEDS, run_build, tree_bytes
 
 ARTICLE = "Harbour reopens after the storm\n\nThe harbour reopened on Monday after a week.\n"
 OLD = 1_600_000_000  # an mtime far in the past: stats are trusted (not "racy")
@@ -185,6 +187,45 @@ def test_a_page_path_too_long_for_the_file_system_costs_that_article(
     assert (out / "index.html").is_file()
 
 
+def test_names_with_undecodable_bytes_or_controls_cost_at_most_their_article(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each costs at most its own article, and what the terminal is told about one stays on
+    its line: the reason a quick rebuild declined, naming the file, printed its newline raw
+    (a line of its own, that could pass for a diagnostic)."""
+    folder = os.fsencode(project / "in")
+    story = b" story\n\nThe same body, word for word, in two files of the folder.\n"
+    for name, title in ((b"bad\xff\xfename.txt", b"Undecodable name"),
+                        (b"esc\x1b[2J\x07name.txt", b"Escape sequence name"),
+                        (b"nl\n\x1b[2Jname.txt", b"Newline name"),
+                        (b"tab\tname.txt", b"Newline name")):  # a copy of the one above
+        with open(os.path.join(folder, name), "wb") as handle:
+            handle.write(title + (story if title == b"Newline name" else b" story\n\n" + name))
+        os.utime(os.path.join(folder, name), (OLD, OLD))
+    for _ in range(2):  # the second build reads the cache (keys are file names)
+        code = build(project)
+        err = capsys.readouterr().err
+        assert code == 1, err  # the name that is not UTF-8 is an error, for that file alone
+        assert "Traceback" not in err and "\x1b" not in err and "\x07" not in err
+        named = [line for line in err.splitlines() if line.startswith("bad")]
+        assert len(named) == 1 and ": error:" in named[0], err
+    assert pages(project) == sorted([
+        "breaking-situation-escalates-at-syrian-iraqi-border-towards-a-dangerous-standoff",
+        "escape-sequence-name-story", "harbour-reopens-after-the-storm", "newline-name-story"])
+    sources = [a["source"] for a in report(project)["articles"]]
+    assert "esc\x1b[2J\x07name.txt" in sources and "nl\n\x1b[2Jname.txt" in sources
+    os.unlink(os.path.join(folder, b"bad\xff\xfename.txt"))  # (never cached: no quick rebuild)
+    assert build(project) == 0
+    with open(os.path.join(folder, b"nl\n\x1b[2Jname.txt"), "wb") as handle:
+        handle.write(b"Newline name, retitled" + story)  # a copy's title: the full build
+    os.utime(os.path.join(folder, b"nl\n\x1b[2Jname.txt"), (OLD + 60, OLD + 60))
+    with deadline():
+        assert main(["build", "--input", "in", "--output", "out"]) == 0
+    out = capsys.readouterr().out
+    assert "full build: 'nl\\n\\x1b[2Jname.txt' has the body of another article" in out, out
+    assert all(line.startswith(("built ", "build report: ", "phases: ", "full build: "))
+               for line in out.splitlines()), out
+
+
 @pytest.fixture
 def wide_times() -> Iterator[Path]:
     """A folder whose file system keeps any mtime (tmpfs; ext4 with small inodes clamps
@@ -245,11 +286,11 @@ CACHE = cache_module.CACHE_PATH
 
 
 @pytest.mark.parametrize("name", [CACHE.name, CACHE.name + "-journal", CACHE.name + "-wal",
-                                  "build-report.json"])
+                                  CACHE.name + "-shm", "build-report.json"])
 def test_state_file_symlink_is_refused_and_its_target_kept(
         project: Path, victim: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert build(project) == 0  # a cache and a report to start from
-    if name.endswith(("-journal", "-wal")):
+    if name.endswith(("-journal", "-wal", "-shm")):
         (project / "in" / "harbour.txt").write_text(ARTICLE + "\nAn edit.\n")  # writes the cache
     link = project / STATE / name
     link.unlink(missing_ok=True)
@@ -340,16 +381,51 @@ def test_staging_folder_symlink_is_refused(project: Path, tmp_path: Path,
     assert (elsewhere / "keep.txt").read_bytes() == VICTIM
 
 
+def test_a_symlink_at_a_page_is_replaced_never_read(project: Path, victim: Path) -> None:
+    """The victim holds the very bytes the page will have: read through the link, the page
+    was found "unchanged" and the link left in place, the site serving the user's file."""
+    assert build(project) == 0
+    page = (project / "out" / "404.html").read_bytes()
+    victim.write_bytes(page)
+    os.utime(victim, (OLD, OLD))
+    shutil.rmtree(project / "out")
+    shutil.rmtree(project / STATE)
+    (project / "out").mkdir()
+    (project / "out" / "404.html").symlink_to(victim)
+    assert build(project) == 0
+    assert not (project / "out" / "404.html").is_symlink()
+    assert (project / "out" / "404.html").read_bytes() == page
+    assert victim.read_bytes() == page and os.stat(victim).st_mtime == OLD
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_a_temporary_file_name_taken_is_never_followed_nor_waited_on(
+        project: Path, victim: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The report's temporary file (the build runs in this process: its pid names it)."""
+    (project / STATE).mkdir()
+    planted = project / STATE / f".tmp-{os.getpid()}-build-report.json.part"
+    if kind == "symlink":
+        planted.symlink_to(victim)
+    else:
+        os.mkfifo(planted)  # opened for writing, it waited for a reader: forever
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert any("build-report.json" in line for line in codes(err, "AG061")), err
+    assert untouched(victim)
+    assert "harbour-reopens-after-the-storm" in pages(project)
+
+
 # --- a full disk or an unwritable cache ----------------------------------------------------
 
 
+@pytest.mark.parametrize("method", ["put_source", "commit", "set_meta"])
 def test_cache_write_failure_is_a_warning_and_the_site_is_built(
-        project: Path, monkeypatch: pytest.MonkeyPatch,
+        project: Path, monkeypatch: pytest.MonkeyPatch, method: str,
         capsys: pytest.CaptureFixture[str]) -> None:
     def full(*args: object, **kw: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(cache_module.BuildCache, "put_source", full)
+    monkeypatch.setattr(cache_module.BuildCache, method, full)
     assert build(project) == 0
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -401,3 +477,104 @@ def test_disk_full_under_the_cache(project: Path, tiny_state_disk: Path,
     assert "Traceback" not in err
     assert codes(err, "AG061"), err
     assert len(pages(project)) == 42
+
+
+# --- what the cache keeps is read back exactly -----------------------------------------------
+
+
+def test_the_cache_reads_back_exactly_what_it_stored(tmp_path: Path) -> None:
+    """Lone surrogates (YAML "\\ud800" escapes) and a pair as two code points, which json's
+    ensure_ascii escapes would join; listing members are file names, newlines and all."""
+    texts = ["lone \ud800 high", "lone \udcff low", "pair \ud83d\ude00 as two",
+             "joined \U0001f600", "plain", "caf\u00e9"]
+    cache = cache_module.BuildCache.open(tmp_path / "cache.sqlite")
+    for number, text in enumerate(texts):
+        cache.set_meta(f"text{number}", text)
+    term = Term(taxonomy="themes", name="Trade \ud800", slug="trade")
+    state = ListingState(spec=ListingSpec(kind="term", title="Theme: \ud83d\ude00", term=term,
+                                          taxonomy=TAXONOMIES[1]),
+                         members=("nl\nname.txt", "a.md#2", "tab\tname.txt"),
+                         spellings=(("Trade \ud800", 1),))
+    assert TAXONOMIES[1].key == "themes"
+    cache.put_listings([state], every=True)
+    cache.commit()
+    cache.close()
+    cache = cache_module.BuildCache.open(tmp_path / "cache.sqlite")
+    assert [cache.get_meta(f"text{number}") for number in range(len(texts))] == texts
+    url = listing_url(state.spec)
+    assert cache.listing_states([url]) == {url: state}
+    cache.close()
+
+
+def front_matter(title: str, theme: str = "Water", body: str = "Body.") -> str:
+    """An article whose title and theme are YAML-escaped (so surrogates reach them)."""
+    def escaped(text: str) -> str:
+        return text.encode("ascii", "backslashreplace").decode("ascii")
+
+    return (f'---\ntitle: "{escaped(title)}"\ndate: 2020-01-02\n'
+            f'themes: [Water, "{escaped(theme)}"]\n---\n\n{body}\n')
+
+
+def test_a_cached_build_of_surrogates_gives_the_bytes_of_a_clean_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "lone.md").write_text(front_matter("Lone \ud800 title", "T\udcff"))
+    (tmp_path / "in" / "pair.md").write_text(front_matter("Pair \ud83d\ude00 title"))
+    (tmp_path / "in" / "plain.md").write_text(front_matter("Plain title"))
+    with deadline():
+        assert run_build(tmp_path / "in", tmp_path / "cached") == 0  # rendered from the cache
+        assert run_build(tmp_path / "in", tmp_path / "clean", "--no-cache") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    cached, clean = tree_bytes(tmp_path / "cached"), tree_bytes(tmp_path / "clean")
+    assert cached.keys() == clean.keys() and cached == clean
+    assert any("Pair \U0001f600 title".encode() in page for page in clean.values())
+
+
+STORIES = ["The harbour reopened on Monday after a week of storms and repairs.",
+           "Farmers in the valley report the earliest harvest in forty years.",
+           "The council voted to rebuild the old bridge across the river."]
+
+
+def test_a_newline_in_a_file_name_keeps_quick_rebuilds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Listing members are file names: kept newline-separated, one holding a newline was
+    two members, and every quick rebuild declined ("listings do not match")."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.md").write_text(front_matter("Alpha", body=STORIES[0]))
+    (folder / "nl\nname.md").write_text(front_matter("Middle one", body=STORIES[1]))
+    (folder / "z.md").write_text(front_matter("Zulu", body=STORIES[2]))
+    for path in folder.iterdir():
+        os.utime(path, (OLD, OLD))
+    with deadline():
+        assert run_build(folder, tmp_path / "out") == 0
+        (folder / "nl\nname.md").write_text(front_matter("Middle renamed", body=STORIES[1]))
+        os.utime(folder / "nl\nname.md", (OLD + 60, OLD + 60))
+        capsys.readouterr()
+        assert main(["build", "--input", str(folder), "--output", str(tmp_path / "out")]) == 0
+        out = capsys.readouterr().out
+        assert "quick" in out and "full build" not in out, out
+        assert run_build(folder, tmp_path / "clean", "--no-cache") == 0
+    built = tree_bytes(tmp_path / "out")
+    built.pop(".archivegen-manifest.json")
+    clean = tree_bytes(tmp_path / "clean")
+    clean.pop(".archivegen-manifest.json")
+    assert built == clean
+
+
+def test_a_file_removed_after_it_could_not_be_read_leaves_no_stale_diagnostic(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The FIFO's warning stayed in every later build's report: quick rebuilds compared the
+    cache's files (which never held it) with the folder's, and then replayed."""
+    for path in (project / "in").iterdir():
+        os.utime(path, (OLD, OLD))
+    os.mkfifo(project / "in" / "pipe.txt")
+    assert build(project) == 0
+    assert codes(capsys.readouterr().err, "AG006")
+    (project / "in" / "pipe.txt").unlink()
+    (project / "in" / "harbour.txt").write_text(ARTICLE + "\nAn edit.\n")
+    os.utime(project / "in" / "harbour.txt", (OLD + 60, OLD + 60))
+    for _ in range(2):  # the build after it replays what it found
+        assert build(project) == 0
+        assert not codes(capsys.readouterr().err, "AG006")
+    assert not [d for d in report(project)["diagnostics"] if d["code"] == "AG006"]
