@@ -370,7 +370,8 @@ def main() -> int:
     prose_kb = base.seconds / (base.chars / 1000)
     print(f"archivegen from {Path(base.package).parent}")
     print(f"layout {args.layout}, timeout {args.timeout:g} s of CPU time; "
-          f"ratio = time(2n) / time(n); x prose = time per KB at 2n / that of 100 KB of prose ({prose_kb * 1000:.2f} ms)")
+          f"ratio = time(2n) / time(n); x prose = time per KB at 2n / that of 100 KB of "
+          f"prose ({prose_kb * 1000:.2f} ms)")
     print(f"{'shape':24} {'n':>7} {'KB(2n)':>7} {'time(n)':>10} {'time(2n)':>10} {'ratio':>6}"
           f" {'x prose':>8}")
     failed = 0
