@@ -75,16 +75,19 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.suffix in (".txt", ".md"))
 
 
-def _assert_same_html(folder: Path) -> int:
-    """Every article in `folder` rendered both ways, as a build renders its body and as raw
-    text; returns how many bare links ours made (a set without any would prove little)."""
+def _assert_same_html(folder: Path, *, raw_text: bool = True) -> int:
+    """Every article in `folder` rendered both ways as a build renders its body (and the
+    whole file as raw text); returns how many bare links ours made in the raw text (a set
+    without any would prove little)."""
     links = 0
     for name in _files(folder):
         source = read_source(folder, name, Diagnostics())
         assert source is not None, name
-        raw = source.data.decode("utf-8", "replace")
-        assert render_markdown(OURS, raw) == render_markdown(REFERENCE, raw), name
-        links += render_markdown(OURS, raw)[0].count('rel="nofollow') + raw.count("@")
+        if raw_text:
+            raw = source.data.decode("utf-8", "replace")
+            ours = render_markdown(OURS, raw)
+            assert ours == render_markdown(REFERENCE, raw), name
+            links += ours[0].count('rel="nofollow') + ours[0].count('href="mailto:')
         for article in load_source(source, Diagnostics()):
             repaired = repair_article(article, Diagnostics())
             assert (article_body_and_excerpt(OURS, repaired, 40)
@@ -108,8 +111,9 @@ def bench_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_same_html_on_generated_bench_articles(bench_corpus: Path) -> None:
+    # (Bodies only: the raw files are the same Global Research layout as real ones.)
     assert len(_files(bench_corpus)) == BENCH_ARTICLES
-    _assert_same_html(bench_corpus)
+    _assert_same_html(bench_corpus, raw_text=False)
 
 
 # Pieces of URLs and e-mail addresses, and the Markdown syntax around which linkify decides
@@ -130,7 +134,7 @@ URLISH = st.builds("".join, st.tuples(
     st.text(alphabet="/?#=&*_.,;:!()[]<>'\"-~a1@ ", max_size=10)))
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(URLISH, st.sampled_from(PIECES)), max_size=30).map("".join))
 def test_same_html_on_generated_text(text: str) -> None:
     try:
