@@ -12,6 +12,8 @@ from archivegen.cli import main
 from archivegen.config import SiteConfig, parse_config, settings_key
 from archivegen.errors import Diagnostics
 from archivegen.limits import DEFAULT_LIMITS, Limits
+from archivegen.loading import load_articles
+from archivegen.model import Source
 
 PATH = "archivegen.yaml"
 FIELDS = "article_bytes, yaml_bytes, yaml_depth, yaml_alias_nodes, links_per_article"
@@ -86,6 +88,21 @@ def test_limits_must_be_a_mapping(value: str) -> None:
 def test_limits_are_part_of_the_settings_fingerprint() -> None:
     lowered = dataclasses.replace(SiteConfig(), limits=Limits(article_bytes=10))
     assert settings_key(lowered) != settings_key(SiteConfig())
+
+
+def test_loading_makes_links_within_the_configured_limit() -> None:
+    """links_per_article: 2 links the first two of five bare URLs and warns (AG032) at the
+    line of the first left as text; the default links all five."""
+    urls = "\n".join(f"https://example.org/{n}" for n in range(5))
+    data = f"---\ntitle: Links\n---\n\nSee:\n\n{urls}\n".encode()
+    source = Source(path="links.md", data=data, sha256="0" * 64)
+    for limits, linked, warned in ((Limits(links_per_article=2), 2, ["links.md:9: AG032"]),
+                                   (DEFAULT_LIMITS, 5, [])):
+        diags = Diagnostics()
+        (loaded,) = load_articles([source], diags, SiteConfig(limits=limits))
+        assert loaded.record is not None
+        assert loaded.record[1].count('<a href="https://example.org/') == linked
+        assert [f"{d.location.path}:{d.location.line}: {d.code}" for d in diags.items] == warned
 
 
 # --- through the command line -----------------------------------------------------------
