@@ -42,11 +42,22 @@ def valid_json(text: str) -> str:
     lone surrogate escape, and it is no text anyway. DEL, C1 controls and bidi overrides
     are written as \\u escapes: the same strings, inert on a terminal. Such characters
     can only stand inside JSON strings (its syntax is ASCII), so this edits strings only."""
-    if text.isascii() or not _JSON_UNSAFE.search(text):
-        return text
+    if (text.isascii() and "\x7f" not in text) or not _JSON_UNSAFE.search(text):
+        return text  # (DEL is ASCII: an all-ASCII text may still hold one)
     if _SURROGATE.search(text):
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def storable_dumps(value: Any) -> str:
+    """JSON text of `value` that SQLite takes and json.loads gives back unchanged, for the
+    build cache. Lone surrogates (YAML's "\\ud800" escapes, a file's undecodable bytes)
+    have no UTF-8 form, and SQLite stores text as UTF-8: they are written as \\u escapes;
+    everything else as it is (ensure_ascii=False keeps non-Latin text small)."""
+    text = json.dumps(value, ensure_ascii=False)
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def date_to_json(d: PartialDate | None) -> list[int | None] | None:
