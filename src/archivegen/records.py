@@ -49,17 +49,6 @@ def valid_json(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
-def storable_dumps(value: Any) -> str:
-    """JSON text of `value` that SQLite takes and json.loads gives back unchanged, for the
-    build cache. Lone surrogates (YAML's "\\ud800" escapes, a file's undecodable bytes)
-    have no UTF-8 form, and SQLite stores text as UTF-8: they are written as \\u escapes;
-    everything else as it is (ensure_ascii=False keeps non-Latin text small)."""
-    text = json.dumps(value, ensure_ascii=False)
-    if text.isascii() or not _SURROGATE.search(text):
-        return text
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-
-
 def date_to_json(d: PartialDate | None) -> list[int | None] | None:
     return None if d is None else [d.year, d.month, d.day, d.end_month, d.end_year]
 

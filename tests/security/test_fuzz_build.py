@@ -409,24 +409,6 @@ def test_the_command_line_never_shows_a_traceback(
 # --- bugs the fuzzing found, as plain examples ----------------------------------------------
 
 
-def test_cache_json_keeps_lone_surrogates_through_sqlite() -> None:
-    """Found by the fuzzer: a lone surrogate (a YAML "\\ud800" escape in a title or a term)
-    ended a cached build with UnicodeEncodeError, SQLite being given text UTF-8 cannot hold.
-    The cache's JSON writes them as escapes and reads them back unchanged."""
-    import sqlite3
-
-    from archivegen.records import storable_dumps
-
-    value = {"title": "Broken \ud800 title \udc80", "terms": ["été", "\U0001f600"]}
-    text = storable_dumps(value)
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE t (v TEXT)")
-    db.execute("INSERT INTO t VALUES (?)", (text,))
-    (stored,) = db.execute("SELECT v FROM t").fetchone()
-    assert json.loads(stored) == value
-    assert "été" in stored  # only surrogates are escaped: the cache stays small
-
-
 def test_check_json_is_json_for_a_file_name_holding_del(tmp_path: Path) -> None:
     """Found by the fuzzer: in an all-ASCII report, a DEL (from a file name or a title) was
     left raw by records.dumps, and the terminal's escaping then wrote it as `\\x7f`, which
