@@ -65,6 +65,7 @@ from .indexer import (
     summarize,
     term_counts,
 )
+from .limits import Limits
 from .loading import LoadedArticle, load_articles, reload_source
 from .markdown import (
     SafeMarkdown,
@@ -183,7 +184,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     `write_into` (the output folder, its staging folder ready), render workers write their
     pages there themselves."""
     timer = timer or _Timer()
-    md = make_markdown()
+    md = make_markdown(config.limits)
     by_key = {x.head.key: x for x in loaded}
     with timer.phase("dedupe"):
         given = sketches if sketches is not None else {}
@@ -350,7 +351,7 @@ def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConf
                         records: Path | None, write_into: Path | None) -> None:
     _exit_with_parent(build_pid)
     renderer = Renderer(env=make_environment(themes, template_bytecode_dir(records)),
-                        md=make_markdown(), config=config,
+                        md=make_markdown(config.limits), config=config,
                         nav=nav, term_counts=term_counts)
     writer = TreeWriter(write_into) if write_into is not None else None
     _worker_state.append((renderer, _RecordFetcher(records), writer))
@@ -507,6 +508,7 @@ class _LoadJob:
     file_time_dates: bool
     excerpt_words: int
     keep_records: bool  # no cache: the parent keeps whole records in memory
+    limits: Limits  # the config's: what one file may cost
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -519,16 +521,16 @@ class _LoadResult:
 
 
 @cache
-def _process_markdown() -> SafeMarkdown:
-    """One Markdown parser per process (loading runs in worker processes)."""
-    return make_markdown()
+def _process_markdown(limits: Limits) -> SafeMarkdown:
+    """One Markdown parser per process and limits (loading runs in worker processes)."""
+    return make_markdown(limits)
 
 
 def _run_load_job(job: _LoadJob) -> _LoadResult:
     local = Diagnostics()
     got = reload_source(Path(job.input_dir), job.rel, job.stat, job.cached_sha, local,
-                        _process_markdown(), file_time_dates=job.file_time_dates,
-                        excerpt_words=job.excerpt_words)
+                        _process_markdown(job.limits), file_time_dates=job.file_time_dates,
+                        excerpt_words=job.excerpt_words, limits=job.limits)
     if got is None:
         return _LoadResult(problems=tuple(local.items))
     if got.entry is None:
@@ -569,7 +571,7 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     cached = cache.sources() if cache is not None else {}
     # Records depend on the input folder (paths are relative to it) and on these options.
     loader_options = (f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
-                      f"\0excerpt_words={config.excerpt_words}")
+                      f"\0excerpt_words={config.excerpt_words}\0limits={config.limits!r}")
     if cache is not None and cache.get_meta("loader_options") != loader_options:
         cache.forget_sources(cached)
         cached = {}
@@ -586,7 +588,7 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                                  cached_sha=entry.sha256 if entry else "",
                                  file_time_dates=config.dates_from_file_times,
                                  excerpt_words=config.excerpt_words,
-                                 keep_records=cache is None))
+                                 keep_records=cache is None, limits=config.limits))
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}
     for job, result in zip(jobs, _run_load_jobs(jobs, progress), strict=True):
         if result.reused:  # touched, not changed: keep the records, note the new stat

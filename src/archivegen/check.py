@@ -56,13 +56,15 @@ class CheckReport:
         return sum(1 for f in self.files for d in f.diagnostics if d.level == "warning")
 
 
-def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = ()) -> CheckReport:
-    """Load and repair every source; `extra` holds diagnostics from reading the files."""
+def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = (),
+                  limits: Limits = DEFAULT_LIMITS) -> CheckReport:
+    """Load and repair every source; `extra` holds diagnostics from reading the files.
+    `limits` are the config's, as the build uses them (they bound the YAML)."""
     files = []
     everything: list[Article] = []
     for source in sources:
         diags = Diagnostics()
-        articles = _load(source, diags)
+        articles = _load(source, diags, limits)
         everything += articles
         own = [d for d in extra if d.location.path in (source.path, source.sidecar_path)]
         files.append(FileReport(path=source.path, articles=articles,
@@ -81,10 +83,11 @@ def check_sources(sources: Sequence[Source], extra: Sequence[Diagnostic] = ()) -
                        duplicate_of=copy_to_canonical)
 
 
-def _load(source: Source, diags: Diagnostics) -> tuple[Article, ...]:
+def _load(source: Source, diags: Diagnostics, limits: Limits) -> tuple[Article, ...]:
     """The file's articles, repaired; an unexpected error costs this file only (AG051)."""
     try:
-        return tuple(repair_article(a, diags) for a in load_source(source, diags))
+        return tuple(repair_article(a, diags)
+                     for a in load_source(source, diags, limits=limits))
     except Exception as exc:  # one file must never stop the check of the others
         diags.error("AG051", f"unexpected error while reading this file ({type(exc).__name__}: "
                     f"{str(exc)[:200]}); its articles are skipped — please report it",
@@ -259,7 +262,7 @@ def summarize(files: Iterable[ReadFile], limits: Limits = DEFAULT_LIMITS) -> Che
     kept: list[tuple[ArticleHead, Sketch]] = []
     for source, problems in files:
         diags = Diagnostics()
-        articles = _load(source, diags) if source is not None else ()
+        articles = _load(source, diags, limits) if source is not None else ()
         tally.add(articles, [*problems, *diags.items])
         kept += ((head_of(a), sketch_text(a.body)) for a in articles)
     _, also, _ = collapse_duplicates(kept, body=partial(_body_read_again, limits=limits))
@@ -272,7 +275,7 @@ def _body_read_again(key: str, limits: Limits) -> str:
     from disk, for the few candidate excerpt pairs duplicate detection verifies on text."""
     path, _, piece = key.partition("#")
     for source in read_paths([Path(path)], Diagnostics(), limits):
-        for article in _load(source, Diagnostics()):
+        for article in _load(source, Diagnostics(), limits):
             if article_key(article) == key or (not piece and not article.provenance.piece):
                 return article.body
     return ""

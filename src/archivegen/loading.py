@@ -55,14 +55,16 @@ def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
 
 def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
              file_time_dates: bool = False, excerpt_words: int = 40,
-             known: Sequence[Sketch] = ()) -> list[LoadedArticle]:
+             known: Sequence[Sketch] = (), limits: Limits = DEFAULT_LIMITS
+             ) -> list[LoadedArticle]:
     """The source's articles, loaded; a body whose sketch is among `known` (the cached ones
     of this file) is not sketched again. An unexpected error on the way (a bug of ours, or
-    an input no test foresaw) costs this file's articles only: error AG051, no traceback."""
+    an input no test foresaw) costs this file's articles only: error AG051, no traceback.
+    `limits` bound its YAML (the Markdown parser `md` holds those of its links)."""
     own = Diagnostics()
     try:
         loaded = _load_one(source, own, md, file_time_dates=file_time_dates,
-                           excerpt_words=excerpt_words, known=known)
+                           excerpt_words=excerpt_words, known=known, limits=limits)
     except Exception as exc:  # one file must never stop the build
         diags.extend(own)  # what was found before it failed is still true
         diags.error("AG051", f"unexpected error while reading this file ({type(exc).__name__}: "
@@ -74,11 +76,11 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
 
 
 def _load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
-              file_time_dates: bool, excerpt_words: int,
-              known: Sequence[Sketch]) -> list[LoadedArticle]:
+              file_time_dates: bool, excerpt_words: int, known: Sequence[Sketch],
+              limits: Limits) -> list[LoadedArticle]:
     signature = source_signature(source, file_time_dates=file_time_dates)
     loaded = []
-    for article in load_source(source, diags, file_time_dates=file_time_dates):
+    for article in load_source(source, diags, file_time_dates=file_time_dates, limits=limits):
         repaired = repair_article(article, diags)
         # The body's HTML is made here, in a load worker, and cached with the record: a
         # page render then only fills its template. Refused links are reported now, so the
@@ -106,7 +108,7 @@ def load_articles(sources: Sequence[Source], diags: Diagnostics,
     loaded: list[LoadedArticle] = []
     for source in sources:
         loaded += load_one(source, diags, md, file_time_dates=config.dates_from_file_times,
-                           excerpt_words=config.excerpt_words)
+                           excerpt_words=config.excerpt_words, limits=config.limits)
     return loaded
 
 
@@ -125,7 +127,7 @@ def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: 
                   ) -> Reloaded | None:
     """Read `rel` again and load it unless its signature is `cached_sha`; None if it cannot
     be read (`diags`, fresh for this file, says why). `limits`: the config's, for the
-    size of the file and its sidecar."""
+    size of the file and its sidecar and for its YAML."""
     source = read_source(input_dir, rel, diags, limits)
     if source is None:
         return None
@@ -133,7 +135,7 @@ def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: 
     if signature == cached_sha and not diags.items:  # (a sidecar it cannot read: AG003)
         return Reloaded(entry=None)
     loaded = load_one(source, diags, md, file_time_dates=file_time_dates,
-                      excerpt_words=excerpt_words, known=known)
+                      excerpt_words=excerpt_words, known=known, limits=limits)
     articles = []
     for x in loaded:
         assert x.sketch is not None  # load_one sketches every body

@@ -303,11 +303,11 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
         old = cache.source(rel)
         if old is None:
             return f"{_quoted(rel)} was not cached", []
-        md = md or make_markdown()
+        md = md or make_markdown(config.limits)
         got = reload_source(input_dir, rel, stat or "", old.sha256, Diagnostics(), md,
                             file_time_dates=config.dates_from_file_times,
                             excerpt_words=config.excerpt_words,
-                            known=[a.sketch for a in old.articles])
+                            known=[a.sketch for a in old.articles], limits=config.limits)
         if got is None:
             return f"{_quoted(rel)} cannot be read", []
         if got.entry is None:
@@ -396,7 +396,8 @@ class _QuickRenderer:
         """Every page with its fingerprint; or, if one does not render cleanly, which (the
         full build says why)."""
         renderer = Renderer(
-            env=make_environment(self._themes, self._bytecode_dir), md=make_markdown(),
+            env=make_environment(self._themes, self._bytecode_dir),
+            md=make_markdown(self._config.limits),
             config=self._config,
             nav=tuple(t for name in self._basis.nav for t in TAXONOMIES if t.key == name),
             term_counts=self._basis.term_counts)

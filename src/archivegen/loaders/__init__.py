@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from ..dates import PartialDate
 from ..errors import Diagnostics, SourceLocation
 from ..filenames import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, is_article_path
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Article, FieldOrigin, Source
 from . import frontmatter, globalresearch, repost, scraped
 from .leftovers import report_metadata_in_body
@@ -50,24 +51,25 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
-def load_source(source: Source, diags: Diagnostics, *,
-                file_time_dates: bool = False) -> list[Article]:
+def load_source(source: Source, diags: Diagnostics, *, file_time_dates: bool = False,
+                limits: Limits = DEFAULT_LIMITS) -> list[Article]:
     """Read one source into its records: usually one; none (with an error) if it holds no
-    usable article; several when the file holds several pieces with their own bylines."""
+    usable article; several when the file holds several pieces with their own bylines.
+    `limits` bound its YAML (front matter and sidecar)."""
     text = decode(source, diags)
     if text is None:
         return []
     if not text.strip():
         diags.error("AG002", "file is empty", SourceLocation(path=source.path, line=1, col=1))
         return []
-    articles = _load_text(text, source, diags)
+    articles = _load_text(text, source, diags, limits)
     for article in articles:
         report_metadata_in_body(article, diags)
     if len(articles) > 1 and source.sidecar is not None:
         diags.warning("AG022", "a sidecar cannot tell which piece of a split file it corrects; "
                       "ignored", SourceLocation(path=source.sidecar_path))
         return articles
-    articles = [apply_sidecar(a, source, diags) for a in articles]
+    articles = [apply_sidecar(a, source, diags, limits) for a in articles]
     if file_time_dates:
         articles = [date_from_file_time(a, source) for a in articles]
     return articles
@@ -89,6 +91,10 @@ def date_from_file_time(article: Article, source: Source) -> Article:
                                       fields=(*article.provenance.fields, origin)))
 
 
-def _load_text(text: str, source: Source, diags: Diagnostics) -> list[Article]:
+def _load_text(text: str, source: Source, diags: Diagnostics,
+               limits: Limits) -> list[Article]:
     layout = next(layout for layout in LAYOUTS if layout.sniff(text, source.path))
+    if layout.name == frontmatter.LAYOUT:  # the one layout that reads YAML: its limits
+        article = frontmatter.load(text, source, diags, limits)
+        return [article] if article is not None else []
     return layout.load(text, source, diags)
