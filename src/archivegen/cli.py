@@ -272,7 +272,7 @@ def _check_command(args: argparse.Namespace) -> int:
     from .check import check_sources, report_json, report_lines
 
     diags = Diagnostics()
-    report = check_sources(read_paths(paths, diags, config.limits), diags.items)
+    report = check_sources(read_paths(paths, diags, config.limits), diags.items, config.limits)
     if args.format == "json":
         _out(dumps(report_json(report), indent=2))
     else:
@@ -335,8 +335,8 @@ def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:
     if not quiet:
         phases = ", ".join(f"{name} {secs:.2f} s" for name, secs in report.phases)
         line += f"\nphases: {phases}"
-        if report.full_because:
-            line += f"\nfull build: {report.full_because}"
+        if report.full_because:  # it may name a file: escaped, so it stays one line
+            line += f"\nfull build: {escape_controls(report.full_because)}"
     return line
 
 

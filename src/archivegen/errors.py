@@ -22,7 +22,7 @@ CODES: dict[str, str] = {
     "AG004": "file is not UTF-8; decoded as Windows-1252",
     "AG005": "file is larger than the article size limit; not read",
     "AG006": "not a regular file (a FIFO, device or socket); not read",
-    "AG007": "file name cannot be used (too long, or not writable as a page); skipped",
+    "AG007": "file name cannot be used (not UTF-8, too long, or unwritable as a page); skipped",
     "AG010": "YAML syntax error",
     "AG011": "unknown key",
     "AG012": "value has the wrong type",

@@ -69,7 +69,7 @@ def read_source(root: Path, rel_path: str, diags: Diagnostics,
         rel_path.encode("utf-8")
     except UnicodeEncodeError:  # os.walk hands undecodable names over as surrogates
         shown = rel_path.encode("utf-8", "replace").decode("utf-8")
-        diags.error("AG003", "file name is not valid UTF-8; rename the file to build it",
+        diags.error("AG007", "file name is not valid UTF-8; rename the file to build it",
                     SourceLocation(path=shown))
         return None
     path = os.path.join(root, rel_path)

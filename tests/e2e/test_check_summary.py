@@ -112,14 +112,14 @@ def test_summary_exit_codes_follow_errors_and_strict(
 def test_summary_counts_a_file_it_cannot_read(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = _archive(tmp_path / "in")
-    # A name that is not UTF-8 cannot be read (AG003): a file without an article.
+    # A name that is not UTF-8 cannot be used (AG007): a file without an article.
     fd = os.open(os.fsencode(folder) + b"/bad\xff.txt", os.O_WRONLY | os.O_CREAT)
     os.close(fd)
     code, out = _run(capsys, "--summary", "--format", "json", str(folder))
     summary = json.loads(out)["summary"]
     assert code == 1
     assert (summary["files"], summary["files_without_article"], summary["errors"]) == (6, 1, 1)
-    assert summary["diagnostics"][0]["code"] == "AG003"
+    assert summary["diagnostics"][0]["code"] == "AG007"
 
 
 def test_summary_agrees_with_the_per_file_report(capsys: pytest.CaptureFixture[str]) -> None:

@@ -131,7 +131,7 @@ def test_file_name_that_is_not_utf8_is_a_diagnostic(tmp_path: Path,
     (folder / "ok.txt").write_text("Other news\n\nFine.\n")
     assert run_build(folder, tmp_path / "site") == 1
     err = capsys.readouterr().err
-    assert "file name is not valid UTF-8" in err
+    assert "file name is not valid UTF-8; rename the file to build it [AG007]" in err
     assert (tmp_path / "site/undated/other-news/index.html").is_file()
 
 
