@@ -136,17 +136,24 @@ def link_base(base_url: str) -> str:
 # Articles come from the open web; one such character must not break every feed it is in.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Explicit bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder how
+# the text after them is shown: an author named "\u202eevil" reads "live", and one left open
+# turns the names after it around. No real article we hold has one; the direction of
+# Hebrew or Arabic text does not need them. They are dropped (LRM and RLM, which only mark
+# a direction, stay).
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_NOT_SHOWN = re.compile(f"{_NOT_TEXT.pattern}|{_BIDI_CONTROL.pattern}")
 
 
 def valid_text(text: str) -> str:
     """`text` with every character of _NOT_TEXT replaced by U+FFFD, surrogate pairs (YAML's
-    "\\ud83d\\ude00") first joined into the character they stand for. One regex search
-    when there is none (about 8 us for a 2 KB page)."""
-    if not _NOT_TEXT.search(text):
+    "\\ud83d\\ude00") first joined into the character they stand for, and bidi controls
+    dropped. One regex search when there is none (about 8 us for a 2 KB page)."""
+    if not _NOT_SHOWN.search(text):
         return text
     if _SURROGATE.search(text):
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return _NOT_TEXT.sub("\ufffd", text)
+    return _NOT_TEXT.sub("\ufffd", _BIDI_CONTROL.sub("", text))
 
 
 def article_body_html(md: SafeMarkdown, article: Article) -> tuple[str, tuple[str, ...]]:

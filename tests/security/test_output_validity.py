@@ -24,8 +24,10 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, SEED_FILE, SEEDS, run_build
 
 HOSTILE = FIXTURES / "hostile"
-# Raw characters no page or feed may carry (see render.valid_text).
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Raw characters no page or feed may carry (see render.valid_text): what XML refuses, and the
+# bidi controls that would show a name reordered ("\u202eevil" reads "live").
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                      "\u202a-\u202e\u2066-\u2069]")
 # Raw bytes a terminal must never receive: C0 controls but \n, DEL, and in UTF-8 the C1
 # controls and the bidi embeddings, overrides and isolates.
 TERMINAL_UNSAFE = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]"
@@ -105,7 +107,7 @@ def test_feeds_parse_and_pages_hold_no_controls_for_hostile_articles(tmp_path: P
     write_hostile_input(source, "Alarm \x1b[31m\x01 & ]]> <b>bold</b> \ufffe",
                         "Body \x01 with \x0b, \x7f and ]]> & <![CDATA[ x ]]>.\n\n"
                         "[link](https://example.org/a?b=1&c=\x02) <https://example.org/\x0c>",
-                        author="Eve \x08 <eve@example.org>")
+                        author="Eve \x08 <eve@example.org> \u202eevil")
     for name in ("gr_hostile.txt", "md_hostile.md"):
         (source / name).write_bytes((HOSTILE / name).read_bytes())
     out = tmp_path / "out"

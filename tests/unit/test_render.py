@@ -17,7 +17,13 @@ def test_valid_text_replaces_what_xml_and_html_refuse() -> None:
     assert xml.dom.minidom.parseString(doc).documentElement.tagName == "t"
 
 
-@pytest.mark.parametrize("text", ["plain", "tab\tnew\nline\r", "é “q” \u202e עברית 😀",
+def test_valid_text_drops_bidi_overrides_embeddings_and_isolates() -> None:
+    hebrew = "\u200e\u05e9\u05dc\u05d5\u05dd\u200f"  # LRM, a word, RLM: kept
+    text = "\u202eevil\u202c, \u202aa\u202b\u202d\u2066b\u2067\u2068\u2069 " + hebrew
+    assert valid_text(text) == "evil, ab " + hebrew
+
+
+@pytest.mark.parametrize("text", ["plain", "tab\tnew\nline\r", "é “q” \u200f עברית 😀",
                                   "\ufffd \ufdd0"])
 def test_valid_text_keeps_text_as_it_is(text: str) -> None:
     assert valid_text(text) is text
