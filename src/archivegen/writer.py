@@ -444,13 +444,18 @@ def _write_manifest(output_dir: Path, owned: set[str], staging: Path) -> None:
 
 
 def _remove_owned(output_dir: Path, rel: str) -> int:
+    if rel == MANIFEST_NAME or rel.split("/", 1)[0] == STAGING_NAME:
+        return 0  # the build's own files are never pages to prune
     try:
         target = safe_target(output_dir, rel)
     except ValueError:
         return 0  # a tampered manifest never makes us delete outside the folder
     try:
         target.unlink()
-    except FileNotFoundError:
+    except OSError:
+        # Gone, or a folder (or something we may not remove) where a page was: a folder is
+        # not ours to empty, and it must not stop every later build (it is dropped from the
+        # manifest).
         return 0
     root = output_dir.resolve()
     parent = target.parent

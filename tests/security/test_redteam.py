@@ -1,0 +1,55 @@
+"""Red-team cases of issue #14 not covered elsewhere: each failed before its fix.
+
+Each case is built through the CLI in a project folder of its own, as a user would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, run_build
+
+ARTICLE = "Harbour reopens after the storm\n\nThe harbour reopened on Monday after a week.\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with in/ holding two ordinary articles."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEEDS / "000_680446ff0202b48e.txt", tmp_path / "in" / "seed.txt")
+    (tmp_path / "in" / "harbour.txt").write_text(ARTICLE)
+    return tmp_path
+
+
+def build(project: Path) -> int:
+    return run_build(project / "in", project / "out")
+
+
+def write_manifest(out: Path, files: list[object]) -> None:
+    (out / ".archivegen-manifest.json").write_text(
+        json.dumps({"generator": "archivegen", "files": files}))
+
+
+def test_a_folder_listed_in_the_manifest_is_left_alone_and_builds_go_on(
+        project: Path) -> None:
+    """A folder (the user's, or one made where a page was) named by the manifest stopped
+    every build with 'Is a directory', forever: the manifest was never rewritten."""
+    assert build(project) == 0
+    out = project / "out"
+    (out / "userdir" / "sub").mkdir(parents=True)
+    (out / "userdir" / "sub" / "keep").write_text("mine\n")
+    (out / "file").write_text("mine\n")
+    listed = json.loads((out / ".archivegen-manifest.json").read_text())["files"]
+    write_manifest(out, [*listed, "userdir", "userdir/sub", "file/below", ".archivegen-tmp",
+                         ".archivegen-tmp/x", ".archivegen-manifest.json"])
+    assert build(project) == 0
+    assert build(project) == 0
+    assert (out / "userdir" / "sub" / "keep").read_text() == "mine\n"
+    assert (out / "file").read_text() == "mine\n"
+    files = json.loads((out / ".archivegen-manifest.json").read_text())["files"]
+    assert "userdir" not in files and ".archivegen-manifest.json" not in files
+    assert (out / "index.html").is_file()
