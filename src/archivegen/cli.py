@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .config import CONFIG_FILENAME, SiteConfig, parse_config, with_overrides
+from .config import CONFIG_FILENAME, SiteConfig, parse_config, theme_dirs, with_overrides
 from .errors import ArchivegenError, Diagnostics, escape_controls
 from .limits import Limits
 from .records import dumps
@@ -186,7 +186,31 @@ def _project(args: argparse.Namespace) -> _Project | None:
     if output_dir.exists() and not output_dir.is_dir():
         _err(f"error: the output folder '{output_dir}' is a file")
         return None
+    clash = _holds_user_files(output_dir, base, config)
+    if clash:
+        _err(f"error: the output folder '{output_dir}' must not be {clash}: a build writes "
+             "index.html, 404.html, feed.xml and static/ there and prunes what it wrote")
+        return None
     return _Project(config=config, base=base, overrides=overrides, output_dir=output_dir)
+
+
+def _holds_user_files(output_dir: Path, base: Path, config: SiteConfig) -> str:
+    """Why `output_dir` would overwrite the user's own files ("" if it would not): the
+    project folder, the home folder or a folder holding either, or a folder that is, holds
+    or sits inside the theme or the build's state."""
+    try:
+        home: Path | None = Path.home().resolve()
+    except (RuntimeError, OSError):  # no home folder known
+        home = None
+    if base.is_relative_to(output_dir):
+        return f"the project folder '{base}' or hold it"
+    if home is not None and home.is_relative_to(output_dir):
+        return f"the home folder '{home}' or hold it"
+    for kind, folder in [*(("the theme folder", d) for d in theme_dirs(base, config)),
+                         ("the build's state folder", base / ".archivegen")]:
+        if folder.is_relative_to(output_dir) or output_dir.is_relative_to(folder):
+            return f"{kind} '{folder}', hold it or sit inside it"
+    return ""
 
 
 def _build_command(args: argparse.Namespace) -> int:

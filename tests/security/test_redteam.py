@@ -53,3 +53,33 @@ def test_a_folder_listed_in_the_manifest_is_left_alone_and_builds_go_on(
     files = json.loads((out / ".archivegen-manifest.json").read_text())["files"]
     assert "userdir" not in files and ".archivegen-manifest.json" not in files
     assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("where", ["project", "home", "theme", "theme/sub", "state"])
+def test_an_output_folder_over_the_users_own_files_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        where: str) -> None:
+    """Input elsewhere, the output the project folder, the home folder, the theme or the
+    state folder: the build wrote index.html, 404.html and feed.xml over the user's own
+    (a theme's 404.html and feed.xml templates were replaced by pages)."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "harbour.txt").write_text(ARTICLE)
+    proj = tmp_path / "proj"
+    (proj / "templates").mkdir(parents=True)
+    (proj / "templates" / "404.html").write_text("{% extends 'base.html' %}\n")
+    (proj / ".archivegen").mkdir()
+    home = tmp_path / "home"
+    (proj / "index.html").write_text("mine\n")
+    home.mkdir()
+    (home / "index.html").write_text("mine\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(proj)
+    output = {"project": proj, "home": home, "theme": proj / "templates",
+              "theme/sub": proj / "templates" / "sub", "state": proj / ".archivegen"}[where]
+    assert run_build(articles, output) == 2
+    assert "must not be" in capsys.readouterr().err
+    assert (proj / "index.html").read_text() == "mine\n"
+    assert (home / "index.html").read_text() == "mine\n"
+    assert (proj / "templates" / "404.html").read_text() == "{% extends 'base.html' %}\n"
+    assert not (output / "feed.xml").exists()
