@@ -32,12 +32,17 @@ def scan_article_files(root: Path) -> list[ScannedFile]:
     10^5-file archive this way before deciding there is nothing to do.
     """
     found: list[ScannedFile] = []
-    _scan_folder(os.fspath(root), "", found)
+    # Folders still to scan, a stack and not recursion: an archive nested thousands of
+    # folders deep must not end the build with RecursionError.
+    folders = [(os.fspath(root), "")]
+    while folders:
+        _scan_folder(*folders.pop(), found, folders)
     found.sort(key=lambda item: item[0])  # "a.txt" before "a/b.txt", as a plain sort
     return found
 
 
-def _scan_folder(folder: str, prefix: str, found: list[ScannedFile]) -> None:
+def _scan_folder(folder: str, prefix: str, found: list[ScannedFile],
+                 folders: list[tuple[str, str]]) -> None:
     try:
         with os.scandir(folder) as listing:
             entries = {entry.name: entry for entry in listing if not entry.name.startswith(".")}
@@ -49,7 +54,7 @@ def _scan_folder(folder: str, prefix: str, found: list[ScannedFile]) -> None:
             if entry.is_symlink():  # could point outside the archive
                 continue
             if entry.is_dir(follow_symlinks=False):
-                _scan_folder(entry.path, f"{prefix}{name}/", found)
+                folders.append((entry.path, f"{prefix}{name}/"))
             elif is_article_path(name):
                 sidecar = entries.get(name + SIDECAR_SUFFIX)
                 side_stat = None

@@ -6,11 +6,13 @@ Each case is built through the CLI in a project folder of its own, as a user wou
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from archivegen.cli import main
 from conftest import SEEDS, run_build
 
 ARTICLE = "Harbour reopens after the storm\n\nThe harbour reopened on Monday after a week.\n"
@@ -83,3 +85,20 @@ def test_an_output_folder_over_the_users_own_files_is_refused(
     assert (home / "index.html").read_text() == "mine\n"
     assert (proj / "templates" / "404.html").read_text() == "{% extends 'base.html' %}\n"
     assert not (output / "feed.xml").exists()
+
+
+def test_folders_nested_thousands_deep_are_walked_without_recursion(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """1,500 nested folders ended build and check with a RecursionError traceback."""
+    deep = project / "in" / "deep"
+    deep.mkdir()
+    folder = os.fspath(deep)
+    for _ in range(1500):
+        folder = os.path.join(folder, "d")
+        os.mkdir(folder)
+    with open(os.path.join(folder, "bottom.txt"), "w") as handle:
+        handle.write("Found at the bottom\n\nA body.\n")
+    assert build(project) == 0
+    assert list((project / "out").glob("undated/found-at-the-bottom/index.html"))
+    assert main(["check", str(project / "in")]) == 0
+    assert "Traceback" not in capsys.readouterr().err
