@@ -344,11 +344,21 @@ class _Handler(BaseHTTPRequestHandler):
     def _host_allowed(self) -> bool:
         """The Host header names this machine, an IP address, or the address served on. A
         DNS-rebinding page needs a host *name* of its own: those are refused."""
-        found = _HOST_RE.fullmatch((self.headers.get("Host") or "").strip().lower())
-        if found is None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:  # none, or two that a proxy and we could read differently
             return False
-        name = found["name"]
-        return name in self.options.hosts or _is_ip_literal(name)
+        names = [hosts[0]]
+        split = urlsplit(self.path)
+        if split.scheme or split.netloc:  # an absolute URL's host is the one asked for
+            names.append(split.netloc)
+        for value in names:
+            found = _HOST_RE.fullmatch(value.strip().lower())
+            if found is None:
+                return False
+            name = found["name"]
+            if name not in self.options.hosts and not _is_ip_literal(name):
+                return False
+        return True
 
     def _file(self, path: str, rel: str, query: str, *, body: bool) -> None:
         target = _inside(self.options.root, rel)

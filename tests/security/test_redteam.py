@@ -8,11 +8,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from archivegen.cli import main
+from archivegen.devserver import ServeOptions, SiteState, make_server
 from conftest import SEEDS, run_build
 
 ARTICLE = "Harbour reopens after the storm\n\nThe harbour reopened on Monday after a week.\n"
@@ -102,3 +106,43 @@ def test_folders_nested_thousands_deep_are_walked_without_recursion(
     assert list((project / "out").glob("undated/found-at-the-bottom/index.html"))
     assert main(["check", str(project / "in")]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.fixture
+def served_site(project: Path) -> Iterator[int]:
+    """The dev server over a built site, in a thread; its port."""
+    assert build(project) == 0
+    server = make_server(ServeOptions(root=project / "out", state=SiteState()), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def status_of(port: int, head: str) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head.format(port=port).encode() + b"Connection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer.split(b"\r\n", 1)[0]
+
+
+@pytest.mark.parametrize("head", [
+    "GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n",
+    "GET http://evil.example:{port}/index.html HTTP/1.1\r\nHost: localhost\r\n",
+    "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n",
+    "GET / HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1:{port}\r\n",
+])
+def test_a_request_naming_another_host_anywhere_is_refused(served_site: int,
+                                                           head: str) -> None:
+    """An absolute URL in the request line names the host asked for (it wins over Host),
+    and two Host headers may be read differently by a proxy: both were served (200)."""
+    assert status_of(served_site, head).startswith(b"HTTP/1.1 403")
+    assert status_of(served_site, "GET http://localhost:{port}/ HTTP/1.1\r\n"
+                     "Host: 127.0.0.1:{port}\r\n").startswith(b"HTTP/1.1 200")
+    assert status_of(served_site, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                     ).startswith(b"HTTP/1.1 200")
