@@ -23,7 +23,7 @@ import re
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt, helpers
@@ -213,10 +213,67 @@ def _parse_link_label(state: StateInline, start: int, disableNested: bool = Fals
     Its scan tries every inline rule at every position of the label, and at each "[" and "!["
     scans a nested label, to the parser's nesting limit: a run of unclosed "![" (or
     `<![CDATA[`) cost about 100 times what prose does per byte. A label ends at a "]", so
-    with none ahead the scan can find nothing."""
+    with none ahead the scan can find nothing. Otherwise _label_end scans as it does."""
     if not _closed_after(state, start):
         return -1
-    return helpers.parseLinkLabel(state, start, disableNested)
+    return _label_end(state, start, disableNested)
+
+
+# Key (in state.cache, whose own keys are ints) of what a failed label scan learned about
+# each position it passed: see _label_end.
+_LOW_KEY = "archivegen_label_low"
+_NEVER = 1 << 30  # no "]" ahead: the level never drops
+
+
+def _label_end(state: StateInline, start: int, disable_nested: bool) -> int:
+    """markdown-it-py's parseLinkLabel (the "]" that brings the bracket level from 1 to 0,
+    stepping token by token through skipToken's cache), in time linear in the paragraph.
+
+    Its scan walks from each "[" to the paragraph's end or nesting limit: in a run of "!["
+    closed by one "]" every label walked the same ~20 cached positions (the nesting limit),
+    157 times what prose costs per byte. The walk from a position is the same whatever scan
+    arrives there (the cache is filled once per position); only the level it arrives with
+    differs. So a failed scan records, for each position it passed, the lowest level the
+    walk from there reached relative to its level on arrival; a later scan arriving there
+    with a level that stays above 0 by that much fails too, without walking."""
+    src, end = state.src, state.posMax
+    cache = cast("dict[object, int]", state.cache)  # (skipToken's ints, and our tuples)
+    old_pos = state.pos
+    pos, level = start + 1, 1
+    passed: list[tuple[int, int, int]] = []  # (position, level on arrival, level after it)
+    tail_low = _NEVER  # the lowest level reached past the last position passed
+    found = -1
+    while pos < end:
+        known = cache.get((_LOW_KEY, pos, disable_nested, end))
+        if known is not None and level + known > 0:
+            tail_low = level + known
+            break
+        marker = src[pos]
+        arrived = level
+        if marker == "]":
+            level -= 1
+            if level == 0:
+                found = pos
+                break
+        passed.append((pos, arrived, level if marker == "]" else _NEVER))
+        step = cache.get(pos)
+        if step is None:
+            state.pos = pos
+            state.md.inline.skipToken(state)
+            step = state.pos
+        if marker == "[":
+            if step == pos + 1:  # a "[" that is text, not part of a token, nests
+                level += 1
+            elif disable_nested:
+                break
+        pos = step
+    state.pos = old_pos
+    if found < 0:
+        low = tail_low
+        for position, arrived, after in reversed(passed):
+            low = min(low, after)
+            cache[(_LOW_KEY, position, disable_nested, end)] = low - arrived
+    return found
 
 
 def _footnote_inline(state: StateInline, silent: bool) -> bool:
