@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import CachedArticle, CachedSource, Record
@@ -19,7 +19,7 @@ from .errors import Diagnostics, SourceLocation
 from .limits import DEFAULT_LIMITS, Limits
 from .loaders import load_source
 from .markdown import SafeMarkdown, derived_title, make_markdown
-from .model import ArticleHead, Source, head_of
+from .model import TAXONOMIES, Article, ArticleHead, Source, head_of
 from .render import article_body_and_excerpt, report_unlinked_links
 from .repair import repair_article
 from .sources import read_source
@@ -81,7 +81,7 @@ def _load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
     signature = source_signature(source, file_time_dates=file_time_dates)
     loaded = []
     for article in load_source(source, diags, file_time_dates=file_time_dates, limits=limits):
-        repaired = repair_article(article, diags)
+        repaired = _within_term_limit(repair_article(article, diags), limits, diags)
         # The body's HTML is made here, in a load worker, and cached with the record: a
         # page render then only fills its template. Refused links are reported now, so the
         # warning is cached and repeated by builds that do not render the page.
@@ -99,6 +99,22 @@ def _load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
             excerpt=repaired.summary or excerpt,
             heading="" if repaired.title else derived_title(md, repaired.body)))
     return loaded
+
+
+def _within_term_limit(article: Article, limits: Limits, diags: Diagnostics) -> Article:
+    """The article with at most `limits.terms_per_article` terms in each taxonomy (the
+    first ones), and warning AG033 for each taxonomy over it."""
+    room = limits.terms_per_article
+    over = {t.field: getattr(article, t.field) for t in TAXONOMIES
+            if not isinstance(getattr(article, t.field), str)
+            and len(getattr(article, t.field)) > room}
+    for name, terms in over.items():
+        diags.warning("AG033", f"{len(terms):,} {name}, over the limit of {room:,} "
+                      f"(limits.terms_per_article); the first {room:,} are kept",
+                      SourceLocation(path=article.provenance.source_path, line=1, col=1))
+    if not over:
+        return article
+    return replace(article, **{name: terms[:room] for name, terms in over.items()})
 
 
 def load_articles(sources: Sequence[Source], diags: Diagnostics,

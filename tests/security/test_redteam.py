@@ -17,6 +17,7 @@ import pytest
 
 from archivegen.cli import main
 from archivegen.devserver import ServeOptions, SiteState, make_server
+from archivegen.limits import DEFAULT_LIMITS
 from conftest import SEEDS, run_build
 
 ARTICLE = "Harbour reopens after the storm\n\nThe harbour reopened on Monday after a week.\n"
@@ -146,3 +147,18 @@ def test_a_request_naming_another_host_anywhere_is_refused(served_site: int,
                      "Host: 127.0.0.1:{port}\r\n").startswith(b"HTTP/1.1 200")
     assert status_of(served_site, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                      ).startswith(b"HTTP/1.1 200")
+
+
+def test_thousands_of_terms_on_one_article_are_capped(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """8,000 tags and 8,000 authors (a 94 KB file) made 32,000 pages, each term's feed
+    listing all 16,000 terms: 5.3 GB and 100 s. Now the first terms_per_article (AG033)."""
+    names = ", ".join(f"t{i}" for i in range(3000))
+    (project / "in" / "many.md").write_text(
+        f"---\ntitle: Many\ndate: 2020-01-01\ntags: [{names}]\nauthors: [{names}]\n---\nBody.\n")
+    assert build(project) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "[AG033]" in line]
+    assert len(warned) == 2 and all(line.startswith("many.md:") for line in warned)
+    tags = [p.name for p in (project / "out" / "tags").iterdir() if p.is_dir()]
+    assert len(tags) == DEFAULT_LIMITS.terms_per_article and "t0" in tags
+    assert sum(p.stat().st_size for p in (project / "out").rglob("*")) < 50_000_000

@@ -16,7 +16,8 @@ from archivegen.loading import load_articles
 from archivegen.model import Source
 
 PATH = "archivegen.yaml"
-FIELDS = "article_bytes, yaml_bytes, yaml_depth, yaml_alias_nodes, links_per_article"
+FIELDS = ("article_bytes, yaml_bytes, yaml_depth, yaml_alias_nodes, links_per_article, "
+          "terms_per_article")
 
 
 def parse(text: str) -> tuple[SiteConfig, list[str]]:
