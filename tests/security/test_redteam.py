@@ -162,3 +162,21 @@ def test_thousands_of_terms_on_one_article_are_capped(
     tags = [p.name for p in (project / "out" / "tags").iterdir() if p.is_dir()]
     assert len(tags) == DEFAULT_LIMITS.terms_per_article and "t0" in tags
     assert sum(p.stat().st_size for p in (project / "out").rglob("*")) < 50_000_000
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_a_bom_is_read_as_text(project: Path, encoding: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """What Windows editors save as "Unicode" was refused as binary (AG001): the article
+    was lost. With a BOM it is read; a NUL character in it is still binary."""
+    text = "Café reopens\r\n\r\nThe café reopened on Monday.\r\n"
+    raw = text.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw
+    (project / "in" / "wide.txt").write_bytes(raw)
+    (project / "in" / "nul.txt").write_bytes("Nul\x00 inside\n\nBody.\n".encode("utf-16"))
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert "nul.txt:" in err and "[AG001]" in err and "wide.txt" not in err
+    page = project / "out" / "undated" / "cafe-reopens" / "index.html"
+    assert "The café reopened on Monday." in page.read_text("utf-8")

@@ -12,12 +12,20 @@ from ..model import FoundDate, Source
 def decode(source: Source, diags: Diagnostics) -> str | None:
     """Text with every line ending turned into \\n; None (and an error) for binary data.
 
-    UTF-8 with or without a BOM is the norm. Anything else is read as Windows-1252, what old
-    scrapes usually are, with a warning naming the first byte that is not UTF-8.
+    UTF-8 with or without a BOM is the norm. UTF-16 with a BOM (what Windows editors save as
+    "Unicode") is read as such. Anything else is read as Windows-1252, what old scrapes
+    usually are, with a warning naming the first byte that is not UTF-8.
     """
     data = source.data
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data:
+        try:
+            wide = data.decode("utf-16")
+        except UnicodeDecodeError:  # an odd length or a lone surrogate: binary after all
+            wide = "\x00"
+        if "\x00" not in wide:
+            return _lines(wide)
     if b"\x00" in data:
         diags.error("AG001", "binary data (NUL bytes), not text",
                     _byte_location(source.path, data, data.index(b"\x00")))
@@ -28,6 +36,10 @@ def decode(source: Source, diags: Diagnostics) -> str | None:
         diags.warning("AG004", f"not UTF-8 (byte 0x{data[exc.start]:02x}); decoded as "
                       "Windows-1252", _byte_location(source.path, data, exc.start))
         text = data.decode("cp1252", errors="replace")
+    return _lines(text)
+
+
+def _lines(text: str) -> str:
     if _C1_RE.search(text):
         text = text.translate(C1_AS_CP1252)
     return text.replace("\r\n", "\n").replace("\r", "\n")
