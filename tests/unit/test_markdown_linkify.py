@@ -256,3 +256,29 @@ def test_same_link_labels_as_markdown_it_pys_scan(text: str) -> None:
 def test_same_labels_in_long_runs_and_nestings(text: str) -> None:
     assert (rendered(OURS, text)
             == rendered(REFERENCE, text))
+
+
+DESTINATIONISH = st.lists(st.sampled_from(
+    ("[a](", "](", "(", ")", "\\", "\\ ", "\\(", " ", "\t", "\n", "\x01", "\x7f", "<", ">",
+     "a", "/u", "http://x.org/", "&amp;", "%20", "é", "*", "[a]: ", "\"t\"")), max_size=40)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DESTINATIONISH.map("".join))
+def test_same_link_destinations_as_markdown_it_pys_scan(text: str) -> None:
+    """markdown.py's destination scan (runs of plain characters skipped by a regex) reads
+    the destinations markdown-it-py's own reads: escapes, spaces, controls, parentheses."""
+    try:
+        expected = rendered(REFERENCE, text)
+    except RuntimeError:  # (see test_the_reference_fails_where_ours_renders)
+        return
+    assert rendered(OURS, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "[a](" + "(" * 32 + "u" + ")" * 32 + ")", "[a](" + "(" * 33 + "u" + ")" * 33 + ")",
+    "[a](u\\)v)", "[a](u\\ v)", "[a](u\\", "[a](<u v>)", "[a](u\x7fv)", "[a](()", "[a]()",
+    "[*a](" * 50, "[a]: (u)\n\n[a]", "[a]: u\\\n\n[a]",
+])
+def test_same_destinations_at_the_edges(text: str) -> None:
+    assert rendered(OURS, text) == rendered(REFERENCE, text)
