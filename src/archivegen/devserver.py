@@ -38,6 +38,7 @@ import mimetypes
 import os
 import re
 import socket
+import stat
 import sys
 import threading
 import time
@@ -373,9 +374,8 @@ class _Handler(BaseHTTPRequestHandler):
             if _inside(self.options.root, os.path.relpath(target, self.options.root)) is None:
                 self._not_found(body=body)
                 return
-        try:
-            data = target.read_bytes()
-        except OSError:
+        data = _read_regular(target)
+        if data is None:
             self._not_found(body=body)
             return
         self._respond(HTTPStatus.OK, data, _content_type(target.name), body=body)
@@ -384,9 +384,9 @@ class _Handler(BaseHTTPRequestHandler):
         page = _inside(self.options.root, "404.html")
         data = b"not found\n"
         kind = "text/plain; charset=utf-8"
-        if page is not None and page.is_file():
-            with contextlib.suppress(OSError):
-                data, kind = page.read_bytes(), _content_type("404.html")
+        page_data = None if page is None else _read_regular(page)
+        if page_data is not None:
+            data, kind = page_data, _content_type("404.html")
         self._respond(HTTPStatus.NOT_FOUND, data, kind, body=body)
 
     def _redirect(self, path: str, query: str, *, body: bool) -> None:
@@ -515,6 +515,23 @@ def _inside(root: Path, rel: str) -> Path | None:
     if real != top and not real.startswith(top + os.sep):
         return None
     return Path(real) if os.path.exists(real) else None
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of the regular file at `path`, or None: a FIFO in the output folder would
+    hold the request's thread forever (opened without waiting, then never read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read()
+    except OSError:
+        return None
 
 
 def _content_type(name: str) -> str:

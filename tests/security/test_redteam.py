@@ -180,3 +180,20 @@ def test_utf16_with_a_bom_is_read_as_text(project: Path, encoding: str,
     assert "nul.txt:" in err and "[AG001]" in err and "wide.txt" not in err
     page = project / "out" / "undated" / "cafe-reopens" / "index.html"
     assert "The café reopened on Monday." in page.read_text("utf-8")
+
+
+def test_a_fifo_in_the_output_folder_is_not_served_nor_waited_on(
+        project: Path, served_site: int) -> None:
+    """The dev server read a FIFO in the output folder (a page, a folder's index.html, the
+    404 page) and its thread waited forever; now it is not found, at once."""
+    out = project / "out"
+    os.mkfifo(out / "trap.html")
+    (out / "trapdir").mkdir()
+    os.mkfifo(out / "trapdir" / "index.html")
+    for path in ("/trap.html", "/trapdir/"):
+        assert status_of(served_site, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{{port}}\r\n"
+                         ).startswith(b"HTTP/1.1 404")
+    (out / "404.html").unlink()
+    os.mkfifo(out / "404.html")
+    assert status_of(served_site, "GET /missing HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                     ).startswith(b"HTTP/1.1 404")
