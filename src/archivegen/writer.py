@@ -444,8 +444,11 @@ def _write_manifest(output_dir: Path, owned: set[str], staging: Path) -> None:
 
 
 def _remove_owned(output_dir: Path, rel: str) -> int:
-    if rel == MANIFEST_NAME or rel.split("/", 1)[0] == STAGING_NAME:
-        return 0  # the build's own files are never pages to prune
+    if any(part.startswith(".") for part in rel.split("/")):
+        # No page has a hidden name: the build's own files (the manifest, the staging
+        # folder) and the user's (.git/, .htaccess, .well-known/) are never pruned, whatever
+        # a tampered manifest lists.
+        return 0
     try:
         target = safe_target(output_dir, rel)
     except ValueError:

@@ -97,16 +97,22 @@ def test_folders_nested_thousands_deep_are_walked_without_recursion(
     """1,500 nested folders ended build and check with a RecursionError traceback."""
     deep = project / "in" / "deep"
     deep.mkdir()
-    folder = os.fspath(deep)
+    folders = [os.fspath(deep)]
     for _ in range(1500):
-        folder = os.path.join(folder, "d")
-        os.mkdir(folder)
-    with open(os.path.join(folder, "bottom.txt"), "w") as handle:
+        folders.append(os.path.join(folders[-1], "d"))
+        os.mkdir(folders[-1])
+    bottom = os.path.join(folders[-1], "bottom.txt")
+    with open(bottom, "w") as handle:
         handle.write("Found at the bottom\n\nA body.\n")
-    assert build(project) == 0
-    assert list((project / "out").glob("undated/found-at-the-bottom/index.html"))
-    assert main(["check", str(project / "in")]) == 0
-    assert "Traceback" not in capsys.readouterr().err
+    try:
+        assert build(project) == 0
+        assert list((project / "out").glob("undated/found-at-the-bottom/index.html"))
+        assert main(["check", str(project / "in")]) == 0
+        assert "Traceback" not in capsys.readouterr().err
+    finally:  # removed here: pytest's own clean-up (shutil.rmtree) recurses too deep
+        os.unlink(bottom)
+        for folder in reversed(folders):
+            os.rmdir(folder)
 
 
 @pytest.fixture
@@ -197,3 +203,21 @@ def test_a_fifo_in_the_output_folder_is_not_served_nor_waited_on(
     os.mkfifo(out / "404.html")
     assert status_of(served_site, "GET /missing HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                      ).startswith(b"HTTP/1.1 404")
+
+
+def test_a_tampered_manifest_never_prunes_hidden_files(project: Path) -> None:
+    """A manifest listing .git/config or .htaccess (an output folder that is a Pages
+    repository) had them deleted by the next build: no page has a hidden name."""
+    assert build(project) == 0
+    out = project / "out"
+    (out / ".git").mkdir()
+    (out / ".git" / "config").write_text("[core]\n")
+    (out / ".htaccess").write_text("Deny from all\n")
+    (out / ".well-known").mkdir()
+    (out / ".well-known" / "security.txt").write_text("Contact: x\n")
+    listed = json.loads((out / ".archivegen-manifest.json").read_text())["files"]
+    write_manifest(out, [*listed, ".git/config", ".htaccess", ".well-known/security.txt"])
+    assert build(project) == 0
+    assert (out / ".git" / "config").read_text() == "[core]\n"
+    assert (out / ".htaccess").read_text() == "Deny from all\n"
+    assert (out / ".well-known" / "security.txt").read_text() == "Contact: x\n"
