@@ -186,7 +186,8 @@ def _project(args: argparse.Namespace) -> _Project | None:
     if output_dir.exists() and not output_dir.is_dir():
         _err(f"error: the output folder '{output_dir}' is a file")
         return None
-    clash = _holds_user_files(output_dir, base, config)
+    has_settings = bool(args.config) or Path(CONFIG_FILENAME).is_file()
+    clash = _holds_user_files(output_dir, base, config, has_settings)
     if clash:
         _err(f"error: the output folder '{output_dir}' must not be {clash}: a build writes "
              "index.html, 404.html, feed.xml and static/ there and prunes what it wrote")
@@ -194,22 +195,26 @@ def _project(args: argparse.Namespace) -> _Project | None:
     return _Project(config=config, base=base, overrides=overrides, output_dir=output_dir)
 
 
-def _holds_user_files(output_dir: Path, base: Path, config: SiteConfig) -> str:
+def _holds_user_files(output_dir: Path, base: Path, config: SiteConfig,
+                      has_settings: bool) -> str:
     """Why `output_dir` would overwrite the user's own files ("" if it would not): the
-    project folder, the home folder or a folder holding either, or a folder that is, holds
-    or sits inside the theme or the build's state."""
+    project folder (when it holds a settings file; without one it is only the current
+    folder), a folder above it, the home folder or one above it, a folder that is, holds or
+    sits inside the theme, or one inside the build's state."""
     try:
         home: Path | None = Path.home().resolve()
     except (RuntimeError, OSError):  # no home folder known
         home = None
-    if base.is_relative_to(output_dir):
+    if base.is_relative_to(output_dir) and (output_dir != base or has_settings):
         return f"the project folder '{base}' or hold it"
     if home is not None and home.is_relative_to(output_dir):
         return f"the home folder '{home}' or hold it"
-    for kind, folder in [*(("the theme folder", d) for d in theme_dirs(base, config)),
-                         ("the build's state folder", base / ".archivegen")]:
+    for folder in theme_dirs(base, config):
         if folder.is_relative_to(output_dir) or output_dir.is_relative_to(folder):
-            return f"{kind} '{folder}', hold it or sit inside it"
+            return f"the theme folder '{folder}', hold it or sit inside it"
+    state = base / ".archivegen"
+    if output_dir.is_relative_to(state):
+        return f"the build's state folder '{state}' or sit inside it"
     return ""
 
 

@@ -62,18 +62,20 @@ def test_a_folder_listed_in_the_manifest_is_left_alone_and_builds_go_on(
     assert (out / "index.html").is_file()
 
 
-@pytest.mark.parametrize("where", ["project", "home", "theme", "theme/sub", "state"])
+@pytest.mark.parametrize("where", ["project", "above", "home", "theme", "theme/sub", "state"])
 def test_an_output_folder_over_the_users_own_files_is_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         where: str) -> None:
-    """Input elsewhere, the output the project folder, the home folder, the theme or the
-    state folder: the build wrote index.html, 404.html and feed.xml over the user's own
-    (a theme's 404.html and feed.xml templates were replaced by pages)."""
-    articles = tmp_path / "articles"
-    articles.mkdir()
+    """Input elsewhere, the output the project folder (holding archivegen.yaml) or one
+    above it, the home folder, the theme or the state folder: the build wrote index.html,
+    404.html and feed.xml over the user's own (a theme's 404.html and feed.xml templates
+    were replaced by pages)."""
+    articles = tmp_path / "a" / "articles"
+    articles.mkdir(parents=True)
     (articles / "harbour.txt").write_text(ARTICLE)
-    proj = tmp_path / "proj"
+    proj = tmp_path / "b" / "proj"
     (proj / "templates").mkdir(parents=True)
+    (proj / "archivegen.yaml").write_text("title: Mine\n")
     (proj / "templates" / "404.html").write_text("{% extends 'base.html' %}\n")
     (proj / ".archivegen").mkdir()
     home = tmp_path / "home"
@@ -82,7 +84,7 @@ def test_an_output_folder_over_the_users_own_files_is_refused(
     (home / "index.html").write_text("mine\n")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(proj)
-    output = {"project": proj, "home": home, "theme": proj / "templates",
+    output = {"project": proj, "above": proj.parent, "home": home, "theme": proj / "templates",
               "theme/sub": proj / "templates" / "sub", "state": proj / ".archivegen"}[where]
     assert run_build(articles, output) == 2
     assert "must not be" in capsys.readouterr().err
@@ -90,6 +92,19 @@ def test_an_output_folder_over_the_users_own_files_is_refused(
     assert (home / "index.html").read_text() == "mine\n"
     assert (proj / "templates" / "404.html").read_text() == "{% extends 'base.html' %}\n"
     assert not (output / "feed.xml").exists()
+
+
+def test_without_a_settings_file_the_current_folder_may_be_the_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No archivegen.yaml: the current folder is no project, and `--output .` builds."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "harbour.txt").write_text(ARTICLE)
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.chdir(site)
+    assert run_build(articles, site) == 0
+    assert (site / "index.html").is_file()
 
 
 def test_folders_nested_thousands_deep_are_walked_without_recursion(
