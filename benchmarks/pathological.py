@@ -144,6 +144,13 @@ def _reference_links(n: int) -> str:
     return refs + "\n\n" + "\n".join(f"[r{i}]: http://example.org/{i}" for i in range(n))
 
 
+def _padded_tables(n: int) -> str:
+    # Tables of 1,000 columns whose rows hold one cell: markdown-it-py pads each row to the
+    # header's width, up to 65,536 cells a table, so 5 KB made 65,000 cells.
+    return "\n\n".join(f"|a{i}" * 1000 + "\n" + "|-" * 1000 + "\n" + "b\n" * 70
+                       for i in range(n))
+
+
 # The bare-link search looks only at runs of at most markdown.MAX_LINK_RUN characters without
 # a space: runs just under it of a unit that is slow to search bound what a run may cost.
 _BOUNDED_RUN = 990
@@ -202,6 +209,9 @@ SHAPES: tuple[Shape, ...] = (
     Shape("list items", 20_000, lambda n: "\n".join(f"- item {i}" for i in range(n))),
     Shape("| table", 1_000, lambda n: "\n".join(["|a" * 50, "|-" * 50]
                                                 + ["|b" * 50] * n)),
+    Shape("| table, under the limit", 150, lambda n: "\n".join(["|a" * 50, "|-" * 50]
+                                                              + ["|b" * 50] * n)),
+    Shape("| tables, padded rows", 4, _padded_tables),
     Shape("headings", 20_000, lambda n: "\n".join(f"## Heading {i}" for i in range(n))),
     # notes and repairs
     Shape("[1] runs", 30_000, lambda n: "[1] " * n),

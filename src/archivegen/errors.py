@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "AG031": "link with a disallowed URL scheme rendered as text",
     "AG032": "more bare links than the limit; the rest stay text",
     "AG033": "more terms in one taxonomy than the limit; the rest are dropped",
+    "AG034": "more table cells than the limit; the rest of the table stays text",
     "AG040": "two sources map to one URL",
     "AG041": "output path escapes the output folder",
     "AG050": "template error",

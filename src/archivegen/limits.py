@@ -27,6 +27,9 @@ class Limits:
     # Each term is a page and a feed listing the article with all its terms: 8,000 tags and
     # 8,000 authors in a 94 KB file made 32,000 pages, 5.3 GB and 100 s of build.
     terms_per_article: int = 200
+    # Cells of the tables of one article (a table cut short keeps its first rows; the rest
+    # stay text). A cell costs about 20 µs: 20,000 are 0.4 s, and 100 rows of 200 columns.
+    table_cells: int = 20_000
 
 
 DEFAULT_LIMITS = Limits()

@@ -20,7 +20,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .loaders import load_source
 from .markdown import SafeMarkdown, derived_title, make_markdown
 from .model import TAXONOMIES, Article, ArticleHead, Source, head_of
-from .render import article_body_and_excerpt, report_unlinked_links
+from .render import article_body_and_excerpt, report_markdown_limits
 from .repair import repair_article
 from .sources import read_source
 from .urls import article_url
@@ -87,7 +87,7 @@ def _load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
         # warning is cached and repeated by builds that do not render the page.
         body_html, refused, excerpt = article_body_and_excerpt(
             md, repaired, 0 if repaired.summary else excerpt_words)
-        report_unlinked_links(md, repaired, diags)  # over md.limits.links_per_article: AG032
+        report_markdown_limits(md, repaired, diags)  # AG032, AG034
         for bad in refused:
             diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
                           f"{repaired.body_line}) has a disallowed scheme; shown as text",

@@ -37,7 +37,9 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_inline
 
+from .inline_dispatch import DispatchingInline
 from .limits import DEFAULT_LIMITS, Limits
+from .table_budget import TableCut, bound_tables, table_cut
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -70,9 +72,11 @@ class SafeMarkdown(MarkdownIt):
     def __init__(self, *, linkify: bool = True, limits: Limits = DEFAULT_LIMITS) -> None:
         super().__init__("commonmark", {"html": False, "linkify": linkify,
                                         "typographer": False})
+        self.inline = DispatchingInline.replacing(self.inline)
         # Bare URLs and e-mail addresses become links (linkify-it-py); endnotes use footnotes.
         self.enable(["table", "strikethrough", *(["linkify"] if linkify else [])])
         self.use(footnote_plugin)
+        bound_tables(self, limits.table_cells)
         self.inline.ruler.at("footnote_inline", _footnote_inline)
         if linkify:
             # Only explicit http(s):// URLs and e-mail addresses: "report.md" is not a link.
@@ -90,6 +94,8 @@ class SafeMarkdown(MarkdownIt):
         self.rejected: list[str] = []
         # Set by render_markdown_with_excerpt: the bare links its text had past the limit.
         self.unlinked: UnlinkedLinks | None = None
+        # Set by render_markdown_with_excerpt: its text's first table cut short, if any.
+        self.table_cut: TableCut | None = None
         self.add_render_rule("link_open", _render_link_open)
         # The link and image rules find a label's end and a destination through md.helpers
         # (a module: this instance gets a copy of it, with our scans).
@@ -138,6 +144,7 @@ def render_markdown_with_excerpt(md: SafeMarkdown, text: str, max_words: int
     tokens = engine.parse(text, env)
     html: str = engine.renderer.render(tokens, engine.options, env)
     md.unlinked = env.get(_UNLINKED_KEY)
+    md.table_cut = table_cut(env)
     # An image is validated twice (as image, then as link text): report each URL once.
     return html, tuple(dict.fromkeys(engine.rejected)), _excerpt(tokens, max_words)
 
@@ -292,6 +299,8 @@ def _parse_link_destination(string: str, pos: int, maximum: int) -> Any:
     "[*a](" cost 80 times what prose does per byte, reading it a character at a time."""
     if string.startswith("<", pos):  # the <...> form stops at its first ">" or line end
         return helpers.parseLinkDestination(string, pos, maximum)
+    if _too_deep(string, pos, maximum):
+        return _DestinationResult()
     start, level = pos, 0
     while pos < maximum:
         run = _DESTINATION_RUN_RE.match(string, pos, maximum)
@@ -322,6 +331,28 @@ def _parse_link_destination(string: str, pos: int, maximum: int) -> Any:
         result.pos = pos
         result.ok = True
     return result
+
+
+# Where a destination's scan may stop or step back (spaces, controls, backslashes, ")") and
+# where it nests ("("), in the last text scanned: found once per text, not once per "](".
+_DESTINATION_STOP_RE = re.compile(r"[\x00-\x20\x7f\\)]")
+_last_destination_text: list[tuple[str, list[int], list[int]]] = []
+
+
+def _too_deep(string: str, pos: int, maximum: int) -> bool:
+    """Whether the scan from `pos` meets more than 32 "(" before anything that could end or
+    close them (it then fails there): decided by two binary searches, not by reading up to
+    32 nested "(" again from every "[text](" of a paragraph such as "[*a](" repeated."""
+    if not _last_destination_text or _last_destination_text[0][0] is not string:
+        stops = [m.start() for m in _DESTINATION_STOP_RE.finditer(string)]
+        opens = [m.start() for m in re.finditer(r"\(", string)]
+        _last_destination_text[:] = [(string, stops, opens)]
+    _, stops, opens = _last_destination_text[0]
+    k = bisect.bisect_left(stops, pos)
+    stop = min(stops[k] if k < len(stops) else maximum, maximum)
+    first = bisect.bisect_left(opens, pos)
+    return first + _MAX_DESTINATION_PARENS < len(opens) and \
+        opens[first + _MAX_DESTINATION_PARENS] < stop
 
 
 def _footnote_inline(state: StateInline, silent: bool) -> bool:

@@ -175,20 +175,25 @@ def article_body_and_excerpt(md: SafeMarkdown, article: Article, excerpt_words: 
     return render_markdown_with_excerpt(md, source, excerpt_words)
 
 
-def report_unlinked_links(md: SafeMarkdown, article: Article, diags: Diagnostics) -> None:
-    """Warn (AG032) when the body `md` just rendered held more bare links than the limit.
+def report_markdown_limits(md: SafeMarkdown, article: Article, diags: Diagnostics) -> None:
+    """Warn when the body `md` just rendered held more bare links (AG032) or table cells
+    (AG034) than the limits allow.
 
-    The line is the article's body line plus that of the first link left as text in the
-    body as repaired: exact unless a repair joined or removed paragraphs before it (then a
-    little before it). The link's text is in the message, to find it either way."""
+    The line is the article's body line plus that of the first link left as text (or the
+    first table cut short) in the body as repaired: exact unless a repair joined or removed
+    paragraphs before it (then a little before it). A link's text is in the message."""
+    path = article.provenance.source_path
     unlinked = md.unlinked
-    if unlinked is None:
-        return
-    diags.warning("AG032", f"{unlinked.count:,} bare link(s) past the limit of "
-                  f"{md.limits.links_per_article:,} (limits.links_per_article) left as text, "
-                  f"the first '{unlinked.text[:80]}'",
-                  SourceLocation(path=article.provenance.source_path,
-                                 line=article.body_line + unlinked.line))
+    if unlinked is not None:
+        diags.warning("AG032", f"{unlinked.count:,} bare link(s) past the limit of "
+                      f"{md.limits.links_per_article:,} (limits.links_per_article) left as "
+                      f"text, the first '{unlinked.text[:80]}'",
+                      SourceLocation(path=path, line=article.body_line + unlinked.line))
+    if md.table_cut is not None:
+        diags.warning("AG034", f"tables of more than {md.limits.table_cells:,} cells in all "
+                      "(limits.table_cells): the rest of this table and any after it are "
+                      "shown as text", SourceLocation(path=path,
+                                                      line=article.body_line + md.table_cut.line))
 
 
 def _template_location(exc: BaseException, template: str) -> SourceLocation:

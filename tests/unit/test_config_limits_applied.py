@@ -128,3 +128,21 @@ def test_a_lowered_links_limit_changes_the_page(
         settings(tmp_path, limits)
         assert built(tmp_path, capsys)[2] == diags
         assert page.read_text("utf-8").count('<a href="https://example.org/') == linked
+
+
+def test_a_lowered_table_cells_limit_changes_the_page(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """table_cells: 8 keeps a table's header and first row (4 + 4 cells, counted as the
+    header's "|" and one) and shows the other rows as text, with AG034 at the table's line."""
+    project(tmp_path)
+    table = "|a|b|c\n|-|-|-\n|1|2|3\n|4|5|6\n|7|8|9"
+    (tmp_path / "articles" / "table.md").write_text(
+        ARTICLE.format(title="Table", more="", body=f"Intro.\n\n{table}\n\nAfter."))
+    page = tmp_path / "site" / "2020" / "01" / "02" / "table" / "index.html"
+    for limits, cells, diags in (("limits:\n  table_cells: 8\n", 6, ["table.md:8: AG034"]),
+                                 ("", 12, [])):
+        settings(tmp_path, limits)
+        assert built(tmp_path, capsys)[2] == diags
+        html = page.read_text("utf-8")
+        assert html.count("<td>") + html.count("<th>") == cells
+        assert ("<p>|4|5|6\n|7|8|9</p>" in html) == (cells == 6)

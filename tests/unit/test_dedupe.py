@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import struct
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from archivegen import dedupe
 from archivegen.dedupe import (
+    _LINK_RE,
     Candidate,
     DuplicateGroup,
     Sketch,
@@ -987,3 +989,14 @@ def test_lead_sketches_of_another_width_are_rejected() -> None:
     with pytest.raises(ValueError, match="lead sketch"):
         find_duplicates([Candidate(key="a", text="", rank=(), sketch=bad),
                          Candidate(key="b", text="", rank=(), sketch=sketch_text(prose(2)))])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(("[", "]", "(", ")", "](", "a", " ", "\n", "!", "*", "http://x",
+                                  "w" * 250, "u" * 1000)),  # (near the bounds 500 and 2,000)
+                max_size=60).map("".join))
+def test_link_pattern_matches_as_its_backtracking_form(text: str) -> None:
+    """The link pattern's quantifiers are possessive (backtracking through 2,000 characters
+    at each unclosed "[text](" cost more than rendering them): the same matches as before."""
+    backtracking = re.compile(r"\[([^\[\]\n]{0,500})\]\([^)\n]{0,2000}\)")
+    assert _LINK_RE.sub(r" \1 ", text) == backtracking.sub(r" \1 ", text)

@@ -1,9 +1,12 @@
-"""Our bare-link rules (markdown.py) give exactly the HTML markdown-it-py's own linkify gives.
+"""Our bare-link rules (markdown.py) give exactly the HTML markdown-it-py's own linkify gives,
+and so do our label and destination scans, inline tokenizer (inline_dispatch.py) and table
+rule (table_budget.py) below their limits.
 
 They replace markdown-it-py's inline and core linkify rules, which took quadratic time on
-hostile text (issue #14), and a link label is not scanned when no "]" follows it, so every
-difference would be a regression: the reference is the same SafeMarkdown with markdown-it-py's
-two rules and its label scan put back, and our links limit off. Compared
+hostile text (issue #14), a link label is not scanned when no "]" follows it, and the
+tokenizer tries only the rules that can start at a character, so every difference would be
+a regression: the reference is the same SafeMarkdown with markdown-it-py's rules, scans,
+tokenizer and table rule put back, and our links limit off. Compared
 on every article of the four real sets and of a generated bench corpus (rendered as a build
 renders them, and as raw text), and on generated text made of URL and e-mail pieces mixed
 with Markdown syntax. Where our bounds apply (a run of over MAX_LINK_RUN characters without a
@@ -23,6 +26,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import helpers
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_block.table import table as mdit_table
 from markdown_it.rules_core.linkify import linkify as mdit_core_linkify
 from markdown_it.rules_inline.linkify import linkify as mdit_inline_linkify
 
@@ -37,7 +42,7 @@ from archivegen.markdown import (
     render_markdown_with_excerpt,
 )
 from archivegen.model import Article, Provenance
-from archivegen.render import article_body_and_excerpt, report_unlinked_links
+from archivegen.render import article_body_and_excerpt, report_markdown_limits
 from archivegen.repair import repair_article
 from archivegen.sources import read_source
 
@@ -49,9 +54,15 @@ BENCH_ARTICLES = 300
 
 
 def reference_markdown() -> SafeMarkdown:
-    """SafeMarkdown with markdown-it-py's own linkify rules and label scan, no links limit."""
+    """SafeMarkdown with markdown-it-py's own linkify rules, label scan, inline tokenizer
+    and table rule; no links limit, no table cells limit."""
     md = SafeMarkdown()
     md.helpers = md.plain.helpers = helpers
+    for engine in (md, md.plain):
+        own = ParserInline()  # markdown-it-py's tokenizer, with our rules
+        own.ruler, own.ruler2 = engine.inline.ruler, engine.inline.ruler2
+        engine.inline = own
+        engine.block.ruler.at("table", mdit_table, {"alt": ["paragraph", "reference"]})
     md.inline.ruler.at("linkify", mdit_inline_linkify)
     md.core.ruler.at("linkify", mdit_core_linkify)
     md.core.ruler.disable("links_per_article")
@@ -89,6 +100,9 @@ def test_the_reference_runs_markdown_it_pys_rules_and_ours_do_not() -> None:
         core = [r for r in md.core.ruler.getRules("") if r is mdit_core_linkify]
         assert (bool(inline), bool(core)) == (expected, expected)
         assert (md.helpers.parseLinkLabel is helpers.parseLinkLabel) == expected
+        assert (type(md.inline) is ParserInline) == expected
+        table = [r for r in md.block.ruler.getRules("") if r is mdit_table]
+        assert bool(table) == expected
 
 
 def _files(folder: Path) -> list[str]:
@@ -221,13 +235,13 @@ def test_links_past_the_limit_are_reported_with_file_and_line() -> None:
         source_path="news/a.txt", sha256="0", layout="plain-text"))
     article_body_and_excerpt(md, article, 0)
     diags = Diagnostics()
-    report_unlinked_links(md, article, diags)
+    report_markdown_limits(md, article, diags)
     assert [d.format() for d in diags.items] == [
         "news/a.txt:8:1: warning: 2 bare link(s) past the limit of 2 "
         "(limits.links_per_article) left as text, the first 'http://a.org/3' [AG032]"]
     # The next article, under the limit, is not reported.
     article_body_and_excerpt(md, replace(article, body="Only http://a.org/1."), 0)
-    report_unlinked_links(md, article, diags)
+    report_markdown_limits(md, article, diags)
     assert len(diags.items) == 1
 
 
@@ -276,6 +290,25 @@ def test_same_link_destinations_as_markdown_it_pys_scan(text: str) -> None:
     "[a](" + "(" * 32 + "u" + ")" * 32 + ")", "[a](" + "(" * 33 + "u" + ")" * 33 + ")",
     "[a](u\\)v)", "[a](u\\ v)", "[a](u\\", "[a](<u v>)", "[a](u\x7fv)", "[a](()", "[a]()",
     "[*a](" * 50, "[a]: (u)\n\n[a]", "[a]: u\\\n\n[a]",
+    # 32 or 33 "(" before what ends or closes them (decided without reading them), twice in
+    # a text, and the same text again (the "(" found are kept for the last text scanned)
+    *(f"[a]({'(' * k}{end}" + tail for k in (31, 32, 33, 34)
+      for end in (" x", ")", "\\)", "\\(", "\n", "\x01", "u" + ")" * k + ")")
+      for tail in ("", " [b](" + "(" * k + "v" + ")" * k + ")")),
 ])
 def test_same_destinations_at_the_edges(text: str) -> None:
     assert rendered(OURS, text) == rendered(REFERENCE, text)
+
+
+TABLEISH = st.lists(st.sampled_from(
+    ("|", "|a", "| b ", "|-", "|:-", "-:|", "|-|-|", "\n", "\n|-|-|\n", "\n|:-|-:|\n", "a|b",
+     "\\|", "`|`", "*a*", "[a](/u)", " ", "> ", "- ", "\n\n", "x", "&amp;", "http://a.org/",
+     "é", "~~s~~", "![i](/i.png)", "[^1]", "\n\n[^1]: n\n")), max_size=40)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TABLEISH.map("".join))
+def test_same_tables_and_cells_as_markdown_it_py(text: str) -> None:
+    """Tables under the cells limit, cells of plain text (one text token without a tokenizer)
+    and of markup: as markdown-it-py's table rule and tokenizer make them."""
+    assert_same_as_reference(text)
