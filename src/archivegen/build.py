@@ -686,6 +686,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         # not trust what the last one left (committed with the loaded sources).
         cache.set_meta(BASIS_KEY, "")
     with timer.phase("load"):
+        diags.extend(list(scan.problems))  # folders that could not be listed
         loaded, sketches = _load_with_cache(input_dir, scan, cache, config, diags, progress)
         scan.clear()
         static_files = read_static_files(themes)

@@ -240,19 +240,24 @@ class _Tally:
 ReadFile = tuple[Source | None, Sequence[Diagnostic]]  # None: unreadable (the diagnostics say why)
 
 
-def read_lazily(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadFile]:
+def read_lazily(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS,
+                unlisted: Diagnostics | None = None) -> Iterator[ReadFile]:
     """sources.read_paths one file at a time, with the problems reading it: the files of a
-    folder are never all in memory at once."""
+    folder are never all in memory at once. Folders that cannot be listed are errors in
+    `unlisted`."""
     for given in paths:
-        for rel in iter_article_paths(given) if given.is_dir() else [""]:
+        shown = given.as_posix() + "/"
+        for rel in iter_article_paths(given, unlisted, shown) if given.is_dir() else [""]:
             diags = Diagnostics()
             read = read_paths([given / rel], diags, limits)  # given / "" is given
             yield (read[0] if read else None), diags.items
 
 
-def summarize(files: Iterable[ReadFile], limits: Limits = DEFAULT_LIMITS) -> CheckSummary:
+def summarize(files: Iterable[ReadFile], limits: Limits = DEFAULT_LIMITS,
+              unlisted: Diagnostics | None = None) -> CheckSummary:
     """Load each file and fold it into the summary's counters, one at a time; `limits` are
-    those the files were read with (the few read again are read alike).
+    those the files were read with (the few read again are read alike). `unlisted`: the
+    errors of folders that could not be listed, complete once `files` is consumed.
 
     Of each article only its head and body sketch are kept, for duplicate detection at the
     end: memory grows by a few kilobytes an article (about 3 KB of peak RSS, counting the
@@ -265,6 +270,8 @@ def summarize(files: Iterable[ReadFile], limits: Limits = DEFAULT_LIMITS) -> Che
         articles = _load(source, diags, limits) if source is not None else ()
         tally.add(articles, [*problems, *diags.items])
         kept += ((head_of(a), sketch_text(a.body)) for a in articles)
+    if unlisted is not None:
+        tally.diagnostics.update((str(d.level), d.code) for d in unlisted.items)
     _, also, _ = collapse_duplicates(kept, body=partial(_body_read_again, limits=limits))
     return tally.summary(also)
 

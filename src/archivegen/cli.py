@@ -316,7 +316,8 @@ def _check_summary(paths: Sequence[Path], limits: Limits, *, as_json: bool,
     """`check --summary`: files are read and folded in one at a time (bounded memory)."""
     from .check import read_lazily, summarize, summary_json, summary_lines
 
-    summary = summarize(read_lazily(paths, limits), limits)
+    unlisted = Diagnostics()  # folders that could not be listed
+    summary = summarize(read_lazily(paths, limits, unlisted), limits, unlisted)
     if as_json:
         _out(dumps(summary_json(summary), indent=2))
     else:

@@ -18,7 +18,7 @@ class Level(StrEnum):
 CODES: dict[str, str] = {
     "AG001": "file is binary, not text",
     "AG002": "file is empty or holds no article",
-    "AG003": "file cannot be read",
+    "AG003": "file or folder cannot be read",
     "AG004": "file is not UTF-8; decoded as Windows-1252",
     "AG005": "file is larger than the article size limit; not read",
     "AG006": "not a regular file (a FIFO, device or socket); not read",

@@ -16,16 +16,20 @@ from .limits import DEFAULT_LIMITS, Limits
 from .model import Source
 
 
-def iter_article_paths(root: Path) -> list[str]:
+def iter_article_paths(root: Path, diags: Diagnostics | None = None, shown: str = ""
+                       ) -> list[str]:
     """Article files below `root` as sorted relative POSIX paths; hidden entries are skipped,
-    and so are symlinks, which could point outside the archive."""
-    return [rel for rel, _, _ in scan_article_files(root)]
+    and so are symlinks, which could point outside the archive. A folder that cannot be
+    listed is an error in `diags` (AG003, AG007 for a path too long), its path shown
+    relative to `root` after `shown`."""
+    return [rel for rel, _, _ in scan_article_files(root, diags, shown)]
 
 
 ScannedFile = tuple[str, os.stat_result, os.stat_result | None]  # path, stat, sidecar's stat
 
 
-def scan_article_files(root: Path) -> list[ScannedFile]:
+def scan_article_files(root: Path, diags: Diagnostics | None = None, shown: str = ""
+                       ) -> list[ScannedFile]:
     """iter_article_paths with each file's stat and its sidecar's (None if it has none).
 
     One directory listing per folder and one stat per file: a build checks every file of a
@@ -36,18 +40,21 @@ def scan_article_files(root: Path) -> list[ScannedFile]:
     # folders deep must not end the build with RecursionError.
     folders = [(os.fspath(root), "")]
     while folders:
-        _scan_folder(*folders.pop(), found, folders)
+        folder, prefix = folders.pop()
+        try:
+            _scan_folder(folder, prefix, found, folders, diags, shown)
+        except OSError as exc:  # no permission, or a path past the system's limit
+            if diags is not None:  # (its articles are missing from the site: say so)
+                where = shown + prefix.rstrip("/") if prefix else os.fspath(root)
+                _cannot_read(exc, where, diags, "folder")
     found.sort(key=lambda item: item[0])  # "a.txt" before "a/b.txt", as a plain sort
     return found
 
 
 def _scan_folder(folder: str, prefix: str, found: list[ScannedFile],
-                 folders: list[tuple[str, str]]) -> None:
-    try:
-        with os.scandir(folder) as listing:
-            entries = {entry.name: entry for entry in listing if not entry.name.startswith(".")}
-    except OSError:  # unreadable folder: as os.walk, skip it
-        return
+                 folders: list[tuple[str, str]], diags: Diagnostics | None, shown: str) -> None:
+    with os.scandir(folder) as listing:
+        entries = {entry.name: entry for entry in listing if not entry.name.startswith(".")}
     for name in sorted(entries):
         entry = entries[name]
         try:
@@ -61,8 +68,11 @@ def _scan_folder(folder: str, prefix: str, found: list[ScannedFile],
                 if sidecar is not None and not sidecar.is_symlink():
                     side_stat = sidecar.stat(follow_symlinks=False)
                 found.append((prefix + name, entry.stat(follow_symlinks=False), side_stat))
-        except OSError:  # vanished or unreadable while scanning: leave it to the next build
-            continue
+        except OSError as exc:
+            # Vanished while scanning: the next build sees it gone. Else (a path past the
+            # system's limit) its article would be missing without a word.
+            if diags is not None and exc.errno != errno.ENOENT:
+                _cannot_read(exc, shown + prefix + name, diags, "file")
 
 
 def read_source(root: Path, rel_path: str, diags: Diagnostics,
@@ -197,7 +207,8 @@ def file_time(st: os.stat_result) -> float | None:
 
 def read_sources(root: Path, diags: Diagnostics,
                  limits: Limits = DEFAULT_LIMITS) -> list[Source]:
-    return [s for p in iter_article_paths(root) if (s := read_source(root, p, diags, limits))]
+    return [s for p in iter_article_paths(root, diags)
+            if (s := read_source(root, p, diags, limits))]
 
 
 def read_static_files(theme_dirs: Sequence[Path]) -> dict[str, bytes]:
@@ -220,7 +231,7 @@ def read_paths(paths: Sequence[Path], diags: Diagnostics,
     sources: list[Source] = []
     for given in paths:
         if given.is_dir():
-            for rel in iter_article_paths(given):
+            for rel in iter_article_paths(given, diags, given.as_posix() + "/"):
                 source = read_source(given, rel, diags, limits)
                 if source is not None:
                     sources.append(_renamed(source, (given / rel).as_posix()))

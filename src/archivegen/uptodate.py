@@ -42,7 +42,11 @@ LOCK_PATH = Path(".archivegen") / "build.lock"
 # granularity without its stat changing (git's "racy" files): such files are always re-read.
 RACY_NS = 2_000_000_000
 
-Scan = list[tuple[str, str | None]]  # (path, stat signature) per article file
+class Scan(list[tuple[str, str | None]]):
+    """(path, stat signature) per article file, and the errors of the folders that could not
+    be listed (their articles are missing: a build reports them)."""
+
+    problems: tuple[Diagnostic, ...] = ()
 
 
 def stat_signature(st: os.stat_result, side: os.stat_result | None,
@@ -64,13 +68,17 @@ def stat_signature(st: os.stat_result, side: os.stat_result | None,
 def scan_inputs(input_dir: Path) -> Scan:
     """Every article file with its stat signature (None: too recent to trust, read it)."""
     now_ns = time.time_ns()
-    return [(rel, stat_signature(st, side, now_ns))
-            for rel, st, side in scan_article_files(input_dir)]
+    unlisted = Diagnostics()
+    scan = Scan((rel, stat_signature(st, side, now_ns))
+                for rel, st, side in scan_article_files(input_dir, unlisted))
+    scan.problems = tuple(unlisted.items)
+    return scan
 
 
-def scan_key(scan: Sequence[tuple[str, str | None]]) -> str:
-    """A fingerprint of the article files a scan found (their paths, not their stats)."""
-    return fingerprint(*(rel for rel, _ in scan))
+def scan_key(scan: Scan) -> str:
+    """A fingerprint of the article files a scan found (their paths, not their stats) and
+    of the folders it could not list."""
+    return fingerprint(*(rel for rel, _ in scan), *(d.format() for d in scan.problems))
 
 
 def context_state(input_dir: Path, output_dir: Path, config: SiteConfig,
@@ -90,13 +98,14 @@ def context_state(input_dir: Path, output_dir: Path, config: SiteConfig,
     return fingerprint(*parts)
 
 
-def input_state(scan: Sequence[tuple[str, str | None]], context: str | None) -> str | None:
+def input_state(scan: Scan, context: str | None) -> str | None:
     """A fingerprint of everything a build reads (`context`, from context_state, and the
     article files' stats); None if a file is too recent to trust its stat. Equal to the last
     build's: nothing to do."""
     if context is None or any(stat is None for _, stat in scan):
         return None
-    return fingerprint(context, *(f"{rel}\0{stat}" for rel, stat in scan))
+    return fingerprint(context, *(f"{rel}\0{stat}" for rel, stat in scan),
+                       *(d.format() for d in scan.problems))
 
 
 def outputs_intact(outputs: dict[str, tuple[str, str]], output_dir: Path) -> bool:

@@ -187,6 +187,92 @@ def test_a_page_path_too_long_for_the_file_system_costs_that_article(
     assert (out / "index.html").is_file()
 
 
+LONG_NAME = "z" * 240 + ".txt"
+
+
+def _folders_past_path_max(top: Path) -> tuple[list[str], str]:
+    """Folders below `top` whose paths pass PATH_MAX (4096), made through folder handles (a
+    path that long cannot be named whole), each holding `a.txt` and a file named LONG_NAME.
+    Returns what a build must report as too long, as `path: kind`: the files whose paths
+    pass the limit in folders that can be listed, then the first folder that cannot."""
+    names: list[str] = []
+    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        while len(os.fsencode(top)) + sum(len(n) + 1 for n in names) < 4096 + 200:
+            name = f"{len(names):02d}" + "d" * 198
+            os.mkdir(name, dir_fd=fd)
+            fd_below = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = fd_below
+            names.append(name)
+            for file in ("a.txt", LONG_NAME):
+                with open(os.open(file, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as f:
+                    f.write(f"Level {len(names)} {file[0]}\n\nA body.\n")
+    finally:
+        os.close(fd)
+    length = [len(os.fsencode(top)) + sum(len(n) + 1 for n in names[:k])
+              for k in range(len(names) + 1)]
+    unlisted = next(k for k in range(len(names) + 1) if length[k] >= 4096)
+    files = [f"{'/'.join(names[:k])}/{file}: file"
+             for k in range(1, unlisted) for file in ("a.txt", LONG_NAME)
+             if length[k] + 1 + len(file) >= 4096]
+    return files, f"{'/'.join(names[:unlisted])}: folder"
+
+
+def test_a_folder_past_the_path_limit_is_an_error_naming_it(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder that cannot be listed (or a file whose path is too long to read) was
+    skipped in silence: its articles were missing from the site and nothing said so. Now
+    an error (AG007 here) naming each; the rest is built, and a build with nothing changed
+    says it again (replayed)."""
+    files, folder = _folders_past_path_max(project / "in")
+    assert files  # (the deepest folder listed holds a file too long to read)
+    too_long = [f"{where} name too long for the file system; not read [AG007]"
+                for where in [*files, folder]]
+    try:
+        for _ in range(2):
+            assert build(project) == 1
+            err = capsys.readouterr().err
+            assert sorted(line.replace(": error: ", ": ")
+                          for line in codes(err, "AG007")) == sorted(too_long)
+            assert "Traceback" not in err
+        built = pages(project)
+        assert {"level-1-a", "level-1-z", "harbour-reopens-after-the-storm"} <= set(built)
+        assert check(project / "in") == 1
+        shown = capsys.readouterr()
+        found = codes(shown.out + shown.err, "AG007")
+        assert len(found) == len(too_long) and found[0].strip().startswith(f"{project / 'in'}/")
+        assert main(["check", "--summary", str(project / "in")]) == 1
+        assert "AG007" in capsys.readouterr().out
+    finally:  # pytest's clean-up cannot name these paths either
+        shutil.rmtree(project / "in")
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_and_the_rest_builds(
+        project: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """No permission to list a folder (tests run as root, which may list any: its listing
+    is made to fail as the system would). When it can be listed again, its articles are
+    built: the folders not listed are part of what a build compares."""
+    (project / "in" / "locked").mkdir()
+    (project / "in" / "locked" / "inside.txt").write_text("Inside the folder\n\nA body.\n")
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if isinstance(path, str) and path.endswith("locked"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "scandir", scandir)
+        assert build(project) == 1
+        assert codes(capsys.readouterr().err, "AG003") == [
+            "locked: error: cannot read folder: Permission denied [AG003]"]
+        assert "inside-the-folder" not in pages(project)
+    assert build(project) == 0
+    assert "inside-the-folder" in pages(project)
+
+
 def test_names_with_undecodable_bytes_or_controls_cost_at_most_their_article(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Each costs at most its own article, and what the terminal is told about one stays on
