@@ -257,9 +257,15 @@ def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None
     return tmp
 
 
+# A manifest larger than this is not read (a planted one could fill memory): 10^6 articles
+# make about 100 MB of it. Then nothing is pruned, and this build's manifest replaces it.
+MAX_MANIFEST_BYTES = 256 * 2**20
+
+
 def read_manifest(output_dir: Path) -> set[str]:
-    """The files the last build wrote; none if the manifest is missing, garbled, or not a
-    regular file (a symlink is not followed: what it names could list files to prune)."""
+    """The files the last build wrote; none if the manifest is missing, garbled, larger than
+    MAX_MANIFEST_BYTES, or not a regular file (a symlink is not followed: what it names
+    could list files to prune)."""
     try:
         fd = os.open(output_dir / MANIFEST_NAME, _READ_FLAGS)
     except OSError:
@@ -268,7 +274,10 @@ def read_manifest(output_dir: Path) -> set[str]:
         with open(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return set()
-            data = json.loads(handle.read().decode("utf-8"))
+            raw = handle.read(MAX_MANIFEST_BYTES + 1)
+            if len(raw) > MAX_MANIFEST_BYTES:
+                return set()
+            data = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         return set()
     files = data.get("files", []) if isinstance(data, dict) else []

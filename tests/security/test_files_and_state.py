@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from archivegen import cache as cache_module
+from archivegen import writer
 from archivegen.cli import main
 from archivegen.indexer import ListingState, listing_url
 from archivegen.limits import DEFAULT_LIMITS
@@ -452,6 +453,29 @@ def test_manifest_symlink_is_refused_and_nothing_it_names_is_pruned(
     assert (out / "CNAME").read_text() == "example.org\n"
     assert victim.read_bytes() == before
     assert "harbour-reopens-after-the-storm" in pages(project)
+
+
+def test_a_manifest_over_its_size_limit_is_not_read_and_nothing_is_pruned(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A planted manifest was read whole (and parsed): one of gigabytes filled memory. Over
+    writer.MAX_MANIFEST_BYTES (256 MB; lowered here to 4 KB) it is not read: nothing it
+    names is pruned, and the build's own manifest replaces it."""
+    monkeypatch.setattr(writer, "MAX_MANIFEST_BYTES", 4096)
+    out = project / "out"
+    out.mkdir()
+    (out / "CNAME").write_text("example.org\n")
+    manifest = out / ".archivegen-manifest.json"
+    padding = [f"gone/{n}.html" for n in range(400)]  # (not there: nothing to prune)
+    manifest.write_text(json.dumps({"generator": "archivegen", "files": ["CNAME", *padding]}))
+    assert manifest.stat().st_size > 4096
+    read = []
+    real_read = writer.read_manifest
+    monkeypatch.setattr(writer, "read_manifest", lambda d: read.append(real_read(d)) or read[-1])
+    assert build(project) == 0
+    assert read[0] == set()  # not read
+    assert (out / "CNAME").read_text() == "example.org\n"
+    listed = json.loads(manifest.read_text())["files"]
+    assert "CNAME" not in listed and "index.html" in listed
 
 
 def test_staging_folder_symlink_is_refused(project: Path, tmp_path: Path,
