@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .config import CONFIG_FILENAME, SiteConfig, parse_config, theme_dirs, with_overrides
+from .config import (
+    CONFIG_FILENAME,
+    SiteConfig,
+    output_clash,
+    parse_config,
+    with_overrides,
+)
 from .errors import ArchivegenError, Diagnostics, escape_controls
 from .limits import Limits
 from .records import dumps
@@ -187,35 +193,12 @@ def _project(args: argparse.Namespace) -> _Project | None:
         _err(f"error: the output folder '{output_dir}' is a file")
         return None
     has_settings = bool(args.config) or Path(CONFIG_FILENAME).is_file()
-    clash = _holds_user_files(output_dir, base, config, has_settings)
+    clash = output_clash(output_dir, base, config, has_settings)
     if clash:
         _err(f"error: the output folder '{output_dir}' must not be {clash}: a build writes "
              "index.html, 404.html, feed.xml and static/ there and prunes what it wrote")
         return None
     return _Project(config=config, base=base, overrides=overrides, output_dir=output_dir)
-
-
-def _holds_user_files(output_dir: Path, base: Path, config: SiteConfig,
-                      has_settings: bool) -> str:
-    """Why `output_dir` would overwrite the user's own files ("" if it would not): the
-    project folder (when it holds a settings file; without one it is only the current
-    folder), a folder above it, the home folder or one above it, a folder that is, holds or
-    sits inside the theme, or one inside the build's state."""
-    try:
-        home: Path | None = Path.home().resolve()
-    except (RuntimeError, OSError):  # no home folder known
-        home = None
-    if base.is_relative_to(output_dir) and (output_dir != base or has_settings):
-        return f"the project folder '{base}' or hold it"
-    if home is not None and home.is_relative_to(output_dir):
-        return f"the home folder '{home}' or hold it"
-    for folder in theme_dirs(base, config):
-        if folder.is_relative_to(output_dir) or output_dir.is_relative_to(folder):
-            return f"the theme folder '{folder}', hold it or sit inside it"
-    state = base / ".archivegen"
-    if output_dir.is_relative_to(state):
-        return f"the build's state folder '{state}' or sit inside it"
-    return ""
 
 
 def _build_command(args: argparse.Namespace) -> int:

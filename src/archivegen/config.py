@@ -6,6 +6,7 @@ all reported together with file:line, as MkDocs' config options do.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -51,6 +52,7 @@ _LIMITS: dict[str, tuple[int, int]] = {"page_size": (1, 10_000), "excerpt_words"
 # Every limit is a count or a size of at least 1; the top keeps a size a read() can take.
 _LIMIT_FIELDS = tuple(f.name for f in fields(Limits))
 _LIMIT_RANGE = (1, 2**31 - 1)
+_PATH_KEYS = frozenset({"input", "output", "theme_dir"})
 
 
 def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
@@ -88,6 +90,8 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
         if problem:
             diags.error("AG012", problem, loc)
             continue
+        if entry.key in _PATH_KEYS:  # "~/site" is the home folder's, not a folder named "~"
+            value = os.path.expanduser(value)
         values[entry.key] = value
     return replace(_DEFAULTS, **values)
 
@@ -183,6 +187,29 @@ def theme_dirs(project_dir: Path, config: SiteConfig) -> list[Path]:
     override = (project_dir / config.theme_dir).resolve()
     default = default_theme_dir().resolve()
     return [override, default] if override.is_dir() and override != default else [default]
+
+
+def output_clash(output_dir: Path, base: Path, config: SiteConfig,
+                      has_settings: bool) -> str:
+    """Why `output_dir` would overwrite the user's own files ("" if it would not): the
+    project folder (when it holds a settings file; without one it is only the current
+    folder), a folder above it, the home folder or one above it, a folder that is, holds or
+    sits inside the theme, or one inside the build's state."""
+    try:
+        home: Path | None = Path.home().resolve()
+    except (RuntimeError, OSError):  # no home folder known
+        home = None
+    if base.is_relative_to(output_dir) and (output_dir != base or has_settings):
+        return f"the project folder '{base}' or hold it"
+    if home is not None and home.is_relative_to(output_dir):
+        return f"the home folder '{home}' or hold it"
+    for folder in theme_dirs(base, config):
+        if folder.is_relative_to(output_dir) or output_dir.is_relative_to(folder):
+            return f"the theme folder '{folder}', hold it or sit inside it"
+    state = base / ".archivegen"
+    if output_dir.is_relative_to(state):
+        return f"the build's state folder '{state}' or sit inside it"
+    return ""
 
 
 def with_overrides(config: SiteConfig, *, input: str | None = None,

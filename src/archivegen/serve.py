@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import build
-from .config import SiteConfig, parse_config, with_overrides
+from .config import SiteConfig, output_clash, parse_config, with_overrides
 from .devserver import LOCAL_NAMES, DevServer, Problem, ServeOptions, SiteState, make_server
 from .errors import ArchivegenError, Diagnostic, Diagnostics, Level
 from .report import BuildReport
@@ -185,6 +185,13 @@ class Served:
                 location=str(path), code="AG012",
                 message=f"input folder '{input_dir}' does not exist or overlaps the output "
                         "folder; the last good settings are kept"),))
+            return False
+        clash = output_clash(self.output_dir, self.request.base, config, True)
+        if clash:  # (a theme folder set to the output, say)
+            self._settings_failed((Problem(
+                location=str(path), code="AG012",
+                message=f"the output folder '{self.output_dir}' must not be {clash}; the last "
+                        "good settings are kept"),))
             return False
         self._settings_problems = ()
         if config.output != self.config.output:

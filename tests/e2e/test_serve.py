@@ -316,6 +316,19 @@ def test_settings_naming_a_missing_input_folder_are_refused(served: Served,
     assert served.config.input == "articles"
 
 
+def test_settings_naming_the_output_as_the_theme_are_refused(served: Served,
+                                                             project: Path) -> None:
+    """A theme folder set to the output folder while serving (the command checked it only
+    at its start): the next build would have pruned the theme. The last good settings stay."""
+    served.request.overrides.clear()
+    theme = served.config.theme_dir
+    (project / "archivegen.yaml").write_text(
+        f"input: articles\noutput: site\ntheme_dir: {served.output_dir}\n")
+    assert wait_for(lambda: any("theme folder" in p.message for p in served.state.problems))
+    assert served.config.theme_dir == theme
+    assert (served.output_dir / "index.html").is_file()
+
+
 def test_a_settings_error_stays_shown_while_articles_change(served: Served,
                                                              project: Path) -> None:
     settings = project / "archivegen.yaml"

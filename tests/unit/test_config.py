@@ -232,3 +232,16 @@ def test_unusable_values_are_errors(text: str, expected: str) -> None:
 def test_usable_values_are_accepted(text: str) -> None:
     _, problems = parse(text + "\n")
     assert problems == []
+
+
+def test_paths_starting_with_a_tilde_are_the_home_folders(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """`output: ~/site` made a folder named "~" in the project (and "rm -rf ~" to remove it
+    is a user's worst day): input, output and theme_dir are expanded as a shell would."""
+    monkeypatch.setenv("HOME", "/home/someone")
+    diags = Diagnostics()
+    config = parse_config("input: ~/articles\noutput: ~/site\ntheme_dir: ~/theme\n"
+                          "title: ~/not a path\n", "archivegen.yaml", diags)
+    assert diags.items == []
+    assert (config.input, config.output, config.theme_dir, config.title) == (
+        "/home/someone/articles", "/home/someone/site", "/home/someone/theme", "~/not a path")
