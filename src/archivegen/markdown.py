@@ -188,6 +188,13 @@ def _excerpt(tokens: Sequence[Token], max_words: int) -> str:
     return " ".join(words)
 
 
+# Past this many characters of one block (no blank line), the lines after it are left out
+# too: a body of 20,000 headings or list items on consecutive lines was parsed whole again
+# for an eight-word heading. (Only a reference definition that far below could change the
+# first words.)
+_LONGEST_LEAD = 16_000
+
+
 def _leading_paragraphs(text: str, words: int) -> str:
     """Whole paragraphs from the start until they hold about `words` words: an excerpt never
     needs the rest, and parsing a long body for its first sentence is most of a build."""
@@ -195,8 +202,9 @@ def _leading_paragraphs(text: str, words: int) -> str:
     count = 0
     while count < words:
         cut = text.find("\n\n", end)
-        if cut < 0:
-            return text
+        if cut < 0 or cut - end > _LONGEST_LEAD:
+            line_end = text.find("\n", end + _LONGEST_LEAD)
+            return text if line_end < 0 else text[:line_end]
         count += text.count(" ", end, cut) + 1
         end = cut + 2
     return text[:end]

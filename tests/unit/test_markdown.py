@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from archivegen.markdown import (
     SafeMarkdown,
+    _leading_paragraphs,
+    derived_title,
     is_allowed_url,
     make_markdown,
     plain_excerpt,
@@ -284,3 +286,12 @@ def test_excerpt_from_the_body_parse_is_the_plain_excerpt(body: str, max_words: 
     assert (html, refused) == render_markdown(md, source)
     shown = body.replace("[^1]", "") if notes else body
     assert excerpt == plain_excerpt(md, shown, max_words)
+
+
+def test_a_derived_heading_reads_only_the_start_of_a_long_first_block() -> None:
+    """A body of 20,000 headings on consecutive lines (no blank line) was parsed whole a
+    second time for its eight-word heading; now about 16 KB of it, cut at a line end."""
+    body = "\n".join(f"## Heading number {i} of many" for i in range(20_000))
+    lead = _leading_paragraphs(body, 36)
+    assert 16_000 <= len(lead) < 16_100 and body.startswith(lead + "\n")
+    assert derived_title(make_markdown(), body) == "Heading number 0 of many Heading number 1 …"
