@@ -191,6 +191,8 @@ SHAPES: tuple[Shape, ...] = (
     Shape("[text]( unclosed", 50_000, lambda n: "[text](" * n),
     Shape("[text](url unclosed", 20_000, lambda n: "[text](http://x.org/a " * n),
     Shape("[a]( + ( nesting", 1_000_000, lambda n: "[a](" + "(" * n),
+    Shape("[a]( + spaces", 40_000, lambda n: "[a](" + " " * n + "x"),
+    Shape("[a]( + tabs", 40_000, lambda n: "[a](" + "\t" * n + "x"),
     Shape("` runs", 20_000, lambda n: " ".join("`" * (i % 50 + 1) for i in range(n))),
     Shape("` run", 1_000_000, lambda n: "`" * n),
     Shape("< runs", 100_000, lambda n: "<" * n),
@@ -223,10 +225,13 @@ SHAPES: tuple[Shape, ...] = (
     # loader headers
     Shape("GR label lines", 4_000, _label_lines, whole=True),
     Shape("repost bylines", 8_000, _bylines, whole=True),
+    Shape("By [](... line", 80_000, lambda n: "Title\n\nBy " + "[](" * n + "\n\nBody text.\n",
+          whole=True),
     # size alone
     Shape("very long line", 500_000, lambda n: _prose(n, paragraphs=False)),
     Shape("line without spaces", 500_000, lambda n: "abcdefghij" * (n // 10)),
     Shape("many lines", 50_000, lambda n: "\n".join(_words(i) for i in range(n))),
+    Shape("one-letter lines", 100_000, lambda n: "a\n" * n),
     Shape("prose 1 MB (n = bytes)", 500_000, _prose),
 )
 

@@ -207,7 +207,7 @@ _TAG_RE = re.compile(r"</?[a-z][^<>\n]*>")
 # quantifiers are possessive: no shorter run can be followed by the "]" or ")" a longer one
 # was not, and backtracking through 2,000 characters at every "[text](" without a ")" cost
 # more than rendering a paragraph of them.
-_LINK_RE = re.compile(r"\[([^\[\]\n]{0,500}+)\]\([^)\n]{0,2000}+\)")
+_LINK_RE = re.compile(r"\[([^\[\]\n]{0,500}+)\]\((?:[^()\n]|\([^()\n]{0,500}+\)){0,2000}+\)")
 _REF_DEF_RE = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE)
 _URL_RE = re.compile(r"(?:https?://|ftp://|www\.)\S+")  # a literal prefix keeps this fast
 # ASCII letters and digits stay, every other ASCII byte becomes a space; UTF-8 bytes stay.

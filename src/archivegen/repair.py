@@ -39,7 +39,9 @@ class Rule:
 # --- rules ---------------------------------------------------------------------------------
 
 # Bounded and excluding "[" inside the text, so a run of "[" is scanned in linear time.
-DEAD_LINK_RE = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([ \t]*#?[ \t]*\)")
+# (Possessive: "[a](" and 40,000 spaces without a ")" tried every split of the spaces
+# between the two runs, quadratic: 5 s for 80 KB.)
+DEAD_LINK_RE = re.compile(r"!?\[([^\[\]\n]{0,500}+)\]\([ \t]*+#?[ \t]*+\)")
 
 
 def unlink_dead_links(paragraphs: tuple[Paragraph, ...]) -> RuleResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from archivegen.errors import Diagnostics, Level
 from archivegen.loaders import load_source
 from archivegen.model import Article, Provenance, Source
 from archivegen.repair import (
+    DEAD_LINK_RE,
     MIN_COLLAPSE_WORDS,
     RULES,
     Paragraph,
@@ -398,3 +400,14 @@ def test_ends_sentence_is_the_pattern_at_the_end(text: str) -> None:
     from archivegen.repair import SENTENCE_END_RE, _ends_sentence
 
     assert _ends_sentence(text) == bool(SENTENCE_END_RE.search(text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(("[", "]", "(", ")", "](", "!", "#", " ", "\t", "\n", "a",
+                                 " " * 30, "w" * 250)), max_size=60).map("".join))
+def test_dead_link_pattern_matches_as_its_backtracking_form(text: str) -> None:
+    """DEAD_LINK_RE's runs are possessive ("[a](" then 40,000 spaces was quadratic, issue
+    #14): the same matches as the pattern that backtracks."""
+    backtracking = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([ \t]*#?[ \t]*\)")
+    assert ([m.span() for m in DEAD_LINK_RE.finditer(text)]
+            == [m.span() for m in backtracking.finditer(text)])
