@@ -236,3 +236,22 @@ def test_a_tampered_manifest_never_prunes_hidden_files(project: Path) -> None:
     assert (out / ".git" / "config").read_text() == "[core]\n"
     assert (out / ".htaccess").read_text() == "Deny from all\n"
     assert (out / ".well-known" / "security.txt").read_text() == "Contact: x\n"
+
+
+def test_the_output_may_not_be_a_theme_folder_that_does_not_exist_yet(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`--output templates` in a project without templates/ was accepted: the build created
+    the theme folder full of pages, and the next build read its feed.xml as the feed
+    template, running `{{ ... }}` from an article's text as Jinja. Refused (exit 2) whether
+    the theme folder exists or not."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "j.md").write_text(
+        "---\ntitle: Jinja test\ndate: 2017-05-30\n---\n\nSum {{ 7*7 }} end.\n")
+    monkeypatch.chdir(tmp_path)
+    for output in ("templates", "templates/site"):
+        assert main(["build", "--quiet", "--output", output]) == 2
+        assert "must not be the theme folder" in capsys.readouterr().err
+        assert not (tmp_path / "templates").exists()
+    assert main(["build", "--quiet"]) == 0
+    assert "Sum {{ 7*7 }} end." in (tmp_path / "build" / "feed.xml").read_text()
