@@ -2,6 +2,9 @@
 
 Serves only files inside the output folder: the URL path is percent-decoded once and refused
 if it holds "..", ".", NUL or a backslash, or resolves (symlinks followed) outside the folder.
+A hidden name (a path segment starting with ".", before or after symlinks are followed) is
+404: a site has no hidden pages, and the output folder holds the build's own state there
+(`.archivegen-manifest.json`, the staging folder `.archivegen-tmp/`).
 The Host header must name this machine (a DNS-rebinding page cannot read the site); the
 reload endpoint also checks Origin, and nothing sends Access-Control-Allow-Origin. Every
 response says `X-Content-Type-Options: nosniff`; GET and HEAD are served, any other method
@@ -362,7 +365,10 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _file(self, path: str, rel: str, query: str, *, body: bool) -> None:
-        target = _inside(self.options.root, rel)
+        target = None if _hidden(rel) else _inside(self.options.root, rel)
+        if target is not None and _hidden(os.path.relpath(target, os.path.realpath(
+                self.options.root))):
+            target = None  # a link to the build's state
         if target is None:
             self._not_found(body=body)
             return
@@ -371,7 +377,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._redirect(path + "/", query, body=body)
                 return
             target = target / "index.html"
-            if _inside(self.options.root, os.path.relpath(target, self.options.root)) is None:
+            index = _inside(self.options.root, os.path.relpath(target, self.options.root))
+            if index is None or _hidden(os.path.relpath(index, os.path.realpath(
+                    self.options.root))):
                 self._not_found(body=body)
                 return
         data = _read_regular(target)
@@ -506,6 +514,13 @@ def _decoded(path: str) -> str | None:
     if any(s in (".", "..") for s in segments) or "" in segments[:-1]:
         return None
     return text
+
+
+def _hidden(rel: str) -> bool:
+    """A segment of the relative path `rel` (either separator) starts with "."; "." alone,
+    the folder itself, is not hidden."""
+    return any(part.startswith(".") for part in re.split(r"[/\\]", rel)
+               if part not in ("", "."))
 
 
 def _inside(root: Path, rel: str) -> Path | None:
