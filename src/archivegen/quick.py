@@ -53,7 +53,7 @@ from .cache import (
 )
 from .config import SiteConfig, theme_dirs
 from .dedupe import SketchSet
-from .errors import ArchivegenError, Diagnostic, Diagnostics, escape_controls
+from .errors import ArchivegenError, Diagnostic, Diagnostics, Level, escape_controls
 from .fingerprints import PageBases
 from .indexer import ListingState
 from .loading import reload_source
@@ -241,9 +241,14 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     if articles is None:
         return "the last build report is missing or was changed"
 
+    gone = [output_file(old.url) for old, new in moves if old.url != new.url]
+    diagnostics = _diagnostics_now(last_diagnostics, edits)
+    if gone and any(d.level is Level.ERROR for d in diagnostics):
+        # A build with errors removes nothing it published: the full build keeps the old
+        # page (and says so), where this one would delete it.
+        return "a page moved in a build with errors"
     # Committed before any page changes: a rebuild killed halfway is never replayed, nor
     # followed by another quick one, and its pages have no fingerprint.
-    gone = [output_file(old.url) for old, new in moves if old.url != new.url]
     cache.forget_outputs([*(page.path for page, _ in rendered), *gone])
     cache.set_meta("input_state", "")
     cache.set_meta(BASIS_KEY, "")
@@ -261,7 +266,6 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     cache.put_outputs({done.path: (fp, done.stat)
                        for done, (_, fp) in zip(written, rendered, strict=True)})
     cache.put_listings(states)
-    diagnostics = _diagnostics_now(last_diagnostics, edits)
     cache.set_meta("summary", json.dumps(
         {**counts, "diagnostics": [diagnostic_to_json(d) for d in diagnostics]},
         ensure_ascii=False))  # read back exactly: see cache._to_db

@@ -255,3 +255,45 @@ def test_the_output_may_not_be_a_theme_folder_that_does_not_exist_yet(
         assert not (tmp_path / "templates").exists()
     assert main(["build", "--quiet"]) == 0
     assert "Sum {{ 7*7 }} end." in (tmp_path / "build" / "feed.xml").read_text()
+
+
+def _aged(path: Path, text: str, when: int) -> None:
+    """Write `text`, with a modification time long past (a stat a build may trust)."""
+    path.write_text(text)
+    os.utime(path, (when, when))
+
+
+@pytest.mark.parametrize("case", ["broken sidecar", "another file broken"])
+def test_a_quick_rebuild_with_errors_removes_no_published_page(
+        tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A quick rebuild deleted the old page of an article whose URL moved in a build with
+    errors (a sidecar broken so that its slug was lost; or a title edit while another file
+    was broken), where the full build keeps it ("kept because this build had errors"). Now
+    it leaves that to the full build: both give the same site."""
+    src = tmp_path / "in"
+    src.mkdir()
+    _aged(src / "b.txt", "# Old Title\n\nBody two text.\n", 1_600_000_000)
+    _aged(src / "c.txt", "# Other\n\nOther body.\n", 1_600_000_000)
+    if case == "broken sidecar":
+        _aged(src / "b.txt.yaml", "slug: my-published-url\n", 1_600_000_000)
+        old_page = "undated/my-published-url/index.html"
+    else:
+        _aged(src / "e.md", "---\ntitle: [broken\n---\n\nBody.\n", 1_600_000_000)
+        old_page = "undated/old-title/index.html"
+    out = tmp_path / "out"
+    assert run_build(src, out) == (0 if case == "broken sidecar" else 1)
+    assert (out / old_page).is_file()
+    if case == "broken sidecar":
+        _aged(src / "b.txt.yaml", "slug: my-published-url\ntitle: [unclosed\n", 1_600_000_100)
+    else:
+        _aged(src / "b.txt", "# New Title\n\nBody two text.\n", 1_600_000_100)
+    assert run_build(src, out) == 1
+    assert (out / old_page).is_file()
+    quick = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+             if p.is_file()}
+    clean = tmp_path / "clean"
+    shutil.copytree(out, clean)
+    assert run_build(src, clean, "--no-cache") == 1
+    full = {p.relative_to(clean).as_posix(): p.read_bytes() for p in clean.rglob("*")
+            if p.is_file()}
+    assert quick == full
