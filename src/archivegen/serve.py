@@ -162,14 +162,14 @@ class Served:
         except FileNotFoundError:
             text = ""  # removed: the defaults, as without one
         except (OSError, UnicodeDecodeError) as exc:
-            self._settings_failed((Problem(location=str(path), message=f"cannot read: {exc}",
+            self._settings_refused((Problem(location=str(path), message=f"cannot read: {exc}",
                                            code="AG003"),))
             return False
         try:
             config = with_overrides(parse_config(text, str(path), diags),
                                     **self.request.overrides)
         except (RecursionError, ValueError) as exc:  # hostile YAML: too deep, say
-            self._settings_failed((Problem(location=str(path), code="AG010",
+            self._settings_refused((Problem(location=str(path), code="AG010",
                                            message=f"cannot read the settings: {exc}"),))
             return False
         if diags.errors:
@@ -181,14 +181,14 @@ class Served:
         input_dir = (self.request.base / config.input).resolve()
         if not input_dir.is_dir() or input_dir.is_relative_to(self.output_dir) \
                 or self.output_dir.is_relative_to(input_dir):
-            self._settings_failed((Problem(
+            self._settings_refused((Problem(
                 location=str(path), code="AG012",
                 message=f"input folder '{input_dir}' does not exist or overlaps the output "
                         "folder; the last good settings are kept"),))
             return False
         clash = output_clash(self.output_dir, self.request.base, config, True)
         if clash:  # (a theme folder set to the output, say)
-            self._settings_failed((Problem(
+            self._settings_refused((Problem(
                 location=str(path), code="AG012",
                 message=f"the output folder '{self.output_dir}' must not be {clash}; the last "
                         "good settings are kept"),))
@@ -200,6 +200,12 @@ class Served:
         changed = config != self.config
         self.config = config
         return changed or bool(self.state.problems)
+
+    def _settings_refused(self, problems: tuple[Problem, ...]) -> None:
+        """_settings_failed for problems not yet printed: the terminal says them too."""
+        for problem in problems:
+            self.say(f"{problem.location}: error: {problem.message} [{problem.code}]")
+        self._settings_failed(problems)
 
     def _settings_failed(self, problems: tuple[Problem, ...]) -> None:
         """The settings file cannot be used: its errors show (with the last build's) until

@@ -314,6 +314,9 @@ def test_settings_naming_a_missing_input_folder_are_refused(served: Served,
     assert wait_for(lambda: any(p.code == "AG012" for p in served.state.problems))
     assert (served.output_dir / "index.html").is_file()
     assert served.config.input == "articles"
+    # The terminal says it too (it printed nothing: the page showed the old settings).
+    lines = served.lines  # type: ignore[attr-defined]
+    assert any("input folder" in line and line.endswith("[AG012]") for line in lines)
 
 
 def test_settings_naming_the_output_as_the_theme_are_refused(served: Served,
@@ -326,6 +329,8 @@ def test_settings_naming_the_output_as_the_theme_are_refused(served: Served,
         f"input: articles\noutput: site\ntheme_dir: {served.output_dir}\n")
     assert wait_for(lambda: any("theme folder" in p.message for p in served.state.problems))
     assert served.config.theme_dir == theme
+    lines = served.lines  # type: ignore[attr-defined]
+    assert any("theme folder" in line and line.endswith("[AG012]") for line in lines)
     assert (served.output_dir / "index.html").is_file()
 
 
