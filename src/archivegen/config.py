@@ -203,10 +203,13 @@ def output_clash(output_dir: Path, base: Path, config: SiteConfig,
         return f"the project folder '{base}' or hold it"
     if home is not None and home.is_relative_to(output_dir):
         return f"the home folder '{home}' or hold it"
-    # The theme folder the settings name, whether or not it exists yet: a build into it
-    # creates it, and the next build would read the pages it wrote as templates (article
-    # text run as Jinja).
-    for folder in ((base / config.theme_dir).resolve(), *theme_dirs(base, config)):
+    # The theme folder the settings name, even before it exists: a build into it creates
+    # it, and the next build would read the pages it wrote as templates (article text run
+    # as Jinja). (An output holding a theme folder yet to come writes nothing there.)
+    named = (base / config.theme_dir).resolve()
+    if output_dir.is_relative_to(named):
+        return f"the theme folder '{named}', hold it or sit inside it"
+    for folder in theme_dirs(base, config):
         if folder.is_relative_to(output_dir) or output_dir.is_relative_to(folder):
             return f"the theme folder '{folder}', hold it or sit inside it"
     state = base / ".archivegen"

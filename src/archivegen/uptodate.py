@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .cache import (
     CACHE_PATH,
@@ -202,28 +203,38 @@ _FOLDER_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NO
                  | getattr(os, "O_CLOEXEC", 0))
 
 
+# In the output folder: builds of other projects (another state folder) writing into the
+# same output are refused too; they pruned each other's pages. Hidden: never pruned.
+OUTPUT_LOCK_NAME = ".archivegen-lock"
+
+
 @contextmanager
 def build_lock(project_dir: Path, output_dir: Path) -> Iterator[None]:
-    """An exclusive lock on the project's build; a second build is refused, not interleaved.
-    The lock is advisory (fcntl): where that does not exist (Windows), builds are not locked.
-    A symlink at .archivegen or at the lock stops the build (AG061): every build state file
-    lives in that folder, and none is used through a link."""
+    """An exclusive lock on the project's build and one on its output folder; a second build
+    of either is refused, not interleaved. The locks are advisory (fcntl): where that does
+    not exist (Windows), builds are not locked. A symlink at .archivegen or at a lock stops
+    the build (AG061): every build state file lives in that folder, and none is used
+    through a link."""
     path = state_path(project_dir, LOCK_PATH)
     try:
         import fcntl
     except ImportError:
-        fcntl = None  # type: ignore[assignment]
-    if fcntl is None or path.is_relative_to(output_dir):  # never put the lock in the site
         yield
         return
-    fd = _create_lock(path)
-    with os.fdopen(fd, "r+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ArchivegenError(f"another build of this project is running (it holds {path}); "
-                                  "wait for it to finish") from None
+    with contextlib.ExitStack() as held:
+        if not path.is_relative_to(output_dir):  # never put the project's lock in the site
+            _hold(held, fcntl, path, "another build of this project is running")
+        _hold(held, fcntl, output_dir / OUTPUT_LOCK_NAME,
+              "another build is writing into this output folder")
         yield
+
+
+def _hold(held: contextlib.ExitStack, fcntl: Any, path: Path, busy: str) -> None:
+    handle = held.enter_context(os.fdopen(_create_lock(path), "r+b"))
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise ArchivegenError(f"{busy} (it holds {path}); wait for it to finish") from None
 
 
 def _create_lock(path: Path) -> int:

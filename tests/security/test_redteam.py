@@ -297,3 +297,25 @@ def test_a_quick_rebuild_with_errors_removes_no_published_page(
     full = {p.relative_to(clean).as_posix(): p.read_bytes() for p in clean.rglob("*")
             if p.is_file()}
     assert quick == full
+
+
+def test_builds_of_two_projects_into_one_output_folder_are_not_interleaved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The lock was the project's (its .archivegen/): two builds run from different folders
+    into the same output both ran, one pruning the pages the other had just written. The
+    output folder has a lock of its own (hidden, never pruned)."""
+    from archivegen.uptodate import OUTPUT_LOCK_NAME, build_lock
+
+    for name in ("a", "b"):
+        (tmp_path / name / "in").mkdir(parents=True)
+        (tmp_path / name / "in" / "harbour.txt").write_text(ARTICLE)
+    out = tmp_path / "shared-site"
+    with build_lock(tmp_path / "a", out):  # project a's build is writing
+        monkeypatch.chdir(tmp_path / "b")
+        assert run_build(tmp_path / "b" / "in", out) == 2
+        assert "another build is writing into this output folder" in capsys.readouterr().err
+        assert not (out / "index.html").exists()
+    assert run_build(tmp_path / "b" / "in", out) == 0
+    assert (out / OUTPUT_LOCK_NAME).is_file() and (out / "index.html").is_file()
+    assert run_build(tmp_path / "b" / "in", out) == 0  # (its own lock is no obstacle)
