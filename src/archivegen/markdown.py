@@ -37,6 +37,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_inline
 
+from .block_dispatch import DispatchingBlockRuler
 from .inline_dispatch import DispatchingInline
 from .limits import DEFAULT_LIMITS, Limits
 from .table_budget import TableCut, bound_tables, table_cut
@@ -73,6 +74,7 @@ class SafeMarkdown(MarkdownIt):
         super().__init__("commonmark", {"html": False, "linkify": linkify,
                                         "typographer": False})
         self.inline = DispatchingInline.replacing(self.inline)
+        self.block.ruler = DispatchingBlockRuler.replacing(self.block.ruler)
         # Bare URLs and e-mail addresses become links (linkify-it-py); endnotes use footnotes.
         self.enable(["table", "strikethrough", *(["linkify"] if linkify else [])])
         self.use(footnote_plugin)

@@ -1,6 +1,6 @@
 """Our bare-link rules (markdown.py) give exactly the HTML markdown-it-py's own linkify gives,
 and so do our label and destination scans, inline tokenizer (inline_dispatch.py) and table
-rule (table_budget.py) below their limits.
+rule (table_budget.py) below their limits, and block rule chains (block_dispatch.py).
 
 They replace markdown-it-py's inline and core linkify rules, which took quadratic time on
 hostile text (issue #14), a link label is not scanned when no "]" follows it, and the
@@ -21,12 +21,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import helpers
 from markdown_it.parser_inline import ParserInline
+from markdown_it.ruler import Ruler
 from markdown_it.rules_block.table import table as mdit_table
 from markdown_it.rules_core.linkify import linkify as mdit_core_linkify
 from markdown_it.rules_inline.linkify import linkify as mdit_inline_linkify
@@ -62,6 +64,9 @@ def reference_markdown() -> SafeMarkdown:
         own = ParserInline()  # markdown-it-py's tokenizer, with our rules
         own.ruler, own.ruler2 = engine.inline.ruler, engine.inline.ruler2
         engine.inline = own
+        block = Ruler[Any]()  # markdown-it-py's chains of block rules, not dispatching ones
+        block.__rules__, block.__cache__ = engine.block.ruler.__rules__, None
+        engine.block.ruler = block
         engine.block.ruler.at("table", mdit_table, {"alt": ["paragraph", "reference"]})
     md.inline.ruler.at("linkify", mdit_inline_linkify)
     md.core.ruler.at("linkify", mdit_core_linkify)
@@ -101,6 +106,7 @@ def test_the_reference_runs_markdown_it_pys_rules_and_ours_do_not() -> None:
         assert (bool(inline), bool(core)) == (expected, expected)
         assert (md.helpers.parseLinkLabel is helpers.parseLinkLabel) == expected
         assert (type(md.inline) is ParserInline) == expected
+        assert (type(md.block.ruler) is Ruler) == expected
         table = [r for r in md.block.ruler.getRules("") if r is mdit_table]
         assert bool(table) == expected
 
@@ -311,4 +317,20 @@ TABLEISH = st.lists(st.sampled_from(
 def test_same_tables_and_cells_as_markdown_it_py(text: str) -> None:
     """Tables under the cells limit, cells of plain text (one text token without a tokenizer)
     and of markup: as markdown-it-py's table rule and tokenizer make them."""
+    assert_same_as_reference(text)
+
+
+BLOCKISH = st.lists(st.sampled_from(
+    ("a", "b c", "# h", "## h", "#x", "> q", ">", "- l", "* l", "+ l", "1. n", "2) n", "10. n",
+     "-", "---", "***", "___", "* * *", "===", "```", "~~~", "```py", "<div>", "<!-- c -->",
+     "</p>", "<x", "[a]: /u", "[^1]: n", "[a]", "|a|b|", "|-|-|", "a|b", "-|-", "    code",
+     "  - nested", "   > q", "\t- t", "", " ", "\\# no", "1.", "- [ ] x", "^[n]")),
+    max_size=30)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(BLOCKISH.map("\n".join))
+def test_same_blocks_as_markdown_it_pys_rule_chains(text: str) -> None:
+    """Lines of every kind a block rule starts at, one after another (paragraphs, lists,
+    quotes and tables each checking the next line): as markdown-it-py's chains make them."""
     assert_same_as_reference(text)
