@@ -232,6 +232,7 @@ SHAPES: tuple[Shape, ...] = (
     Shape("line without spaces", 500_000, lambda n: "abcdefghij" * (n // 10)),
     Shape("many lines", 50_000, lambda n: "\n".join(_words(i) for i in range(n))),
     Shape("one-letter lines", 100_000, lambda n: "a\n" * n),
+    Shape("reference title unclosed", 20_000, lambda n: '[a]: u "' + "t\n" * n),
     Shape("prose 1 MB (n = bytes)", 500_000, _prose),
 )
 
