@@ -1,14 +1,22 @@
 """Command line: the only module that prints or exits.
 
-Exit codes: 0 built cleanly, 1 content errors (or warnings with --strict), 2 usage or config.
+Exit codes: 0 built cleanly, 1 content errors (or warnings with --strict), 2 usage or config,
+or output that could not be written (stdout or stderr full or failing: one `error:` line on
+stderr if it still works, never a traceback); 141 when the reader of the output went away.
+A standard stream that is closed (`>&-`) is not written to.
 """
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import dataclasses
+import errno
 import os
+import signal
+import stat
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,20 +114,54 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StreamFailed(Exception):
+    """A write to stdout or stderr failed: the command cannot report what it did."""
+
+    def __init__(self, stream: TextIO, error: OSError) -> None:
+        super().__init__(error)
+        self.stream = stream
+        self.error = error
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _fill_closed_std_fds()
     try:
-        code = _run(argv)
-        sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
+        try:
+            code = _run(argv)
+        except SystemExit:  # argparse's --help, --version and usage errors
+            _flush(sys.stdout)
+            raise
+        _flush(sys.stdout)  # a closed pipe shows here rather than at interpreter exit
         return code
+    except _StreamFailed as failed:
+        return _output_failed(failed.stream, failed.error)
     except BrokenPipeError:
-        # `archivegen check | head`: the reader has all it wants. Without this, a traceback,
-        # then another "Exception ignored" when Python flushes stdout again at exit.
-        _discard_output()
+        return _output_failed(sys.stdout, BrokenPipeError(errno.EPIPE, "Broken pipe"))
+
+
+def _output_failed(stream: TextIO, error: OSError) -> int:
+    """The exit code once a write to `stream` failed. A closed pipe (`archivegen check |
+    head`: the reader has all it wants) ends quietly with 141; any other failure (a full
+    disk, an I/O error) is told on stderr in one line, if stderr still works, and is 2.
+    The stream is pointed at /dev/null first: without that, Python's flush at exit fails
+    again and prints "Exception ignored" with a traceback."""
+    _discard(stream)
+    if isinstance(error, BrokenPipeError):
         return EXIT_BROKEN_PIPE
+    if stream is sys.stdout:
+        try:
+            _err(f"error: cannot write to standard output: {error.strerror or error}")
+        except (_StreamFailed, OSError):
+            _discard(sys.stderr)
+    return EXIT_USAGE
 
 
 def _run(argv: Sequence[str] | None) -> int:
     args = make_parser().parse_args(argv)
+    empty = _empty_option(args)
+    if empty:
+        _err(f"error: {empty} must not be empty")
+        return EXIT_USAGE
     if args.command == "build":
         try:
             return _build_command(args)
@@ -135,17 +177,44 @@ def _run(argv: Sequence[str] | None) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
+def _empty_option(args: argparse.Namespace) -> str:
+    """The option given an empty value, if any (it named the current folder, or the
+    default, without a word); "" if none is."""
+    for name in ("config", "input", "output", "host"):
+        if getattr(args, name, None) == "":
+            return f"--{name}"
+    if "" in (getattr(args, "paths", None) or ()):
+        return "a PATH of check"
+    return ""
+
+
 def _load_config(args: argparse.Namespace) -> tuple[SiteConfig, Path] | None:
-    """The config and the folder its relative paths start from; None after printing errors."""
+    """The config and the folder its relative paths start from; None after printing errors.
+
+    Only a regular file (or a symlink to one) is read: a FIFO, a device or a folder named
+    as the settings is an error, found with stat before anything is opened (a FIFO would
+    wait for a writer forever, /dev/zero never ends)."""
     path = Path(args.config) if args.config else Path(CONFIG_FILENAME)
-    if not path.is_file():
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():  # a dangling link is no missing file: it names one
+            _err(f"{path}: error: the settings file is a symbolic link to a file that does "
+                 "not exist")
+            return None
         if args.config:
             _err(f"error: config file '{args.config}' does not exist")
             return None
         return SiteConfig(), Path.cwd()
+    except (OSError, ValueError) as exc:
+        _err(f"{path}: error: cannot read config: {exc}")
+        return None
+    if not stat.S_ISREG(mode):
+        _err(f"{path}: error: the settings file is {_file_kind(mode)}, not a regular file")
+        return None
     diags = Diagnostics()
     try:
-        text = path.read_text("utf-8")
+        text = _read_regular(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         _err(f"{path}: error: cannot read config: {exc}")
         return None
@@ -156,6 +225,24 @@ def _load_config(args: argparse.Namespace) -> tuple[SiteConfig, Path] | None:
         _err(f"error: {diags.errors} problem(s) in {path}; nothing was built")
         return None
     return config, path.parent.resolve()
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of `path`, opened without waiting and checked again once open (it may have
+    been swapped for a FIFO or a device since it was looked at)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"it is {_file_kind(mode)}, not a regular file")
+        return handle.read()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -192,7 +279,7 @@ def _project(args: argparse.Namespace) -> _Project | None:
     if output_dir.exists() and not output_dir.is_dir():
         _err(f"error: the output folder '{output_dir}' is a file")
         return None
-    has_settings = bool(args.config) or Path(CONFIG_FILENAME).is_file()
+    has_settings = bool(args.config) or os.path.lexists(CONFIG_FILENAME)
     clash = output_clash(output_dir, base, config, has_settings)
     if clash:
         _err(f"error: the output folder '{output_dir}' must not be {clash}: a build writes "
@@ -223,7 +310,7 @@ def _build_command(args: argparse.Namespace) -> int:
         if report is None:
             from .build import build
 
-            with _progress_bars(enabled=sys.stderr.isatty() and not args.quiet) as progress:
+            with _progress_bars(enabled=_is_terminal(sys.stderr) and not args.quiet) as progress:
                 report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
                                progress=progress, scan=fresh.scan if fresh else None,
                                quick=False)
@@ -255,12 +342,37 @@ def _serve_command(args: argparse.Namespace) -> int:
 
     config_file = (Path(args.config).resolve() if args.config
                    else project.base / CONFIG_FILENAME)
-    return serve(ServeRequest(base=project.base, config=project.config,
+    _serve_failure.clear()
+    code = serve(ServeRequest(base=project.base, config=project.config,
                               config_file=config_file, overrides=project.overrides,
                               host=args.host, port=args.port,
                               reload=not args.no_reload, base_path=base_path,
                               open_browser=args.open, strict=args.strict),
-                 say=lambda line: _out(line, flush=True))
+                 say=_say)
+    return EXIT_USAGE if _serve_failure else code
+
+
+def _say(line: str) -> None:
+    """serve's lines (from its main thread, its watcher and its request threads). A failed
+    write in the main thread ends serve as it ends build (exit 2); in another thread it is
+    told once on stderr, stdout is discarded and serve is stopped as by Ctrl-C, and the
+    exit code is still 2."""
+    try:
+        _out(line, flush=True)
+    except (_StreamFailed, OSError) as exc:
+        if threading.current_thread() is threading.main_thread():
+            raise
+        failed = exc if isinstance(exc, _StreamFailed) else _StreamFailed(sys.stdout, exc)
+        with _serve_failure_lock:
+            if _serve_failure:
+                return
+            _serve_failure.append(failed)
+            _output_failed(failed.stream, failed.error)
+        _thread.interrupt_main(signal.SIGINT)
+
+
+_serve_failure: list[_StreamFailed] = []  # the first write that failed outside main thread
+_serve_failure_lock = threading.Lock()
 
 
 def _check_command(args: argparse.Namespace) -> int:
@@ -335,6 +447,10 @@ def _progress_bars(*, enabled: bool) -> Iterator[Callable[[str, int, int], None]
             bar.close()
 
 
+def _is_terminal(stream: TextIO | None) -> bool:
+    return stream is not None and stream.isatty()
+
+
 def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:
     line = (f"built {report.articles} articles, {report.pages} pages into {output_dir} "
             f"in {report.seconds:.2f} s: {report.rendered} rendered, {report.written} written, "
@@ -366,25 +482,66 @@ def _out_lines(lines: Iterable[str]) -> None:
     _out("\n".join(escape_controls(line) for line in lines))
 
 
-def _write(stream: TextIO, text: str, *, flush: bool = False) -> None:
+def _write(stream: TextIO | None, text: str, *, flush: bool = False) -> None:
     """Print `text`, whose titles and file names come from untrusted files: every control
     character but the newlines between lines is shown escaped (an ESC would drive the
-    terminal), and a lone surrogate as `\\udc80`, so printing never raises."""
+    terminal), and a lone surrogate as `\\udc80`, so the text never fails to encode.
+
+    A stream that is not there (started with it closed: Python makes it None) is skipped;
+    a write that fails raises _StreamFailed, which main turns into an exit code."""
+    if stream is None:
+        return
     shown = "\n".join(escape_controls(line) for line in text.split("\n")) + "\n"
     try:
-        stream.write(shown)
-    except UnicodeEncodeError:  # a terminal in a legacy encoding (ASCII, Latin-1)
-        encoding = stream.encoding or "ascii"
-        stream.write(shown.encode(encoding, "backslashreplace").decode(encoding))
-    if flush:
-        stream.flush()
+        try:
+            stream.write(shown)
+        except UnicodeEncodeError:  # a terminal in a legacy encoding (ASCII, Latin-1)
+            encoding = stream.encoding or "ascii"
+            stream.write(shown.encode(encoding, "backslashreplace").decode(encoding))
+        if flush:
+            stream.flush()
+    except OSError as exc:
+        raise _StreamFailed(stream, exc) from None
 
 
-def _discard_output() -> None:
-    """Point stdout at /dev/null, so nothing more is written to the closed pipe."""
+def _flush(stream: TextIO | None) -> None:
+    if stream is None:
+        return
     try:
+        stream.flush()
+    except OSError as exc:
+        raise _StreamFailed(stream, exc) from None
+
+
+def _discard(stream: TextIO | None) -> None:
+    """Point `stream`'s file descriptor at /dev/null: what it still holds, and anything
+    written later, goes nowhere instead of failing again (at exit, too)."""
+    if stream is None:
+        return
+    try:
+        fd = stream.fileno()
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, fd)
         os.close(devnull)
-    except (OSError, ValueError):  # no file descriptor (output captured in-process)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (output captured)
         pass
+
+
+def _fill_closed_std_fds() -> None:
+    """Open /dev/null on a standard file descriptor that is closed (`archivegen build
+    >&-`): else the first file the build opens gets it, and a write meant for the terminal
+    (a worker's, a library's) lands in that file. sys.stdout and sys.stderr stay None: our
+    own writes to them are skipped."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError as exc:
+            if exc.errno != errno.EBADF:
+                continue
+            try:
+                devnull = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
