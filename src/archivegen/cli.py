@@ -26,8 +26,10 @@ from . import __version__
 from .config import (
     CONFIG_FILENAME,
     SiteConfig,
+    file_kind,
     output_clash,
     parse_config,
+    read_settings_file,
     with_overrides,
 )
 from .errors import ArchivegenError, Diagnostics, escape_controls
@@ -210,11 +212,11 @@ def _load_config(args: argparse.Namespace) -> tuple[SiteConfig, Path] | None:
         _err(f"{path}: error: cannot read config: {exc}")
         return None
     if not stat.S_ISREG(mode):
-        _err(f"{path}: error: the settings file is {_file_kind(mode)}, not a regular file")
+        _err(f"{path}: error: the settings file is {file_kind(mode)}, not a regular file")
         return None
     diags = Diagnostics()
     try:
-        text = _read_regular(path).decode("utf-8")
+        text = read_settings_file(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         _err(f"{path}: error: cannot read config: {exc}")
         return None
@@ -225,24 +227,6 @@ def _load_config(args: argparse.Namespace) -> tuple[SiteConfig, Path] | None:
         _err(f"error: {diags.errors} problem(s) in {path}; nothing was built")
         return None
     return config, path.parent.resolve()
-
-
-def _file_kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-             (stat.S_ISSOCK, "a socket"))
-    return next((name for test, name in kinds if test(mode)), "not a file")
-
-
-def _read_regular(path: Path) -> bytes:
-    """The bytes of `path`, opened without waiting and checked again once open (it may have
-    been swapped for a FIFO or a device since it was looked at)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    with open(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, f"it is {_file_kind(mode)}, not a regular file")
-        return handle.read()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

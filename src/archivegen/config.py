@@ -6,8 +6,10 @@ all reported together with file:line, as MkDocs' config options do.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -216,6 +218,25 @@ def output_clash(output_dir: Path, base: Path, config: SiteConfig,
     if output_dir.is_relative_to(state):
         return f"the build's state folder '{state}' or sit inside it"
     return ""
+
+
+def file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def read_settings_file(path: Path) -> bytes:
+    """The bytes of the settings file `path`, opened without waiting and checked once open:
+    a FIFO would wait for a writer forever, /dev/zero never ends (callers look with stat
+    first, to say what it is; it may have been swapped since)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file")
+        return handle.read()
 
 
 def with_overrides(config: SiteConfig, *, input: str | None = None,

@@ -14,6 +14,7 @@ import errno
 import os
 import queue
 import signal
+import stat
 import threading
 import webbrowser
 from collections.abc import Callable, Iterator
@@ -22,7 +23,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import build
-from .config import SiteConfig, output_clash, parse_config, with_overrides
+from .config import (
+    SiteConfig,
+    file_kind,
+    output_clash,
+    parse_config,
+    read_settings_file,
+    with_overrides,
+)
 from .devserver import LOCAL_NAMES, DevServer, Problem, ServeOptions, SiteState, make_server
 from .errors import ArchivegenError, Diagnostic, Diagnostics, Level
 from .report import BuildReport
@@ -158,7 +166,10 @@ class Served:
             return False
         diags = Diagnostics()
         try:
-            text = path.read_text("utf-8")
+            mode = path.stat().st_mode
+            if not stat.S_ISREG(mode):  # a FIFO would hold the watcher forever
+                raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file")
+            text = read_settings_file(path).decode("utf-8")
         except FileNotFoundError:
             text = ""  # removed: the defaults, as without one
         except (OSError, UnicodeDecodeError) as exc:

@@ -306,6 +306,23 @@ def test_the_watcher_survives_what_it_meets(served: Served, project: Path) -> No
     assert "watcher" in [t.name.split("-")[-1] for t in threading.enumerate()]
 
 
+def test_settings_replaced_by_a_fifo_are_refused_and_the_watcher_goes_on(
+        served: Served, project: Path) -> None:
+    """A settings file swapped for a FIFO while serving was opened for reading: the watcher
+    waited for a writer forever and no edit was built again."""
+    settings = project / "archivegen.yaml"
+    settings.unlink(missing_ok=True)
+    os.mkfifo(settings)
+    assert wait_for(lambda: any("FIFO" in p.message for p in served.state.problems))
+    settings.unlink()
+    settings.write_text("title: Fine again\n")
+    assert wait_for(lambda: not served.state.problems)
+    version = served.state.version
+    article = sorted((project / "articles").glob("md_*.md"))[2]
+    article.write_text(article.read_text() + "\n\nStill watched.\n")
+    assert wait_for(lambda: served.state.version > version)
+
+
 def test_settings_naming_a_missing_input_folder_are_refused(served: Served,
                                                              project: Path) -> None:
     """The site is not emptied by a typo in `input`: the last good settings stay."""
