@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit
 
 _CELLS_KEY = "archivegen_table_cells"  # cells made so far, in the parse's env
 _CUT_KEY = "archivegen_table_cut"
@@ -37,13 +39,13 @@ def bound_tables(md: MarkdownIt, max_cells: int) -> None:
     def bounded_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if silent:  # (only asks whether a table starts here: no tokens, no cells)
             return bool(table(state, start, end, silent))
+        if not table(state, start, end, True):  # no table starts here (a cheap look)
+            return False
         made = state.env.get(_CELLS_KEY, 0)
-        header = state.src[state.bMarks[start]:state.eMarks[start]]
-        columns = header.count("|") + 1  # at least as many as the table will have
+        columns = _columns(state, start)
         rows = (max_cells - made) // columns - 1  # the header is a row too
         if rows < 0:
-            if table(state, start, end, True):
-                _remember_cut(state.env, start)
+            _remember_cut(state.env, start)
             return False  # no cells left: the lines stay text
         before = len(state.tokens)
         last = min(end, start + 2 + rows)
@@ -57,6 +59,19 @@ def bound_tables(md: MarkdownIt, max_cells: int) -> None:
         return found
 
     md.block.ruler.at("table", bounded_table, {"alt": list(entry.alt)})
+
+
+def _columns(state: StateBlock, line: int) -> int:
+    """The columns of a table whose header is `line`, counted as markdown-it-py counts them
+    (its cells split at unescaped "|", without the empty ones at either end): every row
+    has that many cells."""
+    header = mdTrim(state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]])
+    cells = escapedSplit(header)
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return len(cells)
 
 
 def _continues_table(state: StateBlock, line: int) -> bool:

@@ -38,18 +38,17 @@ def test_a_long_table_keeps_its_first_rows_and_the_rest_as_text() -> None:
     text = "Intro.\n\n" + "\n".join(["|h" * 50, "|-" * 50, *rows]) + "\n\nAfter."
     md = make_markdown()
     html, _, _ = render_markdown_with_excerpt(md, text, 0)
-    # Columns are counted as the header's "|" and one (51: never fewer than there are), and
-    # the header is a row: the rows that fit, whole.
-    kept = LIMIT // 51 - 1
-    assert cells(html) == 50 * (kept + 1) <= LIMIT
+    # The header is a row too: the rows that fit, whole.
+    kept = LIMIT // 50 - 1
+    assert cells(html) == 50 * (kept + 1) == LIMIT
     assert f"<td>r{kept - 1}</td>" in html and f"<td>r{kept}</td>" not in html
     assert f"<p>|r{kept}|b" in html and "|r12999|b" in html and "<p>After.</p>" in html
     assert md.table_cut is not None and md.table_cut.line == 2
 
 
 def test_tables_under_the_limit_are_whole_and_not_reported() -> None:
-    table = "|a|b\n|-|-\n" + "|1|2\n" * 10  # 22 cells, counted as 3 columns of 11 rows
-    md = make_markdown(Limits(table_cells=33))
+    table = "|a|b\n|-|-\n" + "|1|2\n" * 10  # 22 cells
+    md = make_markdown(Limits(table_cells=22))
     for _ in range(2):  # (the cells are counted per text, not per renderer)
         html, _, _ = render_markdown_with_excerpt(md, table, 0)
         assert cells(html) == 22 and md.table_cut is None
@@ -59,7 +58,18 @@ def test_a_cut_is_reported_once_per_text_at_its_first_table() -> None:
     table = "|a|b\n|-|-\n" + "|1|2\n" * 10
     md = make_markdown(Limits(table_cells=33))
     html, _, _ = render_markdown_with_excerpt(md, f"{table}\n{table}\n{table}", 0)
-    # The first is whole (22 of 33 counted), the second keeps 2 rows (6 of the 11 left
-    # counted), the third its header (3 of 5): the cut is the second's, at line 13.
-    assert cells(html) == 22 + 6 + 2
+    # The first is whole (22 cells of 33), the second keeps its header and 4 rows (10 of the
+    # 11 left), the third is text: the cut is the second's, at line 13.
+    assert cells(html) == 22 + 10
     assert md.table_cut is not None and md.table_cut.line == 13
+
+
+def test_columns_are_counted_as_markdown_it_py_counts_them() -> None:
+    """A table far under the limit was cut: its columns were counted as the header's "|"
+    and one, escaped "\\|" and the pipes at both ends included ("|a|b|" made 4 of 2)."""
+    for text in ("|a|b|\n|-|-|\n" + "|x|y|\n" * 5000,
+                 "a" + "\\|" * 198 + "|b\n-|-\n" + "x|y\n" * 100):
+        md = make_markdown(Limits(table_cells=2 * 5001))
+        html, _, _ = render_markdown_with_excerpt(md, text, 0)
+        rows = text.count("\n") - 1
+        assert cells(html) == 2 * rows and md.table_cut is None
