@@ -205,6 +205,23 @@ def test_the_reference_fails_where_ours_renders() -> None:
         "://ab://]</p>\n", ())
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("abcd[http://x.org/[[] b](/u)",
+     '<p>abcd[<a href="http://x.org/%5B%5B%5D" rel="nofollow noopener noreferrer">'
+     "http://x.org/[[]</a> b](/u)</p>\n"),
+    ("abcd^[http://x/[[]]",
+     '<p>abcd^[<a href="http://x/%5B%5B%5D" rel="nofollow noopener noreferrer">'
+     "http://x/[[]</a>]</p>\n"),
+])
+def test_the_same_misread_scheme_without_an_error(text: str, expected: str) -> None:
+    # The same misreading where it lands on a URL and raises nothing (found by differential
+    # fuzzing): the reference reads "http://x.org/[[]" from the wrong place, skips its
+    # brackets, and makes "[http://x.org/[[] b](/u)" a link to /u, though its brackets do
+    # not balance. Ours links the URL and leaves the brackets as text.
+    assert render_markdown(REFERENCE, text)[0] != expected
+    assert render_markdown(OURS, text) == (expected, ())
+
+
 # --- where the bounds apply -------------------------------------------------------------------
 
 def test_a_run_over_the_bound_is_not_searched_but_the_rest_of_the_paragraph_is() -> None:
