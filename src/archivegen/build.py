@@ -79,7 +79,7 @@ from .model import (
     RenderedFile,
     Taxonomy,
 )
-from .quick import BASIS_KEY, QuickBasis, quick_build
+from .quick import BASIS_KEY, QuickBasis
 from .records import diagnostic_to_json
 from .render import Renderer
 from .report import BuildReport, Progress
@@ -92,11 +92,9 @@ from .uptodate import (
     context_state,
     input_state,
     open_cache,
-    replayed,
     scan_inputs,
     scan_key,
     state_path,
-    unchanged_site,
 )
 from .urls import ARCHIVE_URL, article_url, output_file, static_url, taxonomy_url
 from .writer import (
@@ -108,7 +106,7 @@ from .writer import (
     write_tree,
 )
 
-__all__ = ["BuildReport", "LoadedArticle", "Progress", "build", "load_articles", "make_site",
+__all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",
            "theme_dirs"]
 
 # What an article page's renderer needs: URL, head, copies folded into it, and the whole
@@ -623,13 +621,13 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     return loaded, sketches
 
 
-def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
-          use_cache: bool = True, progress: Progress | None = None,
-          scan: Scan | None = None, quick: bool = True) -> BuildReport:
-    """Build the site described by `config` (paths relative to `project_dir`). `scan` is
-    the input scan of uptodate.up_to_date when it has just been made; it is consumed
-    (emptied once the articles are loaded: a 10^5-file scan is tens of MiB). `quick`: try
-    a quick rebuild first (quick.py); False when the caller just did."""
+def full_build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
+               use_cache: bool = True, progress: Progress | None = None,
+               scan: Scan | None = None) -> BuildReport:
+    """Build the whole site described by `config` (paths relative to `project_dir`):
+    dispatch.build runs this when nothing can be replayed and a quick rebuild declined.
+    `scan` is the input scan of uptodate.up_to_date when it has just been made; it is
+    consumed (emptied once the articles are loaded: a 10^5-file scan is tens of MiB)."""
     start = time.perf_counter()
     timer = _Timer()
     diags = Diagnostics()
@@ -640,7 +638,7 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
         cache = open_cache(project_dir, output_dir, diags) if use_cache else None
         try:
             return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
-                          diags, timer, start, progress, scan, quick)
+                          diags, timer, start, progress, scan)
         except sqlite3.Error as exc:
             if cache is None:
                 raise
@@ -654,7 +652,7 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
             diags.warning("AG061", f"the build cache failed ({exc}); built without it",
                           SourceLocation(path=str(state_path(project_dir, CACHE_PATH))))
             return _build(project_dir, config, strict, input_dir, output_dir, themes, None,
-                          diags, _Timer(), start, progress, None, quick)
+                          diags, _Timer(), start, progress, None)
         finally:
             if cache is not None:
                 cache.close()
@@ -663,25 +661,15 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
 def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
            output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
            timer: _Timer, start: float, progress: Progress | None = None,
-           scan: Scan | None = None, quick: bool = True) -> BuildReport:
-    context = state = previous = None
+           scan: Scan | None = None) -> BuildReport:
+    context = state = None
     with timer.phase("check"):
         scan = scan if scan is not None else scan_inputs(input_dir)
         if cache is not None:
             context = context_state(input_dir, output_dir, config, themes, strict)
             state = input_state(scan, context)
-            previous = unchanged_site(cache, state, output_dir)
         files = scan_key(scan)
-    if previous is not None:  # nothing changed since the last build: nothing to do
-        return replayed(previous, start, tuple(timer.phases))
-    declined = ""
     if cache is not None:
-        if quick:
-            quickly = quick_build(project_dir, config, input_dir, output_dir, themes, cache,
-                                  scan, context, state, start, tuple(timer.phases))
-            if isinstance(quickly, BuildReport):  # only a few articles' own pages changed
-                return quickly
-            declined = quickly
         # This build is about to change the cache: until it is done, a quick rebuild may
         # not trust what the last one left (committed with the loaded sources).
         cache.set_meta(BASIS_KEY, "")
@@ -747,7 +735,7 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
-        phases=tuple(timer.phases), rendered=report.rendered, full_because=declined,
+        phases=tuple(timer.phases), rendered=report.rendered, full_because="",
     )
     report_sha = ""
     if kept_report is not None:

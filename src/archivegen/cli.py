@@ -32,12 +32,11 @@ from .config import (
     read_settings_file,
     with_overrides,
 )
+from .dispatch import build, summary
 from .errors import ArchivegenError, Diagnostics, escape_controls
 from .limits import Limits
 from .records import dumps
-from .report import BuildReport
 from .sources import read_paths
-from .uptodate import up_to_date
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -278,33 +277,15 @@ def _build_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     config, base, output_dir = project.config, project.base, project.output_dir
     try:
-        # Nothing changed? Answered without importing the pipeline (Jinja, Markdown, numpy):
-        # most of a no-op build's time would be those imports.
-        fresh = None if args.no_cache else up_to_date(base, config, strict=args.strict)
-        report = fresh.report if fresh is not None else None
-        declined = ""
-        if report is None and fresh is not None:  # a few bodies changed? (no build import)
-            from .quick import rebuild
-
-            quickly = rebuild(base, config, strict=args.strict, scan=fresh.scan)
-            if isinstance(quickly, str):
-                declined = quickly
-            else:
-                report = quickly
-        if report is None:
-            from .build import build
-
-            with _progress_bars(enabled=_is_terminal(sys.stderr) and not args.quiet) as progress:
-                report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
-                               progress=progress, scan=fresh.scan if fresh else None,
-                               quick=False)
-            report = dataclasses.replace(report, full_because=declined)
+        with _progress_bars(enabled=_is_terminal(sys.stderr) and not args.quiet) as progress:
+            report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
+                           progress=progress)
     except ArchivegenError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE
     for d in report.diagnostics:
         _err(d.format())
-    _out(_summary(report, output_dir, quiet=args.quiet))
+    _out(summary(report, output_dir, quiet=args.quiet))
     if report.errors or (args.strict and report.warnings):
         return EXIT_CONTENT
     return EXIT_OK
@@ -433,24 +414,6 @@ def _progress_bars(*, enabled: bool) -> Iterator[Callable[[str, int, int], None]
 
 def _is_terminal(stream: TextIO | None) -> bool:
     return stream is not None and stream.isatty()
-
-
-def _summary(report: BuildReport, output_dir: Path, *, quiet: bool) -> str:
-    line = (f"built {report.articles} articles, {report.pages} pages into {output_dir} "
-            f"in {report.seconds:.2f} s: {report.rendered} rendered, {report.written} written, "
-            f"{report.unchanged} unchanged, {report.removed} removed; "
-            f"{report.warnings} warning(s), {report.errors} error(s)")
-    if report.report_path is not None:
-        line += f"\nbuild report: {report.report_path}"
-    if report.kept_stale:
-        line += (f"\n{report.kept_stale} file(s) from an earlier build kept because this build "
-                 "had errors")
-    if not quiet:
-        phases = ", ".join(f"{name} {secs:.2f} s" for name, secs in report.phases)
-        line += f"\nphases: {phases}"
-        if report.full_because:  # it may name a file: escaped, so it stays one line
-            line += f"\nfull build: {escape_controls(report.full_because)}"
-    return line
 
 
 def _err(message: str) -> None:

@@ -62,7 +62,7 @@ from .model import TAXONOMIES, RenderedFile
 from .records import diagnostic_to_json
 from .relist import Change, PageToRender, relist
 from .render import Renderer
-from .report import BuildReport
+from .report import BuildReport, Declined
 from .reportfile import (
     REPORT_PATH,
     ReportedArticle,
@@ -139,10 +139,15 @@ class _Edit:
 
 
 def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
-            scan: Scan | None = None) -> BuildReport | str:
-    """quick_build on its own, under the build lock, as build.build runs it: the CLI asks
-    this first, so a quick rebuild does not import the rest of the pipeline. A text: why
-    the full build must run."""
+            scan: Scan | None = None) -> BuildReport | Declined:
+    """quick_build on its own, under the build lock (dispatch.build asks this before the
+    full build, which it imports only when this declines)."""
+    done = _rebuild(project_dir, config, strict, scan)
+    return Declined(done) if isinstance(done, str) else done
+
+
+def _rebuild(project_dir: Path, config: SiteConfig, strict: bool,
+             scan: Scan | None) -> BuildReport | str:
     start = time.perf_counter()
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()

@@ -34,3 +34,11 @@ class BuildReport:
     @property
     def warnings(self) -> int:
         return sum(1 for d in self.diagnostics if d.level == "warning")
+
+
+@dataclass(frozen=True, slots=True)
+class Declined:
+    """Why a quick rebuild cannot apply: the full build runs, and its summary says this
+    after "full build:"."""
+
+    reason: str

@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .build import build
 from .config import (
     SiteConfig,
     file_kind,
@@ -32,6 +31,7 @@ from .config import (
     with_overrides,
 )
 from .devserver import LOCAL_NAMES, DevServer, Problem, ServeOptions, SiteState, make_server
+from .dispatch import build, summary
 from .errors import ArchivegenError, Diagnostic, Diagnostics, Level
 from .report import BuildReport
 
@@ -146,10 +146,7 @@ class Served:
             if announce or why or report.written or report.removed or problems:
                 for d in report.diagnostics:
                     self.say(d.format())
-                self.say(f"{why}built {report.articles} articles in {report.seconds:.2f} s: "
-                         f"{report.rendered} rendered, {report.written} written, "
-                         f"{report.removed} removed; {report.warnings} warning(s), "
-                         f"{report.errors} error(s)")
+                self.say(why + summary(report, self.output_dir, quiet=True))
         self._build_problems = problems
         shown = (*self._settings_problems, *problems)
         # A build that changed no file and no error needs no reload of the open tabs.

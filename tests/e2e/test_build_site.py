@@ -297,8 +297,8 @@ def test_file_times_are_used_only_when_the_config_asks(
 
 def test_progress_is_reported_per_phase_and_never_printed_off_a_terminal(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from archivegen.build import build
     from archivegen.config import SiteConfig
+    from archivegen.dispatch import build
     calls: list[tuple[str, int, int]] = []
     build(tmp_path, SiteConfig(input=str(ARCHIVE), output=str(tmp_path / "site")),
           progress=lambda phase, done, total: calls.append((phase, done, total)))

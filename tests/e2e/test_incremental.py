@@ -21,9 +21,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivegen.build import build
 from archivegen.cache import CACHE_PATH
 from archivegen.config import SiteConfig, parse_config
+from archivegen.dispatch import build
 from archivegen.errors import ArchivegenError, Diagnostics
 from conftest import FIXTURES, REPO, tree_bytes
 

@@ -469,7 +469,7 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Path,
         while "serving" not in lines[-1]:
             lines.append(proc.stdout.readline())
             assert lines[-1], proc.stderr.read() if proc.stderr else ""
-        assert any(line.startswith("built ") and " articles in " in line for line in lines)
+        assert any(line.startswith("built ") and " pages into " in line for line in lines)
         assert f"at http://127.0.0.1:{port}/ (Ctrl-C to stop)" in lines[-1]
         assert get(port, "/")[0] == 200
         proc.send_signal(signal.SIGINT)

@@ -5,7 +5,7 @@ Inputs come from grammar-shaped strategies (fuzz_strategies.py): real files of e
 mutated line by line, YAML front matter and sidecars written from a grammar of odd scalars,
 tags, anchors and nestings, and file names as bytes with controls, bidi overrides, lone
 surrogates (surrogateescape), very long names and names that slug alike. Each example is
-built for real (archivegen.build.build on a temporary project, with and without the cache,
+built for real (archivegen.dispatch.build on a temporary project, with and without the cache,
 and once more through the CLI), and checked (`archivegen check`, text and JSON), in-process;
 a few run the CLI as a program. Whatever the input:
 
@@ -49,9 +49,9 @@ from fuzz_strategies import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivegen.build import build
 from archivegen.cli import main
 from archivegen.config import SiteConfig
+from archivegen.dispatch import build
 from archivegen.errors import Diagnostic, Diagnostics
 from archivegen.loading import load_one
 from archivegen.markdown import make_markdown

@@ -264,14 +264,14 @@ def test_check_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 def test_the_summary_shows_a_reason_naming_a_file_on_one_escaped_line(tmp_path: Path) -> None:
     """The "full build:" reason may quote a file or term name: a newline in it must not
     start a line that looks like a diagnostic, and an ESC must not reach the terminal."""
-    from archivegen.cli import _summary
+    from archivegen.dispatch import summary as build_summary
     from archivegen.report import BuildReport
 
     report = BuildReport(articles=1, pages=1, written=1, unchanged=0, removed=0, kept_stale=0,
                          diagnostics=(), seconds=0.1, phases=(("check", 0.0),),
                          full_because="a file was added: x\nevil.txt:1:1: error: fake [AG001]"
                                       "\x1b[2J")
-    summary = _summary(report, tmp_path, quiet=False).split("\n")
+    summary = build_summary(report, tmp_path, quiet=False).split("\n")
     reason = [line for line in summary if line.startswith("full build: ")]
     assert len(reason) == 1 and "\\n" in reason[0] and "\x1b" not in reason[0]
     assert not any(line.startswith("evil.txt") for line in summary)

@@ -6,11 +6,11 @@ import json
 import sys
 from pathlib import Path
 
-from archivegen.build import build
 from archivegen.cache import BuildCache, CachedArticle, CachedSource
 from archivegen.config import SiteConfig
 from archivegen.dates import PartialDate
 from archivegen.dedupe import sketch_text
+from archivegen.dispatch import build
 from archivegen.duplicates import collapse_duplicates
 from archivegen.errors import Diagnostics
 from archivegen.model import ArticleHead, DuplicateRef

@@ -1,0 +1,67 @@
+"""The one place that decides how a build runs: replay, quick rebuild or full build.
+
+`archivegen build` and `archivegen serve` both call `build`. In order:
+- **replay**: nothing a build reads changed since the last one (uptodate.up_to_date,
+  from file stats alone): its report is given again and nothing is written;
+- **quick**: only a few articles changed, in ways quick.py can apply to their own pages and
+  listings; otherwise it says why not (`report.Declined`);
+- **full**: build.full_build, the whole pipeline, with the reason the quick path declined
+  shown in the summary ("full build: ...").
+
+The first two import neither Jinja's pipeline nor numpy (a no-op build takes a fraction of
+a second); the full build is imported only when it runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import escape_controls
+from .report import BuildReport, Progress
+from .uptodate import up_to_date
+
+
+def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
+          use_cache: bool = True, progress: Progress | None = None) -> BuildReport:
+    """Build the site `config` describes (paths relative to `project_dir`) the cheapest
+    way that gives the same output: replay, quick rebuild, or full build."""
+    scan = None
+    declined = ""
+    if use_cache:
+        fresh = up_to_date(project_dir, config, strict=strict)
+        if fresh.report is not None:
+            return fresh.report
+        scan = fresh.scan
+        from .quick import rebuild
+
+        quickly = rebuild(project_dir, config, strict=strict, scan=scan)
+        if isinstance(quickly, BuildReport):
+            return quickly
+        declined = quickly.reason
+    from .build import full_build
+
+    report = full_build(project_dir, config, strict=strict, use_cache=use_cache,
+                        progress=progress, scan=scan)
+    return replace(report, full_because=declined) if declined else report
+
+
+def summary(report: BuildReport, output_dir: Path, *, quiet: bool = False) -> str:
+    """What a build prints when it ends: counts, the report's path, kept files and (unless
+    quiet) the phases' times and why the build was not quick."""
+    line = (f"built {report.articles} articles, {report.pages} pages into {output_dir} "
+            f"in {report.seconds:.2f} s: {report.rendered} rendered, {report.written} written, "
+            f"{report.unchanged} unchanged, {report.removed} removed; "
+            f"{report.warnings} warning(s), {report.errors} error(s)")
+    if report.report_path is not None:
+        line += f"\nbuild report: {report.report_path}"
+    if report.kept_stale:
+        line += (f"\n{report.kept_stale} file(s) from an earlier build kept because this build "
+                 "had errors")
+    if not quiet:
+        phases = ", ".join(f"{name} {secs:.2f} s" for name, secs in report.phases)
+        line += f"\nphases: {phases}"
+        if report.full_because:  # it may name a file: escaped, so it stays one line
+            line += f"\nfull build: {escape_controls(report.full_because)}"
+    return line

@@ -1,0 +1,69 @@
+"""dispatch.build: the one place that chooses replay, quick rebuild or full build (issue #15),
+for `archivegen build` and `archivegen serve` alike."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from archivegen.config import SiteConfig
+from archivegen.dispatch import build, summary
+from archivegen.quick import rebuild
+from archivegen.report import BuildReport, Declined
+
+ARTICLE = "---\ntitle: {title}\ndate: 2020-01-02\n---\n\nBody of {title}.\n"
+OLD = 1_600_000_000  # an mtime long past: a stat a build may trust
+
+
+def project(tmp_path: Path) -> SiteConfig:
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b"):
+        write(tmp_path / "in" / f"{name}.md", ARTICLE.format(title=name.upper()), OLD)
+    return SiteConfig(input="in", output="site")
+
+
+def write(path: Path, text: str, when: int) -> None:
+    path.write_text(text)
+    os.utime(path, (when, when))
+
+
+def phases(report: BuildReport) -> list[str]:
+    return [name for name, _ in report.phases]
+
+
+def test_full_then_replay_then_quick_then_full_with_the_reason(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    first = build(tmp_path, config)
+    assert "render+write" in phases(first) and first.written > 0
+    assert first.full_because  # no earlier build to start from: said
+    again = build(tmp_path, config)  # nothing changed: the last report, nothing written
+    assert phases(again) == ["check"] and again.written == 0
+    write(tmp_path / "in" / "a.md", ARTICLE.format(title="A2"), OLD + 10)
+    quick = build(tmp_path, config)  # one title edited: its pages and listings only
+    assert phases(quick) == ["check", "quick"] and quick.written > 0
+    write(tmp_path / "in" / "c.md", ARTICLE.format(title="C"), OLD + 20)
+    full = build(tmp_path, config)  # a file added: a full build, saying why
+    assert "render+write" in phases(full)
+    assert "added" in full.full_because
+
+
+def test_without_the_cache_every_build_is_full_and_gives_no_reason(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    for _ in range(2):
+        report = build(tmp_path, config, use_cache=False)
+        assert "render+write" in phases(report) and report.full_because == ""
+
+
+def test_a_quick_rebuild_that_cannot_apply_says_why_in_a_declined(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    declined = rebuild(tmp_path, config)  # no build yet
+    assert isinstance(declined, Declined) and declined.reason
+
+
+def test_the_summary_is_one_format_for_build_and_serve(tmp_path: Path) -> None:
+    report = build(tmp_path, project(tmp_path))
+    quiet = summary(report, tmp_path / "site", quiet=True)
+    assert quiet.startswith(f"built 2 articles, {report.pages} pages into {tmp_path / 'site'} ")
+    assert "phases:" not in quiet and "full build:" not in quiet
+    loud = summary(report, tmp_path / "site")
+    assert loud.startswith(quiet) and "\nphases: check " in loud and "\nfull build: " in loud
