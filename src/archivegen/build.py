@@ -11,31 +11,23 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import multiprocessing
-import multiprocessing.context
 import os
-import signal
 import sqlite3
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
 
 from .cache import (
     CACHE_PATH,
     BuildCache,
     CachedSource,
     Record,
-    RecordReader,
     article_page_fingerprint,
     code_version,
-    encode_records,
     fingerprint,
     shared_terms,
     state_refusal,
@@ -65,19 +57,13 @@ from .indexer import (
     summarize,
     term_counts,
 )
-from .limits import Limits
-from .loading import LoadedArticle, load_articles, reload_source
+from .loading import LoadedArticle, load_articles
 from .markdown import (
-    SafeMarkdown,
     make_markdown,
 )
 from .model import (
-    ArticleHead,
     DuplicateRef,
-    Feed,
-    ListingPage,
     RenderedFile,
-    Taxonomy,
 )
 from .quick import BASIS_KEY, QuickBasis
 from .records import diagnostic_to_json
@@ -97,8 +83,8 @@ from .uptodate import (
     state_path,
 )
 from .urls import ARCHIVE_URL, article_url, output_file, static_url, taxonomy_url
+from .workers import Job, LoadJob, RecordFetcher, render_in_workers, run_load_jobs
 from .writer import (
-    TreeWriter,
     WrittenFile,
     drop_collisions,
     file_stat,
@@ -109,11 +95,6 @@ from .writer import (
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",
            "theme_dirs"]
 
-# What an article page's renderer needs: URL, head, copies folded into it, and the whole
-# record when it is in memory (None: read it from the cache).
-_ArticleJob = tuple[str, ArticleHead, tuple[DuplicateRef, ...], Record | None]
-# What a render worker is sent: an article page's job, a listing page or a feed.
-_Job = _ArticleJob | ListingPage | Feed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,7 +108,7 @@ class _Plan:
     # page: a 10^5-article build plans 1.5 * 10^5 of them).
     render: Callable[[], RenderedFile | None] | None = None
     # For article and listing pages: what a worker process needs to render it.
-    job: _Job | None = None
+    job: Job | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,7 +168,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     with timer.phase("dedupe"):
         given = sketches if sketches is not None else {}
         pairs = [(x.head, x.sketch or given[x.head.key]) for x in loaded]
-        fetch = _RecordFetcher(records)
+        fetch = RecordFetcher(records)
 
         def body(key: str) -> str:  # asked only to verify candidate excerpt pairs
             record = by_key[key].record
@@ -277,7 +258,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         total = len(todo)
         todo.clear()
         pages = itertools.chain(
-            _render_in_workers(jobs, themes, renderer, fetch, diags, records, write_into),
+            render_in_workers(jobs, themes, renderer, fetch, diags, records, write_into),
             (render() for render in others))
         for done, rendered in enumerate(pages, start=1):
             if progress is not None and (done % 100 == 0 or done == total):
@@ -298,164 +279,6 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
-
-
-class _RecordFetcher:
-    """Whole records from the cache, opened on first use (most builds render few pages)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self._path = path
-        self._reader: RecordReader | None = None
-
-    def __call__(self, head: ArticleHead) -> Record:
-        if self._path is None:
-            raise KeyError(f"no record in memory or cache for {head.key}")
-        if self._reader is None:
-            self._reader = RecordReader(self._path)
-        return self._reader.article(head.source_path, head.key)
-
-
-def _render_article_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _ArticleJob,
-                             diags: Diagnostics) -> RenderedFile | None:
-    url, head, refs, record = job
-    article, body_html = record or fetch(head)
-    return renderer.article(url, article, diags, refs, body_html)
-
-
-# Set in each render worker process by its initializer: the worker's Renderer, records and
-# the writer of its pages (None: pages go back to the build process).
-_worker_state: list[tuple[Renderer, _RecordFetcher, TreeWriter | None]] = []
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Make this worker process exit when the build process (pid `parent`) dies (killed,
-    say): a worker otherwise waits for work forever, holding the build's terminal or pipes
-    open. The pid comes from the build: read here, it could already be init's.
-
-    Ctrl-C at a terminal reaches every process of its group: the build process decides what
-    to do (`serve` lets the build under way finish); a worker would die printing a trace."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
-
-
-def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConfig,
-                        nav: tuple[Taxonomy, ...], term_counts: dict[str, int],
-                        records: Path | None, write_into: Path | None) -> None:
-    _exit_with_parent(build_pid)
-    renderer = Renderer(env=make_environment(themes, template_bytecode_dir(records)),
-                        md=make_markdown(config.limits), config=config,
-                        nav=nav, term_counts=term_counts)
-    writer = TreeWriter(write_into) if write_into is not None else None
-    _worker_state.append((renderer, _RecordFetcher(records), writer))
-
-
-def _render_job_with(renderer: Renderer, fetch: _RecordFetcher, job: _Job,
-                     diags: Diagnostics) -> RenderedFile | None:
-    if isinstance(job, ListingPage):
-        return renderer.listing(job, diags)
-    if isinstance(job, Feed):
-        return renderer.feed(job, diags)
-    return _render_article_job_with(renderer, fetch, job, diags)
-
-
-def _render_job(job: _Job) -> tuple[RenderedFile | WrittenFile | None, tuple[Diagnostic, ...]]:
-    local = Diagnostics()
-    renderer, fetch, writer = _worker_state[-1]
-    page = _render_job_with(renderer, fetch, job, local)
-    if page is not None and writer is not None:
-        # Written here: the page's bytes need not be sent to, and held by, the build process.
-        return writer.put(page.path, page.content, page.origin), tuple(local.items)
-    return page, tuple(local.items)
-
-
-def _small_workers() -> multiprocessing.context.BaseContext:
-    """Render workers that do not start as copies of this process: by the time pages are
-    rendered it holds every article's head and plan (hundreds of MiB at 10^5 articles), and a
-    forked worker would hold all of it again. Spawned workers are fresh interpreters (a few
-    tenths of a second to start), still children of this process, so they exit with it."""
-    return _QuietSpawnContext()
-
-
-class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
-    """A spawned worker that ignores Ctrl-C from its start. The terminal signals the whole
-    process group; a worker still importing when it came would die printing a trace and
-    break the build. An ignored SIGINT survives exec, and Python keeps it ignored; only the
-    main thread may set it, so workers started from another thread keep the default."""
-
-    def start(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            super().start()
-            return
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            super().start()
-        finally:
-            signal.signal(signal.SIGINT, previous)
-
-
-class _QuietSpawnContext(multiprocessing.context.SpawnContext):
-    Process = _QuietSpawnProcess
-
-
-# Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.
-RENDER_WINDOW = 256
-
-
-def _render_in_workers(jobs: deque[_Job], themes: Sequence[Path], renderer: Renderer,
-                       fetch: _RecordFetcher, diags: Diagnostics, records: Path | None,
-                       write_into: Path | None = None
-                       ) -> Iterator[RenderedFile | WrittenFile | None]:
-    """Pages of `jobs` (consumed: emptied as they are sent) in order, rendered on every core
-    when there are enough of them (and then written by the workers into `write_into`, if
-    given). Pages are yielded as the workers finish them; diagnostics arrive in order."""
-    workers = os.cpu_count() or 1
-    if len(jobs) < RENDER_PARALLEL_MIN or workers < 2:
-        yield from (_render_job_with(renderer, fetch, job, diags) for job in _drained(jobs))
-        return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
-                             initializer=_init_render_worker,
-                             initargs=(os.getpid(), list(themes), renderer.config,
-                                       renderer.nav, renderer.term_counts, records,
-                                       write_into)) as pool:
-        for page, problems in _bounded_map(pool, _render_job, _drained(jobs), RENDER_WINDOW):
-            diags.extend(list(problems))
-            yield page
-
-
-T = TypeVar("T")
-
-
-def _drained(items: deque[T]) -> Iterator[T]:
-    """The items, each removed from `items` as it is taken (no reference is kept)."""
-    while items:
-        yield items.popleft()
-
-
-def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any],
-                 window: int, chunk: int = 16) -> Iterator[Any]:
-    """pool.map in order, with at most `window` items submitted and not yet consumed
-    (Executor.map submits everything at once and keeps every finished result)."""
-    pending: deque[Future[list[Any]]] = deque()
-    source = iter(items)
-    batches = iter(lambda: list(itertools.islice(source, chunk)), [])
-    for batch in itertools.islice(batches, max(1, window // chunk)):
-        pending.append(pool.submit(_apply_all, fn, batch))
-    while pending:
-        results = pending.popleft().result()
-        batch = next(batches, [])
-        if batch:
-            pending.append(pool.submit(_apply_all, fn, batch))
-        yield from results
-
-
-def _apply_all(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-    return [fn(item) for item in items]
 
 
 def _given(file: RenderedFile) -> RenderedFile:
@@ -490,75 +313,6 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
     return of_template
 
 
-# Below this many files to load, starting worker processes costs more than it saves.
-PARALLEL_MIN_FILES = 64
-# The same for pages to render: spawned render workers start a fresh interpreter each (about
-# half a second), and a page takes about a millisecond and a half.
-RENDER_PARALLEL_MIN = 512
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _LoadJob:
-    input_dir: str
-    rel: str
-    stat: str
-    cached_sha: str  # the cached content hash: equal means the records can be kept
-    file_time_dates: bool
-    excerpt_words: int
-    keep_records: bool  # no cache: the parent keeps whole records in memory
-    limits: Limits  # the config's: what one file may cost
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _LoadResult:
-    entry: CachedSource | None = None  # None: unreadable, or `reused`
-    records: str = ""  # encode_records of the records, for the cache (encoded in the worker)
-    kept: tuple[Record, ...] = ()  # only when the job keeps records
-    reused: bool = False  # the content is unchanged (only touched): keep the cached entry
-    problems: tuple[Diagnostic, ...] = ()  # why the file could not be read
-
-
-@cache
-def _process_markdown(limits: Limits) -> SafeMarkdown:
-    """One Markdown parser per process and limits (loading runs in worker processes)."""
-    return make_markdown(limits)
-
-
-def _run_load_job(job: _LoadJob) -> _LoadResult:
-    local = Diagnostics()
-    got = reload_source(Path(job.input_dir), job.rel, job.stat, job.cached_sha, local,
-                        _process_markdown(job.limits), file_time_dates=job.file_time_dates,
-                        excerpt_words=job.excerpt_words, limits=job.limits)
-    if got is None:
-        return _LoadResult(problems=tuple(local.items))
-    if got.entry is None:
-        return _LoadResult(reused=True)
-    if job.keep_records:
-        return _LoadResult(entry=got.entry, kept=got.records)
-    return _LoadResult(entry=got.entry, records=encode_records(got.records))
-
-
-def _run_load_jobs(jobs: list[_LoadJob], progress: Progress | None = None
-                   ) -> Iterator[_LoadResult]:
-    """Load on every core when there is enough to do; results in the order of `jobs`."""
-    workers = os.cpu_count() or 1
-    results: Iterable[_LoadResult]
-    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
-        results = map(_run_load_job, jobs)
-        for done, result in enumerate(results, start=1):
-            if progress is not None:
-                progress("load", done, len(jobs))
-            yield result
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
-                                      start=1):
-            if progress is not None:
-                progress("load", done, len(jobs))
-            yield result
-
-
 def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                      cache: BuildCache | None, config: SiteConfig, diags: Diagnostics,
                      progress: Progress | None = None
@@ -576,19 +330,19 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
         cache.set_meta("loader_options", loader_options)
     entries: dict[str, CachedSource] = {}
     records: dict[str, tuple[Record, ...]] = {}
-    jobs: list[_LoadJob] = []
+    jobs: list[LoadJob] = []
     for rel, stat in scan:
         entry = cached.get(rel)
         if entry is not None and stat is not None and entry.stat == stat:
             entries[rel] = entry
         else:
-            jobs.append(_LoadJob(input_dir=str(input_dir), rel=rel, stat=stat or "",
+            jobs.append(LoadJob(input_dir=str(input_dir), rel=rel, stat=stat or "",
                                  cached_sha=entry.sha256 if entry else "",
                                  file_time_dates=config.dates_from_file_times,
                                  excerpt_words=config.excerpt_words,
                                  keep_records=cache is None, limits=config.limits))
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}
-    for job, result in zip(jobs, _run_load_jobs(jobs, progress), strict=True):
+    for job, result in zip(jobs, run_load_jobs(jobs, progress), strict=True):
         if result.reused:  # touched, not changed: keep the records, note the new stat
             entries[job.rel] = replace(cached[job.rel], stat=job.stat)
             if cache is not None:

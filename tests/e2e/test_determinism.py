@@ -60,12 +60,12 @@ def test_pipeline_is_independent_of_source_order() -> None:
 
 def test_parallel_loading_and_rendering_give_the_same_bytes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivegen.build as build_module
+    import archivegen.workers as workers
 
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 10**9)  # one process
-    monkeypatch.setattr(build_module, "RENDER_PARALLEL_MIN", 10**9)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 10**9)  # one process
+    monkeypatch.setattr(workers, "RENDER_PARALLEL_MIN", 10**9)
     assert run_build(ARCHIVE, tmp_path / "serial", "--no-cache") == 0
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 1)  # every core
-    monkeypatch.setattr(build_module, "RENDER_PARALLEL_MIN", 1)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 1)  # every core
+    monkeypatch.setattr(workers, "RENDER_PARALLEL_MIN", 1)
     assert run_build(ARCHIVE, tmp_path / "parallel", "--no-cache") == 0
     assert tree_bytes(tmp_path / "serial") == tree_bytes(tmp_path / "parallel")

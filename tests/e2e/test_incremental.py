@@ -144,7 +144,8 @@ KILLER = """
 import os, signal, sys
 import archivegen.build as build
 import archivegen.quick as quick
-build.RENDER_PARALLEL_MIN = 1  # pages render in worker processes, as at scale
+import archivegen.workers as workers
+workers.RENDER_PARALLEL_MIN = 1  # pages render in worker processes, as at scale
 quick.QUICK_MAX_FILES = 0  # the full build, whatever changed
 real = build.write_tree
 def dying_write_tree(output_dir, files, *rest, **kw):

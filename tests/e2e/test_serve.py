@@ -483,8 +483,8 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Path,
 
 CTRL_C_DURING_A_BUILD = """
 import sys
-import archivegen.build as build
-build.PARALLEL_MIN_FILES = build.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
+import archivegen.workers as workers
+workers.PARALLEL_MIN_FILES = workers.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
 from archivegen.cli import main
 sys.exit(main(["serve", "--input", "articles", "--output", "site", "--port", sys.argv[1]]))
 """
@@ -543,8 +543,8 @@ def marked_processes(mark: str) -> list[int]:
 
 CTRL_C_DURING_BUILD = """
 import sys
-import archivegen.build as build
-build.PARALLEL_MIN_FILES = build.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
+import archivegen.workers as workers
+workers.PARALLEL_MIN_FILES = workers.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
 from archivegen.cli import main
 sys.exit(main(["build", "--input", "articles", "--output", "site"]))
 """

@@ -1,0 +1,275 @@
+"""The build's worker processes: files loaded and pages rendered on every core.
+
+Loading (one source file: read, parse, repair, render its body) and page rendering run in
+process pools when there is enough to do (PARALLEL_MIN_FILES files, RENDER_PARALLEL_MIN
+pages); below that, in the build's own process. Workers are spawned, not forked (a forked
+worker would hold the build's whole index again), ignore Ctrl-C (the build decides) and
+exit when the build process dies. Results come back in order, with at most a window of
+them pending, so memory stays bounded whatever the archive's size.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import multiprocessing.context
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .cache import CachedSource, Record, RecordReader, encode_records, template_bytecode_dir
+from .config import SiteConfig
+from .errors import Diagnostic, Diagnostics
+from .limits import Limits
+from .loading import reload_source
+from .markdown import SafeMarkdown, make_markdown
+from .model import ArticleHead, DuplicateRef, Feed, ListingPage, RenderedFile, Taxonomy
+from .render import Renderer
+from .report import Progress
+from .templates import make_environment
+from .writer import TreeWriter, WrittenFile
+
+# What an article page's renderer needs: URL, head, copies folded into it, and the whole
+# record when it is in memory (None: read it from the cache).
+ArticleJob = tuple[str, ArticleHead, tuple[DuplicateRef, ...], Record | None]
+# What a render worker is sent: an article page's job, a listing page or a feed.
+Job = ArticleJob | ListingPage | Feed
+
+
+class RecordFetcher:
+    """Whole records from the cache, opened on first use (most builds render few pages)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._reader: RecordReader | None = None
+
+    def __call__(self, head: ArticleHead) -> Record:
+        if self._path is None:
+            raise KeyError(f"no record in memory or cache for {head.key}")
+        if self._reader is None:
+            self._reader = RecordReader(self._path)
+        return self._reader.article(head.source_path, head.key)
+
+
+def _render_article_job_with(renderer: Renderer, fetch: RecordFetcher, job: ArticleJob,
+                             diags: Diagnostics) -> RenderedFile | None:
+    url, head, refs, record = job
+    article, body_html = record or fetch(head)
+    return renderer.article(url, article, diags, refs, body_html)
+
+
+# Set in each render worker process by its initializer: the worker's Renderer, records and
+# the writer of its pages (None: pages go back to the build process).
+_worker_state: list[tuple[Renderer, RecordFetcher, TreeWriter | None]] = []
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Make this worker process exit when the build process (pid `parent`) dies (killed,
+    say): a worker otherwise waits for work forever, holding the build's terminal or pipes
+    open. The pid comes from the build: read here, it could already be init's.
+
+    Ctrl-C at a terminal reaches every process of its group: the build process decides what
+    to do (`serve` lets the build under way finish); a worker would die printing a trace."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
+def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConfig,
+                        nav: tuple[Taxonomy, ...], term_counts: dict[str, int],
+                        records: Path | None, write_into: Path | None) -> None:
+    _exit_with_parent(build_pid)
+    renderer = Renderer(env=make_environment(themes, template_bytecode_dir(records)),
+                        md=make_markdown(config.limits), config=config,
+                        nav=nav, term_counts=term_counts)
+    writer = TreeWriter(write_into) if write_into is not None else None
+    _worker_state.append((renderer, RecordFetcher(records), writer))
+
+
+def _render_job_with(renderer: Renderer, fetch: RecordFetcher, job: Job,
+                     diags: Diagnostics) -> RenderedFile | None:
+    if isinstance(job, ListingPage):
+        return renderer.listing(job, diags)
+    if isinstance(job, Feed):
+        return renderer.feed(job, diags)
+    return _render_article_job_with(renderer, fetch, job, diags)
+
+
+def _render_job(job: Job) -> tuple[RenderedFile | WrittenFile | None, tuple[Diagnostic, ...]]:
+    local = Diagnostics()
+    renderer, fetch, writer = _worker_state[-1]
+    page = _render_job_with(renderer, fetch, job, local)
+    if page is not None and writer is not None:
+        # Written here: the page's bytes need not be sent to, and held by, the build process.
+        return writer.put(page.path, page.content, page.origin), tuple(local.items)
+    return page, tuple(local.items)
+
+
+def _small_workers() -> multiprocessing.context.BaseContext:
+    """Render workers that do not start as copies of this process: by the time pages are
+    rendered it holds every article's head and plan (hundreds of MiB at 10^5 articles), and a
+    forked worker would hold all of it again. Spawned workers are fresh interpreters (a few
+    tenths of a second to start), still children of this process, so they exit with it."""
+    return _QuietSpawnContext()
+
+
+class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
+    """A spawned worker that ignores Ctrl-C from its start. The terminal signals the whole
+    process group; a worker still importing when it came would die printing a trace and
+    break the build. An ignored SIGINT survives exec, and Python keeps it ignored; only the
+    main thread may set it, so workers started from another thread keep the default."""
+
+    def start(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            super().start()
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            super().start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+class _QuietSpawnContext(multiprocessing.context.SpawnContext):
+    Process = _QuietSpawnProcess
+
+
+# Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.
+RENDER_WINDOW = 256
+
+
+def render_in_workers(jobs: deque[Job], themes: Sequence[Path], renderer: Renderer,
+                       fetch: RecordFetcher, diags: Diagnostics, records: Path | None,
+                       write_into: Path | None = None
+                       ) -> Iterator[RenderedFile | WrittenFile | None]:
+    """Pages of `jobs` (consumed: emptied as they are sent) in order, rendered on every core
+    when there are enough of them (and then written by the workers into `write_into`, if
+    given). Pages are yielded as the workers finish them; diagnostics arrive in order."""
+    workers = os.cpu_count() or 1
+    if len(jobs) < RENDER_PARALLEL_MIN or workers < 2:
+        yield from (_render_job_with(renderer, fetch, job, diags) for job in _drained(jobs))
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
+                             initializer=_init_render_worker,
+                             initargs=(os.getpid(), list(themes), renderer.config,
+                                       renderer.nav, renderer.term_counts, records,
+                                       write_into)) as pool:
+        for page, problems in _bounded_map(pool, _render_job, _drained(jobs), RENDER_WINDOW):
+            diags.extend(list(problems))
+            yield page
+
+
+T = TypeVar("T")
+
+
+def _drained(items: deque[T]) -> Iterator[T]:
+    """The items, each removed from `items` as it is taken (no reference is kept)."""
+    while items:
+        yield items.popleft()
+
+
+def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any],
+                 window: int, chunk: int = 16) -> Iterator[Any]:
+    """pool.map in order, with at most `window` items submitted and not yet consumed
+    (Executor.map submits everything at once and keeps every finished result)."""
+    pending: deque[Future[list[Any]]] = deque()
+    source = iter(items)
+    batches = iter(lambda: list(itertools.islice(source, chunk)), [])
+    for batch in itertools.islice(batches, max(1, window // chunk)):
+        pending.append(pool.submit(_apply_all, fn, batch))
+    while pending:
+        results = pending.popleft().result()
+        batch = next(batches, [])
+        if batch:
+            pending.append(pool.submit(_apply_all, fn, batch))
+        yield from results
+
+
+def _apply_all(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [fn(item) for item in items]
+
+
+
+
+# Below this many files to load, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 64
+# The same for pages to render: spawned render workers start a fresh interpreter each (about
+# half a second), and a page takes about a millisecond and a half.
+RENDER_PARALLEL_MIN = 512
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadJob:
+    input_dir: str
+    rel: str
+    stat: str
+    cached_sha: str  # the cached content hash: equal means the records can be kept
+    file_time_dates: bool
+    excerpt_words: int
+    keep_records: bool  # no cache: the parent keeps whole records in memory
+    limits: Limits  # the config's: what one file may cost
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadResult:
+    entry: CachedSource | None = None  # None: unreadable, or `reused`
+    records: str = ""  # encode_records of the records, for the cache (encoded in the worker)
+    kept: tuple[Record, ...] = ()  # only when the job keeps records
+    reused: bool = False  # the content is unchanged (only touched): keep the cached entry
+    problems: tuple[Diagnostic, ...] = ()  # why the file could not be read
+
+
+@cache
+def _process_markdown(limits: Limits) -> SafeMarkdown:
+    """One Markdown parser per process and limits (loading runs in worker processes)."""
+    return make_markdown(limits)
+
+
+def _run_load_job(job: LoadJob) -> LoadResult:
+    local = Diagnostics()
+    got = reload_source(Path(job.input_dir), job.rel, job.stat, job.cached_sha, local,
+                        _process_markdown(job.limits), file_time_dates=job.file_time_dates,
+                        excerpt_words=job.excerpt_words, limits=job.limits)
+    if got is None:
+        return LoadResult(problems=tuple(local.items))
+    if got.entry is None:
+        return LoadResult(reused=True)
+    if job.keep_records:
+        return LoadResult(entry=got.entry, kept=got.records)
+    return LoadResult(entry=got.entry, records=encode_records(got.records))
+
+
+def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None
+                   ) -> Iterator[LoadResult]:
+    """Load on every core when there is enough to do; results in the order of `jobs`."""
+    workers = os.cpu_count() or 1
+    results: Iterable[LoadResult]
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        results = map(_run_load_job, jobs)
+        for done, result in enumerate(results, start=1):
+            if progress is not None:
+                progress("load", done, len(jobs))
+            yield result
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
+                                      start=1):
+            if progress is not None:
+                progress("load", done, len(jobs))
+            yield result
+
+
