@@ -375,6 +375,22 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     return loaded, sketches
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildContext:
+    """What one full build works on: the settings, the folders they name, and how it reports
+    (the cache, diagnostics and timer are the attempt's: a build whose cache fails runs again
+    without it)."""
+
+    project_dir: Path
+    config: SiteConfig
+    strict: bool  # warnings count as errors
+    input_dir: Path
+    output_dir: Path
+    themes: tuple[Path, ...]  # the archive's override folder (if any), then the default theme
+    progress: Progress | None
+    start: float  # time.perf_counter() when the build began
+
+
 def full_build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
                use_cache: bool = True, progress: Progress | None = None,
                scan: Scan | None = None) -> BuildReport:
@@ -382,17 +398,16 @@ def full_build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
     dispatch.build runs this when nothing can be replayed and a quick rebuild declined.
     `scan` is the input scan of uptodate.up_to_date when it has just been made; it is
     consumed (emptied once the articles are loaded: a 10^5-file scan is tens of MiB)."""
-    start = time.perf_counter()
-    timer = _Timer()
+    ctx = BuildContext(project_dir=project_dir, config=config, strict=strict,
+                       input_dir=(project_dir / config.input).resolve(),
+                       output_dir=(project_dir / config.output).resolve(),
+                       themes=tuple(theme_dirs(project_dir, config)), progress=progress,
+                       start=time.perf_counter())
     diags = Diagnostics()
-    input_dir = (project_dir / config.input).resolve()
-    output_dir = (project_dir / config.output).resolve()
-    themes = theme_dirs(project_dir, config)
-    with build_lock(project_dir, output_dir):
-        cache = open_cache(project_dir, output_dir, diags) if use_cache else None
+    with build_lock(project_dir, ctx.output_dir):
+        cache = open_cache(project_dir, ctx.output_dir, diags) if use_cache else None
         try:
-            return _build(project_dir, config, strict, input_dir, output_dir, themes, cache,
-                          diags, timer, start, progress, scan)
+            return _build(ctx, cache, diags, _Timer(), scan)
         except sqlite3.Error as exc:
             if cache is None:
                 raise
@@ -405,22 +420,20 @@ def full_build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
             diags = Diagnostics()  # the first attempt's would be reported twice
             diags.warning("AG061", f"the build cache failed ({exc}); built without it",
                           SourceLocation(path=str(state_path(project_dir, CACHE_PATH))))
-            return _build(project_dir, config, strict, input_dir, output_dir, themes, None,
-                          diags, _Timer(), start, progress, None)
+            return _build(ctx, None, diags, _Timer(), None)
         finally:
             if cache is not None:
                 cache.close()
 
 
-def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
-           output_dir: Path, themes: list[Path], cache: BuildCache | None, diags: Diagnostics,
-           timer: _Timer, start: float, progress: Progress | None = None,
+def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, timer: _Timer,
            scan: Scan | None = None) -> BuildReport:
     context = state = None
     with timer.phase("check"):
-        scan = scan if scan is not None else scan_inputs(input_dir)
+        scan = scan if scan is not None else scan_inputs(ctx.input_dir)
         if cache is not None:
-            context = context_state(input_dir, output_dir, config, themes, strict)
+            context = context_state(ctx.input_dir, ctx.output_dir, ctx.config, ctx.themes,
+                                    ctx.strict)
             state = input_state(scan, context)
         files = scan_key(scan)
     if cache is not None:
@@ -429,34 +442,35 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
         cache.set_meta(BASIS_KEY, "")
     with timer.phase("load"):
         diags.extend(list(scan.problems))  # folders that could not be listed
-        loaded, sketches = _load_with_cache(input_dir, scan, cache, config, diags, progress)
+        loaded, sketches = _load_with_cache(ctx.input_dir, scan, cache, ctx.config, diags,
+                                            ctx.progress)
         scan.clear()
-        static_files = read_static_files(themes)
+        static_files = read_static_files(ctx.themes)
     known = cache.outputs() if cache is not None else {}
     if cache is not None:
-        if cache.get_meta("output_dir") != str(output_dir):
+        if cache.get_meta("output_dir") != str(ctx.output_dir):
             cache.forget_outputs(known)  # fingerprints describe another folder's files
             known = {}
-            cache.set_meta("output_dir", str(output_dir))
+            cache.set_meta("output_dir", str(ctx.output_dir))
         cache.commit()  # render workers read records from the committed cache
-    present = read_manifest(output_dir)
-    top = os.fspath(output_dir)
+    present = read_manifest(ctx.output_dir)
+    top = os.fspath(ctx.output_dir)
 
     def unchanged(path: str, fingerprint: str) -> bool:
         fp, stat = known.get(path, ("", ""))
         return (fp == fingerprint and path in present
                 and file_stat(os.path.join(top, path)) == stat)
 
-    site = make_site(loaded, config, themes, static_files, diags, timer,
-                     skip=unchanged if cache is not None else None, progress=progress,
+    site = make_site(loaded, ctx.config, ctx.themes, static_files, diags, timer,
+                     skip=unchanged if cache is not None else None, progress=ctx.progress,
                      stream=True, records=cache.path if cache is not None else None,
-                     sketches=sketches, write_into=output_dir)
+                     sketches=sketches, write_into=ctx.output_dir)
     del loaded  # what pages still need travels with their jobs
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
-        return not (diags.errors > 0 or (strict and diags.warnings > 0))
+        return not (diags.errors > 0 or (ctx.strict and diags.warnings > 0))
 
-    kept_report = _report_target(project_dir, output_dir, diags)
+    kept_report = _report_target(ctx.project_dir, ctx.output_dir, diags)
 
     with timer.phase("render+write"):
         if cache is not None:  # fingerprints of files about to change are no longer true
@@ -466,11 +480,11 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
             cache.set_meta("input_state", "")  # an interrupted build must never be replayed
             cache.commit()
         try:
-            report = write_tree(output_dir, site.files, diags, prune=clean,
+            report = write_tree(ctx.output_dir, site.files, diags, prune=clean,
                                 unchanged_paths=site.unchanged,
                                 planned=(*site.to_render, *site.unchanged))
         except OSError as exc:  # a file where a folder must go, a full disk, no permission
-            raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
+            raise ArchivegenError(f"cannot write the site into {ctx.output_dir}: {exc}") from exc
         if cache is not None:
             cache.forget_outputs(set(known) - set(site.fingerprints))
             # Only outputs that exist as planned get a fingerprint: a page that failed to
@@ -488,16 +502,16 @@ def _build(project_dir: Path, config: SiteConfig, strict: bool, input_dir: Path,
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
-        diagnostics=diags.sorted(), seconds=time.perf_counter() - start,
+        diagnostics=diags.sorted(), seconds=time.perf_counter() - ctx.start,
         phases=tuple(timer.phases), rendered=report.rendered, full_because="",
     )
     report_sha = ""
     if kept_report is not None:
         try:
             report_sha = write_report(kept_report, report_lines(
-                replace(result, report_path=project_dir / REPORT_PATH), site.article_urls,
+                replace(result, report_path=ctx.project_dir / REPORT_PATH), site.article_urls,
                 site.also_archived))
-            result = replace(result, report_path=project_dir / REPORT_PATH)
+            result = replace(result, report_path=ctx.project_dir / REPORT_PATH)
         except ArchivegenError as exc:  # a full disk: the pages are written all the same
             diags.warning("AG061", f"{exc}; the site is built", SourceLocation(
                 path=str(kept_report)))
