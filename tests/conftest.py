@@ -46,3 +46,16 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file below root, by relative POSIX path."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+HARBOUR_ARTICLE = ("Harbour reopens after the storm\n\n"
+                   "The harbour reopened on Monday after a week.\n")
+
+
+def two_article_project(root: Path) -> Path:
+    """`root` as a project folder whose in/ holds two ordinary articles (the seed and a
+    short one): the starting point of the security tests."""
+    (root / "in").mkdir()
+    shutil.copy(SEEDS / "000_680446ff0202b48e.txt", root / "in" / "seed.txt")
+    (root / "in" / "harbour.txt").write_text(HARBOUR_ARTICLE)
+    return root

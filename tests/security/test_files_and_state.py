@@ -29,9 +29,9 @@ from archivegen.cli import main
 from archivegen.indexer import ListingState, listing_url
 from archivegen.limits import DEFAULT_LIMITS
 from archivegen.model import TAXONOMIES, ListingSpec, Term
-from conftest import SEEDS, run_build, tree_bytes
+from conftest import HARBOUR_ARTICLE, run_build, tree_bytes, two_article_project
 
-ARTICLE = "Harbour reopens after the storm\n\nThe harbour reopened on Monday after a week.\n"
+ARTICLE = HARBOUR_ARTICLE
 OLD = 1_600_000_000  # an mtime far in the past: stats are trusted (not "racy")
 
 
@@ -57,10 +57,7 @@ def deadline(seconds: int = 60) -> Iterator[None]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The working folder (the project) with in/ holding two ordinary articles."""
-    (tmp_path / "in").mkdir()
-    shutil.copy(SEEDS / "000_680446ff0202b48e.txt", tmp_path / "in" / "seed.txt")
-    (tmp_path / "in" / "harbour.txt").write_text(ARTICLE)
-    return tmp_path
+    return two_article_project(tmp_path)
 
 
 def build(project: Path, *extra: str) -> int:

@@ -18,18 +18,15 @@ import pytest
 from archivegen.cli import main
 from archivegen.devserver import ServeOptions, SiteState, make_server
 from archivegen.limits import DEFAULT_LIMITS
-from conftest import SEEDS, run_build
+from conftest import HARBOUR_ARTICLE, run_build, two_article_project
 
-ARTICLE = "Harbour reopens after the storm\n\nThe harbour reopened on Monday after a week.\n"
+ARTICLE = HARBOUR_ARTICLE
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project folder with in/ holding two ordinary articles."""
-    (tmp_path / "in").mkdir()
-    shutil.copy(SEEDS / "000_680446ff0202b48e.txt", tmp_path / "in" / "seed.txt")
-    (tmp_path / "in" / "harbour.txt").write_text(ARTICLE)
-    return tmp_path
+    return two_article_project(tmp_path)
 
 
 def build(project: Path) -> int:
