@@ -28,7 +28,7 @@ import statistics
 import time
 from collections.abc import Iterable
 
-from archivegen.dedupe import (
+from archivegen.dedupe.detect import (
     Candidate,
     DuplicateGroup,
     find_duplicates,

@@ -21,11 +21,11 @@ from typing import Any
 import real_grading
 
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
-from archivegen.markdown import bare_links, make_markdown
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import repair_article
+from archivegen.load.sources import read_source
+from archivegen.markdown.engine import bare_links, make_markdown
 from archivegen.model import Article
-from archivegen.repair import repair_article
-from archivegen.sources import read_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "layouts"
 LIST_FIELDS = ("authors", "regions", "themes", "reports", "tags")

@@ -13,7 +13,7 @@ import time
 
 from archivegen.build import load_articles
 from archivegen.errors import Diagnostics
-from archivegen.markdown import make_markdown, render_markdown
+from archivegen.markdown.engine import make_markdown, render_markdown
 from archivegen.model import Source
 
 SHAPES = {

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
-from archivegen.repair import repair_article
-from archivegen.sources import iter_article_paths, read_source
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import repair_article
+from archivegen.load.sources import iter_article_paths, read_source
 
 REPO = Path(__file__).resolve().parents[1]
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"

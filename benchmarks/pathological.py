@@ -8,7 +8,7 @@ fragments, unclosed brackets...), or a whole file (header shapes). It runs at n 
 each in a fresh subprocess with a timeout of T seconds of CPU time (a run that needs more is
 shown as `>T s`, not waited for; CPU time, not the clock's, so that a busy machine does not
 time runs out), through the pipeline a build runs for one file: load_source, repair_article,
-the body's Markdown rendering with its excerpt (render.article_body_and_excerpt, as
+the body's Markdown rendering with its excerpt (markdown.article.article_body_and_excerpt, as
 loading.load_one does), the duplicate sketch and the derived heading. Prints shape, n,
 time(n), time(2n) and their ratio (target: <= 2.5; about 2 is linear, about 4 quadratic);
 `--stages` adds where the time of the 2n run went. Times are the child's CPU time (its
@@ -249,13 +249,13 @@ def article_bytes(shape: Shape, size: int, layout: str) -> tuple[str, bytes]:
 
 def run_once(path: str, data: bytes) -> dict[str, float]:
     """Seconds per stage of loading one file, as loading.load_one runs them."""
-    from archivegen.dedupe import sketch_text
+    from archivegen.dedupe.detect import sketch_text
     from archivegen.errors import Diagnostics
-    from archivegen.loaders import load_source
-    from archivegen.markdown import derived_title, make_markdown
+    from archivegen.load.layouts import load_source
+    from archivegen.load.repair import repair_article
+    from archivegen.markdown.article import article_body_and_excerpt
+    from archivegen.markdown.engine import derived_title, make_markdown
     from archivegen.model import Source
-    from archivegen.render import article_body_and_excerpt
-    from archivegen.repair import repair_article
 
     md = make_markdown()
     diags = Diagnostics()

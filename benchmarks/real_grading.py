@@ -30,8 +30,8 @@ from typing import Any
 
 from archivegen.check import CheckReport, check_sources
 from archivegen.errors import Diagnostics
+from archivegen.load.sources import read_source
 from archivegen.model import Article
-from archivegen.sources import read_source
 
 GRADED = ("title", "authors", "date", "publisher", "original_source", "regions", "themes",
           "reports")

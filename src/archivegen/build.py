@@ -21,11 +21,13 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from .cache import (
+from archivegen.config import SiteConfig, settings_key, theme_dirs
+from archivegen.dedupe.detect import Sketch
+from archivegen.dedupe.fold import collapse_duplicates
+from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
+from archivegen.incremental.cache import (
     CACHE_PATH,
     BuildCache,
-    CachedSource,
-    Record,
     article_page_fingerprint,
     code_version,
     fingerprint,
@@ -33,11 +35,7 @@ from .cache import (
     state_refusal,
     template_bytecode_dir,
 )
-from .config import SiteConfig, settings_key, theme_dirs
-from .dedupe import Sketch
-from .duplicates import collapse_duplicates
-from .errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
-from .fingerprints import (
+from archivegen.incremental.fingerprints import (
     PAGE_TEMPLATES,
     PageBases,
     archive_fingerprint,
@@ -46,7 +44,40 @@ from .fingerprints import (
     summary_fingerprint,
     terms_fingerprint,
 )
-from .indexer import (
+from archivegen.incremental.json_report import REPORT_PATH, report_file, report_lines, write_report
+from archivegen.incremental.quick import BASIS_KEY, QuickBasis
+from archivegen.incremental.uptodate import (
+    Scan,
+    build_lock,
+    context_state,
+    input_state,
+    open_cache,
+    scan_inputs,
+    scan_key,
+    state_path,
+)
+from archivegen.load.loaded import CachedSource, Record
+from archivegen.load.source_file import LoadedArticle, load_articles
+from archivegen.load.sources import read_static_files
+from archivegen.markdown.engine import (
+    make_markdown,
+)
+from archivegen.model import (
+    DuplicateRef,
+    RenderedFile,
+)
+from archivegen.records import diagnostic_to_json
+from archivegen.render.pages import Renderer
+from archivegen.render.templates import make_environment, template_dependencies
+from archivegen.render.writer import (
+    WrittenFile,
+    drop_collisions,
+    file_stat,
+    read_manifest,
+    write_tree,
+)
+from archivegen.report import BuildReport, Progress
+from archivegen.site.indexer import (
     ListingState,
     assign_urls,
     build_index,
@@ -57,40 +88,8 @@ from .indexer import (
     summarize,
     term_counts,
 )
-from .loading import LoadedArticle, load_articles
-from .markdown import (
-    make_markdown,
-)
-from .model import (
-    DuplicateRef,
-    RenderedFile,
-)
-from .quick import BASIS_KEY, QuickBasis
-from .records import diagnostic_to_json
-from .render import Renderer
-from .report import BuildReport, Progress
-from .reportfile import REPORT_PATH, report_file, report_lines, write_report
-from .sources import read_static_files
-from .templates import make_environment, template_dependencies
-from .uptodate import (
-    Scan,
-    build_lock,
-    context_state,
-    input_state,
-    open_cache,
-    scan_inputs,
-    scan_key,
-    state_path,
-)
-from .urls import ARCHIVE_URL, article_url, output_file, static_url, taxonomy_url
-from .workers import Job, LoadJob, RecordFetcher, render_in_workers, run_load_jobs
-from .writer import (
-    WrittenFile,
-    drop_collisions,
-    file_stat,
-    read_manifest,
-    write_tree,
-)
+from archivegen.urls import ARCHIVE_URL, article_url, output_file, static_url, taxonomy_url
+from archivegen.workers import Job, LoadJob, RecordFetcher, render_in_workers, run_load_jobs
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",
            "theme_dirs"]

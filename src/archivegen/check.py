@@ -15,15 +15,15 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .dedupe import Sketch, sketch_text
-from .duplicates import collapse_duplicates
-from .errors import CODES, Diagnostic, Diagnostics, Level, SourceLocation
-from .limits import DEFAULT_LIMITS, Limits
-from .loaders import load_source
-from .model import Article, ArticleHead, DuplicateRef, Source, article_key, head_of
-from .repair import repair_article
-from .sources import iter_article_paths, read_paths
+from archivegen import __version__
+from archivegen.dedupe.detect import Sketch, sketch_text
+from archivegen.dedupe.fold import collapse_duplicates
+from archivegen.errors import CODES, Diagnostic, Diagnostics, Level, SourceLocation
+from archivegen.limits import DEFAULT_LIMITS, Limits
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import repair_article
+from archivegen.load.sources import iter_article_paths, read_paths
+from archivegen.model import Article, ArticleHead, DuplicateRef, Source, article_key, head_of
 
 FIELDS = ("title", "authors", "contributors", "publisher", "date", "original_source", "url",
           "regions", "themes", "tags", "reports", "slug", "summary", "language")

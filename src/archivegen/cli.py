@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
-from .config import (
+from archivegen import __version__
+from archivegen.config import (
     CONFIG_FILENAME,
     SiteConfig,
     file_kind,
@@ -32,11 +32,11 @@ from .config import (
     read_settings_file,
     with_overrides,
 )
-from .dispatch import build, summary
-from .errors import ArchivegenError, Diagnostics, escape_controls
-from .limits import Limits
-from .records import dumps
-from .sources import read_paths
+from archivegen.dispatch import build, summary
+from archivegen.errors import ArchivegenError, Diagnostics, escape_controls
+from archivegen.limits import Limits
+from archivegen.load.sources import read_paths
+from archivegen.records import dumps
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -303,7 +303,7 @@ def _serve_command(args: argparse.Namespace) -> int:
     project = _project(args)
     if project is None:
         return EXIT_USAGE
-    from .serve import ServeRequest, serve
+    from archivegen.serve.command import ServeRequest, serve
 
     config_file = (Path(args.config).resolve() if args.config
                    else project.base / CONFIG_FILENAME)
@@ -358,7 +358,7 @@ def _check_command(args: argparse.Namespace) -> int:
     if args.summary:
         return _check_summary(paths, config.limits, as_json=args.format == "json",
                               strict=args.strict)
-    from .check import check_sources, report_json, report_lines
+    from archivegen.check import check_sources, report_json, report_lines
 
     diags = Diagnostics()
     report = check_sources(read_paths(paths, diags, config.limits), diags.items, config.limits)
@@ -374,7 +374,7 @@ def _check_command(args: argparse.Namespace) -> int:
 def _check_summary(paths: Sequence[Path], limits: Limits, *, as_json: bool,
                    strict: bool) -> int:
     """`check --summary`: files are read and folded in one at a time (bounded memory)."""
-    from .check import read_lazily, summarize, summary_json, summary_lines
+    from archivegen.check import read_lazily, summarize, summary_json, summary_lines
 
     unlisted = Diagnostics()  # folders that could not be listed
     summary = summarize(read_lazily(paths, limits, unlisted), limits, unlisted)

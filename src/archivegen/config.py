@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import Diagnostics, SourceLocation
-from .limits import DEFAULT_LIMITS, Limits
-from .yamlmap import YamlEntry, load_mapping
+from archivegen.errors import Diagnostics, SourceLocation
+from archivegen.limits import DEFAULT_LIMITS, Limits
+from archivegen.yamlmap import YamlEntry, load_mapping
 
 CONFIG_FILENAME = "archivegen.yaml"
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .config import SiteConfig
-from .errors import escape_controls
-from .report import BuildReport, Progress
-from .uptodate import up_to_date
+from archivegen.config import SiteConfig
+from archivegen.errors import escape_controls
+from archivegen.incremental.uptodate import up_to_date
+from archivegen.report import BuildReport, Progress
 
 
 def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
@@ -34,13 +34,13 @@ def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
         if fresh.report is not None:
             return fresh.report
         scan = fresh.scan
-        from .quick import rebuild
+        from archivegen.incremental.quick import rebuild
 
         quickly = rebuild(project_dir, config, strict=strict, scan=scan)
         if isinstance(quickly, BuildReport):
             return quickly
         declined = quickly.reason
-    from .build import full_build
+    from archivegen.build import full_build
 
     report = full_build(project_dir, config, strict=strict, use_cache=use_cache,
                         progress=progress, scan=scan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dates import PartialDate
+from archivegen.partial_date import PartialDate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

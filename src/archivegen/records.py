@@ -11,9 +11,8 @@ import json
 import re
 from typing import Any
 
-from .dates import PartialDate
-from .errors import Diagnostic, Level, SourceLocation
-from .model import (
+from archivegen.errors import Diagnostic, Level, SourceLocation
+from archivegen.model import (
     Article,
     Contributor,
     FieldOrigin,
@@ -22,6 +21,7 @@ from .model import (
     Provenance,
     Repair,
 )
+from archivegen.partial_date import PartialDate
 
 # Raw in json.dumps(ensure_ascii=False) text, these make it invalid or unsafe to show: lone
 # surrogates (UTF-8 has no encoding for them, so writing the text raises), and DEL, C1

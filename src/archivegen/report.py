@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic
+from archivegen.errors import Diagnostic
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total): for a progress bar
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
-from .model import ArticleHead, Taxonomy
-from .slugs import UNTITLED_SLUG, slugify
+from archivegen.model import ArticleHead, Taxonomy
+from archivegen.slugs import UNTITLED_SLUG, slugify
 
 HOME_URL = "/"
 ARCHIVE_URL = "/archive/"

@@ -25,17 +25,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import CachedSource, Record, RecordReader, encode_records, template_bytecode_dir
-from .config import SiteConfig
-from .errors import Diagnostic, Diagnostics
-from .limits import Limits
-from .loading import reload_source
-from .markdown import SafeMarkdown, make_markdown
-from .model import ArticleHead, DuplicateRef, Feed, ListingPage, RenderedFile, Taxonomy
-from .render import Renderer
-from .report import Progress
-from .templates import make_environment
-from .writer import TreeWriter, WrittenFile
+from archivegen.config import SiteConfig
+from archivegen.errors import Diagnostic, Diagnostics
+from archivegen.incremental.cache import RecordReader, encode_records, template_bytecode_dir
+from archivegen.limits import Limits
+from archivegen.load.loaded import CachedSource, Record
+from archivegen.load.source_file import reload_source
+from archivegen.markdown.engine import SafeMarkdown, make_markdown
+from archivegen.model import ArticleHead, DuplicateRef, Feed, ListingPage, RenderedFile, Taxonomy
+from archivegen.render.pages import Renderer
+from archivegen.render.templates import make_environment
+from archivegen.render.writer import TreeWriter, WrittenFile
+from archivegen.report import Progress
 
 # What an article page's renderer needs: URL, head, copies folded into it, and the whole
 # record when it is in memory (None: read it from the cache).

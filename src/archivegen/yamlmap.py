@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import Diagnostics, SourceLocation
-from .limits import DEFAULT_LIMITS, Limits
+from archivegen.errors import Diagnostics, SourceLocation
+from archivegen.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     import yaml

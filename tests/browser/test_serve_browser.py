@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from archivegen.config import SiteConfig
-from archivegen.serve import Served, ServeRequest
+from archivegen.serve.command import Served, ServeRequest
 from conftest import FIXTURES
 
 pytestmark = pytest.mark.browser

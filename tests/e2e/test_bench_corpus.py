@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import repair_article
+from archivegen.load.sources import read_source
 from archivegen.model import Article
-from archivegen.repair import repair_article
-from archivegen.sources import read_source
 
 GEN = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "gen_corpus.py"
 N = 300

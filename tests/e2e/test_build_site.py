@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archivegen.writer import MANIFEST_NAME
+from archivegen.render.writer import MANIFEST_NAME
 from conftest import FIXTURES, SEEDS, run_build
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"

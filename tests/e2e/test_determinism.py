@@ -10,7 +10,7 @@ import pytest
 from archivegen.build import load_articles, make_site, theme_dirs
 from archivegen.config import SiteConfig
 from archivegen.errors import Diagnostics
-from archivegen.sources import read_sources, read_static_files
+from archivegen.load.sources import read_sources, read_static_files
 from conftest import FIXTURES, SEEDS, run_build, tree_bytes
 
 ARCHIVE = FIXTURES / "archive"
@@ -27,7 +27,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 def test_reading_order_does_not_matter(tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """The walker sorts, so make it not: every stage after reading must be order-free."""
-    import archivegen.sources as sources
+    import archivegen.load.sources as sources
 
     sorted_walk = sources.iter_article_paths
     assert run_build(ARCHIVE, tmp_path / "a") == 0

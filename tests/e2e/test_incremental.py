@@ -21,10 +21,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivegen.cache import CACHE_PATH
 from archivegen.config import SiteConfig, parse_config
 from archivegen.dispatch import build
 from archivegen.errors import ArchivegenError, Diagnostics
+from archivegen.incremental.cache import CACHE_PATH
 from conftest import FIXTURES, REPO, tree_bytes
 
 ARCHIVE = FIXTURES / "archive"
@@ -119,7 +119,7 @@ def test_a_corrupt_cache_means_a_clean_build(project: Path, tmp_path: Path) -> N
 def test_caches_of_other_schema_versions_are_removed(project: Path) -> None:
     """An upgrade leaves no stale cache behind (each is over a gigabyte at 10^5 articles),
     nor templates compiled by older code; files that only look alike are left alone."""
-    from archivegen.cache import CACHE_PATH, code_version
+    from archivegen.incremental.cache import CACHE_PATH, code_version
 
     folder = project / ".archivegen"
     folder.mkdir()
@@ -143,7 +143,7 @@ def test_caches_of_other_schema_versions_are_removed(project: Path) -> None:
 KILLER = """
 import os, signal, sys
 import archivegen.build as build
-import archivegen.quick as quick
+import archivegen.incremental.quick as quick
 import archivegen.workers as workers
 workers.RENDER_PARALLEL_MIN = 1  # pages render in worker processes, as at scale
 quick.QUICK_MAX_FILES = 0  # the full build, whatever changed
@@ -418,7 +418,7 @@ def test_an_incremental_build_reads_back_only_the_records_it_renders(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Heads are enough for listings; whole records (bodies) come from the cache only for the
     article pages rendered (by the full build: a quick rebuild, off here, reads none)."""
-    from archivegen import cache, quick
+    from archivegen.incremental import cache, quick
 
     monkeypatch.setattr(quick, "QUICK_MAX_FILES", 0)
     run(project)
@@ -530,7 +530,7 @@ from archivegen.cli import main
 os.chdir(sys.argv[1])
 assert main(["build", "-q", "--input", "articles", "--output", "site"]) == 0
 print("imported:", *(m for m in ("jinja2", "markdown_it", "numpy", "archivegen.build",
-                                  "yaml", "archivegen.dedupe", "importlib.resources")
+                                  "yaml", "archivegen.dedupe.detect", "importlib.resources")
                      if m in sys.modules))
 """
 
@@ -825,7 +825,7 @@ def test_a_quick_rebuild_trusts_only_what_the_last_build_left(project: Path, tmp
 def garble_summary(project: Path, how: str) -> None:
     import sqlite3
 
-    from archivegen.cache import CACHE_PATH
+    from archivegen.incremental.cache import CACHE_PATH
 
     text = ('{' if how == "summary garbled" else
             '{"articles": 1, "pages": 1, "files": 1, '
@@ -845,7 +845,7 @@ def test_a_garbled_summary_with_nothing_changed_means_a_build(project: Path, tmp
 
 QUICK_KILLER = """
 import os, signal, sys
-import archivegen.quick as quick
+import archivegen.incremental.quick as quick
 real = quick.replace_owned
 def dying(output_dir, files, gone=()):
     real(output_dir, list(files)[:1])
@@ -934,7 +934,7 @@ def test_an_unreadable_sidecar_is_reported_by_every_kind_of_build(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         quick_rebuilds: bool) -> None:
     """The article's bytes are unchanged: it is not only touched, it lost its sidecar."""
-    from archivegen import quick
+    from archivegen.incremental import quick
 
     if not quick_rebuilds:
         monkeypatch.setattr(quick, "QUICK_MAX_FILES", 0)
@@ -968,7 +968,7 @@ def test_a_theme_sees_term_counts_in_the_same_order_in_quick_rebuilds(
 REPORT_KILLER = """
 import os, signal, sys
 import archivegen.build as build
-import archivegen.quick as quick
+import archivegen.incremental.quick as quick
 def dying(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 build.write_report = dying  # the site and its fingerprints are committed, the report not

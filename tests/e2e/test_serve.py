@@ -23,8 +23,8 @@ import pytest
 
 from archivegen.cli import main
 from archivegen.config import SiteConfig
-from archivegen.devserver import EVENTS_PATH, SCRIPT_PATH, ServeOptions, SiteState, make_server
-from archivegen.serve import Served, ServeRequest, serve
+from archivegen.serve.command import Served, ServeRequest, serve
+from archivegen.serve.httpd import EVENTS_PATH, SCRIPT_PATH, ServeOptions, SiteState, make_server
 from conftest import FIXTURES, SEEDS, tree_bytes
 
 ARCHIVE = FIXTURES / "archive"
@@ -410,7 +410,7 @@ def test_base_path_serves_the_site_under_it(project: Path) -> None:
 def test_a_taken_default_port_moves_to_the_next_free_one(project: Path,
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
-    import archivegen.serve as serving
+    import archivegen.serve.command as serving
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

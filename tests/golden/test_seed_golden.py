@@ -12,12 +12,12 @@ import json
 import os
 from pathlib import Path
 
-from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import repair_article
+from archivegen.load.sources import read_source
 from archivegen.model import Article
-from archivegen.repair import repair_article
-from archivegen.sources import read_source
+from archivegen.partial_date import PartialDate
 from conftest import SEED_FILE, SEEDS, run_build
 
 GOLDEN = Path(__file__).resolve().parent

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from archivegen.loaders import LAYOUTS
-from archivegen.loaders.text import decode
+from archivegen.load.layouts import LAYOUTS
+from archivegen.load.layouts.text import decode
 from archivegen.model import Source
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import archivegen.check
-import archivegen.loading
+import archivegen.load.source_file
 from archivegen.cli import main
 from archivegen.model import Article
 from conftest import run_build
@@ -38,7 +38,7 @@ def test_a_build_skips_the_article_that_failed_and_builds_the_rest(
         capsys: pytest.CaptureFixture[str]) -> None:
     folder = _archive(tmp_path)
     monkeypatch.setattr(archivegen.loading, "repair_article",
-                        _failing_repair(archivegen.loading.repair_article))
+                        _failing_repair(archivegen.load.source_file.repair_article))
     assert run_build(folder, tmp_path / "site") == 1
     err = capsys.readouterr().err
     assert "cursed.txt:1:1: error: unexpected error while reading this file (RecursionError" \

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archivegen.devserver import ServeOptions, SiteState, make_server
+from archivegen.serve.httpd import ServeOptions, SiteState, make_server
 
 PAGE = b"<!doctype html><title>page</title><p>page</p></body>"
 

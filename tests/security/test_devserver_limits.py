@@ -35,7 +35,7 @@ root, nofile, settings, building = sys.argv[1], int(sys.argv[2]), json.loads(sys
     sys.argv[4] == "building"
 resource.setrlimit(resource.RLIMIT_NOFILE,
                    (nofile, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
-import archivegen.devserver as devserver
+import archivegen.serve.httpd as devserver
 for name, value in settings.items():
     setattr(devserver, name, value)
 state = devserver.SiteState()

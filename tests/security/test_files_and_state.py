@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from archivegen import cache as cache_module
-from archivegen import writer
 from archivegen.cli import main
-from archivegen.indexer import ListingState, listing_url
+from archivegen.incremental import cache as cache_module
 from archivegen.limits import DEFAULT_LIMITS
 from archivegen.model import TAXONOMIES, ListingSpec, Term
+from archivegen.render import writer
+from archivegen.site.indexer import ListingState, listing_url
 from conftest import HARBOUR_ARTICLE, run_build, tree_bytes, two_article_project
 
 ARTICLE = HARBOUR_ARTICLE

@@ -53,8 +53,8 @@ from archivegen.cli import main
 from archivegen.config import SiteConfig
 from archivegen.dispatch import build
 from archivegen.errors import Diagnostic, Diagnostics
-from archivegen.loading import load_one
-from archivegen.markdown import make_markdown
+from archivegen.load.source_file import load_one
+from archivegen.markdown.engine import make_markdown
 from archivegen.model import Source
 
 EXAMPLES = int(os.environ.get("AG_FUZZ_EXAMPLES", "0"))

@@ -18,12 +18,12 @@ from collections.abc import Callable
 import pytest
 
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
-from archivegen.markdown import make_markdown, render_markdown
+from archivegen.load.layouts import load_source
+from archivegen.load.notes import extract_notes
+from archivegen.load.paragraphs import Paragraph
+from archivegen.load.repair import join_split_paragraphs, unlink_dead_links
+from archivegen.markdown.engine import make_markdown, render_markdown
 from archivegen.model import Article, Provenance, Source
-from archivegen.notes import extract_notes
-from archivegen.paragraphs import Paragraph
-from archivegen.repair import join_split_paragraphs, unlink_dead_links
 
 GROWTH = 8  # the larger input is GROWTH times the smaller one
 MAX_RATIO = 20  # linear gives about 8, quadratic about 64

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from archivegen.limits import DEFAULT_LIMITS, Limits
-from archivegen.markdown import make_markdown, render_markdown_with_excerpt
+from archivegen.markdown.engine import make_markdown, render_markdown_with_excerpt
 
 LIMIT = DEFAULT_LIMITS.table_cells
 

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
 from archivegen.model import Source
 
 # limits.Limits' defaults (not imported, so that this file also runs on code before them).

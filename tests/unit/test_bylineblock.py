@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
 from archivegen.model import Article, Contributor, Source
+from archivegen.partial_date import PartialDate
 
 SOURCE_URL = "http://www.harbourledger.example/2012/05/quiet-strike.htm"
 # The body's first line is long (more than a byline block line can be) unless a test says so.

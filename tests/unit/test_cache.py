@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from archivegen.cache import BuildCache, CachedArticle, CachedSource
-from archivegen.dates import PartialDate
-from archivegen.dedupe import sketch_text
-from archivegen.indexer import ListingState, listing_url
+from archivegen.dedupe.detect import sketch_text
+from archivegen.incremental.cache import BuildCache
+from archivegen.load.loaded import CachedArticle, CachedSource
 from archivegen.model import TAXONOMIES, ArticleHead, ListingSpec, Term
+from archivegen.partial_date import PartialDate
+from archivegen.site.indexer import ListingState, listing_url
 
 THEMES = next(t for t in TAXONOMIES if t.key == "themes")
 

@@ -12,7 +12,7 @@ from archivegen.cli import main
 from archivegen.config import SiteConfig, parse_config, settings_key
 from archivegen.errors import Diagnostics
 from archivegen.limits import DEFAULT_LIMITS, Limits
-from archivegen.loading import load_articles
+from archivegen.load.source_file import load_articles
 from archivegen.model import Source
 
 PATH = "archivegen.yaml"

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from archivegen.dateparse import DateMatch, find_dates, parse_date
-from archivegen.dates import PartialDate
+from archivegen.load.dateparse import DateMatch, find_dates, parse_date
+from archivegen.partial_date import PartialDate
 
 
 def day(year: int, month: int, day: int) -> PartialDate:
@@ -312,7 +312,7 @@ def _lines_with_years_reference(text: str) -> set[int]:
 @example("12019 and 2019")
 @example("x2100\n21000\n\u0661\u0669\u0669\u06692001")  # Arabic-Indic digits, then 2001
 def test_lines_with_years_matches_the_plain_statement(text: str) -> None:
-    from archivegen.dateparse import lines_with_years
+    from archivegen.load.dateparse import lines_with_years
 
     assert lines_with_years(text) == _lines_with_years_reference(text)
 

@@ -8,10 +8,10 @@ import hashlib
 import pytest
 
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
-from archivegen.loaders.text import decode
+from archivegen.load.layouts import load_source
+from archivegen.load.layouts.text import decode
+from archivegen.load.outlets import outlet_name, outlet_of_url
 from archivegen.model import Source
-from archivegen.outlets import outlet_name, outlet_of_url
 
 UNDEFINED_CP1252 = ("\x81", "\x8d", "\x8f", "\x90", "\x9d")
 

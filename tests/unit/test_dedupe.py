@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivegen import dedupe
-from archivegen.dedupe import (
+from archivegen.dedupe import detect as dedupe
+from archivegen.dedupe.detect import (
     _LINK_RE,
     Candidate,
     DuplicateGroup,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archivegen.config import SiteConfig
 from archivegen.dispatch import build, summary
-from archivegen.quick import rebuild
+from archivegen.incremental.quick import rebuild
 from archivegen.report import BuildReport, Declined
 
 ARTICLE = "---\ntitle: {title}\ndate: 2020-01-02\n---\n\nBody of {title}.\n"

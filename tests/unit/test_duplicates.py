@@ -6,14 +6,15 @@ import json
 import sys
 from pathlib import Path
 
-from archivegen.cache import BuildCache, CachedArticle, CachedSource
 from archivegen.config import SiteConfig
-from archivegen.dates import PartialDate
-from archivegen.dedupe import sketch_text
+from archivegen.dedupe.detect import sketch_text
+from archivegen.dedupe.fold import collapse_duplicates
 from archivegen.dispatch import build
-from archivegen.duplicates import collapse_duplicates
 from archivegen.errors import Diagnostics
+from archivegen.incremental.cache import BuildCache
+from archivegen.load.loaded import CachedArticle, CachedSource
 from archivegen.model import ArticleHead, DuplicateRef
+from archivegen.partial_date import PartialDate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_dedupe import CHROME, change_words, page_excerpt, prose, words_of

@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archivegen.config import SiteConfig
-from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
-from archivegen.indexer import (
+from archivegen.model import Article, ArticleHead, Provenance, SiteIndex, head_of
+from archivegen.partial_date import PartialDate
+from archivegen.site.indexer import (
     assign_urls,
     build_index,
     date_counts,
@@ -23,7 +24,6 @@ from archivegen.indexer import (
     term_name,
     years_counted,
 )
-from archivegen.model import Article, ArticleHead, Provenance, SiteIndex, head_of
 
 
 def art(title: str, date: dt.date | None, path: str, **fields) -> Article:

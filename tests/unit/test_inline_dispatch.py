@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from markdown_it.rules_inline import StateInline
 
-from archivegen.inline_dispatch import RULE_STARTS, DispatchingInline
-from archivegen.markdown import make_markdown, render_markdown
+from archivegen.markdown.engine import make_markdown, render_markdown
+from archivegen.markdown.inline_dispatch import RULE_STARTS, DispatchingInline
 
 
 def _marking(marker: str) -> Callable[[StateInline, bool], bool]:

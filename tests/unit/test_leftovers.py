@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archivegen.errors import Diagnostic, Diagnostics
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
 from archivegen.model import Article, Source
 
 # Whole paragraphs on one line each: sentences of more than twelve words, so that they read as

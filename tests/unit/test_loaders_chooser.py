@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders import ARTICLE_SUFFIXES, is_article_path, load_source, scraped
+from archivegen.load.layouts import ARTICLE_SUFFIXES, is_article_path, load_source, scraped
 from archivegen.model import Article, Source
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_680446ff0202b48e.txt"

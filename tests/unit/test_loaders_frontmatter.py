@@ -6,10 +6,10 @@ import hashlib
 
 import pytest
 
-from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level, SourceLocation
-from archivegen.loaders import frontmatter
+from archivegen.load.layouts import frontmatter
 from archivegen.model import Article, Source
+from archivegen.partial_date import PartialDate
 
 
 def load_text(text: str, path: str = "a.md") -> tuple[Article | None, Diagnostics]:

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import repair_article
 from archivegen.model import Source
-from archivegen.repair import repair_article
 
 LINES = st.sampled_from([
     "", "# Title", "By [A](#) and [B](#)", "by", "Jane Doe", "por", "del Sitio Web", "from",

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders import globalresearch
-from archivegen.loaders.text import decode
+from archivegen.load.layouts import globalresearch
+from archivegen.load.layouts.text import decode
 from archivegen.model import Article, Source
+from archivegen.partial_date import PartialDate
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_680446ff0202b48e.txt"
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
 from archivegen.model import Source
 
 GROWTH = 8  # the larger input is GROWTH times the smaller one

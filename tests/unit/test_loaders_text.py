@@ -6,11 +6,11 @@ import hashlib
 
 import pytest
 
-from archivegen.dateparse import parse_date
-from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders.text import clean_name, decode, link_texts
+from archivegen.load.dateparse import parse_date
+from archivegen.load.layouts.text import clean_name, decode, link_texts
 from archivegen.model import Source
+from archivegen.partial_date import PartialDate
 
 
 def make_source(data: bytes, path: str = "x.txt") -> Source:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivegen.markdown import (
+from archivegen.markdown.engine import (
     SafeMarkdown,
     _leading_paragraphs,
     derived_title,

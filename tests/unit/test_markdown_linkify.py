@@ -35,8 +35,11 @@ from markdown_it.rules_inline.linkify import linkify as mdit_inline_linkify
 
 from archivegen.errors import Diagnostics
 from archivegen.limits import Limits
-from archivegen.loaders import load_source
-from archivegen.markdown import (
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import repair_article
+from archivegen.load.sources import read_source
+from archivegen.markdown.article import article_body_and_excerpt, report_markdown_limits
+from archivegen.markdown.engine import (
     MAX_LINK_RUN,
     SafeMarkdown,
     make_markdown,
@@ -44,9 +47,6 @@ from archivegen.markdown import (
     render_markdown_with_excerpt,
 )
 from archivegen.model import Article, Provenance
-from archivegen.render import article_body_and_excerpt, report_markdown_limits
-from archivegen.repair import repair_article
-from archivegen.sources import read_source
 
 REPO = Path(__file__).resolve().parents[2]
 REAL_SETS = (REPO.parent / "shared" / "real", REPO / "tests" / "fixtures" / "real2",

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from archivegen.load.names import MAX_BYLINE_WORDS, Byline, is_byline, parse_byline
 from archivegen.model import Contributor
-from archivegen.names import MAX_BYLINE_WORDS, Byline, is_byline, parse_byline
 
 
 def _b(*authors: str, contributors: tuple[tuple[str, str], ...] = ()) -> Byline:

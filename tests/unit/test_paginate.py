@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivegen.paginate import page_window, paginate
+from archivegen.site.paginate import page_window, paginate
 
 sizes = st.integers(min_value=1, max_value=50)
 item_lists = st.lists(st.integers(), max_size=300)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import repair_article
+from archivegen.load.sources import iter_article_paths, read_source
+from archivegen.partial_date import PartialDate
 from archivegen.records import (
     article_from_json,
     article_to_json,
@@ -18,8 +20,6 @@ from archivegen.records import (
     diagnostic_from_json,
     diagnostic_to_json,
 )
-from archivegen.repair import repair_article
-from archivegen.sources import iter_article_paths, read_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

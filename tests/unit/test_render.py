@@ -7,7 +7,7 @@ import xml.dom.minidom
 
 import pytest
 
-from archivegen.render import feed_id, link_base, valid_text
+from archivegen.render.pages import feed_id, link_base, valid_text
 
 
 def test_valid_text_replaces_what_xml_and_html_refuse() -> None:

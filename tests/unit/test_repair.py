@@ -12,9 +12,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders import load_source
-from archivegen.model import Article, Provenance, Source
-from archivegen.repair import (
+from archivegen.load.layouts import load_source
+from archivegen.load.repair import (
     DEAD_LINK_RE,
     MIN_COLLAPSE_WORDS,
     RULES,
@@ -27,6 +26,7 @@ from archivegen.repair import (
     split_paragraphs,
     unlink_dead_links,
 )
+from archivegen.model import Article, Provenance, Source
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_680446ff0202b48e.txt"
 WARPLANES = ("Warplanes of the Russian and Syrian air forces targeted ISIS units and their "
@@ -397,7 +397,7 @@ def test_repair_article_idempotent_when_a_removed_repeat_separated_a_split():
 @example("a\n.\n")
 @example("\n")
 def test_ends_sentence_is_the_pattern_at_the_end(text: str) -> None:
-    from archivegen.repair import SENTENCE_END_RE, _ends_sentence
+    from archivegen.load.repair import SENTENCE_END_RE, _ends_sentence
 
     assert _ends_sentence(text) == bool(SENTENCE_END_RE.search(text))
 

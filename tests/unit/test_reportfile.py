@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from archivegen.report import BuildReport
-from archivegen.reportfile import (
+from archivegen.incremental.json_report import (
     ReportedArticle,
     articles_moved,
     articles_section,
     report_lines,
 )
+from archivegen.report import BuildReport
 
 ARTICLES = [("a.md", "front-matter", "/2017/05/30/alpha/"),
             ("b.txt", "global-research", "/2017/05/30/beta/"),

@@ -8,10 +8,10 @@ import hashlib
 
 import pytest
 
-from archivegen.dates import PartialDate
 from archivegen.errors import Diagnostics, Level
-from archivegen.loaders import load_source
+from archivegen.load.layouts import load_source
 from archivegen.model import Article, Source
+from archivegen.partial_date import PartialDate
 
 # A paragraph long enough to read as prose (and to make a file more than an error page).
 PARA = ("The council of the fictional town of Brackenmoor voted on Tuesday to close the old "

@@ -10,7 +10,7 @@ import pytest
 
 from archivegen.errors import Diagnostics, Level
 from archivegen.limits import Limits
-from archivegen.sources import (
+from archivegen.load.sources import (
     file_time,
     iter_article_paths,
     read_source,

@@ -9,8 +9,8 @@ import pytest
 from markupsafe import Markup
 
 from archivegen.config import default_theme_dir
-from archivegen.dates import PartialDate
-from archivegen.templates import (
+from archivegen.partial_date import PartialDate
+from archivegen.render.templates import (
     human_date,
     is_web_url,
     iso_date,

@@ -83,7 +83,7 @@ def test_title_without_letters_falls_back_to_the_path() -> None:
 
 
 def test_all_digit_slug_cannot_take_a_month_page_url() -> None:
-    from archivegen.dates import PartialDate
+    from archivegen.partial_date import PartialDate
     article = make_article(title="05", source_path="a.txt")
     article = dataclasses.replace(article, date=PartialDate(year=2017))
     assert urls.article_url(article) == "/2017/article-05/"

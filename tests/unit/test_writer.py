@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from archivegen import writer
 from archivegen.errors import Diagnostics, Level
 from archivegen.model import RenderedFile
-from archivegen.writer import (
+from archivegen.render import writer
+from archivegen.render.writer import (
     MANIFEST_NAME,
     drop_collisions,
     read_manifest,
@@ -314,7 +314,7 @@ def test_drop_collisions_without_collisions():
 
 
 def test_file_stats_agree_with_file_stat(tmp_path: Path) -> None:
-    from archivegen.writer import file_stat, file_stats
+    from archivegen.render.writer import file_stat, file_stats
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text("x")

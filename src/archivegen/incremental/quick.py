@@ -1,0 +1,453 @@
+"""A quick rebuild: a few article files changed; render only the pages they change.
+
+A full incremental build (build.py) plans every output of the site, with its fingerprint,
+before it knows which pages changed: duplicates, URLs, listings, feeds. At 10^4 articles that
+is a second, for what is most often a correction to one article. This module proves from the
+cache which pages the changed articles can change, and renders just those:
+
+- the last full build stored its QuickBasis (below) and everything but the article files is
+  as it was then (code, folders, settings, every theme file: uptodate.context_state);
+- the same article files exist, a few of them changed, each still holding the same articles
+  (pieces), and every output is as written;
+- each changed article's body, before and after, is grouped with no other body by duplicate
+  detection (dedupe.isolated), so no page folds it in and it folds in nothing; for excerpts
+  that means no candidate pair at all (pairs are verified on bodies, which the quick path
+  does not read), so an excerpt edit takes the full build;
+- its page's cached fingerprint is the one the full build gives a page with no copies folded
+  in, so it is built on its own; if its URL changes, no other page has the new one;
+- if what listings show of it changed (title, date, terms, URL, excerpt), relist.py finds
+  the listing pages, feeds and index pages that change, from the listings the cache keeps
+  (it declines when a listing would appear, empty, or change its number of pages).
+
+Those pages are rendered exactly as the full build would render them, with the fingerprints
+the full build would give them. Whatever cannot be proved this way, the full build does:
+`quick_build` says why, before it has changed anything (the CLI shows it). The incremental
+property test (tests/e2e/test_incremental.py) checks the result against clean builds byte for
+byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import struct
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+from functools import partial
+from pathlib import Path
+from stat import S_ISREG
+
+from archivegen.config import SiteConfig, theme_dirs
+from archivegen.dedupe.detect import SketchSet
+from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level, escape_controls
+from archivegen.incremental.cache import (
+    BuildCache,
+    CachedHead,
+    article_page_fingerprint,
+    encode_records,
+    state_refusal,
+    template_bytecode_dir,
+)
+from archivegen.incremental.fingerprints import PageBases
+from archivegen.incremental.json_report import (
+    REPORT_PATH,
+    ReportedArticle,
+    articles_moved,
+    articles_section,
+    report_file,
+    report_with_articles,
+    write_report,
+)
+from archivegen.incremental.relist import Change, PageToRender, relist
+from archivegen.incremental.uptodate import (
+    Scan,
+    build_lock,
+    context_state,
+    input_state,
+    last_summary,
+    open_cache,
+    outputs_intact,
+    scan_inputs,
+    scan_key,
+)
+from archivegen.load.loaded import CachedArticle, CachedSource, Record
+from archivegen.load.source_file import reload_source
+from archivegen.markdown.engine import make_markdown
+from archivegen.model import TAXONOMIES, RenderedFile
+from archivegen.records import diagnostic_to_json
+from archivegen.render.pages import Renderer
+from archivegen.render.templates import make_environment
+from archivegen.render.writer import replace_owned
+from archivegen.report import BuildReport, Declined
+from archivegen.site.indexer import ListingState
+from archivegen.urls import output_file
+
+# More changed files than this: the full build (it loads them on every core).
+QUICK_MAX_FILES = 64
+BASIS_KEY = "quick_basis"  # the cache's meta row holding the QuickBasis
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuickBasis:
+    """What a full build leaves for quick rebuilds: the state it was made in, and what it
+    rendered every article page with."""
+
+    context: str  # uptodate.context_state of the build
+    bases: PageBases  # what each kind of page was fingerprinted with (fingerprints.py)
+    nav: tuple[str, ...]  # keys of the taxonomies in every page's navigation
+    term_counts: dict[str, int]  # terms per taxonomy, shown by the navigation
+    report_sha: str  # sha256 of the build report written ("" if none was written)
+    # Keys of the articles whose body duplicate detection groups with another (folded into
+    # one page or not: a title or date edit can change that).
+    grouped: tuple[str, ...] = ()
+    # uptodate.scan_key of the build's input scan: every article file it found, read or not.
+    # (A file it could not read has no cache entry: were it removed since, a quick rebuild
+    # comparing the cache's files alone would keep reporting it.)
+    files: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))  # term_counts in navigation order, as given
+
+    @classmethod
+    def from_json(cls, text: str | None) -> QuickBasis | None:
+        try:
+            data = json.loads(text or "")
+            return cls(context=str(data["context"]),
+                       bases=PageBases(**{k: str(v) for k, v in data["bases"].items()}),
+                       nav=tuple(map(str, data["nav"])),
+                       term_counts={str(k): int(v) for k, v in data["term_counts"].items()},
+                       report_sha=str(data["report_sha"]),
+                       grouped=tuple(map(str, data["grouped"])),
+                       files=str(data["files"]))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Edit:
+    """One changed article file: what the cache holds, and what it holds now."""
+
+    path: str
+    old: CachedSource
+    new: CachedSource
+    records: tuple[Record, ...]
+
+
+def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
+            scan: Scan | None = None) -> BuildReport | Declined:
+    """quick_build on its own, under the build lock (dispatch.build asks this before the
+    full build, which it imports only when this declines)."""
+    done = _rebuild(project_dir, config, strict, scan)
+    return Declined(done) if isinstance(done, str) else done
+
+
+def _rebuild(project_dir: Path, config: SiteConfig, strict: bool,
+             scan: Scan | None) -> BuildReport | str:
+    start = time.perf_counter()
+    input_dir = (project_dir / config.input).resolve()
+    output_dir = (project_dir / config.output).resolve()
+    themes = theme_dirs(project_dir, config)
+    with build_lock(project_dir, output_dir):
+        refused = Diagnostics()  # the full build reports it
+        cache = open_cache(project_dir, output_dir, refused)
+        if cache is None:
+            return ("the build cache cannot be used" if refused.items
+                    else "the build cache would sit inside the output folder")
+        try:
+            scan = scan if scan is not None else scan_inputs(input_dir)
+            context = context_state(input_dir, output_dir, config, themes, strict)
+            state = input_state(scan, context)
+            return quick_build(project_dir, config, input_dir, output_dir, themes, cache, scan,
+                               context, state, start,
+                               (("check", time.perf_counter() - start),))
+        except sqlite3.Error as exc:  # a full or failing disk: uncommitted work is dropped
+            return f"the build cache failed ({exc})"
+        finally:
+            cache.close()
+
+
+def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_dir: Path,
+                themes: list[Path], cache: BuildCache, scan: Scan, context: str | None,
+                state: str | None, start: float,
+                phases: tuple[tuple[str, float], ...]) -> BuildReport | str:
+    """Rebuild the pages of the few changed articles, if nothing else can change (see the
+    module's text). Else, with nothing written, why the full build must run (a line a
+    user is shown)."""
+    began = time.perf_counter()
+    basis = QuickBasis.from_json(cache.get_meta(BASIS_KEY))
+    last = last_summary(cache.get_meta("summary"))
+    if basis is None or last is None:
+        return "no complete earlier build to start from"
+    if context is None:
+        return "a template or theme file changed in the last two seconds"
+    if basis.context != context:
+        return "settings, templates or archivegen itself changed since the last full build"
+    counts, last_diagnostics = last
+    cached_stats = cache.source_stats()
+    if (basis.files != scan_key(scan) or len(cached_stats) != len(scan)
+            or any(rel not in cached_stats for rel, _ in scan)):
+        return "article files were added, removed or renamed"
+    changed = [(rel, stat) for rel, stat in scan if stat is None or stat != cached_stats[rel]]
+    if not changed:
+        return "the output folder no longer matches the last build"
+    if len(changed) > QUICK_MAX_FILES:
+        return f"{len(changed)} article files changed (a quick rebuild takes {QUICK_MAX_FILES})"
+    edits, touched = _load_changed(input_dir, config, cache, changed)
+    if isinstance(edits, str):
+        return edits
+    outputs = cache.outputs()
+    if not outputs_intact(outputs, output_dir):
+        return "files in the output folder were changed or removed since the last build"
+    # Bodies all as they were (a title or date edit): each is grouped with another body iff
+    # it was at the last full build (quick rebuilds change only bodies grouped with none,
+    # before and after), so no sketch need be compared (nor numpy imported).
+    others: SketchSet | None = None
+    pairs = [(before, after) for edit in edits
+             for before, after in zip(edit.old.articles, edit.new.articles, strict=True)]
+    if all(before.sketch == after.sketch for before, after in pairs):
+        grouped = set(basis.grouped).intersection(after.head.key for _, after in pairs)
+        if grouped:
+            return f"{_quoted(min(grouped))} has the body of another article"
+    else:
+        try:
+            others = SketchSet(cache.sketches_except({edit.path for edit in edits}))
+        except (ValueError, TypeError, struct.error):
+            return "the cache's duplicate-detection sketches cannot be read"
+    renderer = _QuickRenderer(basis, config, themes, template_bytecode_dir(cache.path))
+    planned = _article_pages(edits, others, outputs, basis, last_diagnostics)
+    if isinstance(planned, str):
+        return planned
+    pages, moves = planned
+    states: list[ListingState] = []
+    changes = [Change(old=_head(before), new=_head(after)) for edit in edits
+               for before, after in zip(edit.old.articles, edit.new.articles, strict=True)
+               if _shown(before) != _shown(after)]
+    if changes:
+        relisted = relist(changes, cache, outputs, basis.bases, config,
+                          [_head(a) for edit in edits for a in edit.new.articles])
+        if isinstance(relisted, str):
+            return relisted
+        pages += relisted.pages
+        states = relisted.states
+    rendered = renderer.render(pages)
+    if isinstance(rendered, str):
+        return rendered
+    kept_report = report_file(project_dir, output_dir)
+    if kept_report is not None and state_refusal(kept_report):
+        return "the build report is a symlink or not a file"  # the full build warns
+    articles = _last_report(kept_report, basis)
+    if articles and moves:
+        articles = articles_moved(articles, moves)
+    if articles is None:
+        return "the last build report is missing or was changed"
+
+    gone = [output_file(old.url) for old, new in moves if old.url != new.url]
+    diagnostics = _diagnostics_now(last_diagnostics, edits)
+    if gone and any(d.level is Level.ERROR for d in diagnostics):
+        # A build with errors removes nothing it published: the full build keeps the old
+        # page (and says so), where this one would delete it.
+        return "a page moved in a build with errors"
+    # Committed before any page changes: a rebuild killed halfway is never replayed, nor
+    # followed by another quick one, and its pages have no fingerprint.
+    cache.forget_outputs([*(page.path for page, _ in rendered), *gone])
+    cache.set_meta("input_state", "")
+    cache.set_meta(BASIS_KEY, "")
+    cache.commit()
+    try:
+        written, removed = replace_owned(output_dir, [page for page, _ in rendered], gone)
+    except OSError as exc:  # a full disk, no permission: as the full build says it
+        raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
+    if any(done.refused or done.unwritable for done in written):
+        return "a page could not be written"  # as before: the full build says why
+    for edit in edits:
+        cache.put_source(edit.path, edit.new, encode_records(edit.records))
+    for rel, stat in touched:
+        cache.touch_source(rel, stat)
+    cache.put_outputs({done.path: (fp, done.stat)
+                       for done, (_, fp) in zip(written, rendered, strict=True)})
+    cache.put_listings(states)
+    cache.set_meta("summary", json.dumps(
+        {**counts, "diagnostics": [diagnostic_to_json(d) for d in diagnostics]},
+        ensure_ascii=False))  # read back exactly: see cache._to_db
+    count = sum(1 for done in written if done.written)
+    report = BuildReport(
+        articles=counts["articles"], pages=counts["pages"], written=count,
+        unchanged=counts["files"] - count, removed=removed, kept_stale=0,
+        diagnostics=diagnostics, seconds=time.perf_counter() - start,
+        phases=(*phases, ("quick", time.perf_counter() - began)),
+        report_path=project_dir / REPORT_PATH if kept_report else None,
+        rendered=len(rendered))
+    if kept_report is not None:
+        try:
+            basis = replace(basis, report_sha=write_report(
+                kept_report, report_with_articles(report, articles)))
+        except ArchivegenError:  # a full disk: the full build writes the pages, and warns
+            return "the build report could not be written"
+    cache.set_meta(BASIS_KEY, basis.to_json())
+    cache.set_meta("input_state", state or "")
+    cache.commit()
+    return report
+
+
+def _quoted(name: str) -> str:
+    """A file name (or article key) quoted in a reason: a reason is one line, and a name
+    may hold a newline or a terminal escape."""
+    return f"'{escape_controls(name)}'"
+
+
+def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
+                  changed: list[tuple[str, str | None]]
+                  ) -> tuple[list[_Edit] | str, list[tuple[str, str]]]:
+    """The changed files loaded again (or why one cannot be used: unreadable, or split into
+    other pieces), and those only touched: same bytes, new stat."""
+    md = None
+    edits: list[_Edit] = []
+    touched: list[tuple[str, str]] = []
+    for rel, stat in changed:
+        old = cache.source(rel)
+        if old is None:
+            return f"{_quoted(rel)} was not cached", []
+        md = md or make_markdown(config.limits)
+        got = reload_source(input_dir, rel, stat or "", old.sha256, Diagnostics(), md,
+                            file_time_dates=config.dates_from_file_times,
+                            excerpt_words=config.excerpt_words,
+                            known=[a.sketch for a in old.articles], limits=config.limits)
+        if got is None:
+            return f"{_quoted(rel)} cannot be read", []
+        if got.entry is None:
+            touched.append((rel, stat or ""))
+            continue
+        if [a.head.key for a in got.entry.articles] != [a.head.key for a in old.articles]:
+            return f"{_quoted(rel)} now holds other articles (pieces)", []
+        edits.append(_Edit(path=rel, old=old, new=got.entry, records=got.records))
+    return edits, touched
+
+
+def _shown(article: CachedArticle) -> tuple[object, ...]:
+    """Everything of an article that any page but its own is made from."""
+    return article.head, article.excerpt, article.heading, article.site_url
+
+
+def _head(article: CachedArticle) -> CachedHead:
+    return CachedHead(head=article.head, excerpt=article.excerpt, heading=article.heading,
+                      site_url=article.site_url)
+
+
+# A page to render (relist.PageToRender) and a rendered one, with their fingerprints.
+_Rendered = tuple[RenderedFile, str]
+# An article whose line in the report changes (its URL or layout): as it was, as it is.
+_Move = tuple[ReportedArticle, ReportedArticle]
+
+
+def _article_pages(edits: list[_Edit], others: SketchSet | None,
+                   outputs: dict[str, tuple[str, str]],
+                   basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...]
+                   ) -> tuple[list[PageToRender], list[_Move]] | str:
+    """Each edited article's page, and the articles that moved to another URL; or why not:
+    one is folded with another article, before or after, was not built on its own, or its
+    new URL may be taken."""
+    pages: list[PageToRender] = []
+    moves: list[_Move] = []
+    edited = [(edit, number, before, after) for edit in edits
+              for number, (before, after) in enumerate(zip(edit.old.articles,
+                                                           edit.new.articles, strict=True))]
+    for at, (edit, number, before, after) in enumerate(edited):
+        # Apart from the unchanged bodies, and from the other edited ones as they were and
+        # as they are (apart from each set: apart from their union). `others` is None when
+        # no body changed.
+        if others is not None:
+            rest = SketchSet((v.sketch.digest, v.sketch.values, v.sketch.lead)
+                             for n, (_, _, *versions) in enumerate(edited)
+                             if n != at for v in versions)
+            if not all(found.isolated(version.sketch)
+                       for found in (others, rest) for version in (before, after)):
+                return f"{_quoted(edit.path)} is, or was, a copy of another article"
+        key, url = after.head.key, after.site_url
+        if outputs.get(output_file(before.site_url), ("", ""))[0] != article_page_fingerprint(
+                basis.bases.article, before.site_url, key, edit.old.sha256):
+            return f"{_quoted(edit.path)} has no page of its own, or copies are shown on it"
+        if url != before.site_url:
+            if output_file(url) in outputs or any(new.url == url for _, new in moves):
+                return f"{_quoted(edit.path)} moves to {url}, which another page has"
+            if any(d.code == "AG040" for d in last_diagnostics):
+                return "an article moves to another URL while two claim one URL"
+        was = ReportedArticle(key=key, layout=before.head.layout, url=before.site_url)
+        now = ReportedArticle(key=key, layout=after.head.layout, url=url)
+        if now != was:
+            moves.append((was, now))
+        pages.append((output_file(url),
+                      article_page_fingerprint(basis.bases.article, url, key, edit.new.sha256),
+                      partial(_article_page, url, edit.records[number])))
+    return pages, moves
+
+
+def _article_page(url: str, record: Record, renderer: Renderer,
+                  diags: Diagnostics) -> RenderedFile | None:
+    article, body_html = record
+    return renderer.article(url, article, diags, (), body_html)
+
+
+class _QuickRenderer:
+    """Renders pages as the last full build did: its settings, navigation and counts; the
+    Jinja environment is made on first use."""
+
+    def __init__(self, basis: QuickBasis, config: SiteConfig, themes: list[Path],
+                 bytecode_dir: Path | None) -> None:
+        self._basis, self._config, self._themes = basis, config, themes
+        self._bytecode_dir = bytecode_dir
+
+    def render(self, pages: list[PageToRender]) -> list[_Rendered] | str:
+        """Every page with its fingerprint; or, if one does not render cleanly, which (the
+        full build says why)."""
+        renderer = Renderer(
+            env=make_environment(self._themes, self._bytecode_dir),
+            md=make_markdown(self._config.limits),
+            config=self._config,
+            nav=tuple(t for name in self._basis.nav for t in TAXONOMIES if t.key == name),
+            term_counts=self._basis.term_counts)
+        rendered: list[_Rendered] = []
+        for path, fp, render in pages:
+            local = Diagnostics()
+            page = render(renderer, local)
+            if page is None or local.items or page.path != path:
+                return f"{path} did not render cleanly"
+            rendered.append((page, fp))
+        return rendered
+
+
+def _diagnostics_now(last: tuple[Diagnostic, ...],
+                     edits: list[_Edit]) -> tuple[Diagnostic, ...]:
+    """The last build's diagnostics with the edited files' new ones in place of their old:
+    what the full build would report (its other diagnostics come from what did not change)."""
+    found = Counter(last)
+    found -= Counter(d for edit in edits for d in edit.old.diagnostics)
+    found += Counter(d for edit in edits for d in edit.new.diagnostics)
+    return tuple(sorted(found.elements(), key=Diagnostic.sort_key))
+
+
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
+def _last_report(path: Path | None, basis: QuickBasis) -> str | None:
+    """The articles section of the last build's report; None if the report is gone or
+    is not the one that build wrote (a quick rebuild cannot make that section)."""
+    if path is None:
+        return ""  # no report is kept: it would be published with the site
+    try:  # never through a symlink, nor waiting on a FIFO
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb") as handle:
+            if not S_ISREG(os.fstat(fd).st_mode):
+                return None
+            previous = handle.read()
+    except OSError:
+        return None
+    if hashlib.sha256(previous).hexdigest() != basis.report_sha:
+        return None
+    return articles_section(previous.decode("utf-8", "replace"))

@@ -1,0 +1,258 @@
+"""The listing pages a quick rebuild renders when edited articles show differently elsewhere.
+
+An edit to a title, URL, excerpt, date or terms changes what listings show (home, terms,
+years, months), what feeds carry, and perhaps where an article sits in a listing or which
+listings it is on. The full build plans every listing again. Here, from the listings the
+last full build stored in the cache (indexer.ListingState: each listing's article keys in
+order), only the listings the edited articles leave, join or stay on are updated:
+
+- each edited article is taken out of its old listings and put into its new ones at the
+  place newest_first gives it (a binary search over the cached heads);
+- a page of such a listing is rendered again when its fingerprint (fingerprints.py, as the
+  full build computes it) is not the one its file was written with;
+- so are its feed, its taxonomy's index page and the date archive, if what they show changed.
+
+When a listing would appear, be emptied, gain or lose a page, or show its term under another
+name, the pages that change are not only these, and the full build runs (`relist` says why).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+
+from archivegen.config import SiteConfig
+from archivegen.errors import Diagnostics
+from archivegen.incremental.cache import BuildCache, CachedHead
+from archivegen.incremental.fingerprints import (
+    PageBases,
+    archive_fingerprint,
+    feed_fingerprint,
+    listing_fingerprint,
+    summary_fingerprint,
+    terms_fingerprint,
+)
+from archivegen.model import (
+    TAXONOMIES,
+    ArticleSummary,
+    Feed,
+    ListingPage,
+    RenderedFile,
+    Taxonomy,
+    TermCount,
+    YearCount,
+)
+from archivegen.render.pages import Renderer
+from archivegen.site.indexer import (
+    FEED_KINDS,
+    ListingState,
+    OrderKey,
+    listing_feed,
+    listing_page,
+    listing_url,
+    listings_of,
+    order_key,
+    summarize,
+    term_name,
+    term_order,
+    years_counted,
+)
+from archivegen.site.paginate import paginate
+from archivegen.urls import ARCHIVE_URL, output_file, taxonomy_url
+
+# A page to render: its output path, the fingerprint it will have, and how to render it.
+PageToRender = tuple[str, str, Callable[[Renderer, Diagnostics], RenderedFile | None]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """An edited article: its head as the cache holds it, and as it is now."""
+
+    old: CachedHead
+    new: CachedHead
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Relisted:
+    pages: list[PageToRender]  # listing pages, feeds and index pages whose content changed
+    states: list[ListingState]  # the listings whose stored state changed
+
+
+class _Heads:
+    """Cached heads by article key, read as needed; the edited articles' as they are now."""
+
+    def __init__(self, cache: BuildCache, edited: dict[str, CachedHead]) -> None:
+        self._cache = cache
+        self._known = dict(edited)
+
+    def load(self, keys: Iterable[str]) -> None:
+        wanted = {path for k in keys if k not in self._known for path in _source_paths(k)}
+        for key, head in self._cache.heads(wanted).items() if wanted else ():
+            # (a source's other pieces come too: an edited one keeps its new head)
+            self._known.setdefault(key, head)
+
+    def __getitem__(self, key: str) -> CachedHead:
+        if key not in self._known:
+            self.load((key,))
+        return self._known[key]  # KeyError: the cache does not hold what its listings name
+
+    def order(self, key: str) -> OrderKey:
+        h = self[key]
+        return order_key(h.head.date, h.site_url, h.head.source_path)
+
+    def summaries(self, keys: Sequence[str]) -> list[ArticleSummary]:
+        self.load(keys)
+        return [summarize(h.site_url, h.head, (h.excerpt, h.heading))
+                for h in map(self.__getitem__, keys)]
+
+
+def _source_paths(key: str) -> tuple[str, ...]:
+    """The source files an article key may come from (model.piece_key: the path, or the path
+    and "#piece"; a file may itself be named "a#2")."""
+    path, mark, piece = key.rpartition("#")
+    return (key, path) if mark and piece.isdigit() else (key,)
+
+
+def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tuple[str, str]],
+           bases: PageBases, config: SiteConfig,
+           edited_heads: Sequence[CachedHead] = ()) -> Relisted | str:
+    """The pages `changes` change besides the articles' own, and the listing states to store;
+    or why the full build must run. `edited_heads`: the new heads of every article of the
+    edited files (changed or not)."""
+    heads = _Heads(cache, {h.head.key: h for h in (*edited_heads, *(c.new for c in changes))})
+    before = {c.old.head.key: listings_of(c.old.head) for c in changes}
+    after = {c.new.head.key: listings_of(c.new.head) for c in changes}
+    edited = set(before)
+    affected = set().union(*before.values(), *after.values())
+    states = cache.listing_states(affected)
+    if affected - states.keys():
+        return f"an edit adds the listing {min(affected - states.keys())}"
+    pages: list[PageToRender] = []
+    changed_states: list[ListingState] = []
+    try:
+        for url in sorted(affected):
+            old = states[url]
+            new = _updated(old, edited, before, after, heads)
+            if isinstance(new, str):
+                return new
+            if new != old:
+                changed_states.append(new)
+            found = _listing_pages(old, new, edited, heads, outputs, bases, config)
+            if isinstance(found, str):
+                return found
+            pages += found
+    except KeyError:
+        return "the cache's listings do not match the articles it holds"
+    if any(len(new.members) != len(states[listing_url(new.spec)].members)
+           for new in changed_states):
+        pages += _index_pages(cache, changed_states, outputs, bases)
+    return Relisted(pages=pages, states=changed_states)
+
+
+def _updated(state: ListingState, edited: Collection[str],
+             before: dict[str, dict[str, tuple[str, ...]]],
+             after: dict[str, dict[str, tuple[str, ...]]],
+             heads: _Heads) -> ListingState | str:
+    """`state` with the edited articles taken out and put back where they now belong."""
+    url = listing_url(state.spec)
+    members = [key for key in state.members if key not in edited]
+    if len(members) != len(state.members) - sum(url in before[key] for key in edited):
+        raise KeyError(url)  # the stored listing does not hold what the heads say it does
+    for key in sorted(k for k in edited if url in after[k]):
+        bisect.insort(members, key, key=heads.order)
+    if not members:
+        return f"an edit empties the listing {url}"
+    spellings = Counter(dict(state.spellings))
+    for key in edited:
+        spellings.subtract(before[key].get(url, ()))
+        spellings.update(after[key].get(url, ()))
+    kept = tuple(sorted((name, n) for name, n in spellings.items() if n > 0))
+    term = state.spec.term
+    if term is not None and term_name(kept) != term.name:
+        return f"an edit changes the name shown for the term '{term.name}'"
+    return replace(state, members=tuple(members), spellings=kept)
+
+
+def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
+                   heads: _Heads, outputs: dict[str, tuple[str, str]], bases: PageBases,
+                   config: SiteConfig) -> list[PageToRender] | str:
+    """The pages of one listing (and its feed) whose content the edits change."""
+    spec = new.spec
+    was, now = paginate(old.members, config.page_size), paginate(new.members, config.page_size)
+    if len(was) != len(now):
+        return f"an edit changes the number of pages of {listing_url(spec)}"
+    total = len(new.members)
+    pages: list[PageToRender] = []
+    # The same articles, none edited, the same counts: the same page.
+    changed = [(number, chunk) for number, (chunk, earlier) in enumerate(zip(now, was,
+                                                                             strict=True), 1)
+               if total != len(old.members) or chunk != earlier or edited & set(chunk)]
+    heads.load(key for _, chunk in changed for key in chunk)  # one query, not one per page
+    for number, chunk in changed:
+        page = listing_page(spec, number, len(now), heads.summaries(chunk), total, config)
+        fp = listing_fingerprint(bases.listing, page, list(map(summary_fingerprint,
+                                                               page.articles)))
+        pages += _if_changed(outputs, output_file(page.url), fp,
+                             partial(_render_listing, page))
+    if config.feed_size > 0 and spec.kind in FEED_KINDS:
+        head, earlier = new.members[:config.feed_size], old.members[:config.feed_size]
+        if head != earlier or edited & set(head):
+            feed = listing_feed(spec, heads.summaries(head), config)
+            fp = feed_fingerprint(bases.feed, feed, list(map(summary_fingerprint,
+                                                             feed.articles)))
+            pages += _if_changed(outputs, output_file(feed.url), fp,
+                                 partial(_render_feed, feed))
+    return pages
+
+
+def _index_pages(cache: BuildCache, changed: Sequence[ListingState],
+                 outputs: dict[str, tuple[str, str]], bases: PageBases) -> list[PageToRender]:
+    """The taxonomy index pages and the date archive, when the counts they show changed."""
+    counts = cache.listing_counts()
+    counts.update({listing_url(s.spec): (s.spec, len(s.members)) for s in changed})
+    pages: list[PageToRender] = []
+    for tax in TAXONOMIES:
+        terms = sorted((TermCount(term=spec.term, count=count)
+                        for spec, count in counts.values()
+                        if spec.kind == "term" and spec.term is not None
+                        and spec.term.taxonomy == tax.key),
+                       key=lambda t: term_order(t.term))
+        if terms:
+            fp = terms_fingerprint(bases.terms, tax, terms)
+            pages += _if_changed(outputs, output_file(taxonomy_url(tax)), fp,
+                                 partial(_render_terms, tax, terms))
+    years = years_counted({s.year: n for s, n in counts.values() if s.kind == "year"},
+                          {(s.year, s.month): n for s, n in counts.values()
+                           if s.kind == "month"})
+    undated = sum(n for s, n in counts.values() if s.kind == "undated")
+    pages += _if_changed(outputs, output_file(ARCHIVE_URL),
+                         archive_fingerprint(bases.archive, years, undated),
+                         partial(_render_archive, years, undated))
+    return pages
+
+
+def _render_listing(page: ListingPage, r: Renderer, d: Diagnostics) -> RenderedFile | None:
+    return r.listing(page, d)
+
+
+def _render_feed(feed: Feed, r: Renderer, d: Diagnostics) -> RenderedFile | None:
+    return r.feed(feed, d)
+
+
+def _render_terms(tax: Taxonomy, terms: list[TermCount], r: Renderer,
+                  d: Diagnostics) -> RenderedFile | None:
+    return r.taxonomy_index(tax, terms, d)
+
+
+def _render_archive(years: tuple[YearCount, ...], undated: int, r: Renderer,
+                    d: Diagnostics) -> RenderedFile | None:
+    return r.archive_index(years, undated, d)
+
+
+def _if_changed(outputs: dict[str, tuple[str, str]], path: str, fp: str,
+                render: Callable[[Renderer, Diagnostics], RenderedFile | None]
+                ) -> list[PageToRender]:
+    return [] if outputs.get(path, ("", ""))[0] == fp else [(path, fp, render)]

@@ -1,0 +1,38 @@
+"""What loading a source file produces, as the build state keeps it: heads, sketches, records.
+
+Plain values and no heavy imports: a no-op build reads these from the cache without loading the
+Markdown engine or the layouts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from archivegen.errors import Diagnostic
+from archivegen.model import Article, ArticleHead
+
+if TYPE_CHECKING:
+    from archivegen.dedupe.detect import Sketch
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedArticle:
+    """One article as every build needs it: no body (see ArticleHead)."""
+
+    head: ArticleHead
+    sketch: Sketch
+    excerpt: str  # what listings show of the body (parsing it is costly)
+    heading: str  # a heading derived from the body, for an untitled article
+    site_url: str  # urls.article_url of the head
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedSource:
+    stat: str  # size, mtime and sidecar signature: equal means "not changed", without reading
+    sha256: str
+    articles: tuple[CachedArticle, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+# A whole record: the article, and its body as HTML (render.article_body_html).
+Record = tuple[Article, str]

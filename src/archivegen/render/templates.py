@@ -1,0 +1,225 @@
+"""The Jinja2 environment: autoescape on every template, StrictUndefined, and `url_for`.
+
+The theme is a list of folders searched in order: the archive's own overrides first, then the
+default theme shipped in the package. `url_for` is the templates' only way to make a link; it
+returns a URL relative to the page being rendered, so sites work under any base path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import bccache, meta
+
+from archivegen import urls
+from archivegen.model import TAXONOMIES
+from archivegen.partial_date import MONTH_NAMES, PartialDate
+from archivegen.slugs import slugify
+
+_TAXONOMY_BY_KEY = {t.key: t for t in TAXONOMIES}
+
+
+def make_environment(theme_dirs: Sequence[Path],
+                     bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of a theme. With `bytecode_dir`, compiled templates are kept
+    there (Jinja checks each against its template's source): a rebuild that renders a few
+    pages spends more time compiling templates than rendering. That code is as trusted as
+    the templates beside it, in the same project folder."""
+    bytecode = None
+    if bytecode_dir is not None:
+        try:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
+            if _real_folders(bytecode_dir.parent, bytecode_dir):
+                bytecode = _StateBytecodeCache(str(bytecode_dir))
+        except OSError:
+            pass  # compiled as it is used: slower, not wrong
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs]),
+        autoescape=True,  # every template, whatever its extension
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        bytecode_cache=bytecode,
+    )
+    env.globals["url_for"] = url_for
+    env.filters["iso_date"] = iso_date
+    env.filters["human_date"] = human_date
+    env.filters["atom_date"] = atom_date
+    env.filters["month_name"] = lambda n: MONTH_NAMES[int(n) - 1]
+    env.tests["web_url"] = is_web_url
+    return env
+
+
+def _real_folders(*paths: Path) -> bool:
+    """Are these all folders, none a symlink? (The build refuses a symlinked jinja/ folder
+    with a warning; this is checked again as the folder is used.)"""
+    try:
+        return all(stat.S_ISDIR(os.lstat(path).st_mode) for path in paths)
+    except OSError:
+        return False
+
+
+# Compiled templates are read without following a symlink or waiting on a FIFO.
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
+class _StateBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, as a state file of the build: a compiled template that is not a
+    regular file is not loaded (compiled again instead), and one that cannot be written (a
+    full disk) is only not kept. (Writing already goes through a new temporary file.)"""
+
+    def load_bytecode(self, bucket: bccache.Bucket) -> None:
+        try:
+            fd = os.open(self._get_cache_filename(bucket), _READ_FLAGS)
+        except OSError:
+            return
+        with open(fd, "rb") as handle:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                bucket.load_bytecode(handle)
+
+    def dump_bytecode(self, bucket: bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # not kept: compiled again next time
+            super().dump_bytecode(bucket)
+
+
+@jinja2.pass_context
+def url_for(context: jinja2.runtime.Context, target: str, **kw: Any) -> str:
+    """A link from the current page (`page_url` in the context) to `target`.
+
+    `target` is a site URL ("/2017/05/..."), or one of: home, archive, static (name=),
+    taxonomy (taxonomy=), term (taxonomy=, name=), year (year=), month (year=, month=).
+    The renderer gives each page its own `page_url_for` instead, which Jinja calls faster;
+    this global serves templates rendered any other way.
+    """
+    link_base = context.get("link_base")
+    page_url = context["page_url"] if link_base is None else ""
+    return page_url_for(page_url, link_base)(target, **kw)
+
+
+def page_url_for(page_url: str, link_base: str | None = None) -> Callable[..., str]:
+    """`url_for` bound to the page at `page_url` (or, given `link_base`, to that base).
+
+    A plain function: Jinja hands a `pass_context` global a context per call, and a page
+    makes dozens of links (navigation, one per listed article), so that cost adds up.
+    """
+    if link_base is not None:
+        # Pages served at any depth (404) need links that do not depend on their own URL.
+        base = str(link_base).rstrip("/")
+
+        def absolute_url_for(target: str, **kw: Any) -> str:
+            return base + site_url(target, **kw)
+
+        return absolute_url_for
+
+    link = urls.relative_links(page_url)
+
+    def relative_url_for(target: str, **kw: Any) -> str:
+        # An article's URL, the commonest target, needs no mapping.
+        return link(target if target.startswith("/") else site_url(target, **kw))
+
+    return relative_url_for
+
+
+def site_url(target: str, **kw: Any) -> str:
+    if target.startswith("/"):
+        return target
+    if target == "home":
+        return urls.home_url(int(kw.get("page", 1)))
+    if target == "archive":
+        return urls.ARCHIVE_URL
+    if target == "undated":
+        return urls.undated_url()
+    if target == "static":
+        return urls.static_url(str(kw["name"]))
+    if target == "taxonomy":
+        return urls.taxonomy_url(_TAXONOMY_BY_KEY[kw["taxonomy"]])
+    if target == "term":
+        return urls.term_url(_TAXONOMY_BY_KEY[kw["taxonomy"]], slugify(str(kw["name"])))
+    if target == "year":
+        return urls.year_url(int(kw["year"]))
+    if target == "month":
+        return urls.month_url(int(kw["year"]), int(kw["month"]))
+    raise ValueError(f"url_for: unknown target {target!r}")
+
+
+def iso_date(value: PartialDate | None) -> str:
+    """The value for <time datetime>: valid HTML for every precision (a range gives its start,
+    since <time> cannot hold a range)."""
+    if value is None:
+        return ""
+    if value.end_month is not None:
+        return f"{value.year:04d}-{value.month:02d}"
+    if value.end_year is not None:
+        return f"{value.year:04d}"
+    return value.isoformat()
+
+
+def atom_date(value: PartialDate | None) -> str:
+    """An Atom (RFC 3339) timestamp: the first day the date can mean, at midnight UTC. A feed
+    with no dated article gets the epoch (Atom requires the element)."""
+    if value is None:
+        return "1970-01-01T00:00:00Z"
+    return f"{value.year:04d}-{value.month or 1:02d}-{value.day or 1:02d}T00:00:00Z"
+
+
+def human_date(value: PartialDate | None) -> str:
+    """"May 30, 2017", "June 2013", "June-July 2010", "2010", "2013-2014": never more than the
+    text said."""
+    if value is None:
+        return ""
+    if value.month is None:
+        return str(value.year) if value.end_year is None else f"{value.year}\u2013{value.end_year}"
+    month = MONTH_NAMES[value.month - 1]
+    if value.day is not None:
+        return f"{month} {value.day}, {value.year}"
+    if value.end_month is not None:
+        return f"{month}\u2013{MONTH_NAMES[value.end_month - 1]} {value.year}"
+    return f"{month} {value.year}"
+
+
+def is_web_url(value: object) -> bool:
+    """True for an absolute http(s) URL: the only kind an article's `url` field may link to."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def template_dependencies(env: jinja2.Environment, name: str,
+                          memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The template and every template it extends, includes or imports, sorted.
+
+    Walks the reference graph with a visited set, so templates that include each other
+    (legal when guarded by a condition) do not recurse forever.
+    """
+    if name in memo:
+        return memo[name]
+    assert env.loader is not None
+    found: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.add(current)
+        if current in memo:
+            found.update(memo[current])
+            continue
+        try:
+            source, _, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            if current == name:
+                raise
+            continue  # `{% include "x.html" ignore missing %}`: depends on x.html appearing
+        refs = list(meta.find_referenced_templates(env.parse(source)))
+        if None in refs:  # a name computed at render time: it may be any template
+            pending.extend(env.list_templates())
+        pending.extend(ref for ref in refs if ref is not None)
+    memo[name] = tuple(sorted(found))
+    return memo[name]

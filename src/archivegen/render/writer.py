@@ -1,0 +1,480 @@
+"""Write the output tree: atomic per file, unchanged bytes left alone, stale files pruned.
+
+The writer owns only what it wrote: a manifest in the output folder lists those files, and
+pruning never touches anything else. After a build with errors nothing is pruned, so a page
+that failed to rebuild stays published until its source is fixed.
+"""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import json
+import os
+import shutil
+import stat
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from archivegen.errors import Diagnostics, SourceLocation
+from archivegen.model import RenderedFile
+
+MANIFEST_NAME = ".archivegen-manifest.json"
+# The build's own files in the output folder (the manifest, the staging folder) are never
+# followed through a symlink: one planted there could point anywhere (AG061).
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+# A temporary file is created, never followed, and never waited on (a FIFO planted at its
+# name fails with ENXIO instead of blocking the build).
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+# Errors that mean this one file's name cannot be used here (past NAME_MAX or PATH_MAX,
+# or refused by the file system): they cost that file, not the build (AG007).
+_NAME_ERRORS = frozenset({errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL})
+# Temporary files of a build's writes, renamed into place when complete. One folder, emptied
+# when a build starts: a build killed between writing and renaming leaves nothing elsewhere.
+STAGING_NAME = ".archivegen-tmp"
+_temp_names = itertools.count()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+    kept_stale: int
+    rendered: int = 0  # files received from the renderer (written or byte-identical)
+    owned_now: frozenset[str] = frozenset()  # outputs of this build that are in place
+    # Size and mtime of each file received, as `file_stat` gives them: a later build compares
+    # them to notice a page edited or replaced by hand.
+    stats: dict[str, str] = field(default_factory=dict)
+
+
+class _Claim(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+
+
+ClaimT = TypeVar("ClaimT", bound=_Claim)
+
+
+def write_atomic_chunks(target: Path, chunks: Iterable[bytes],
+                        staging: Path | None = None) -> bool:
+    """write_atomic for content made piece by piece: `chunks` are consumed one at a time
+    into the temporary file, so a large file is never whole in memory. False (and the
+    target left alone, mtime and all) if it already held these bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temporary(target, chunks, staging)
+    try:
+        if _same_bytes(tmp, target):
+            os.unlink(tmp)
+            return False
+        os.replace(tmp, target)  # a symlink at `target` is replaced, never written through
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _holds(target: Path, content: bytes) -> bool:
+    """Is `target` a regular file holding `content`? Read without following a symlink or
+    waiting on a FIFO: what a link there names is no page of ours (it is replaced)."""
+    try:
+        fd = os.open(target, _READ_FLAGS)
+    except OSError:
+        return False
+    with open(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(content):
+            return False
+        return handle.read(len(content) + 1) == content
+
+
+def _same_bytes(tmp: str, target: Path) -> bool:
+    """Does the regular file `target` hold the bytes of `tmp`? Read without following a
+    symlink or waiting on a FIFO (filecmp does both)."""
+    try:
+        fd = os.open(target, _READ_FLAGS)
+    except OSError:
+        return False
+    with open(fd, "rb") as theirs, open(tmp, "rb") as ours:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != os.fstat(ours.fileno()).st_size:
+            return False
+        while True:
+            mine = ours.read(1 << 16)
+            if mine != theirs.read(1 << 16):
+                return False
+            if not mine:
+                return True
+
+
+def drop_collisions(files: Iterable[ClaimT], diags: Diagnostics) -> list[ClaimT]:
+    """One file per output path; a second claimant is an error naming both origins."""
+    by_path: dict[str, ClaimT] = {}
+    for f in sorted(files, key=lambda f: (f.path, f.origin)):
+        first = by_path.get(f.path)
+        if first is None:
+            by_path[f.path] = f
+        else:
+            diags.error("AG040", f"'{f.origin}' and '{first.origin}' both produce {f.path}",
+                        SourceLocation(path=f.origin))
+    return list(by_path.values())
+
+
+def safe_target(output_dir: Path, rel_path: str) -> Path:
+    """The absolute path for `rel_path`, refusing anything that would land outside the folder."""
+    return SafeTargets(output_dir).target(rel_path)
+
+
+class SafeTargets:
+    """safe_target for many files: the output folder is resolved once, and each folder below
+    it is checked once (one lstat per folder, not a realpath per file)."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.root = output_dir.resolve()
+        self._top = os.fspath(self.root)
+        self._inside: dict[str, bool] = {}
+
+    def target(self, rel_path: str) -> Path:
+        # Check the raw segments: PurePosixPath would quietly normalise "a/./b" and "a//b".
+        parts = rel_path.split("/")
+        if "\\" in rel_path or "\x00" in rel_path or any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"unsafe output path {rel_path!r}")
+        if not self._folder_inside(parts[:-1]):
+            raise ValueError(f"output path {rel_path!r} leaves the output folder")
+        return self.root.joinpath(*parts)
+
+    def _folder_inside(self, folders: list[str]) -> bool:
+        """No folder on the way is a symlink out of the output folder."""
+        prefix = ""
+        for name in folders:
+            prefix = f"{prefix}/{name}" if prefix else name
+            inside = self._inside.get(prefix)
+            if inside is None:
+                path = os.path.join(self._top, prefix)
+                try:
+                    mode = os.lstat(path).st_mode
+                except OSError:  # not there yet (or under a file): made by us, as a folder
+                    return True
+                inside = (not stat.S_ISLNK(mode)
+                          or Path(path).resolve().is_relative_to(self.root))
+                self._inside[prefix] = inside
+            if not inside:
+                return False
+        return True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WrittenFile:
+    """A file already put in place (by a render worker, or by write_tree): what the build
+    records of it. Workers send this instead of the page's bytes."""
+
+    path: str
+    origin: str
+    written: bool = False  # False: the file already held these bytes
+    stat: str = ""  # file_stat after writing
+    refused: str = ""  # why the path was refused (AG041); nothing was written
+    unwritable: str = ""  # why the file system refused its name (AG007); nothing was written
+
+
+def staging_folder(output_dir: Path) -> Path:
+    return output_dir / STAGING_NAME
+
+
+class TreeWriter:
+    """Puts files into the output folder: paths checked by SafeTargets, each file written
+    atomically through the staging folder, folders made once. One per process: render
+    workers write their own pages, so page bytes never travel back to the build process."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.targets = SafeTargets(output_dir)
+        self.staging = staging_folder(output_dir)
+        self._made_dirs: set[str] = set()
+
+    def put(self, path: str, content: bytes, origin: str) -> WrittenFile:
+        try:
+            target = self.targets.target(path)
+        except ValueError as exc:
+            return WrittenFile(path=path, origin=origin, refused=str(exc))
+        try:
+            written = write_atomic(target, content, self._made_dirs, self.staging)
+        except OSError as exc:
+            if exc.errno not in _NAME_ERRORS:
+                raise  # a full disk, no permission: the whole build stops (cli says why)
+            return WrittenFile(path=path, origin=origin,
+                               unwritable=f"page {path} cannot be written: {exc.strerror}")
+        return WrittenFile(path=path, origin=origin, written=written,
+                           stat=file_stat(os.fspath(target)))
+
+
+def write_atomic(target: Path, content: bytes, made_dirs: set[str] | None = None,
+                 staging: Path | None = None) -> bool:
+    """Write via a temporary file and rename; False (and no write) if the bytes are the same.
+    `made_dirs` remembers folders already created, saving a mkdir call per file. The
+    temporary file goes in `staging` (a folder on the same file system) if given, else
+    beside the target."""
+    if _holds(target, content):
+        return False
+    folder = os.path.dirname(target)
+    if made_dirs is None or folder not in made_dirs:
+        os.makedirs(folder, exist_ok=True)
+        if made_dirs is not None:
+            made_dirs.add(folder)  # a string: a Path per folder is 10^5 objects at scale
+    tmp = _write_temporary(target, (content,), staging)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None) -> str:
+    """`chunks` in a new temporary file for `target` (in `staging`, if given, else beside
+    it), readable by a web server; its path. Nothing is left behind if writing fails."""
+    # The temporary name is ours alone (this process, this target); O_EXCL is not needed,
+    # and mkstemp's random names cost more than the write on 10^4 small files.
+    if staging is not None:
+        tmp = os.path.join(staging, f"{os.getpid()}-{next(_temp_names)}.part")
+    else:
+        tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
+    try:
+        fd = os.open(tmp, _TEMP_FLAGS, 0o644)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO with a reader, a device
+            os.close(fd)
+            raise OSError(errno.EEXIST, "a temporary file's name is taken", tmp)
+        os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
+        with os.fdopen(fd, "wb") as out:
+            out.writelines(chunks)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+# A manifest larger than this is not read (a planted one could fill memory): 10^6 articles
+# make about 100 MB of it. Then nothing is pruned, and this build's manifest replaces it.
+MAX_MANIFEST_BYTES = 256 * 2**20
+
+
+def read_manifest(output_dir: Path) -> set[str]:
+    """The files the last build wrote; none if the manifest is missing, garbled, larger than
+    MAX_MANIFEST_BYTES, or not a regular file (a symlink is not followed: what it names
+    could list files to prune)."""
+    try:
+        fd = os.open(output_dir / MANIFEST_NAME, _READ_FLAGS)
+    except OSError:
+        return set()
+    try:
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return set()
+            raw = handle.read(MAX_MANIFEST_BYTES + 1)
+            if len(raw) > MAX_MANIFEST_BYTES:
+                return set()
+            data = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = data.get("files", []) if isinstance(data, dict) else []
+    return {f for f in files if isinstance(f, str)}
+
+
+def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
+               diags: Diagnostics,
+               *, prune: bool | Callable[[], bool], unchanged_paths: Iterable[str] = (),
+               planned: Iterable[str] | None = None) -> WriteReport:
+    """Write `files` (consumed one at a time: it may render as it goes); `unchanged_paths` are
+    outputs this build also owns but did not re-render, so they are neither rewritten nor
+    pruned. `planned` names every output in advance; without it `files` is read up front.
+    `prune` may be a function, asked after the last file (rendering can still fail)."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    refused = manifest_refused(output_dir, diags)
+    previous = read_manifest(output_dir)
+    kept = set(unchanged_paths)
+    if planned is None:
+        files = list(files)
+        planned = [f.path for f in files]
+    staging = _empty_staging(output_dir, diags)
+    # Record the intent first: a build killed while writing still owns what it wrote.
+    # (The manifest is a function of its set of names: an equal set is not written again.)
+    listed = previous | kept | set(planned)
+    if not refused and (listed != previous or not (output_dir / MANIFEST_NAME).is_file()):
+        _write_manifest(output_dir, listed, staging)
+    current: set[str] = set(kept)
+    tree = TreeWriter(output_dir)
+    written = rendered = 0
+    unchanged = len(kept)
+    stats: dict[str, str] = {}
+    for f in files:
+        rendered += 1
+        done = f if isinstance(f, WrittenFile) else tree.put(f.path, f.content, f.origin)
+        if done.refused:
+            diags.error("AG041", done.refused, SourceLocation(path=done.origin))
+            continue
+        if done.unwritable:
+            diags.error("AG007", f"{done.unwritable}; skipped", SourceLocation(path=done.origin))
+            continue
+        current.add(done.path)
+        if done.written:
+            written += 1
+        else:
+            unchanged += 1
+        stats[done.path] = done.stat
+    stale = sorted(previous - current)
+    removed = 0
+    if prune() if callable(prune) else prune:
+        for rel in stale:
+            removed += _remove_owned(output_dir, rel)
+        owned = current
+    else:
+        owned = current | set(stale)
+    if owned != listed and not refused:
+        _write_manifest(output_dir, owned, staging)
+    shutil.rmtree(staging, ignore_errors=True)  # (rmtree never follows a symlink)
+    return WriteReport(written=written, unchanged=unchanged, removed=removed,
+                       kept_stale=len(owned) - len(current), rendered=rendered,
+                       owned_now=frozenset(current), stats=stats)
+
+
+def replace_owned(output_dir: Path, files: Iterable[RenderedFile],
+                  gone: Collection[str] = ()) -> tuple[list[WrittenFile], int]:
+    """Write new versions of files and remove the owned files `gone` (a page that moved): for
+    a rebuild that knows exactly what changed. The manifest lists new names before they are
+    written and drops removed ones after (unchanged when no name comes or goes). The files
+    written, and how many of `gone` were removed."""
+    files = list(files)
+    staging = _empty_staging(output_dir)
+    refused = manifest_refused(output_dir)
+    try:
+        previous = read_manifest(output_dir)
+        listed = previous | {f.path for f in files}
+        if listed != previous and not refused:
+            _write_manifest(output_dir, listed, staging)
+        tree = TreeWriter(output_dir)
+        written = [tree.put(f.path, f.content, f.origin) for f in files]
+        removed = sum(_remove_owned(output_dir, rel) for rel in gone
+                      if rel in listed and not refused)  # refused: what it owns is unknown
+        if listed & set(gone) and not refused:
+            _write_manifest(output_dir, listed - set(gone), staging)
+        return written, removed
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def manifest_refused(output_dir: Path, diags: Diagnostics | None = None) -> bool:
+    """Is the manifest a symlink or something else than a regular file? Then it is neither
+    read nor written (AG061): nothing is pruned, since what this build owns is unknown."""
+    path = output_dir / MANIFEST_NAME
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False  # not there yet
+    if stat.S_ISREG(mode):
+        return False
+    if diags is not None:
+        kind = "a symlink" if stat.S_ISLNK(mode) else "not a regular file"
+        diags.warning("AG061", f"the output's list of the files it wrote is {kind}; not read "
+                      "or written, so nothing is pruned (remove it to let builds prune again)",
+                      SourceLocation(path=str(path)))
+    return True
+
+
+def _empty_staging(output_dir: Path, diags: Diagnostics | None = None) -> Path:
+    """The staging folder, emptied of what a killed build left. A symlink (or a file) there
+    is removed itself and replaced by a folder: never followed, its target left alone."""
+    staging = staging_folder(output_dir)
+    try:
+        mode = os.lstat(staging).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        shutil.rmtree(staging)
+    elif mode is not None:
+        if diags is not None and stat.S_ISLNK(mode):
+            diags.warning("AG061", "the staging folder is a symlink; not followed: the link "
+                          "is replaced by a folder (what it names is left alone)",
+                          SourceLocation(path=str(staging)))
+        staging.unlink()
+    staging.mkdir()
+    return staging
+
+
+def file_stat(path: str) -> str:
+    """Size, mtime and inode of an output file ("" if missing): unchanged means untouched."""
+    try:
+        return _stat_text(os.stat(path))
+    except OSError:
+        return ""
+
+
+def _stat_text(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def file_stats(folder: Path, paths: Iterable[str]) -> Iterator[str]:
+    """file_stat of each of `paths` (relative to `folder`), a third faster: looked up from
+    the open folder, not from the root each time (no-op and quick rebuilds check every
+    output)."""
+    if os.stat not in os.supports_dir_fd:
+        top = os.fspath(folder)
+        yield from (file_stat(os.path.join(top, path)) for path in paths)
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield from ("" for _ in paths)
+        return
+    try:
+        for path in paths:
+            try:
+                yield _stat_text(os.stat(path, dir_fd=fd))
+            except (OSError, ValueError):
+                yield ""
+    finally:
+        os.close(fd)
+
+
+def _write_manifest(output_dir: Path, owned: set[str], staging: Path) -> None:
+    """The manifest, a line per file, written as it is made: at 10^5 files json.dumps with
+    an indent (the pure-Python encoder) held tens of MiB of pieces."""
+    files = sorted(owned)
+    lines = itertools.chain(
+        ('{\n"generator": "archivegen",\n"files": [' + ("\n" if files else ""),),
+        (json.dumps(name) + (",\n" if number < len(files) else "\n")
+         for number, name in enumerate(files, start=1)),
+        ("]\n}\n",))
+    write_atomic_chunks(output_dir / MANIFEST_NAME, (line.encode("utf-8") for line in lines),
+                        staging=staging)
+
+
+def _remove_owned(output_dir: Path, rel: str) -> int:
+    if any(part.startswith(".") for part in rel.split("/")):
+        # No page has a hidden name: the build's own files (the manifest, the staging
+        # folder) and the user's (.git/, .htaccess, .well-known/) are never pruned, whatever
+        # a tampered manifest lists.
+        return 0
+    try:
+        target = safe_target(output_dir, rel)
+    except ValueError:
+        return 0  # a tampered manifest never makes us delete outside the folder
+    try:
+        target.unlink()
+    except OSError:
+        # Gone, or a folder (or something we may not remove) where a page was: a folder is
+        # not ours to empty, and it must not stop every later build (it is dropped from the
+        # manifest).
+        return 0
+    root = output_dir.resolve()
+    parent = target.parent
+    while parent != root:
+        try:
+            parent.rmdir()  # only succeeds when empty
+        except OSError:
+            break
+        parent = parent.parent
+    return 1

@@ -1,0 +1,1 @@
+"""`archivegen serve`: the rebuild loop (command) and the HTTP side (httpd)."""

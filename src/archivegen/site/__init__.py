@@ -1,0 +1,1 @@
+"""The site's shape from loaded articles: taxonomies, date archives, listing pages."""
