@@ -3,15 +3,14 @@ load_source on invented texts: `# Title` / `> Source: <url>` / the block / the b
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from unit_helpers import make_source
 
 from archivegen.errors import Diagnostics, Level
 from archivegen.load.layouts import load_source
-from archivegen.model import Article, Contributor, Source
+from archivegen.model import Article, Contributor
 from archivegen.partial_date import PartialDate
 
 SOURCE_URL = "http://www.harbourledger.example/2012/05/quiet-strike.htm"
@@ -24,10 +23,6 @@ BODY = ("Dock workers in the fictional port of Lumenhaven walked off the job on 
         "A second meeting is planned for the end of the month, when the board will\n"
         "publish its figures for the season and the union will answer them.")
 BODY_FIRST = BODY.split("\n", 1)[0]
-
-
-def make_source(data: bytes, path: str = "x.txt") -> Source:
-    return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 def load(text: str, path: str = "repost.txt") -> tuple[Article, Diagnostics]:

@@ -3,21 +3,15 @@ outlets.py (one name per registered outlet; the site of an address)."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
+from unit_helpers import make_source
 
 from archivegen.errors import Diagnostics
 from archivegen.load.layouts import load_source
 from archivegen.load.layouts.text import decode
 from archivegen.load.outlets import outlet_name, outlet_of_url
-from archivegen.model import Source
 
 UNDEFINED_CP1252 = ("\x81", "\x8d", "\x8f", "\x90", "\x9d")
-
-
-def make_source(data: bytes, path: str = "x.txt") -> Source:
-    return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 # 1. C1 controls in UTF-8 text --------------------------------------------------------------------

@@ -3,15 +3,14 @@ reported with its file and line; read metadata, later body text and front matter
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from unit_helpers import make_source
 
 from archivegen.errors import Diagnostic, Diagnostics
 from archivegen.load.layouts import load_source
-from archivegen.model import Article, Source
+from archivegen.model import Article
 
 # Whole paragraphs on one line each: sentences of more than twelve words, so that they read as
 # the body's prose and never as a headline or a credit.
@@ -30,10 +29,6 @@ PARAGRAPHS = (
 LABELS = ("Region", "Regions", "Theme", "Themes", "In-depth Report", "Tags")
 FIELD_OF_LABEL = {"Region": "regions", "Regions": "regions", "Theme": "themes",
                   "Themes": "themes", "In-depth Report": "reports", "Tags": "tags"}
-
-
-def make_source(data: bytes, path: str) -> Source:
-    return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 def load(text: str, path: str) -> tuple[Article, Diagnostics]:

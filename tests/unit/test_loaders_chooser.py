@@ -6,16 +6,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from unit_helpers import make_source
 
 from archivegen.errors import Diagnostics, Level
 from archivegen.load.layouts import ARTICLE_SUFFIXES, is_article_path, load_source, scraped
-from archivegen.model import Article, Source
+from archivegen.model import Article
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_680446ff0202b48e.txt"
-
-
-def make_source(data: bytes, path: str = "x.txt") -> Source:
-    return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 def load(data: bytes, path: str = "x.txt") -> tuple[Article | None, Diagnostics]:

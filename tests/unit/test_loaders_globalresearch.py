@@ -6,11 +6,12 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from unit_helpers import make_source
 
 from archivegen.errors import Diagnostics, Level
 from archivegen.load.layouts import globalresearch
 from archivegen.load.layouts.text import decode
-from archivegen.model import Article, Source
+from archivegen.model import Article
 from archivegen.partial_date import PartialDate
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_680446ff0202b48e.txt"
@@ -23,10 +24,6 @@ The original source of this article is [South Front](#)
 Copyright © [South Front](#), [South Front](#), 2017
 
 Disclaimer: The contents of this article are of sole responsibility of the author(s)."""
-
-
-def make_source(data: bytes, path: str = "x.txt") -> Source:
-    return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 def load_text(text: str, path: str = "x.txt") -> tuple[Article | None, Diagnostics]:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
+from unit_helpers import make_source
 
 from archivegen.errors import Diagnostics, Level
 from archivegen.load.dateparse import parse_date
 from archivegen.load.layouts.text import clean_name, decode, link_texts
-from archivegen.model import Source
 from archivegen.partial_date import PartialDate
-
-
-def make_source(data: bytes, path: str = "x.txt") -> Source:
-    return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, Diagnostics]:

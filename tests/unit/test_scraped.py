@@ -4,13 +4,12 @@ texts."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
+from unit_helpers import make_source
 
 from archivegen.errors import Diagnostics, Level
 from archivegen.load.layouts import load_source
-from archivegen.model import Article, Source
+from archivegen.model import Article
 from archivegen.partial_date import PartialDate
 
 # A paragraph long enough to read as prose (and to make a file more than an error page).
@@ -28,10 +27,6 @@ BODIES = {"two paragraphs": f"{PARA}\n\n{PARA2}", "eight paragraphs": LONG}
 
 def day(year: int, month: int, date: int) -> PartialDate:
     return PartialDate(year=year, month=month, day=date)
-
-
-def make_source(data: bytes, path: str = "x.txt") -> Source:
-    return Source(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 def load(text: str, path: str = "page.txt") -> tuple[Article | None, Diagnostics]:
