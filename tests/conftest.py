@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +15,25 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_FILE = "000_680446ff0202b48e.txt"
+
+_THIS = sys.modules[__name__]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "slow: long end-to-end, serve, browser, fuzz/property and benchmark-like tests; "
+        'the fast loop is `pytest -m "not slow"`, the full suite runs them all')
+
+
+def pytest_plugin_registered(plugin: object) -> None:
+    """Keep `from conftest import ...` meaning this file. Test modules import its helpers by
+    that name (tests/ is on sys.path; no __init__.py anywhere), but pytest imports every
+    conftest.py under the same module name "conftest", so after loading a folder's own
+    conftest.py (tests/browser/, tests/e2e/: fixtures only) the name would point there and
+    the imports of the test modules collected next would fail."""
+    if plugin is not _THIS and getattr(plugin, "__name__", None) == "conftest":
+        sys.modules["conftest"] = _THIS
 
 
 @pytest.fixture(autouse=True)
