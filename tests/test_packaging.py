@@ -26,7 +26,7 @@ def test_wheel_ships_theme_and_type_marker(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("archivegen/py.typed", "archivegen/theme/base.html",
                      "archivegen/theme/article.html", "archivegen/theme/static/style.css",
-                     "archivegen/loaders/globalresearch.py", "archivegen/__main__.py"):
+                     "archivegen/load/layouts/globalresearch.py", "archivegen/__main__.py"):
         assert required in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "archivegen = archivegen.cli:main" in zipfile.ZipFile(wheel).read(

@@ -37,7 +37,7 @@ def test_a_build_skips_the_article_that_failed_and_builds_the_rest(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     folder = _archive(tmp_path)
-    monkeypatch.setattr(archivegen.loading, "repair_article",
+    monkeypatch.setattr(archivegen.load.source_file, "repair_article",
                         _failing_repair(archivegen.load.source_file.repair_article))
     assert run_build(folder, tmp_path / "site") == 1
     err = capsys.readouterr().err
