@@ -8,7 +8,6 @@ again, and pages whose fingerprint is unchanged are not rendered again.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -18,7 +17,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 from archivegen.config import SiteConfig, settings_key, theme_dirs
@@ -28,21 +26,10 @@ from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, SourceLo
 from archivegen.incremental.cache import (
     CACHE_PATH,
     BuildCache,
-    article_page_fingerprint,
     code_version,
-    fingerprint,
     shared_terms,
     state_refusal,
     template_bytecode_dir,
-)
-from archivegen.incremental.fingerprints import (
-    PAGE_TEMPLATES,
-    PageBases,
-    archive_fingerprint,
-    feed_fingerprint,
-    listing_fingerprint,
-    summary_fingerprint,
-    terms_fingerprint,
 )
 from archivegen.incremental.json_report import REPORT_PATH, report_file, report_lines, write_report
 from archivegen.incremental.quick import BASIS_KEY, QuickBasis
@@ -88,26 +75,17 @@ from archivegen.site.indexer import (
     summarize,
     term_counts,
 )
-from archivegen.urls import ARCHIVE_URL, article_url, output_file, static_url, taxonomy_url
-from archivegen.workers import Job, LoadJob, RecordFetcher, render_in_workers, run_load_jobs
+from archivegen.site.plan import Page, PageBases, SiteContent, fingerprint, plan_site
+from archivegen.urls import article_url
+from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
+
+# Kinds of page rendered on every core (one per article or listing page); the few others are
+# rendered in this process.
+WORKER_KINDS = frozenset({"article", "listing", "feed"})
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",
            "theme_dirs"]
 
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Plan:
-    """One output file to produce: where, from what (fingerprint), and how."""
-
-    path: str
-    origin: str
-    fingerprint: str
-    # How to render it in this process; None for pages with a worker `job` (no closure per
-    # page: a 10^5-article build plans 1.5 * 10^5 of them).
-    render: Callable[[], RenderedFile | None] | None = None
-    # For article and listing pages: what a worker process needs to render it.
-    job: Job | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,7 +102,7 @@ class SiteOutput:
     # (article key, layout, URL) of every article built, and the copies folded into each.
     article_urls: tuple[tuple[str, str, str], ...] = ()
     also_archived: dict[str, tuple[DuplicateRef, ...]] = field(default_factory=dict)
-    # What every article page was rendered with (cache.article_page_fingerprint's basis,
+    # What every article page was rendered with (plan.PageBases,
     # the navigation's taxonomy keys, terms per taxonomy): a quick rebuild renders alike.
     bases: PageBases | None = None
     # Every listing, for quick rebuilds: the build stores them in the cache and empties this
@@ -192,54 +170,17 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     with timer.phase("plan"):
         # Everything every page sees (config, navigation, counts) and the templates it uses.
         base = fingerprint(code_version(), settings_key(config),
-                     repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
-        template_fp = _template_fingerprints(env)
-        plans: list[_Plan] = []
-        bases = PageBases(**{kind: fingerprint(base, template_fp(name))
-                             for kind, name in PAGE_TEMPLATES.items()})
-        for url, a in table:
-            refs = also_archived.get(a.key, ())
-            fp = article_page_fingerprint(bases.article, url, a.key, by_key[a.key].source_sig,
-                                          refs, [by_key[r.key].source_sig for r in refs])
-            job = (url, a, refs, by_key[a.key].record)
-            plans.append(_Plan(path=output_file(url), origin=a.source_path, fingerprint=fp,
-                               job=job))
-        summary_fp = {s.url: summary_fingerprint(s) for s in index.articles}
-        for page in listings:
-            fp = listing_fingerprint(bases.listing, page,
-                                     [summary_fp[s.url] for s in page.articles])
-            plans.append(_Plan(path=output_file(page.url), origin=page.url,
-                               fingerprint=fp, job=page))
-        for feed in site_feeds:
-            fp = feed_fingerprint(bases.feed, feed, [summary_fp[s.url] for s in feed.articles])
-            plans.append(_Plan(path=output_file(feed.url), origin=feed.listing_url,
-                               fingerprint=fp, job=feed))
-        del summary_fp
-        for tax, terms in index.taxonomies:
-            if terms:
-                counts = term_counts(terms)
-                plans.append(_Plan(
-                    path=output_file(taxonomy_url(tax)), origin=taxonomy_url(tax),
-                    fingerprint=terms_fingerprint(bases.terms, tax, counts),
-                    render=partial(renderer.taxonomy_index, tax, counts, diags)))
-        years = date_counts(index)
-        plans.append(_Plan(path=output_file(ARCHIVE_URL), origin=ARCHIVE_URL,
-                           fingerprint=archive_fingerprint(bases.archive, years,
-                                                           len(index.undated)),
-                           render=partial(renderer.archive_index, years, len(index.undated),
-                                          diags)))
-        plans.append(_Plan(path="404.html", origin="/404.html",
-                           fingerprint=fingerprint(base, template_fp("404.html")),
-                           render=partial(renderer.not_found, diags)))
-        for name, data in static_files.items():
-            static = RenderedFile(path=output_file(static_url(name)), content=data,
-                                  dependencies=(f"static:{name}",), origin=f"static/{name}")
-            plans.append(_Plan(path=static.path, origin=static.origin,
-                               fingerprint=hashlib.sha256(data).hexdigest(),
-                               render=partial(_given, static)))
-        plans = drop_collisions(plans, diags)
+                           repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
+        bases = PageBases.of(base, _template_fingerprints(env))
+        content = SiteContent(
+            table=table, index=index, listings=listings, feeds=site_feeds,
+            terms=[(tax, tuple(term_counts(terms))) for tax, terms in index.taxonomies if terms],
+            years=date_counts(index), also_archived=also_archived,
+            source_sig=lambda key: by_key[key].source_sig,
+            record=lambda key: by_key[key].record, static_files=static_files)
+        plans = drop_collisions(plan_site(bases, content), diags)
     unchanged: list[str] = []
-    todo: list[_Plan] = []
+    todo: list[Page] = []
     for plan in plans:
         if skip is not None and skip(plan.path, plan.fingerprint):
             unchanged.append(plan.path)
@@ -252,13 +193,13 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         """Article and listing pages (on every core) first, then the few others. The plans
         are let go as their pages are done: at 10^5 articles they are a large part of what
         the build holds while it writes."""
-        jobs = deque(p.job for p in todo if p.job is not None)
-        others = [p.render for p in todo if p.job is None and p.render is not None]
+        jobs = deque(p for p in todo if p.kind in WORKER_KINDS)
+        others = [p for p in todo if p.kind not in WORKER_KINDS]
         total = len(todo)
         todo.clear()
         pages = itertools.chain(
             render_in_workers(jobs, themes, renderer, fetch, diags, records, write_into),
-            (render() for render in others))
+            (renderer.page(page, diags) for page in others))
         for done, rendered in enumerate(pages, start=1):
             if progress is not None and (done % 100 == 0 or done == total):
                 progress("render", done, total)
@@ -278,10 +219,6 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
-
-
-def _given(file: RenderedFile) -> RenderedFile:
-    return file
 
 
 def _template_fingerprints(env: object) -> Callable[[str], str]:

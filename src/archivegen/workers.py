@@ -32,17 +32,12 @@ from archivegen.limits import Limits
 from archivegen.load.loaded import CachedSource, Record
 from archivegen.load.source_file import reload_source
 from archivegen.markdown.engine import SafeMarkdown, make_markdown
-from archivegen.model import ArticleHead, DuplicateRef, Feed, ListingPage, RenderedFile, Taxonomy
+from archivegen.model import ArticleHead, RenderedFile, Taxonomy
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
 from archivegen.render.writer import TreeWriter, WrittenFile
 from archivegen.report import Progress
-
-# What an article page's renderer needs: URL, head, copies folded into it, and the whole
-# record when it is in memory (None: read it from the cache).
-ArticleJob = tuple[str, ArticleHead, tuple[DuplicateRef, ...], Record | None]
-# What a render worker is sent: an article page's job, a listing page or a feed.
-Job = ArticleJob | ListingPage | Feed
+from archivegen.site.plan import Page
 
 
 class RecordFetcher:
@@ -58,13 +53,6 @@ class RecordFetcher:
         if self._reader is None:
             self._reader = RecordReader(self._path)
         return self._reader.article(head.source_path, head.key)
-
-
-def _render_article_job_with(renderer: Renderer, fetch: RecordFetcher, job: ArticleJob,
-                             diags: Diagnostics) -> RenderedFile | None:
-    url, head, refs, record = job
-    article, body_html = record or fetch(head)
-    return renderer.article(url, article, diags, refs, body_html)
 
 
 # Set in each render worker process by its initializer: the worker's Renderer, records and
@@ -100,19 +88,10 @@ def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConf
     _worker_state.append((renderer, RecordFetcher(records), writer))
 
 
-def _render_job_with(renderer: Renderer, fetch: RecordFetcher, job: Job,
-                     diags: Diagnostics) -> RenderedFile | None:
-    if isinstance(job, ListingPage):
-        return renderer.listing(job, diags)
-    if isinstance(job, Feed):
-        return renderer.feed(job, diags)
-    return _render_article_job_with(renderer, fetch, job, diags)
-
-
-def _render_job(job: Job) -> tuple[RenderedFile | WrittenFile | None, tuple[Diagnostic, ...]]:
+def _render_job(job: Page) -> tuple[RenderedFile | WrittenFile | None, tuple[Diagnostic, ...]]:
     local = Diagnostics()
     renderer, fetch, writer = _worker_state[-1]
-    page = _render_job_with(renderer, fetch, job, local)
+    page = renderer.page(job, local, fetch)
     if page is not None and writer is not None:
         # Written here: the page's bytes need not be sent to, and held by, the build process.
         return writer.put(page.path, page.content, page.origin), tuple(local.items)
@@ -152,7 +131,7 @@ class _QuietSpawnContext(multiprocessing.context.SpawnContext):
 RENDER_WINDOW = 256
 
 
-def render_in_workers(jobs: deque[Job], themes: Sequence[Path], renderer: Renderer,
+def render_in_workers(jobs: deque[Page], themes: Sequence[Path], renderer: Renderer,
                        fetch: RecordFetcher, diags: Diagnostics, records: Path | None,
                        write_into: Path | None = None
                        ) -> Iterator[RenderedFile | WrittenFile | None]:
@@ -161,7 +140,7 @@ def render_in_workers(jobs: deque[Job], themes: Sequence[Path], renderer: Render
     given). Pages are yielded as the workers finish them; diagnostics arrive in order."""
     workers = os.cpu_count() or 1
     if len(jobs) < RENDER_PARALLEL_MIN or workers < 2:
-        yield from (_render_job_with(renderer, fetch, job, diags) for job in _drained(jobs))
+        yield from (renderer.page(job, diags, fetch) for job in _drained(jobs))
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
                              initializer=_init_render_worker,

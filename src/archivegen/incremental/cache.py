@@ -39,7 +39,6 @@ from archivegen.load.loaded import CachedArticle, CachedSource, Record
 from archivegen.model import (
     TAXONOMIES,
     ArticleHead,
-    DuplicateRef,
     ListingSpec,
     Term,
     piece_key,
@@ -147,24 +146,6 @@ def _remove_other_schemas(path: Path) -> None:
         if (_CACHE_NAME_RE.fullmatch(other.name) and other.name != path.name
                 and other.is_file() and not other.is_symlink()):
             other.unlink(missing_ok=True)
-
-
-def fingerprint(*parts: str) -> str:
-    """A hash of some texts, for fingerprints: one join and one encode (this runs for every
-    output of every build); NUL-separated, so ("ab", "c") and ("a", "bc") differ."""
-    text = "\0".join(parts) + "\0"
-    # 128 bits are plenty to tell versions of one output apart, and a build holds one
-    # fingerprint per output and per article: 32 hex digits, not sha256's 64.
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def article_page_fingerprint(basis: str, url: str, key: str, source_sig: str,
-                             refs: tuple[DuplicateRef, ...] = (),
-                             ref_sigs: Sequence[str] = ()) -> str:
-    """What an article page is made from: `basis` (what every article page sees: code,
-    settings, navigation, its templates), its URL, its article, the hash of the source that
-    article came from (cached source sha256), and the copies folded into it with theirs."""
-    return fingerprint(basis, url, key, source_sig, repr(refs), *ref_sigs)
 
 
 # SQLite keeps text as UTF-8, which has no encoding for a lone surrogate (a YAML "\ud800"

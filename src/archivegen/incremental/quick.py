@@ -36,7 +36,6 @@ import struct
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
-from functools import partial
 from pathlib import Path
 from stat import S_ISREG
 
@@ -46,12 +45,10 @@ from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level, e
 from archivegen.incremental.cache import (
     BuildCache,
     CachedHead,
-    article_page_fingerprint,
     encode_records,
     state_refusal,
     template_bytecode_dir,
 )
-from archivegen.incremental.fingerprints import PageBases
 from archivegen.incremental.json_report import (
     REPORT_PATH,
     ReportedArticle,
@@ -61,7 +58,7 @@ from archivegen.incremental.json_report import (
     report_with_articles,
     write_report,
 )
-from archivegen.incremental.relist import Change, PageToRender, relist
+from archivegen.incremental.relist import Change, relist
 from archivegen.incremental.uptodate import (
     Scan,
     build_lock,
@@ -83,6 +80,7 @@ from archivegen.render.templates import make_environment
 from archivegen.render.writer import replace_owned
 from archivegen.report import BuildReport, Declined
 from archivegen.site.indexer import ListingState
+from archivegen.site.plan import Page, PageBases, plan_article
 from archivegen.urls import output_file
 
 # More changed files than this: the full build (it loads them on every core).
@@ -96,7 +94,7 @@ class QuickBasis:
     rendered every article page with."""
 
     context: str  # uptodate.context_state of the build
-    bases: PageBases  # what each kind of page was fingerprinted with (fingerprints.py)
+    bases: PageBases  # what each kind of page was fingerprinted with (site/plan.py)
     nav: tuple[str, ...]  # keys of the taxonomies in every page's navigation
     term_counts: dict[str, int]  # terms per taxonomy, shown by the navigation
     report_sha: str  # sha256 of the build report written ("" if none was written)
@@ -116,7 +114,7 @@ class QuickBasis:
         try:
             data = json.loads(text or "")
             return cls(context=str(data["context"]),
-                       bases=PageBases(**{k: str(v) for k, v in data["bases"].items()}),
+                       bases=PageBases.from_mapping(data["bases"]),
                        nav=tuple(map(str, data["nav"])),
                        term_counts={str(k): int(v) for k, v in data["term_counts"].items()},
                        report_sha=str(data["report_sha"]),
@@ -336,7 +334,7 @@ def _head(article: CachedArticle) -> CachedHead:
                       site_url=article.site_url)
 
 
-# A page to render (relist.PageToRender) and a rendered one, with their fingerprints.
+# A rendered page with its fingerprint.
 _Rendered = tuple[RenderedFile, str]
 # An article whose line in the report changes (its URL or layout): as it was, as it is.
 _Move = tuple[ReportedArticle, ReportedArticle]
@@ -345,11 +343,11 @@ _Move = tuple[ReportedArticle, ReportedArticle]
 def _article_pages(edits: list[_Edit], others: SketchSet | None,
                    outputs: dict[str, tuple[str, str]],
                    basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...]
-                   ) -> tuple[list[PageToRender], list[_Move]] | str:
+                   ) -> tuple[list[Page], list[_Move]] | str:
     """Each edited article's page, and the articles that moved to another URL; or why not:
     one is folded with another article, before or after, was not built on its own, or its
     new URL may be taken."""
-    pages: list[PageToRender] = []
+    pages: list[Page] = []
     moves: list[_Move] = []
     edited = [(edit, number, before, after) for edit in edits
               for number, (before, after) in enumerate(zip(edit.old.articles,
@@ -366,8 +364,8 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                        for found in (others, rest) for version in (before, after)):
                 return f"{_quoted(edit.path)} is, or was, a copy of another article"
         key, url = after.head.key, after.site_url
-        if outputs.get(output_file(before.site_url), ("", ""))[0] != article_page_fingerprint(
-                basis.bases.article, before.site_url, key, edit.old.sha256):
+        if outputs.get(output_file(before.site_url), ("", ""))[0] != plan_article(
+                basis.bases, before.site_url, before.head, edit.old.sha256).fingerprint:
             return f"{_quoted(edit.path)} has no page of its own, or copies are shown on it"
         if url != before.site_url:
             if output_file(url) in outputs or any(new.url == url for _, new in moves):
@@ -378,16 +376,9 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
         now = ReportedArticle(key=key, layout=after.head.layout, url=url)
         if now != was:
             moves.append((was, now))
-        pages.append((output_file(url),
-                      article_page_fingerprint(basis.bases.article, url, key, edit.new.sha256),
-                      partial(_article_page, url, edit.records[number])))
+        pages.append(plan_article(basis.bases, url, after.head, edit.new.sha256,
+                                  record=edit.records[number]))
     return pages, moves
-
-
-def _article_page(url: str, record: Record, renderer: Renderer,
-                  diags: Diagnostics) -> RenderedFile | None:
-    article, body_html = record
-    return renderer.article(url, article, diags, (), body_html)
 
 
 class _QuickRenderer:
@@ -399,7 +390,7 @@ class _QuickRenderer:
         self._basis, self._config, self._themes = basis, config, themes
         self._bytecode_dir = bytecode_dir
 
-    def render(self, pages: list[PageToRender]) -> list[_Rendered] | str:
+    def render(self, pages: list[Page]) -> list[_Rendered] | str:
         """Every page with its fingerprint; or, if one does not render cleanly, which (the
         full build says why)."""
         renderer = Renderer(
@@ -409,12 +400,12 @@ class _QuickRenderer:
             nav=tuple(t for name in self._basis.nav for t in TAXONOMIES if t.key == name),
             term_counts=self._basis.term_counts)
         rendered: list[_Rendered] = []
-        for path, fp, render in pages:
+        for planned in pages:
             local = Diagnostics()
-            page = render(renderer, local)
-            if page is None or local.items or page.path != path:
-                return f"{path} did not render cleanly"
-            rendered.append((page, fp))
+            page = renderer.page(planned, local)
+            if page is None or local.items or page.path != planned.path:
+                return f"{planned.path} did not render cleanly"
+            rendered.append((page, planned.fingerprint))
         return rendered
 
 

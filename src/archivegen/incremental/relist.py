@@ -8,7 +8,7 @@ order), only the listings the edited articles leave, join or stay on are updated
 
 - each edited article is taken out of its old listings and put into its new ones at the
   place newest_first gives it (a binary search over the cached heads);
-- a page of such a listing is rendered again when its fingerprint (fingerprints.py, as the
+- a page of such a listing is rendered again when its fingerprint (site/plan.py, as the
   full build computes it) is not the one its file was written with;
 - so are its feed, its taxonomy's index page and the date archive, if what they show changed.
 
@@ -20,32 +20,16 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 
 from archivegen.config import SiteConfig
-from archivegen.errors import Diagnostics
 from archivegen.incremental.cache import BuildCache, CachedHead
-from archivegen.incremental.fingerprints import (
-    PageBases,
-    archive_fingerprint,
-    feed_fingerprint,
-    listing_fingerprint,
-    summary_fingerprint,
-    terms_fingerprint,
-)
 from archivegen.model import (
     TAXONOMIES,
     ArticleSummary,
-    Feed,
-    ListingPage,
-    RenderedFile,
-    Taxonomy,
     TermCount,
-    YearCount,
 )
-from archivegen.render.pages import Renderer
 from archivegen.site.indexer import (
     FEED_KINDS,
     ListingState,
@@ -61,10 +45,15 @@ from archivegen.site.indexer import (
     years_counted,
 )
 from archivegen.site.paginate import paginate
-from archivegen.urls import ARCHIVE_URL, output_file, taxonomy_url
-
-# A page to render: its output path, the fingerprint it will have, and how to render it.
-PageToRender = tuple[str, str, Callable[[Renderer, Diagnostics], RenderedFile | None]]
+from archivegen.site.plan import (
+    Page,
+    PageBases,
+    plan_archive,
+    plan_feed,
+    plan_listing,
+    plan_terms,
+    summary_fingerprint,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,7 +66,7 @@ class Change:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Relisted:
-    pages: list[PageToRender]  # listing pages, feeds and index pages whose content changed
+    pages: list[Page]  # listing pages, feeds and index pages whose content changed
     states: list[ListingState]  # the listings whose stored state changed
 
 
@@ -130,7 +119,7 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
     states = cache.listing_states(affected)
     if affected - states.keys():
         return f"an edit adds the listing {min(affected - states.keys())}"
-    pages: list[PageToRender] = []
+    pages: list[Page] = []
     changed_states: list[ListingState] = []
     try:
         for url in sorted(affected):
@@ -178,14 +167,14 @@ def _updated(state: ListingState, edited: Collection[str],
 
 def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
                    heads: _Heads, outputs: dict[str, tuple[str, str]], bases: PageBases,
-                   config: SiteConfig) -> list[PageToRender] | str:
+                   config: SiteConfig) -> list[Page] | str:
     """The pages of one listing (and its feed) whose content the edits change."""
     spec = new.spec
     was, now = paginate(old.members, config.page_size), paginate(new.members, config.page_size)
     if len(was) != len(now):
         return f"an edit changes the number of pages of {listing_url(spec)}"
     total = len(new.members)
-    pages: list[PageToRender] = []
+    pages: list[Page] = []
     # The same articles, none edited, the same counts: the same page.
     changed = [(number, chunk) for number, (chunk, earlier) in enumerate(zip(now, was,
                                                                              strict=True), 1)
@@ -193,27 +182,23 @@ def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
     heads.load(key for _, chunk in changed for key in chunk)  # one query, not one per page
     for number, chunk in changed:
         page = listing_page(spec, number, len(now), heads.summaries(chunk), total, config)
-        fp = listing_fingerprint(bases.listing, page, list(map(summary_fingerprint,
-                                                               page.articles)))
-        pages += _if_changed(outputs, output_file(page.url), fp,
-                             partial(_render_listing, page))
+        pages += _if_changed(outputs, plan_listing(bases, page, list(map(summary_fingerprint,
+                                                                         page.articles))))
     if config.feed_size > 0 and spec.kind in FEED_KINDS:
         head, earlier = new.members[:config.feed_size], old.members[:config.feed_size]
         if head != earlier or edited & set(head):
             feed = listing_feed(spec, heads.summaries(head), config)
-            fp = feed_fingerprint(bases.feed, feed, list(map(summary_fingerprint,
-                                                             feed.articles)))
-            pages += _if_changed(outputs, output_file(feed.url), fp,
-                                 partial(_render_feed, feed))
+            pages += _if_changed(outputs, plan_feed(bases, feed, list(map(summary_fingerprint,
+                                                                          feed.articles))))
     return pages
 
 
 def _index_pages(cache: BuildCache, changed: Sequence[ListingState],
-                 outputs: dict[str, tuple[str, str]], bases: PageBases) -> list[PageToRender]:
+                 outputs: dict[str, tuple[str, str]], bases: PageBases) -> list[Page]:
     """The taxonomy index pages and the date archive, when the counts they show changed."""
     counts = cache.listing_counts()
     counts.update({listing_url(s.spec): (s.spec, len(s.members)) for s in changed})
-    pages: list[PageToRender] = []
+    pages: list[Page] = []
     for tax in TAXONOMIES:
         terms = sorted((TermCount(term=spec.term, count=count)
                         for spec, count in counts.values()
@@ -221,38 +206,15 @@ def _index_pages(cache: BuildCache, changed: Sequence[ListingState],
                         and spec.term.taxonomy == tax.key),
                        key=lambda t: term_order(t.term))
         if terms:
-            fp = terms_fingerprint(bases.terms, tax, terms)
-            pages += _if_changed(outputs, output_file(taxonomy_url(tax)), fp,
-                                 partial(_render_terms, tax, terms))
+            pages += _if_changed(outputs, plan_terms(bases, tax, terms))
     years = years_counted({s.year: n for s, n in counts.values() if s.kind == "year"},
                           {(s.year, s.month): n for s, n in counts.values()
                            if s.kind == "month"})
     undated = sum(n for s, n in counts.values() if s.kind == "undated")
-    pages += _if_changed(outputs, output_file(ARCHIVE_URL),
-                         archive_fingerprint(bases.archive, years, undated),
-                         partial(_render_archive, years, undated))
+    pages += _if_changed(outputs, plan_archive(bases, years, undated))
     return pages
 
 
-def _render_listing(page: ListingPage, r: Renderer, d: Diagnostics) -> RenderedFile | None:
-    return r.listing(page, d)
-
-
-def _render_feed(feed: Feed, r: Renderer, d: Diagnostics) -> RenderedFile | None:
-    return r.feed(feed, d)
-
-
-def _render_terms(tax: Taxonomy, terms: list[TermCount], r: Renderer,
-                  d: Diagnostics) -> RenderedFile | None:
-    return r.taxonomy_index(tax, terms, d)
-
-
-def _render_archive(years: tuple[YearCount, ...], undated: int, r: Renderer,
-                    d: Diagnostics) -> RenderedFile | None:
-    return r.archive_index(years, undated, d)
-
-
-def _if_changed(outputs: dict[str, tuple[str, str]], path: str, fp: str,
-                render: Callable[[Renderer, Diagnostics], RenderedFile | None]
-                ) -> list[PageToRender]:
-    return [] if outputs.get(path, ("", ""))[0] == fp else [(path, fp, render)]
+def _if_changed(outputs: dict[str, tuple[str, str]], page: Page) -> list[Page]:
+    """[page], unless its file was written with the fingerprint it has now."""
+    return [] if outputs.get(page.path, ("", ""))[0] == page.fingerprint else [page]

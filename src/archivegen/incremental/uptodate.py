@@ -29,12 +29,12 @@ from archivegen.incremental.cache import (
     StateRefused,
     bytecode_refusal,
     code_version,
-    fingerprint,
 )
 from archivegen.load.sources import scan_article_files
 from archivegen.records import diagnostic_from_json
 from archivegen.render.writer import file_stats, read_manifest
 from archivegen.report import BuildReport
+from archivegen.site.plan import fingerprint
 
 # Held while a build runs: two builds of one project would interleave writes and cache updates.
 LOCK_PATH = Path(".archivegen") / "build.lock"

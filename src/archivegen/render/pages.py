@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import traceback
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 
@@ -20,6 +20,7 @@ from archivegen.markdown.engine import SafeMarkdown, derived_title
 from archivegen.model import (
     TAXONOMIES,
     Article,
+    ArticleHead,
     DuplicateRef,
     Feed,
     ListingPage,
@@ -30,6 +31,7 @@ from archivegen.model import (
     terms_of,
 )
 from archivegen.render.templates import is_web_url, page_url_for, template_dependencies
+from archivegen.site.plan import ArchiveData, ArticleData, Page, TermsData
 
 
 @dataclass(slots=True)
@@ -63,6 +65,33 @@ class Renderer:
                             title_derived=not article.title,
                             date_from_file_time=any(f.rule == "file-mtime"
                                                     for f in article.provenance.fields))
+
+    def page(self, page: Page, diags: Diagnostics,
+             fetch: Callable[[ArticleHead], tuple[Article, str]] | None = None
+             ) -> RenderedFile | None:
+        """A page of the plan (site/plan.py) with its kind's template. An article page whose
+        record is not in memory is read with `fetch`."""
+        if page.kind == "article":
+            url, head, refs, record = cast(ArticleData, page.data)
+            if record is None:
+                if fetch is None:
+                    raise KeyError(f"no record in memory for {head.key}")
+                record = fetch(head)
+            article, body_html = record
+            return self.article(url, article, diags, refs, body_html)
+        if page.kind == "listing":
+            return self.listing(cast(ListingPage, page.data), diags)
+        if page.kind == "feed":
+            return self.feed(cast(Feed, page.data), diags)
+        if page.kind == "terms":
+            taxonomy, terms = cast(TermsData, page.data)
+            return self.taxonomy_index(taxonomy, terms, diags)
+        if page.kind == "archive":
+            years, undated = cast(ArchiveData, page.data)
+            return self.archive_index(years, undated, diags)
+        if page.kind == "not_found":
+            return self.not_found(diags)
+        return cast(RenderedFile, page.data)  # a static file, copied as it is
 
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
         return self._render("listing.html", page.url, diags, listing=page, title=page.title)

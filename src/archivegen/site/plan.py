@@ -1,0 +1,195 @@
+"""The page plan: every kind of page declared once, with its template, where it is written and
+the fingerprint of everything it is made from.
+
+Pure: no I/O. The full build (build.make_site) takes every page of the site from `plan_site`;
+a quick rebuild (incremental/quick.py and relist.py) makes the few pages an edit changes with
+the same per-kind functions, so a page gets one fingerprint whichever path builds it, and a new
+kind of page is declared here, once (its template in PAGE_TEMPLATES, a `plan_*` function, and a
+case in render.pages.Renderer.page).
+
+A page whose fingerprint equals the one its file was written with is not rendered again. Each
+kind's basis (PageBases) is a digest of what every page of that kind sees: code, settings,
+navigation, its template and what that includes; the rest of a fingerprint is the page's own
+data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from archivegen.model import (
+    Article,
+    ArticleHead,
+    ArticleSummary,
+    DuplicateRef,
+    Feed,
+    ListingPage,
+    RenderedFile,
+    SiteIndex,
+    Taxonomy,
+    TermCount,
+    YearCount,
+)
+from archivegen.urls import ARCHIVE_URL, NOT_FOUND_URL, output_file, static_url, taxonomy_url
+
+PageKind = Literal["article", "listing", "feed", "terms", "archive", "not_found", "static"]
+
+# The template each kind of page is rendered with (static files have none).
+PAGE_TEMPLATES: dict[str, str] = {
+    "article": "article.html", "listing": "listing.html", "feed": "feed.xml",
+    "terms": "terms.html", "archive": "archive.html", "not_found": "404.html",
+}
+
+# An article page's data: its URL, its head, the copies folded into it, and its record (the
+# article and its body's HTML) when in memory (else the renderer reads it from the cache).
+ArticleData = tuple[str, ArticleHead, tuple[DuplicateRef, ...], tuple[Article, str] | None]
+TermsData = tuple[Taxonomy, tuple[TermCount, ...]]
+ArchiveData = tuple[tuple[YearCount, ...], int]  # years with their months; undated articles
+PageData = ArticleData | ListingPage | Feed | TermsData | ArchiveData | RenderedFile | None
+
+
+def fingerprint(*parts: str) -> str:
+    """A hash of some texts: one join and one encode (this runs for every output of every
+    build); NUL-separated, so ("ab", "c") and ("a", "bc") differ."""
+    text = "\0".join(parts) + "\0"
+    # 128 bits are plenty to tell versions of one output apart, and a build holds one
+    # fingerprint per output and per article: 32 hex digits, not sha256's 64.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageBases:
+    """Per kind of page, what every page of that kind sees (code, settings, navigation, its
+    template and what that includes). A full build leaves them for quick rebuilds."""
+
+    article: str
+    listing: str
+    feed: str
+    terms: str
+    archive: str
+    not_found: str
+
+    @classmethod
+    def of(cls, base: str, template_fingerprint: Callable[[str], str]) -> PageBases:
+        """`base`: what every page sees; `template_fingerprint`: a digest per template name."""
+        return cls(**{kind: fingerprint(base, template_fingerprint(name))
+                      for kind, name in PAGE_TEMPLATES.items()})
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> PageBases:
+        """As stored by a build (KeyError if a kind is missing: an older build's)."""
+        return cls(**{f.name: str(data[f.name]) for f in fields(cls)})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """One output file to produce: what kind, where, from what (its fingerprint), and the
+    data its template is filled with."""
+
+    kind: PageKind
+    path: str
+    origin: str  # what it was made from, for diagnostics (a source path or a URL)
+    fingerprint: str
+    data: PageData
+
+
+def summary_fingerprint(s: ArticleSummary) -> str:
+    """A digest of everything a listing shows of one article (repr of the dataclass is ten
+    times slower; a digest, as every article's is held while planning)."""
+    return fingerprint(s.url, s.title, s.date.isoformat() if s.date else "",
+                       "\x1e".join(s.authors), s.publisher, s.excerpt, s.source_path,
+                       "derived" if s.title_derived else "")
+
+
+def plan_article(bases: PageBases, url: str, head: ArticleHead, source_sig: str,
+                 refs: tuple[DuplicateRef, ...] = (), ref_sigs: Sequence[str] = (),
+                 record: tuple[Article, str] | None = None) -> Page:
+    """An article's page: made from its URL, its article, the hash of the source it came from
+    (`source_sig`), and the copies folded into it with theirs."""
+    fp = fingerprint(bases.article, url, head.key, source_sig, repr(refs), *ref_sigs)
+    return Page(kind="article", path=output_file(url), origin=head.source_path,
+                fingerprint=fp, data=(url, head, refs, record))
+
+
+def plan_listing(bases: PageBases, page: ListingPage, summaries: Sequence[str]) -> Page:
+    """One page of a listing; `summaries` are the summary_fingerprint of its articles."""
+    fp = fingerprint(bases.listing, page.kind, page.url, page.title, str(page.total),
+                     repr(page.pager), repr(page.term), repr(page.taxonomy), *summaries)
+    return Page(kind="listing", path=output_file(page.url), origin=page.url, fingerprint=fp,
+                data=page)
+
+
+def plan_feed(bases: PageBases, feed: Feed, summaries: Sequence[str]) -> Page:
+    """A listing's feed; `summaries` as for plan_listing."""
+    return Page(kind="feed", path=output_file(feed.url), origin=feed.listing_url,
+                fingerprint=fingerprint(bases.feed, feed.url, feed.title, *summaries),
+                data=feed)
+
+
+def plan_terms(bases: PageBases, taxonomy: Taxonomy, terms: Sequence[TermCount]) -> Page:
+    """A taxonomy's index page: its terms and their counts (no article is shown on it)."""
+    url = taxonomy_url(taxonomy)
+    fp = fingerprint(bases.terms, repr(taxonomy), *(f"{t.term!r}\0{t.count}" for t in terms))
+    return Page(kind="terms", path=output_file(url), origin=url, fingerprint=fp,
+                data=(taxonomy, tuple(terms)))
+
+
+def plan_archive(bases: PageBases, years: Sequence[YearCount], undated: int) -> Page:
+    """The date archive page: years and months with their counts."""
+    fp = fingerprint(bases.archive, *(f"{y.year}:{y.count}:" + ",".join(
+        f"{m.month}:{m.count}" for m in y.months) for y in years), f"undated:{undated}")
+    return Page(kind="archive", path=output_file(ARCHIVE_URL), origin=ARCHIVE_URL,
+                fingerprint=fp, data=(tuple(years), undated))
+
+
+def plan_not_found(bases: PageBases) -> Page:
+    return Page(kind="not_found", path=output_file(NOT_FOUND_URL), origin=NOT_FOUND_URL,
+                fingerprint=bases.not_found, data=None)
+
+
+def plan_static(name: str, content: bytes) -> Page:
+    """A theme's static file, copied as it is."""
+    path = output_file(static_url(name))
+    file = RenderedFile(path=path, content=content, dependencies=(f"static:{name}",),
+                        origin=f"static/{name}")
+    return Page(kind="static", path=path, origin=file.origin,
+                fingerprint=hashlib.sha256(content).hexdigest(), data=file)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteContent:
+    """What the pages of a whole site are made from, as the index step leaves it."""
+
+    table: Sequence[tuple[str, ArticleHead]]  # every article's URL, in URL order
+    index: SiteIndex
+    listings: Iterable[ListingPage]
+    feeds: Iterable[Feed]
+    terms: Sequence[TermsData]  # taxonomies with at least one term, and their counts
+    years: Sequence[YearCount]
+    also_archived: Mapping[str, tuple[DuplicateRef, ...]]  # copies folded in, by article key
+    source_sig: Callable[[str], str]  # the source hash of an article, by key
+    record: Callable[[str], tuple[Article, str] | None]  # its record if in memory, by key
+    static_files: Mapping[str, bytes]
+
+
+def plan_site(bases: PageBases, site: SiteContent) -> Iterator[Page]:
+    """Every page of the site, articles first (a flat list the build renders in order)."""
+    for url, head in site.table:
+        refs = site.also_archived.get(head.key, ())
+        yield plan_article(bases, url, head, site.source_sig(head.key), refs,
+                           [site.source_sig(r.key) for r in refs], site.record(head.key))
+    summary_fp = {s.url: summary_fingerprint(s) for s in site.index.articles}
+    for page in site.listings:
+        yield plan_listing(bases, page, [summary_fp[s.url] for s in page.articles])
+    for feed in site.feeds:
+        yield plan_feed(bases, feed, [summary_fp[s.url] for s in feed.articles])
+    del summary_fp
+    for taxonomy, terms in site.terms:
+        yield plan_terms(bases, taxonomy, terms)
+    yield plan_archive(bases, site.years, len(site.index.undated))
+    yield plan_not_found(bases)
+    for name, content in site.static_files.items():
+        yield plan_static(name, content)
