@@ -27,6 +27,8 @@ from archivegen.serve.command import Served, ServeRequest, serve
 from archivegen.serve.httpd import EVENTS_PATH, SCRIPT_PATH, ServeOptions, SiteState, make_server
 from conftest import FIXTURES, SEEDS, tree_bytes
 
+pytestmark = pytest.mark.slow  # each test builds the fixture archive, or serves, or both
+
 ARCHIVE = FIXTURES / "archive"
 OLD = 1_600_000_000
 
@@ -481,10 +483,43 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Path,
     assert not list((project / "site" / ".archivegen-tmp").glob("*"))
 
 
-CTRL_C_DURING_A_BUILD = """
-import sys
+# Files in the project folder through which a Ctrl-C test and its child process meet (their
+# names start with a dot: serve's watcher ignores them).
+WORKERS_STARTING = ".test-render-workers-starting"  # made by the child: workers are starting
+HOLD = ".test-hold-the-build"  # made by the test: the build may not end while it exists
+
+# The Ctrl-C tests' child processes run this first. A build renders in two spawned worker
+# processes; once both are started (and still importing: that takes tenths of a second) the
+# child makes WORKERS_STARTING. Ctrl-C is ignored while a worker is being started, so the
+# test must not send it before. And the build cannot end while HOLD exists, so it cannot be
+# over before the test has sent Ctrl-C (on a loaded machine it was, once).
+BUILD_WATCHED = """
+import os, time
+import archivegen.build as build
 import archivegen.workers as workers
 workers.PARALLEL_MIN_FILES = workers.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
+os.cpu_count = lambda: 2  # two render workers, whatever the machine
+real_start = workers._QuietSpawnProcess.start
+started = []
+def start(self):
+    real_start(self)
+    started.append(self)
+    if len(started) % 2 == 0:  # the second worker of a build
+        open(WORKERS_STARTING, "a").close()
+workers._QuietSpawnProcess.start = start
+real_write_tree = build.write_tree
+def write_tree(output_dir, files, *rest, **kw):
+    def held():
+        yield from files
+        end = time.monotonic() + 60
+        while os.path.exists(HOLD) and time.monotonic() < end:
+            time.sleep(0.01)
+    return real_write_tree(output_dir, held(), *rest, **kw)
+build.write_tree = write_tree
+""".replace("WORKERS_STARTING", repr(WORKERS_STARTING)).replace("HOLD", repr(HOLD))
+
+CTRL_C_DURING_A_BUILD = BUILD_WATCHED + """
+import sys
 from archivegen.cli import main
 sys.exit(main(["serve", "--input", "articles", "--output", "site", "--port", sys.argv[1]]))
 """
@@ -507,6 +542,8 @@ def test_ctrl_c_during_a_build_with_workers_stops_cleanly(project: Path) -> None
         while "serving" not in line:
             line = proc.stdout.readline()
             assert line, proc.stderr.read() if proc.stderr else ""
+        (project / WORKERS_STARTING).unlink(missing_ok=True)  # (made by the first build)
+        (project / HOLD).touch()
         (project / "archivegen.yaml").write_text("page_size: 3\n")  # every page changes
         out, err = ctrl_c_while_workers_start(proc, project)
     finally:
@@ -521,10 +558,19 @@ def test_ctrl_c_during_a_build_with_workers_stops_cleanly(project: Path) -> None
 def ctrl_c_while_workers_start(proc: subprocess.Popen[str], project: Path) -> tuple[str, str]:
     """Ctrl-C as a terminal sends it (to the whole process group) while the build's render
     workers start, soon after its staging folder is made: a worker still importing used to
-    die with a trace. The rest of the process's output."""
-    assert wait_for(lambda: (project / "site" / ".archivegen-tmp").exists(), 30)
-    time.sleep(0.1)  # (past the milliseconds in which a worker is being started)
-    os.killpg(proc.pid, signal.SIGINT)
+    die with a trace. The child runs BUILD_WATCHED, and HOLD exists: Ctrl-C goes as soon as
+    the child says its workers are starting, and the build cannot have ended before (HOLD
+    goes once it is sent). The rest of the process's output."""
+    starting = project / WORKERS_STARTING
+    end = time.monotonic() + 60
+    while not starting.exists() and proc.poll() is None and time.monotonic() < end:
+        time.sleep(0.005)
+    try:
+        assert starting.exists(), proc.poll()
+        assert (project / "site" / ".archivegen-tmp").exists()  # the build is writing
+        os.killpg(proc.pid, signal.SIGINT)
+    finally:
+        (project / HOLD).unlink(missing_ok=True)
     return proc.communicate(timeout=60)
 
 
@@ -541,10 +587,8 @@ def marked_processes(mark: str) -> list[int]:
     return found
 
 
-CTRL_C_DURING_BUILD = """
+CTRL_C_DURING_BUILD = BUILD_WATCHED + """
 import sys
-import archivegen.workers as workers
-workers.PARALLEL_MIN_FILES = workers.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
 from archivegen.cli import main
 sys.exit(main(["build", "--input", "articles", "--output", "site"]))
 """
@@ -552,6 +596,7 @@ sys.exit(main(["build", "--input", "articles", "--output", "site"]))
 
 def test_ctrl_c_during_archivegen_build_exits_130_without_a_trace(project: Path,
                                                                   tmp_path: Path) -> None:
+    (project / HOLD).touch()
     proc = subprocess.Popen([sys.executable, "-c", CTRL_C_DURING_BUILD], cwd=project,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
