@@ -9,7 +9,6 @@ again, and pages whose fingerprint is unchanged are not rendered again.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import sqlite3
 import time
@@ -22,26 +21,27 @@ from pathlib import Path
 from archivegen.config import SiteConfig, settings_key, theme_dirs
 from archivegen.dedupe.detect import Sketch
 from archivegen.dedupe.fold import collapse_duplicates
+from archivegen.digest import fingerprint
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
 from archivegen.incremental.cache import (
     CACHE_PATH,
     BuildCache,
+    QuickBasis,
     code_version,
-    shared_terms,
+    open_cache,
+    state_path,
     state_refusal,
     template_bytecode_dir,
 )
 from archivegen.incremental.json_report import REPORT_PATH, report_file, report_lines, write_report
-from archivegen.incremental.quick import BASIS_KEY, QuickBasis
+from archivegen.incremental.lock import build_lock
+from archivegen.incremental.rows import shared_terms
 from archivegen.incremental.uptodate import (
     Scan,
-    build_lock,
     context_state,
     input_state,
-    open_cache,
     scan_inputs,
     scan_key,
-    state_path,
 )
 from archivegen.load.loaded import CachedSource, Record
 from archivegen.load.source_file import LoadedArticle, load_articles
@@ -53,7 +53,6 @@ from archivegen.model import (
     DuplicateRef,
     RenderedFile,
 )
-from archivegen.records import diagnostic_to_json
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment, template_dependencies
 from archivegen.render.writer import (
@@ -75,7 +74,7 @@ from archivegen.site.indexer import (
     summarize,
     term_counts,
 )
-from archivegen.site.plan import Page, PageBases, SiteContent, fingerprint, plan_site
+from archivegen.site.plan import Page, PageBases, SiteContent, plan_site
 from archivegen.urls import article_url
 from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
 
@@ -260,10 +259,10 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     # Records depend on the input folder (paths are relative to it) and on these options.
     loader_options = (f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
                       f"\0excerpt_words={config.excerpt_words}\0limits={config.limits!r}")
-    if cache is not None and cache.get_meta("loader_options") != loader_options:
+    if cache is not None and cache.loader_options() != loader_options:
         cache.forget_sources(cached)
         cached = {}
-        cache.set_meta("loader_options", loader_options)
+        cache.set_loader_options(loader_options)
     entries: dict[str, CachedSource] = {}
     records: dict[str, tuple[Record, ...]] = {}
     jobs: list[LoadJob] = []
@@ -375,7 +374,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
     if cache is not None:
         # This build is about to change the cache: until it is done, a quick rebuild may
         # not trust what the last one left (committed with the loaded sources).
-        cache.set_meta(BASIS_KEY, "")
+        cache.set_quick_basis(None)
     with timer.phase("load"):
         diags.extend(list(scan.problems))  # folders that could not be listed
         loaded, sketches = _load_with_cache(ctx.input_dir, scan, cache, ctx.config, diags,
@@ -384,10 +383,10 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         static_files = read_static_files(ctx.themes)
     known = cache.outputs() if cache is not None else {}
     if cache is not None:
-        if cache.get_meta("output_dir") != str(ctx.output_dir):
+        if cache.output_dir() != str(ctx.output_dir):
             cache.forget_outputs(known)  # fingerprints describe another folder's files
             known = {}
-            cache.set_meta("output_dir", str(ctx.output_dir))
+            cache.set_output_dir(ctx.output_dir)
         cache.commit()  # render workers read records from the committed cache
     present = read_manifest(ctx.output_dir)
     top = os.fspath(ctx.output_dir)
@@ -413,7 +412,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
             cache.put_listings(site.listings, every=True)  # trusted once the basis is set
             site.listings.clear()
             cache.forget_outputs(site.to_render)
-            cache.set_meta("input_state", "")  # an interrupted build must never be replayed
+            cache.set_input_state("")  # an interrupted build must never be replayed
             cache.commit()
         try:
             report = write_tree(ctx.output_dir, site.files, diags, prune=clean,
@@ -429,11 +428,8 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
             cache.put_outputs({path: (fp, report.stats[path])
                                for path, fp in site.fingerprints.items()
                                if path in report.owned_now and path in report.stats})
-            cache.set_meta("summary", json.dumps({
-                "articles": site.articles, "pages": site.pages,
-                "files": len(site.fingerprints),
-                "diagnostics": [diagnostic_to_json(d) for d in diags.sorted()]},
-                ensure_ascii=False))  # read back exactly: see cache._to_db
+            cache.set_summary({"articles": site.articles, "pages": site.pages,
+                               "files": len(site.fingerprints)}, diags.sorted())
             cache.commit()
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
@@ -456,14 +452,14 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         # Only a clean result may be replayed: a build that kept stale files must run again
         # (and one whose report could not be written: it is written next time).
         if state is not None and report.kept_stale == 0 and (report_sha or not kept_report):
-            cache.set_meta("input_state", state)
+            cache.set_input_state(state)
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
         if (context is not None and site.bases is not None and report.kept_stale == 0
                 and all(path in report.stats for path in site.to_render)):
-            cache.set_meta(BASIS_KEY, QuickBasis(
+            cache.set_quick_basis(QuickBasis(
                 context=context, bases=site.bases, nav=site.nav,
                 grouped=tuple(sorted(site.grouped)), files=files,
-                term_counts=site.term_counts, report_sha=report_sha).to_json())
+                term_counts=site.term_counts, report_sha=report_sha))
         cache.commit()
     return result
 

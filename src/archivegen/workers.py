@@ -27,7 +27,8 @@ from typing import Any, TypeVar
 
 from archivegen.config import SiteConfig
 from archivegen.errors import Diagnostic, Diagnostics
-from archivegen.incremental.cache import RecordReader, encode_records, template_bytecode_dir
+from archivegen.incremental.cache import RecordReader, template_bytecode_dir
+from archivegen.incremental.rows import encode_records
 from archivegen.limits import Limits
 from archivegen.load.loaded import CachedSource, Record
 from archivegen.load.source_file import reload_source

@@ -302,7 +302,7 @@ def test_builds_of_two_projects_into_one_output_folder_are_not_interleaved(
     """The lock was the project's (its .archivegen/): two builds run from different folders
     into the same output both ran, one pruning the pages the other had just written. The
     output folder has a lock of its own (hidden, never pruned)."""
-    from archivegen.incremental.uptodate import OUTPUT_LOCK_NAME, build_lock
+    from archivegen.incremental.lock import OUTPUT_LOCK_NAME, build_lock
 
     for name in ("a", "b"):
         (tmp_path / name / "in").mkdir(parents=True)

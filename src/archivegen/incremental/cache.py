@@ -11,7 +11,7 @@ rendered again.
 The cache lives in the project folder (never in the output), is versioned by SCHEMA and by the
 archivegen version, and is disposable: a missing, corrupt or old cache is deleted and the build
 runs clean. Nothing in it is trusted to run code (JSON, not pickle). Text is read back exactly
-as it was stored, lone surrogates and all (see _to_db). It is never used through
+as it was stored, lone surrogates and all (see to_db). It is never used through
 a symlink (one planted in .archivegen/ could point at any file of the user's): the database,
 its journals and its folder must be what they seem, else it is refused (StateRefused) and the
 build runs without it.
@@ -27,34 +27,36 @@ import re
 import shutil
 import sqlite3
 import struct
-import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from archivegen import __version__
-from archivegen.load.loaded import CachedArticle, CachedSource, Record
+from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
+from archivegen.incremental.rows import (
+    MEMBER_SEP,
+    decode_heads,
+    decode_source,
+    from_db,
+    head_to_json,
+    pack_sketch,
+    sketch_parts,
+    spec_from_json,
+    spec_to_json,
+    to_db,
+)
+from archivegen.load.loaded import CachedHead, CachedSource, Record
 from archivegen.model import (
-    TAXONOMIES,
-    ArticleHead,
     ListingSpec,
-    Term,
     piece_key,
 )
-from archivegen.records import (
-    article_from_json,
-    article_to_json,
-    date_from_json,
-    date_to_json,
-    diagnostic_from_json,
-    diagnostic_to_json,
-)
+from archivegen.records import article_from_json, diagnostic_from_json, diagnostic_to_json
 
 if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or a listing
-    from archivegen.dedupe.detect import Sketch
     from archivegen.site.indexer import ListingState
+    from archivegen.site.plan import PageBases
 
 SCHEMA = 8  # 8: text not ASCII stored as UTF-8 blobs, surrogates kept; members NUL-separated
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
@@ -116,16 +118,6 @@ def code_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CachedHead:
-    """An article's head as listings show it (a CachedArticle without its sketch)."""
-
-    head: ArticleHead
-    excerpt: str
-    heading: str
-    site_url: str
-
-
 # Parameters per query: SQLite builds before 3.32 allow 999.
 _BATCH = 900
 
@@ -148,30 +140,67 @@ def _remove_other_schemas(path: Path) -> None:
             other.unlink(missing_ok=True)
 
 
-# SQLite keeps text as UTF-8, which has no encoding for a lone surrogate (a YAML "\ud800"
-# escape puts one in an article): sqlite3 raises UnicodeEncodeError. Text that is not ASCII
-# is stored as a blob of its UTF-8 bytes with surrogates passed through, and decoded back
-# exactly. (json's ensure_ascii escapes would do for lone ones, but json.loads joins an
-# escaped pair into one character; and looking for surrogates first costs more than the
-# encoding, which sqlite3 would do anyway.)
-def _to_db(text: str) -> str | bytes:
-    """`text` as SQLite can store it (read back by _from_db)."""
-    return text if text.isascii() else text.encode("utf-8", "surrogatepass")
+# The meta table's rows besides the schema version (BuildCache's typed methods).
+_INPUT_STATE, _SUMMARY, _QUICK_BASIS = "input_state", "summary", "quick_basis"
+_LOADER_OPTIONS, _OUTPUT_DIR = "loader_options", "output_dir"
 
 
-def _from_db(value: str | bytes) -> str:
-    """The text _to_db stored."""
-    return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuickBasis:
+    """What a full build leaves for quick rebuilds: the state it was made in, and what it
+    rendered every article page with."""
+
+    context: str  # uptodate.context_state of the build
+    bases: PageBases  # what each kind of page was fingerprinted with (site/plan.py)
+    nav: tuple[str, ...]  # keys of the taxonomies in every page's navigation
+    term_counts: dict[str, int]  # terms per taxonomy, shown by the navigation
+    report_sha: str  # sha256 of the build report written ("" if none was written)
+    # Keys of the articles whose body duplicate detection groups with another (folded into
+    # one page or not: a title or date edit can change that).
+    grouped: tuple[str, ...] = ()
+    # uptodate.scan_key of the build's input scan: every article file it found, read or not.
+    # (A file it could not read has no cache entry: were it removed since, a quick rebuild
+    # comparing the cache's files alone would keep reporting it.)
+    files: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))  # term_counts in navigation order, as given
+
+    @classmethod
+    def from_json(cls, text: str | None) -> QuickBasis | None:
+        from archivegen.site.plan import PageBases  # (only a quick rebuild reads it)
+
+        try:
+            data = json.loads(text or "")
+            return cls(context=str(data["context"]),
+                       bases=PageBases.from_mapping(data["bases"]),
+                       nav=tuple(map(str, data["nav"])),
+                       term_counts={str(k): int(v) for k, v in data["term_counts"].items()},
+                       report_sha=str(data["report_sha"]),
+                       grouped=tuple(map(str, data["grouped"])),
+                       files=str(data["files"]))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
 
 
-# Listing members (article keys) are stored NUL-separated: a key is a file's path, which
-# may hold a newline but never a NUL.
-_MEMBER_SEP = "\0"
+# What a build keeps of its result for the next one: counts and diagnostics.
+Summary = tuple[dict[str, int], tuple[Diagnostic, ...]]
 
 
-def encode_records(records: Sequence[Record]) -> str:
-    """The whole records of one source, as the cache stores them (worker processes encode)."""
-    return json.dumps([[article_to_json(a), html] for a, html in records], ensure_ascii=False)
+def _parse_summary(text: str | None) -> Summary | None:
+    """The cached summary of the last build: its counts (articles, pages, files) and
+    diagnostics, sorted; None if missing or garbled (then a build runs)."""
+    try:
+        data = json.loads(text or "")
+        counts = {key: data[key] for key in ("articles", "pages", "files")}
+        found = [diagnostic_from_json(d) for d in data["diagnostics"]]
+        diagnostics = tuple(sorted(found, key=Diagnostic.sort_key))
+        set(diagnostics)  # hashable, as a quick rebuild counts them
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    if not all(type(n) is int for n in counts.values()):
+        return None
+    return counts, diagnostics
 
 
 class BuildCache:
@@ -236,10 +265,10 @@ class BuildCache:
     def sources(self) -> dict[str, CachedSource]:
         """Every cached source by path; entries that do not decode are left out (rebuilt)."""
         found: dict[str, CachedSource] = {}
-        for path, stat, sha, heads, sketches in self._db.execute(  # (heads: see _to_db)
+        for path, stat, sha, heads, sketches in self._db.execute(  # (heads: see to_db)
                 "SELECT path, stat, sha256, heads, sketches FROM sources"):
             try:
-                found[path] = _decode_source(path, stat, sha, heads, sketches)
+                found[path] = decode_source(path, stat, sha, heads, sketches)
             except (ValueError, TypeError, KeyError, IndexError, struct.error):
                 continue
         return found
@@ -249,7 +278,7 @@ class BuildCache:
         row = self._db.execute("SELECT path, stat, sha256, heads, sketches FROM sources "
                                "WHERE path = ?", (path,)).fetchone()
         try:
-            return _decode_source(*row) if row is not None else None
+            return decode_source(*row) if row is not None else None
         except (ValueError, TypeError, KeyError, IndexError, struct.error):
             return None
 
@@ -264,19 +293,19 @@ class BuildCache:
         marks = ", ".join("?" * len(paths))
         for (blob,) in self._db.execute(
                 f"SELECT sketches FROM sources WHERE path NOT IN ({marks})", tuple(paths)):
-            yield from _sketch_parts(blob)
+            yield from sketch_parts(blob)
 
     def put_source(self, path: str, entry: CachedSource, records: str) -> None:
         """Store a source's heads and `records` (from encode_records)."""
         heads = json.dumps({
-            "articles": [_head_to_json(a) for a in entry.articles],
+            "articles": [head_to_json(a) for a in entry.articles],
             "diagnostics": [diagnostic_to_json(d) for d in entry.diagnostics],
         }, ensure_ascii=False)
-        sketches = b"".join(_pack_sketch(a.sketch) for a in entry.articles)
+        sketches = b"".join(pack_sketch(a.sketch) for a in entry.articles)
         self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-                         (path, entry.stat, entry.sha256, _to_db(heads), sketches))
+                         (path, entry.stat, entry.sha256, to_db(heads), sketches))
         self._db.execute("INSERT OR REPLACE INTO records VALUES (?, ?)",
-                         (path, _to_db(records)))
+                         (path, to_db(records)))
 
     def touch_source(self, path: str, stat: str) -> None:
         """The file was touched, not changed: only its stat is new."""
@@ -313,8 +342,8 @@ class BuildCache:
             self._db.execute("DELETE FROM listings")
         self._db.executemany("INSERT OR REPLACE INTO listings VALUES (?, ?, ?, ?)", (
             (listing_url(state.spec), len(state.members),
-             _to_db(_spec_to_json(state.spec, state.spellings)),
-             _to_db(_MEMBER_SEP.join(state.members)))
+             to_db(spec_to_json(state.spec, state.spellings)),
+             to_db(MEMBER_SEP.join(state.members)))
             for state in states))
 
     def listing_states(self, urls: Collection[str]) -> dict[str, ListingState]:
@@ -328,16 +357,16 @@ class BuildCache:
             marks = ", ".join("?" * len(batch))
             for url, spec, members in self._db.execute(
                     f"SELECT url, spec, members FROM listings WHERE url IN ({marks})", batch):
-                listing, spellings = _spec_from_json(spec)
-                members = _from_db(members)
+                listing, spellings = spec_from_json(spec)
+                members = from_db(members)
                 found[url] = ListingState(spec=listing, spellings=spellings,
-                                          members=tuple(members.split(_MEMBER_SEP))
+                                          members=tuple(members.split(MEMBER_SEP))
                                           if members else ())
         return found
 
     def listing_counts(self) -> dict[str, tuple[ListingSpec, int]]:
         """Every listing's spec and number of articles, by first-page URL."""
-        return {url: (_spec_from_json(spec)[0], count) for url, count, spec in
+        return {url: (spec_from_json(spec)[0], count) for url, count, spec in
                 self._db.execute("SELECT url, count, spec FROM listings")}
 
     def heads(self, paths: Collection[str]) -> dict[str, CachedHead]:
@@ -349,24 +378,67 @@ class BuildCache:
             marks = ", ".join("?" * len(batch))
             for path, heads in self._db.execute(
                     f"SELECT path, heads FROM sources WHERE path IN ({marks})", batch):
-                for head in _decode_heads(path, json.loads(_from_db(heads)), shared=False):
+                for head in decode_heads(path, json.loads(from_db(heads)), shared=False):
                     found[head.head.key] = head
         return found
 
     # --- meta ------------------------------------------------------------------------------
-
-    def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return _from_db(row[0]) if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, _to_db(value)))
 
     def commit(self) -> None:
         self._db.commit()
 
     def close(self) -> None:
         self._db.close()
+
+    # --- what the last build left for the next (the meta table) ----------------------------
+    # One method per row: the full build, a quick rebuild and the replay check each write
+    # some and read others, and a misspelt key must not be a silent miss.
+
+    def input_state(self) -> str:
+        """uptodate.input_state of the last build, if it may be replayed; "" if not (it was
+        interrupted, failed, kept stale files, or a build is under way)."""
+        return self._meta(_INPUT_STATE) or ""
+
+    def set_input_state(self, state: str) -> None:
+        self._set_meta(_INPUT_STATE, state)
+
+    def summary(self) -> Summary | None:
+        """The last build's counts and diagnostics; None if missing or garbled."""
+        return _parse_summary(self._meta(_SUMMARY))
+
+    def set_summary(self, counts: dict[str, int], diagnostics: Sequence[Diagnostic]) -> None:
+        """`counts`: articles, pages and files of the build."""
+        self._set_meta(_SUMMARY, json.dumps(  # read back exactly: see rows.to_db
+            {**counts, "diagnostics": [diagnostic_to_json(d) for d in diagnostics]},
+            ensure_ascii=False))
+
+    def quick_basis(self) -> QuickBasis | None:
+        return QuickBasis.from_json(self._meta(_QUICK_BASIS))
+
+    def set_quick_basis(self, basis: QuickBasis | None) -> None:
+        """None while a build changes the cache: no quick rebuild may start from it."""
+        self._set_meta(_QUICK_BASIS, basis.to_json() if basis is not None else "")
+
+    def loader_options(self) -> str | None:
+        """What the cached records were loaded with (input folder and loader settings)."""
+        return self._meta(_LOADER_OPTIONS)
+
+    def set_loader_options(self, options: str) -> None:
+        self._set_meta(_LOADER_OPTIONS, options)
+
+    def output_dir(self) -> str | None:
+        """The output folder the outputs' fingerprints and stats describe."""
+        return self._meta(_OUTPUT_DIR)
+
+    def set_output_dir(self, output_dir: Path) -> None:
+        self._set_meta(_OUTPUT_DIR, str(output_dir))
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return from_db(row[0]) if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, to_db(value)))
 
 
 class RecordReader:
@@ -381,7 +453,7 @@ class RecordReader:
                                (source_path,)).fetchone()
         if row is None:
             raise KeyError(f"no cached record for {key}")
-        for data, html in json.loads(_from_db(row[0])):
+        for data, html in json.loads(from_db(row[0])):
             if piece_key(source_path, data["provenance"]["piece"]) == key:
                 return article_from_json(data), str(html)
         raise KeyError(f"no cached record for {key}")
@@ -390,112 +462,33 @@ class RecordReader:
         self._db.close()
 
 
-def _head_to_json(a: CachedArticle) -> list[object]:
-    h = a.head
-    return [h.key, h.layout, h.title, h.slug, date_to_json(h.date), list(h.authors),
-            h.publisher, h.original_source, h.url, list(h.regions), list(h.themes),
-            list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading, a.site_url]
+def state_path(project_dir: Path, relative: Path) -> Path:
+    """A build state file's absolute path. The project folder is resolved, the state path
+    below it never is: resolving would follow a symlink planted there to its target."""
+    return project_dir.resolve() / relative
 
 
-# Per sketch: digest, values and lead lengths, then digest, values, lead (a blob column: no
-# hex in JSON).
-_SKETCH_HEADER = struct.Struct("<BHH")
-
-
-def _pack_sketch(sketch: Sketch) -> bytes:
-    return (_SKETCH_HEADER.pack(len(sketch.digest), len(sketch.values), len(sketch.lead))
-            + sketch.digest + sketch.values + sketch.lead)
-
-
-def _sketch_parts(blob: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
-    """(digest, values, lead) of each sketch packed in `blob`."""
-    at = 0
-    while at < len(blob):
-        digest_len, values_len, lead_len = _SKETCH_HEADER.unpack_from(blob, at)
-        at += _SKETCH_HEADER.size
-        parts = []
-        for length in (digest_len, values_len, lead_len):
-            parts.append(blob[at:at + length])
-            at += length
-        yield parts[0], parts[1], parts[2]
-    if at != len(blob):
-        raise ValueError("sketch blob does not match its heads")
-
-
-def _unpack_sketches(blob: bytes, count: int) -> list[Sketch]:
-    from archivegen.dedupe.detect import Sketch
-
-    sketches = [Sketch(digest=digest, values=values, lead=lead)
-                for digest, values, lead in _sketch_parts(blob)]
-    if len(sketches) != count:
-        raise ValueError("sketch blob does not match its heads")
-    return sketches
-
-
-def shared_terms(article: CachedArticle) -> CachedArticle:
-    """The article with its term names interned: one string per distinct name, not one per
-    article (at 10^5 articles that is tens of MiB). For records from worker processes."""
-    h = article.head
-    return replace(article, head=replace(
-        h, layout=_intern(h.layout), authors=_interned(h.authors),
-        publisher=_intern(h.publisher), original_source=_intern(h.original_source),
-        regions=_interned(h.regions), themes=_interned(h.themes), tags=_interned(h.tags),
-        reports=_interned(h.reports)))
-
-
-def _intern(text: object) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"expected a string, got {type(text).__name__}")
-    return sys.intern(text)
-
-
-def _interned(names: Sequence[object]) -> tuple[str, ...]:
-    return tuple(map(_intern, names))
-
-
-def _decode_heads(path: str, raw: dict[str, Any], *,
-                  shared: bool = True) -> Iterator[CachedHead]:
-    """The heads of one source; `shared`: term names interned (for heads a build keeps)."""
-    one, many = (_intern, _interned) if shared else (str, tuple)
-    for (key, layout, title, slug, date, authors, publisher, original_source, url, regions,
-         themes, tags, reports, summary, excerpt, heading, site_url) in raw["articles"]:
-        head = ArticleHead(key=key, source_path=path, layout=one(layout), title=title,
-                           slug=slug, date=date_from_json(date), authors=many(authors),
-                           publisher=one(publisher),
-                           original_source=one(original_source), url=url,
-                           regions=many(regions), themes=many(themes),
-                           tags=many(tags), reports=many(reports), summary=summary)
-        yield CachedHead(head=head, excerpt=str(excerpt), heading=str(heading),
-                         site_url=str(site_url))
-
-
-def _decode_source(path: str, stat: str, sha: str, heads: str | bytes,
-                   sketches: bytes) -> CachedSource:
-    raw = json.loads(_from_db(heads))
-    articles = [CachedArticle(head=h.head, excerpt=h.excerpt, heading=h.heading,
-                              site_url=h.site_url, sketch=sketch)
-                for h, sketch in zip(_decode_heads(path, raw),
-                                     _unpack_sketches(sketches, len(raw["articles"])),
-                                     strict=True)]
-    return CachedSource(stat=stat, sha256=sha, articles=tuple(articles),
-                        diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]))
-
-
-def _spec_to_json(spec: ListingSpec, spellings: Sequence[tuple[str, int]]) -> str:
-    term = spec.term
-    return json.dumps([spec.kind, spec.title, spec.taxonomy.key if spec.taxonomy else "",
-                       [term.name, term.slug] if term else None, spec.year, spec.month,
-                       [list(pair) for pair in spellings]], ensure_ascii=False)
-
-
-_TAXONOMY_BY_KEY = {tax.key: tax for tax in TAXONOMIES}
-
-
-def _spec_from_json(text: str | bytes) -> tuple[ListingSpec, tuple[tuple[str, int], ...]]:
-    kind, title, taxonomy, term, year, month, spellings = json.loads(_from_db(text))
-    tax = _TAXONOMY_BY_KEY[taxonomy] if taxonomy else None
-    spec = ListingSpec(kind=str(kind), title=str(title), taxonomy=tax,
-                       term=Term(taxonomy=tax.key, name=str(term[0]), slug=str(term[1]))
-                       if tax is not None and term is not None else None,
-                       year=int(year), month=int(month))
-    return spec, tuple((str(name), int(count)) for name, count in spellings)
+def open_cache(project_dir: Path, output_dir: Path,
+               diags: Diagnostics) -> BuildCache | None:
+    """The project's build cache; None when it would sit inside the output folder, or
+    cannot be used (a symlink, a full or failing disk: a warning in `diags`; the build
+    then runs without it)."""
+    path = state_path(project_dir, CACHE_PATH)
+    if path.is_relative_to(output_dir):
+        return None  # never keep build state inside the published folder
+    try:
+        cache = BuildCache.open(path)
+    except StateRefused as exc:
+        diags.warning("AG061", f"{exc}; not followed: building without the cache",
+                      SourceLocation(path=str(path)))
+        return None
+    except sqlite3.Error as exc:
+        diags.warning("AG061", f"the build cache cannot be used ({exc}); building without it",
+                      SourceLocation(path=str(path)))
+        return None
+    except OSError as exc:
+        raise ArchivegenError(f"cannot open the build cache {path}: {exc}") from exc
+    if why := bytecode_refusal(path):
+        diags.warning("AG061", f"{why}; not followed: templates are compiled as they are used",
+                      SourceLocation(path=str(path.parent / "jinja")))
+    return cache

@@ -29,13 +29,12 @@ byte.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import struct
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
 
@@ -44,8 +43,8 @@ from archivegen.dedupe.detect import SketchSet
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level, escape_controls
 from archivegen.incremental.cache import (
     BuildCache,
-    CachedHead,
-    encode_records,
+    QuickBasis,
+    open_cache,
     state_refusal,
     template_bytecode_dir,
 )
@@ -58,70 +57,31 @@ from archivegen.incremental.json_report import (
     report_with_articles,
     write_report,
 )
+from archivegen.incremental.lock import build_lock
 from archivegen.incremental.relist import Change, relist
+from archivegen.incremental.rows import encode_records
 from archivegen.incremental.uptodate import (
     Scan,
-    build_lock,
     context_state,
     input_state,
-    last_summary,
-    open_cache,
     outputs_intact,
     scan_inputs,
     scan_key,
 )
-from archivegen.load.loaded import CachedArticle, CachedSource, Record
+from archivegen.load.loaded import CachedArticle, CachedHead, CachedSource, Record
 from archivegen.load.source_file import reload_source
 from archivegen.markdown.engine import make_markdown
 from archivegen.model import TAXONOMIES, RenderedFile
-from archivegen.records import diagnostic_to_json
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
 from archivegen.render.writer import replace_owned
 from archivegen.report import BuildReport, Declined
 from archivegen.site.indexer import ListingState
-from archivegen.site.plan import Page, PageBases, plan_article
+from archivegen.site.plan import Page, plan_article
 from archivegen.urls import output_file
 
 # More changed files than this: the full build (it loads them on every core).
 QUICK_MAX_FILES = 64
-BASIS_KEY = "quick_basis"  # the cache's meta row holding the QuickBasis
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class QuickBasis:
-    """What a full build leaves for quick rebuilds: the state it was made in, and what it
-    rendered every article page with."""
-
-    context: str  # uptodate.context_state of the build
-    bases: PageBases  # what each kind of page was fingerprinted with (site/plan.py)
-    nav: tuple[str, ...]  # keys of the taxonomies in every page's navigation
-    term_counts: dict[str, int]  # terms per taxonomy, shown by the navigation
-    report_sha: str  # sha256 of the build report written ("" if none was written)
-    # Keys of the articles whose body duplicate detection groups with another (folded into
-    # one page or not: a title or date edit can change that).
-    grouped: tuple[str, ...] = ()
-    # uptodate.scan_key of the build's input scan: every article file it found, read or not.
-    # (A file it could not read has no cache entry: were it removed since, a quick rebuild
-    # comparing the cache's files alone would keep reporting it.)
-    files: str = ""
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))  # term_counts in navigation order, as given
-
-    @classmethod
-    def from_json(cls, text: str | None) -> QuickBasis | None:
-        try:
-            data = json.loads(text or "")
-            return cls(context=str(data["context"]),
-                       bases=PageBases.from_mapping(data["bases"]),
-                       nav=tuple(map(str, data["nav"])),
-                       term_counts={str(k): int(v) for k, v in data["term_counts"].items()},
-                       report_sha=str(data["report_sha"]),
-                       grouped=tuple(map(str, data["grouped"])),
-                       files=str(data["files"]))
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,8 +135,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     module's text). Else, with nothing written, why the full build must run (a line a
     user is shown)."""
     began = time.perf_counter()
-    basis = QuickBasis.from_json(cache.get_meta(BASIS_KEY))
-    last = last_summary(cache.get_meta("summary"))
+    basis = cache.quick_basis()
+    last = cache.summary()
     if basis is None or last is None:
         return "no complete earlier build to start from"
     if context is None:
@@ -251,8 +211,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     # Committed before any page changes: a rebuild killed halfway is never replayed, nor
     # followed by another quick one, and its pages have no fingerprint.
     cache.forget_outputs([*(page.path for page, _ in rendered), *gone])
-    cache.set_meta("input_state", "")
-    cache.set_meta(BASIS_KEY, "")
+    cache.set_input_state("")
+    cache.set_quick_basis(None)
     cache.commit()
     try:
         written, removed = replace_owned(output_dir, [page for page, _ in rendered], gone)
@@ -267,9 +227,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     cache.put_outputs({done.path: (fp, done.stat)
                        for done, (_, fp) in zip(written, rendered, strict=True)})
     cache.put_listings(states)
-    cache.set_meta("summary", json.dumps(
-        {**counts, "diagnostics": [diagnostic_to_json(d) for d in diagnostics]},
-        ensure_ascii=False))  # read back exactly: see cache._to_db
+    cache.set_summary(counts, diagnostics)
     count = sum(1 for done in written if done.written)
     report = BuildReport(
         articles=counts["articles"], pages=counts["pages"], written=count,
@@ -284,8 +242,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
                 kept_report, report_with_articles(report, articles)))
         except ArchivegenError:  # a full disk: the full build writes the pages, and warns
             return "the build report could not be written"
-    cache.set_meta(BASIS_KEY, basis.to_json())
-    cache.set_meta("input_state", state or "")
+    cache.set_quick_basis(basis)
+    cache.set_input_state(state or "")
     cache.commit()
     return report
 

@@ -24,7 +24,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from archivegen.config import SiteConfig
-from archivegen.incremental.cache import BuildCache, CachedHead
+from archivegen.incremental.cache import BuildCache
+from archivegen.load.loaded import CachedHead
 from archivegen.model import (
     TAXONOMIES,
     ArticleSummary,

@@ -36,3 +36,13 @@ class CachedSource:
 
 # A whole record: the article, and its body as HTML (render.article_body_html).
 Record = tuple[Article, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedHead:
+    """An article's head as listings show it (a CachedArticle without its sketch)."""
+
+    head: ArticleHead
+    excerpt: str
+    heading: str
+    site_url: str

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Literal
 
+from archivegen.digest import fingerprint
 from archivegen.model import (
     Article,
     ArticleHead,
@@ -49,15 +50,6 @@ ArticleData = tuple[str, ArticleHead, tuple[DuplicateRef, ...], tuple[Article, s
 TermsData = tuple[Taxonomy, tuple[TermCount, ...]]
 ArchiveData = tuple[tuple[YearCount, ...], int]  # years with their months; undated articles
 PageData = ArticleData | ListingPage | Feed | TermsData | ArchiveData | RenderedFile | None
-
-
-def fingerprint(*parts: str) -> str:
-    """A hash of some texts: one join and one encode (this runs for every output of every
-    build); NUL-separated, so ("ab", "c") and ("a", "bc") differ."""
-    text = "\0".join(parts) + "\0"
-    # 128 bits are plenty to tell versions of one output apart, and a build holds one
-    # fingerprint per output and per article: 32 hex digits, not sha256's 64.
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
