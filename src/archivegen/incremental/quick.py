@@ -44,6 +44,7 @@ from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level, e
 from archivegen.incremental.cache import (
     BuildCache,
     QuickBasis,
+    Summary,
     open_cache,
     state_refusal,
     template_bytecode_dir,
@@ -74,7 +75,7 @@ from archivegen.markdown.engine import make_markdown
 from archivegen.model import TAXONOMIES, RenderedFile
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
-from archivegen.render.writer import replace_owned
+from archivegen.render.writer import WrittenFile, replace_owned
 from archivegen.report import BuildReport, Declined
 from archivegen.site.indexer import ListingState
 from archivegen.site.plan import Page, plan_article
@@ -127,89 +128,150 @@ def _rebuild(project_dir: Path, config: SiteConfig, strict: bool,
             cache.close()
 
 
+class _Decline(Exception):
+    """Why a quick rebuild does not apply (one line a user is shown); the full build runs."""
+
+
 def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_dir: Path,
                 themes: list[Path], cache: BuildCache, scan: Scan, context: str | None,
                 state: str | None, start: float,
                 phases: tuple[tuple[str, float], ...]) -> BuildReport | str:
     """Rebuild the pages of the few changed articles, if nothing else can change (see the
     module's text). Else, with nothing written, why the full build must run (a line a
-    user is shown)."""
+    user is shown). A flat list of steps; each step that finds a reason raises _Decline."""
     began = time.perf_counter()
+    try:
+        basis, (counts, last_diagnostics) = _last_build(cache, context)
+        changed = _changed_files(cache, basis, scan)
+        edits, touched = _load_changed(input_dir, config, cache, changed)
+        outputs = cache.outputs()
+        if not outputs_intact(outputs, output_dir):
+            raise _Decline("files in the output folder were changed or removed since the last "
+                           "build")
+        others = _other_bodies(cache, basis, edits)
+        pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics)
+        states = _relisted(edits, cache, outputs, basis, config, pages)
+        rendered = _QuickRenderer(basis, config, themes,
+                                  template_bytecode_dir(cache.path)).render(pages)
+        kept_report, articles = _report_articles(project_dir, output_dir, basis, moves)
+        gone = [output_file(old.url) for old, new in moves if old.url != new.url]
+        diagnostics = _diagnostics_now(last_diagnostics, edits)
+        if gone and any(d.level is Level.ERROR for d in diagnostics):
+            # A build with errors removes nothing it published: the full build keeps the
+            # old page (and says so), where this one would delete it.
+            raise _Decline("a page moved in a build with errors")
+        written, removed = _write(cache, output_dir, rendered, gone)
+        for edit in edits:
+            cache.put_source(edit.path, edit.new, encode_records(edit.records))
+        for rel, stat in touched:
+            cache.touch_source(rel, stat)
+        cache.put_outputs({done.path: (fp, done.stat)
+                           for done, (_, fp) in zip(written, rendered, strict=True)})
+        cache.put_listings(states)
+        cache.set_summary(counts, diagnostics)
+        count = sum(1 for done in written if done.written)
+        report = BuildReport(
+            articles=counts["articles"], pages=counts["pages"], written=count,
+            unchanged=counts["files"] - count, removed=removed, kept_stale=0,
+            diagnostics=diagnostics, seconds=time.perf_counter() - start,
+            phases=(*phases, ("quick", time.perf_counter() - began)),
+            report_path=project_dir / REPORT_PATH if kept_report else None,
+            rendered=len(rendered))
+        if kept_report is not None:
+            basis = replace(basis, report_sha=_write_report(kept_report, report, articles))
+    except _Decline as declined:
+        return str(declined)
+    cache.set_quick_basis(basis)
+    cache.set_input_state(state or "")
+    cache.commit()
+    return report
+
+
+def _last_build(cache: BuildCache, context: str | None) -> tuple[QuickBasis, Summary]:
+    """What the last full build left, if this build is made in the same context."""
     basis = cache.quick_basis()
     last = cache.summary()
     if basis is None or last is None:
-        return "no complete earlier build to start from"
+        raise _Decline("no complete earlier build to start from")
     if context is None:
-        return "a template or theme file changed in the last two seconds"
+        raise _Decline("a template or theme file changed in the last two seconds")
     if basis.context != context:
-        return "settings, templates or archivegen itself changed since the last full build"
-    counts, last_diagnostics = last
+        raise _Decline("settings, templates or archivegen itself changed since the last full "
+                       "build")
+    return basis, last
+
+
+def _changed_files(cache: BuildCache, basis: QuickBasis,
+                   scan: Scan) -> list[tuple[str, str | None]]:
+    """The article files whose stat changed: the same files as the last build, a few."""
     cached_stats = cache.source_stats()
     if (basis.files != scan_key(scan) or len(cached_stats) != len(scan)
             or any(rel not in cached_stats for rel, _ in scan)):
-        return "article files were added, removed or renamed"
+        raise _Decline("article files were added, removed or renamed")
     changed = [(rel, stat) for rel, stat in scan if stat is None or stat != cached_stats[rel]]
     if not changed:
-        return "the output folder no longer matches the last build"
+        raise _Decline("the output folder no longer matches the last build")
     if len(changed) > QUICK_MAX_FILES:
-        return f"{len(changed)} article files changed (a quick rebuild takes {QUICK_MAX_FILES})"
-    edits, touched = _load_changed(input_dir, config, cache, changed)
-    if isinstance(edits, str):
-        return edits
-    outputs = cache.outputs()
-    if not outputs_intact(outputs, output_dir):
-        return "files in the output folder were changed or removed since the last build"
-    # Bodies all as they were (a title or date edit): each is grouped with another body iff
-    # it was at the last full build (quick rebuilds change only bodies grouped with none,
-    # before and after), so no sketch need be compared (nor numpy imported).
-    others: SketchSet | None = None
+        raise _Decline(f"{len(changed)} article files changed (a quick rebuild takes "
+                       f"{QUICK_MAX_FILES})")
+    return changed
+
+
+def _other_bodies(cache: BuildCache, basis: QuickBasis, edits: list[_Edit]) -> SketchSet | None:
+    """The sketches of every body but the edited ones, to prove each edited body is grouped
+    with none; None when no body changed (a title or date edit): then each is grouped with
+    another iff it was at the last full build (quick rebuilds change only bodies grouped
+    with none, before and after), so no sketch is compared (nor numpy imported)."""
     pairs = [(before, after) for edit in edits
              for before, after in zip(edit.old.articles, edit.new.articles, strict=True)]
     if all(before.sketch == after.sketch for before, after in pairs):
         grouped = set(basis.grouped).intersection(after.head.key for _, after in pairs)
         if grouped:
-            return f"{_quoted(min(grouped))} has the body of another article"
-    else:
-        try:
-            others = SketchSet(cache.sketches_except({edit.path for edit in edits}))
-        except (ValueError, TypeError, struct.error):
-            return "the cache's duplicate-detection sketches cannot be read"
-    renderer = _QuickRenderer(basis, config, themes, template_bytecode_dir(cache.path))
-    planned = _article_pages(edits, others, outputs, basis, last_diagnostics)
-    if isinstance(planned, str):
-        return planned
-    pages, moves = planned
-    states: list[ListingState] = []
+            raise _Decline(f"{_quoted(min(grouped))} has the body of another article")
+        return None
+    try:
+        return SketchSet(cache.sketches_except({edit.path for edit in edits}))
+    except (ValueError, TypeError, struct.error):
+        raise _Decline("the cache's duplicate-detection sketches cannot be read") from None
+
+
+def _relisted(edits: list[_Edit], cache: BuildCache, outputs: dict[str, tuple[str, str]],
+              basis: QuickBasis, config: SiteConfig, pages: list[Page]) -> list[ListingState]:
+    """Add to `pages` the listing, feed and index pages whose content the edits change
+    (relist.py); the listing states to store."""
     changes = [Change(old=_head(before), new=_head(after)) for edit in edits
                for before, after in zip(edit.old.articles, edit.new.articles, strict=True)
                if _shown(before) != _shown(after)]
-    if changes:
-        relisted = relist(changes, cache, outputs, basis.bases, config,
-                          [_head(a) for edit in edits for a in edit.new.articles])
-        if isinstance(relisted, str):
-            return relisted
-        pages += relisted.pages
-        states = relisted.states
-    rendered = renderer.render(pages)
-    if isinstance(rendered, str):
-        return rendered
+    if not changes:
+        return []
+    relisted = relist(changes, cache, outputs, basis.bases, config,
+                      [_head(a) for edit in edits for a in edit.new.articles])
+    if isinstance(relisted, str):
+        raise _Decline(relisted)
+    pages += relisted.pages
+    return relisted.states
+
+
+def _report_articles(project_dir: Path, output_dir: Path, basis: QuickBasis,
+                     moves: list[_Move]) -> tuple[Path | None, str]:
+    """Where the build report is kept (None: not kept), and its articles section as this
+    rebuild leaves it."""
     kept_report = report_file(project_dir, output_dir)
     if kept_report is not None and state_refusal(kept_report):
-        return "the build report is a symlink or not a file"  # the full build warns
+        raise _Decline("the build report is a symlink or not a file")  # the full build warns
     articles = _last_report(kept_report, basis)
     if articles and moves:
         articles = articles_moved(articles, moves)
     if articles is None:
-        return "the last build report is missing or was changed"
+        raise _Decline("the last build report is missing or was changed")
+    return kept_report, articles
 
-    gone = [output_file(old.url) for old, new in moves if old.url != new.url]
-    diagnostics = _diagnostics_now(last_diagnostics, edits)
-    if gone and any(d.level is Level.ERROR for d in diagnostics):
-        # A build with errors removes nothing it published: the full build keeps the old
-        # page (and says so), where this one would delete it.
-        return "a page moved in a build with errors"
-    # Committed before any page changes: a rebuild killed halfway is never replayed, nor
-    # followed by another quick one, and its pages have no fingerprint.
+
+def _write(cache: BuildCache, output_dir: Path, rendered: list[_Rendered],
+           gone: list[str]) -> tuple[list[WrittenFile], int]:
+    """Write the rendered pages and remove those moved away. The cache forgets their
+    fingerprints first (committed): a rebuild killed halfway is never replayed, nor followed
+    by another quick one."""
     cache.forget_outputs([*(page.path for page, _ in rendered), *gone])
     cache.set_input_state("")
     cache.set_quick_basis(None)
@@ -219,33 +281,16 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     except OSError as exc:  # a full disk, no permission: as the full build says it
         raise ArchivegenError(f"cannot write the site into {output_dir}: {exc}") from exc
     if any(done.refused or done.unwritable for done in written):
-        return "a page could not be written"  # as before: the full build says why
-    for edit in edits:
-        cache.put_source(edit.path, edit.new, encode_records(edit.records))
-    for rel, stat in touched:
-        cache.touch_source(rel, stat)
-    cache.put_outputs({done.path: (fp, done.stat)
-                       for done, (_, fp) in zip(written, rendered, strict=True)})
-    cache.put_listings(states)
-    cache.set_summary(counts, diagnostics)
-    count = sum(1 for done in written if done.written)
-    report = BuildReport(
-        articles=counts["articles"], pages=counts["pages"], written=count,
-        unchanged=counts["files"] - count, removed=removed, kept_stale=0,
-        diagnostics=diagnostics, seconds=time.perf_counter() - start,
-        phases=(*phases, ("quick", time.perf_counter() - began)),
-        report_path=project_dir / REPORT_PATH if kept_report else None,
-        rendered=len(rendered))
-    if kept_report is not None:
-        try:
-            basis = replace(basis, report_sha=write_report(
-                kept_report, report_with_articles(report, articles)))
-        except ArchivegenError:  # a full disk: the full build writes the pages, and warns
-            return "the build report could not be written"
-    cache.set_quick_basis(basis)
-    cache.set_input_state(state or "")
-    cache.commit()
-    return report
+        raise _Decline("a page could not be written")  # as before: the full build says why
+    return written, removed
+
+
+def _write_report(path: Path, report: BuildReport, articles: str) -> str:
+    """The build report written with the articles section kept; its sha256."""
+    try:
+        return write_report(path, report_with_articles(report, articles))
+    except ArchivegenError:  # a full disk: the full build writes the pages, and warns
+        raise _Decline("the build report could not be written") from None
 
 
 def _quoted(name: str) -> str:
@@ -256,7 +301,7 @@ def _quoted(name: str) -> str:
 
 def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
                   changed: list[tuple[str, str | None]]
-                  ) -> tuple[list[_Edit] | str, list[tuple[str, str]]]:
+                  ) -> tuple[list[_Edit], list[tuple[str, str]]]:
     """The changed files loaded again (or why one cannot be used: unreadable, or split into
     other pieces), and those only touched: same bytes, new stat."""
     md = None
@@ -265,19 +310,19 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
     for rel, stat in changed:
         old = cache.source(rel)
         if old is None:
-            return f"{_quoted(rel)} was not cached", []
+            raise _Decline(f"{_quoted(rel)} was not cached")
         md = md or make_markdown(config.limits)
         got = reload_source(input_dir, rel, stat or "", old.sha256, Diagnostics(), md,
                             file_time_dates=config.dates_from_file_times,
                             excerpt_words=config.excerpt_words,
                             known=[a.sketch for a in old.articles], limits=config.limits)
         if got is None:
-            return f"{_quoted(rel)} cannot be read", []
+            raise _Decline(f"{_quoted(rel)} cannot be read")
         if got.entry is None:
             touched.append((rel, stat or ""))
             continue
         if [a.head.key for a in got.entry.articles] != [a.head.key for a in old.articles]:
-            return f"{_quoted(rel)} now holds other articles (pieces)", []
+            raise _Decline(f"{_quoted(rel)} now holds other articles (pieces)")
         edits.append(_Edit(path=rel, old=old, new=got.entry, records=got.records))
     return edits, touched
 
@@ -301,7 +346,7 @@ _Move = tuple[ReportedArticle, ReportedArticle]
 def _article_pages(edits: list[_Edit], others: SketchSet | None,
                    outputs: dict[str, tuple[str, str]],
                    basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...]
-                   ) -> tuple[list[Page], list[_Move]] | str:
+                   ) -> tuple[list[Page], list[_Move]]:
     """Each edited article's page, and the articles that moved to another URL; or why not:
     one is folded with another article, before or after, was not built on its own, or its
     new URL may be taken."""
@@ -320,16 +365,17 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                              if n != at for v in versions)
             if not all(found.isolated(version.sketch)
                        for found in (others, rest) for version in (before, after)):
-                return f"{_quoted(edit.path)} is, or was, a copy of another article"
+                raise _Decline(f"{_quoted(edit.path)} is, or was, a copy of another article")
         key, url = after.head.key, after.site_url
         if outputs.get(output_file(before.site_url), ("", ""))[0] != plan_article(
                 basis.bases, before.site_url, before.head, edit.old.sha256).fingerprint:
-            return f"{_quoted(edit.path)} has no page of its own, or copies are shown on it"
+            raise _Decline(f"{_quoted(edit.path)} has no page of its own, or copies are shown "
+                           "on it")
         if url != before.site_url:
             if output_file(url) in outputs or any(new.url == url for _, new in moves):
-                return f"{_quoted(edit.path)} moves to {url}, which another page has"
+                raise _Decline(f"{_quoted(edit.path)} moves to {url}, which another page has")
             if any(d.code == "AG040" for d in last_diagnostics):
-                return "an article moves to another URL while two claim one URL"
+                raise _Decline("an article moves to another URL while two claim one URL")
         was = ReportedArticle(key=key, layout=before.head.layout, url=before.site_url)
         now = ReportedArticle(key=key, layout=after.head.layout, url=url)
         if now != was:
@@ -348,7 +394,7 @@ class _QuickRenderer:
         self._basis, self._config, self._themes = basis, config, themes
         self._bytecode_dir = bytecode_dir
 
-    def render(self, pages: list[Page]) -> list[_Rendered] | str:
+    def render(self, pages: list[Page]) -> list[_Rendered]:
         """Every page with its fingerprint; or, if one does not render cleanly, which (the
         full build says why)."""
         renderer = Renderer(
@@ -362,7 +408,7 @@ class _QuickRenderer:
             local = Diagnostics()
             page = renderer.page(planned, local)
             if page is None or local.items or page.path != planned.path:
-                return f"{planned.path} did not render cleanly"
+                raise _Decline(f"{planned.path} did not render cleanly")
             rendered.append((page, planned.fingerprint))
         return rendered
 
