@@ -294,7 +294,7 @@ class Pager:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ListingSpec:
     """A paginated list of articles (home, a term, a year, a month, undated): what its pages
-    share besides the articles. `indexer.listing_url` gives its pages' URLs."""
+    share besides the articles. `urls.listing_url` gives its pages' URLs."""
 
     kind: str  # "home", "term", "year", "month", "undated"
     title: str

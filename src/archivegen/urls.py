@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
-from archivegen.model import ArticleHead, Taxonomy
+from archivegen.model import ArticleHead, ListingSpec, Taxonomy
 from archivegen.slugs import UNTITLED_SLUG, slugify
 
 HOME_URL = "/"
@@ -83,9 +83,28 @@ def undated_url(page: int = 1) -> str:
     return _paged(UNDATED_URL, page)
 
 
+def listing_url(spec: ListingSpec, page: int = 1) -> str:
+    """The URL of a listing's page `page`."""
+    if spec.kind == "term":
+        assert spec.taxonomy is not None and spec.term is not None
+        return term_url(spec.taxonomy, spec.term.slug, page)
+    if spec.kind == "year":
+        return year_url(spec.year, page)
+    if spec.kind == "month":
+        return month_url(spec.year, spec.month, page)
+    if spec.kind == "undated":
+        return undated_url(page)
+    return home_url(page)
+
+
 def feed_url(listing_url: str) -> str:
     """The Atom feed beside a listing: /feed.xml, /regions/syria/feed.xml."""
     return f"{listing_url}feed.xml"
+
+
+def absolute_url(base_url: str, url: str) -> str:
+    """`url` (root-relative) on the site published at `base_url` (e.g. a canonical link)."""
+    return base_url.rstrip("/") + url
 
 
 def static_url(name: str) -> str:

@@ -28,7 +28,8 @@ from archivegen.incremental import cache as cache_module
 from archivegen.limits import DEFAULT_LIMITS
 from archivegen.model import TAXONOMIES, ListingSpec, Term
 from archivegen.render import writer
-from archivegen.site.indexer import ListingState, listing_url
+from archivegen.site.indexer import ListingState
+from archivegen.urls import listing_url
 from conftest import HARBOUR_ARTICLE, run_build, tree_bytes, two_article_project
 
 ARTICLE = HARBOUR_ARTICLE

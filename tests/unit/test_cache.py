@@ -10,7 +10,8 @@ from archivegen.incremental.cache import BuildCache
 from archivegen.load.loaded import CachedArticle, CachedSource
 from archivegen.model import TAXONOMIES, ArticleHead, ListingSpec, Term
 from archivegen.partial_date import PartialDate
-from archivegen.site.indexer import ListingState, listing_url
+from archivegen.site.indexer import ListingState
+from archivegen.urls import listing_url
 
 THEMES = next(t for t in TAXONOMIES if t.key == "themes")
 

@@ -293,3 +293,25 @@ def test_template_dependencies_see_overrides(tmp_path: Path) -> None:
                                 "extra.html": "x"})
     env = make_environment([override, default_theme_dir()])
     assert template_dependencies(env, "404.html", {}) == ("404.html", "extra.html")
+
+
+def test_url_for_feed_is_the_listings_feed_relative_to_the_page() -> None:
+    call = "{{ url_for('feed', listing='/regions/syria/') }}"
+    for page_url, expected in (("/", "regions/syria/feed.xml"),
+                               ("/regions/syria/", "feed.xml"),
+                               ("/regions/syria/page/2/", "../../feed.xml")):
+        assert render_string(call, page_url=page_url) == expected
+        assert render_string(call, page_url=page_url,
+                             url_for=page_url_for(page_url)) == expected
+
+
+def test_url_for_canonical_is_the_pages_absolute_url_on_the_base() -> None:
+    class Site:
+        base_url = "https://example.org/archive/"
+
+    call = "{{ url_for('canonical') }}"
+    expected = "https://example.org/archive/2017/05/30/a/"
+    assert render_string(call, page_url=ARTICLE_PAGE, site=Site()) == expected
+    for link_base in (None, "https://example.org/archive"):
+        assert page_url_for(ARTICLE_PAGE, link_base, Site.base_url)("canonical") == expected
+    assert page_url_for("/", None, "https://example.org")("canonical") == "https://example.org/"

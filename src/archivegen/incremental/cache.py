@@ -336,7 +336,7 @@ class BuildCache:
 
     def put_listings(self, states: Iterable[ListingState], *, every: bool = False) -> None:
         """Store these listings' states; with `every`, they are all there is."""
-        from archivegen.site.indexer import listing_url
+        from archivegen.urls import listing_url
 
         if every:
             self._db.execute("DELETE FROM listings")

@@ -37,7 +37,6 @@ from archivegen.site.indexer import (
     OrderKey,
     listing_feed,
     listing_page,
-    listing_url,
     listings_of,
     order_key,
     summarize,
@@ -55,6 +54,7 @@ from archivegen.site.plan import (
     plan_terms,
     summary_fingerprint,
 )
+from archivegen.urls import listing_url
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -96,17 +96,21 @@ def url_for(context: jinja2.runtime.Context, target: str, **kw: Any) -> str:
     """A link from the current page (`page_url` in the context) to `target`.
 
     `target` is a site URL ("/2017/05/..."), or one of: home, archive, static (name=),
-    taxonomy (taxonomy=), term (taxonomy=, name=), year (year=), month (year=, month=).
-    The renderer gives each page its own `page_url_for` instead, which Jinja calls faster;
-    this global serves templates rendered any other way.
+    taxonomy (taxonomy=), term (taxonomy=, name=), year (year=), month (year=, month=),
+    feed (listing=, the listing's URL), or canonical (this page's absolute URL, with the
+    site's base_url). The renderer gives each page its own `page_url_for` instead, which
+    Jinja calls faster; this global serves templates rendered any other way.
     """
     link_base = context.get("link_base")
-    page_url = context["page_url"] if link_base is None else ""
-    return page_url_for(page_url, link_base)(target, **kw)
+    page_url = context["page_url"] if link_base is None else context.get("page_url", "")
+    return page_url_for(page_url, link_base,
+                        getattr(context.get("site"), "base_url", ""))(target, **kw)
 
 
-def page_url_for(page_url: str, link_base: str | None = None) -> Callable[..., str]:
-    """`url_for` bound to the page at `page_url` (or, given `link_base`, to that base).
+def page_url_for(page_url: str, link_base: str | None = None,
+                 base_url: str = "") -> Callable[..., str]:
+    """`url_for` bound to the page at `page_url` (or, given `link_base`, to that base);
+    `base_url`: where the site is published, for its canonical URL.
 
     A plain function: Jinja hands a `pass_context` global a context per call, and a page
     makes dozens of links (navigation, one per listed article), so that cost adds up.
@@ -116,6 +120,8 @@ def page_url_for(page_url: str, link_base: str | None = None) -> Callable[..., s
         base = str(link_base).rstrip("/")
 
         def absolute_url_for(target: str, **kw: Any) -> str:
+            if target == "canonical":
+                return urls.absolute_url(base_url, page_url)
             return base + site_url(target, **kw)
 
         return absolute_url_for
@@ -124,7 +130,11 @@ def page_url_for(page_url: str, link_base: str | None = None) -> Callable[..., s
 
     def relative_url_for(target: str, **kw: Any) -> str:
         # An article's URL, the commonest target, needs no mapping.
-        return link(target if target.startswith("/") else site_url(target, **kw))
+        if target.startswith("/"):
+            return link(target)
+        if target == "canonical":
+            return urls.absolute_url(base_url, page_url)
+        return link(site_url(target, **kw))
 
     return relative_url_for
 
@@ -140,6 +150,8 @@ def site_url(target: str, **kw: Any) -> str:
         return urls.undated_url()
     if target == "static":
         return urls.static_url(str(kw["name"]))
+    if target == "feed":
+        return urls.feed_url(str(kw["listing"]))
     if target == "taxonomy":
         return urls.taxonomy_url(_TAXONOMY_BY_KEY[kw["taxonomy"]])
     if target == "term":

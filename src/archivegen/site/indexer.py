@@ -216,7 +216,7 @@ def listing_states(index: SiteIndex, key_of: Mapping[str, str]) -> Iterator[List
                  for tax, terms in index.taxonomies for entry in terms}
     for spec, articles in listings(index):
         yield ListingState(spec=spec, members=tuple(key_of[s.url] for s in articles),
-                           spellings=spellings.get(listing_url(spec), ()))
+                           spellings=spellings.get(urls.listing_url(spec), ()))
 
 
 def listings_of(head: ArticleHead) -> dict[str, tuple[str, ...]]:
@@ -240,26 +240,12 @@ def listings_of(head: ArticleHead) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def listing_url(spec: ListingSpec, page: int = 1) -> str:
-    """The URL of a listing's page `page`."""
-    if spec.kind == "term":
-        assert spec.taxonomy is not None and spec.term is not None
-        return urls.term_url(spec.taxonomy, spec.term.slug, page)
-    if spec.kind == "year":
-        return urls.year_url(spec.year, page)
-    if spec.kind == "month":
-        return urls.month_url(spec.year, spec.month, page)
-    if spec.kind == "undated":
-        return urls.undated_url(page)
-    return urls.home_url(page)
-
-
 def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
     """Every page of every listing."""
     pages: list[ListingPage] = []
     for spec, articles in listings(index):
         chunks = paginate(articles, config.page_size)
-        url_of = cache(partial(listing_url, spec))  # neighbours' pagers ask for it too
+        url_of = cache(partial(urls.listing_url, spec))  # neighbours' pagers ask for it too
         pages += [listing_page(spec, n, len(chunks), chunk, len(articles), config, url_of)
                   for n, chunk in enumerate(chunks, start=1)]
     return pages
@@ -269,7 +255,7 @@ def listing_page(spec: ListingSpec, number: int, count: int,
                  articles: Sequence[ArticleSummary], total: int, config: SiteConfig,
                  url_of: Callable[[int], str] | None = None) -> ListingPage:
     """Page `number` of `count` of a listing of `total` articles, showing `articles`."""
-    url_of = url_of or partial(listing_url, spec)
+    url_of = url_of or partial(urls.listing_url, spec)
     return ListingPage(kind=spec.kind, url=url_of(number),
                        title=spec.title or config.title, articles=tuple(articles),
                        total=total, pager=_pager(number, count, url_of), term=spec.term,
@@ -293,7 +279,7 @@ def listing_feed(spec: ListingSpec, articles: Sequence[ArticleSummary],
     """A listing's feed: its newest `feed_size` dated articles (a feed is a chronology:
     undated articles have no place in it). `articles` may be just the first `feed_size`."""
     dated = tuple(s for s in articles[:config.feed_size] if s.date is not None)
-    listing = listing_url(spec)
+    listing = urls.listing_url(spec)
     return Feed(url=urls.feed_url(listing), listing_url=listing,
                 title=spec.title or config.title, articles=dated)
 
