@@ -12,6 +12,8 @@ import pytest
 
 from conftest import REPO, SEEDS
 
+pytestmark = pytest.mark.slow  # builds a wheel and installs it
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -26,6 +26,8 @@ from archivegen.load.repair import repair_article
 from archivegen.load.sources import read_source
 from archivegen.model import Article
 
+pytestmark = pytest.mark.slow  # the benchmark corpus
+
 GEN = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "gen_corpus.py"
 N = 300
 # "000123_<hex id>.txt" (raw) and "<title slug>-000123.md" (hugo) are article 123.

@@ -102,6 +102,7 @@ def test_newest_first_with_undated_last(fixture_site: Path) -> None:
     assert dates[-2:] == ["undated", "undated"]
 
 
+@pytest.mark.slow
 def test_second_build_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "site"
     assert run_build(ARCHIVE, out) == 0
@@ -168,6 +169,7 @@ def test_url_collision_names_both_sources(seed_copy: Path, tmp_path: Path,
     assert "<p>a.md</p>" in html
 
 
+@pytest.mark.slow
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:
     # The seed's repeated sentence is a warning: fine normally, a failure with --strict.
     assert run_build(SEEDS, tmp_path / "a") == 0
@@ -184,6 +186,7 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert exc.value.code == 2
 
 
+@pytest.mark.slow
 def test_config_file_and_flag_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = tmp_path / "project"
     project.mkdir()
@@ -295,6 +298,7 @@ def test_file_times_are_used_only_when_the_config_asks(
     assert "<li>date: line 0 (file-mtime)</li>" in html
 
 
+@pytest.mark.slow
 def test_progress_is_reported_per_phase_and_never_printed_off_a_terminal(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from archivegen.config import SiteConfig

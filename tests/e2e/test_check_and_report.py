@@ -60,6 +60,7 @@ def test_build_writes_a_machine_readable_report(tmp_path: Path,
     assert report["articles"][0]["url"].startswith("/2017/05/30/breaking-situation")
 
 
+@pytest.mark.slow
 def test_layout_fixture_site_shows_derived_titles_contributors_and_notes(
         tmp_path: Path) -> None:
     assert run_build(LAYOUTS, tmp_path) == 0

@@ -142,6 +142,7 @@ def test_summary_agrees_with_the_per_file_report(capsys: pytest.CaptureFixture[s
 
 
 
+@pytest.mark.slow
 def test_summary_finds_the_excerpts_the_per_file_report_finds(
         capsys: pytest.CaptureFixture[str]) -> None:
     """Excerpts are verified on text: the summary keeps no bodies, and reads the few

@@ -13,6 +13,8 @@ from archivegen.errors import Diagnostics
 from archivegen.load.sources import read_sources, read_static_files
 from conftest import FIXTURES, SEEDS, run_build, tree_bytes
 
+pytestmark = pytest.mark.slow  # several builds per test
+
 ARCHIVE = FIXTURES / "archive"
 
 

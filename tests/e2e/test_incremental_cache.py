@@ -23,6 +23,8 @@ from incremental_helpers import (
 from archivegen.errors import ArchivegenError
 from conftest import FIXTURES, REPO, tree_bytes
 
+pytestmark = pytest.mark.slow  # each test builds the fixture archive several times
+
 
 def test_second_build_renders_and_writes_nothing(project: Path) -> None:
     first = run(project)

@@ -28,6 +28,8 @@ from archivegen.config import SiteConfig
 from archivegen.dispatch import build
 from conftest import tree_bytes
 
+pytestmark = pytest.mark.slow  # each test kills a build in a child process and repairs it
+
 # Kills the build process (SIGKILL) when the writer has taken in the Nth file: pages that
 # workers render are already written by then (workers write their own pages), the others
 # are written by the build process; the workers die with it.

@@ -31,6 +31,8 @@ from incremental_helpers import (
 from archivegen.dispatch import build
 from conftest import REPO, tree_bytes
 
+pytestmark = pytest.mark.slow  # builds a small archive over and over (hypothesis)
+
 EDITS = st.lists(st.tuples(st.sampled_from(["body", "title", "date", "day", "theme",
                                             "known-theme", "author", "layout", "piece",
                                             "delete", "add", "rename", "sidecar", "config",

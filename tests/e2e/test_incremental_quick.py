@@ -34,6 +34,8 @@ from incremental_helpers import (
 from archivegen.dispatch import build
 from conftest import REPO, tree_bytes
 
+pytestmark = pytest.mark.slow  # each test builds the fixture archive several times
+
 
 def test_a_body_edit_renders_its_page_without_planning_the_site(project: Path,
                                                                 tmp_path: Path) -> None:

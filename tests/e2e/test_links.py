@@ -68,6 +68,7 @@ def broken_links(root: Path) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("archive", [SEEDS, FIXTURES / "archive", FIXTURES / "layouts"],
                          ids=["seeds", "fixture", "layouts"])
 def test_every_internal_link_resolves(archive: Path, tmp_path: Path) -> None:

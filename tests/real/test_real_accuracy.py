@@ -18,6 +18,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import real_grading
 
+pytestmark = pytest.mark.slow  # the real corpora
+
 MIN_RIGHT = 0.97
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SETS = {"shared-real": (real_grading.REAL, 390), "real2": (FIXTURES / "real2", 300),

@@ -21,6 +21,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from real_grading import REAL, grade
 
+pytestmark = pytest.mark.slow  # the real corpora
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # each set, and how many of its files have duplicates (so a set that lost its clusters fails)
 SETS = {"shared-real": (REAL, 12), "real2": (FIXTURES / "real2", 7),

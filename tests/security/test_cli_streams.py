@@ -55,6 +55,7 @@ def project(seed_copy: Path) -> Path:
 # --- closed streams ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_build_with_stdout_closed_runs(project: Path) -> None:
     done = _run(project, "build", stdout=None, close=(1,))
     assert b"Traceback" not in done.stderr, done.stderr.decode()
@@ -62,6 +63,7 @@ def test_build_with_stdout_closed_runs(project: Path) -> None:
     assert (project / "build" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_build_with_stdout_and_stderr_closed_runs(project: Path) -> None:
     done = _run(project, "build", stdout=None, stderr=None, close=(1, 2))
     assert done.returncode == 0
@@ -71,6 +73,7 @@ def test_build_with_stdout_and_stderr_closed_runs(project: Path) -> None:
 # --- full streams ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_dev_full
 @pytest.mark.parametrize("args", [("build",), ("build", "--quiet"), ("check", "seeds"),
                                   ("check", "seeds", "--format", "json"),
@@ -85,6 +88,7 @@ def test_full_stdout_is_one_error_line_and_exit_2(project: Path, args: tuple[str
     assert done.returncode == 2
 
 
+@pytest.mark.slow
 @needs_dev_full
 def test_full_stderr_exits_2_without_a_traceback(project: Path) -> None:
     """The seed's warning cannot be told: exit 2, and stdout carries no traceback either."""
@@ -94,6 +98,7 @@ def test_full_stderr_exits_2_without_a_traceback(project: Path) -> None:
     assert done.returncode == 2
 
 
+@pytest.mark.slow
 @needs_dev_full
 def test_full_stdout_and_stderr_exit_2(project: Path) -> None:
     with open("/dev/full", "wb") as full:
@@ -162,6 +167,7 @@ def test_serve_output_failing_in_another_thread_stops_serve_once(
 # --- empty option values ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("args", "named"), [
     (["build", "--output", ""], "--output"),
     (["build", "--input", ""], "--input"),

@@ -195,6 +195,7 @@ def refused_at_once(port: int) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_idle_connections_cannot_exhaust_descriptors(site: Path,
                                                      clients: list[socket.socket]) -> None:
     """More idle connections than the server may open files: the oldest are closed to make
@@ -243,6 +244,7 @@ def test_a_burst_of_connections_is_queued_and_every_one_answered(
         server.stop()
 
 
+@pytest.mark.slow
 def test_idle_and_slow_clients_are_closed(site: Path) -> None:
     """A connection that sends nothing, and one that sends its request head a byte at a time
     (slow loris), are closed once the head is late; each held a thread and a descriptor

@@ -57,6 +57,8 @@ from archivegen.load.source_file import load_one
 from archivegen.markdown.engine import make_markdown
 from archivegen.model import Source
 
+pytestmark = pytest.mark.slow  # builds of generated archives (hypothesis)
+
 EXAMPLES = int(os.environ.get("AG_FUZZ_EXAMPLES", "0"))
 
 

@@ -25,6 +25,8 @@ from archivegen.load.repair import join_split_paragraphs, unlink_dead_links
 from archivegen.markdown.engine import make_markdown, render_markdown
 from archivegen.model import Article, Provenance, Source
 
+pytestmark = pytest.mark.slow  # timing tests: the cost of long hostile inputs
+
 GROWTH = 8  # the larger input is GROWTH times the smaller one
 MAX_RATIO = 20  # linear gives about 8, quadratic about 64
 ALLOWANCE = 0.1  # seconds added to the bound: noise on runs of a few milliseconds

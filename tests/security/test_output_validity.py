@@ -117,6 +117,7 @@ def test_feeds_parse_and_pages_hold_no_controls_for_hostile_articles(tmp_path: P
     assert_report_is_json(tmp_path)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(title=st.lists(st.sampled_from(NASTY) | st.characters(), min_size=1, max_size=8)
@@ -224,6 +225,7 @@ def test_base_url_as_url_or_path_makes_valid_links(tmp_path: Path, base: str) ->
 # --- 4. terminal -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_check_and_build_show_control_characters_escaped(tmp_path: Path) -> None:
     """Before: ESC bytes from titles and file names reached the terminal raw (an article
     could clear the screen or retitle the window); a lone surrogate made a traceback."""

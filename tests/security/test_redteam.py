@@ -104,6 +104,7 @@ def test_without_a_settings_file_the_current_folder_may_be_the_output(
     assert (site / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_folders_nested_thousands_deep_are_walked_without_recursion(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """1,500 nested folders ended build and check with a RecursionError traceback."""
@@ -150,6 +151,7 @@ def status_of(port: int, head: str) -> bytes:
     return answer.split(b"\r\n", 1)[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("head", [
     "GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n",
     "GET http://evil.example:{port}/index.html HTTP/1.1\r\nHost: localhost\r\n",
@@ -167,6 +169,7 @@ def test_a_request_naming_another_host_anywhere_is_refused(served_site: int,
                      ).startswith(b"HTTP/1.1 200")
 
 
+@pytest.mark.slow
 def test_thousands_of_terms_on_one_article_are_capped(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """8,000 tags and 8,000 authors (a 94 KB file) made 32,000 pages, each term's feed
@@ -200,6 +203,7 @@ def test_utf16_with_a_bom_is_read_as_text(project: Path, encoding: str,
     assert "The café reopened on Monday." in page.read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_a_fifo_in_the_output_folder_is_not_served_nor_waited_on(
         project: Path, served_site: int) -> None:
     """The dev server read a FIFO in the output folder (a page, a folder's index.html, the

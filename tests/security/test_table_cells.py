@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from archivegen.limits import DEFAULT_LIMITS, Limits
 from archivegen.markdown.engine import make_markdown, render_markdown_with_excerpt
 
@@ -21,6 +23,7 @@ def cells(html: str) -> int:
     return len(re.findall(r"<t[dh][ >]", html))
 
 
+@pytest.mark.slow
 def test_padded_rows_make_no_more_cells_than_the_limit() -> None:
     # Ten tables of 1,000 columns, each over 70 rows of one letter: 700,000 cells before.
     text = "\n\n".join(f"|a{i}" * 1000 + "\n" + "|-" * 1000 + "\n" + "b\n" * 70
@@ -33,6 +36,7 @@ def test_padded_rows_make_no_more_cells_than_the_limit() -> None:
     assert "|a9|a9" in html
 
 
+@pytest.mark.slow
 def test_a_long_table_keeps_its_first_rows_and_the_rest_as_text() -> None:
     rows = [f"|r{i}" + "|b" * 49 for i in range(13_000)]  # 650,000 cells before
     text = "Intro.\n\n" + "\n".join(["|h" * 50, "|-" * 50, *rows]) + "\n\nAfter."

@@ -28,6 +28,8 @@ from archivegen.errors import Diagnostics
 from archivegen.load.layouts import load_source
 from archivegen.model import Source
 
+pytestmark = pytest.mark.slow  # each test builds or checks an archive over a limit
+
 # limits.Limits' defaults (not imported, so that this file also runs on code before them).
 YAML_BYTES, YAML_DEPTH = 100_000, 20
 # Every document starts with a title, so a sidecar that was applied would show it.

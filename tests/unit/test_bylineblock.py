@@ -398,6 +398,7 @@ def _fields(article: Article) -> tuple[object, ...]:
     return (article.authors, article.date, article.original_source, article.contributors)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(blocks(), st.data())
 def test_blank_lines_inside_block_change_nothing(parts, data):

@@ -8,6 +8,8 @@ import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from archivegen.check import ReadFile, read_lazily, summarize
 from archivegen.model import Source
 
@@ -27,6 +29,7 @@ def _sources(memory_at_each: list[int]) -> Iterator[ReadFile]:
                      sha256=hashlib.sha256(data).hexdigest()), ()
 
 
+@pytest.mark.slow
 def test_summarize_keeps_no_source_or_body_of_files_already_counted() -> None:
     memory: list[int] = []
     tracemalloc.start()

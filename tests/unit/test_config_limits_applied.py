@@ -65,6 +65,7 @@ def shown(root: Path, lines: list[str]) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("limit", LOWERED)
 def test_a_lowered_limit_changes_what_build_reads(
         limit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

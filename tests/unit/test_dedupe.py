@@ -356,6 +356,7 @@ def test_same_groups_for_shuffled_input(seed: int) -> None:
     assert find_duplicates(corpus) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(st.permutations(mixed_corpus()))
 def test_same_groups_for_any_permutation(corpus: list[Candidate]) -> None:
@@ -949,6 +950,7 @@ def test_excerpt_corpus_groups() -> None:
     assert all({x.container for x in g.excerpts} == {g.canonical} for g in groups)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(st.permutations(excerpt_corpus()))
 def test_same_excerpt_groups_for_any_permutation(corpus: list[Candidate]) -> None:
@@ -991,6 +993,7 @@ def test_lead_sketches_of_another_width_are_rejected() -> None:
                          Candidate(key="b", text="", rank=(), sketch=sketch_text(prose(2)))])
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(("[", "]", "(", ")", "](", "a", " ", "\n", "!", "*", "http://x",
                                   "(a)", "w" * 250, "u" * 1000)),  # (near the bounds 500 and 2,000)

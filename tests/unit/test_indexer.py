@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -300,6 +301,7 @@ def archives(draw: st.DrawFn) -> list[Article]:
             for n in range(count)]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(archives())
 def test_listings_of_an_article_are_those_the_index_puts_it_on(articles: list[Article]):

@@ -69,6 +69,7 @@ def _with_label(head: list[str], label: str, value: str, position: int,
     return "\n".join(lines) + "\n", label_lineno
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label", LABELS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=label_values, position=st.integers(2, 4),
@@ -90,6 +91,7 @@ def test_label_line_left_in_a_repost_body_is_ag025(label, value, position, blank
     assert f"{label}:" in warning.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label", LABELS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=label_values, position=st.integers(2, 4),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,8 @@ from archivegen.errors import Diagnostics
 from archivegen.load.layouts import load_source
 from archivegen.load.repair import repair_article
 from archivegen.model import Source
+
+pytestmark = pytest.mark.slow  # fuzzing the loaders (hypothesis)
 
 LINES = st.sampled_from([
     "", "# Title", "By [A](#) and [B](#)", "by", "Jane Doe", "por", "del Sitio Web", "from",

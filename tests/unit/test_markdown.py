@@ -251,6 +251,7 @@ def test_excerpt_keeps_html_as_text_not_markup(md: SafeMarkdown) -> None:
     assert plain_excerpt(md, "a <b>c</b> d", 10) == "a <b>c</b> d"
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=60),
        st.integers(min_value=1, max_value=50))
@@ -272,6 +273,7 @@ BODY_PIECES = st.sampled_from([
 ])
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(st.lists(st.lists(BODY_PIECES, min_size=1, max_size=8).map(" ".join), max_size=12)
        .map("\n\n".join), st.integers(min_value=0, max_value=40), st.booleans())

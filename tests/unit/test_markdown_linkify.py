@@ -48,6 +48,8 @@ from archivegen.markdown.engine import (
 )
 from archivegen.model import Article, Provenance
 
+pytestmark = pytest.mark.slow  # comparisons with markdown-it-py over many texts
+
 REPO = Path(__file__).resolve().parents[2]
 REAL_SETS = (REPO.parent / "shared" / "real", REPO / "tests" / "fixtures" / "real2",
              REPO / "tests" / "fixtures" / "real3", REPO / "tests" / "fixtures" / "real4")

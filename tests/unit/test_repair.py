@@ -308,6 +308,7 @@ def words(text: str) -> Counter[str]:
     return Counter(text.split())
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(bodies(), st.integers(min_value=1, max_value=50))
 def test_repair_deletes_only_exact_repeats_and_dead_link_syntax(body_paras, first_line):
@@ -351,6 +352,7 @@ def plain_paragraphs(draw) -> list[str]:
     return draw(st.lists(para, max_size=6))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(plain_paragraphs(), st.integers(min_value=1, max_value=1000))
 def test_split_join_round_trip(texts_in, first_line):
@@ -373,6 +375,7 @@ def test_split_join_split_is_stable(body, first_line):
         assert body.split("\n")[p.line - first_line].rstrip() == p.text.split("\n")[0]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(bodies(), st.integers(min_value=1, max_value=50))
 @example([("Alpha.", "Alpha."), ("beta", "beta"), ("Alpha.", "Alpha."), ("gamma.", "gamma.")], 1)
@@ -402,6 +405,7 @@ def test_ends_sentence_is_the_pattern_at_the_end(text: str) -> None:
     assert _ends_sentence(text) == bool(SENTENCE_END_RE.search(text))
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(("[", "]", "(", ")", "](", "!", "#", " ", "\t", "\n", "a",
                                  " " * 30, "w" * 250)), max_size=60).map("".join))

@@ -61,6 +61,7 @@ def test_slugify_is_idempotent_on_examples() -> None:
         assert slugify(slugify(text)) == slugify(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(st.text())
 @example("")

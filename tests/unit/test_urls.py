@@ -189,6 +189,7 @@ REL_EXAMPLES = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(site_urls(), site_urls())
 def test_relative_url_resolves_back_to_target(from_url: str, to_url: str) -> None:
@@ -197,6 +198,7 @@ def test_relative_url_resolves_back_to_target(from_url: str, to_url: str) -> Non
     assert urljoin("http://h" + from_url, rel) == "http://h" + to_url
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(site_urls(), site_urls())
 def test_relative_url_works_under_a_base_path(from_url: str, to_url: str) -> None:
@@ -256,6 +258,7 @@ def related_site_urls(draw: st.DrawFn) -> tuple[str, str]:
     return pair[0], pair[1]
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(related_site_urls())
 def test_relative_links_agree_with_segment_arithmetic(pair: tuple[str, str]) -> None:
