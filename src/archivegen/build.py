@@ -50,12 +50,15 @@ from archivegen.markdown.engine import (
     make_markdown,
 )
 from archivegen.model import (
+    ArticleHead,
     DuplicateRef,
     RenderedFile,
+    SiteIndex,
 )
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment, template_dependencies
 from archivegen.render.writer import (
+    WriteReport,
     WrittenFile,
     drop_collisions,
     file_stat,
@@ -123,101 +126,127 @@ class _Timer:
         self.phases.append((name, time.perf_counter() - start))
 
 
-def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
-              static_files: dict[str, bytes], diags: Diagnostics,
-              timer: _Timer | None = None,
-              skip: Callable[[str, str], bool] | None = None,
-              progress: Progress | None = None, stream: bool = False,
-              records: Path | None = None,
-              sketches: dict[str, Sketch] | None = None,
-              write_into: Path | None = None) -> SiteOutput:
-    """Plan every output with its fingerprint; render those `skip(path, fingerprint)` refuses.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteRun:
+    """How make_site runs, besides what it builds from.
 
-    Article pages whose LoadedArticle holds no record read it from the cache at `records`.
-    `sketches` (by article key), when given instead of LoadedArticle.sketch, are consumed:
-    emptied once duplicates are found, so a large build does not keep them. With
+    `skip(path, fingerprint)`: a page it accepts is not rendered again (its file is as that
+    fingerprint says). `records`: the cache holding the records LoadedArticles do not; its
+    folder keeps compiled templates too. `sketches` (by article key), when given instead of
+    LoadedArticle.sketch, are consumed: emptied once duplicates are found, so a large build
+    does not keep them. `stream`: pages are rendered as `SiteOutput.files` is read. With
     `write_into` (the output folder, its staging folder ready), render workers write their
     pages there themselves."""
-    timer = timer or _Timer()
-    md = make_markdown(config.limits)
+
+    timer: _Timer = field(default_factory=_Timer)
+    skip: Callable[[str, str], bool] | None = None
+    progress: Progress | None = None
+    stream: bool = False
+    records: Path | None = None
+    sketches: dict[str, Sketch] | None = None
+    write_into: Path | None = None
+
+
+def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
+              static_files: dict[str, bytes], diags: Diagnostics,
+              run: SiteRun | None = None) -> SiteOutput:
+    """Plan every output with its fingerprint (site/plan.py); render those not skipped.
+    Steps: fold duplicates, index, plan, render."""
+    run = run or SiteRun()
     by_key = {x.head.key: x for x in loaded}
-    with timer.phase("dedupe"):
-        given = sketches if sketches is not None else {}
-        pairs = [(x.head, x.sketch or given[x.head.key]) for x in loaded]
-        fetch = RecordFetcher(records)
-
-        def body(key: str) -> str:  # asked only to verify candidate excerpt pairs
-            record = by_key[key].record
-            return (record or fetch(by_key[key].head))[0].body
-
-        articles, also_archived, grouped = collapse_duplicates(pairs, diags, body)
-        del pairs
-        given.clear()
-    with timer.phase("index"):
+    fetch = RecordFetcher(run.records)
+    with run.timer.phase("dedupe"):
+        articles, also_archived, grouped = _fold_duplicates(loaded, by_key, run.sketches,
+                                                            fetch, diags)
+    with run.timer.phase("index"):
         table = assign_urls(articles, diags,
                             lambda head: by_key[head.key].site_url or article_url(head))
-        entries = [(summarize(url, a, (by_key[a.key].excerpt, by_key[a.key].heading)), a)
-                   for url, a in table]
-        index = build_index(entries)
+        index = build_index([(summarize(url, a, (by_key[a.key].excerpt, by_key[a.key].heading)),
+                              a) for url, a in table])
         states = list(listing_states(index, {url: a.key for url, a in table}))
-        listings = listing_pages(index, config)
-        site_feeds = feeds(index, config)
-    env = make_environment(themes, template_bytecode_dir(records))
-    renderer = Renderer(env=env, md=md, config=config,
+    env = make_environment(themes, template_bytecode_dir(run.records))
+    renderer = Renderer(env=env, md=make_markdown(config.limits), config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
-    with timer.phase("plan"):
+    with run.timer.phase("plan"):
         # Everything every page sees (config, navigation, counts) and the templates it uses.
         base = fingerprint(code_version(), settings_key(config),
                            repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         bases = PageBases.of(base, _template_fingerprints(env))
-        content = SiteContent(
-            table=table, index=index, listings=listings, feeds=site_feeds,
-            terms=[(tax, tuple(term_counts(terms))) for tax, terms in index.taxonomies if terms],
-            years=date_counts(index), also_archived=also_archived,
-            source_sig=lambda key: by_key[key].source_sig,
-            record=lambda key: by_key[key].record, static_files=static_files)
-        plans = drop_collisions(plan_site(bases, content), diags)
-    unchanged: list[str] = []
+        plans = drop_collisions(plan_site(bases, _content(
+            table, index, config, by_key, also_archived, static_files)), diags)
     todo: list[Page] = []
+    unchanged: list[str] = []
     for plan in plans:
-        if skip is not None and skip(plan.path, plan.fingerprint):
+        if run.skip is not None and run.skip(plan.path, plan.fingerprint):
             unchanged.append(plan.path)
         else:
             todo.append(plan)
-
     to_render = tuple(p.path for p in todo)
-
-    def produce() -> Iterator[RenderedFile | WrittenFile]:
-        """Article and listing pages (on every core) first, then the few others. The plans
-        are let go as their pages are done: at 10^5 articles they are a large part of what
-        the build holds while it writes."""
-        jobs = deque(p for p in todo if p.kind in WORKER_KINDS)
-        others = [p for p in todo if p.kind not in WORKER_KINDS]
-        total = len(todo)
-        todo.clear()
-        pages = itertools.chain(
-            render_in_workers(jobs, themes, renderer, fetch, diags, records, write_into),
-            (renderer.page(page, diags) for page in others))
-        for done, rendered in enumerate(pages, start=1):
-            if progress is not None and (done % 100 == 0 or done == total):
-                progress("render", done, total)
-            if rendered is not None:
-                yield rendered
-
-    if stream:
-        files: Iterable[RenderedFile | WrittenFile] = produce()
-    else:
-        with timer.phase("render"):
-            files = tuple(produce())
-    return SiteOutput(files=files, to_render=to_render,
-                      unchanged=tuple(unchanged),
+    files: Iterable[RenderedFile | WrittenFile] = _rendered(todo, themes, renderer, fetch,
+                                                           diags, run)
+    if not run.stream:
+        with run.timer.phase("render"):
+            files = tuple(files)
+    return SiteOutput(files=files, to_render=to_render, unchanged=tuple(unchanged),
                       fingerprints={p.path: p.fingerprint for p in plans},
                       articles=len(table), pages=len(plans) - len(static_files),
                       article_urls=tuple((a.key, a.layout, url) for url, a in table),
                       also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
+
+
+def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config: SiteConfig,
+             by_key: dict[str, LoadedArticle], also_archived: dict[str, tuple[DuplicateRef, ...]],
+             static_files: dict[str, bytes]) -> SiteContent:
+    """What the site's pages are made from, for plan.plan_site."""
+    return SiteContent(
+        table=table, index=index, listings=listing_pages(index, config),
+        feeds=feeds(index, config),
+        terms=[(tax, tuple(term_counts(terms))) for tax, terms in index.taxonomies if terms],
+        years=date_counts(index), also_archived=also_archived,
+        source_sig=lambda key: by_key[key].source_sig,
+        record=lambda key: by_key[key].record, static_files=static_files)
+
+
+def _fold_duplicates(loaded: Sequence[LoadedArticle], by_key: dict[str, LoadedArticle],
+                     sketches: dict[str, Sketch] | None, fetch: RecordFetcher,
+                     diags: Diagnostics) -> tuple[list[ArticleHead],
+                                                  dict[str, tuple[DuplicateRef, ...]],
+                                                  frozenset[str]]:
+    """dedupe.fold's canonical articles, the copies folded into each, and the keys of the
+    articles whose body is grouped with another. `sketches` are emptied once used."""
+    given = sketches if sketches is not None else {}
+    pairs = [(x.head, x.sketch or given[x.head.key]) for x in loaded]
+
+    def body(key: str) -> str:  # asked only to verify candidate excerpt pairs
+        record = by_key[key].record
+        return (record or fetch(by_key[key].head))[0].body
+
+    found = collapse_duplicates(pairs, diags, body)
+    given.clear()
+    return found
+
+
+def _rendered(todo: list[Page], themes: Sequence[Path], renderer: Renderer,
+              fetch: RecordFetcher, diags: Diagnostics,
+              run: SiteRun) -> Iterator[RenderedFile | WrittenFile]:
+    """The pages of `todo` rendered (or written by the workers): article and listing pages
+    on every core first, then the few others. The plans are let go as their pages are done:
+    at 10^5 articles they are a large part of what the build holds while it writes."""
+    jobs = deque(p for p in todo if p.kind in WORKER_KINDS)
+    others = [p for p in todo if p.kind not in WORKER_KINDS]
+    total = len(todo)
+    todo.clear()
+    pages = itertools.chain(
+        render_in_workers(jobs, themes, renderer, fetch, diags, run.records, run.write_into),
+        (renderer.page(page, diags) for page in others))
+    for done, rendered in enumerate(pages, start=1):
+        if run.progress is not None and (done % 100 == 0 or done == total):
+            run.progress("render", done, total)
+        if rendered is not None:
+            yield rendered
 
 
 def _template_fingerprints(env: object) -> Callable[[str], str]:
@@ -255,16 +284,8 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     """Every article: from the cache when its file's stat (or content) is unchanged; files
     to (re)load are loaded in parallel worker processes. `scan` is (path, stat signature)
     per article file. With a cache, only heads are kept: records stay in the cache."""
-    cached = cache.sources() if cache is not None else {}
-    # Records depend on the input folder (paths are relative to it) and on these options.
-    loader_options = (f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
-                      f"\0excerpt_words={config.excerpt_words}\0limits={config.limits!r}")
-    if cache is not None and cache.loader_options() != loader_options:
-        cache.forget_sources(cached)
-        cached = {}
-        cache.set_loader_options(loader_options)
+    cached = _cached_sources(input_dir, cache, config)
     entries: dict[str, CachedSource] = {}
-    records: dict[str, tuple[Record, ...]] = {}
     jobs: list[LoadJob] = []
     for rel, stat in scan:
         entry = cached.get(rel)
@@ -276,6 +297,7 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                                  file_time_dates=config.dates_from_file_times,
                                  excerpt_words=config.excerpt_words,
                                  keep_records=cache is None, limits=config.limits))
+    records: dict[str, tuple[Record, ...]] = {}
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}
     for job, result in zip(jobs, run_load_jobs(jobs, progress), strict=True):
         if result.reused:  # touched, not changed: keep the records, note the new stat
@@ -291,9 +313,36 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                 cache.put_source(job.rel, result.entry, result.records)
             else:
                 records[job.rel] = result.kept
+    if cache is not None:  # gone, or unreadable now: what it held no longer counts
+        cache.forget_sources(set(cached) - ({rel for rel, _ in scan} - set(read_errors)))
+    return _loaded_in_order(scan, entries, records, read_errors, diags)
+
+
+def _cached_sources(input_dir: Path, cache: BuildCache | None,
+                    config: SiteConfig) -> dict[str, CachedSource]:
+    """What the cache holds per source file, if it was loaded as this build loads."""
+    if cache is None:
+        return {}
+    cached = cache.sources()
+    # Records depend on the input folder (paths are relative to it) and on these options.
+    loader_options = (f"{input_dir}\0file_time_dates={config.dates_from_file_times}"
+                      f"\0excerpt_words={config.excerpt_words}\0limits={config.limits!r}")
+    if cache.loader_options() != loader_options:
+        cache.forget_sources(cached)
+        cache.set_loader_options(loader_options)
+        return {}
+    return cached
+
+
+def _loaded_in_order(scan: Sequence[tuple[str, str | None]], entries: dict[str, CachedSource],
+                     records: dict[str, tuple[Record, ...]],
+                     read_errors: dict[str, tuple[Diagnostic, ...]], diags: Diagnostics
+                     ) -> tuple[list[LoadedArticle], dict[str, Sketch]]:
+    """The articles in path order, whatever order the work finished in, with their
+    sketches apart (by key); the files' diagnostics into `diags`."""
     loaded: list[LoadedArticle] = []
     sketches: dict[str, Sketch] = {}
-    for rel, _ in scan:  # in path order, whatever order the work finished in
+    for rel, _ in scan:
         if rel in read_errors:
             diags.extend(list(read_errors[rel]))
             continue
@@ -305,8 +354,6 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                                  record=record)
                    for a, record in zip(entry.articles, kept, strict=True)]
         sketches.update((a.head.key, a.sketch) for a in entry.articles)
-    if cache is not None:  # gone, or unreadable now: what it held no longer counts
-        cache.forget_sources(set(cached) - ({rel for rel, _ in scan} - set(read_errors)))
     return loaded, sketches
 
 
@@ -381,25 +428,12 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
                                             ctx.progress)
         scan.clear()
         static_files = read_static_files(ctx.themes)
-    known = cache.outputs() if cache is not None else {}
-    if cache is not None:
-        if cache.output_dir() != str(ctx.output_dir):
-            cache.forget_outputs(known)  # fingerprints describe another folder's files
-            known = {}
-            cache.set_output_dir(ctx.output_dir)
-        cache.commit()  # render workers read records from the committed cache
-    present = read_manifest(ctx.output_dir)
-    top = os.fspath(ctx.output_dir)
-
-    def unchanged(path: str, fingerprint: str) -> bool:
-        fp, stat = known.get(path, ("", ""))
-        return (fp == fingerprint and path in present
-                and file_stat(os.path.join(top, path)) == stat)
-
-    site = make_site(loaded, ctx.config, ctx.themes, static_files, diags, timer,
-                     skip=unchanged if cache is not None else None, progress=ctx.progress,
-                     stream=True, records=cache.path if cache is not None else None,
-                     sketches=sketches, write_into=ctx.output_dir)
+    known = _known_outputs(cache, ctx.output_dir)
+    site = make_site(loaded, ctx.config, ctx.themes, static_files, diags, SiteRun(
+        timer=timer, skip=_unchanged(known, ctx.output_dir) if cache is not None else None,
+        progress=ctx.progress,
+        stream=True, records=cache.path if cache is not None else None, sketches=sketches,
+        write_into=ctx.output_dir))
     del loaded  # what pages still need travels with their jobs
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
@@ -421,16 +455,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         except OSError as exc:  # a file where a folder must go, a full disk, no permission
             raise ArchivegenError(f"cannot write the site into {ctx.output_dir}: {exc}") from exc
         if cache is not None:
-            cache.forget_outputs(set(known) - set(site.fingerprints))
-            # Only outputs that exist as planned get a fingerprint: a page that failed to
-            # render keeps none, so it is rendered again next time.
-            # Rows already true (kept pages) are not written again.
-            cache.put_outputs({path: (fp, report.stats[path])
-                               for path, fp in site.fingerprints.items()
-                               if path in report.owned_now and path in report.stats})
-            cache.set_summary({"articles": site.articles, "pages": site.pages,
-                               "files": len(site.fingerprints)}, diags.sorted())
-            cache.commit()
+            _record_outputs(cache, known, site, report, diags)
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
@@ -439,15 +464,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
     )
     report_sha = ""
     if kept_report is not None:
-        try:
-            report_sha = write_report(kept_report, report_lines(
-                replace(result, report_path=ctx.project_dir / REPORT_PATH), site.article_urls,
-                site.also_archived))
-            result = replace(result, report_path=ctx.project_dir / REPORT_PATH)
-        except ArchivegenError as exc:  # a full disk: the pages are written all the same
-            diags.warning("AG061", f"{exc}; the site is built", SourceLocation(
-                path=str(kept_report)))
-            result = replace(result, diagnostics=diags.sorted())
+        result, report_sha = _write_build_report(ctx, kept_report, result, site, diags)
     if cache is not None:  # committed last: the report is part of what is replayed
         # Only a clean result may be replayed: a build that kept stale files must run again
         # (and one whose report could not be written: it is written next time).
@@ -462,6 +479,60 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
                 term_counts=site.term_counts, report_sha=report_sha))
         cache.commit()
     return result
+
+
+def _known_outputs(cache: BuildCache | None, output_dir: Path) -> dict[str, tuple[str, str]]:
+    """The outputs the cache knows (fingerprint and stat), if they describe `output_dir`."""
+    if cache is None:
+        return {}
+    known = cache.outputs()
+    if cache.output_dir() != str(output_dir):
+        cache.forget_outputs(known)  # fingerprints describe another folder's files
+        known = {}
+        cache.set_output_dir(output_dir)
+    cache.commit()  # render workers read records from the committed cache
+    return known
+
+
+def _unchanged(known: dict[str, tuple[str, str]], output_dir: Path) -> Callable[[str, str], bool]:
+    """Is the output at `path` written as `fingerprint` says and untouched since?"""
+    present = read_manifest(output_dir)
+    top = os.fspath(output_dir)
+
+    def unchanged(path: str, fingerprint: str) -> bool:
+        fp, stat = known.get(path, ("", ""))
+        return (fp == fingerprint and path in present
+                and file_stat(os.path.join(top, path)) == stat)
+
+    return unchanged
+
+
+def _record_outputs(cache: BuildCache, known: dict[str, tuple[str, str]], site: SiteOutput,
+                    report: WriteReport, diags: Diagnostics) -> None:
+    """What was written, with its fingerprint, and the build's summary. Only outputs that
+    exist as planned get a fingerprint: a page that failed to render keeps none, so it is
+    rendered again next time. Rows already true (kept pages) are not written again."""
+    cache.forget_outputs(set(known) - set(site.fingerprints))
+    cache.put_outputs({path: (fp, report.stats[path])
+                       for path, fp in site.fingerprints.items()
+                       if path in report.owned_now and path in report.stats})
+    cache.set_summary({"articles": site.articles, "pages": site.pages,
+                       "files": len(site.fingerprints)}, diags.sorted())
+    cache.commit()
+
+
+def _write_build_report(ctx: BuildContext, path: Path, result: BuildReport, site: SiteOutput,
+                        diags: Diagnostics) -> tuple[BuildReport, str]:
+    """The build report written at `path`: the result naming it, and the report's sha256
+    ("" if it could not be written: a warning, the pages are written all the same)."""
+    try:
+        sha = write_report(path, report_lines(
+            replace(result, report_path=ctx.project_dir / REPORT_PATH), site.article_urls,
+            site.also_archived))
+        return replace(result, report_path=ctx.project_dir / REPORT_PATH), sha
+    except ArchivegenError as exc:  # a full disk
+        diags.warning("AG061", f"{exc}; the site is built", SourceLocation(path=str(path)))
+        return replace(result, diagnostics=diags.sorted()), ""
 
 
 def _report_target(project_dir: Path, output_dir: Path, diags: Diagnostics) -> Path | None:
