@@ -35,6 +35,7 @@ from archivegen.config import (
 from archivegen.dispatch import build, summary
 from archivegen.errors import ArchivegenError, Diagnostics, escape_controls
 from archivegen.limits import Limits
+from archivegen.load.filenames import ARTICLE_SUFFIXES
 from archivegen.load.sources import read_paths
 from archivegen.records import dumps
 
@@ -54,10 +55,10 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = commands.add_parser(
         "build", help="build the site from the articles",
-        description="Read every article (.txt, .md) in the input folder and write the static "
-                    "site to the output folder. Files unchanged since the last build are not "
-                    "rewritten; files an earlier build wrote that are no longer produced are "
-                    "removed (never anything archivegen did not write).")
+        description=f"Read every article ({', '.join(ARTICLE_SUFFIXES)}) in the input folder "
+                    "and write the static site to the output folder. Files unchanged since "
+                    "the last build are not rewritten; files an earlier build wrote that are no "
+                    "longer produced are removed (never anything archivegen did not write).")
     b.add_argument("--config", metavar="FILE",
                    help=f"configuration file (default: ./{CONFIG_FILENAME} if it exists); "
                         "its relative paths are taken from its own folder")
@@ -252,7 +253,9 @@ def _project(args: argparse.Namespace) -> _Project | None:
     input_dir = (base / config.input).resolve()
     output_dir = (base / config.output).resolve()
     if not input_dir.is_dir():
-        _err(f"error: input folder '{input_dir}' does not exist")
+        why = ("does not exist" if not input_dir.exists()
+               else "is a file, not a folder" if input_dir.is_file() else "is not a folder")
+        _err(f"error: input folder '{input_dir}' {why}")
         return None
     if (input_dir == output_dir or input_dir.is_relative_to(output_dir)
             or output_dir.is_relative_to(input_dir)):
