@@ -77,13 +77,13 @@ from archivegen.site.indexer import (
     summarize,
     term_counts,
 )
-from archivegen.site.plan import Page, PageBases, SiteContent, plan_site
+from archivegen.site.plan import PAGE_KINDS, Page, PageBases, SiteContent, plan_site
 from archivegen.urls import article_url
 from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
 
 # Kinds of page rendered on every core (one per article or listing page); the few others are
 # rendered in this process.
-WORKER_KINDS = frozenset({"article", "listing", "feed"})
+WORKER_KINDS = frozenset(kind for kind, spec in PAGE_KINDS.items() if spec.in_workers)
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",
            "theme_dirs"]

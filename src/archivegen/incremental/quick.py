@@ -59,7 +59,7 @@ from archivegen.incremental.json_report import (
     write_report,
 )
 from archivegen.incremental.lock import build_lock
-from archivegen.incremental.relist import Change, relist
+from archivegen.incremental.relist import RELISTED_KINDS, Change, relist
 from archivegen.incremental.rows import encode_records
 from archivegen.incremental.uptodate import (
     Scan,
@@ -78,7 +78,7 @@ from archivegen.render.templates import make_environment
 from archivegen.render.writer import WrittenFile, replace_owned
 from archivegen.report import BuildReport, Declined
 from archivegen.site.indexer import ListingState
-from archivegen.site.plan import Page, plan_article
+from archivegen.site.plan import PAGE_KINDS, Page, plan_article
 from archivegen.urls import output_file
 
 # More changed files than this: the full build (it loads them on every core).
@@ -187,8 +187,20 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     return report
 
 
+def unhandled_kinds() -> list[str]:
+    """The kinds of page (plan.PAGE_KINDS) a quick rebuild cannot bring up to date: those made
+    from every article, and those declared "own" or "listed" that no rule here or in relist
+    makes. With any, every build is a full one: a new kind is never left stale."""
+    rules = {"own": {"article"}, "listed": RELISTED_KINDS}
+    return sorted(kind for kind, spec in PAGE_KINDS.items()
+                  if spec.on_edit == "whole_site"
+                  or (spec.on_edit in rules and kind not in rules[spec.on_edit]))
+
+
 def _last_build(cache: BuildCache, context: str | None) -> tuple[QuickBasis, Summary]:
     """What the last full build left, if this build is made in the same context."""
+    if unhandled := unhandled_kinds():
+        raise _Decline(f"a quick rebuild cannot make pages of kind {', '.join(unhandled)}")
     basis = cache.quick_basis()
     last = cache.summary()
     if basis is None or last is None:

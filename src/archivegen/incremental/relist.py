@@ -56,6 +56,9 @@ from archivegen.site.plan import (
 )
 from archivegen.urls import listing_url
 
+# The kinds of page (plan.PAGE_KINDS) relist makes again when an edit changes what they show.
+RELISTED_KINDS = frozenset({"listing", "feed", "terms", "archive"})
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Change:

@@ -4,8 +4,8 @@ the fingerprint of everything it is made from.
 Pure: no I/O. The full build (build.make_site) takes every page of the site from `plan_site`;
 a quick rebuild (incremental/quick.py and relist.py) makes the few pages an edit changes with
 the same per-kind functions, so a page gets one fingerprint whichever path builds it, and a new
-kind of page is declared here, once (its template in PAGE_TEMPLATES, a `plan_*` function, and a
-case in render.pages.Renderer.page).
+kind of page is declared here, once (PAGE_KINDS, a `plan_*` function) and rendered by a case in
+render.pages.Renderer.page.
 
 A page whose fingerprint equals the one its file was written with is not rendered again. Each
 kind's basis (PageBases) is a digest of what every page of that kind sees: code, settings,
@@ -38,11 +38,35 @@ from archivegen.urls import ARCHIVE_URL, NOT_FOUND_URL, output_file, static_url,
 
 PageKind = Literal["article", "listing", "feed", "terms", "archive", "not_found", "static"]
 
-# The template each kind of page is rendered with (static files have none).
-PAGE_TEMPLATES: dict[str, str] = {
-    "article": "article.html", "listing": "listing.html", "feed": "feed.xml",
-    "terms": "terms.html", "archive": "archive.html", "not_found": "404.html",
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """How the build treats one kind of page."""
+
+    template: str | None  # rendered with it; None: a file copied as it is
+    in_workers: bool  # one per article or listing page: rendered on every core
+    # What an article edit does to pages of this kind, for the quick rebuild: "own" (the
+    # article's own page is made again), "listed" (relist.py finds the listing pages, feeds
+    # and index pages that show it or count it), "fixed" (made from settings and theme
+    # only: unchanged), "whole_site" (made from every article: a quick rebuild declines).
+    on_edit: Literal["own", "listed", "fixed", "whole_site"]
+
+
+# Every kind of page, declared once. A new kind: an entry here, a plan_* function below
+# (and a line in plan_site), and a case in render.pages.Renderer.page.
+PAGE_KINDS: dict[PageKind, KindSpec] = {
+    "article": KindSpec("article.html", True, "own"),
+    "listing": KindSpec("listing.html", True, "listed"),
+    "feed": KindSpec("feed.xml", True, "listed"),
+    "terms": KindSpec("terms.html", False, "listed"),
+    "archive": KindSpec("archive.html", False, "listed"),
+    "not_found": KindSpec("404.html", False, "fixed"),
+    "static": KindSpec(None, False, "fixed"),
 }
+
+# The template each kind of page is rendered with.
+PAGE_TEMPLATES: dict[str, str] = {kind: spec.template for kind, spec in PAGE_KINDS.items()
+                                  if spec.template is not None}
 
 # An article page's data: its URL, its head, the copies folded into it, and its record (the
 # article and its body's HTML) when in memory (else the renderer reads it from the cache).
