@@ -28,10 +28,12 @@ from archivegen.urls import article_url, output_file
 ARTICLE_PAGES = ("2019/06/0", "2020/01/0")  # article pages: /yyyy/mm/dd/slug/
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    built_project(tmp_path / "p")
-    return tmp_path / "p"
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once for the module: relist only reads the cache."""
+    path = tmp_path_factory.mktemp("relist") / "p"
+    built_project(path)
+    return path
 
 
 def change(project: Path, name: str, **head: object) -> Change:
