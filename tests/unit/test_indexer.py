@@ -18,13 +18,13 @@ from archivegen.site.indexer import (
     date_counts,
     listing_pages,
     listing_states,
-    listing_url,
     listings_of,
     newest_first,
     summarize,
     term_name,
     years_counted,
 )
+from archivegen.urls import listing_url
 
 
 def art(title: str, date: dt.date | None, path: str, **fields) -> Article:
