@@ -1,7 +1,7 @@
 """The typed, frozen site configuration read from archivegen.yaml.
 
-Every key is declared once in FIELDS with its type and default; unknown keys and wrong types are
-all reported together with file:line, as MkDocs' config options do.
+Every key is declared once, as a field of SiteConfig with its type and default; unknown keys
+and wrong types are all reported together with file:line, as MkDocs' config options do.
 """
 
 from __future__ import annotations

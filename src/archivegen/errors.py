@@ -1,6 +1,6 @@
 """Source locations and diagnostics: every problem a user can cause, with file, line and code.
 
-Codes are stable; the table in CODES documents them (README lists it too).
+Codes are stable; the table in CODES documents them (docs/diagnostics.md is generated from it).
 """
 
 from __future__ import annotations

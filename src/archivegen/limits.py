@@ -3,7 +3,7 @@
 Each limit bounds the time or memory one hostile file can take; hitting one is a diagnostic
 naming the file (and line where there is one), and the rest of the archive still builds.
 The defaults are far above what real articles need (the largest of the real sets is 118 KB);
-`archivegen.yaml` may change them under the key `limits` (see config.py and README).
+`archivegen.yaml` may change them under the key `limits` (see config.py and docs/limits.md).
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ cache which pages the changed articles can change, and renders just those:
 Those pages are rendered exactly as the full build would render them, with the fingerprints
 the full build would give them. Whatever cannot be proved this way, the full build does:
 `quick_build` says why, before it has changed anything (the CLI shows it). The incremental
-property test (tests/e2e/test_incremental_property.py) checks the result against clean builds byte for
-byte.
+property test (tests/e2e/test_incremental_property.py) checks the result against clean builds
+byte for byte.
 """
 
 from __future__ import annotations

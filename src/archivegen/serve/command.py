@@ -196,10 +196,12 @@ class Served:
         input_dir = (self.request.base / config.input).resolve()
         if not input_dir.is_dir() or input_dir.is_relative_to(self.output_dir) \
                 or self.output_dir.is_relative_to(input_dir):
+            what = ("is not a folder" if input_dir.exists() and not input_dir.is_dir()
+                    else "does not exist" if not input_dir.exists()
+                    else "overlaps the output folder")
             self._settings_refused((Problem(
                 location=str(path), code="AG012",
-                message=f"input folder '{input_dir}' does not exist or overlaps the output "
-                        "folder; the last good settings are kept"),))
+                message=f"input folder '{input_dir}' {what}; the last good settings are kept"),))
             return False
         clash = output_clash(self.output_dir, self.request.base, config, True)
         if clash:  # (a theme folder set to the output, say)
