@@ -316,6 +316,30 @@ class ListingPage:
     total: int  # articles in the whole listing, over all its pages
     term: Term | None = None
     taxonomy: Taxonomy | None = None
+    timeline: Timeline | None = None  # a term's first page: its articles per month or year
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineBar:
+    """One period of a timeline: a month (`month` set) or a year, and its articles."""
+
+    year: int
+    month: int | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timeline:
+    """Articles per month or per year, every period from the first to the last (a period
+    without articles counts 0), oldest first; `undated` articles have no bar."""
+
+    unit: str  # "month" or "year"
+    bars: tuple[TimelineBar, ...]
+    undated: int = 0
+
+    @property
+    def peak(self) -> int:
+        return max((bar.count for bar in self.bars), default=0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

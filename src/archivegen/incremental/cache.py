@@ -58,7 +58,8 @@ if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or
     from archivegen.site.indexer import ListingState
     from archivegen.site.plan import PageBases
 
-SCHEMA = 8  # 8: text not ASCII stored as UTF-8 blobs, surrogates kept; members NUL-separated
+SCHEMA = 9  # 9: listings keep their articles per period (timelines); 8: text not ASCII
+# stored as UTF-8 blobs, surrogates kept; members NUL-separated
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -342,7 +343,7 @@ class BuildCache:
             self._db.execute("DELETE FROM listings")
         self._db.executemany("INSERT OR REPLACE INTO listings VALUES (?, ?, ?, ?)", (
             (listing_url(state.spec), len(state.members),
-             to_db(spec_to_json(state.spec, state.spellings)),
+             to_db(spec_to_json(state.spec, state.spellings, state.periods)),
              to_db(MEMBER_SEP.join(state.members)))
             for state in states))
 
@@ -357,9 +358,9 @@ class BuildCache:
             marks = ", ".join("?" * len(batch))
             for url, spec, members in self._db.execute(
                     f"SELECT url, spec, members FROM listings WHERE url IN ({marks})", batch):
-                listing, spellings = spec_from_json(spec)
+                listing, spellings, periods = spec_from_json(spec)
                 members = from_db(members)
-                found[url] = ListingState(spec=listing, spellings=spellings,
+                found[url] = ListingState(spec=listing, spellings=spellings, periods=periods,
                                           members=tuple(members.split(MEMBER_SEP))
                                           if members else ())
         return found

@@ -54,6 +54,7 @@ from archivegen.site.plan import (
     plan_terms,
     summary_fingerprint,
 )
+from archivegen.site.timeline import period_of, timeline
 from archivegen.urls import listing_url
 
 # The kinds of page (plan.PAGE_KINDS) relist makes again when an edit changes what they show.
@@ -118,6 +119,8 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
     heads = _Heads(cache, {h.head.key: h for h in (*edited_heads, *(c.new for c in changes))})
     before = {c.old.head.key: listings_of(c.old.head) for c in changes}
     after = {c.new.head.key: listings_of(c.new.head) for c in changes}
+    periods = {c.old.head.key: (period_of(c.old.head.date), period_of(c.new.head.date))
+               for c in changes}
     edited = set(before)
     affected = set().union(*before.values(), *after.values())
     states = cache.listing_states(affected)
@@ -128,7 +131,7 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
     try:
         for url in sorted(affected):
             old = states[url]
-            new = _updated(old, edited, before, after, heads)
+            new = _updated(old, edited, before, after, heads, periods)
             if isinstance(new, str):
                 return new
             if new != old:
@@ -148,8 +151,9 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
 def _updated(state: ListingState, edited: Collection[str],
              before: dict[str, dict[str, tuple[str, ...]]],
              after: dict[str, dict[str, tuple[str, ...]]],
-             heads: _Heads) -> ListingState | str:
-    """`state` with the edited articles taken out and put back where they now belong."""
+             heads: _Heads, periods: dict[str, tuple[str, str]]) -> ListingState | str:
+    """`state` with the edited articles taken out and put back where they now belong;
+    `periods`: each edited article's period (timeline.period_of) before and after."""
     url = listing_url(state.spec)
     members = [key for key in state.members if key not in edited]
     if len(members) != len(state.members) - sum(url in before[key] for key in edited):
@@ -166,7 +170,16 @@ def _updated(state: ListingState, edited: Collection[str],
     term = state.spec.term
     if term is not None and term_name(kept) != term.name:
         return f"an edit changes the name shown for the term '{term.name}'"
-    return replace(state, members=tuple(members), spellings=kept)
+    if state.spec.kind != "term":  # (only a term's timeline counts its articles' periods)
+        return replace(state, members=tuple(members), spellings=kept)
+    counted = Counter(dict(state.periods))
+    for key in edited:
+        if url in before[key]:
+            counted[periods[key][0]] -= 1
+        if url in after[key]:
+            counted[periods[key][1]] += 1
+    return replace(state, members=tuple(members), spellings=kept,
+                   periods=tuple(sorted((p, n) for p, n in counted.items() if n > 0)))
 
 
 def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
@@ -180,12 +193,16 @@ def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
     total = len(new.members)
     pages: list[Page] = []
     # The same articles, none edited, the same counts: the same page.
+    # The first page also shows the timeline.
     changed = [(number, chunk) for number, (chunk, earlier) in enumerate(zip(now, was,
                                                                              strict=True), 1)
-               if total != len(old.members) or chunk != earlier or edited & set(chunk)]
+               if total != len(old.members) or chunk != earlier or edited & set(chunk)
+               or (number == 1 and new.periods != old.periods)]
     heads.load(key for _, chunk in changed for key in chunk)  # one query, not one per page
+    chart = timeline(new.periods)
     for number, chunk in changed:
-        page = listing_page(spec, number, len(now), heads.summaries(chunk), total, config)
+        page = listing_page(spec, number, len(now), heads.summaries(chunk), total, config,
+                            chart=chart)
         pages += _if_changed(outputs, plan_listing(bases, page, list(map(summary_fingerprint,
                                                                          page.articles))))
     if config.feed_size > 0 and spec.kind in FEED_KINDS:

@@ -143,21 +143,27 @@ def decode_source(path: str, stat: str, sha: str, heads: str | bytes,
                         diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]))
 
 
-def spec_to_json(spec: ListingSpec, spellings: Sequence[tuple[str, int]]) -> str:
+def spec_to_json(spec: ListingSpec, spellings: Sequence[tuple[str, int]],
+                 periods: Sequence[tuple[str, int]] = ()) -> str:
+    """A listing's spec, its term's spellings and its articles per period."""
     term = spec.term
     return json.dumps([spec.kind, spec.title, spec.taxonomy.key if spec.taxonomy else "",
                        [term.name, term.slug] if term else None, spec.year, spec.month,
-                       [list(pair) for pair in spellings]], ensure_ascii=False)
+                       [list(pair) for pair in spellings], [list(pair) for pair in periods]],
+                      ensure_ascii=False)
 
 
 _TAXONOMY_BY_KEY = {tax.key: tax for tax in TAXONOMIES}
 
 
-def spec_from_json(text: str | bytes) -> tuple[ListingSpec, tuple[tuple[str, int], ...]]:
-    kind, title, taxonomy, term, year, month, spellings = json.loads(from_db(text))
+def spec_from_json(text: str | bytes) -> tuple[ListingSpec, tuple[tuple[str, int], ...],
+                                               tuple[tuple[str, int], ...]]:
+    """spec_to_json's spec, spellings and periods."""
+    kind, title, taxonomy, term, year, month, spellings, periods = json.loads(from_db(text))
     tax = _TAXONOMY_BY_KEY[taxonomy] if taxonomy else None
     spec = ListingSpec(kind=str(kind), title=str(title), taxonomy=tax,
                        term=Term(taxonomy=tax.key, name=str(term[0]), slug=str(term[1]))
                        if tax is not None and term is not None else None,
                        year=int(year), month=int(month))
-    return spec, tuple((str(name), int(count)) for name, count in spellings)
+    return (spec, tuple((str(name), int(count)) for name, count in spellings),
+            tuple((str(period), int(count)) for period, count in periods))

@@ -32,6 +32,7 @@ from archivegen.model import (
 )
 from archivegen.render.templates import is_web_url, page_url_for, template_dependencies
 from archivegen.site.plan import ArchiveData, ArticleData, Page, TermsData
+from archivegen.site.timeline import archive_timeline
 
 
 @dataclass(slots=True)
@@ -111,7 +112,8 @@ class Renderer:
     def archive_index(self, years: Sequence[YearCount], undated_count: int,
                       diags: Diagnostics) -> RenderedFile | None:
         return self._render("archive.html", urls.ARCHIVE_URL, diags, years=years,
-                            undated_count=undated_count, title="Archive by date")
+                            undated_count=undated_count, title="Archive by date",
+                            timeline=archive_timeline(years, undated_count))
 
     def not_found(self, diags: Diagnostics) -> RenderedFile | None:
         # 404 pages are served at any depth, so its links must not be relative: use base_url

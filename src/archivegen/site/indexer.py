@@ -28,11 +28,13 @@ from archivegen.model import (
     Term,
     TermCount,
     TermEntry,
+    Timeline,
     YearCount,
     YearEntry,
 )
 from archivegen.partial_date import MONTH_NAMES, PartialDate
 from archivegen.site.paginate import page_window, paginate
+from archivegen.site.timeline import period_counts, timeline
 from archivegen.slugs import slugify
 
 
@@ -208,6 +210,8 @@ class ListingState:
     spec: ListingSpec
     members: tuple[str, ...]
     spellings: tuple[tuple[str, int], ...] = ()
+    # For a term: its articles per period (timeline.period_counts), for its timeline.
+    periods: tuple[tuple[str, int], ...] = ()
 
 
 def listing_states(index: SiteIndex, key_of: Mapping[str, str]) -> Iterator[ListingState]:
@@ -216,7 +220,8 @@ def listing_states(index: SiteIndex, key_of: Mapping[str, str]) -> Iterator[List
                  for tax, terms in index.taxonomies for entry in terms}
     for spec, articles in listings(index):
         yield ListingState(spec=spec, members=tuple(key_of[s.url] for s in articles),
-                           spellings=spellings.get(urls.listing_url(spec), ()))
+                           spellings=spellings.get(urls.listing_url(spec), ()),
+                           periods=_periods(spec, articles))
 
 
 def listings_of(head: ArticleHead) -> dict[str, tuple[str, ...]]:
@@ -246,20 +251,30 @@ def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
     for spec, articles in listings(index):
         chunks = paginate(articles, config.page_size)
         url_of = cache(partial(urls.listing_url, spec))  # neighbours' pagers ask for it too
-        pages += [listing_page(spec, n, len(chunks), chunk, len(articles), config, url_of)
+        chart = timeline(_periods(spec, articles))
+        pages += [listing_page(spec, n, len(chunks), chunk, len(articles), config, url_of,
+                               chart)
                   for n, chunk in enumerate(chunks, start=1)]
     return pages
 
 
+def _periods(spec: ListingSpec,
+             articles: Sequence[ArticleSummary]) -> tuple[tuple[str, int], ...]:
+    """A term's articles per period (other listings show no timeline)."""
+    return period_counts(s.date for s in articles) if spec.kind == "term" else ()
+
+
 def listing_page(spec: ListingSpec, number: int, count: int,
                  articles: Sequence[ArticleSummary], total: int, config: SiteConfig,
-                 url_of: Callable[[int], str] | None = None) -> ListingPage:
-    """Page `number` of `count` of a listing of `total` articles, showing `articles`."""
+                 url_of: Callable[[int], str] | None = None,
+                 chart: Timeline | None = None) -> ListingPage:
+    """Page `number` of `count` of a listing of `total` articles, showing `articles`; the
+    first page of a term shows `chart`, its timeline."""
     url_of = url_of or partial(urls.listing_url, spec)
     return ListingPage(kind=spec.kind, url=url_of(number),
                        title=spec.title or config.title, articles=tuple(articles),
                        total=total, pager=_pager(number, count, url_of), term=spec.term,
-                       taxonomy=spec.taxonomy)
+                       taxonomy=spec.taxonomy, timeline=chart if number == 1 else None)
 
 
 def feeds(index: SiteIndex, config: SiteConfig) -> list[Feed]:

@@ -133,7 +133,8 @@ def plan_article(bases: PageBases, url: str, head: ArticleHead, source_sig: str,
 def plan_listing(bases: PageBases, page: ListingPage, summaries: Sequence[str]) -> Page:
     """One page of a listing; `summaries` are the summary_fingerprint of its articles."""
     fp = fingerprint(bases.listing, page.kind, page.url, page.title, str(page.total),
-                     repr(page.pager), repr(page.term), repr(page.taxonomy), *summaries)
+                     repr(page.pager), repr(page.term), repr(page.taxonomy),
+                     repr(page.timeline), *summaries)
     return Page(kind="listing", path=output_file(page.url), origin=page.url, fingerprint=fp,
                 data=page)
 
