@@ -199,7 +199,7 @@ def test_an_article_page_is_written_at_its_url_from_its_source() -> None:
     record = None
     page = plan_article(BASES, "/2020/01/02/a/", head(), "sig", (REF,), ["sig-b"], record)
     assert (page.kind, page.path, page.origin) == ("article", "2020/01/02/a/index.html", "a.md")
-    assert page.data == ("/2020/01/02/a/", head(), (REF,), None)
+    assert page.data == ("/2020/01/02/a/", head(), (REF,), None, (None, None))
 
 
 ARTICLE_INPUTS = {
@@ -423,9 +423,14 @@ def test_plan_site_pages_are_those_of_the_plan_functions() -> None:
     content = site(config)
     pages = list(plan_site(BASES, content))
     sums = {s.url: summary_fingerprint(s) for s in content.index.articles}
+    order = list(content.index.articles)  # newest first: each page shows its neighbours
+    nav = {s.url: (order[n - 1] if n else None, order[n + 1] if n + 1 < len(order) else None)
+           for n, s in enumerate(order)}
     url, a = content.table[0]
-    assert pages[0] == plan_article(BASES, url, a, "sig a.md", (REF,), ["sig b.md"])
-    assert pages[1] == plan_article(BASES, *content.table[1], "sig b.md")
+    assert pages[0] == plan_article(BASES, url, a, "sig a.md", (REF,), ["sig b.md"],
+                                    nav=nav[url])
+    assert pages[1] == plan_article(BASES, *content.table[1], "sig b.md",
+                                    nav=nav[content.table[1][0]])
     first_listing = next(iter(content.listings))
     assert pages[4] == plan_listing(BASES, first_listing,
                                     [sums[s.url] for s in first_listing.articles])
@@ -455,6 +460,13 @@ def test_an_edited_title_changes_the_listings_showing_it_and_no_other_page() -> 
     new = {p.path: p.fingerprint for p in plan_site(BASES, after)}
     assert old.keys() == new.keys()
     changed = {path for path in old if old[path] != new[path]}
-    # d.md (2018, no terms) is on the home page's second page, its year's and its feed. Its
-    # own page's fingerprint is its source hash's, which this test keeps.
-    assert changed == {"page/2/index.html", "2018/index.html", "feed.xml"}
+    # d.md (2018, no terms) is on the home page's second page, its year's and its feed, and
+    # the pages of the articles beside it show its title. Its own page's fingerprint is its
+    # source hash's, which this test keeps.
+    order = [s.url for s in before.index.articles]
+    at = next(n for n, (url, h) in enumerate(before.table) if h.key == "d.md")
+    d_url = before.table[at][0]
+    beside = {order[n] for n in (order.index(d_url) - 1, order.index(d_url) + 1)
+              if 0 <= n < len(order)}
+    assert changed == {"page/2/index.html", "2018/index.html", "feed.xml",
+                       *(url.strip("/") + "/index.html" for url in beside)}

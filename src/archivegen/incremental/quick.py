@@ -44,11 +44,13 @@ from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level, e
 from archivegen.incremental.cache import (
     BuildCache,
     QuickBasis,
+    RecordReader,
     Summary,
     open_cache,
     state_refusal,
     template_bytecode_dir,
 )
+from archivegen.incremental.heads import Heads
 from archivegen.incremental.json_report import (
     REPORT_PATH,
     ReportedArticle,
@@ -59,7 +61,8 @@ from archivegen.incremental.json_report import (
     write_report,
 )
 from archivegen.incremental.lock import build_lock
-from archivegen.incremental.relist import RELISTED_KINDS, Change, relist
+from archivegen.incremental.neighbours import Order, beside_any, home_members
+from archivegen.incremental.relist import RELISTED_KINDS, Change, Relisted, relist
 from archivegen.incremental.rows import encode_records
 from archivegen.incremental.uptodate import (
     Scan,
@@ -149,8 +152,13 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
             raise _Decline("files in the output folder were changed or removed since the last "
                            "build")
         others = _other_bodies(cache, basis, edits)
-        pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics)
-        states = _relisted(edits, cache, outputs, basis, config, pages)
+        relisted = _relisted(edits, cache, outputs, basis, config)
+        before, after = _orders(cache, edits, relisted.states)
+        pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics,
+                                      before, after)
+        pages += relisted.pages
+        pages += _neighbour_pages(edits, cache, outputs, basis, before, after)
+        states = relisted.states
         rendered = _QuickRenderer(basis, config, themes,
                                   template_bytecode_dir(cache.path)).render(pages)
         kept_report, articles = _report_articles(project_dir, output_dir, basis, moves)
@@ -248,20 +256,72 @@ def _other_bodies(cache: BuildCache, basis: QuickBasis, edits: list[_Edit]) -> S
 
 
 def _relisted(edits: list[_Edit], cache: BuildCache, outputs: dict[str, tuple[str, str]],
-              basis: QuickBasis, config: SiteConfig, pages: list[Page]) -> list[ListingState]:
-    """Add to `pages` the listing, feed and index pages whose content the edits change
-    (relist.py); the listing states to store."""
-    changes = [Change(old=_head(before), new=_head(after)) for edit in edits
-               for before, after in zip(edit.old.articles, edit.new.articles, strict=True)
-               if _shown(before) != _shown(after)]
+              basis: QuickBasis, config: SiteConfig) -> Relisted:
+    """The listing, feed and index pages whose content the edits change (relist.py), and
+    the listing states to store."""
+    changes = _changes(edits)
     if not changes:
-        return []
+        return Relisted(pages=[], states=[])
     relisted = relist(changes, cache, outputs, basis.bases, config,
                       [_head(a) for edit in edits for a in edit.new.articles])
     if isinstance(relisted, str):
         raise _Decline(relisted)
-    pages += relisted.pages
-    return relisted.states
+    return relisted
+
+
+def _changes(edits: list[_Edit]) -> list[Change]:
+    """The edited articles whose other pages show differently (listings, neighbours)."""
+    return [Change(old=_head(before), new=_head(after)) for edit in edits
+            for before, after in zip(edit.old.articles, edit.new.articles, strict=True)
+            if _shown(before) != _shown(after)]
+
+
+def _orders(cache: BuildCache, edits: list[_Edit],
+            states: list[ListingState]) -> tuple[Order, Order]:
+    """The home listing's order as the last build left it (with the heads it had) and as it
+    is after the edits (with the edited heads)."""
+    members = home_members(cache)
+    if members is None:
+        raise _Decline("the cache holds no order of the articles")
+    now = next((s.members for s in states if s.spec.kind == "home"), members)
+    edited = {a.head.key: _head(a) for edit in edits for a in edit.new.articles}
+    return Order(members, Heads(cache, {})), Order(now, Heads(cache, edited))
+
+
+def _neighbour_pages(edits: list[_Edit], cache: BuildCache, outputs: dict[str, tuple[str, str]],
+                     basis: QuickBasis, before: Order, after: Order) -> list[Page]:
+    """The pages of the unedited articles beside an article whose title, date or URL
+    changed, before or after the edits, made again if what they show of it changed."""
+    edited = {a.head.key for edit in edits for a in edit.new.articles}
+    try:
+        keys = beside_any((before, after), (c.new.head.key for c in _changes(edits)))
+    except KeyError:
+        raise _Decline("the cache's order of the articles does not hold an edited one") from None
+    pages: list[Page] = []
+    reader: RecordReader | None = None
+    try:
+        for key in sorted(keys - edited):
+            head = after.heads[key]
+            source = cache.source(head.head.source_path)
+            if source is None:
+                raise _Decline(f"{_quoted(head.head.source_path)} was not cached")
+            url = head.site_url
+            was = plan_article(basis.bases, url, head.head, source.sha256, nav=before.nav(key))
+            if outputs.get(was.path, ("", ""))[0] != was.fingerprint:
+                raise _Decline(f"{_quoted(key)}, beside an edited article, has no page of its "
+                               "own, or copies are shown on it")
+            now = plan_article(basis.bases, url, head.head, source.sha256, nav=after.nav(key))
+            if now.fingerprint != was.fingerprint:
+                reader = reader or RecordReader(cache.path)
+                pages.append(plan_article(basis.bases, url, head.head, source.sha256,
+                                          record=reader.article(head.head.source_path, key),
+                                          nav=after.nav(key)))
+    except KeyError:
+        raise _Decline("the cache's articles do not match its order of them") from None
+    finally:
+        if reader is not None:
+            reader.close()
+    return pages
 
 
 def _report_articles(project_dir: Path, output_dir: Path, basis: QuickBasis,
@@ -357,8 +417,8 @@ _Move = tuple[ReportedArticle, ReportedArticle]
 
 def _article_pages(edits: list[_Edit], others: SketchSet | None,
                    outputs: dict[str, tuple[str, str]],
-                   basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...]
-                   ) -> tuple[list[Page], list[_Move]]:
+                   basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...],
+                   order_before: Order, order_after: Order) -> tuple[list[Page], list[_Move]]:
     """Each edited article's page, and the articles that moved to another URL; or why not:
     one is folded with another article, before or after, was not built on its own, or its
     new URL may be taken."""
@@ -380,7 +440,8 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                 raise _Decline(f"{_quoted(edit.path)} is, or was, a copy of another article")
         key, url = after.head.key, after.site_url
         if outputs.get(output_file(before.site_url), ("", ""))[0] != plan_article(
-                basis.bases, before.site_url, before.head, edit.old.sha256).fingerprint:
+                basis.bases, before.site_url, before.head, edit.old.sha256,
+                nav=order_before.nav(key)).fingerprint:
             raise _Decline(f"{_quoted(edit.path)} has no page of its own, or copies are shown "
                            "on it")
         if url != before.site_url:
@@ -393,7 +454,7 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
         if now != was:
             moves.append((was, now))
         pages.append(plan_article(basis.bases, url, after.head, edit.new.sha256,
-                                  record=edit.records[number]))
+                                  record=edit.records[number], nav=order_after.nav(key)))
     return pages, moves
 
 

@@ -20,26 +20,23 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from archivegen.config import SiteConfig
 from archivegen.incremental.cache import BuildCache
+from archivegen.incremental.heads import Heads
 from archivegen.load.loaded import CachedHead
 from archivegen.model import (
     TAXONOMIES,
-    ArticleSummary,
     TermCount,
 )
 from archivegen.site.indexer import (
     FEED_KINDS,
     ListingState,
-    OrderKey,
     listing_feed,
     listing_page,
     listings_of,
-    order_key,
-    summarize,
     term_name,
     term_order,
     years_counted,
@@ -75,48 +72,13 @@ class Relisted:
     states: list[ListingState]  # the listings whose stored state changed
 
 
-class _Heads:
-    """Cached heads by article key, read as needed; the edited articles' as they are now."""
-
-    def __init__(self, cache: BuildCache, edited: dict[str, CachedHead]) -> None:
-        self._cache = cache
-        self._known = dict(edited)
-
-    def load(self, keys: Iterable[str]) -> None:
-        wanted = {path for k in keys if k not in self._known for path in _source_paths(k)}
-        for key, head in self._cache.heads(wanted).items() if wanted else ():
-            # (a source's other pieces come too: an edited one keeps its new head)
-            self._known.setdefault(key, head)
-
-    def __getitem__(self, key: str) -> CachedHead:
-        if key not in self._known:
-            self.load((key,))
-        return self._known[key]  # KeyError: the cache does not hold what its listings name
-
-    def order(self, key: str) -> OrderKey:
-        h = self[key]
-        return order_key(h.head.date, h.site_url, h.head.source_path)
-
-    def summaries(self, keys: Sequence[str]) -> list[ArticleSummary]:
-        self.load(keys)
-        return [summarize(h.site_url, h.head, (h.excerpt, h.heading))
-                for h in map(self.__getitem__, keys)]
-
-
-def _source_paths(key: str) -> tuple[str, ...]:
-    """The source files an article key may come from (model.piece_key: the path, or the path
-    and "#piece"; a file may itself be named "a#2")."""
-    path, mark, piece = key.rpartition("#")
-    return (key, path) if mark and piece.isdigit() else (key,)
-
-
 def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tuple[str, str]],
            bases: PageBases, config: SiteConfig,
            edited_heads: Sequence[CachedHead] = ()) -> Relisted | str:
     """The pages `changes` change besides the articles' own, and the listing states to store;
     or why the full build must run. `edited_heads`: the new heads of every article of the
     edited files (changed or not)."""
-    heads = _Heads(cache, {h.head.key: h for h in (*edited_heads, *(c.new for c in changes))})
+    heads = Heads(cache, {h.head.key: h for h in (*edited_heads, *(c.new for c in changes))})
     before = {c.old.head.key: listings_of(c.old.head) for c in changes}
     after = {c.new.head.key: listings_of(c.new.head) for c in changes}
     periods = {c.old.head.key: (period_of(c.old.head.date), period_of(c.new.head.date))
@@ -151,7 +113,7 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
 def _updated(state: ListingState, edited: Collection[str],
              before: dict[str, dict[str, tuple[str, ...]]],
              after: dict[str, dict[str, tuple[str, ...]]],
-             heads: _Heads, periods: dict[str, tuple[str, str]]) -> ListingState | str:
+             heads: Heads, periods: dict[str, tuple[str, str]]) -> ListingState | str:
     """`state` with the edited articles taken out and put back where they now belong;
     `periods`: each edited article's period (timeline.period_of) before and after."""
     url = listing_url(state.spec)
@@ -183,7 +145,7 @@ def _updated(state: ListingState, edited: Collection[str],
 
 
 def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
-                   heads: _Heads, outputs: dict[str, tuple[str, str]], bases: PageBases,
+                   heads: Heads, outputs: dict[str, tuple[str, str]], bases: PageBases,
                    config: SiteConfig) -> list[Page] | str:
     """The pages of one listing (and its feed) whose content the edits change."""
     spec = new.spec

@@ -31,7 +31,7 @@ from archivegen.model import (
     terms_of,
 )
 from archivegen.render.templates import is_web_url, page_url_for, template_dependencies
-from archivegen.site.plan import ArchiveData, ArticleData, Page, TermsData
+from archivegen.site.plan import NO_NAV, ArchiveData, ArticleData, ArticleNav, Page, TermsData
 from archivegen.site.timeline import archive_timeline
 
 
@@ -50,8 +50,9 @@ class Renderer:
 
     def article(self, url: str, article: Article, diags: Diagnostics,
                 also_archived: Sequence[DuplicateRef] = (),
-                body_html: str | None = None) -> RenderedFile | None:
-        """The article's page; `body_html` is article_body_html's, when computed already."""
+                body_html: str | None = None, nav: ArticleNav = NO_NAV) -> RenderedFile | None:
+        """The article's page; `body_html` is article_body_html's, when computed already;
+        `nav`: the later and the earlier article (plan.ArticleNav)."""
         if body_html is None:
             body_html, _ = article_body_html(self.md, article)
         unreferenced = [n for n in article.notes if f"[^{n.label}]" not in article.body]
@@ -65,7 +66,8 @@ class Renderer:
                             title=article.title or derived_title(self.md, article.body),
                             title_derived=not article.title,
                             date_from_file_time=any(f.rule == "file-mtime"
-                                                    for f in article.provenance.fields))
+                                                    for f in article.provenance.fields),
+                            later=nav[0], earlier=nav[1])
 
     def page(self, page: Page, diags: Diagnostics,
              fetch: Callable[[ArticleHead], tuple[Article, str]] | None = None
@@ -73,13 +75,13 @@ class Renderer:
         """A page of the plan (site/plan.py) with its kind's template. An article page whose
         record is not in memory is read with `fetch`."""
         if page.kind == "article":
-            url, head, refs, record = cast(ArticleData, page.data)
+            url, head, refs, record, nav = cast(ArticleData, page.data)
             if record is None:
                 if fetch is None:
                     raise KeyError(f"no record in memory for {head.key}")
                 record = fetch(head)
             article, body_html = record
-            return self.article(url, article, diags, refs, body_html)
+            return self.article(url, article, diags, refs, body_html, nav)
         if page.kind == "listing":
             return self.listing(cast(ListingPage, page.data), diags)
         if page.kind == "feed":

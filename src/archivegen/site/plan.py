@@ -68,9 +68,15 @@ PAGE_KINDS: dict[PageKind, KindSpec] = {
 PAGE_TEMPLATES: dict[str, str] = {kind: spec.template for kind, spec in PAGE_KINDS.items()
                                   if spec.template is not None}
 
-# An article page's data: its URL, its head, the copies folded into it, and its record (the
-# article and its body's HTML) when in memory (else the renderer reads it from the cache).
-ArticleData = tuple[str, ArticleHead, tuple[DuplicateRef, ...], tuple[Article, str] | None]
+# The articles before and after one in the home listing's order (newest first): the later
+# one and the earlier one, or None at an end.
+ArticleNav = tuple[ArticleSummary | None, ArticleSummary | None]
+NO_NAV: ArticleNav = (None, None)
+# An article page's data: its URL, its head, the copies folded into it, its record (the
+# article and its body's HTML) when in memory (else the renderer reads it from the cache),
+# and its neighbours.
+ArticleData = tuple[str, ArticleHead, tuple[DuplicateRef, ...], tuple[Article, str] | None,
+                    ArticleNav]
 TermsData = tuple[Taxonomy, tuple[TermCount, ...]]
 ArchiveData = tuple[tuple[YearCount, ...], int]  # years with their months; undated articles
 PageData = ArticleData | ListingPage | Feed | TermsData | ArchiveData | RenderedFile | None
@@ -122,12 +128,14 @@ def summary_fingerprint(s: ArticleSummary) -> str:
 
 def plan_article(bases: PageBases, url: str, head: ArticleHead, source_sig: str,
                  refs: tuple[DuplicateRef, ...] = (), ref_sigs: Sequence[str] = (),
-                 record: tuple[Article, str] | None = None) -> Page:
+                 record: tuple[Article, str] | None = None, nav: ArticleNav = NO_NAV) -> Page:
     """An article's page: made from its URL, its article, the hash of the source it came from
-    (`source_sig`), and the copies folded into it with theirs."""
-    fp = fingerprint(bases.article, url, head.key, source_sig, repr(refs), *ref_sigs)
+    (`source_sig`), the copies folded into it with theirs, and what it shows of the articles
+    before and after it (`nav`)."""
+    fp = fingerprint(bases.article, url, head.key, source_sig, repr(refs), *ref_sigs,
+                     *(summary_fingerprint(s) if s is not None else "" for s in nav))
     return Page(kind="article", path=output_file(url), origin=head.source_path,
-                fingerprint=fp, data=(url, head, refs, record))
+                fingerprint=fp, data=(url, head, refs, record, nav))
 
 
 def plan_listing(bases: PageBases, page: ListingPage, summaries: Sequence[str]) -> Page:
@@ -194,10 +202,15 @@ class SiteContent:
 
 def plan_site(bases: PageBases, site: SiteContent) -> Iterator[Page]:
     """Every page of the site, articles first (a flat list the build renders in order)."""
+    order = site.index.articles
+    nav = {s.url: (order[n - 1] if n > 0 else None, order[n + 1] if n + 1 < len(order) else None)
+           for n, s in enumerate(order)}
     for url, head in site.table:
         refs = site.also_archived.get(head.key, ())
         yield plan_article(bases, url, head, site.source_sig(head.key), refs,
-                           [site.source_sig(r.key) for r in refs], site.record(head.key))
+                           [site.source_sig(r.key) for r in refs], site.record(head.key),
+                           nav[url])
+    del nav
     summary_fp = {s.url: summary_fingerprint(s) for s in site.index.articles}
     for page in site.listings:
         yield plan_listing(bases, page, [summary_fp[s.url] for s in page.articles])
