@@ -23,7 +23,7 @@ def nav_links(page: Path) -> dict[str, str]:
     if found is None:
         return {}
     return {kind: os.path.normpath(page.parent / href / "index.html")
-            for kind, href in re.findall(r'<a class="(earlier|later)" href="([^"]+)"',
+            for kind, href in re.findall(r'<p class="(earlier|later)">.*?<a href="([^"]+)"',
                                          found.group(0))}
 
 
@@ -78,3 +78,15 @@ def test_a_quick_rebuild_moves_an_article_and_fixes_its_old_and_new_neighbours(
     pages = [p for p in (tmp_path / "site").glob("2020/*/*/*/index.html")
              if "D retitled" in p.read_text()]
     assert len(pages) >= 3  # its own page and the two beside it
+
+
+def test_an_article_links_more_of_its_first_region_and_theme(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_build(FIXTURE, site) == 0
+    page = next(p for p in site.glob("20*/*/*/*/index.html")
+                if "transit-agreement-extension" in str(p))
+    found = NAV.search(page.read_text())
+    assert found is not None
+    more = re.findall(r'<a href="([^"]+)">More in ([^<]+)</a>', found.group(0))
+    assert [name for _, name in more] == ["Europe", "Oil and Energy"]
+    assert all((page.parent / href / "index.html").resolve().is_file() for href, _ in more)
