@@ -23,11 +23,14 @@ class Order:
     def __init__(self, members: Sequence[str], heads: Heads) -> None:
         self.members = members
         self.heads = heads
-        self._at = {key: n for n, key in enumerate(members)}
 
     def beside(self, key: str) -> tuple[str | None, str | None]:
-        """The keys of the later and the earlier article (KeyError: not in the order)."""
-        n = self._at[key]
+        """The keys of the later and the earlier article (KeyError: not in the order). A
+        quick rebuild asks this of a few keys: a scan each, no index of 10^5 keys built."""
+        try:
+            n = self.members.index(key)
+        except ValueError:
+            raise KeyError(key) from None
         return (self.members[n - 1] if n > 0 else None,
                 self.members[n + 1] if n + 1 < len(self.members) else None)
 
