@@ -470,3 +470,16 @@ def test_an_edited_title_changes_the_listings_showing_it_and_no_other_page() -> 
               if 0 <= n < len(order)}
     assert changed == {"page/2/index.html", "2018/index.html", "feed.xml",
                        *(url.strip("/") + "/index.html" for url in beside)}
+
+
+def test_an_article_page_depends_on_what_it_shows_of_its_neighbours_only() -> None:
+    def page(**later: object) -> str:
+        nav = (summary("/2021/01/01/b/", **later), None)
+        return plan_article(BASES, "/a/", head(), "sig", nav=nav).fingerprint
+
+    plain = page()
+    assert page(excerpt="another excerpt") == plain  # not shown beside: a body edit
+    assert page(authors=("Someone Else",)) == plain
+    assert page(title="Retitled") != plain
+    assert page(date=PartialDate(year=2021, month=2, day=1)) != plain
+    assert plan_article(BASES, "/a/", head(), "sig").fingerprint != plain  # no neighbour

@@ -126,6 +126,13 @@ def summary_fingerprint(s: ArticleSummary) -> str:
                        "derived" if s.title_derived else "")
 
 
+def _nav_fingerprint(s: ArticleSummary) -> str:
+    """What an article page shows of the articles beside it (not their excerpts: a body
+    edit leaves the pages beside it alone)."""
+    return fingerprint(s.url, s.title, s.date.isoformat() if s.date else "",
+                       "derived" if s.title_derived else "")
+
+
 def plan_article(bases: PageBases, url: str, head: ArticleHead, source_sig: str,
                  refs: tuple[DuplicateRef, ...] = (), ref_sigs: Sequence[str] = (),
                  record: tuple[Article, str] | None = None, nav: ArticleNav = NO_NAV) -> Page:
@@ -133,7 +140,7 @@ def plan_article(bases: PageBases, url: str, head: ArticleHead, source_sig: str,
     (`source_sig`), the copies folded into it with theirs, and what it shows of the articles
     before and after it (`nav`)."""
     fp = fingerprint(bases.article, url, head.key, source_sig, repr(refs), *ref_sigs,
-                     *(summary_fingerprint(s) if s is not None else "" for s in nav))
+                     *(_nav_fingerprint(s) if s is not None else "" for s in nav))
     return Page(kind="article", path=output_file(url), origin=head.source_path,
                 fingerprint=fp, data=(url, head, refs, record, nav))
 
