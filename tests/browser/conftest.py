@@ -83,7 +83,7 @@ def _extra_article(i: int) -> str:
     if firsts[i % len(firsts)] == "3rd":
         author = f"3rd Line Press {i:02d}"
     return (f"---\ntitle: \"Desk note {i:02d} from the regional correspondents' bureau\"\n"
-            f"date: 2010-{i % 12 + 1:02d}-{i % 27 + 1:02d}\nauthors: [{author}]\n"
+            f"date: {2010 + i % 5}-{i % 12 + 1:02d}-{i % 27 + 1:02d}\nauthors: [{author}]\n"
             f"publisher: Example Wire\ntags: [notes]\n---\n\n"
             f"A short desk note, number {i}, filed by the bureau for the archive's index pages. "
             "It names no one and reports nothing of consequence.\n")
@@ -157,7 +157,10 @@ def _page_kinds(site: Path) -> dict[str, str]:
         name = path.strip("/")
         kinds["date archive" if name == "archive" else f"index of {name}"] = path
     authors = read(kinds["index of authors"])
-    kinds["term"] = urljoin(kinds["index of authors"], _links(authors, '<ul class="terms">')[0])
+    # The author with the most articles: a term page with a pager and a timeline.
+    counts = re.findall(r'<a href="([^"]+)">[^<]*</a> <span class="n">(\d+)</span>', authors)
+    top = max(counts, key=lambda hc: int(hc[1]))[0]
+    kinds["term"] = urljoin(kinds["index of authors"], top)
     archive = read(kinds["date archive"])
     kinds["year"] = urljoin(kinds["date archive"], _links(archive, '<section class="year">')[0])
     kinds["month"] = urljoin(kinds["date archive"], _links(archive, '<ul class="months">')[0])
