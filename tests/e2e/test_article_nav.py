@@ -90,3 +90,26 @@ def test_an_article_links_more_of_its_first_region_and_theme(tmp_path: Path) -> 
     more = re.findall(r'<a href="([^"]+)">More in ([^<]+)</a>', found.group(0))
     assert [name for _, name in more] == ["Europe", "Oil and Energy"]
     assert all((page.parent / href / "index.html").resolve().is_file() for href, _ in more)
+
+
+def test_an_edit_to_the_article_that_lost_a_url_clash_takes_the_full_build(
+        tmp_path: Path) -> None:
+    """It has no page and is in no listing (AG040): a quick rebuild crashed looking for the
+    articles beside it."""
+    (tmp_path / "in").mkdir()
+    for name in ("x", "y"):  # one title, one date, bodies apart: one URL for two articles
+        text = " ".join(f"{name}word{n}" for n in range(60))
+        write(tmp_path / "in" / f"{name}.md",
+              f"---\ntitle: X\ndate: 2020-02-12\n---\n\n{text}\n", OLD)
+    for n, name in enumerate("abc"):
+        write(tmp_path / "in" / f"{name}.md",
+              ARTICLE.format(title=name.upper(), date=f"2020-0{n + 1}-10"), OLD)
+    config = SiteConfig(input="in", output="site")
+    first = build(tmp_path, config)
+    assert [d.code for d in first.diagnostics] == ["AG040"]
+    y = tmp_path / "in" / "y.md"
+    write(y, y.read_text() + "\nA paragraph past the excerpt.\n", OLD + 10)
+    again = build(tmp_path, config)
+    assert "render+write" in [name for name, _ in again.phases]
+    assert "no page of its own" in again.full_because
+    assert tree_bytes(tmp_path / "site") == clean_build(tmp_path)

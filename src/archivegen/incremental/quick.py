@@ -439,6 +439,9 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                        for found in (others, rest) for version in (before, after)):
                 raise _Decline(f"{_quoted(edit.path)} is, or was, a copy of another article")
         key, url = after.head.key, after.site_url
+        if key not in order_before.members or key not in order_after.members:
+            # Not listed: the article lost a URL clash (AG040) and has no page.
+            raise _Decline(f"{_quoted(edit.path)} has no page of its own")
         if outputs.get(output_file(before.site_url), ("", ""))[0] != plan_article(
                 basis.bases, before.site_url, before.head, edit.old.sha256,
                 nav=order_before.nav(key)).fingerprint:
