@@ -473,6 +473,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
         if (context is not None and site.bases is not None and report.kept_stale == 0
                 and all(path in report.stats for path in site.to_render)):
+            cache.set_folded(site.also_archived)
             cache.set_quick_basis(QuickBasis(
                 context=context, bases=site.bases, nav=site.nav,
                 grouped=tuple(sorted(site.grouped)), files=files,

@@ -113,3 +113,27 @@ def test_an_edit_to_the_article_that_lost_a_url_clash_takes_the_full_build(
     assert "render+write" in [name for name, _ in again.phases]
     assert "no page of its own" in again.full_because
     assert tree_bytes(tmp_path / "site") == clean_build(tmp_path)
+
+
+def test_a_retitle_beside_a_page_showing_copies_rebuilds_quickly(tmp_path: Path) -> None:
+    """The page beside the edited article shows the copy folded into it ("also archived
+    as"): the quick rebuild makes it again with that copy, as the full build does."""
+    (tmp_path / "in").mkdir()
+    body = " ".join(f"word{n}" for n in range(80))
+    for name in ("x", "y"):  # the same article twice: y is folded into x's page
+        write(tmp_path / "in" / f"{name}.md",
+              f"---\ntitle: X\ndate: 2020-02-12\n---\n\n{body}\n", OLD)
+    for n, name in enumerate("abcd"):
+        write(tmp_path / "in" / f"{name}.md",
+              ARTICLE.format(title=name.upper(), date=f"2020-0{n // 2 + 2}-{10 + n % 2}"), OLD)
+    config = SiteConfig(input="in", output="site")
+    build(tmp_path, config)
+    x_page = next((tmp_path / "site").glob("2020/02/12/*/index.html"))
+    assert "y.md" in x_page.read_text()  # the copy is shown on x's page
+    # b.md (2020-02-11) is beside x (2020-02-12) in the order: retitle it.
+    write(tmp_path / "in" / "b.md", ARTICLE.format(title="B retitled", date="2020-02-11"),
+          OLD + 10)
+    report = build(tmp_path, config)
+    assert [name for name, _ in report.phases] == ["check", "quick"], report.full_because
+    assert "B retitled" in x_page.read_text()
+    assert tree_bytes(tmp_path / "site") == clean_build(tmp_path)

@@ -49,6 +49,7 @@ from archivegen.incremental.rows import (
 )
 from archivegen.load.loaded import CachedHead, CachedSource, Record
 from archivegen.model import (
+    DuplicateRef,
     ListingSpec,
     piece_key,
 )
@@ -143,7 +144,7 @@ def _remove_other_schemas(path: Path) -> None:
 
 # The meta table's rows besides the schema version (BuildCache's typed methods).
 _INPUT_STATE, _SUMMARY, _QUICK_BASIS = "input_state", "summary", "quick_basis"
-_LOADER_OPTIONS, _OUTPUT_DIR = "loader_options", "output_dir"
+_LOADER_OPTIONS, _OUTPUT_DIR, _FOLDED = "loader_options", "output_dir", "folded"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -419,6 +420,23 @@ class BuildCache:
     def set_quick_basis(self, basis: QuickBasis | None) -> None:
         """None while a build changes the cache: no quick rebuild may start from it."""
         self._set_meta(_QUICK_BASIS, basis.to_json() if basis is not None else "")
+
+    def folded(self) -> dict[str, tuple[DuplicateRef, ...]]:
+        """The copies the last full build folded into each page, by the kept article's key
+        ({} if unknown: then a page showing copies is never made by a quick rebuild)."""
+        try:
+            data = json.loads(self._meta(_FOLDED) or "{}")
+            return {str(key): tuple(DuplicateRef(key=str(k), source_path=str(p), kind=str(kind),
+                                                 similarity=float(s))
+                                    for k, p, kind, s in refs)
+                    for key, refs in data.items()}
+        except (ValueError, TypeError, AttributeError):
+            return {}
+
+    def set_folded(self, folded: dict[str, tuple[DuplicateRef, ...]]) -> None:
+        self._set_meta(_FOLDED, json.dumps(  # read back exactly: see rows.to_db
+            {key: [[r.key, r.source_path, r.kind, r.similarity] for r in refs]
+             for key, refs in sorted(folded.items())}, ensure_ascii=False))
 
     def loader_options(self) -> str | None:
         """What the cached records were loaded with (input folder and loader settings)."""

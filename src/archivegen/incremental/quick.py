@@ -288,6 +288,14 @@ def _orders(cache: BuildCache, edits: list[_Edit],
     return Order(members, Heads(cache, {})), Order(now, Heads(cache, edited))
 
 
+def _source_sha(cache: BuildCache, path: str) -> str:
+    """The content hash the cache holds for a source file (its pages' fingerprints use it)."""
+    source = cache.source(path)
+    if source is None:
+        raise _Decline(f"{_quoted(path)} was not cached")
+    return source.sha256
+
+
 def _neighbour_pages(edits: list[_Edit], cache: BuildCache, outputs: dict[str, tuple[str, str]],
                      basis: QuickBasis, before: Order, after: Order) -> list[Page]:
     """The pages of the unedited articles beside an article whose title, date or URL
@@ -299,21 +307,24 @@ def _neighbour_pages(edits: list[_Edit], cache: BuildCache, outputs: dict[str, t
         raise _Decline("the cache's order of the articles does not hold an edited one") from None
     pages: list[Page] = []
     reader: RecordReader | None = None
+    folded = cache.folded() if keys - edited else {}
     try:
         for key in sorted(keys - edited):
             head = after.heads[key]
-            source = cache.source(head.head.source_path)
-            if source is None:
-                raise _Decline(f"{_quoted(head.head.source_path)} was not cached")
+            refs = folded.get(key, ())  # the copies shown on its page, as the full build did
+            sha, *ref_sigs = (_source_sha(cache, path) for path in
+                              (head.head.source_path, *(r.source_path for r in refs)))
             url = head.site_url
-            was = plan_article(basis.bases, url, head.head, source.sha256, nav=before.nav(key))
+            was = plan_article(basis.bases, url, head.head, sha, refs, ref_sigs,
+                               nav=before.nav(key))
             if outputs.get(was.path, ("", ""))[0] != was.fingerprint:
                 raise _Decline(f"{_quoted(key)}, beside an edited article, has no page of its "
-                               "own, or copies are shown on it")
-            now = plan_article(basis.bases, url, head.head, source.sha256, nav=after.nav(key))
+                               "own")
+            now = plan_article(basis.bases, url, head.head, sha, refs, ref_sigs,
+                               nav=after.nav(key))
             if now.fingerprint != was.fingerprint:
                 reader = reader or RecordReader(cache.path)
-                pages.append(plan_article(basis.bases, url, head.head, source.sha256,
+                pages.append(plan_article(basis.bases, url, head.head, sha, refs, ref_sigs,
                                           record=reader.article(head.head.source_path, key),
                                           nav=after.nav(key)))
     except KeyError:
