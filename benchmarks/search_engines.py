@@ -11,13 +11,15 @@ with a scratch venv that holds the measuring tools, never the project's venv:
     $V benchmarks/search_engines.py archivegen --corpus /tmp/search-bench/raw-10000 \\
         --site /tmp/search-bench/site-10000 --runs 3          # cold build (--no-cache), timed
     $V benchmarks/search_engines.py pagefind --site /tmp/search-bench/site-10000 --runs 3
-    $V benchmarks/search_engines.py pagefind --site /tmp/search-bench/site-10000 --runs 3 --articles-only
+    $V benchmarks/search_engines.py pagefind --site /tmp/search-bench/site-10000 --runs 3 \\
+        --articles-only
     $V benchmarks/search_engines.py pagefind-query --site /tmp/search-bench/site-10000 \\
         --bundle /tmp/search-bench/site-10000/pf-articles   # bytes a browser fetches (Chromium)
     $V benchmarks/search_engines.py shards --site /tmp/search-bench/site-10000 \\
         --out /tmp/search-bench/shards-10000 --runs 3         # prototype: build, sizes, query bytes
+    # one-article edit: shards rewritten, time
     $V benchmarks/search_engines.py shards-edit --site /tmp/search-bench/site-10000 \\
-        --out /tmp/search-bench/shards-10000                  # one-article edit: shards rewritten, time
+        --out /tmp/search-bench/shards-10000
     $V benchmarks/search_engines.py fts5 --site /tmp/search-bench/site-10000 \
         --out /tmp/search-bench/fts-10000.db --runs 3           # SQLite FTS5: build, size, pages
     # 100k: the same with raw-100000 / site-100000; the prototype in segments of 10,000 articles:
@@ -40,8 +42,9 @@ The prototype (`shards`) reads the article pages of the built site (title, autho
 publisher, regions, themes, body text), tokenises (NFKD, diacritics dropped, lowercase, \\w+),
 and writes, for each segment of --segment articles (default: one segment), postings (uint32
 doc ids + a tf byte each; a bitmap + tf bytes for a term in more than 1/32 of the segment's
-documents) grouped in shards keyed by the term's first 2 characters, a shard over --cap bytes split by 3 characters, a term still over it in
-a file of its own; facets (region, theme, author, publisher, year) are terms too ("r:…", "y:2015")
+documents) grouped in shards keyed by the term's first 2 characters, a shard over --cap bytes
+split by 3 characters, a term still over it in a file of its own; facets (region, theme,
+author, publisher, year) are terms too ("r:…", "y:2015")
 so a filter is one more posting list; a document table in chunks of --chunk documents (title,
 date, authors, publisher, url); each article's text for the snippet
 in a file of its own.  Every file is gzip-compressed on disk (the browser inflates it with
@@ -53,7 +56,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import struct
+import contextlib
 import gzip
 import html
 import json
@@ -62,9 +65,9 @@ import os
 import re
 import resource
 import statistics
+import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unicodedata
@@ -97,21 +100,17 @@ def run_measured(cmd, cwd=None, interval=0.05, kill_above=None):
         while p.poll() is None:
             total = 0
             try:
-                procs = [root] + root.children(recursive=True)
+                procs = [root, *root.children(recursive=True)]
             except psutil.Error:
                 procs = []
             for q in procs:
-                try:
+                with contextlib.suppress(psutil.Error):
                     total += q.memory_info().rss
-                except psutil.Error:
-                    pass
             peak = max(peak, total)
             if kill_above and total > kill_above:
                 for q in procs[::-1]:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         q.kill()
-                    except psutil.Error:
-                        pass
             time.sleep(interval)
     p.wait()
     wall = time.perf_counter() - t0
@@ -180,7 +179,8 @@ def cmd_pagefind(a):
     frag_n, frag_size = tree_size(out / "fragment")
     chunks = sorted(p.stat().st_size for p in (out / "index").iterdir())
     print(f"{label}: bundle {n} files, {size / 2**20:.1f} MiB; index {idx_n} chunks "
-          f"{idx_size / 2**20:.1f} MiB (chunk min {chunks[0]} / median {chunks[len(chunks) // 2]} / "
+          f"{idx_size / 2**20:.1f} MiB (chunk min {chunks[0]} / "
+          f"median {chunks[len(chunks) // 2]} / "
           f"max {chunks[-1]} bytes); fragments {frag_n} files {frag_size / 2**20:.1f} MiB")
 
 
@@ -218,7 +218,8 @@ with sync_playwright() as p:
         out[q] = {"results": n, "requests": len(files), "bytes": sum(s for _, s in files),
                   "by_kind": {}}
         for u, s in files:
-            kind = u.rsplit("/", 2)[-2] if "/fragment/" in u or "/index/" in u else u.rsplit("/", 1)[-1]
+            kind = (u.rsplit("/", 2)[-2] if "/fragment/" in u or "/index/" in u
+                    else u.rsplit("/", 1)[-1])
             out[q]["by_kind"][kind] = out[q]["by_kind"].get(kind, 0) + s
         ctx.close()
     b.close()
@@ -227,8 +228,8 @@ print(json.dumps(out))
 
 
 def cmd_pagefind_query(a):
-    import http.server
     import functools
+    import http.server
     site = Path(a.site).resolve()
     bundle = Path(a.bundle).resolve()
     rel = "/" + str(bundle.relative_to(site))
@@ -285,7 +286,8 @@ def read_article(path: Path, url: str):
     main = s[s.index("<main"):s.index("</main>")]
     title = text_of(re.search(r"<h1>(.*?)</h1>", main, re.S).group(1)).strip()
     by = re.search(r"<dt>By</dt>\s*<dd>(.*?)</dd>", main, re.S)
-    authors = [text_of(x).strip() for x in re.findall(r"<a [^>]*>(.*?)</a>", by.group(1))] if by else []
+    authors = ([text_of(x).strip() for x in re.findall(r"<a [^>]*>(.*?)</a>", by.group(1))]
+               if by else [])
     date = re.search(r'<time datetime="([^"]+)"', main).group(1)
     pub = re.search(r"<dt>Publisher</dt>\s*<dd>(.*?)</dd>", main, re.S)
     publisher = text_of(pub.group(1)).strip() if pub else ""
@@ -304,7 +306,7 @@ def read_article(path: Path, url: str):
 
 def article_paths(site: Path):
     out = []
-    for root, dirs, files in os.walk(site):
+    for root, _dirs, files in os.walk(site):
         if "index.html" in files:
             rel = os.path.relpath(os.path.join(root, "index.html"), site)
             if ARTICLE_RE.match(rel):
@@ -367,10 +369,10 @@ def postings_of(entry):
     kind, count, payload = entry
     tfs = payload[-count:] if count else b""
     if kind == 0:
-        return list(zip(array("I", payload[:4 * count]), tfs))
+        return list(zip(array("I", payload[:4 * count]), tfs, strict=False))
     bm = payload[:len(payload) - count]
     docs = [(j << 3) + b for j, byte in enumerate(bm) if byte for b in range(8) if byte >> b & 1]
-    return list(zip(docs, tfs))
+    return list(zip(docs, tfs, strict=False))
 
 
 def set_posting(entry, doc: int, tf: int):
@@ -424,7 +426,8 @@ def shard_key(term: str, keys: set) -> str:
 def plan_shards(postings: dict, cap: int, n_docs: int):
     """Group terms: by 2-char prefix; a group over cap by 3 chars; a term over cap alone.
     postings: {term: (doc ids, tfs)}."""
-    est = {t: min(5 * len(p[0]), n_docs // 8 + len(p[0])) + len(t) + 10 for t, p in postings.items()}
+    est = {t: min(5 * len(p[0]), n_docs // 8 + len(p[0])) + len(t) + 10
+           for t, p in postings.items()}
     groups = defaultdict(list)
     for t in postings:
         groups[t[:2]].append(t)
@@ -444,7 +447,7 @@ def plan_shards(postings: dict, cap: int, n_docs: int):
                 else:
                     rest.append(t)
             if rest:
-                key = k3 if len(k3) == 3 else k3     # a 2-char term stays under its 2-char key
+                key = k3     # a 2-char term stays under its 2-char key
                 if key in shards:
                     shards[key] += rest
                 else:
@@ -493,7 +496,8 @@ def build_shards(site: Path, out: Path, cap: int, chunk: int, segment: int):
         del postings
     for start in range(0, len(table), chunk):
         (out / "docs" / f"{start // chunk}.json.gz").write_bytes(
-            gz(json.dumps(table[start:start + chunk], ensure_ascii=False, separators=(",", ":")).encode()))
+            gz(json.dumps(table[start:start + chunk], ensure_ascii=False,
+                          separators=(",", ":")).encode()))
     manifest = {"n": len(table), "chunk": chunk, "segments": segments}
     (out / "manifest.json.gz").write_bytes(gz(json.dumps(manifest, separators=(",", ":")).encode()))
     (out / "docids.json").write_text(json.dumps(rels))
@@ -515,7 +519,8 @@ def run_query(out: Path, q: str, top: int):
             key = shard_key(term, keys)
             if key not in cache:
                 path = out / shard_file(key, seg)
-                cache[key] = unpack_terms(gzip.decompress(path.read_bytes())) if path.exists() else {}
+                cache[key] = (unpack_terms(gzip.decompress(path.read_bytes()))
+                              if path.exists() else {})
                 fetched["terms"] += path.stat().st_size if path.exists() else 0
                 fetched["requests"] += 1
             entry = cache[key].get(term)
@@ -552,17 +557,21 @@ def cmd_shards(a):
         parts[sub] = tree_size(out / sub)
     n, size = tree_size(out)
     sizes = sorted(p.stat().st_size for p in (out / "terms").rglob("*.gz"))
-    q = lambda f: sizes[min(len(sizes) - 1, int(f * len(sizes)))]
+    def q(f):
+        return sizes[min(len(sizes) - 1, int(f * len(sizes)))]
     print(f"prototype: {n} files, {size / 2**20:.1f} MiB on disk (gzip); "
           + "; ".join(f"{k} {c} files {s / 2**20:.1f} MiB" for k, (c, s) in parts.items()))
-    print(f"term shards: {len(sizes)}; bytes min {sizes[0]}, p50 {q(.5)}, p90 {q(.9)}, p99 {q(.99)}, "
+    print(f"term shards: {len(sizes)}; bytes min {sizes[0]}, p50 {q(.5)}, p90 {q(.9)}, "
+          f"p99 {q(.99)}, "
           f"max {sizes[-1]}")
     for qq in a.queries or QUERIES:
         f, hits = run_query(out, qq, a.top)
         meta = f["manifest"] + f["terms"] + f["docs"]
         print(f"prototype query {qq!r}: {hits} results; manifest {f['manifest'] / 1024:.1f} KiB + "
-              f"term shards {f['terms'] / 1024:.1f} KiB + doc-table chunks {f['docs'] / 1024:.1f} KiB "
-              f"= {meta / 1024:.0f} KiB ({f['requests']} shard requests); + top-{a.top} texts for snippets {f['text'] / 1024:.0f} KiB "
+              f"term shards {f['terms'] / 1024:.1f} KiB + "
+              f"doc-table chunks {f['docs'] / 1024:.1f} KiB "
+              f"= {meta / 1024:.0f} KiB ({f['requests']} shard requests); "
+              f"+ top-{a.top} texts for snippets {f['text'] / 1024:.0f} KiB "
               f"= {(meta + f['text']) / 1024:.0f} KiB")
 
 
@@ -608,8 +617,10 @@ def cmd_shards_edit(a):
         # A new key for a brand-new term (here "ze…") would also rewrite the manifest (< 2 KiB).
     total = sum(len(sg["keys"]) for sg in man["segments"])
     print(f"prototype one-article edit: rewrites {statistics.median(counts):.0f} of {total} term "
-          f"shards + 1 doc-table chunk + 1 text file; {statistics.median(times) * 1000:.0f} ms median "
-          f"(best {min(times) * 1000:.0f} ms, {a.runs} edits, in-process, index state read from the "
+          f"shards + 1 doc-table chunk + 1 text file; "
+          f"{statistics.median(times) * 1000:.0f} ms median "
+          f"(best {min(times) * 1000:.0f} ms, {a.runs} edits, in-process, "
+          f"index state read from the "
           f"shards themselves)")
 
 
@@ -623,7 +634,6 @@ def cmd_fts5(a):
 def cmd_fts5_build(a, report=False):
     import sqlite3
     site, db = Path(a.site), Path(a.out)
-    t0 = time.perf_counter()
     if report:
         con = sqlite3.connect(db)
         return fts5_report(a, con)
@@ -659,11 +669,16 @@ def fts5_report(a, con):
     total_docs_terms = con.execute("SELECT sum(doc) FROM vocab").fetchone()[0]
     per_posting = rows[1] / total_docs_terms
     for q in a.queries or QUERIES:
-        dfs = [con.execute("SELECT doc FROM vocab WHERE term=?", (t,)).fetchone() for t in tokens(q)]
-        doclist = sum(math.ceil(df[0] * per_posting / 4096) + 2 for df in dfs if df)   # + b-tree descent
-        print(f"fts5 query {q!r}: df {[df[0] if df else 0 for df in dfs]}; about {doclist} pages of "
-              f"doclists + 20 pages of result rows = {(doclist + 20) * 4} KiB by HTTP range requests "
-              f"(estimate: {per_posting:.2f} index bytes per posting; plus the SQLite wasm and a VFS)")
+        dfs = [con.execute("SELECT doc FROM vocab WHERE term=?", (t,)).fetchone()
+               for t in tokens(q)]
+        # + b-tree descent
+        doclist = sum(math.ceil(df[0] * per_posting / 4096) + 2 for df in dfs if df)
+        print(f"fts5 query {q!r}: df {[df[0] if df else 0 for df in dfs]}; "
+              f"about {doclist} pages of "
+              f"doclists + 20 pages of result rows = {(doclist + 20) * 4} KiB "
+              f"by HTTP range requests "
+              f"(estimate: {per_posting:.2f} index bytes per posting; "
+              f"plus the SQLite wasm and a VFS)")
     con.close()
 
 
@@ -674,7 +689,8 @@ def main(argv=None):
     p = sub.add_parser("archivegen", help="time archivegen's cold build (--no-cache, empty output)")
     p.add_argument("--corpus", required=True)
     p.add_argument("--site", required=True)
-    p.add_argument("--archivegen", default=str(Path(__file__).resolve().parents[1] / ".venv/bin/archivegen"))
+    p.add_argument("--archivegen",
+                   default=str(Path(__file__).resolve().parents[1] / ".venv/bin/archivegen"))
     p.add_argument("--runs", type=int, default=3)
     p.set_defaults(fn=cmd_archivegen)
     p = sub.add_parser("pagefind", help="time Pagefind indexing the built site")
@@ -683,13 +699,15 @@ def main(argv=None):
                    f"lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages/pagefind_bin/pagefind"))
     p.add_argument("--articles-only", action="store_true", help=f"--glob '{PAGEFIND_ARTICLE_GLOB}'")
     p.add_argument("--exclude", default="", help="--exclude-selectors, e.g. '.provenance'")
-    p.add_argument("--max-rss-gib", type=float, default=10.0, help="kill Pagefind above this (0: never)")
+    p.add_argument("--max-rss-gib", type=float, default=10.0,
+                   help="kill Pagefind above this (0: never)")
     p.add_argument("--runs", type=int, default=3)
     p.set_defaults(fn=cmd_pagefind)
     p = sub.add_parser("pagefind-query", help="bytes Chromium fetches for Pagefind queries")
     p.add_argument("--site", required=True)
     p.add_argument("--bundle", required=True, help="the bundle folder inside --site")
-    p.add_argument("--browser-python", default=str(Path(__file__).resolve().parents[1] / ".venv/bin/python"))
+    p.add_argument("--browser-python",
+                   default=str(Path(__file__).resolve().parents[1] / ".venv/bin/python"))
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--queries", nargs="*")
     p.set_defaults(fn=cmd_pagefind_query)
