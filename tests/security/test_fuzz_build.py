@@ -82,8 +82,12 @@ ALLOWED_TAGS = frozenset((
     "section", "article", "div", "span", "a", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
     "ol", "li", "dl", "dt", "dd", "em", "strong", "code", "pre", "blockquote", "hr", "br",
     "img", "table", "thead", "tbody", "tr", "th", "td", "s", "sup", "time", "details",
-    "summary"))
-VOID_TAGS = frozenset(("br", "hr", "img", "link", "meta"))
+    "summary",
+    # timelines (inline SVG) and the term index's sort switch
+    "figure", "figcaption", "svg", "rect", "label", "input"))
+VOID_TAGS = frozenset(("br", "hr", "img", "link", "meta", "input"))
+# The one style attribute the theme writes: a term's count, for the index's order by count.
+THEME_STYLE = re.compile(r"--count: \d+")
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "cite"})
 BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data|file):", re.IGNORECASE)
 URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
@@ -119,7 +123,8 @@ class PageChecker(HTMLParser):
         if tag not in ALLOWED_TAGS:
             self.problems.append(f"<{tag}> is not an element we make")
         for name, value in attrs:
-            if name.startswith("on") or name in ("style", "srcdoc"):
+            if name.startswith("on") or name == "srcdoc" or (
+                    name == "style" and not THEME_STYLE.fullmatch(value or "")):
                 self.problems.append(f"<{tag} {name}=…>")
             if name in URL_ATTRIBUTES and BAD_SCHEME.match(URL_IGNORED.sub("", value or "")):
                 self.problems.append(f"<{tag} {name}={value!r}>")
