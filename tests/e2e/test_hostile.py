@@ -16,6 +16,8 @@ ALLOWED_TAGS = {
     "main", "footer", "p", "h1", "h2", "h3", "article", "section", "time", "span", "dl", "dt",
     "dd", "div", "details", "summary", "code", "pre", "strong", "em", "blockquote", "hr", "br",
     "img", "table", "thead", "tbody", "tr", "th", "td", "s", "sup",
+    # timelines (inline SVG) and the term index's sort switch, made by the theme
+    "figure", "figcaption", "svg", "rect", "label", "input",
 }
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 

@@ -284,7 +284,7 @@ def test_template_dependencies_mutual_include(tmp_path: Path) -> None:
 def test_default_listing_dependencies() -> None:
     env = make_environment([default_theme_dir()])
     deps = template_dependencies(env, "listing.html", {})
-    assert deps == ("_macros.html", "base.html", "listing.html")
+    assert deps == ("_macros.html", "_timeline.html", "base.html", "listing.html")
     assert template_dependencies(env, "404.html", {}) == ("404.html", "base.html")
 
 
