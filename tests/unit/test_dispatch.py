@@ -67,3 +67,18 @@ def test_the_summary_is_one_format_for_build_and_serve(tmp_path: Path) -> None:
     assert "phases:" not in quiet and "full build:" not in quiet
     loud = summary(report, tmp_path / "site")
     assert loud.startswith(quiet) and "\nphases: check " in loud and "\nfull build: " in loud
+
+
+def test_after_a_build_that_kept_stale_pages_the_reason_says_so(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    build(tmp_path, config)
+    # b takes a's title and date: one URL for two articles (AG040, an error), so b's old
+    # page is kept, not pruned, and no quick rebuild may start from this build.
+    write(tmp_path / "in" / "b.md", "---\ntitle: A\ndate: 2020-01-02\n---\n\n"
+          + " ".join(f"other{n}" for n in range(50)) + "\n", OLD + 10)
+    kept = build(tmp_path, config)
+    assert "AG040" in [d.code for d in kept.diagnostics]
+    write(tmp_path / "in" / "a.md", ARTICLE.format(title="A") + "\nMore.\n", OLD + 20)
+    after = build(tmp_path, config)
+    assert "render+write" in phases(after)
+    assert after.full_because == "the last build kept stale pages, lost one, or was interrupted"

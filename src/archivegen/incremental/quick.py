@@ -211,8 +211,10 @@ def _last_build(cache: BuildCache, context: str | None) -> tuple[QuickBasis, Sum
         raise _Decline(f"a quick rebuild cannot make pages of kind {', '.join(unhandled)}")
     basis = cache.quick_basis()
     last = cache.summary()
-    if basis is None or last is None:
+    if last is None:
         raise _Decline("no complete earlier build to start from")
+    if basis is None:  # it ended, but not with every page as planned
+        raise _Decline("the last build kept stale pages, lost one, or was interrupted")
     if context is None:
         raise _Decline("a template or theme file changed in the last two seconds")
     if basis.context != context:
