@@ -6,19 +6,16 @@ pytest_plugin_registered), never from this file."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+from static_server import served
 
 from archivegen.cli import main as archivegen_main
 
@@ -107,25 +104,11 @@ def theme_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def theme_url(theme_site: Path) -> Iterator[str]:
     """theme_site served on 127.0.0.1 (an ephemeral port), without a trailing slash."""
-    handler = functools.partial(_QuietHandler, directory=str(theme_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="theme-server", daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with served(theme_site, "theme-server") as url:
+        yield url
 
 
 def _links(html: str, start: str, end: str = "</ul>") -> list[str]:

@@ -7,16 +7,14 @@ saves screenshots to docs/screenshots/ for a human to look at.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Request, Response
+from static_server import served
 
 from conftest import SEEDS, run_build
 
@@ -31,13 +29,6 @@ ARTICLE_TITLE_START = "Breaking: Situation Escalates"
 TIMEOUT_MS = 15_000
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Static file handler that does not log every request to stderr."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed archive, built once for this module."""
@@ -50,17 +41,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
     """Serve the built site on 127.0.0.1 with an ephemeral port."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with served(site) as url:
+        yield url
 
 
 @dataclass
