@@ -66,11 +66,13 @@ from archivegen.render.writer import (
     write_tree,
 )
 from archivegen.report import BuildReport, Progress
+from archivegen.search.index import FACETS, IndexedDoc, doc_entry, index_files
 from archivegen.site.indexer import (
     ListingState,
     assign_urls,
     build_index,
     date_counts,
+    facet_listings,
     feeds,
     listing_pages,
     listing_states,
@@ -78,7 +80,7 @@ from archivegen.site.indexer import (
     term_counts,
 )
 from archivegen.site.plan import PAGE_KINDS, Page, PageBases, SiteContent, plan_site
-from archivegen.urls import article_url
+from archivegen.urls import article_url, term_url, year_url
 from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
 
 # Kinds of page rendered on every core (one per article or listing page); the few others are
@@ -113,6 +115,8 @@ class SiteOutput:
     grouped: frozenset[str] = frozenset()  # keys of articles whose body is grouped with another
     nav: tuple[str, ...] = ()
     term_counts: dict[str, int] = field(default_factory=dict)
+    # The articles of the search index, in document number order (None: no search).
+    search_keys: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -145,6 +149,8 @@ class SiteRun:
     records: Path | None = None
     sketches: dict[str, Sketch] | None = None
     write_into: Path | None = None
+    # An article's search term vector by key, when not in memory (the cache's).
+    vectors: Callable[[str], str | None] | None = None
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
@@ -164,6 +170,10 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         index = build_index([(summarize(url, a, (by_key[a.key].excerpt, by_key[a.key].heading)),
                               a) for url, a in table])
         states = list(listing_states(index, {url: a.key for url, a in table}))
+    search: tuple[list[tuple[str, bytes]], tuple[str, ...]] | None = None
+    if config.search:
+        with run.timer.phase("search"):
+            search = _search_index(table, by_key, index, run.vectors)
     env = make_environment(themes, template_bytecode_dir(run.records))
     renderer = Renderer(env=env, md=make_markdown(config.limits), config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),
@@ -174,7 +184,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                            repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         bases = PageBases.of(base, _template_fingerprints(env))
         plans = drop_collisions(plan_site(bases, _content(
-            table, index, config, by_key, also_archived, static_files)), diags)
+            table, index, config, by_key, also_archived, static_files,
+            search[0] if search else None)), diags)
     todo: list[Page] = []
     unchanged: list[str] = []
     for plan in plans:
@@ -190,16 +201,19 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
             files = tuple(files)
     return SiteOutput(files=files, to_render=to_render, unchanged=tuple(unchanged),
                       fingerprints={p.path: p.fingerprint for p in plans},
-                      articles=len(table), pages=len(plans) - len(static_files),
+                      articles=len(table),
+                      pages=sum(1 for p in plans if p.kind not in ("static", "search_index")),
                       article_urls=tuple((a.key, a.layout, url) for url, a in table),
                       also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
-                      nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts)
+                      nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts,
+                      search_keys=search[1] if search else None)
 
 
 def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config: SiteConfig,
              by_key: dict[str, LoadedArticle], also_archived: dict[str, tuple[DuplicateRef, ...]],
-             static_files: dict[str, bytes]) -> SiteContent:
+             static_files: dict[str, bytes],
+             search_files: list[tuple[str, bytes]] | None) -> SiteContent:
     """What the site's pages are made from, for plan.plan_site."""
     return SiteContent(
         table=table, index=index, listings=listing_pages(index, config),
@@ -207,7 +221,28 @@ def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config:
         terms=[(tax, tuple(term_counts(terms))) for tax, terms in index.taxonomies if terms],
         years=date_counts(index), also_archived=also_archived,
         source_sig=lambda key: by_key[key].source_sig,
-        record=lambda key: by_key[key].record, static_files=static_files)
+        record=lambda key: by_key[key].record, static_files=static_files,
+        search_files=search_files)
+
+
+def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, LoadedArticle],
+                  index: SiteIndex, vector_of: Callable[[str], str | None] | None
+                  ) -> tuple[list[tuple[str, bytes]], tuple[str, ...]]:
+    """The search index's files, and its articles in document order (by key)."""
+    heads = sorted((head.key, url, head) for url, head in table)
+
+    def docs() -> Iterator[IndexedDoc]:
+        for key, url, head in heads:
+            loaded = by_key[key]
+            vector = loaded.terms or (vector_of(key) if vector_of is not None else None) or ""
+            summary = summarize(url, head, (loaded.excerpt, loaded.heading))
+            yield IndexedDoc(entry=doc_entry(summary), vector=vector,
+                             facets=facet_listings(head))
+
+    facets = {tax.key: [(term_url(tax, entry.term.slug), entry.term.name) for entry in terms]
+              for tax, terms in index.taxonomies if tax.key in FACETS}
+    facets["years"] = [(year_url(y.year), str(y.year)) for y in index.years]
+    return list(index_files(docs(), len(heads), facets)), tuple(key for key, _, _ in heads)
 
 
 def _fold_duplicates(loaded: Sequence[LoadedArticle], by_key: dict[str, LoadedArticle],
@@ -298,6 +333,7 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                                  excerpt_words=config.excerpt_words,
                                  keep_records=cache is None, limits=config.limits))
     records: dict[str, tuple[Record, ...]] = {}
+    vectors: dict[str, tuple[str, ...]] = {}  # search terms, kept with records
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}
     for job, result in zip(jobs, run_load_jobs(jobs, progress), strict=True):
         if result.reused:  # touched, not changed: keep the records, note the new stat
@@ -310,12 +346,13 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
             entries[job.rel] = replace(result.entry, articles=tuple(
                 shared_terms(a) for a in result.entry.articles))
             if cache is not None:
-                cache.put_source(job.rel, result.entry, result.records)
+                cache.put_source(job.rel, result.entry, result.records, result.terms)
             else:
                 records[job.rel] = result.kept
+                vectors[job.rel] = result.terms
     if cache is not None:  # gone, or unreadable now: what it held no longer counts
         cache.forget_sources(set(cached) - ({rel for rel, _ in scan} - set(read_errors)))
-    return _loaded_in_order(scan, entries, records, read_errors, diags)
+    return _loaded_in_order(scan, entries, records, vectors, read_errors, diags)
 
 
 def _cached_sources(input_dir: Path, cache: BuildCache | None,
@@ -335,7 +372,7 @@ def _cached_sources(input_dir: Path, cache: BuildCache | None,
 
 
 def _loaded_in_order(scan: Sequence[tuple[str, str | None]], entries: dict[str, CachedSource],
-                     records: dict[str, tuple[Record, ...]],
+                     records: dict[str, tuple[Record, ...]], vectors: dict[str, tuple[str, ...]],
                      read_errors: dict[str, tuple[Diagnostic, ...]], diags: Diagnostics
                      ) -> tuple[list[LoadedArticle], dict[str, Sketch]]:
     """The articles in path order, whatever order the work finished in, with their
@@ -349,10 +386,11 @@ def _loaded_in_order(scan: Sequence[tuple[str, str | None]], entries: dict[str, 
         entry = entries[rel]
         diags.extend(list(entry.diagnostics))
         kept = records.get(rel) or (None,) * len(entry.articles)
+        terms = vectors.get(rel) or ("",) * len(entry.articles)
         loaded += [LoadedArticle(head=a.head, sketch=None, source_sig=entry.sha256,
                                  excerpt=a.excerpt, heading=a.heading, site_url=a.site_url,
-                                 record=record)
-                   for a, record in zip(entry.articles, kept, strict=True)]
+                                 record=record, terms=vector)
+                   for a, record, vector in zip(entry.articles, kept, terms, strict=True)]
         sketches.update((a.head.key, a.sketch) for a in entry.articles)
     return loaded, sketches
 
@@ -433,7 +471,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         timer=timer, skip=_unchanged(known, ctx.output_dir) if cache is not None else None,
         progress=ctx.progress,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
-        write_into=ctx.output_dir))
+        write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None))
     del loaded  # what pages still need travels with their jobs
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
@@ -474,6 +512,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         if (context is not None and site.bases is not None and report.kept_stale == 0
                 and all(path in report.stats for path in site.to_render)):
             cache.set_folded(site.also_archived)
+            cache.set_search_docs(site.search_keys or ())
             cache.set_quick_basis(QuickBasis(
                 context=context, bases=site.bases, nav=site.nav,
                 grouped=tuple(sorted(site.grouped)), files=files,

@@ -72,6 +72,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="ignore the build cache (.archivegen/) and render every page; the "
                         "cache is left untouched")
+    b.add_argument("--no-search", action="store_true",
+                   help="write no search index or search page (as 'search: false' in the "
+                        "config)")
     b.add_argument("-q", "--quiet", action="store_true",
                    help="print only diagnostics and the summary line")
     s = commands.add_parser(
@@ -92,6 +95,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--base-path", default="/", metavar="PATH",
                    help="serve the site under this path, as it will be published "
                         "(e.g. /archive/)")
+    s.add_argument("--no-search", action="store_true",
+                   help="write no search index or search page, as for build")
     s.add_argument("--no-reload", action="store_true",
                    help="do not reload open pages after a rebuild")
     s.add_argument("--open", action="store_true", help="open the site in a browser")
@@ -248,7 +253,8 @@ def _project(args: argparse.Namespace) -> _Project | None:
     config, base = loaded
     # Flags are relative to the current folder, config values to the config file's folder.
     overrides = {"input": str(Path(args.input).resolve()) if args.input else None,
-                 "output": str(Path(args.output).resolve()) if args.output else None}
+                 "output": str(Path(args.output).resolve()) if args.output else None,
+                 "search": "off" if getattr(args, "no_search", False) else None}
     config = with_overrides(config, **overrides)
     input_dir = (base / config.input).resolve()
     output_dir = (base / config.output).resolve()

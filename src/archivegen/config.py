@@ -42,6 +42,8 @@ class SiteConfig:
     # Undated articles take their file's modification date, marked as such on the page.
     # Off by default: a date the text does not state is not the article's date.
     dates_from_file_times: bool = False
+    # Write the search index and page (search/); `--no-search` turns it off for one build.
+    search: bool = True
     # What one input may cost (limits.py): `limits:` in the file, a mapping of the fields of
     # Limits to whole numbers; a field left out keeps its default.
     limits: Limits = DEFAULT_LIMITS
@@ -240,9 +242,11 @@ def read_settings_file(path: Path) -> bytes:
 
 
 def with_overrides(config: SiteConfig, *, input: str | None = None,
-                   output: str | None = None) -> SiteConfig:
-    """Apply command-line flags, which win over the file; None means 'not given'."""
-    return replace(config, input=input or config.input, output=output or config.output)
+                   output: str | None = None, search: str | None = None) -> SiteConfig:
+    """Apply command-line flags, which win over the file; None means 'not given' (`search`:
+    "off" for --no-search)."""
+    return replace(config, input=input or config.input, output=output or config.output,
+                   search=config.search and search != "off")
 
 
 def _type_name(t: type) -> str:

@@ -15,6 +15,7 @@ from archivegen.slugs import UNTITLED_SLUG, slugify
 
 HOME_URL = "/"
 ARCHIVE_URL = "/archive/"
+SEARCH_URL = "/search/"
 UNDATED_URL = "/undated/"
 NOT_FOUND_URL = "/404.html"
 STATIC_PREFIX = "/static/"

@@ -209,6 +209,7 @@ class LoadResult:
     entry: CachedSource | None = None  # None: unreadable, or `reused`
     records: str = ""  # encode_records of the records, for the cache (encoded in the worker)
     kept: tuple[Record, ...] = ()  # only when the job keeps records
+    terms: tuple[str, ...] = ()  # each article's search term vector
     reused: bool = False  # the content is unchanged (only touched): keep the cached entry
     problems: tuple[Diagnostic, ...] = ()  # why the file could not be read
 
@@ -229,8 +230,8 @@ def _run_load_job(job: LoadJob) -> LoadResult:
     if got.entry is None:
         return LoadResult(reused=True)
     if job.keep_records:
-        return LoadResult(entry=got.entry, kept=got.records)
-    return LoadResult(entry=got.entry, records=encode_records(got.records))
+        return LoadResult(entry=got.entry, kept=got.records, terms=got.terms)
+    return LoadResult(entry=got.entry, records=encode_records(got.records), terms=got.terms)
 
 
 def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None

@@ -18,7 +18,11 @@ ALLOWED_TAGS = {
     "img", "table", "thead", "tbody", "tr", "th", "td", "s", "sup",
     # timelines (inline SVG) and the term index's sort switch, made by the theme
     "figure", "figcaption", "svg", "rect", "label", "input",
+    # the search box on every page, and the search page's form
+    "form", "button", "select", "option", "fieldset", "legend", "noscript",
 }
+# The one script a page may load: the theme's search, on the search page.
+SEARCH_SCRIPT = "static/search.js"
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
@@ -28,7 +32,9 @@ class _Audit(HTMLParser):
         self.problems: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
+        if tag == "script" and not dict(attrs).get("src", "").endswith(SEARCH_SCRIPT):
+            self.problems.append("a <script> other than the search page's")
+        elif tag not in ALLOWED_TAGS and tag != "script":
             self.problems.append(f"element <{tag}>")
         for name, value in attrs:
             if name.startswith("on"):
@@ -57,6 +63,14 @@ def test_no_markup_survives(hostile_site: Path) -> None:
         audit.feed(page.read_text("utf-8"))
         problems += [f"{page.relative_to(hostile_site)}: {p}" for p in audit.problems]
     assert problems == []
+
+
+def test_only_the_search_page_loads_a_script(hostile_site: Path) -> None:
+    with_script = sorted(p.relative_to(hostile_site).as_posix()
+                         for p in hostile_site.rglob("*.html") if "<script" in p.read_text())
+    assert with_script == ["search/index.html"]
+    page = (hostile_site / "search/index.html").read_text()
+    assert page.count("<script") == 1 and "></script>" in page  # an empty element: no inline code
 
 
 def test_hostile_text_is_shown_escaped(hostile_site: Path) -> None:

@@ -59,8 +59,9 @@ if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or
     from archivegen.site.indexer import ListingState
     from archivegen.site.plan import PageBases
 
-SCHEMA = 9  # 9: listings keep their articles per period (timelines); 8: text not ASCII
-# stored as UTF-8 blobs, surrogates kept; members NUL-separated
+SCHEMA = 10  # 10: search term vectors and document numbers; 9: listings keep their
+# articles per period (timelines); 8: text not ASCII stored as UTF-8 blobs, surrogates kept;
+# members NUL-separated
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -258,6 +259,11 @@ class BuildCache:
             -- quick rebuilds; the count first, so counting reads no member list.
             CREATE TABLE listings (url TEXT PRIMARY KEY, count INTEGER NOT NULL,
                                    spec TEXT NOT NULL, members TEXT NOT NULL);
+            -- Each article's search terms (search.terms.term_vector), by its source file.
+            CREATE TABLE terms (key TEXT PRIMARY KEY, path TEXT NOT NULL, vector TEXT NOT NULL);
+            CREATE INDEX terms_by_path ON terms (path);
+            -- The document number of each article in the last full build's search index.
+            CREATE TABLE search_docs (key TEXT PRIMARY KEY, doc INTEGER NOT NULL);
         """)
         self._db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
         self._db.commit()
@@ -297,8 +303,10 @@ class BuildCache:
                 f"SELECT sketches FROM sources WHERE path NOT IN ({marks})", tuple(paths)):
             yield from sketch_parts(blob)
 
-    def put_source(self, path: str, entry: CachedSource, records: str) -> None:
-        """Store a source's heads and `records` (from encode_records)."""
+    def put_source(self, path: str, entry: CachedSource, records: str,
+                   vectors: Sequence[str] = ()) -> None:
+        """Store a source's heads, `records` (from encode_records) and its articles' search
+        term `vectors` (in the order of its articles)."""
         heads = json.dumps({
             "articles": [head_to_json(a) for a in entry.articles],
             "diagnostics": [diagnostic_to_json(d) for d in entry.diagnostics],
@@ -308,6 +316,10 @@ class BuildCache:
                          (path, entry.stat, entry.sha256, to_db(heads), sketches))
         self._db.execute("INSERT OR REPLACE INTO records VALUES (?, ?)",
                          (path, to_db(records)))
+        self._db.execute("DELETE FROM terms WHERE path = ?", (to_db(path),))
+        self._db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?)",
+                             ((to_db(a.head.key), to_db(path), to_db(vector))
+                              for a, vector in zip(entry.articles, vectors, strict=False)))
 
     def touch_source(self, path: str, stat: str) -> None:
         """The file was touched, not changed: only its stat is new."""
@@ -317,6 +329,30 @@ class BuildCache:
         paths = list(paths)
         self._db.executemany("DELETE FROM sources WHERE path = ?", ((p,) for p in paths))
         self._db.executemany("DELETE FROM records WHERE path = ?", ((p,) for p in paths))
+        self._db.executemany("DELETE FROM terms WHERE path = ?", ((to_db(p),) for p in paths))
+
+    # --- search ----------------------------------------------------------------------------
+
+    def vector(self, key: str) -> str | None:
+        """An article's search term vector (None if not cached). One query per article: in
+        key order, as the index numbers them (SQLite orders a key stored as a blob apart)."""
+        row = self._db.execute("SELECT vector FROM terms WHERE key = ?",
+                               (to_db(key),)).fetchone()
+        return from_db(row[0]) if row else None
+
+    def set_search_docs(self, keys: Sequence[str]) -> None:
+        """The articles of the search index just written, in document number order."""
+        self._db.execute("DELETE FROM search_docs")
+        self._db.executemany("INSERT INTO search_docs VALUES (?, ?)",
+                             ((to_db(key), n) for n, key in enumerate(keys)))
+
+    def search_doc(self, key: str) -> int | None:
+        row = self._db.execute("SELECT doc FROM search_docs WHERE key = ?",
+                               (to_db(key),)).fetchone()
+        return int(row[0]) if row else None
+
+    def search_doc_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM search_docs").fetchone()[0])
 
     # --- outputs ---------------------------------------------------------------------------
 

@@ -80,8 +80,10 @@ from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
 from archivegen.render.writer import WrittenFile, replace_owned
 from archivegen.report import BuildReport, Declined
-from archivegen.site.indexer import ListingState
-from archivegen.site.plan import PAGE_KINDS, Page, plan_article
+from archivegen.search.index import doc_entry, doc_terms
+from archivegen.search.patch import IndexPatch
+from archivegen.site.indexer import ListingState, facet_listings, summarize
+from archivegen.site.plan import PAGE_KINDS, Page, plan_article, plan_search_file
 from archivegen.urls import output_file
 
 # More changed files than this: the full build (it loads them on every core).
@@ -96,6 +98,7 @@ class _Edit:
     old: CachedSource
     new: CachedSource
     records: tuple[Record, ...]
+    terms: tuple[str, ...]  # each article's search term vector
 
 
 def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
@@ -158,6 +161,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
                                       before, after)
         pages += relisted.pages
         pages += _neighbour_pages(edits, cache, outputs, basis, before, after)
+        pages += _search_files(edits, cache, output_dir, config)
         states = relisted.states
         rendered = _QuickRenderer(basis, config, themes,
                                   template_bytecode_dir(cache.path)).render(pages)
@@ -170,7 +174,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
             raise _Decline("a page moved in a build with errors")
         written, removed = _write(cache, output_dir, rendered, gone)
         for edit in edits:
-            cache.put_source(edit.path, edit.new, encode_records(edit.records))
+            cache.put_source(edit.path, edit.new, encode_records(edit.records), edit.terms)
         for rel, stat in touched:
             cache.touch_source(rel, stat)
         cache.put_outputs({done.path: (fp, done.stat)
@@ -199,10 +203,10 @@ def unhandled_kinds() -> list[str]:
     """The kinds of page (plan.PAGE_KINDS) a quick rebuild cannot bring up to date: those made
     from every article, and those declared "own" or "listed" that no rule here or in relist
     makes. With any, every build is a full one: a new kind is never left stale."""
-    rules = {"own": {"article"}, "listed": RELISTED_KINDS}
+    rules = {"own": {"article"}, "listed": RELISTED_KINDS, "indexed": {"search_index"}}
     return sorted(kind for kind, spec in PAGE_KINDS.items()
                   if spec.on_edit == "whole_site"
-                  or (spec.on_edit in rules and kind not in rules[spec.on_edit]))
+                  or (spec.on_edit != "fixed" and kind not in rules.get(spec.on_edit, ())))
 
 
 def _last_build(cache: BuildCache, context: str | None) -> tuple[QuickBasis, Summary]:
@@ -337,6 +341,29 @@ def _neighbour_pages(edits: list[_Edit], cache: BuildCache, outputs: dict[str, t
     return pages
 
 
+def _search_files(edits: list[_Edit], cache: BuildCache, output_dir: Path,
+                  config: SiteConfig) -> list[Page]:
+    """The files of the search index the edits change, patched (search/patch.py): the
+    shards of the terms whose counts changed and the edited documents' result data."""
+    if not config.search:
+        return []
+    patch = IndexPatch(cache.search_doc_count(), lambda path: (output_dir / path).read_bytes())
+    try:
+        for edit in edits:
+            for before, after, vector in zip(edit.old.articles, edit.new.articles, edit.terms,
+                                             strict=True):
+                key = after.head.key
+                doc, was = cache.search_doc(key), cache.vector(key)
+                if doc is None or was is None:
+                    raise _Decline(f"{_quoted(key)} is not in the search index")
+                summary = summarize(after.site_url, after.head, (after.excerpt, after.heading))
+                patch.edit(doc, doc_terms(was, facet_listings(before.head)),
+                           doc_terms(vector, facet_listings(after.head)), doc_entry(summary))
+    except (OSError, ValueError, IndexError, EOFError):
+        raise _Decline("the search index in the output folder cannot be read") from None
+    return [plan_search_file(path, content) for path, content in sorted(patch.files.items())]
+
+
 def _report_articles(project_dir: Path, output_dir: Path, basis: QuickBasis,
                      moves: list[_Move]) -> tuple[Path | None, str]:
     """Where the build report is kept (None: not kept), and its articles section as this
@@ -408,7 +435,8 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
             continue
         if [a.head.key for a in got.entry.articles] != [a.head.key for a in old.articles]:
             raise _Decline(f"{_quoted(rel)} now holds other articles (pieces)")
-        edits.append(_Edit(path=rel, old=old, new=got.entry, records=got.records))
+        edits.append(_Edit(path=rel, old=old, new=got.entry, records=got.records,
+                           terms=got.terms))
     return edits, touched
 
 

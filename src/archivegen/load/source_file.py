@@ -23,6 +23,7 @@ from archivegen.load.sources import read_source
 from archivegen.markdown.article import article_body_and_excerpt, report_markdown_limits
 from archivegen.markdown.engine import SafeMarkdown, derived_title, make_markdown
 from archivegen.model import TAXONOMIES, Article, ArticleHead, Source, head_of
+from archivegen.search.terms import term_vector
 from archivegen.urls import article_url
 
 
@@ -40,6 +41,7 @@ class LoadedArticle:
     heading: str = ""  # a derived heading for an untitled article
     site_url: str = ""  # urls.article_url of the head, computed once when loaded
     record: Record | None = None  # the article and its body's HTML, when held in memory
+    terms: str = ""  # its words for search (search.terms.term_vector), made with the record
 
 
 def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
@@ -94,6 +96,7 @@ def _load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
                           SourceLocation(path=source.path, line=repaired.body_line))
         head = head_of(repaired)
         loaded.append(LoadedArticle(
+            terms=term_vector(repaired.title, repaired.authors, body_html),
             head=head, record=(repaired, body_html), sketch=sketch_text(repaired.body, known=known),
             source_sig=signature, site_url=article_url(head),
             excerpt=repaired.summary or excerpt,
@@ -135,6 +138,7 @@ class Reloaded:
 
     entry: CachedSource | None
     records: tuple[Record, ...] = ()
+    terms: tuple[str, ...] = ()  # each article's search term vector
 
 
 def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: Diagnostics,
@@ -160,4 +164,5 @@ def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: 
     entry = CachedSource(stat=stat, sha256=signature, diagnostics=tuple(diags.items),
                          articles=tuple(articles))
     return Reloaded(entry=entry,
-                    records=tuple(x.record for x in loaded if x.record is not None))
+                    records=tuple(x.record for x in loaded if x.record is not None),
+                    terms=tuple(x.terms for x in loaded))

@@ -94,7 +94,9 @@ class Renderer:
             return self.archive_index(years, undated, diags)
         if page.kind == "not_found":
             return self.not_found(diags)
-        return cast(RenderedFile, page.data)  # a static file, copied as it is
+        if page.kind == "search":
+            return self._render("search.html", urls.SEARCH_URL, diags, title="Search")
+        return cast(RenderedFile, page.data)  # a static or search index file, as it is
 
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
         return self._render("listing.html", page.url, diags, listing=page, title=page.title)

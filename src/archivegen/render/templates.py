@@ -146,6 +146,8 @@ def site_url(target: str, **kw: Any) -> str:
         return urls.home_url(int(kw.get("page", 1)))
     if target == "archive":
         return urls.ARCHIVE_URL
+    if target == "search":
+        return urls.SEARCH_URL
     if target == "undated":
         return urls.undated_url()
     if target == "static":

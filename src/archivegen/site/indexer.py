@@ -245,6 +245,14 @@ def listings_of(head: ArticleHead) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def facet_listings(head: ArticleHead) -> tuple[str, ...]:
+    """The listings a search can be narrowed to that `head` is on: its terms' and its
+    year's (first-page URLs)."""
+    terms = tuple(f"/{tax.key}/" for tax in TAXONOMIES)
+    year = (urls.year_url(head.date.year),) if head.date is not None else ()
+    return (*(url for url in listings_of(head) if url.startswith(terms)), *year)
+
+
 def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
     """Every page of every listing."""
     pages: list[ListingPage] = []

@@ -34,9 +34,17 @@ from archivegen.model import (
     TermCount,
     YearCount,
 )
-from archivegen.urls import ARCHIVE_URL, NOT_FOUND_URL, output_file, static_url, taxonomy_url
+from archivegen.urls import (
+    ARCHIVE_URL,
+    NOT_FOUND_URL,
+    SEARCH_URL,
+    output_file,
+    static_url,
+    taxonomy_url,
+)
 
-PageKind = Literal["article", "listing", "feed", "terms", "archive", "not_found", "static"]
+PageKind = Literal["article", "listing", "feed", "terms", "archive", "not_found", "search",
+                   "search_index", "static"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +56,9 @@ class KindSpec:
     # What an article edit does to pages of this kind, for the quick rebuild: "own" (the
     # article's own page is made again), "listed" (relist.py finds the listing pages, feeds
     # and index pages that show it or count it), "fixed" (made from settings and theme
-    # only: unchanged), "whole_site" (made from every article: a quick rebuild declines).
-    on_edit: Literal["own", "listed", "fixed", "whole_site"]
+    # only: unchanged), "indexed" (the search index: quick.py patches the files an edit
+    # changes), "whole_site" (made from every article: a quick rebuild declines).
+    on_edit: Literal["own", "listed", "fixed", "indexed", "whole_site"]
 
 
 # Every kind of page, declared once. A new kind: an entry here, a plan_* function below
@@ -61,6 +70,8 @@ PAGE_KINDS: dict[PageKind, KindSpec] = {
     "terms": KindSpec("terms.html", False, "listed"),
     "archive": KindSpec("archive.html", False, "listed"),
     "not_found": KindSpec("404.html", False, "fixed"),
+    "search": KindSpec("search.html", False, "fixed"),
+    "search_index": KindSpec(None, False, "indexed"),
     "static": KindSpec(None, False, "fixed"),
 }
 
@@ -93,6 +104,7 @@ class PageBases:
     terms: str
     archive: str
     not_found: str
+    search: str
 
     @classmethod
     def of(cls, base: str, template_fingerprint: Callable[[str], str]) -> PageBases:
@@ -182,6 +194,19 @@ def plan_not_found(bases: PageBases) -> Page:
                 fingerprint=bases.not_found, data=None)
 
 
+def plan_search_page(bases: PageBases) -> Page:
+    path = output_file(SEARCH_URL)
+    return Page(kind="search", path=path, origin=SEARCH_URL, fingerprint=bases.search,
+                data=None)
+
+
+def plan_search_file(path: str, content: bytes) -> Page:
+    """A file of the search index (search/index.py), written as it is."""
+    file = RenderedFile(path=path, content=content, dependencies=("search",), origin=path)
+    return Page(kind="search_index", path=path, origin=path,
+                fingerprint=hashlib.sha256(content).hexdigest(), data=file)
+
+
 def plan_static(name: str, content: bytes) -> Page:
     """A theme's static file, copied as it is."""
     path = output_file(static_url(name))
@@ -205,6 +230,8 @@ class SiteContent:
     source_sig: Callable[[str], str]  # the source hash of an article, by key
     record: Callable[[str], tuple[Article, str] | None]  # its record if in memory, by key
     static_files: Mapping[str, bytes]
+    # The search index's files by path (search/index.py); None: the site has no search.
+    search_files: Iterable[tuple[str, bytes]] | None = None
 
 
 def plan_site(bases: PageBases, site: SiteContent) -> Iterator[Page]:
@@ -228,5 +255,9 @@ def plan_site(bases: PageBases, site: SiteContent) -> Iterator[Page]:
         yield plan_terms(bases, taxonomy, terms)
     yield plan_archive(bases, site.years, len(site.index.undated))
     yield plan_not_found(bases)
+    if site.search_files is not None:
+        yield plan_search_page(bases)
+        for path, content in site.search_files:
+            yield plan_search_file(path, content)
     for name, content in site.static_files.items():
         yield plan_static(name, content)

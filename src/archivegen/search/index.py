@@ -1,0 +1,132 @@
+"""A whole search index as files: what a full build writes under search/ in the site.
+
+- search/index.json: the manifest search.js reads first (counts, segments, shard counts);
+- search/s<segment>/<bucket>.bin: posting lists (postings.py), a segment per SEGMENT
+  documents, so an edit rewrites shards of its own segment only;
+- search/d/<chunk>.bin: what a result shows (URL, title, date, authors, publisher, excerpt),
+  CHUNK documents per file, gzip'd JSON;
+- search/f/<facet>.json: the values each filter offers (a term listing's URL and name).
+
+Documents are numbered in article key order (the source path, and piece): the key never
+changes when an article is edited, so an edit changes no other document's number.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from archivegen.model import ArticleSummary
+from archivegen.search.postings import Shard, bucket_count, bucket_of, encode_postings, pack_shard
+from archivegen.search.terms import facet_term, read_vector
+
+FOLDER = "search"
+MANIFEST = f"{FOLDER}/index.json"
+SEGMENT = 10_000  # documents per segment
+CHUNK = 16  # documents per file of result data
+FORMAT = 1  # search.js refuses a manifest of another format
+# The filters, in the order the search page shows them.
+FACETS = ("regions", "themes", "authors", "publishers", "years")
+
+# What a result shows of a document: [URL without its leading "/", title, date (ISO, partial
+# or ""), authors, publisher, excerpt].
+DocEntry = list[object]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedDoc:
+    """One article as the index takes it."""
+
+    entry: DocEntry
+    vector: str  # terms.term_vector
+    facets: tuple[str, ...]  # the URLs of the term listings and year it is in
+
+
+def doc_entry(summary: ArticleSummary) -> DocEntry:
+    return [summary.url.lstrip("/"), summary.title,
+            summary.date.isoformat() if summary.date else "", list(summary.authors),
+            summary.publisher, summary.excerpt]
+
+
+def doc_terms(vector: str, facets: Iterable[str]) -> dict[str, int]:
+    """Every term a document is found by: its words, and its filters' terms (count 1)."""
+    terms = read_vector(vector)
+    terms.update((facet_term(url), 1) for url in facets)
+    return terms
+
+
+def shard_path(segment: int, bucket: int) -> str:
+    return f"{FOLDER}/s{segment}/{bucket:x}.bin"
+
+
+def chunk_path(chunk: int) -> str:
+    return f"{FOLDER}/d/{chunk}.bin"
+
+
+def facet_path(facet: str) -> str:
+    return f"{FOLDER}/f/{facet}.json"
+
+
+def segment_size(total: int, segment: int) -> int:
+    """Documents in segment number `segment` of an index of `total`."""
+    return max(0, min(SEGMENT, total - segment * SEGMENT))
+
+
+def encode_chunk(entries: Sequence[DocEntry]) -> bytes:
+    return gzip.compress(_json(list(entries)), compresslevel=6, mtime=0)
+
+
+def decode_chunk(content: bytes) -> list[DocEntry]:
+    return list(json.loads(gzip.decompress(content)))
+
+
+def index_files(docs: Iterable[IndexedDoc], total: int,
+                facets: Mapping[str, Sequence[tuple[str, str]]]) -> Iterator[tuple[str, bytes]]:
+    """The index's files (path in the site, content) for `total` documents in number order;
+    `facets`: per filter of FACETS, its values (listing URL, name) in the order shown."""
+    entries: list[DocEntry] = []
+    postings: dict[str, tuple[array[int], bytearray]] = {}
+    for number, doc in enumerate(docs):
+        local = number % SEGMENT
+        for term, count in doc_terms(doc.vector, doc.facets).items():
+            found = postings.get(term)
+            if found is None:
+                found = postings[term] = (array("I"), bytearray())
+            found[0].append(local)
+            found[1].append(count)
+        entries.append(doc.entry)
+        if len(entries) == CHUNK:
+            yield chunk_path(number // CHUNK), encode_chunk(entries)
+            entries = []
+        if local == SEGMENT - 1 or number == total - 1:
+            yield from _segment_files(number // SEGMENT, postings, local + 1)
+            postings = {}
+    if entries:
+        yield chunk_path((total - 1) // CHUNK), encode_chunk(entries)
+    for facet in FACETS:
+        yield facet_path(facet), _json([list(value) for value in facets.get(facet, ())])
+    segments = (total + SEGMENT - 1) // SEGMENT
+    yield MANIFEST, _json({
+        "format": FORMAT, "docs": total, "segment": SEGMENT, "chunk": CHUNK,
+        "buckets": [bucket_count(segment_size(total, s)) for s in range(segments)],
+        "facets": list(FACETS)})
+
+
+def _segment_files(segment: int, postings: dict[str, tuple[array[int], bytearray]],
+                   docs: int) -> Iterator[tuple[str, bytes]]:
+    buckets = bucket_count(docs)
+    shards: list[Shard] = [{} for _ in range(buckets)]
+    for term, (numbers, counts) in postings.items():
+        shards[bucket_of(term, buckets)][term] = (
+            len(numbers), encode_postings(numbers.tolist(), list(counts)))
+    for bucket, shard in enumerate(shards):
+        yield shard_path(segment, bucket), pack_shard(shard)
+
+
+def _json(value: object) -> bytes:
+    # ASCII: a lone surrogate (kept from a broken source) is written as an escape, which
+    # JSON.parse takes, not as bytes that are no UTF-8.
+    return json.dumps(value, separators=(",", ":")).encode()

@@ -1,0 +1,70 @@
+"""The words an article is found by, counted: the same rules as the browser's search.js.
+
+An article's term vector is computed once, when it is loaded (in a load worker), and kept
+with its record in the build cache; the index is made from vectors, never from pages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+# Letters and digits (Python's \w without "_"; search.js: [\p{L}\p{N}]+).
+_WORD = re.compile(r"[^\W_]+")
+_TAG = re.compile(r"<[^>]*>")
+# Longer "words" are URLs, hashes or junk: nobody types them into a search box.
+MAX_WORD = 40
+# What one article may add to the index: its most frequent words (a hostile file of a million
+# different words costs no more than this).
+MAX_TERMS = 5_000
+TITLE_WEIGHT = 3  # a word of the title counts as this many of the body
+MAX_TF = 255  # counts are stored in one byte
+
+
+def words(text: str) -> list[str]:
+    """The searchable words of `text`: lower case, accents dropped (NFKD without marks),
+    runs of letters and digits of 2 to MAX_WORD characters, or a lone digit."""
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered)
+                          if not unicodedata.category(c).startswith("M"))
+    return [w for w in _WORD.findall(lowered)
+            if (1 < len(w) <= MAX_WORD) or (len(w) == 1 and w.isdigit())]
+
+
+def html_text(fragment: str) -> str:
+    """The text of a (sanitised) HTML fragment: tags out, entities decoded."""
+    return html.unescape(_TAG.sub(" ", fragment))
+
+
+def term_vector(title: str, authors: Iterable[str], body_html: str) -> str:
+    """An article's words with their weighted counts, encoded as "word count" lines in word
+    order (small to cache, quick to merge)."""
+    counts = Counter(words(body_html and html_text(body_html)))
+    for word in words(" ".join(authors)):
+        counts[word] += 1
+    for word in words(title):
+        counts[word] += TITLE_WEIGHT
+    if len(counts) > MAX_TERMS:
+        kept = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERMS]
+        counts = Counter(dict(kept))
+    return "\n".join(f"{word} {min(n, MAX_TF)}" for word, n in sorted(counts.items()))
+
+
+def read_vector(vector: str) -> dict[str, int]:
+    """A term vector's words and counts."""
+    found: dict[str, int] = {}
+    for line in vector.splitlines():
+        word, _, count = line.rpartition(" ")
+        if word:
+            found[word] = int(count)
+    return found
+
+
+def facet_term(listing_url: str) -> str:
+    """The index term of a filter (a term listing or a year, by its first page's URL):
+    words never hold "@" or "/", so it never meets one."""
+    return "@" + listing_url
