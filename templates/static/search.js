@@ -22,7 +22,7 @@
     const folded = text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
     return (folded.match(/[\p{L}\p{N}]+/gu) || []).filter((w) => {
       const n = [...w].length;
-      return (n > 1 && n <= MAX_WORD) || /^\p{N}$/u.test(w);
+      return (n > 1 && n <= MAX_WORD) || /^\p{Nd}$/u.test(w);
     });
   };
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import gzip
 import json
-from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from archivegen.model import ArticleSummary
 from archivegen.search.postings import Shard, bucket_count, bucket_of, encode_postings, pack_shard
@@ -88,22 +89,23 @@ def index_files(docs: Iterable[IndexedDoc], total: int,
     """The index's files (path in the site, content) for `total` documents in number order;
     `facets`: per filter of FACETS, its values (listing URL, name) in the order shown."""
     entries: list[DocEntry] = []
-    postings: dict[str, tuple[array[int], bytearray]] = {}
+    # Per term: its documents' numbers and counts, interleaved (one list, one lookup per
+    # posting: this loop runs once per word of every article).
+    postings: defaultdict[str, list[int | str]] = defaultdict(list)
     for number, doc in enumerate(docs):
         local = number % SEGMENT
-        for term, count in doc_terms(doc.vector, doc.facets).items():
-            found = postings.get(term)
-            if found is None:
-                found = postings[term] = (array("I"), bytearray())
-            found[0].append(local)
-            found[1].append(count)
+        parts = doc.vector.split()
+        for term, count in zip(parts[::2], parts[1::2], strict=True):
+            postings[term] += (local, count)
+        for url in doc.facets:
+            postings[facet_term(url)] += (local, "1")
         entries.append(doc.entry)
         if len(entries) == CHUNK:
             yield chunk_path(number // CHUNK), encode_chunk(entries)
             entries = []
         if local == SEGMENT - 1 or number == total - 1:
             yield from _segment_files(number // SEGMENT, postings, local + 1)
-            postings = {}
+            postings = defaultdict(list)
     if entries:
         yield chunk_path((total - 1) // CHUNK), encode_chunk(entries)
     for facet in FACETS:
@@ -115,13 +117,15 @@ def index_files(docs: Iterable[IndexedDoc], total: int,
         "facets": list(FACETS)})
 
 
-def _segment_files(segment: int, postings: dict[str, tuple[array[int], bytearray]],
+def _segment_files(segment: int, postings: dict[str, list[int | str]],
                    docs: int) -> Iterator[tuple[str, bytes]]:
     buckets = bucket_count(docs)
     shards: list[Shard] = [{} for _ in range(buckets)]
-    for term, (numbers, counts) in postings.items():
-        shards[bucket_of(term, buckets)][term] = (
-            len(numbers), encode_postings(numbers.tolist(), list(counts)))
+    for term, pairs in postings.items():
+        numbers = cast(list[int], pairs[::2])
+        counts = bytes(map(int, pairs[1::2]))
+        shards[bucket_of(term, buckets)][term] = (len(numbers),
+                                                  encode_postings(numbers, counts))
     for bucket, shard in enumerate(shards):
         yield shard_path(segment, bucket), pack_shard(shard)
 

@@ -12,8 +12,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
-# Letters and digits (Python's \w without "_"; search.js: [\p{L}\p{N}]+).
-_WORD = re.compile(r"[^\W_]+")
 _TAG = re.compile(r"<[^>]*>")
 # Longer "words" are URLs, hashes or junk: nobody types them into a search box.
 MAX_WORD = 40
@@ -22,17 +20,20 @@ MAX_WORD = 40
 MAX_TERMS = 5_000
 TITLE_WEIGHT = 3  # a word of the title counts as this many of the body
 MAX_TF = 255  # counts are stored in one byte
+# Whole runs of letters and digits (Python's \w without "_"; search.js: [\p{L}\p{N}]+),
+# never a piece of a longer one, of 2 to MAX_WORD characters, or one decimal digit: one
+# C-speed findall, no filtering in Python.
+_SEARCHED = re.compile(rf"(?<![^\W_])(?:[^\W_]{{2,{MAX_WORD}}}|\d)(?![^\W_])")
 
 
 def words(text: str) -> list[str]:
     """The searchable words of `text`: lower case, accents dropped (NFKD without marks),
-    runs of letters and digits of 2 to MAX_WORD characters, or a lone digit."""
+    runs of letters and digits of 2 to MAX_WORD characters, or a lone decimal digit."""
     lowered = text.lower()
     if not lowered.isascii():
         lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered)
                           if not unicodedata.category(c).startswith("M"))
-    return [w for w in _WORD.findall(lowered)
-            if (1 < len(w) <= MAX_WORD) or (len(w) == 1 and w.isdigit())]
+    return _SEARCHED.findall(lowered)
 
 
 def html_text(fragment: str) -> str:
@@ -41,8 +42,8 @@ def html_text(fragment: str) -> str:
 
 
 def term_vector(title: str, authors: Iterable[str], body_html: str) -> str:
-    """An article's words with their weighted counts, encoded as "word count" lines in word
-    order (small to cache, quick to merge)."""
+    """An article's words with their weighted counts, encoded as "word count" lines (small to
+    cache, quick to merge)."""
     counts = Counter(words(body_html and html_text(body_html)))
     for word in words(" ".join(authors)):
         counts[word] += 1
@@ -51,17 +52,16 @@ def term_vector(title: str, authors: Iterable[str], body_html: str) -> str:
     if len(counts) > MAX_TERMS:
         kept = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERMS]
         counts = Counter(dict(kept))
-    return "\n".join(f"{word} {min(n, MAX_TF)}" for word, n in sorted(counts.items()))
+    for word in [w for w, n in counts.items() if n > MAX_TF]:
+        counts[word] = MAX_TF
+    # In the order the words first occur (sorting costs more than all the rest).
+    return "\n".join(f"{word} {n}" for word, n in counts.items())
 
 
 def read_vector(vector: str) -> dict[str, int]:
     """A term vector's words and counts."""
-    found: dict[str, int] = {}
-    for line in vector.splitlines():
-        word, _, count = line.rpartition(" ")
-        if word:
-            found[word] = int(count)
-    return found
+    parts = vector.split()  # a word holds no white space
+    return dict(zip(parts[::2], map(int, parts[1::2]), strict=True))
 
 
 def facet_term(listing_url: str) -> str:
