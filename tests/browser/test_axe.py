@@ -1,5 +1,6 @@
 """Accessibility of the default theme: axe-core (the npm package, 4.x) run in Debian's Chromium
-on every kind of page the site has, in light and in dark mode. Zero violations.
+on every kind of page the site has, and on the search page with results, in light and in dark
+mode. Zero violations.
 
 conftest.axe_script installs axe-core with npm into tests/browser/.axe/ when it is missing
 (scripts/test does it before pytest). Pages come from conftest.theme_site: the fixture archive
@@ -8,12 +9,13 @@ plus 60 one-author notes, so the authors' index has its A-Z jump list.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -77,3 +79,50 @@ def test_axe_finds_no_violations_on_any_kind_of_page(page: Page, scheme: str, th
     assert checked >= 15
     report = "\n".join(f for f in found if f)
     assert report == "", f"axe-core violations ({scheme} mode):\n{report}"
+
+
+# A word of 16 articles of the fixture archive: a page of results and the "Show more" button.
+SEARCH_WORD = "officials"
+SEARCHES = ((f"q={SEARCH_WORD}", "16 articles found."),
+            (f"q={SEARCH_WORD}&years=/2020/", re.compile(r"^\d+ articles? found\.$")),
+            ("q=zzyzx", "No article has all of these words."))
+# Known, asserted by the xfail test below: the search page has two search landmarks with no
+# name (the header's box and the page's own form). Remove this with the xfail once fixed.
+KNOWN_SEARCH_PAGE_VIOLATION = "landmark-unique"
+
+
+def _search_page_violations(page: Page, theme_url: str,
+                            axe_script: Path) -> list[tuple[str, list[dict[str, Any]]]]:
+    """axe's violations on the search page as search.js fills it: results with marked words,
+    the filters filled; then narrowed by one of them; then a search that finds nothing."""
+    found = []
+    for query, done in SEARCHES:
+        response = page.goto(f"{theme_url}/search/?{query}", wait_until="load")
+        assert response is not None and response.status == 200, query
+        expect(page.locator("#search-status")).to_have_text(done)
+        page.wait_for_load_state("networkidle")  # the snippets, from the articles' pages
+        if "zzyzx" not in query:
+            assert page.locator("#search-results mark").count() > 0, query
+        found.append((f"search/?{query}", _axe(page, axe_script)))
+    return found
+
+
+def test_axe_finds_no_violations_on_the_search_page_with_results(page: Page, scheme: str,
+                                                                 theme_url: str,
+                                                                 axe_script: Path) -> None:
+    found = _search_page_violations(page, theme_url, axe_script)
+    report = "\n".join(_readable(where, [v for v in violations
+                                         if v["id"] != KNOWN_SEARCH_PAGE_VIOLATION])
+                       for where, violations in found)
+    assert report.strip() == "", f"axe-core violations ({scheme} mode):\n{report}"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "templates/base.html's header <form class=site-search role=search> and "
+    "templates/search.html's <form class=search-form role=search> are two search landmarks "
+    "without an accessible name on the search page (axe landmark-unique)"))
+def test_the_search_page_names_its_two_search_landmarks(page: Page, scheme: str,
+                                                       theme_url: str, axe_script: Path) -> None:
+    found = _search_page_violations(page, theme_url, axe_script)
+    report = "\n".join(_readable(where, violations) for where, violations in found)
+    assert report.strip() == "", f"axe-core violations ({scheme} mode):\n{report}"

@@ -2,12 +2,13 @@
 
 Builds the fixture archive plus 60 one-author notes (conftest.theme_site: every kind of page,
 and an index of more than 50 authors), serves it, and checks what a reader sees: no page
-scrolls sideways at 320, 390 or 1280 px; every section link is on screen at phone width; a
-taxonomy index is a two-column list of names and counts, ordered by name or by count without
-JavaScript, with an A-Z jump list past 50 terms; the date archive's months read across; an
-article's metadata is short on a desktop; the home page names the site once and does not
-repeat the nav; home and term pages show their feed. Saves a screenshot of each kind of page
-at phone and desktop width to docs/screenshots/theme-*.png for a human to look at.
+(nor the search page with results) scrolls sideways at 320, 390 or 1280 px; every section link
+is on screen at phone width; a taxonomy index is a two-column list of names and counts, ordered
+by name or by count without JavaScript, with an A-Z jump list past 50 terms; the date archive's
+months read across; an article's metadata is short on a desktop; the home page names the site
+once and does not repeat the nav; home and term pages show their feed. Saves a screenshot of
+each kind of page at phone and desktop width to docs/screenshots/theme-*.png for a human to
+look at (the search page's: tests/browser/test_search.py).
 """
 
 from __future__ import annotations
@@ -90,6 +91,27 @@ def test_no_page_scrolls_sideways(browser: Browser, theme_site: Path, theme_url:
     finally:
         context.close()
     assert wide == [], f"{len(wide)} of {len(paths)} pages scroll sideways:\n" + "\n".join(wide)
+
+
+def test_search_results_do_not_scroll_sideways(browser: Browser, theme_url: str) -> None:
+    """The search page once search.js has shown results (their marked words, the snippets
+    from the articles' pages, the filters filled), and after "Show more", at each width."""
+    wide: list[str] = []
+    for width in WIDTHS:
+        for page in _page(browser, {"width": width, "height": 800}):
+            _open(page, theme_url + "/search/?q=officials")
+            status = page.locator("#search-status")
+            status.filter(has_text="16 articles found.").wait_for()
+            page.wait_for_load_state("networkidle")
+            assert page.locator("#search-results mark").count() > 0
+            page.get_by_role("button", name="Show more results").click()
+            page.locator("#search-results > li").nth(15).wait_for()
+            page.wait_for_load_state("networkidle")
+            scroll, inner = page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth]")
+            if scroll > inner:
+                wide.append(f"search/?q=officials at {width} px: {scroll} px wide")
+    assert wide == [], "the search page scrolls sideways:\n" + "\n".join(wide)
 
 
 @pytest.mark.parametrize("width", [320, 390])
