@@ -19,7 +19,7 @@
   const fetched = new Map();
 
   const words = (text) => {
-    const folded = text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+    const folded = text.toLowerCase().normalize("NFKD").toLowerCase().replace(/\p{M}/gu, "");
     return (folded.match(/[\p{L}\p{N}]+/gu) || []).filter((w) => {
       const n = [...w].length;
       return (n > 1 && n <= MAX_WORD) || /^\p{Nd}$/u.test(w);

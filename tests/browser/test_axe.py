@@ -86,9 +86,6 @@ SEARCH_WORD = "officials"
 SEARCHES = ((f"q={SEARCH_WORD}", "16 articles found."),
             (f"q={SEARCH_WORD}&years=/2020/", re.compile(r"^\d+ articles? found\.$")),
             ("q=zzyzx", "No article has all of these words."))
-# Known, asserted by the xfail test below: the search page has two search landmarks with no
-# name (the header's box and the page's own form). Remove this with the xfail once fixed.
-KNOWN_SEARCH_PAGE_VIOLATION = "landmark-unique"
 
 
 def _search_page_violations(page: Page, theme_url: str,
@@ -110,19 +107,6 @@ def _search_page_violations(page: Page, theme_url: str,
 def test_axe_finds_no_violations_on_the_search_page_with_results(page: Page, scheme: str,
                                                                  theme_url: str,
                                                                  axe_script: Path) -> None:
-    found = _search_page_violations(page, theme_url, axe_script)
-    report = "\n".join(_readable(where, [v for v in violations
-                                         if v["id"] != KNOWN_SEARCH_PAGE_VIOLATION])
-                       for where, violations in found)
-    assert report.strip() == "", f"axe-core violations ({scheme} mode):\n{report}"
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "templates/base.html's header <form class=site-search role=search> and "
-    "templates/search.html's <form class=search-form role=search> are two search landmarks "
-    "without an accessible name on the search page (axe landmark-unique)"))
-def test_the_search_page_names_its_two_search_landmarks(page: Page, scheme: str,
-                                                       theme_url: str, axe_script: Path) -> None:
     found = _search_page_violations(page, theme_url, axe_script)
     report = "\n".join(_readable(where, violations) for where, violations in found)
     assert report.strip() == "", f"axe-core violations ({scheme} mode):\n{report}"

@@ -32,7 +32,9 @@ class IndexPatch:
         return self.files[path] if path in self.files else self._read(path)
 
     def _put(self, path: str, content: bytes) -> None:
-        if path in self.files or content != self._read(path):
+        if content == self._read(path):  # (an edit undone by a later one)
+            self.files.pop(path, None)
+        else:
             self.files[path] = content
 
     def edit(self, doc: int, old: dict[str, int], new: dict[str, int],
