@@ -51,6 +51,7 @@ from archivegen.markdown.engine import (
 )
 from archivegen.model import (
     ArticleHead,
+    ArticleSummary,
     DuplicateRef,
     RenderedFile,
     SiteIndex,
@@ -80,7 +81,8 @@ from archivegen.site.indexer import (
     term_counts,
 )
 from archivegen.site.plan import PAGE_KINDS, Page, PageBases, SiteContent, plan_site
-from archivegen.urls import article_url, term_url, year_url
+from archivegen.site.related import SiteFacts, day_number, related
+from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
 
 # Kinds of page rendered on every core (one per article or listing page); the few others are
@@ -170,6 +172,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         index = build_index([(summarize(url, a, (by_key[a.key].excerpt, by_key[a.key].heading)),
                               a) for url, a in table])
         states = list(listing_states(index, {url: a.key for url, a in table}))
+        related = _related(table, index, states)
     search: tuple[list[tuple[str, bytes]], tuple[str, ...]] | None = None
     if config.search:
         with run.timer.phase("search"):
@@ -185,7 +188,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         bases = PageBases.of(base, _template_fingerprints(env))
         plans = drop_collisions(plan_site(bases, _content(
             table, index, config, by_key, also_archived, static_files,
-            search[0] if search else None)), diags)
+            search[0] if search else None, related)), diags)
     todo: list[Page] = []
     unchanged: list[str] = []
     for plan in plans:
@@ -213,7 +216,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
 def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config: SiteConfig,
              by_key: dict[str, LoadedArticle], also_archived: dict[str, tuple[DuplicateRef, ...]],
              static_files: dict[str, bytes],
-             search_files: list[tuple[str, bytes]] | None) -> SiteContent:
+             search_files: list[tuple[str, bytes]] | None,
+             related: Callable[[str], tuple[ArticleSummary, ...]]) -> SiteContent:
     """What the site's pages are made from, for plan.plan_site."""
     return SiteContent(
         table=table, index=index, listings=listing_pages(index, config),
@@ -222,7 +226,17 @@ def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config:
         years=date_counts(index), also_archived=also_archived,
         source_sig=lambda key: by_key[key].source_sig,
         record=lambda key: by_key[key].record, static_files=static_files,
-        search_files=search_files)
+        search_files=search_files, related=related)
+
+
+def _related(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
+             states: Sequence[ListingState]) -> Callable[[str], tuple[ArticleSummary, ...]]:
+    """Each article's related articles (site/related.py), chosen as its page is planned."""
+    facts = SiteFacts([(listing_url(s.spec), s.members) for s in states],
+                      {head.key: day_number(head.date) for _, head in table})
+    summary_of = {s.url: s for s in index.articles}
+    by_key = {head.key: summary_of[url] for url, head in table}
+    return lambda key: tuple(by_key[k] for k in related(key, facts))
 
 
 def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, LoadedArticle],

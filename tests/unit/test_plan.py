@@ -199,7 +199,7 @@ def test_an_article_page_is_written_at_its_url_from_its_source() -> None:
     record = None
     page = plan_article(BASES, "/2020/01/02/a/", head(), "sig", (REF,), ["sig-b"], record)
     assert (page.kind, page.path, page.origin) == ("article", "2020/01/02/a/index.html", "a.md")
-    assert page.data == ("/2020/01/02/a/", head(), (REF,), None, (None, None))
+    assert page.data == ("/2020/01/02/a/", head(), (REF,), None, (None, None), ())
 
 
 ARTICLE_INPUTS = {
@@ -397,7 +397,7 @@ def site(config: SiteConfig) -> SiteContent:
         terms=[(tax, term_counts(terms)) for tax, terms in index.taxonomies if terms],
         years=date_counts(index), also_archived={"a.md": (REF,)},
         source_sig=lambda key: f"sig {key}", record=lambda key: None,
-        static_files={"site.css": b"css", "site.js": b"js"})
+        related=lambda key: (), static_files={"site.css": b"css", "site.js": b"js"})
 
 
 def test_plan_site_gives_every_page_once_in_kind_order() -> None:

@@ -62,6 +62,7 @@ from archivegen.incremental.json_report import (
 )
 from archivegen.incremental.lock import build_lock
 from archivegen.incremental.neighbours import Order, beside_any, home_members
+from archivegen.incremental.related_pages import MAX_AFFECTED, CachedFacts, affected
 from archivegen.incremental.relist import RELISTED_KINDS, Change, Relisted, relist
 from archivegen.incremental.rows import encode_records
 from archivegen.incremental.uptodate import (
@@ -157,10 +158,12 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         others = _other_bodies(cache, basis, edits)
         relisted = _relisted(edits, cache, outputs, basis, config)
         before, after = _orders(cache, edits, relisted.states)
+        facts = (CachedFacts(cache, before.heads), CachedFacts(cache, after.heads,
+                                                               relisted.states))
         pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics,
-                                      before, after)
+                                      (before, after), facts)
         pages += relisted.pages
-        pages += _neighbour_pages(edits, cache, outputs, basis, before, after)
+        pages += _neighbour_pages(edits, cache, outputs, basis, (before, after), facts)
         pages += _search_files(edits, cache, output_dir, config)
         states = relisted.states
         rendered = _QuickRenderer(basis, config, themes,
@@ -303,14 +306,23 @@ def _source_sha(cache: BuildCache, path: str) -> str:
 
 
 def _neighbour_pages(edits: list[_Edit], cache: BuildCache, outputs: dict[str, tuple[str, str]],
-                     basis: QuickBasis, before: Order, after: Order) -> list[Page]:
+                     basis: QuickBasis, orders: tuple[Order, Order],
+                     facts: tuple[CachedFacts, CachedFacts]) -> list[Page]:
     """The pages of the unedited articles beside an article whose title, date or URL
-    changed, before or after the edits, made again if what they show of it changed."""
+    changed, or near it in its terms' listings (their related articles), before or after
+    the edits, made again if what they show of it changed."""
+    before, after = orders
     edited = {a.head.key for edit in edits for a in edit.new.articles}
+    changed = [c.new.head.key for c in _changes(edits)]
     try:
-        keys = beside_any((before, after), (c.new.head.key for c in _changes(edits)))
+        keys = beside_any((before, after), changed)
+        near = affected(changed, {"before": facts[0], "after": facts[1]})
     except KeyError:
         raise _Decline("the cache's order of the articles does not hold an edited one") from None
+    if near is None:
+        raise _Decline("an edit changes the related articles of more than "
+                       f"{MAX_AFFECTED} pages")
+    keys |= near
     pages: list[Page] = []
     reader: RecordReader | None = None
     folded = cache.folded() if keys - edited else {}
@@ -321,18 +333,20 @@ def _neighbour_pages(edits: list[_Edit], cache: BuildCache, outputs: dict[str, t
             sha, *ref_sigs = (_source_sha(cache, path) for path in
                               (head.head.source_path, *(r.source_path for r in refs)))
             url = head.site_url
-            was = plan_article(basis.bases, url, head.head, sha, refs, ref_sigs,
-                               nav=before.nav(key))
+            was = plan_article(basis.bases, before.heads[key].site_url, before.heads[key].head,
+                               sha, refs, ref_sigs, nav=before.nav(key),
+                               related=facts[0].related(key))
             if outputs.get(was.path, ("", ""))[0] != was.fingerprint:
                 raise _Decline(f"{_quoted(key)}, beside an edited article, has no page of its "
                                "own")
-            now = plan_article(basis.bases, url, head.head, sha, refs, ref_sigs,
-                               nav=after.nav(key))
+            nav, related = after.nav(key), facts[1].related(key)
+            now = plan_article(basis.bases, url, head.head, sha, refs, ref_sigs, nav=nav,
+                               related=related)
             if now.fingerprint != was.fingerprint:
                 reader = reader or RecordReader(cache.path)
                 pages.append(plan_article(basis.bases, url, head.head, sha, refs, ref_sigs,
                                           record=reader.article(head.head.source_path, key),
-                                          nav=after.nav(key)))
+                                          nav=nav, related=related))
     except KeyError:
         raise _Decline("the cache's articles do not match its order of them") from None
     finally:
@@ -459,10 +473,12 @@ _Move = tuple[ReportedArticle, ReportedArticle]
 def _article_pages(edits: list[_Edit], others: SketchSet | None,
                    outputs: dict[str, tuple[str, str]],
                    basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...],
-                   order_before: Order, order_after: Order) -> tuple[list[Page], list[_Move]]:
+                   orders: tuple[Order, Order],
+                   facts: tuple[CachedFacts, CachedFacts]) -> tuple[list[Page], list[_Move]]:
     """Each edited article's page, and the articles that moved to another URL; or why not:
     one is folded with another article, before or after, was not built on its own, or its
     new URL may be taken."""
+    order_before, order_after = orders
     pages: list[Page] = []
     moves: list[_Move] = []
     edited = [(edit, number, before, after) for edit in edits
@@ -485,7 +501,7 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
             raise _Decline(f"{_quoted(edit.path)} has no page of its own")
         if outputs.get(output_file(before.site_url), ("", ""))[0] != plan_article(
                 basis.bases, before.site_url, before.head, edit.old.sha256,
-                nav=order_before.nav(key)).fingerprint:
+                nav=order_before.nav(key), related=facts[0].related(key)).fingerprint:
             raise _Decline(f"{_quoted(edit.path)} has no page of its own, or copies are shown "
                            "on it")
         if url != before.site_url:
@@ -498,7 +514,8 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
         if now != was:
             moves.append((was, now))
         pages.append(plan_article(basis.bases, url, after.head, edit.new.sha256,
-                                  record=edit.records[number], nav=order_after.nav(key)))
+                                  record=edit.records[number], nav=order_after.nav(key),
+                                  related=facts[1].related(key)))
     return pages, moves
 
 

@@ -21,6 +21,7 @@ from archivegen.model import (
     TAXONOMIES,
     Article,
     ArticleHead,
+    ArticleSummary,
     DuplicateRef,
     Feed,
     ListingPage,
@@ -50,9 +51,11 @@ class Renderer:
 
     def article(self, url: str, article: Article, diags: Diagnostics,
                 also_archived: Sequence[DuplicateRef] = (),
-                body_html: str | None = None, nav: ArticleNav = NO_NAV) -> RenderedFile | None:
+                body_html: str | None = None, nav: ArticleNav = NO_NAV,
+                related: Sequence[ArticleSummary] = ()) -> RenderedFile | None:
         """The article's page; `body_html` is article_body_html's, when computed already;
-        `nav`: the later and the earlier article (plan.ArticleNav)."""
+        `nav`: the later and the earlier article (plan.ArticleNav); `related`: the articles
+        it suggests (site/related.py)."""
         if body_html is None:
             body_html, _ = article_body_html(self.md, article)
         unreferenced = [n for n in article.notes if f"[^{n.label}]" not in article.body]
@@ -67,7 +70,7 @@ class Renderer:
                             title_derived=not article.title,
                             date_from_file_time=any(f.rule == "file-mtime"
                                                     for f in article.provenance.fields),
-                            later=nav[0], earlier=nav[1])
+                            later=nav[0], earlier=nav[1], related=related)
 
     def page(self, page: Page, diags: Diagnostics,
              fetch: Callable[[ArticleHead], tuple[Article, str]] | None = None
@@ -75,13 +78,13 @@ class Renderer:
         """A page of the plan (site/plan.py) with its kind's template. An article page whose
         record is not in memory is read with `fetch`."""
         if page.kind == "article":
-            url, head, refs, record, nav = cast(ArticleData, page.data)
+            url, head, refs, record, nav, related = cast(ArticleData, page.data)
             if record is None:
                 if fetch is None:
                     raise KeyError(f"no record in memory for {head.key}")
                 record = fetch(head)
             article, body_html = record
-            return self.article(url, article, diags, refs, body_html, nav)
+            return self.article(url, article, diags, refs, body_html, nav, related)
         if page.kind == "listing":
             return self.listing(cast(ListingPage, page.data), diags)
         if page.kind == "feed":

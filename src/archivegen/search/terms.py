@@ -30,7 +30,7 @@ def words(text: str) -> list[str]:
     """The searchable words of `text`: lower case, accents dropped (NFKD without marks),
     runs of letters and digits of 2 to MAX_WORD characters, or a lone decimal digit."""
     lowered = text.lower()
-    if not lowered.isascii():  # lower case again: NFKD makes capitals of "𝐁", "™", "ℍ"
+    if not lowered.isascii():  # again after NFKD: it makes capitals of bold "fancy text" letters, ™
         lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered).lower()
                           if not unicodedata.category(c).startswith("M"))
     return _SEARCHED.findall(lowered)

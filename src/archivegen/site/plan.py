@@ -85,9 +85,9 @@ ArticleNav = tuple[ArticleSummary | None, ArticleSummary | None]
 NO_NAV: ArticleNav = (None, None)
 # An article page's data: its URL, its head, the copies folded into it, its record (the
 # article and its body's HTML) when in memory (else the renderer reads it from the cache),
-# and its neighbours.
+# its neighbours and its related articles (site/related.py).
 ArticleData = tuple[str, ArticleHead, tuple[DuplicateRef, ...], tuple[Article, str] | None,
-                    ArticleNav]
+                    ArticleNav, tuple[ArticleSummary, ...]]
 TermsData = tuple[Taxonomy, tuple[TermCount, ...]]
 ArchiveData = tuple[tuple[YearCount, ...], int]  # years with their months; undated articles
 PageData = ArticleData | ListingPage | Feed | TermsData | ArchiveData | RenderedFile | None
@@ -147,14 +147,16 @@ def _nav_fingerprint(s: ArticleSummary) -> str:
 
 def plan_article(bases: PageBases, url: str, head: ArticleHead, source_sig: str,
                  refs: tuple[DuplicateRef, ...] = (), ref_sigs: Sequence[str] = (),
-                 record: tuple[Article, str] | None = None, nav: ArticleNav = NO_NAV) -> Page:
+                 record: tuple[Article, str] | None = None, nav: ArticleNav = NO_NAV,
+                 related: tuple[ArticleSummary, ...] = ()) -> Page:
     """An article's page: made from its URL, its article, the hash of the source it came from
     (`source_sig`), the copies folded into it with theirs, and what it shows of the articles
-    before and after it (`nav`)."""
+    before and after it (`nav`) and of its `related` articles."""
     fp = fingerprint(bases.article, url, head.key, source_sig, repr(refs), *ref_sigs,
-                     *(_nav_fingerprint(s) if s is not None else "" for s in nav))
+                     *(_nav_fingerprint(s) if s is not None else "" for s in nav),
+                     "related", *map(_nav_fingerprint, related))
     return Page(kind="article", path=output_file(url), origin=head.source_path,
-                fingerprint=fp, data=(url, head, refs, record, nav))
+                fingerprint=fp, data=(url, head, refs, record, nav, related))
 
 
 def plan_listing(bases: PageBases, page: ListingPage, summaries: Sequence[str]) -> Page:
@@ -229,6 +231,7 @@ class SiteContent:
     also_archived: Mapping[str, tuple[DuplicateRef, ...]]  # copies folded in, by article key
     source_sig: Callable[[str], str]  # the source hash of an article, by key
     record: Callable[[str], tuple[Article, str] | None]  # its record if in memory, by key
+    related: Callable[[str], tuple[ArticleSummary, ...]]  # its related articles, by key
     static_files: Mapping[str, bytes]
     # The search index's files by path (search/index.py); None: the site has no search.
     search_files: Iterable[tuple[str, bytes]] | None = None
@@ -243,7 +246,7 @@ def plan_site(bases: PageBases, site: SiteContent) -> Iterator[Page]:
         refs = site.also_archived.get(head.key, ())
         yield plan_article(bases, url, head, site.source_sig(head.key), refs,
                            [site.source_sig(r.key) for r in refs], site.record(head.key),
-                           nav[url])
+                           nav[url], site.related(head.key))
     del nav
     summary_fp = {s.url: summary_fingerprint(s) for s in site.index.articles}
     for page in site.listings:

@@ -1,0 +1,90 @@
+"""Related articles (site/related.py) for a quick rebuild: the same choice, made from the
+cache's listings and heads, before and after the edits.
+
+An article's related articles come from the articles near it in its weighted terms'
+listings, scored by the terms they share and their dates. An edit to an article's title,
+date, URL or terms can change the choice only for the articles near it in those listings,
+before or after the edit, and for those between its old and new places there: at most
+WINDOW + 1 places either side of it in each. Those pages are made again when what they show
+changes (quick.py compares their fingerprints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+from archivegen.incremental.cache import BuildCache
+from archivegen.incremental.heads import Heads
+from archivegen.model import ArticleSummary
+from archivegen.site.indexer import ListingState, listings_of
+from archivegen.site.related import WINDOW, day_number, related, term_weight
+from archivegen.urls import listing_url
+
+# More pages than this whose related articles may change: the full build (an edit that moves
+# an article far along a long listing shifts every article in between).
+MAX_AFFECTED = 400
+
+
+class CachedFacts:
+    """site/related.Facts from the cache: its listings (or those given, as an edit leaves
+    them) and the articles' heads in `heads`. KeyError when the cache lacks one."""
+
+    def __init__(self, cache: BuildCache, heads: Heads,
+                 states: Sequence[ListingState] = ()) -> None:
+        self._cache, self._heads = cache, heads
+        self._members: dict[str, Sequence[str]] = {listing_url(s.spec): s.members
+                                                   for s in states}
+        self._terms: dict[str, frozenset[str]] = {}
+
+    @property
+    def heads(self) -> Heads:
+        return self._heads
+
+    def members(self, listing_url: str) -> Sequence[str]:
+        if listing_url not in self._members:
+            state = self._cache.listing_states([listing_url]).get(listing_url)
+            if state is None:
+                raise KeyError(listing_url)
+            self._members[listing_url] = state.members
+        return self._members[listing_url]
+
+    def position(self, listing_url: str, key: str) -> int:
+        try:
+            return self.members(listing_url).index(key)
+        except ValueError:
+            raise KeyError(key) from None
+
+    def terms(self, key: str) -> Collection[str]:
+        if key not in self._terms:
+            self._terms[key] = frozenset(url for url in listings_of(self._heads[key].head)
+                                         if term_weight(url))
+        return self._terms[key]
+
+    def day(self, key: str) -> int | None:
+        return day_number(self._heads[key].head.date)
+
+    def related(self, key: str) -> tuple[ArticleSummary, ...]:
+        """What the page of `key` shows as its related articles."""
+        return tuple(self._heads.summaries(list(related(key, self))))
+
+
+def affected(keys: Collection[str], facts: Mapping[str, CachedFacts]) -> set[str] | None:
+    """The articles whose related articles the edits of `keys` may change (`facts`: before
+    and after the edits), `keys` left out; None when there are more than MAX_AFFECTED."""
+    found: set[str] = set()
+    for key in keys:
+        for url in set().union(*(f.terms(key) for f in facts.values())):
+            lists, places = [], []
+            for f in facts.values():
+                members = f.members(url) if url in f.terms(key) else ()
+                if members:
+                    lists.append(members)
+                    places.append(f.position(url, key))
+            if not places:
+                continue
+            low, high = max(0, min(places) - WINDOW - 1), max(places) + WINDOW + 2
+            for members in lists:
+                found.update(members[low:high])
+            if len(found) > MAX_AFFECTED:
+                return None
+    return found - set(keys)
