@@ -212,6 +212,7 @@ class ArticleSummary:
     excerpt: str
     source_path: str
     title_derived: bool = False  # the title is the body's first words: the source has none
+    key: str = ""  # the article's key (a feed reads its body from the cache by it)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -33,7 +33,7 @@ from archivegen.limits import Limits
 from archivegen.load.loaded import CachedSource, Record
 from archivegen.load.source_file import reload_source
 from archivegen.markdown.engine import SafeMarkdown, make_markdown
-from archivegen.model import ArticleHead, RenderedFile, Taxonomy
+from archivegen.model import ArticleHead, ArticleSummary, RenderedFile, Taxonomy
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
 from archivegen.render.writer import TreeWriter, WrittenFile
@@ -48,7 +48,7 @@ class RecordFetcher:
         self._path = path
         self._reader: RecordReader | None = None
 
-    def __call__(self, head: ArticleHead) -> Record:
+    def __call__(self, head: ArticleHead | ArticleSummary) -> Record:
         if self._path is None:
             raise KeyError(f"no record in memory or cache for {head.key}")
         if self._reader is None:

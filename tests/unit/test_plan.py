@@ -277,21 +277,25 @@ def test_a_listing_fingerprint_changes_with_its_basis_and_each_summary() -> None
 # --- plan_feed ------------------------------------------------------------------------------
 
 def test_a_feed_is_written_at_its_url_and_comes_from_its_listing() -> None:
-    planned = plan_feed(BASES, feed(), [summary_fingerprint(summary())])
+    planned = plan_feed(BASES, feed(), [summary_fingerprint(summary())], ["sig"], ("<p>b</p>",))
     assert (planned.kind, planned.path, planned.origin, planned.data) == (
-        "feed", "regions/syria/feed.xml", "/regions/syria/", feed())
+        "feed", "regions/syria/feed.xml", "/regions/syria/", (feed(), ("<p>b</p>",)))
 
 
 def test_a_feed_fingerprint_changes_with_basis_url_title_and_each_summary() -> None:
     a, b = summary_fingerprint(summary()), summary_fingerprint(summary(excerpt="New."))
-    fp = plan_feed(BASES, feed(), [a]).fingerprint
-    assert plan_feed(BASES, feed(), [a]).fingerprint == fp
-    assert plan_feed(replace(BASES, feed="other"), feed(), [a]).fingerprint != fp
-    assert plan_feed(BASES, feed(url="/feed.xml"), [a]).fingerprint != fp
-    assert plan_feed(BASES, feed(title="Other"), [a]).fingerprint != fp
-    assert plan_feed(BASES, feed(), [b]).fingerprint != fp
-    assert plan_feed(BASES, feed(), [a, b]).fingerprint != fp
-    assert plan_feed(replace(BASES, listing="other"), feed(), [a]).fingerprint == fp
+    fp = plan_feed(BASES, feed(), [a], ["sig"]).fingerprint
+    assert plan_feed(BASES, feed(), [a], ["sig"]).fingerprint == fp
+    assert plan_feed(replace(BASES, feed="other"), feed(), [a], ["sig"]).fingerprint != fp
+    assert plan_feed(BASES, feed(url="/feed.xml"), [a], ["sig"]).fingerprint != fp
+    assert plan_feed(BASES, feed(title="Other"), [a], ["sig"]).fingerprint != fp
+    assert plan_feed(BASES, feed(), [b], ["sig"]).fingerprint != fp
+    assert plan_feed(BASES, feed(), [a, b], ["sig", "sig"]).fingerprint != fp
+    # the bodies come from the sources: another source hash, another feed
+    assert plan_feed(BASES, feed(), [a], ["other sig"]).fingerprint != fp
+    # (the bodies themselves are not hashed again: the source hash stands for them)
+    assert plan_feed(BASES, feed(), [a], ["sig"], ("<p>x</p>",)).fingerprint == fp
+    assert plan_feed(replace(BASES, listing="other"), feed(), [a], ["sig"]).fingerprint == fp
 
 
 # --- plan_terms -----------------------------------------------------------------------------

@@ -47,29 +47,34 @@ def change(project: Path, name: str, **head: object) -> Change:
     return Change(old=old, new=replace(old, head=new_head, site_url=article_url(new_head)))
 
 
-def relisted(project: Path, *changes: Change) -> tuple[Relisted | str, dict[str, str]]:
-    """relist's answer, and the fingerprint of every output the last build wrote."""
+def relisted(project: Path, *changes: Change,
+             shas: dict[str, str] | None = None) -> tuple[Relisted | str, dict[str, str]]:
+    """relist's answer, and the fingerprint of every output the last build wrote; `shas`:
+    the edited files' new hashes (the feeds holding them carry their bodies)."""
     cache = open_cache(project)
     try:
         basis = cache.quick_basis()
         assert basis is not None
         outputs = cache.outputs()
         done = relist(list(changes), cache, outputs, basis.bases, CONFIG,
-                      [c.new for c in changes])
+                      [c.new for c in changes], shas)
         return done, {path: fp for path, (fp, _) in outputs.items()}
     finally:
         cache.close()
 
 
 def full_build_fingerprints(project: Path, elsewhere: Path, name: str,
-                            **edit: object) -> dict[str, str]:
-    """The output fingerprints a full build gives the project's input with `name` edited."""
+                            **edit: object) -> tuple[dict[str, str], str]:
+    """The output fingerprints a full build gives the project's input with `name` edited,
+    and the edited file's hash."""
     copy_inputs(project, elsewhere)
     write_article(elsewhere, name, **edit)
     build(elsewhere, CONFIG)
     cache = open_cache(elsewhere)
     try:
-        return {path: fp for path, (fp, _) in cache.outputs().items()}
+        source = cache.source(f"{name}.md")
+        assert source is not None
+        return {path: fp for path, (fp, _) in cache.outputs().items()}, source.sha256
     finally:
         cache.close()
 
@@ -92,7 +97,9 @@ SHOWN_EDITS = {
          "themes/economy/index.html", "themes/economy/feed.xml"}),
     "an existing theme added": (
         "gamma", dict(themes=("Economy",)), dict(themes=("Economy",)),
-        {"themes/economy/index.html", "themes/economy/feed.xml", "themes/index.html"}),
+        # (and the feeds holding gamma: they carry its body, from the edited file)
+        {"themes/economy/index.html", "themes/economy/feed.xml", "themes/index.html",
+         "feed.xml", "regions/iraq/feed.xml"}),
     "a date in another year": (
         "alpha", dict(date=PartialDate(year=2019, month=6, day=3)), dict(date="2019-06-03"),
         {"index.html", "feed.xml", "2020/index.html", "2020/01/index.html",
@@ -106,15 +113,16 @@ SHOWN_EDITS = {
 def test_relist_returns_the_pages_that_change_with_a_full_builds_fingerprints(
         project: Path, tmp_path: Path, edit: str) -> None:
     name, head, in_file, expected = SHOWN_EDITS[edit]
-    done, stored = relisted(project, change(project, name, **head))
+    # A full build of the edited input, first: its file's new hash goes to relist.
+    full, sha = full_build_fingerprints(project, tmp_path / "full", name, **in_file)
+    done, stored = relisted(project, change(project, name, **head), shas={f"{name}.md": sha})
     assert isinstance(done, Relisted), done
     paths = [page.path for page in done.pages]
     assert len(paths) == len(set(paths))
     assert set(paths) == expected
     assert all(page.fingerprint != stored[page.path] for page in done.pages)
-    # A full build of the edited input gives these pages these fingerprints, and changes
-    # no other page but the article's own (and the search index: quick.py patches it).
-    full = full_build_fingerprints(project, tmp_path / "full", name, **in_file)
+    # The full build gives these pages these fingerprints, and changes no other page but
+    # the article's own (and the search index: quick.py patches it).
     assert {page.path: page.fingerprint for page in done.pages} == {
         path: full[path] for path in expected}
     changed = {path for path in full.keys() | stored.keys()

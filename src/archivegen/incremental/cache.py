@@ -290,6 +290,17 @@ class BuildCache:
         except (ValueError, TypeError, KeyError, IndexError, struct.error):
             return None
 
+    def source_shas(self, paths: Collection[str]) -> dict[str, str]:
+        """The content hash of each cached source of `paths`, by path."""
+        found: dict[str, str] = {}
+        paths = list(paths)
+        for start in range(0, len(paths), 500):  # SQLite's bound on parameters
+            chunk = paths[start:start + 500]
+            found.update(self._db.execute(
+                f"SELECT path, sha256 FROM sources WHERE path IN ({', '.join('?' * len(chunk))})",
+                chunk))
+        return found
+
     def source_stats(self) -> dict[str, str]:
         """The stat signature of every cached source, by path (nothing decoded)."""
         return dict(self._db.execute("SELECT path, stat FROM sources"))

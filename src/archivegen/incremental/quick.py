@@ -34,6 +34,7 @@ import sqlite3
 import struct
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
@@ -76,7 +77,7 @@ from archivegen.incremental.uptodate import (
 from archivegen.load.loaded import CachedArticle, CachedHead, CachedSource, Record
 from archivegen.load.source_file import reload_source
 from archivegen.markdown.engine import make_markdown
-from archivegen.model import TAXONOMIES, RenderedFile
+from archivegen.model import TAXONOMIES, ArticleHead, ArticleSummary, RenderedFile, article_key
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
 from archivegen.render.writer import WrittenFile, replace_owned
@@ -156,8 +157,9 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
             raise _Decline("files in the output folder were changed or removed since the last "
                            "build")
         others = _other_bodies(cache, basis, edits)
+        members = _listed(cache, edits)
         relisted = _relisted(edits, cache, outputs, basis, config)
-        before, after = _orders(cache, edits, relisted.states)
+        before, after = _orders(members, cache, edits, relisted.states)
         facts = (CachedFacts(cache, before.heads), CachedFacts(cache, after.heads,
                                                                relisted.states))
         pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics,
@@ -166,8 +168,12 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         pages += _neighbour_pages(edits, cache, outputs, basis, (before, after), facts)
         pages += _search_files(edits, cache, output_dir, config)
         states = relisted.states
-        rendered = _QuickRenderer(basis, config, themes,
-                                  template_bytecode_dir(cache.path)).render(pages)
+        records = _Records(cache, edits)
+        try:
+            rendered = _QuickRenderer(basis, config, themes,
+                                      template_bytecode_dir(cache.path)).render(pages, records)
+        finally:
+            records.close()
         kept_report, articles = _report_articles(project_dir, output_dir, basis, moves)
         gone = [output_file(old.url) for old, new in moves if old.url != new.url]
         diagnostics = _diagnostics_now(last_diagnostics, edits)
@@ -268,11 +274,16 @@ def _relisted(edits: list[_Edit], cache: BuildCache, outputs: dict[str, tuple[st
               basis: QuickBasis, config: SiteConfig) -> Relisted:
     """The listing, feed and index pages whose content the edits change (relist.py), and
     the listing states to store."""
-    changes = _changes(edits)
+    # Feeds carry the articles' bodies: with feeds, every edited article counts (its file's
+    # hash is in the fingerprint of each feed holding it); else those shown differently.
+    changes = _changes(edits) if config.feed_size <= 0 else [
+        Change(old=_head(before), new=_head(after)) for edit in edits
+        for before, after in zip(edit.old.articles, edit.new.articles, strict=True)]
     if not changes:
         return Relisted(pages=[], states=[])
     relisted = relist(changes, cache, outputs, basis.bases, config,
-                      [_head(a) for edit in edits for a in edit.new.articles])
+                      [_head(a) for edit in edits for a in edit.new.articles],
+                      {edit.path: edit.new.sha256 for edit in edits})
     if isinstance(relisted, str):
         raise _Decline(relisted)
     return relisted
@@ -285,13 +296,23 @@ def _changes(edits: list[_Edit]) -> list[Change]:
             if _shown(before) != _shown(after)]
 
 
-def _orders(cache: BuildCache, edits: list[_Edit],
-            states: list[ListingState]) -> tuple[Order, Order]:
-    """The home listing's order as the last build left it (with the heads it had) and as it
-    is after the edits (with the edited heads)."""
+def _listed(cache: BuildCache, edits: list[_Edit]) -> Sequence[str]:
+    """The home listing's order as the last build left it, every edited article in it (one
+    that lost a URL clash, AG040, has no page and is in no listing)."""
     members = home_members(cache)
     if members is None:
         raise _Decline("the cache holds no order of the articles")
+    listed = set(members)
+    for edit in edits:
+        if any(a.head.key not in listed for a in edit.old.articles):
+            raise _Decline(f"{_quoted(edit.path)} has no page of its own")
+    return members
+
+
+def _orders(members: Sequence[str], cache: BuildCache, edits: list[_Edit],
+            states: list[ListingState]) -> tuple[Order, Order]:
+    """The home listing's order as the last build left it (with the heads it had) and as it
+    is after the edits (with the edited heads)."""
     now = next((s.members for s in states if s.spec.kind == "home"), members)
     edited = {a.head.key: _head(a) for edit in edits for a in edit.new.articles}
     return Order(members, Heads(cache, {})), Order(now, Heads(cache, edited))
@@ -519,6 +540,27 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
     return pages, moves
 
 
+class _Records:
+    """Whole records as a feed shows them: the edited articles' new ones, else the
+    cache's (read on first use)."""
+
+    def __init__(self, cache: BuildCache, edits: list[_Edit]) -> None:
+        self._path = cache.path
+        self._edited = {article_key(record[0]): record for edit in edits
+                        for record in edit.records}
+        self._reader: RecordReader | None = None
+
+    def __call__(self, article: ArticleHead | ArticleSummary) -> Record:
+        if article.key in self._edited:
+            return self._edited[article.key]
+        self._reader = self._reader or RecordReader(self._path)
+        return self._reader.article(article.source_path, article.key)
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+
+
 class _QuickRenderer:
     """Renders pages as the last full build did: its settings, navigation and counts; the
     Jinja environment is made on first use."""
@@ -528,9 +570,9 @@ class _QuickRenderer:
         self._basis, self._config, self._themes = basis, config, themes
         self._bytecode_dir = bytecode_dir
 
-    def render(self, pages: list[Page]) -> list[_Rendered]:
+    def render(self, pages: list[Page], records: _Records) -> list[_Rendered]:
         """Every page with its fingerprint; or, if one does not render cleanly, which (the
-        full build says why)."""
+        full build says why). A feed's bodies come from `records`."""
         renderer = Renderer(
             env=make_environment(self._themes, self._bytecode_dir),
             md=make_markdown(self._config.limits),
@@ -540,7 +582,10 @@ class _QuickRenderer:
         rendered: list[_Rendered] = []
         for planned in pages:
             local = Diagnostics()
-            page = renderer.page(planned, local)
+            try:
+                page = renderer.page(planned, local, records)
+            except KeyError:
+                raise _Decline(f"{planned.path} shows an article the cache does not hold") from None
             if page is None or local.items or page.path != planned.path:
                 raise _Decline(f"{planned.path} did not render cleanly")
             rendered.append((page, planned.fingerprint))

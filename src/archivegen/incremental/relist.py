@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from archivegen.config import SiteConfig
@@ -74,10 +74,12 @@ class Relisted:
 
 def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tuple[str, str]],
            bases: PageBases, config: SiteConfig,
-           edited_heads: Sequence[CachedHead] = ()) -> Relisted | str:
+           edited_heads: Sequence[CachedHead] = (),
+           edited_shas: Mapping[str, str] | None = None) -> Relisted | str:
     """The pages `changes` change besides the articles' own, and the listing states to store;
     or why the full build must run. `edited_heads`: the new heads of every article of the
-    edited files (changed or not)."""
+    edited files (changed or not); `edited_shas`: their files' new hashes by path (feeds
+    carry the articles' bodies: a feed holding an edited article is made again)."""
     heads = Heads(cache, {h.head.key: h for h in (*edited_heads, *(c.new for c in changes))})
     before = {c.old.head.key: listings_of(c.old.head) for c in changes}
     after = {c.new.head.key: listings_of(c.new.head) for c in changes}
@@ -98,7 +100,8 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
                 return new
             if new != old:
                 changed_states.append(new)
-            found = _listing_pages(old, new, edited, heads, outputs, bases, config)
+            found = _listing_pages(old, new, edited, heads, outputs, bases, config,
+                                   _Shas(cache, edited_shas or {}))
             if isinstance(found, str):
                 return found
             pages += found
@@ -144,9 +147,22 @@ def _updated(state: ListingState, edited: Collection[str],
                    periods=tuple(sorted((p, n) for p, n in counted.items() if n > 0)))
 
 
+class _Shas:
+    """Source files' hashes: the cache's, or the edited files' new ones."""
+
+    def __init__(self, cache: BuildCache, edited: Mapping[str, str]) -> None:
+        self._cache, self._known = cache, dict(edited)
+
+    def __call__(self, paths: Sequence[str]) -> list[str]:
+        missing = [p for p in paths if p not in self._known]
+        if missing:
+            self._known.update(self._cache.source_shas(missing))
+        return [self._known[p] for p in paths]  # KeyError: a listed article's file is gone
+
+
 def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
                    heads: Heads, outputs: dict[str, tuple[str, str]], bases: PageBases,
-                   config: SiteConfig) -> list[Page] | str:
+                   config: SiteConfig, shas: _Shas) -> list[Page] | str:
     """The pages of one listing (and its feed) whose content the edits change."""
     spec = new.spec
     was, now = paginate(old.members, config.page_size), paginate(new.members, config.page_size)
@@ -171,8 +187,9 @@ def _listing_pages(old: ListingState, new: ListingState, edited: set[str],
         head, earlier = new.members[:config.feed_size], old.members[:config.feed_size]
         if head != earlier or edited & set(head):
             feed = listing_feed(spec, heads.summaries(head), config)
-            pages += _if_changed(outputs, plan_feed(bases, feed, list(map(summary_fingerprint,
-                                                                          feed.articles))))
+            pages += _if_changed(outputs, plan_feed(
+                bases, feed, list(map(summary_fingerprint, feed.articles)),
+                shas([s.source_path for s in feed.articles])))
     return pages
 
 

@@ -32,7 +32,15 @@ from archivegen.model import (
     terms_of,
 )
 from archivegen.render.templates import is_web_url, page_url_for, template_dependencies
-from archivegen.site.plan import NO_NAV, ArchiveData, ArticleData, ArticleNav, Page, TermsData
+from archivegen.site.plan import (
+    NO_NAV,
+    ArchiveData,
+    ArticleData,
+    ArticleNav,
+    FeedData,
+    Page,
+    TermsData,
+)
 from archivegen.site.timeline import archive_timeline
 
 
@@ -73,7 +81,7 @@ class Renderer:
                             later=nav[0], earlier=nav[1], related=related)
 
     def page(self, page: Page, diags: Diagnostics,
-             fetch: Callable[[ArticleHead], tuple[Article, str]] | None = None
+             fetch: Callable[[ArticleHead | ArticleSummary], tuple[Article, str]] | None = None
              ) -> RenderedFile | None:
         """A page of the plan (site/plan.py) with its kind's template. An article page whose
         record is not in memory is read with `fetch`."""
@@ -88,7 +96,12 @@ class Renderer:
         if page.kind == "listing":
             return self.listing(cast(ListingPage, page.data), diags)
         if page.kind == "feed":
-            return self.feed(cast(Feed, page.data), diags)
+            feed, bodies = cast(FeedData, page.data)
+            if bodies is None:
+                if fetch is None:
+                    raise KeyError(f"no records in memory for {feed.url}")
+                bodies = tuple(fetch(s)[1] for s in feed.articles)
+            return self.feed(feed, diags, bodies)
         if page.kind == "terms":
             taxonomy, terms = cast(TermsData, page.data)
             return self.taxonomy_index(taxonomy, terms, diags)
@@ -104,10 +117,14 @@ class Renderer:
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
         return self._render("listing.html", page.url, diags, listing=page, title=page.title)
 
-    def feed(self, feed: Feed, diags: Diagnostics) -> RenderedFile | None:
+    def feed(self, feed: Feed, diags: Diagnostics,
+             bodies: Sequence[str] = ()) -> RenderedFile | None:
+        """`bodies`: each article's body as HTML, for its entry's content."""
         # Feed readers resolve relative links against the feed's URL; with a known base_url
         # links are absolute, which every reader handles.
         return self._render("feed.xml", feed.url, diags, feed=feed, origin=feed.listing_url,
+                            entries=list(zip(feed.articles, bodies or [""] * len(feed.articles),
+                                             strict=True)),
                             link_base=link_base(self.config.base_url) or None,
                             feed_id=partial(feed_id, self.config.base_url))
 

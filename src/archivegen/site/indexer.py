@@ -79,6 +79,7 @@ def summarize(url: str, article: ArticleHead, teaser: tuple[str, str]) -> Articl
         publisher=article.publisher,
         excerpt=article.summary or excerpt,
         source_path=article.source_path,
+        key=article.key,
     )
 
 

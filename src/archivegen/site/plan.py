@@ -90,7 +90,9 @@ ArticleData = tuple[str, ArticleHead, tuple[DuplicateRef, ...], tuple[Article, s
                     ArticleNav, tuple[ArticleSummary, ...]]
 TermsData = tuple[Taxonomy, tuple[TermCount, ...]]
 ArchiveData = tuple[tuple[YearCount, ...], int]  # years with their months; undated articles
-PageData = ArticleData | ListingPage | Feed | TermsData | ArchiveData | RenderedFile | None
+# A feed, and its articles' bodies as HTML when in memory (else the renderer reads them).
+FeedData = tuple[Feed, tuple[str, ...] | None]
+PageData = ArticleData | ListingPage | FeedData | TermsData | ArchiveData | RenderedFile | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,11 +170,15 @@ def plan_listing(bases: PageBases, page: ListingPage, summaries: Sequence[str]) 
                 data=page)
 
 
-def plan_feed(bases: PageBases, feed: Feed, summaries: Sequence[str]) -> Page:
-    """A listing's feed; `summaries` as for plan_listing."""
+def plan_feed(bases: PageBases, feed: Feed, summaries: Sequence[str],
+              source_sigs: Sequence[str], bodies: tuple[str, ...] | None = None) -> Page:
+    """A listing's feed, whose entries carry their articles' bodies: `summaries` as for
+    plan_listing, `source_sigs` the hashes of the sources the bodies come from, `bodies`
+    the bodies' HTML when in memory."""
     return Page(kind="feed", path=output_file(feed.url), origin=feed.listing_url,
-                fingerprint=fingerprint(bases.feed, feed.url, feed.title, *summaries),
-                data=feed)
+                fingerprint=fingerprint(bases.feed, feed.url, feed.title, *summaries,
+                                        "sources", *source_sigs),
+                data=(feed, bodies))
 
 
 def plan_terms(bases: PageBases, taxonomy: Taxonomy, terms: Sequence[TermCount]) -> Page:
@@ -252,7 +258,10 @@ def plan_site(bases: PageBases, site: SiteContent) -> Iterator[Page]:
     for page in site.listings:
         yield plan_listing(bases, page, [summary_fp[s.url] for s in page.articles])
     for feed in site.feeds:
-        yield plan_feed(bases, feed, [summary_fp[s.url] for s in feed.articles])
+        records = [site.record(s.key) for s in feed.articles]
+        yield plan_feed(bases, feed, [summary_fp[s.url] for s in feed.articles],
+                        [site.source_sig(s.key) for s in feed.articles],
+                        None if None in records else tuple(r[1] for r in records if r))
     del summary_fp
     for taxonomy, terms in site.terms:
         yield plan_terms(bases, taxonomy, terms)
