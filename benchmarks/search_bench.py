@@ -112,7 +112,9 @@ def edit(corpus: Path, work: Path, runs: int) -> None:
         project = work / f"edit-{label.strip('-').replace(' ', '-')}"
         shutil.rmtree(project, ignore_errors=True)
         shutil.copytree(corpus, project / "seeds")
-        measured([*ARCHIVEGEN, "build", *extra], project)
+        wall, peak, _ = measured([*ARCHIVEGEN, "build", *extra], project)
+        print(f"| {label} | first build (cold, with the cache) | {wall * 1000:.0f} | — | "
+              f"peak tree RSS {peak / 2**20:.0f} MiB |", flush=True)
         target = sorted((project / "seeds").rglob("*.txt"))[len(list(
             (project / "seeds").rglob("*.txt"))) // 2]
         original = target.read_text(encoding="utf-8")

@@ -131,6 +131,7 @@ def _segment_files(segment: int, postings: dict[str, list[int | str]],
 
 
 def _json(value: object) -> bytes:
-    # ASCII: a lone surrogate (kept from a broken source) is written as an escape, which
-    # JSON.parse takes, not as bytes that are no UTF-8.
-    return json.dumps(value, separators=(",", ":")).encode()
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # A pair of surrogates (a YAML "\ud83d\ude00") joined into its character, a lone one
+    # (kept from a broken source) shown as U+FFFD, as on the pages: the bytes are UTF-8.
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode()
