@@ -34,8 +34,22 @@ def test_second_build_renders_and_writes_nothing(project: Path) -> None:
     assert second.unchanged == first.written
 
 
+def changed_files(was: dict[str, bytes], now: dict[str, bytes]) -> dict[str, list[str]]:
+    """The files that differ, by what they are: pages, feeds, search index files."""
+    found: dict[str, list[str]] = {"pages": [], "feeds": [], "search": []}
+    for path in sorted(was.keys() | now.keys()):
+        if was.get(path) != now.get(path):
+            kind = ("search" if path.startswith("search/")
+                    else "feeds" if path.endswith("feed.xml") else "pages")
+            found[kind].append(path)
+    return found
+
+
 def test_editing_the_end_of_a_body_rewrites_only_that_article(project: Path) -> None:
+    """Its page; and, since they carry its body and its words, the feeds holding it and the
+    search index's files of the words it changed. No listing or other page."""
     run(project)
+    was = tree_bytes(project / "site")
     article = project / "articles" / "gr_001_border-tension.txt"
     if not article.exists():
         article = sorted((project / "articles").glob("gr_*.txt"))[0]
@@ -44,7 +58,12 @@ def test_editing_the_end_of_a_body_rewrites_only_that_article(project: Path) -> 
     article.write_text(text.replace(marker, "A new closing paragraph.\n\n" + marker, 1))
     age(project / "articles")
     report = run(project)
-    assert (report.rendered, report.written) == (1, 1)
+    changed = changed_files(was, tree_bytes(project / "site"))
+    assert len(changed["pages"]) == 1 and changed["feeds"] and changed["search"]
+    assert all(b"A new closing paragraph." in (project / "site" / feed).read_bytes()
+               for feed in changed["feeds"])
+    total = sum(map(len, changed.values()))
+    assert (report.rendered, report.written) == (total, total)
 
 
 def test_editing_a_title_updates_the_listings_it_is_on(project: Path, tmp_path: Path) -> None:
@@ -200,12 +219,19 @@ def test_an_incremental_build_reads_back_only_the_records_it_renders(
         return original(self, source_path, key)
 
     monkeypatch.setattr(cache.RecordReader, "article", counting)
+    was = tree_bytes(project / "site")
     article = sorted((project / "articles").glob("md_*.md"))[0]
     article.write_text(article.read_text() + "\nOne more line.\n")
     age(project / "articles", OLD + 10)
     report = run(project)
-    assert report.rendered == 1
-    assert read == [article.relative_to(project / "articles").as_posix()]
+    changed = changed_files(was, tree_bytes(project / "site"))
+    assert len(changed["pages"]) == 1 and changed["feeds"]
+    assert report.rendered == sum(map(len, changed.values()))
+    # Its record for its page, then those of the entries of each feed made again (a feed
+    # carries its articles' bodies), and no other.
+    key = article.relative_to(project / "articles").as_posix()
+    assert read[0] == key and read.count(key) == 1 + len(changed["feeds"])
+    assert len(read) <= 1 + 20 * len(changed["feeds"])
 
 
 def test_a_second_build_of_the_same_project_is_refused_while_one_runs(
