@@ -160,8 +160,10 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         members = _listed(cache, edits)
         relisted = _relisted(edits, cache, outputs, basis, config)
         before, after = _orders(members, cache, edits, relisted.states)
-        facts = (CachedFacts(cache, before.heads), CachedFacts(cache, after.heads,
-                                                               relisted.states))
+        unedited: dict[str, frozenset[str]] = {}
+        edited_keys = [a.head.key for edit in edits for a in edit.new.articles]
+        facts = (CachedFacts(cache, before.heads, (), unedited, edited_keys),
+                 CachedFacts(cache, after.heads, relisted.states, unedited, edited_keys))
         pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics,
                                       (before, after), facts)
         pages += relisted.pages
@@ -348,6 +350,8 @@ def _neighbour_pages(edits: list[_Edit], cache: BuildCache, outputs: dict[str, t
     reader: RecordReader | None = None
     folded = cache.folded() if keys - edited else {}
     try:
+        for known in facts:
+            known.prefetch(keys - edited)
         for key in sorted(keys - edited):
             head = after.heads[key]
             refs = folded.get(key, ())  # the copies shown on its page, as the full build did

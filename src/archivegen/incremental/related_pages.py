@@ -29,11 +29,16 @@ class CachedFacts:
     """site/related.Facts from the cache: its listings (or those given, as an edit leaves
     them) and the articles' heads in `heads`. KeyError when the cache lacks one."""
 
-    def __init__(self, cache: BuildCache, heads: Heads,
-                 states: Sequence[ListingState] = ()) -> None:
+    def __init__(self, cache: BuildCache, heads: Heads, states: Sequence[ListingState] = (),
+                 unedited_terms: dict[str, frozenset[str]] | None = None,
+                 edited: Collection[str] = ()) -> None:
+        """`unedited_terms`: a memo of the terms of articles not `edited`, which may be
+        shared with the facts before (or after) the edits: theirs are the same."""
         self._cache, self._heads = cache, heads
         self._members: dict[str, Sequence[str]] = {listing_url(s.spec): s.members
                                                    for s in states}
+        self._shared = unedited_terms if unedited_terms is not None else {}
+        self._edited = frozenset(edited)
         self._terms: dict[str, frozenset[str]] = {}
 
     @property
@@ -55,10 +60,21 @@ class CachedFacts:
             raise KeyError(key) from None
 
     def terms(self, key: str) -> Collection[str]:
-        if key not in self._terms:
-            self._terms[key] = frozenset(url for url in listings_of(self._heads[key].head)
-                                         if term_weight(url))
-        return self._terms[key]
+        memo = self._terms if key in self._edited else self._shared
+        if key not in memo:
+            memo[key] = frozenset(url for url in listings_of(self._heads[key].head)
+                                  if term_weight(url))
+        return memo[key]
+
+    def prefetch(self, keys: Collection[str]) -> None:
+        """Read the heads the choices for `keys` need in two queries, not one per article."""
+        self._heads.load(keys)
+        wanted: set[str] = set()
+        for key in keys:
+            for url in self.terms(key):
+                at = self.position(url, key)
+                wanted.update(self.members(url)[max(0, at - WINDOW):at + WINDOW + 1])
+        self._heads.load(wanted)
 
     def day(self, key: str) -> int | None:
         return day_number(self._heads[key].head.date)

@@ -55,7 +55,8 @@ class Facts(Protocol):
 
 def related(key: str, facts: Facts) -> tuple[str, ...]:
     """The keys of the articles shown as related to `key`, best first (never `key`)."""
-    mine = facts.terms(key)
+    mine = frozenset(facts.terms(key))
+    weights = {url: term_weight(url) for url in mine}
     candidates: set[str] = set()
     for url in mine:
         members = facts.members(url)
@@ -65,8 +66,7 @@ def related(key: str, facts: Facts) -> tuple[str, ...]:
     day = facts.day(key)
 
     def rank(other: str) -> tuple[int, int, str]:
-        theirs = facts.terms(other)
-        score = sum(term_weight(url) for url in mine if url in theirs)
+        score = sum(map(weights.__getitem__, mine.intersection(facts.terms(other))))
         when = facts.day(other)
         distance = abs(when - day) if when is not None and day is not None else _FAR
         return -score, distance, other
