@@ -16,6 +16,8 @@
   const PAGE = 10;
   const MAX_WORD = 40;
   const utf8 = new TextEncoder();
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
   const fetched = new Map();
 
   const words = (text) => {
@@ -100,6 +102,18 @@
     return results.sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((r) => r[1]);
   };
 
+  // An ISO date at the precision the article states, written as its page writes it
+  // (render/templates.human_date): "May 30, 2017", "June 2013", "June–July 2010", "2010".
+  const humanDate = (iso) => {
+    const month = (mm) => MONTHS[Number(mm) - 1];
+    let m;
+    if ((m = iso.match(/^(\d{4})-(\d{2})-(\d{2})$/))) return `${month(m[2])} ${Number(m[3])}, ${Number(m[1])}`;
+    if ((m = iso.match(/^(\d{4})-(\d{2})\/\d{4}-(\d{2})$/))) return `${month(m[2])}–${month(m[3])} ${Number(m[1])}`;
+    if ((m = iso.match(/^(\d{4})-(\d{2})$/))) return `${month(m[2])} ${Number(m[1])}`;
+    if ((m = iso.match(/^(\d{4})\/(\d{4})$/))) return `${Number(m[1])}–${Number(m[2])}`;
+    return /^\d{4}$/.test(iso) ? String(Number(iso)) : iso;
+  };
+
   const doc = async (n) => {
     const m = await manifest;
     return (await json(`d/${Math.floor(n / m.chunk)}.bin`))[n % m.chunk];
@@ -160,7 +174,7 @@
     if (date) {
       const time = document.createElement("time");
       time.dateTime = date;
-      time.textContent = date;
+      time.textContent = humanDate(date);
       meta.append(time);
     }
     const by = [authors.join(", "), publisher].filter(Boolean).join(" · ");

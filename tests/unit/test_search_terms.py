@@ -27,6 +27,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archivegen.partial_date import PartialDate
+from archivegen.render.templates import human_date
 from archivegen.search.postings import fnv1a
 from archivegen.search.terms import (
     MAX_TERMS,
@@ -170,12 +172,14 @@ const grab = (re) => {
   if (!m) throw new Error(`search.js has no ${re}`);
   return m[0];
 };
-const { MAX_WORD, words, fnv1a } = new Function([
+const { MAX_WORD, words, fnv1a, humanDate } = new Function([
   grab(/const MAX_WORD = \d+;/),
   grab(/const utf8 = new TextEncoder\(\);/),
+  grab(/const MONTHS = \[[^\]]*\];/),
   grab(/const words = \(text\) => \{[\s\S]*?\n  \};/),
   grab(/const fnv1a = \(term\) => \{[\s\S]*?\n  \};/),
-  "return { MAX_WORD, words, fnv1a };"].join("\n"))();
+  grab(/const humanDate = \(iso\) => \{[\s\S]*?\n  \};/),
+  "return { MAX_WORD, words, fnv1a, humanDate };"].join("\n"))();
 const ask = JSON.parse(fs.readFileSync(0, "utf8"));
 const out = { MAX_WORD };
 if (ask.words) out.words = ask.words.map((t) => words(t));
@@ -183,6 +187,7 @@ if (ask.hashed) {
   out.hashed = ask.hashed.map((t) => { const w = words(t); return [w, w.map(fnv1a)]; });
 }
 if (ask.hash) out.hash = ask.hash.map((t) => fnv1a(t));
+if (ask.dates) out.dates = ask.dates.map((d) => humanDate(d));
 if (ask.unassigned) {
   out.unassigned = [];
   for (let c = 0; c < 0x110000; c++) {
@@ -344,3 +349,12 @@ def test_every_known_code_point_alone_splits_alike(
     kept str.isdigit() and search.js /^\\p{N}$/u: 861 number characters that are no
     digit (௰ 〇 ৴ ୲ ...) were asked for by the browser and never indexed (9bd620a)."""
     assert _sweep(unknown_code_points, "{c}") == []
+
+
+def test_results_show_dates_as_the_pages_do() -> None:
+    """search.js writes a result's date (its ISO form in the index) as human_date does."""
+    dates = [PartialDate(year=2017, month=5, day=30), PartialDate(year=2013, month=6),
+             PartialDate(year=2010, month=6, end_month=7), PartialDate(year=2013, end_year=2014),
+             PartialDate(year=2010), PartialDate(year=999, month=12, day=1)]
+    shown = node(dates=[d.isoformat() for d in dates])["dates"]
+    assert shown == [human_date(d) for d in dates]
