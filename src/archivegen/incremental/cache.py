@@ -27,6 +27,7 @@ import re
 import shutil
 import sqlite3
 import struct
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -511,17 +512,29 @@ class RecordReader:
     """Whole article records from a committed cache, read-only: what a renderer (in this or
     a worker process) needs for the pages it renders."""
 
+    # Records kept after reading: the newest articles are in many feeds (the home page's and
+    # their terms'), and a feed carries its articles' bodies.
+    KEPT = 256
+
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30.0)
+        self._recent: OrderedDict[str, Record] = OrderedDict()
 
     def article(self, source_path: str, key: str) -> Record:
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return self._recent[key]
         row = self._db.execute("SELECT records FROM records WHERE path = ?",
                                (source_path,)).fetchone()
         if row is None:
             raise KeyError(f"no cached record for {key}")
         for data, html in json.loads(from_db(row[0])):
             if piece_key(source_path, data["provenance"]["piece"]) == key:
-                return article_from_json(data), str(html)
+                record = article_from_json(data), str(html)
+                self._recent[key] = record
+                if len(self._recent) > self.KEPT:
+                    self._recent.popitem(last=False)
+                return record
         raise KeyError(f"no cached record for {key}")
 
     def close(self) -> None:
