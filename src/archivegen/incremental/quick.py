@@ -17,7 +17,12 @@ cache which pages the changed articles can change, and renders just those:
   in, so it is built on its own; if its URL changes, no other page has the new one;
 - if what listings show of it changed (title, date, terms, URL, excerpt), relist.py finds
   the listing pages, feeds and index pages that change, from the listings the cache keeps
-  (it declines when a listing would appear, empty, or change its number of pages).
+  (it declines when a listing would appear, empty, or change its number of pages); feeds
+  carry the articles' bodies, so with feeds every edited article is relisted;
+- the pages beside it (neighbours.py) and near it in its terms' listings (their related
+  articles, related_pages.py) are made again when what they show of it changed;
+- the search index's files holding the words whose counts changed, and its result data,
+  are patched (search/patch.py).
 
 Those pages are rendered exactly as the full build would render them, with the fingerprints
 the full build would give them. Whatever cannot be proved this way, the full build does:
