@@ -1,4 +1,5 @@
-"""A built site served the way any static host serves it, for the browser tests."""
+"""A built site served the way any static host serves it, for the browser tests, and its
+pages opened."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from playwright.sync_api import Page
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -32,3 +35,9 @@ def served(folder: Path, name: str = "site-server") -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def open_ok(page: Page, url: str) -> None:
+    """Go to `url` in `page`, loaded, and fail unless the server answered 200."""
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, url

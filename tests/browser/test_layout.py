@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from static_server import open_ok
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -53,11 +54,6 @@ def phone(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def desktop(browser: Browser) -> Iterator[Page]:
     yield from _page(browser, DESKTOP)
-
-
-def _open(page: Page, url: str) -> None:
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.status == 200, url
 
 
 def _all_pages(site: Path) -> list[str]:
@@ -99,7 +95,7 @@ def test_search_results_do_not_scroll_sideways(browser: Browser, theme_url: str)
     wide: list[str] = []
     for width in WIDTHS:
         for page in _page(browser, {"width": width, "height": 800}):
-            _open(page, theme_url + "/search/?q=officials")
+            open_ok(page, theme_url + "/search/?q=officials")
             status = page.locator("#search-status")
             status.filter(has_text="16 articles found.").wait_for()
             page.wait_for_load_state("networkidle")
@@ -119,7 +115,7 @@ def test_every_section_link_is_on_screen_at_phone_width(browser: Browser, theme_
                                                         page_kinds: dict[str, str],
                                                         width: int) -> None:
     for page in _page(browser, {"width": width, "height": 800}):
-        _open(page, theme_url + page_kinds["article"])
+        open_ok(page, theme_url + page_kinds["article"])
         nav = page.get_by_role("navigation", name="Sections")
         links = nav.get_by_role("link")
         assert links.count() == 1 + sum(k.startswith("index of ") for k in page_kinds)
@@ -148,7 +144,7 @@ def test_taxonomy_indexes_are_lists_in_two_columns(desktop: Page, phone: Page, t
     on a desktop, one on a phone."""
     for kind in _index_kinds(page_kinds):
         for page, columns in ((desktop, 2), (phone, 1)):
-            _open(page, theme_url + page_kinds[kind])
+            open_ok(page, theme_url + page_kinds[kind])
             rows = page.evaluate("""() => [...document.querySelectorAll('main li')]
                 .filter(li => li.closest('.terms') && li.offsetParent !== null)
                 .map(li => {
@@ -198,7 +194,7 @@ def test_taxonomy_index_orders_by_name_or_count_without_javascript(
         browser: Browser, theme_url: str, page_kinds: dict[str, str]) -> None:
     for viewport in (DESKTOP, PHONE):
         for page in _page(browser, viewport, java_script_enabled=False):
-            _open(page, theme_url + page_kinds["index of authors"])
+            open_ok(page, theme_url + page_kinds["index of authors"])
             by_name = _visible_terms(page)
             assert len(by_name) > 50
             assert by_name == sorted(by_name, key=_by_letter)
@@ -220,7 +216,7 @@ def test_a_to_z_jump_list_past_50_terms(desktop: Page, theme_url: str,
                                         page_kinds: dict[str, str]) -> None:
     long_indexes = []
     for kind in _index_kinds(page_kinds):
-        _open(desktop, theme_url + page_kinds[kind])
+        open_ok(desktop, theme_url + page_kinds[kind])
         shown = len(_visible_terms(desktop))
         assert shown == int(desktop.locator("main p.count").inner_text().split()[0]), kind
         jump = desktop.locator("main nav.az a")
@@ -260,7 +256,7 @@ def test_date_archive_months_read_across(desktop: Page, phone: Page, theme_url: 
     """In a year's months (newest first) the next one is to the right on the same line or on
     a line below: never up to the top of a next column."""
     for page in (desktop, phone):
-        _open(page, theme_url + page_kinds["date archive"])
+        open_ok(page, theme_url + page_kinds["date archive"])
         years = page.evaluate("""() => [...document.querySelectorAll('.months')].map(ul =>
             [...ul.querySelectorAll('li')].map(li => {
               const r = li.getBoundingClientRect();
@@ -285,7 +281,7 @@ def test_article_metadata_is_short_on_a_desktop(desktop: Page, theme_site: Path,
                       if '<article class="article">' in p.read_text("utf-8"))
     assert page_kinds["article"] in articles
     for path in articles:
-        _open(desktop, theme_url + path)
+        open_ok(desktop, theme_url + path)
         gap = desktop.evaluate("""() => document.querySelector('article .body')
             .getBoundingClientRect().top
             - document.querySelector('article h1').getBoundingClientRect().bottom""")
@@ -296,7 +292,7 @@ def test_article_metadata_is_short_on_a_desktop(desktop: Page, theme_site: Path,
 
 def test_home_names_the_site_once_and_does_not_repeat_the_nav(desktop: Page, theme_url: str,
                                                               page_kinds: dict[str, str]) -> None:
-    _open(desktop, theme_url + "/")
+    open_ok(desktop, theme_url + "/")
     title = desktop.locator("header.site-header .site-title").inner_text()
     assert desktop.locator("h1").all_inner_texts() == [title]
     shown = desktop.locator("body").inner_text()
@@ -307,7 +303,7 @@ def test_home_names_the_site_once_and_does_not_repeat_the_nav(desktop: Page, the
         "links => links.map(a => a.href)"))
     assert not nav_targets & main_targets, "the home page repeats the nav's links"
     # Pages after the first name the site in the header too, and link it home.
-    _open(desktop, theme_url + page_kinds["home, page 2"])
+    open_ok(desktop, theme_url + page_kinds["home, page 2"])
     assert desktop.locator("h1").all_inner_texts() == [title]
     assert desktop.locator("header .site-title a").get_attribute("href")
 
@@ -315,7 +311,7 @@ def test_home_names_the_site_once_and_does_not_repeat_the_nav(desktop: Page, the
 @pytest.mark.parametrize("kind", ["home", "term"])
 def test_feed_link_is_visible(desktop: Page, theme_url: str, page_kinds: dict[str, str],
                               kind: str) -> None:
-    _open(desktop, theme_url + page_kinds[kind])
+    open_ok(desktop, theme_url + page_kinds[kind])
     feed = desktop.locator('link[rel="alternate"][type="application/atom+xml"]')
     assert feed.count() == 1
     href = feed.get_attribute("href")
@@ -335,5 +331,5 @@ def test_screenshots(browser: Browser, theme_url: str, page_kinds: dict[str, str
     for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         for page in _page(browser, viewport):
             for kind, name in SCREENSHOT_KINDS.items():
-                _open(page, theme_url + page_kinds[kind])
+                open_ok(page, theme_url + page_kinds[kind])
                 page.screenshot(path=str(SCREENSHOTS / f"theme-{name}-{label}.png"))

@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from static_server import served
+from static_server import open_ok, served
 
 from conftest import FIXTURES, SEEDS, tree_bytes
 
@@ -100,11 +100,6 @@ def tab(browser: Browser) -> Iterator[Watch]:
     yield from _watch(browser, DESKTOP)
 
 
-def _open(page: Page, url: str) -> None:
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.status == 200, url
-
-
 def _results(page: Page, count: int | None = None) -> list[dict[str, str]]:
     """The results shown once the search is done: title, link, snippet text, by order."""
     status = page.locator("#search-status")
@@ -164,7 +159,7 @@ def test_a_word_of_the_body_finds_the_seed_article(tab: Watch, seed_site: Path,
     body = (seed_site / SEED_URL.strip("/") / "index.html").read_text("utf-8")
     assert BODY_WORD in body
     # Typed into the search page's form.
-    _open(page, seed_url + "/search/")
+    open_ok(page, seed_url + "/search/")
     page.locator("#search-q").fill(BODY_WORD.lower())
     page.locator("form.search-form").get_by_role("button", name="Search").click()
     expect(page).to_have_url(seed_url + f"/search/?q={BODY_WORD.lower()}")
@@ -175,7 +170,7 @@ def test_a_word_of_the_body_finds_the_seed_article(tab: Watch, seed_site: Path,
     assert page.url == seed_url + SEED_URL
     assert page.locator("h1").inner_text().startswith(SEED_TITLE_START)
     # Asked for in the URL, in another case.
-    _open(page, seed_url + f"/search/?q={BODY_WORD.upper()}")
+    open_ok(page, seed_url + f"/search/?q={BODY_WORD.upper()}")
     expect(page.locator("#search-q")).to_have_value(BODY_WORD.upper())
     _check_seed_result(page, seed_url)
     tab.assert_clean()
@@ -186,14 +181,14 @@ def test_search_works_from_a_sub_folder_of_the_host(tab: Watch, seed_site: Path)
     result links and the snippets are all found relative to the page."""
     with served(seed_site.parent, "search-subfolder-server") as url:
         base = url + "/" + seed_site.name
-        _open(tab.page, base + f"/search/?q={BODY_WORD}")
+        open_ok(tab.page, base + f"/search/?q={BODY_WORD}")
         _check_seed_result(tab.page, base)
     tab.assert_clean()
 
 
 def test_the_header_search_box_leads_to_the_results(tab: Watch, seed_url: str) -> None:
     page = tab.page
-    _open(page, seed_url + "/")
+    open_ok(page, seed_url + "/")
     header = page.locator("header.site-header form[role=search]")
     expect(header).to_have_count(1)
     header.get_by_label("Search the archive").fill(BODY_WORD)
@@ -203,7 +198,7 @@ def test_the_header_search_box_leads_to_the_results(tab: Watch, seed_url: str) -
     assert page.locator("h1").inner_text() == "Search"
     _check_seed_result(page, seed_url)
     # A word nobody wrote: no result, and says so.
-    _open(page, seed_url + "/")
+    open_ok(page, seed_url + "/")
     header.get_by_label("Search the archive").fill("zzyzx")
     with page.expect_navigation(wait_until="load"):
         header.get_by_label("Search the archive").press("Enter")
@@ -256,7 +251,7 @@ def _title(name: str) -> str:
 
 def test_filters_narrow_the_results_to_the_right_articles(tab: Watch, filter_url: str) -> None:
     page = tab.page
-    _open(page, filter_url + f"/search/?q={COMMON}")
+    open_ok(page, filter_url + f"/search/?q={COMMON}")
     assert _titles(page, 5) == {_title(n) for n in FILTERED}
     # Each filter offers its values by name, their listing's URL as the value.
     cases = [  # (select, option shown, its value, the articles it leaves)
@@ -275,16 +270,16 @@ def test_filters_narrow_the_results_to_the_right_articles(tab: Watch, filter_url
         select.select_option("")  # "any" again: all five
         assert _titles(page, 5) == {_title(n) for n in FILTERED}
     # Two filters at once, in the URL: the one article of both.
-    _open(page, filter_url + f"/search/?q={COMMON}&regions=/regions/asia/&years=/2019/")
+    open_ok(page, filter_url + f"/search/?q={COMMON}&regions=/regions/asia/&years=/2019/")
     expect(page.locator("select[name=regions]")).to_have_value("/regions/asia/")
     expect(page.locator("select[name=years]")).to_have_value("/2019/")
     assert _titles(page, 1) == {_title("Echo")}
     # A filter no article with the word is in: nothing.
-    _open(page, filter_url
+    open_ok(page, filter_url
           + f"/search/?q={COMMON}&regions=/regions/africa/&themes=/themes/economy/")
     assert _results(page, 0) == []
     # Back in the browser's history: the earlier search again.
-    _open(page, filter_url + f"/search/?q={COMMON}")
+    open_ok(page, filter_url + f"/search/?q={COMMON}")
     _titles(page, 5)
     page.locator("select[name=regions]").select_option(label="Africa")
     assert _titles(page, 1) == {_title("Delta")}
@@ -319,10 +314,10 @@ def test_a_quick_rebuild_patches_the_index(tab: Watch, browser: Browser,
     site = tmp_path / "site"
     with served(site, "search-quick-server") as url:
         page = tab.page
-        _open(page, url + f"/search/?q={OLD_WORD}")
+        open_ok(page, url + f"/search/?q={OLD_WORD}")
         [found] = _results(page, 1)
         assert found["title"] == "Pier note 21"
-        _open(page, url + f"/search/?q={NEW_WORD}")
+        open_ok(page, url + f"/search/?q={NEW_WORD}")
         _results(page, 0)
         tab.assert_clean()
 
@@ -334,12 +329,12 @@ def test_a_quick_rebuild_patches_the_index(tab: Watch, browser: Browser,
 
         for again in _watch(browser, DESKTOP):  # a new context: nothing cached
             page = again.page
-            _open(page, url + f"/search/?q={NEW_WORD}")
+            open_ok(page, url + f"/search/?q={NEW_WORD}")
             [found] = _results(page, 1)
             assert found["title"] == "Pier note 21"
             assert found["href"] == url + f"/2018/{21 % 12 + 1:02d}/{21 % 27 + 1:02d}/pier-note-21/"
             expect(page.locator("#search-results .snippet mark")).to_have_text(NEW_WORD)
-            _open(page, url + f"/search/?q={OLD_WORD}")
+            open_ok(page, url + f"/search/?q={OLD_WORD}")
             assert _results(page, 0) == []
             expect(page.locator("#search-status")).to_have_text(NOTHING)
             again.assert_clean()
@@ -374,7 +369,7 @@ def test_hostile_articles_show_as_text(tab: Watch, hostile_site: Path) -> None:
         page = tab.page
         # "alert" is in every hostile title and body; "script" and "onerror" too.
         for word in ("alert", "script onerror", "svg onload"):
-            _open(page, url + f"/search/?q={word.replace(' ', '+')}")
+            open_ok(page, url + f"/search/?q={word.replace(' ', '+')}")
             results = _results(page)
             assert {r["title"] for r in results} <= {e[1] for e in entries}, results
             page.wait_for_load_state("networkidle")  # the snippets, from the articles' pages
@@ -386,7 +381,7 @@ def test_hostile_articles_show_as_text(tab: Watch, hostile_site: Path) -> None:
             hrefs = shown.locator("a").evaluate_all("as => as.map(a => a.href)")
             assert all(h.startswith(url + "/") for h in hrefs), hrefs
         # Every title in full, as text.
-        _open(page, url + "/search/?q=alert")
+        open_ok(page, url + "/search/?q=alert")
         titles = [r["title"] for r in _results(page, 2)]
         assert sorted(titles) == sorted(e[1] for e in entries)
         assert any("<script>" in t or "<svg" in t for t in titles), titles
@@ -420,7 +415,7 @@ def test_no_search_writes_no_index_and_no_search_box(tab: Watch, tmp_path: Path)
     assert with_form == []
     with served(site, "search-off-server") as url:
         page = tab.page
-        _open(page, url + "/")
+        open_ok(page, url + "/")
         expect(page.get_by_role("search")).to_have_count(0)
         assert page.locator("input[type=search]").count() == 0
         response = page.goto(url + "/search/")
@@ -454,7 +449,7 @@ def test_screenshots(browser: Browser, theme_url: str) -> None:
     for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         for watch in _watch(browser, viewport):
             page = watch.page
-            _open(page, theme_url + f"/search/?q={THEME_WORD}")
+            open_ok(page, theme_url + f"/search/?q={THEME_WORD}")
             _results(page, 16)
             expect(page.get_by_role("button", name="Show more results")).to_be_visible()
             page.wait_for_load_state("networkidle")

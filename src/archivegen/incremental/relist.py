@@ -92,6 +92,7 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
         return f"an edit adds the listing {min(affected - states.keys())}"
     pages: list[Page] = []
     changed_states: list[ListingState] = []
+    shas = _Shas(cache, edited_shas or {})  # one for every feed: they share articles
     try:
         for url in sorted(affected):
             old = states[url]
@@ -100,8 +101,7 @@ def relist(changes: Sequence[Change], cache: BuildCache, outputs: dict[str, tupl
                 return new
             if new != old:
                 changed_states.append(new)
-            found = _listing_pages(old, new, edited, heads, outputs, bases, config,
-                                   _Shas(cache, edited_shas or {}))
+            found = _listing_pages(old, new, edited, heads, outputs, bases, config, shas)
             if isinstance(found, str):
                 return found
             pages += found
