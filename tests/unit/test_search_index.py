@@ -64,6 +64,14 @@ def test_postings_round_trip(found: tuple[list[int], list[int]]) -> None:
     assert payload.endswith(bytes(counts))
 
 
+@settings(max_examples=100, deadline=None)
+@given(postings(max_doc=160))
+def test_dense_postings_round_trip(found: tuple[list[int], list[int]]) -> None:
+    # Dense lists: every gap a byte (decoded in one step) or all but a few.
+    docs, counts = found
+    assert decode_postings(encode_postings(docs, counts), len(docs)) == (docs, counts)
+
+
 def test_postings_bytes() -> None:
     # Gaps from -1 as varints, then one byte a count.
     assert encode_postings([0, 1, 129], [1, 2, 255]) == bytes([0, 0, 0x7F, 1, 2, 255])

@@ -315,3 +315,33 @@ def test_url_for_canonical_is_the_pages_absolute_url_on_the_base() -> None:
     for link_base in (None, "https://example.org/archive"):
         assert page_url_for(ARTICLE_PAGE, link_base, Site.base_url)("canonical") == expected
     assert page_url_for("/", None, "https://example.org")("canonical") == "https://example.org/"
+
+
+def test_template_dependencies_kept_beside_compiled_templates(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    # What each template names is kept by its source's hash: a later process reads it
+    # instead of parsing; an edited template is parsed again; a garbled file is not trusted.
+    root = theme(tmp_path, {"page.html": "{% extends 'layout.html' %}",
+                            "layout.html": "{% include 'nav.html' %}", "nav.html": "nav"})
+    compiled = tmp_path / "state" / "jinja"
+    plain = template_dependencies(make_environment([root]), "page.html", {})
+    assert template_dependencies(make_environment([root], compiled), "page.html", {}) == plain
+    assert len(list(compiled.glob("refs-*.json"))) == 3
+
+    def no_parse(*args: object, **kw: object) -> None:
+        raise AssertionError("parsed although kept")
+
+    env = make_environment([root], compiled)
+    monkeypatch.setattr(env, "parse", no_parse)
+    assert template_dependencies(env, "page.html", {}) == plain
+    monkeypatch.undo()
+
+    (root / "layout.html").write_text("{% include 'other.html' %}", encoding="utf-8")
+    (root / "other.html").write_text("o", encoding="utf-8")
+    assert template_dependencies(make_environment([root], compiled), "page.html", {}) == (
+        "layout.html", "other.html", "page.html")
+    for kept in compiled.glob("refs-*.json"):
+        kept.write_text('["../../etc/passwd", 3]', encoding="utf-8")
+    assert template_dependencies(make_environment([root], compiled), "page.html", {}) == (
+        "layout.html", "other.html", "page.html")

@@ -172,6 +172,21 @@ def test_write_tree_prunes_stale_files_and_empty_dirs(tmp_path):
     assert manifest_files(out) == ["2017/05/31/kept/index.html", "index.html"]
 
 
+@pytest.mark.parametrize("count", [0, 1, writer._MANIFEST_BATCH, writer._MANIFEST_BATCH + 1,
+                                   2 * writer._MANIFEST_BATCH + 7])
+def test_manifest_bytes_are_one_sorted_name_per_line(tmp_path, count):
+    # Written in batches: the same bytes whatever the count, names escaped as json.dumps does.
+    names = {f"p{n:05d}/index.html" for n in range(count)} | ({"\u00e9/\"q\\"} if count else set())
+    out = tmp_path / "out"
+    out.mkdir()
+    writer._write_manifest(out, names, writer._empty_staging(out))
+    lines = [json.dumps(name) for name in sorted(names)]
+    expected = ('{\n"generator": "archivegen",\n"files": [' + ("\n" if lines else "")
+                + ",\n".join(lines) + ("\n" if lines else "") + "]\n}\n")
+    assert (out / MANIFEST_NAME).read_bytes() == expected.encode("ascii")
+    assert read_manifest(out) == names
+
+
 def test_replace_owned_moves_a_page_and_keeps_the_manifest_true(tmp_path):
     """A quick rebuild's page that moved: the new file is listed and written, the old one
     removed (with its empty folders) and unlisted; other files stay untouched."""

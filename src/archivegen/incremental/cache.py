@@ -213,6 +213,9 @@ class BuildCache:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        # Listings read, until listings are stored: a quick rebuild's steps (relist, the
+        # neighbours, related articles before and after) read the same few long ones.
+        self._listings: dict[str, ListingState | None] = {}
 
     @classmethod
     def open(cls, path: Path) -> BuildCache:
@@ -388,6 +391,7 @@ class BuildCache:
         """Store these listings' states; with `every`, they are all there is."""
         from archivegen.urls import listing_url
 
+        self._listings.clear()
         if every:
             self._db.execute("DELETE FROM listings")
         self._db.executemany("INSERT OR REPLACE INTO listings VALUES (?, ?, ?, ?)", (
@@ -400,19 +404,20 @@ class BuildCache:
         """The stored state of each of these listings there is, by first-page URL."""
         from archivegen.site.indexer import ListingState
 
-        found = {}
-        urls = list(urls)
-        for start in range(0, len(urls), _BATCH):
-            batch = urls[start:start + _BATCH]
+        unread = [url for url in dict.fromkeys(urls) if url not in self._listings]
+        for start in range(0, len(unread), _BATCH):
+            batch = unread[start:start + _BATCH]
+            self._listings.update(dict.fromkeys(batch))
             marks = ", ".join("?" * len(batch))
             for url, spec, members in self._db.execute(
                     f"SELECT url, spec, members FROM listings WHERE url IN ({marks})", batch):
                 listing, spellings, periods = spec_from_json(spec)
                 members = from_db(members)
-                found[url] = ListingState(spec=listing, spellings=spellings, periods=periods,
-                                          members=tuple(members.split(MEMBER_SEP))
-                                          if members else ())
-        return found
+                self._listings[url] = ListingState(
+                    spec=listing, spellings=spellings, periods=periods,
+                    members=tuple(members.split(MEMBER_SEP)) if members else ())
+        found = {url: self._listings[url] for url in urls}
+        return {url: state for url, state in found.items() if state is not None}
 
     def listing_counts(self) -> dict[str, tuple[ListingSpec, int]]:
         """Every listing's spec and number of articles, by first-page URL."""

@@ -68,7 +68,7 @@ from archivegen.incremental.json_report import (
 )
 from archivegen.incremental.lock import build_lock
 from archivegen.incremental.neighbours import Order, beside_any, home_members
-from archivegen.incremental.related_pages import MAX_AFFECTED, CachedFacts, affected
+from archivegen.incremental.related_pages import MAX_AFFECTED, CachedFacts, SharedFacts, affected
 from archivegen.incremental.relist import RELISTED_KINDS, Change, Relisted, relist
 from archivegen.incremental.rows import encode_records
 from archivegen.incremental.uptodate import (
@@ -165,10 +165,10 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         members = _listed(cache, edits)
         relisted = _relisted(edits, cache, outputs, basis, config)
         before, after = _orders(members, cache, edits, relisted.states)
-        unedited: dict[str, frozenset[str]] = {}
+        shared = SharedFacts()
         edited_keys = [a.head.key for edit in edits for a in edit.new.articles]
-        facts = (CachedFacts(cache, before.heads, (), unedited, edited_keys),
-                 CachedFacts(cache, after.heads, relisted.states, unedited, edited_keys))
+        facts = (CachedFacts(cache, before.heads, (), shared, edited_keys),
+                 CachedFacts(cache, after.heads, relisted.states, shared, edited_keys))
         pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics,
                                       (before, after), facts)
         pages += relisted.pages

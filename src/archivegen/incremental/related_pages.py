@@ -25,19 +25,26 @@ from archivegen.urls import listing_url
 MAX_AFFECTED = 400
 
 
+class SharedFacts:
+    """What the facts before and after the edits may share: the terms of the articles not
+    edited (theirs are the same), and where each article is in a listing the cache holds
+    (the cache gives both the same members)."""
+
+    def __init__(self) -> None:
+        self.unedited_terms: dict[str, frozenset[str]] = {}
+        self.positions: dict[str, tuple[Sequence[str], dict[str, int]]] = {}
+
+
 class CachedFacts:
     """site/related.Facts from the cache: its listings (or those given, as an edit leaves
     them) and the articles' heads in `heads`. KeyError when the cache lacks one."""
 
     def __init__(self, cache: BuildCache, heads: Heads, states: Sequence[ListingState] = (),
-                 unedited_terms: dict[str, frozenset[str]] | None = None,
-                 edited: Collection[str] = ()) -> None:
-        """`unedited_terms`: a memo of the terms of articles not `edited`, which may be
-        shared with the facts before (or after) the edits: theirs are the same."""
+                 shared: SharedFacts | None = None, edited: Collection[str] = ()) -> None:
         self._cache, self._heads = cache, heads
         self._members: dict[str, Sequence[str]] = {listing_url(s.spec): s.members
                                                    for s in states}
-        self._shared = unedited_terms if unedited_terms is not None else {}
+        self._shared = shared if shared is not None else SharedFacts()
         self._edited = frozenset(edited)
         self._terms: dict[str, frozenset[str]] = {}
 
@@ -54,13 +61,17 @@ class CachedFacts:
         return self._members[listing_url]
 
     def position(self, listing_url: str, key: str) -> int:
-        try:
-            return self.members(listing_url).index(key)
-        except ValueError:
-            raise KeyError(key) from None
+        # Indexed once per listing: an edit asks for a few hundred places in listings of
+        # thousands of articles (the first place, as list.index gives, were one listed twice).
+        members = self.members(listing_url)
+        known = self._shared.positions.get(listing_url)
+        if known is None or known[0] is not members:
+            known = (members, {members[at]: at for at in range(len(members) - 1, -1, -1)})
+            self._shared.positions[listing_url] = known
+        return known[1][key]
 
     def terms(self, key: str) -> Collection[str]:
-        memo = self._terms if key in self._edited else self._shared
+        memo = self._terms if key in self._edited else self._shared.unedited_terms
         if key not in memo:
             memo[key] = frozenset(url for url in listings_of(self._heads[key].head)
                                   if term_weight(url))

@@ -8,8 +8,11 @@ returns a URL relative to the page being rendered, so sites work under any base 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import stat
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -231,9 +234,39 @@ def template_dependencies(env: jinja2.Environment, name: str,
             if current == name:
                 raise
             continue  # `{% include "x.html" ignore missing %}`: depends on x.html appearing
-        refs = list(meta.find_referenced_templates(env.parse(source)))
+        refs = _references(env, source)
         if None in refs:  # a name computed at render time: it may be any template
             pending.extend(env.list_templates())
         pending.extend(ref for ref in refs if ref is not None)
     memo[name] = tuple(sorted(found))
     return memo[name]
+
+
+def _references(env: jinja2.Environment, source: str) -> list[str | None]:
+    """The templates a template's source names (None: a name computed at render time). Kept
+    beside the compiled templates by the source's hash: parsing the templates a quick rebuild
+    renders cost it more than rendering them."""
+    folder = getattr(env.bytecode_cache, "directory", None)
+    if not isinstance(env.bytecode_cache, _StateBytecodeCache) or folder is None:
+        return list(meta.find_referenced_templates(env.parse(source)))
+    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+    kept = Path(folder) / f"refs-{digest}.json"
+    try:
+        fd = os.open(kept, _READ_FLAGS)
+    except OSError:
+        pass
+    else:
+        with open(fd, "rb") as handle:
+            try:
+                refs = json.loads(handle.read()) if stat.S_ISREG(os.fstat(fd).st_mode) else None
+            except ValueError:
+                refs = None
+        if isinstance(refs, list) and all(r is None or isinstance(r, str) for r in refs):
+            return refs
+    refs = list(meta.find_referenced_templates(env.parse(source)))
+    with contextlib.suppress(OSError):  # not kept: parsed again next time
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp",
+                                         delete=False) as temporary:
+            temporary.write(json.dumps(refs))
+        os.replace(temporary.name, kept)
+    return refs
