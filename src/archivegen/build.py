@@ -68,6 +68,7 @@ from archivegen.render.writer import (
 )
 from archivegen.report import BuildReport, Progress
 from archivegen.search.index import FACETS, IndexedDoc, doc_entry, index_files
+from archivegen.search.spill import FileSpill, SpilledFile
 from archivegen.site.indexer import (
     ListingState,
     assign_urls,
@@ -173,10 +174,11 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                               a) for url, a in table])
         states = list(listing_states(index, {url: a.key for url, a in table}))
         related = _related(table, index, states)
-    search: tuple[list[tuple[str, bytes]], tuple[str, ...]] | None = None
+    search: tuple[list[tuple[str, SpilledFile]], tuple[str, ...]] | None = None
     if config.search:
         with run.timer.phase("search"):
-            search = _search_index(table, by_key, index, run.vectors)
+            search = _search_index(table, by_key, index, run.vectors,
+                                   FileSpill(run.records.parent if run.records else None))
     env = make_environment(themes, template_bytecode_dir(run.records))
     renderer = Renderer(env=env, md=make_markdown(config.limits), config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),
@@ -216,7 +218,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
 def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config: SiteConfig,
              by_key: dict[str, LoadedArticle], also_archived: dict[str, tuple[DuplicateRef, ...]],
              static_files: dict[str, bytes],
-             search_files: list[tuple[str, bytes]] | None,
+             search_files: list[tuple[str, SpilledFile]] | None,
              related: Callable[[str], tuple[ArticleSummary, ...]]) -> SiteContent:
     """What the site's pages are made from, for plan.plan_site."""
     return SiteContent(
@@ -240,9 +242,10 @@ def _related(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
 
 
 def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, LoadedArticle],
-                  index: SiteIndex, vector_of: Callable[[str], str | None] | None
-                  ) -> tuple[list[tuple[str, bytes]], tuple[str, ...]]:
-    """The search index's files, and its articles in document order (by key)."""
+                  index: SiteIndex, vector_of: Callable[[str], str | None] | None,
+                  spill: FileSpill) -> tuple[list[tuple[str, SpilledFile]], tuple[str, ...]]:
+    """The search index's files, kept in `spill` until they are written, and its articles
+    in document order (by key)."""
     heads = sorted((head.key, url, head) for url, head in table)
 
     def docs() -> Iterator[IndexedDoc]:
@@ -256,7 +259,9 @@ def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, Lo
     facets = {tax.key: [(term_url(tax, entry.term.slug), entry.term.name) for entry in terms]
               for tax, terms in index.taxonomies if tax.key in FACETS}
     facets["years"] = [(year_url(y.year), str(y.year)) for y in index.years]
-    return list(index_files(docs(), len(heads), facets)), tuple(key for key, _, _ in heads)
+    return ([(path, spill.add(path, content))
+             for path, content in index_files(docs(), len(heads), facets)],
+            tuple(key for key, _, _ in heads))
 
 
 def _fold_duplicates(loaded: Sequence[LoadedArticle], by_key: dict[str, LoadedArticle],

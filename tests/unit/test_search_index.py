@@ -7,6 +7,7 @@ rewritten. Last, the same through the CLI: a quick rebuild after an edit against
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -41,7 +42,9 @@ from archivegen.search.postings import (
     unpack_shard,
     with_count,
 )
+from archivegen.search.spill import FileSpill
 from archivegen.search.terms import term_vector
+from archivegen.site.plan import plan_search_file
 from conftest import FIXTURES, tree_bytes
 
 # ---------------------------------------------------------------------------------------
@@ -362,3 +365,18 @@ def test_a_quick_rebuild_writes_the_search_files_of_a_clean_build(
 
     assert terms(after) - terms(before) == {"zookeepers", "blackouts", "misery", "basra"}
     assert terms(before) - terms(after) == {"hardship"}  # "residents": other articles too
+
+
+def test_spilled_files_read_back_as_added(tmp_path: Path) -> None:
+    # A full build keeps the index's bytes on disk until it writes them: each file reads
+    # back whole, in any order, with the fingerprint of its bytes.
+    spill = FileSpill(tmp_path)
+    contents = {f"search/s0/{n:x}.bin": bytes(range(n % 256)) * (n + 1) for n in range(40)}
+    spilled = {path: spill.add(path, content) for path, content in contents.items()}
+    assert list(tmp_path.iterdir()) == []  # unnamed: nothing is left behind
+    for path in reversed(list(contents)):
+        file = plan_search_file(path, spilled[path])
+        assert file.fingerprint == hashlib.sha256(contents[path]).hexdigest()
+        assert file.fingerprint == plan_search_file(path, contents[path]).fingerprint
+        assert spilled[path].content() == contents[path]
+    spill.close()

@@ -32,8 +32,10 @@ from archivegen.model import (
     terms_of,
 )
 from archivegen.render.templates import is_web_url, page_url_for, template_dependencies
+from archivegen.search.spill import SpilledFile
 from archivegen.site.plan import (
     NO_NAV,
+    SEARCH_FILE_DEPENDENCIES,
     ArchiveData,
     ArticleData,
     ArticleNav,
@@ -112,6 +114,8 @@ class Renderer:
             return self.not_found(diags)
         if page.kind == "search":
             return self._render("search.html", urls.SEARCH_URL, diags, title="Search")
+        if isinstance(page.data, SpilledFile):  # a search index file a full build kept aside
+            return page.data.rendered(SEARCH_FILE_DEPENDENCIES, page.origin)
         return cast(RenderedFile, page.data)  # a static or search index file, as it is
 
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:

@@ -90,8 +90,8 @@ def decode_postings(payload: bytes, n: int) -> Postings:
     if len(payload) == 2 * n:
         # Every gap took one byte (n varints of at least a byte each, and n counts): the
         # common terms of an edit, decoded without a Python step per document.
-        docs = list(itertools.accumulate(map((1).__add__, payload[:n]), initial=-1))[1:]
-        return docs, list(payload[n:])
+        dense = list(itertools.accumulate(map((1).__add__, payload[:n]), initial=-1))[1:]
+        return dense, list(payload[n:])
     docs: list[int] = []
     i, last = 0, -1
     for _ in range(n):

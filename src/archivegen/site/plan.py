@@ -34,6 +34,7 @@ from archivegen.model import (
     TermCount,
     YearCount,
 )
+from archivegen.search.spill import SpilledFile
 from archivegen.urls import (
     ARCHIVE_URL,
     NOT_FOUND_URL,
@@ -92,7 +93,10 @@ TermsData = tuple[Taxonomy, tuple[TermCount, ...]]
 ArchiveData = tuple[tuple[YearCount, ...], int]  # years with their months; undated articles
 # A feed, and its articles' bodies as HTML when in memory (else the renderer reads them).
 FeedData = tuple[Feed, tuple[str, ...] | None]
-PageData = ArticleData | ListingPage | FeedData | TermsData | ArchiveData | RenderedFile | None
+# What a search index file depends on (its page's "template" dependencies).
+SEARCH_FILE_DEPENDENCIES = ("search",)
+PageData = (ArticleData | ListingPage | FeedData | TermsData | ArchiveData | RenderedFile
+            | SpilledFile | None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -208,9 +212,14 @@ def plan_search_page(bases: PageBases) -> Page:
                 data=None)
 
 
-def plan_search_file(path: str, content: bytes) -> Page:
-    """A file of the search index (search/index.py), written as it is."""
-    file = RenderedFile(path=path, content=content, dependencies=("search",), origin=path)
+def plan_search_file(path: str, content: bytes | SpilledFile) -> Page:
+    """A file of the search index (search/index.py), written as it is: its bytes, or where
+    a full build keeps them until then (read as the page is rendered)."""
+    if isinstance(content, SpilledFile):
+        return Page(kind="search_index", path=path, origin=path, fingerprint=content.sha256,
+                    data=content)
+    file = RenderedFile(path=path, content=content, dependencies=SEARCH_FILE_DEPENDENCIES,
+                        origin=path)
     return Page(kind="search_index", path=path, origin=path,
                 fingerprint=hashlib.sha256(content).hexdigest(), data=file)
 
@@ -240,7 +249,7 @@ class SiteContent:
     related: Callable[[str], tuple[ArticleSummary, ...]]  # its related articles, by key
     static_files: Mapping[str, bytes]
     # The search index's files by path (search/index.py); None: the site has no search.
-    search_files: Iterable[tuple[str, bytes]] | None = None
+    search_files: Iterable[tuple[str, bytes | SpilledFile]] | None = None
 
 
 def plan_site(bases: PageBases, site: SiteContent) -> Iterator[Page]:

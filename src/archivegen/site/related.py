@@ -11,6 +11,7 @@ from the same facts, read from the whole index or from the cache.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
@@ -76,32 +77,43 @@ def related(key: str, facts: Facts) -> tuple[str, ...]:
 
 class SiteFacts:
     """Facts from a whole site's listings (the full build): every weighted term listing's
-    members, with each article's terms and positions indexed once."""
+    members, with each article's terms and places in them indexed once.
+
+    Kept small: at 10^5 articles there are over half a million (article, listing) pairs. An
+    article's terms are a tuple of listing URLs (the strings the listings already hold) and
+    its places an array aligned with it, not a set per article and a dict per listing."""
 
     def __init__(self, listings: Sequence[tuple[str, Sequence[str]]],
                  days: Mapping[str, int | None]) -> None:
         """`listings`: (first-page URL, member keys in order) of every listing; `days`: each
         article's day_number."""
         self._members: dict[str, Sequence[str]] = {}
-        self._positions: dict[str, dict[str, int]] = {}
-        self._terms: dict[str, list[str]] = {}
+        terms: dict[str, list[str]] = {}
+        self._places: dict[str, array[int]] = {}
         for url, members in listings:
             if term_weight(url):
                 self._members[url] = members
-                self._positions[url] = {key: n for n, key in enumerate(members)}
-                for key in members:
-                    self._terms.setdefault(key, []).append(url)
-        self._term_sets = {key: frozenset(urls) for key, urls in self._terms.items()}
+                for at, key in enumerate(members):
+                    terms.setdefault(key, []).append(url)
+                    places = self._places.get(key)
+                    if places is None:
+                        places = self._places[key] = array("l")
+                    places.append(at)
+        self._terms = {key: tuple(urls) for key, urls in terms.items()}
         self._days = days
 
     def members(self, listing_url: str) -> Sequence[str]:
         return self._members[listing_url]
 
     def position(self, listing_url: str, key: str) -> int:
-        return self._positions[listing_url][key]
+        terms = self._terms[key]
+        if listing_url not in terms:
+            raise KeyError(listing_url)
+        # (a listing names an article once: its place comes from where it first is)
+        return self._places[key][terms.index(listing_url)]
 
     def terms(self, key: str) -> Collection[str]:
-        return self._term_sets.get(key, frozenset())
+        return self._terms.get(key, ())
 
     def day(self, key: str) -> int | None:
         return self._days[key]

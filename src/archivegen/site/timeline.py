@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
 from archivegen.model import Timeline, TimelineBar, YearCount
 from archivegen.partial_date import PartialDate
@@ -22,9 +23,14 @@ def period_of(date: PartialDate | None) -> str:
     one known to the year, "" for none."""
     if date is None:
         return ""
-    if date.month is None:
-        return f"{date.year:04d}"
-    return f"{date.year:04d}-{date.month:02d}"
+    return _period(date.year, date.month)
+
+
+@cache
+def _period(year: int, month: int | None) -> str:
+    # One string per period, shared by every listing's counts (at 10^5 articles, a few
+    # hundred periods but over a quarter of a million counts).
+    return f"{year:04d}" if month is None else f"{year:04d}-{month:02d}"
 
 
 def period_counts(dates: Iterable[PartialDate | None]) -> tuple[tuple[str, int], ...]:
