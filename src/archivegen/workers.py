@@ -246,8 +246,10 @@ def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None
                 progress("load", done, len(jobs))
             yield result
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
+    # Spawned too (see _small_workers): a forked worker counts every page of this process it
+    # maps (the input scan of 10^5 files, the cache's sources) in its own memory.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
+                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
                                       start=1):
             if progress is not None:
