@@ -177,8 +177,13 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     search: tuple[list[tuple[str, SpilledFile]], tuple[str, ...]] | None = None
     if config.search:
         with run.timer.phase("search"):
-            search = _search_index(table, by_key, index, run.vectors,
-                                   FileSpill(run.records.parent if run.records else None))
+            folder = run.records.parent if run.records else None
+            try:
+                search = _search_index(table, by_key, index, run.vectors, FileSpill(folder))
+            except OSError as exc:  # a full disk: as when pages cannot be written
+                raise ArchivegenError("cannot keep the search index until it is written "
+                                      f"(in {folder or 'the temporary folder'}): {exc}"
+                                      ) from exc
     env = make_environment(themes, template_bytecode_dir(run.records))
     renderer = Renderer(env=env, md=make_markdown(config.limits), config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),

@@ -380,3 +380,17 @@ def test_spilled_files_read_back_as_added(tmp_path: Path) -> None:
         assert file.fingerprint == plan_search_file(path, contents[path]).fingerprint
         assert spilled[path].content() == contents[path]
     spill.close()
+
+
+def test_a_disk_that_cannot_hold_the_index_aside_is_an_error_not_a_trace(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def full(self: FileSpill, path: str, content: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSpill, "add", full)
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--input", str(FIXTURES / "archive"), "--output", "site"]) == 2
+    err = capsys.readouterr().err
+    assert "error: cannot keep the search index until it is written" in err
+    assert "No space left on device" in err and "Traceback" not in err
