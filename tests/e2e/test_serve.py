@@ -490,7 +490,7 @@ HOLD = ".test-hold-the-build"  # made by the test: the build may not end while i
 
 # The Ctrl-C tests' child processes run this first. A build renders in two spawned worker
 # processes; once both are started (and still importing: that takes tenths of a second) the
-# child makes WORKERS_STARTING. Ctrl-C is ignored while a worker is being started, so the
+# child makes WORKERS_STARTING (load workers are spawned too: they do not count). Ctrl-C is ignored while a worker is being started, so the
 # test must not send it before. And the build cannot end while HOLD exists, so it cannot be
 # over before the test has sent Ctrl-C (on a loaded machine it was, once).
 BUILD_WATCHED = """
@@ -502,9 +502,12 @@ os.cpu_count = lambda: 2  # two render workers, whatever the machine
 real_start = workers._QuietSpawnProcess.start
 started = []
 def start(self):
+    render = workers._init_render_worker in self._args  # (else a load worker)
     real_start(self)
+    if not render:
+        return
     started.append(self)
-    if len(started) % 2 == 0:  # the second worker of a build
+    if len(started) % 2 == 0:  # the second render worker of a build
         open(WORKERS_STARTING, "a").close()
 workers._QuietSpawnProcess.start = start
 real_write_tree = build.write_tree
