@@ -490,9 +490,10 @@ HOLD = ".test-hold-the-build"  # made by the test: the build may not end while i
 
 # The Ctrl-C tests' child processes run this first. A build renders in two spawned worker
 # processes; once both are started (and still importing: that takes tenths of a second) the
-# child makes WORKERS_STARTING (load workers are spawned too: they do not count). Ctrl-C is ignored while a worker is being started, so the
-# test must not send it before. And the build cannot end while HOLD exists, so it cannot be
-# over before the test has sent Ctrl-C (on a loaded machine it was, once).
+# child makes WORKERS_STARTING (load workers are spawned too: they do not count). Ctrl-C is
+# ignored while a worker is being started, so the test must not send it before. And the
+# build cannot end while HOLD exists, so it cannot be over before the test has sent Ctrl-C
+# (on a loaded machine it was, once).
 BUILD_WATCHED = """
 import os, time
 import archivegen.build as build
