@@ -10,7 +10,6 @@ MAX_SLUG_LENGTH = 80
 UNTITLED_SLUG = "untitled"
 
 
-@lru_cache(maxsize=65_536)  # term names repeat on every article that carries them
 def slugify(text: str) -> str:
     """Return a lowercase, hyphenated, ASCII slug; never empty, never a path.
 
@@ -19,3 +18,8 @@ def slugify(text: str) -> str:
     """
     slug = _slugify(text, max_length=MAX_SLUG_LENGTH, word_boundary=True, lowercase=True)
     return slug or UNTITLED_SLUG
+
+
+# Term names repeat on every article that carries them: their slugs are worth keeping. Titles
+# are not (each comes once): kept, 65,536 of them held ~25 MiB in every process at 10^5.
+term_slug = lru_cache(maxsize=16_384)(slugify)

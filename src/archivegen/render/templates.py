@@ -23,7 +23,7 @@ from jinja2 import bccache, meta
 from archivegen import urls
 from archivegen.model import TAXONOMIES
 from archivegen.partial_date import MONTH_NAMES, PartialDate
-from archivegen.slugs import slugify
+from archivegen.slugs import term_slug
 
 _TAXONOMY_BY_KEY = {t.key: t for t in TAXONOMIES}
 
@@ -160,7 +160,7 @@ def site_url(target: str, **kw: Any) -> str:
     if target == "taxonomy":
         return urls.taxonomy_url(_TAXONOMY_BY_KEY[kw["taxonomy"]])
     if target == "term":
-        return urls.term_url(_TAXONOMY_BY_KEY[kw["taxonomy"]], slugify(str(kw["name"])))
+        return urls.term_url(_TAXONOMY_BY_KEY[kw["taxonomy"]], term_slug(str(kw["name"])))
     if target == "year":
         return urls.year_url(int(kw["year"]))
     if target == "month":

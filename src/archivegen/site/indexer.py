@@ -35,7 +35,7 @@ from archivegen.model import (
 from archivegen.partial_date import MONTH_NAMES, PartialDate
 from archivegen.site.paginate import page_window, paginate
 from archivegen.site.timeline import period_counts, timeline
-from archivegen.slugs import slugify
+from archivegen.slugs import term_slug
 
 
 def assign_urls(articles: Iterable[ArticleHead], diags: Diagnostics,
@@ -136,7 +136,7 @@ def _terms(tax: Taxonomy,
         if isinstance(names, str):
             names = (names,) if names else ()
         for name in names:
-            slug = slugify(name)
+            slug = term_slug(name)
             spellings[slug][name] += 1
             listed = members[slug]
             if not listed or listed[-1] is not summary:  # once, however many spellings
@@ -234,7 +234,7 @@ def listings_of(head: ArticleHead) -> dict[str, tuple[str, ...]]:
         if isinstance(names, str):  # as _terms reads them
             names = (names,) if names else ()
         for name in names:
-            url = urls.term_url(tax, slugify(name))
+            url = urls.term_url(tax, term_slug(name))
             found[url] = (*found.get(url, ()), name)
     date = head.date
     if date is None:
