@@ -80,6 +80,31 @@ def test_write_atomic_creates_parents_and_writes(tmp_path):
     assert files_below(tmp_path) == {"a/b/c.html"}
 
 
+def test_write_atomic_through_staging_makes_missing_folders(tmp_path):
+    # With a staging folder the target's folder is made only when the rename finds it
+    # missing; an existing one is written into as it is.
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    deep = tmp_path / "out" / "2017" / "05" / "30" / "a" / "index.html"
+    assert write_atomic(deep, b"one", staging) is True
+    assert write_atomic(deep.parent.parent / "b" / "index.html", b"two", staging) is True
+    assert write_atomic(deep, b"one", staging) is False
+    assert deep.read_bytes() == b"one"
+    assert files_below(tmp_path / "out") == {"2017/05/30/a/index.html",
+                                             "2017/05/30/b/index.html"}
+    assert list(staging.iterdir()) == []
+
+
+def test_write_atomic_through_staging_cleans_up_under_a_file(tmp_path):
+    # A file where a folder must go: the error reaches the caller, no temporary is left.
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (tmp_path / "out").write_bytes(b"a file")
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "out" / "page" / "index.html", b"x", staging)
+    assert list(staging.iterdir()) == []
+
+
 def test_write_atomic_same_bytes_is_a_no_op(tmp_path):
     target = tmp_path / "f.html"
     target.write_bytes(b"same")

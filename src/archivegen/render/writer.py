@@ -195,7 +195,6 @@ class TreeWriter:
     def __init__(self, output_dir: Path) -> None:
         self.targets = SafeTargets(output_dir)
         self.staging = staging_folder(output_dir)
-        self._made_dirs: set[str] = set()
 
     def put(self, path: str, content: bytes, origin: str) -> WrittenFile:
         try:
@@ -203,7 +202,7 @@ class TreeWriter:
         except ValueError as exc:
             return WrittenFile(path=path, origin=origin, refused=str(exc))
         try:
-            written = write_atomic(target, content, self._made_dirs, self.staging)
+            written = write_atomic(target, content, self.staging)
         except OSError as exc:
             if exc.errno not in _NAME_ERRORS:
                 raise  # a full disk, no permission: the whole build stops (cli says why)
@@ -213,22 +212,24 @@ class TreeWriter:
                            stat=file_stat(os.fspath(target)))
 
 
-def write_atomic(target: Path, content: bytes, made_dirs: set[str] | None = None,
-                 staging: Path | None = None) -> bool:
+def write_atomic(target: Path, content: bytes, staging: Path | None = None) -> bool:
     """Write via a temporary file and rename; False (and no write) if the bytes are the same.
-    `made_dirs` remembers folders already created, saving a mkdir call per file. The
-    temporary file goes in `staging` (a folder on the same file system) if given, else
-    beside the target."""
+    The temporary file goes in `staging` (a folder on the same file system) if given, else
+    beside the target. With `staging`, the target's folder is made only when the rename finds
+    it missing: no mkdir per file, and no set of every folder made (10^5 strings at scale)."""
     if _holds(target, content):
         return False
-    folder = os.path.dirname(target)
-    if made_dirs is None or folder not in made_dirs:
-        os.makedirs(folder, exist_ok=True)
-        if made_dirs is not None:
-            made_dirs.add(folder)  # a string: a Path per folder is 10^5 objects at scale
+    if staging is None:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
     tmp = _write_temporary(target, (content,), staging)
     try:
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except FileNotFoundError:
+            if staging is None:
+                raise
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
