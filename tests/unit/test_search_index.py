@@ -25,6 +25,7 @@ from archivegen.search import patch as search_patch
 from archivegen.search.index import (
     FACETS,
     MANIFEST,
+    SEGMENT,
     IndexedDoc,
     chunk_path,
     decode_chunk,
@@ -43,7 +44,7 @@ from archivegen.search.postings import (
     with_count,
 )
 from archivegen.search.spill import FileSpill
-from archivegen.search.terms import term_vector
+from archivegen.search.terms import MAX_TF, term_vector
 from archivegen.site.plan import plan_search_file
 from conftest import FIXTURES, tree_bytes
 
@@ -394,3 +395,25 @@ def test_a_disk_that_cannot_hold_the_index_aside_is_an_error_not_a_trace(
     err = capsys.readouterr().err
     assert "error: cannot keep the search index until it is written" in err
     assert "No space left on device" in err and "Traceback" not in err
+
+
+def test_the_last_document_of_a_segment_keeps_its_largest_count() -> None:
+    # Postings are packed as number << 8 | count while a segment is read: the largest
+    # number in a segment and the largest count come back as they went in.
+    corpus = tiny_corpus(SEGMENT)
+    corpus[-1] = IndexedDoc(entry=corpus[-1].entry, vector=f"storm {MAX_TF}\nall 1", facets=())
+    files = built(corpus)
+
+    def postings_of(term: str) -> tuple[list[int], list[int]]:
+        n, payload = unpack_shard(files[shard_path(0, bucket_of(term, 1024))])[term]
+        return decode_postings(payload, n)
+
+    assert postings_of("storm") == ([SEGMENT - 1], [MAX_TF])
+    assert postings_of("all") == (list(range(SEGMENT)), [2] * (SEGMENT - 1) + [1])
+
+
+@pytest.mark.parametrize("count", ["0", str(MAX_TF + 1)])
+def test_a_count_out_of_range_is_refused(count: str) -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        built([IndexedDoc(entry=["a/", "T", "", [], "", ""], vector=f"storm {count}",
+                          facets=())])

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import gzip
 import json
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from archivegen.model import ArticleSummary
 from archivegen.search.postings import Shard, bucket_count, bucket_of, encode_postings, pack_shard
-from archivegen.search.terms import facet_term, read_vector
+from archivegen.search.terms import MAX_TF, facet_term, read_vector
 
 FOLDER = "search"
 MANIFEST = f"{FOLDER}/index.json"
@@ -89,23 +89,25 @@ def index_files(docs: Iterable[IndexedDoc], total: int,
     """The index's files (path in the site, content) for `total` documents in number order;
     `facets`: per filter of FACETS, its values (listing URL, name) in the order shown."""
     entries: list[DocEntry] = []
-    # Per term: its documents' numbers and counts, interleaved (one list, one lookup per
-    # posting: this loop runs once per word of every article).
-    postings: defaultdict[str, list[int | str]] = defaultdict(list)
+    # Per term: its postings in this segment, each packed in one 4-byte number (the
+    # document's number in the segment, then its one-byte count). A segment holds millions
+    # of postings: as Python objects they took ~50 MiB that the build kept to its end.
+    postings: defaultdict[str, array[int]] = defaultdict(_packed)
     for number, doc in enumerate(docs):
         local = number % SEGMENT
+        at = local << 8
         parts = doc.vector.split()
         for term, count in zip(parts[::2], parts[1::2], strict=True):
-            postings[term] += (local, count)
+            postings[term].append(at | _count(count))
         for url in doc.facets:
-            postings[facet_term(url)] += (local, "1")
+            postings[facet_term(url)].append(at | 1)
         entries.append(doc.entry)
         if len(entries) == CHUNK:
             yield chunk_path(number // CHUNK), encode_chunk(entries)
             entries = []
         if local == SEGMENT - 1 or number == total - 1:
             yield from _segment_files(number // SEGMENT, postings, local + 1)
-            postings = defaultdict(list)
+            postings = defaultdict(_packed)
     if entries:
         yield chunk_path((total - 1) // CHUNK), encode_chunk(entries)
     for facet in FACETS:
@@ -117,13 +119,27 @@ def index_files(docs: Iterable[IndexedDoc], total: int,
         "facets": list(FACETS)})
 
 
-def _segment_files(segment: int, postings: dict[str, list[int | str]],
+def _packed() -> array[int]:
+    return array("I")  # at least 4 bytes: SEGMENT << 8 fits
+
+
+def _count(text: str) -> int:
+    count = int(text)
+    if not 0 < count <= MAX_TF:  # a vector from elsewhere than terms.term_vector
+        raise ValueError(f"a term count out of range: {text!r}")
+    return count
+
+
+def _segment_files(segment: int, postings: dict[str, array[int]],
                    docs: int) -> Iterator[tuple[str, bytes]]:
+    import numpy as np  # the full build has it loaded (duplicate detection)
+
     buckets = bucket_count(docs)
     shards: list[Shard] = [{} for _ in range(buckets)]
-    for term, pairs in postings.items():
-        numbers = cast(list[int], pairs[::2])
-        counts = bytes(map(int, pairs[1::2]))
+    for term in list(postings):
+        packed = np.frombuffer(postings.pop(term), dtype=f"u{array('I').itemsize}")
+        numbers = (packed >> 8).tolist()
+        counts = (packed & 0xFF).astype(np.uint8).tobytes()
         shards[bucket_of(term, buckets)][term] = (len(numbers),
                                                   encode_postings(numbers, counts))
     for bucket, shard in enumerate(shards):
