@@ -160,6 +160,10 @@ _LEAD_WIDTH = 4 + 3 * LEAD_VALUES
 _LEAD_SIZE = struct.Struct("<I")
 
 
+# A sketch's values or lead: bytes, or a read-only view of them.
+SketchPart = bytes | memoryview
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Sketch:
     """What duplicate detection keeps of a body: its normalised-text hash, MinHash values and
@@ -172,8 +176,9 @@ class Sketch:
     """
 
     digest: bytes
-    values: bytes
-    lead: bytes = b""
+    # Views into a SketchStore's buffers when read from one (no copy of every body's values).
+    values: SketchPart
+    lead: SketchPart = b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -519,7 +524,7 @@ def _lead_sketch(flat: bytes) -> bytes:
     return _LEAD_SIZE.pack(len(flat)) + values[:, :3].tobytes()
 
 
-def _lead_rows(leads: bytes) -> tuple[Any, Any]:
+def _lead_rows(leads: SketchPart | bytearray) -> tuple[Any, Any]:
     """(flat lengths as int64, the sketches as rows of bytes: a view) of joined lead
     sketches."""
     import numpy as np
@@ -601,11 +606,10 @@ class _Scan:
     ranks: list[tuple[object, ...]]
     bodies: list[int]  # per member: index of its distinct normalised body
     rows: list[int]  # per distinct body: its row in `signatures`, -1 when too short to compare
-    signatures: bytes  # MinHash signatures, num_perm little-endian uint32 per row
+    signatures: bytearray  # MinHash signatures, num_perm little-endian uint32 per row
     digests: list[bytes]  # per distinct body
     lead_bodies: list[int]  # the distinct bodies with a lead sketch, one per row of `leads`
-    leads: list[bytes]  # their lead sketches (joined once the near groups are made: the two
-    # stages' arrays are then never all in memory at once)
+    leads: bytearray  # their lead sketches, _LEAD_WIDTH bytes each
     texts: dict[int, str]  # distinct body -> its text, for those given as text and kept
 
 
@@ -619,9 +623,12 @@ def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int,
     """
     bodies: dict[bytes, int] = {}
     rows: list[int] = []
-    signatures: list[bytes] = []
+    # Appended to, not joined at the end: no second copy, and no object per body (a large
+    # buffer grows in place: glibc moves its pages with mremap, it does not copy them).
+    signatures = bytearray()
+    width = 4 * num_perm
     lead_bodies: list[int] = []
-    leads: list[bytes] = []
+    leads = bytearray()
     texts: dict[int, str] = {}
     keys: list[str] = []
     ranks: list[tuple[object, ...]] = []
@@ -640,26 +647,25 @@ def _scan(candidates: Iterable[Candidate], shingle_words: int, num_perm: int,
         if body == len(rows):  # the first member with this body
             if not sketch.values:
                 rows.append(-1)
-            elif len(sketch.values) != 4 * num_perm:
+            elif len(sketch.values) != width:
                 raise ValueError(f"the sketch of {key!r} has {len(sketch.values) // 4} values, "
                                  f"not num_perm={num_perm}")
             else:
-                rows.append(len(signatures))
-                signatures.append(sketch.values)
+                rows.append(len(signatures) // width)
+                signatures += sketch.values
             if sketch.lead:
                 if len(sketch.lead) != _LEAD_WIDTH:
                     raise ValueError(f"the lead sketch of {key!r} has {len(sketch.lead)} "
                                      f"bytes, not {_LEAD_WIDTH}")
                 lead_bodies.append(body)
-                leads.append(sketch.lead)
+                leads += sketch.lead
         if keep_texts and candidate.sketch is None and sketch.lead and body not in texts:
             texts[body] = candidate.text
         keys.append(key)
         ranks.append(candidate.rank)
         member_bodies.append(body)
-    # one join: growing a bytearray instead may copy it again and again (malloc's realloc)
     return _Scan(keys=keys, ranks=ranks, bodies=member_bodies, rows=rows,
-                 signatures=b"".join(signatures), digests=list(bodies),
+                 signatures=signatures, digests=list(bodies),
                  lead_bodies=lead_bodies, leads=leads, texts=texts)
 
 
@@ -885,9 +891,9 @@ def _excerpt_edges(scan: _Scan, near_roots: Any,
     """
     import numpy as np
 
-    lead_sizes, raw = _lead_rows(b"".join(scan.leads))
+    lead_sizes, raw = _lead_rows(scan.leads)
     excerpt_rows, container_rows = _excerpt_pairs(lead_sizes, raw)
-    del raw  # and the joined sketches with it
+    del raw
     if not len(excerpt_rows):
         return {}
     lead_bodies = np.array(scan.lead_bodies, dtype=np.intp)
@@ -1040,15 +1046,15 @@ class SketchSet:
     """Bodies to test others against, as find_duplicates would (same threshold and num_perm):
     built once from many sketches, asked about a few (quick.py's edited bodies)."""
 
-    def __init__(self, sketches: Iterable[tuple[bytes, bytes, bytes]], *,
+    def __init__(self, sketches: Iterable[tuple[bytes, SketchPart, SketchPart]], *,
                  threshold: float = 0.8, num_perm: int = 128) -> None:
         """`sketches`: (digest, values, lead) of each Sketch."""
         import numpy as np
 
         self.threshold, self.num_perm = threshold, num_perm
         self.digests: set[bytes] = set()
-        rows: list[bytes] = []
-        leads: list[bytes] = []
+        rows: list[SketchPart] = []
+        leads: list[SketchPart] = []
         width = 4 * num_perm
         for digest, values, lead in sketches:
             if digest:  # an empty body takes part in no group

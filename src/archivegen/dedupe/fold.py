@@ -26,14 +26,14 @@ Every folded copy is reported (AG024), so no article vanishes silently.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 
 from archivegen.dedupe.detect import Candidate, DuplicateGroup, Sketch, find_duplicates
 from archivegen.errors import Diagnostics, SourceLocation
 from archivegen.model import ArticleHead, DuplicateRef
 
 
-def collapse_duplicates(articles: Sequence[tuple[ArticleHead, Sketch]],
+def collapse_duplicates(articles: Iterable[tuple[ArticleHead, Sketch]],
                         diags: Diagnostics | None = None,
                         body: Callable[[str], str] | None = None,
                         ) -> tuple[list[ArticleHead], dict[str, tuple[DuplicateRef, ...]],
@@ -42,40 +42,49 @@ def collapse_duplicates(articles: Sequence[tuple[ArticleHead, Sketch]],
     the keys of every article whose body is grouped with another's, folded or not (a title,
     date or author edit can fold it: quick rebuilds must know).
 
-    Works from each article's head and body sketch (dedupe.sketch_text); `body` (an article's
-    body by key) is asked only to verify candidate excerpt pairs, so an incremental build
-    reads back a few bodies at most (without it, no excerpt is found). The canonical copy is
-    the one stating the most fields, then the first by key, never an excerpt.
+    Works from each article's head and body sketch (dedupe.sketch_text), read once, as
+    duplicates are looked for: only each body's digest is kept (a build's sketches come
+    from a SketchStore, one at a time). `body` (an article's body by key) is asked only to
+    verify candidate excerpt pairs, so an incremental build reads back a few bodies at most
+    (without it, no excerpt is found). The canonical copy is the one stating the most
+    fields, then the first by key, never an excerpt. A key given twice is a ValueError.
     """
-    by_key = {head.key: (head, sketch) for head, sketch in articles}
-    groups = find_duplicates(
-        (Candidate(key=key, text="", rank=(-_filled_fields(head),), sketch=sketch)
-         for key, (head, sketch) in by_key.items()), body=body)
+    heads: dict[str, ArticleHead] = {}
+    digests: dict[str, bytes] = {}
+
+    def candidates() -> Iterator[Candidate]:
+        for head, sketch in articles:
+            heads[head.key] = head
+            digests[head.key] = sketch.digest
+            yield Candidate(key=head.key, text="", rank=(-_filled_fields(head),),
+                            sketch=sketch)
+
+    groups = find_duplicates(candidates(), body=body)
     dropped: set[str] = set()
     also: dict[str, tuple[DuplicateRef, ...]] = {}
     for group in groups:
-        refs = [_report(ref, group.canonical, by_key[ref.key][0], diags)
-                for ref in _folded(group, by_key)]
+        refs = [_report(ref, group.canonical, heads[ref.key], diags)
+                for ref in _folded(group, heads, digests)]
         dropped.update(ref.key for ref in refs)
         if refs:
             also[group.canonical] = tuple(refs)
     grouped = frozenset(key for group in groups for key in (group.canonical, *group.others))
-    return [head for k, (head, _) in by_key.items() if k not in dropped], also, grouped
+    return [head for key, head in heads.items() if key not in dropped], also, grouped
 
 
-def _folded(group: DuplicateGroup,
-            by_key: dict[str, tuple[ArticleHead, Sketch]]) -> list[DuplicateRef]:
+def _folded(group: DuplicateGroup, heads: dict[str, ArticleHead],
+            digests: dict[str, bytes]) -> list[DuplicateRef]:
     """The members of `group` that are folded into its canonical, in key order."""
-    canonical, canonical_sketch = by_key[group.canonical]
+    canonical = heads[group.canonical]
     excerpts = {excerpt.key: excerpt for excerpt in group.excerpts}
     folded: dict[str, DuplicateRef] = {}
     for key in group.others:
-        copy, sketch = by_key[key]
+        copy = heads[key]
         if key in excerpts or not _same_article(canonical, copy):
             continue
         # A group may mix exact and near copies: say which each one is. Equal digests are
         # equal normalised text.
-        exact = sketch.digest == canonical_sketch.digest
+        exact = digests[key] == digests[group.canonical]
         folded[key] = DuplicateRef(key=key, source_path=copy.source_path,
                                    kind="exact" if exact else "near",
                                    similarity=1.0 if exact else group.similarity)
@@ -87,8 +96,8 @@ def _folded(group: DuplicateGroup,
             break
         pending = [x for x in pending if x not in ready]
         for excerpt in ready:
-            copy = by_key[excerpt.key][0]
-            if _same_authors(copy, by_key[excerpt.container][0]) and _same_authors(copy,
+            copy = heads[excerpt.key]
+            if _same_authors(copy, heads[excerpt.container]) and _same_authors(copy,
                                                                                 canonical):
                 folded[excerpt.key] = DuplicateRef(
                     key=excerpt.key, source_path=copy.source_path, kind="excerpt",
