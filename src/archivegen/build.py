@@ -12,7 +12,6 @@ import itertools
 import os
 import sqlite3
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -21,6 +20,7 @@ from pathlib import Path
 from archivegen.config import SiteConfig, settings_key, theme_dirs
 from archivegen.dedupe.detect import Sketch
 from archivegen.dedupe.fold import collapse_duplicates
+from archivegen.dedupe.store import SketchStore
 from archivegen.digest import fingerprint
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
 from archivegen.incremental.cache import (
@@ -81,7 +81,7 @@ from archivegen.site.indexer import (
     summarize,
     term_counts,
 )
-from archivegen.site.plan import PAGE_KINDS, Page, PageBases, SiteContent, plan_site
+from archivegen.site.plan import PAGE_KINDS, Page, PageBases, Remade, SiteContent, plan_site
 from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
@@ -150,7 +150,7 @@ class SiteRun:
     progress: Progress | None = None
     stream: bool = False
     records: Path | None = None
-    sketches: dict[str, Sketch] | None = None
+    sketches: SketchStore | dict[str, Sketch] | None = None
     write_into: Path | None = None
     # An article's search term vector by key, when not in memory (the cache's).
     vectors: Callable[[str], str | None] | None = None
@@ -193,31 +193,60 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         base = fingerprint(code_version(), settings_key(config),
                            repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         bases = PageBases.of(base, _template_fingerprints(env))
-        plans = drop_collisions(plan_site(bases, _content(
-            table, index, config, by_key, also_archived, static_files,
-            search[0] if search else None, related)), diags)
-    todo: list[Page] = []
+        content = _content(table, index, config, by_key, also_archived, static_files,
+                           search[0] if search else None, related)
+        # Planned twice: here only each page's path and fingerprint are kept, and the pages
+        # to render are planned again as they are rendered (at 10^5 articles, holding every
+        # plan until then took over 100 MiB).
+        outputs = drop_collisions(map(_Output.of, plan_site(bases, content)), diags)
+    fingerprints = {out.path: out.fingerprint for out in outputs}
+    todo: dict[str, str] = {}  # path: origin of the page that claimed it
     unchanged: list[str] = []
-    for plan in plans:
-        if run.skip is not None and run.skip(plan.path, plan.fingerprint):
-            unchanged.append(plan.path)
+    for out in outputs:
+        if run.skip is not None and run.skip(out.path, out.fingerprint):
+            unchanged.append(out.path)
         else:
-            todo.append(plan)
-    to_render = tuple(p.path for p in todo)
-    files: Iterable[RenderedFile | WrittenFile] = _rendered(todo, themes, renderer, fetch,
-                                                           diags, run)
+            todo[out.path] = out.origin
+    pages = sum(1 for out in outputs if out.kind not in ("static", "search_index"))
+    in_workers = sum(1 for out in outputs if out.kind in WORKER_KINDS and out.path in todo)
+    del outputs
+    to_render = tuple(todo)
+    files: Iterable[RenderedFile | WrittenFile] = _rendered(
+        _planned_again(plan_site(bases, content), todo), len(to_render), in_workers, themes,
+        renderer, fetch, diags, run)
     if not run.stream:
         with run.timer.phase("render"):
             files = tuple(files)
     return SiteOutput(files=files, to_render=to_render, unchanged=tuple(unchanged),
-                      fingerprints={p.path: p.fingerprint for p in plans},
-                      articles=len(table),
-                      pages=sum(1 for p in plans if p.kind not in ("static", "search_index")),
+                      fingerprints=fingerprints, articles=len(table), pages=pages,
                       article_urls=tuple((a.key, a.layout, url) for url, a in table),
                       also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts,
                       search_keys=search[1] if search else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Output:
+    """What the first planning pass keeps of a page."""
+
+    path: str
+    origin: str
+    kind: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, page: Page) -> _Output:
+        return cls(page.path, page.origin, page.kind, page.fingerprint)
+
+
+def _planned_again(pages: Iterable[Page], todo: dict[str, str]) -> Iterator[Page]:
+    """The pages to render (by path: the origin of the page that claimed it), as planning
+    makes them again; `todo` is emptied as they come."""
+    for page in pages:
+        if todo.get(page.path) == page.origin:
+            del todo[page.path]  # a second page of that path and origin was dropped too
+            yield page
 
 
 def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config: SiteConfig,
@@ -227,7 +256,7 @@ def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config:
              related: Callable[[str], tuple[ArticleSummary, ...]]) -> SiteContent:
     """What the site's pages are made from, for plan.plan_site."""
     return SiteContent(
-        table=table, index=index, listings=listing_pages(index, config),
+        table=table, index=index, listings=Remade(lambda: listing_pages(index, config)),
         feeds=feeds(index, config),
         terms=[(tax, tuple(term_counts(terms))) for tax, terms in index.taxonomies if terms],
         years=date_counts(index), also_archived=also_archived,
@@ -270,42 +299,56 @@ def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, Lo
 
 
 def _fold_duplicates(loaded: Sequence[LoadedArticle], by_key: dict[str, LoadedArticle],
-                     sketches: dict[str, Sketch] | None, fetch: RecordFetcher,
+                     sketches: SketchStore | dict[str, Sketch] | None, fetch: RecordFetcher,
                      diags: Diagnostics) -> tuple[list[ArticleHead],
                                                   dict[str, tuple[DuplicateRef, ...]],
                                                   frozenset[str]]:
     """dedupe.fold's canonical articles, the copies folded into each, and the keys of the
     articles whose body is grouped with another. `sketches` are emptied once used."""
-    given = sketches if sketches is not None else {}
-    pairs = [(x.head, x.sketch or given[x.head.key]) for x in loaded]
+    given: SketchStore | dict[str, Sketch] = sketches if sketches is not None else {}
 
     def body(key: str) -> str:  # asked only to verify candidate excerpt pairs
         record = by_key[key].record
         return (record or fetch(by_key[key].head))[0].body
 
-    found = collapse_duplicates(pairs, diags, body)
+    # Each sketch read from the store as duplicate detection takes it: never all at once.
+    found = collapse_duplicates(((x.head, x.sketch or given[x.head.key]) for x in loaded),
+                                diags, body)
     given.clear()
     return found
 
 
-def _rendered(todo: list[Page], themes: Sequence[Path], renderer: Renderer,
-              fetch: RecordFetcher, diags: Diagnostics,
+def _rendered(pages: Iterator[Page], total: int, in_workers: int, themes: Sequence[Path],
+              renderer: Renderer, fetch: RecordFetcher, diags: Diagnostics,
               run: SiteRun) -> Iterator[RenderedFile | WrittenFile]:
-    """The pages of `todo` rendered (or written by the workers): article and listing pages
-    on every core first, then the few others. The plans are let go as their pages are done:
-    at 10^5 articles they are a large part of what the build holds while it writes."""
-    jobs = deque(p for p in todo if p.kind in WORKER_KINDS)
-    others = [p for p in todo if p.kind not in WORKER_KINDS]
-    total = len(todo)
-    todo.clear()
-    pages = itertools.chain(
-        render_in_workers(jobs, themes, renderer, fetch, diags, run.records, run.write_into),
-        (renderer.page(page, diags) for page in others))
-    for done, rendered in enumerate(pages, start=1):
+    """The `total` pages of `pages` rendered (or written by the workers): article and
+    listing pages (`in_workers` of them; plan_site gives them first) on every core, then the
+    few others, kept aside until the workers are done."""
+    others: list[Page] = []
+
+    def for_workers() -> Iterator[Page]:
+        for page in pages:
+            if page.kind in WORKER_KINDS:
+                yield page
+            else:
+                others.append(page)
+
+    rendered = itertools.chain(
+        render_in_workers(for_workers(), in_workers, themes, renderer, fetch, diags,
+                          run.records, run.write_into),
+        (renderer.page(page, diags) for page in _taken(others)))
+    for done, page in enumerate(rendered, start=1):
         if run.progress is not None and (done % 100 == 0 or done == total):
             run.progress("render", done, total)
-        if rendered is not None:
-            yield rendered
+        if page is not None:
+            yield page
+
+
+def _taken(pages: list[Page]) -> Iterator[Page]:
+    """The pages of the list, each let go of once taken."""
+    pages.reverse()
+    while pages:
+        yield pages.pop()
 
 
 def _template_fingerprints(env: object) -> Callable[[str], str]:
@@ -339,17 +382,19 @@ def _template_fingerprints(env: object) -> Callable[[str], str]:
 def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                      cache: BuildCache | None, config: SiteConfig, diags: Diagnostics,
                      progress: Progress | None = None
-                     ) -> tuple[list[LoadedArticle], dict[str, Sketch]]:
+                     ) -> tuple[list[LoadedArticle], SketchStore]:
     """Every article: from the cache when its file's stat (or content) is unchanged; files
     to (re)load are loaded in parallel worker processes. `scan` is (path, stat signature)
-    per article file. With a cache, only heads are kept: records stay in the cache."""
+    per article file. With a cache, only heads are kept: records stay in the cache. The
+    sketches are kept apart, in a store, as each file's articles come."""
     cached = _cached_sources(input_dir, cache, config)
     entries: dict[str, CachedSource] = {}
+    sketches = SketchStore()
     jobs: list[LoadJob] = []
     for rel, stat in scan:
         entry = cached.get(rel)
         if entry is not None and stat is not None and entry.stat == stat:
-            entries[rel] = entry
+            entries[rel] = _sketches_apart(entry, sketches)
         else:
             jobs.append(LoadJob(input_dir=str(input_dir), rel=rel, stat=stat or "",
                                  cached_sha=entry.sha256 if entry else "",
@@ -361,14 +406,15 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}
     for job, result in zip(jobs, run_load_jobs(jobs, progress), strict=True):
         if result.reused:  # touched, not changed: keep the records, note the new stat
-            entries[job.rel] = replace(cached[job.rel], stat=job.stat)
+            entries[job.rel] = _sketches_apart(replace(cached[job.rel], stat=job.stat),
+                                               sketches)
             if cache is not None:
                 cache.touch_source(job.rel, job.stat)
         elif result.entry is None:
             read_errors[job.rel] = result.problems
         else:
-            entries[job.rel] = replace(result.entry, articles=tuple(
-                shared_terms(a) for a in result.entry.articles))
+            entries[job.rel] = _sketches_apart(replace(result.entry, articles=tuple(
+                shared_terms(a) for a in result.entry.articles)), sketches)
             if cache is not None:
                 cache.put_source(job.rel, result.entry, result.records, result.terms)
             else:
@@ -376,7 +422,19 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                 vectors[job.rel] = result.terms
     if cache is not None:  # gone, or unreadable now: what it held no longer counts
         cache.forget_sources(set(cached) - ({rel for rel, _ in scan} - set(read_errors)))
-    return _loaded_in_order(scan, entries, records, vectors, read_errors, diags)
+    return _loaded_in_order(scan, entries, records, vectors, read_errors, diags), sketches
+
+
+# What a CachedArticle holds once its sketch is kept in the build's SketchStore.
+_KEPT_APART = Sketch(digest=b"", values=b"")
+
+
+def _sketches_apart(entry: CachedSource, store: SketchStore) -> CachedSource:
+    """`entry` without its articles' sketches, which go into `store`."""
+    for article in entry.articles:
+        store.add(article.head.key, article.sketch)
+    return replace(entry, articles=tuple(replace(a, sketch=_KEPT_APART)
+                                         for a in entry.articles))
 
 
 def _cached_sources(input_dir: Path, cache: BuildCache | None,
@@ -398,11 +456,10 @@ def _cached_sources(input_dir: Path, cache: BuildCache | None,
 def _loaded_in_order(scan: Sequence[tuple[str, str | None]], entries: dict[str, CachedSource],
                      records: dict[str, tuple[Record, ...]], vectors: dict[str, tuple[str, ...]],
                      read_errors: dict[str, tuple[Diagnostic, ...]], diags: Diagnostics
-                     ) -> tuple[list[LoadedArticle], dict[str, Sketch]]:
-    """The articles in path order, whatever order the work finished in, with their
-    sketches apart (by key); the files' diagnostics into `diags`."""
+                     ) -> list[LoadedArticle]:
+    """The articles in path order, whatever order the work finished in; the files'
+    diagnostics into `diags`."""
     loaded: list[LoadedArticle] = []
-    sketches: dict[str, Sketch] = {}
     for rel, _ in scan:
         if rel in read_errors:
             diags.extend(list(read_errors[rel]))
@@ -415,8 +472,7 @@ def _loaded_in_order(scan: Sequence[tuple[str, str | None]], entries: dict[str, 
                                  excerpt=a.excerpt, heading=a.heading, site_url=a.site_url,
                                  record=record, terms=vector)
                    for a, record, vector in zip(entry.articles, kept, terms, strict=True)]
-        sketches.update((a.head.key, a.sketch) for a in entry.articles)
-    return loaded, sketches
+    return loaded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -577,9 +633,8 @@ def _record_outputs(cache: BuildCache, known: dict[str, tuple[str, str]], site: 
     exist as planned get a fingerprint: a page that failed to render keeps none, so it is
     rendered again next time. Rows already true (kept pages) are not written again."""
     cache.forget_outputs(set(known) - set(site.fingerprints))
-    cache.put_outputs({path: (fp, report.stats[path])
-                       for path, fp in site.fingerprints.items()
-                       if path in report.owned_now and path in report.stats})
+    cache.put_outputs((path, (fp, report.stats[path]))
+                      for path, fp in site.fingerprints.items() if path in report.stats)
     cache.set_summary({"articles": site.articles, "pages": site.pages,
                        "files": len(site.fingerprints)}, diags.sorted())
     cache.commit()

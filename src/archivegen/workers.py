@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from archivegen.config import SiteConfig
 from archivegen.errors import Diagnostic, Diagnostics
@@ -132,34 +132,26 @@ class _QuietSpawnContext(multiprocessing.context.SpawnContext):
 RENDER_WINDOW = 256
 
 
-def render_in_workers(jobs: deque[Page], themes: Sequence[Path], renderer: Renderer,
-                       fetch: RecordFetcher, diags: Diagnostics, records: Path | None,
-                       write_into: Path | None = None
+def render_in_workers(jobs: Iterator[Page], count: int, themes: Sequence[Path],
+                       renderer: Renderer, fetch: RecordFetcher, diags: Diagnostics,
+                       records: Path | None, write_into: Path | None = None
                        ) -> Iterator[RenderedFile | WrittenFile | None]:
-    """Pages of `jobs` (consumed: emptied as they are sent) in order, rendered on every core
-    when there are enough of them (and then written by the workers into `write_into`, if
-    given). Pages are yielded as the workers finish them; diagnostics arrive in order."""
+    """The `count` pages of `jobs` in order (read as they are sent: a build plans them as
+    they go), rendered on every core when there are enough of them (and then written by the
+    workers into `write_into`, if given). Pages are yielded as the workers finish them;
+    diagnostics arrive in order."""
     workers = os.cpu_count() or 1
-    if len(jobs) < RENDER_PARALLEL_MIN or workers < 2:
-        yield from (renderer.page(job, diags, fetch) for job in _drained(jobs))
+    if count < RENDER_PARALLEL_MIN or workers < 2:
+        yield from (renderer.page(job, diags, fetch) for job in jobs)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
                              initializer=_init_render_worker,
                              initargs=(os.getpid(), list(themes), renderer.config,
                                        renderer.nav, renderer.term_counts, records,
                                        write_into)) as pool:
-        for page, problems in _bounded_map(pool, _render_job, _drained(jobs), RENDER_WINDOW):
+        for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):
             diags.extend(list(problems))
             yield page
-
-
-T = TypeVar("T")
-
-
-def _drained(items: deque[T]) -> Iterator[T]:
-    """The items, each removed from `items` as it is taken (no reference is kept)."""
-    while items:
-        yield items.popleft()
 
 
 def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any],

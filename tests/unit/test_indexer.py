@@ -195,7 +195,7 @@ def test_years_and_months():
 def test_listing_pages_paginate_home():
     articles = [art(f"Article {i:02d}", dt.date(2017, 1, 1) + dt.timedelta(days=i), f"{i}.txt")
                 for i in range(25)]
-    pages = listing_pages(index_of(articles), SiteConfig(page_size=10, title="Site"))
+    pages = list(listing_pages(index_of(articles), SiteConfig(page_size=10, title="Site")))
     home = [p for p in pages if p.kind == "home"]
     assert [p.url for p in home] == ["/", "/page/2/", "/page/3/"]
     assert [len(p.articles) for p in home] == [10, 10, 5]
@@ -213,7 +213,7 @@ def test_listing_pages_year_month_term_undated():
     articles = [art("A", dt.date(2017, 5, 30), "a.txt", regions=("Syria",)),
                 art("B", dt.date(2016, 2, 1), "b.txt", regions=("SYRIA",)),
                 art("C", None, "c.txt")]
-    pages = listing_pages(index_of(articles), SiteConfig(page_size=10))
+    pages = list(listing_pages(index_of(articles), SiteConfig(page_size=10)))
     by_url = {p.url: p for p in pages}
     assert len(by_url) == len(pages)
     assert by_url["/2017/"].kind == "year"
@@ -234,19 +234,19 @@ def test_listing_pages_year_month_term_undated():
 def test_year_pages_paginate_with_page_urls():
     articles = [art(f"T{i}", dt.date(2017, 1 + i % 12, 1 + i // 12), f"{i}.txt")
                 for i in range(5)]
-    pages = listing_pages(index_of(articles), SiteConfig(page_size=2))
+    pages = list(listing_pages(index_of(articles), SiteConfig(page_size=2)))
     year = [p for p in pages if p.kind == "year"]
     assert [p.url for p in year] == ["/2017/", "/2017/page/2/", "/2017/page/3/"]
     assert year[1].pager.prev_url == "/2017/"
 
 
 def test_no_undated_page_without_undated_articles():
-    pages = listing_pages(index_of([art("A", D1, "a.txt")]), SiteConfig())
+    pages = list(listing_pages(index_of([art("A", D1, "a.txt")]), SiteConfig()))
     assert all(p.kind != "undated" for p in pages)
 
 
 def test_empty_site_has_one_empty_home_page():
-    pages = listing_pages(index_of([]), SiteConfig())
+    pages = list(listing_pages(index_of([]), SiteConfig()))
     assert [(p.kind, p.url, p.articles) for p in pages] == [("home", "/", ())]
 
 
@@ -268,7 +268,7 @@ CORPUS = [
 def full_result(articles):
     diags = Diagnostics()
     index = index_of(articles, diags)
-    return index, listing_pages(index, SiteConfig(page_size=2)), diags.sorted()
+    return index, list(listing_pages(index, SiteConfig(page_size=2))), diags.sorted()
 
 
 @settings(max_examples=60, deadline=None)

@@ -396,7 +396,7 @@ def site(config: SiteConfig) -> SiteContent:
     table = [(f"/u/{h.key[0]}/", h) for h in heads]
     index = build_index([(summarize(url, h, (f"excerpt {h.key}", "")), h) for url, h in table])
     return SiteContent(
-        table=table, index=index, listings=listing_pages(index, config),
+        table=table, index=index, listings=list(listing_pages(index, config)),
         feeds=feeds(index, config),
         terms=[(tax, term_counts(terms)) for tax, terms in index.taxonomies if terms],
         years=date_counts(index), also_archived={"a.md": (REF,)},
@@ -458,7 +458,8 @@ def test_an_edited_title_changes_the_listings_showing_it_and_no_other_page() -> 
              for url, h in before.table]
     index = build_index([(summarize(url, h, (f"excerpt {h.key}", "")), h)
                          for url, h in table])
-    after = replace(before, table=table, index=index, listings=listing_pages(index, config),
+    after = replace(before, table=table, index=index,
+                    listings=list(listing_pages(index, config)),
                     feeds=feeds(index, config))
     old = {p.path: p.fingerprint for p in plan_site(BASES, before)}
     new = {p.path: p.fingerprint for p in plan_site(BASES, after)}

@@ -14,6 +14,7 @@ from archivegen.render import writer
 from archivegen.render.writer import (
     MANIFEST_NAME,
     drop_collisions,
+    file_stat,
     read_manifest,
     replace_owned,
     safe_target,
@@ -271,6 +272,29 @@ def test_no_prune_keeps_stale_and_remembers_them(tmp_path):
     report = write_tree(out, [rf("index.html")], Diagnostics(), prune=True)
     assert report.removed == 1
     assert not (out / "old").exists()
+
+
+def test_a_planned_page_that_never_comes_is_not_owned(tmp_path):
+    # Planned (so listed first), then not rendered: the manifest is written again without it,
+    # keeping the unchanged page, the one received and (not pruning) the stale one; the
+    # stats are those of the received page only, under the planned name.
+    out = tmp_path / "out"
+    write_tree(out, [rf("index.html"), rf("kept.html"), rf("old.html")], Diagnostics(),
+               prune=True)
+    planned = ["index.html", "kept.html", "failed.html"]
+    report = write_tree(out, [rf("index.html", b"new")], Diagnostics(), prune=False,
+                        unchanged_paths=["kept.html"], planned=planned)
+    assert manifest_files(out) == ["index.html", "kept.html", "old.html"]
+    assert (report.written, report.unchanged, report.kept_stale) == (1, 1, 1)
+    assert list(report.stats) == ["index.html"]
+    assert next(iter(report.stats)) is planned[0]
+    assert report.stats["index.html"] == file_stat(str(out / "index.html"))
+    # Pruning, the stale page goes from the folder and the manifest.
+    report = write_tree(out, [rf("index.html", b"new")], Diagnostics(), prune=True,
+                        unchanged_paths=["kept.html"], planned=planned)
+    assert manifest_files(out) == ["index.html", "kept.html"]
+    assert (report.removed, report.kept_stale) == (1, 0)
+    assert not (out / "old.html").exists()
 
 
 def test_tampered_manifest_never_deletes_outside(tmp_path):

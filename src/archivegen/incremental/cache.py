@@ -381,9 +381,10 @@ class BuildCache:
         re-renders them instead of trusting a fingerprint for a file it did not finish."""
         self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in paths))
 
-    def put_outputs(self, outputs: dict[str, tuple[str, str]]) -> None:
+    def put_outputs(self, outputs: Iterable[tuple[str, tuple[str, str]]]) -> None:
+        """(path, (fingerprint, stat)) of each output, read as they are stored."""
         self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
-                             ((path, fp, stat) for path, (fp, stat) in outputs.items()))
+                             ((path, fp, stat) for path, (fp, stat) in outputs))
 
     # --- listings --------------------------------------------------------------------------
 

@@ -193,8 +193,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
             cache.put_source(edit.path, edit.new, encode_records(edit.records), edit.terms)
         for rel, stat in touched:
             cache.touch_source(rel, stat)
-        cache.put_outputs({done.path: (fp, done.stat)
-                           for done, (_, fp) in zip(written, rendered, strict=True)})
+        cache.put_outputs((done.path, (fp, done.stat))
+                          for done, (_, fp) in zip(written, rendered, strict=True))
         cache.put_listings(states)
         cache.set_summary(counts, diagnostics)
         count = sum(1 for done in written if done.written)

@@ -47,9 +47,8 @@ class WriteReport:
     removed: int
     kept_stale: int
     rendered: int = 0  # files received from the renderer (written or byte-identical)
-    owned_now: frozenset[str] = frozenset()  # outputs of this build that are in place
-    # Size and mtime of each file received, as `file_stat` gives them: a later build compares
-    # them to notice a page edited or replaced by hand.
+    # Size, mtime and inode of each file received and in place, as `file_stat` gives them: a
+    # later build compares them to notice a page edited or replaced by hand.
     stats: dict[str, str] = field(default_factory=dict)
 
 
@@ -305,13 +304,19 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
     staging = _empty_staging(output_dir, diags)
     # Record the intent first: a build killed while writing still owns what it wrote.
     # (The manifest is a function of its set of names: an equal set is not written again.)
-    listed = previous | kept | set(planned)
-    if not refused and (listed != previous or not (output_dir / MANIFEST_NAME).is_file()):
+    # Each name maps to itself: a file's stat is kept under the name's one string, not the
+    # one each file brings back from a render worker (10^5 strings at scale).
+    listed = dict.fromkeys(previous)
+    listed.update(dict.fromkeys(kept))
+    listed.update((name, name) for name in planned)
+    if not refused and (listed.keys() != previous
+                        or not (output_dir / MANIFEST_NAME).is_file()):
         _write_manifest(output_dir, listed, staging)
-    current: set[str] = set(kept)
     tree = TreeWriter(output_dir)
     written = rendered = 0
     unchanged = len(kept)
+    # Every file this build received and put in place, with its stat; with `kept`, what
+    # the build owns now.
     stats: dict[str, str] = {}
     for f in files:
         rendered += 1
@@ -322,26 +327,32 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
         if done.unwritable:
             diags.error("AG007", f"{done.unwritable}; skipped", SourceLocation(path=done.origin))
             continue
-        current.add(done.path)
         if done.written:
             written += 1
         else:
             unchanged += 1
-        stats[done.path] = done.stat
-    stale = sorted(previous - current)
+        stats[listed.get(done.path) or done.path] = done.stat
+
+    def owned_now(name: str) -> bool:
+        return name in stats or name in kept
+
+    stale = sorted(name for name in previous if not owned_now(name))
     removed = 0
-    if prune() if callable(prune) else prune:
+    pruned = prune() if callable(prune) else prune
+    if pruned:
         for rel in stale:
             removed += _remove_owned(output_dir, rel)
-        owned = current
-    else:
-        owned = current | set(stale)
-    if owned != listed and not refused:
-        _write_manifest(output_dir, owned, staging)
+    kept_stale = 0 if pruned else len(stale)
+    # The manifest again if what is owned now is not what it lists (a page that failed, a
+    # stale file removed): kept and received files, and stale ones not pruned.
+    unpruned = set() if pruned else set(stale)
+    if not refused and (any(name not in listed for name in stats)
+                        or any(not owned_now(name) and name not in unpruned
+                               for name in listed)):
+        _write_manifest(output_dir, [*kept, *stats.keys() - kept, *unpruned], staging)
     shutil.rmtree(staging, ignore_errors=True)  # (rmtree never follows a symlink)
     return WriteReport(written=written, unchanged=unchanged, removed=removed,
-                       kept_stale=len(owned) - len(current), rendered=rendered,
-                       owned_now=frozenset(current), stats=stats)
+                       kept_stale=kept_stale, rendered=rendered, stats=stats)
 
 
 def replace_owned(output_dir: Path, files: Iterable[RenderedFile],
@@ -442,7 +453,7 @@ def file_stats(folder: Path, paths: Iterable[str]) -> Iterator[str]:
         os.close(fd)
 
 
-def _write_manifest(output_dir: Path, owned: set[str], staging: Path) -> None:
+def _write_manifest(output_dir: Path, owned: Iterable[str], staging: Path) -> None:
     """The manifest, a line per file, written in batches as it is made: at 10^5 files
     json.dumps with an indent (the pure-Python encoder) held tens of MiB of pieces. Each name
     goes through json's C string encoder, the one json.dumps uses (a quick rebuild whose page

@@ -254,17 +254,15 @@ def facet_listings(head: ArticleHead) -> tuple[str, ...]:
     return (*(url for url in listings_of(head) if url.startswith(terms)), *year)
 
 
-def listing_pages(index: SiteIndex, config: SiteConfig) -> list[ListingPage]:
-    """Every page of every listing."""
-    pages: list[ListingPage] = []
+def listing_pages(index: SiteIndex, config: SiteConfig) -> Iterator[ListingPage]:
+    """Every page of every listing, made as they are read."""
     for spec, articles in listings(index):
         chunks = paginate(articles, config.page_size)
         url_of = cache(partial(urls.listing_url, spec))  # neighbours' pagers ask for it too
         chart = timeline(_periods(spec, articles))
-        pages += [listing_page(spec, n, len(chunks), chunk, len(articles), config, url_of,
+        for n, chunk in enumerate(chunks, start=1):
+            yield listing_page(spec, n, len(chunks), chunk, len(articles), config, url_of,
                                chart)
-                  for n, chunk in enumerate(chunks, start=1)]
-    return pages
 
 
 def _periods(spec: ListingSpec,

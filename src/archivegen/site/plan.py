@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from archivegen.digest import fingerprint
 from archivegen.model import (
@@ -43,6 +43,8 @@ from archivegen.urls import (
     static_url,
     taxonomy_url,
 )
+
+T = TypeVar("T")
 
 PageKind = Literal["article", "listing", "feed", "terms", "archive", "not_found", "search",
                    "search_index", "static"]
@@ -233,9 +235,21 @@ def plan_static(name: str, content: bytes) -> Page:
                 fingerprint=hashlib.sha256(content).hexdigest(), data=file)
 
 
+class Remade(Generic[T]):
+    """An iterable made again each time it is read: a build plans its pages twice (paths and
+    fingerprints, then each page as it is rendered) and holds no listing page in between."""
+
+    def __init__(self, make: Callable[[], Iterable[T]]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._make())
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SiteContent:
-    """What the pages of a whole site are made from, as the index step leaves it."""
+    """What the pages of a whole site are made from, as the index step leaves it. Each
+    plan_site reads `listings` and `feeds` once: give collections, or Remade."""
 
     table: Sequence[tuple[str, ArticleHead]]  # every article's URL, in URL order
     index: SiteIndex
