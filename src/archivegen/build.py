@@ -12,7 +12,7 @@ import itertools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -198,22 +198,23 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         # Planned twice: here only each page's path and fingerprint are kept, and the pages
         # to render are planned again as they are rendered (at 10^5 articles, holding every
         # plan until then took over 100 MiB).
-        outputs = drop_collisions(map(_Output.of, plan_site(bases, content)), diags)
+        claims = [_Output.of(page) for page in plan_site(bases, content)]
+        outputs = drop_collisions(claims, diags)
+        # Which page a path went to, needed again only where two pages claimed it.
+        winners = ({out.path: out.origin for out in outputs}
+                   if len(outputs) != len(claims) else None)
+        del claims
     fingerprints = {out.path: out.fingerprint for out in outputs}
-    todo: dict[str, str] = {}  # path: origin of the page that claimed it
-    unchanged: list[str] = []
-    for out in outputs:
-        if run.skip is not None and run.skip(out.path, out.fingerprint):
-            unchanged.append(out.path)
-        else:
-            todo[out.path] = out.origin
+    unchanged = [out.path for out in outputs
+                 if run.skip is not None and run.skip(out.path, out.fingerprint)]
+    kept = set(unchanged)
+    to_render = tuple(out.path for out in outputs if out.path not in kept)
     pages = sum(1 for out in outputs if out.kind not in ("static", "search_index"))
-    in_workers = sum(1 for out in outputs if out.kind in WORKER_KINDS and out.path in todo)
+    in_workers = sum(1 for out in outputs if out.kind in WORKER_KINDS and out.path not in kept)
     del outputs
-    to_render = tuple(todo)
     files: Iterable[RenderedFile | WrittenFile] = _rendered(
-        _planned_again(plan_site(bases, content), todo), len(to_render), in_workers, themes,
-        renderer, fetch, diags, run)
+        _planned_again(plan_site(bases, content, memo=False), fingerprints, kept, winners),
+        len(to_render), in_workers, themes, renderer, fetch, diags, run)
     if not run.stream:
         with run.timer.phase("render"):
             files = tuple(files)
@@ -240,13 +241,19 @@ class _Output:
         return cls(page.path, page.origin, page.kind, page.fingerprint)
 
 
-def _planned_again(pages: Iterable[Page], todo: dict[str, str]) -> Iterator[Page]:
-    """The pages to render (by path: the origin of the page that claimed it), as planning
-    makes them again; `todo` is emptied as they come."""
+def _planned_again(pages: Iterable[Page], planned: Container[str], kept: Container[str],
+                   winners: dict[str, str] | None) -> Iterator[Page]:
+    """The pages to render, as planning makes them again: those `planned` and not `kept`
+    (unchanged), and where two pages claimed a path, the one that won it (`winners`: its
+    origin by path, emptied as they come)."""
     for page in pages:
-        if todo.get(page.path) == page.origin:
-            del todo[page.path]  # a second page of that path and origin was dropped too
-            yield page
+        if page.path not in planned or page.path in kept:
+            continue
+        if winners is not None:
+            if winners.get(page.path) != page.origin:
+                continue
+            del winners[page.path]  # a second page of that path and origin lost it too
+        yield page
 
 
 def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config: SiteConfig,

@@ -443,6 +443,13 @@ def test_plan_site_pages_are_those_of_the_plan_functions() -> None:
     assert pages[-1] == plan_static("site.js", b"js")
 
 
+def test_plan_site_without_its_memo_plans_the_same_pages() -> None:
+    # A build plans its pages a second time as they are rendered, keeping nothing between
+    # listing pages: the pages must be the first pass's, fingerprints and all.
+    content = site(SiteConfig(page_size=2))
+    assert list(plan_site(BASES, content, memo=False)) == list(plan_site(BASES, content))
+
+
 def test_plan_site_without_feeds_or_terms_plans_none() -> None:
     config = SiteConfig(feed_size=0)
     content = replace(site(config), terms=[], static_files={})

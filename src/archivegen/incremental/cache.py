@@ -519,8 +519,9 @@ class RecordReader:
     a worker process) needs for the pages it renders."""
 
     # Records kept after reading: the newest articles are in many feeds (the home page's and
-    # their terms'), and a feed carries its articles' bodies.
-    KEPT = 256
+    # their terms'), and a feed carries its articles' bodies. Each render worker keeps its
+    # own: 256 held ~4 MiB of bodies per worker at the end of a build.
+    KEPT = 64
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30.0)

@@ -16,6 +16,7 @@ data.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Generic, Literal, TypeVar
@@ -266,23 +267,38 @@ class SiteContent:
     search_files: Iterable[tuple[str, bytes | SpilledFile]] | None = None
 
 
-def plan_site(bases: PageBases, site: SiteContent) -> Iterator[Page]:
-    """Every page of the site, articles first (a flat list the build renders in order)."""
+def _kept_fingerprints(articles: Sequence[ArticleSummary]
+                       ) -> Callable[[ArticleSummary], str]:
+    """summary_fingerprint of each of `articles`, made once."""
+    known = {s.url: summary_fingerprint(s) for s in articles}
+    return lambda s: known[s.url]
+
+
+def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True) -> Iterator[Page]:
+    """Every page of the site, articles first (a flat list the build renders in order).
+
+    With `memo` (the default), each article's summary fingerprint is made once and kept while
+    listings are planned; without it, it is made again for each listing page that shows it
+    (the same pages: a build planning them a second time, as they are rendered, holds less)."""
     order = site.index.articles
-    nav = {s.url: (order[n - 1] if n > 0 else None, order[n + 1] if n + 1 < len(order) else None)
-           for n, s in enumerate(order)}
-    for url, head in site.table:
+    # Each article's place in the home listing's order (newest first), for its neighbours:
+    # an array, not a dict of 10^5 pairs held while the article pages are planned.
+    place = {s.url: n for n, s in enumerate(order)}
+    places = array("l", [place[url] for url, _ in site.table])
+    del place
+    for (url, head), n in zip(site.table, places, strict=True):
         refs = site.also_archived.get(head.key, ())
+        nav = (order[n - 1] if n > 0 else None, order[n + 1] if n + 1 < len(order) else None)
         yield plan_article(bases, url, head, site.source_sig(head.key), refs,
                            [site.source_sig(r.key) for r in refs], site.record(head.key),
-                           nav[url], site.related(head.key))
-    del nav
-    summary_fp = {s.url: summary_fingerprint(s) for s in site.index.articles}
+                           nav, site.related(head.key))
+    del places
+    summary_fp = _kept_fingerprints(site.index.articles) if memo else summary_fingerprint
     for page in site.listings:
-        yield plan_listing(bases, page, [summary_fp[s.url] for s in page.articles])
+        yield plan_listing(bases, page, [summary_fp(s) for s in page.articles])
     for feed in site.feeds:
         records = [site.record(s.key) for s in feed.articles]
-        yield plan_feed(bases, feed, [summary_fp[s.url] for s in feed.articles],
+        yield plan_feed(bases, feed, [summary_fp(s) for s in feed.articles],
                         [site.source_sig(s.key) for s in feed.articles],
                         None if None in records else tuple(r[1] for r in records if r))
     del summary_fp
