@@ -61,3 +61,24 @@ def test_listing_states_round_trip(tmp_path: Path) -> None:
     assert cache.listing_counts()[urls[7]] == (states[7].spec, 2)
     cache.put_listings(states[:1], every=True)  # `every`: the others are gone
     assert list(cache.listing_counts()) == urls[:1]
+
+
+def test_heads_a_build_keeps_share_their_dates_and_key_strings(tmp_path: Path) -> None:
+    # At 10^5 articles, one date object per distinct day and no second copy of each path.
+    from archivegen.incremental.rows import shared_terms
+
+    sketch = sketch_text("a body of a few words for the sketch")
+    made = [shared_terms(CachedArticle(head=head("".join(["a", str(n), ".md"]), n % 2),
+                                       sketch=sketch, excerpt="", heading="", site_url=""))
+            for n in range(4)]
+    assert [a.head for a in made] == [head(f"a{n}.md", n % 2) for n in range(4)]
+    assert made[0].head.date is made[2].head.date and made[1].head.date is made[3].head.date
+    assert all(a.head.key is a.head.source_path for a in made)
+    cache = BuildCache.open(tmp_path / "cache.sqlite")
+    for n in range(4):
+        cache.put_source(f"a{n}.md", CachedSource(stat="1", sha256="x", diagnostics=(),
+                                                   articles=(made[n],)), "[]")
+    cache.commit()
+    kept = [cache.sources()[f"a{n}.md"].articles[0].head for n in range(4)]
+    assert kept == [a.head for a in made]
+    assert kept[0].date is kept[2].date and all(h.key is h.source_path for h in kept)

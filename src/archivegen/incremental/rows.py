@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from archivegen.load.loaded import CachedArticle, CachedHead, CachedSource, Record
 from archivegen.model import TAXONOMIES, ArticleHead, ListingSpec, Term
+from archivegen.partial_date import PartialDate
 from archivegen.records import (
     article_to_json,
     date_from_json,
@@ -96,13 +97,24 @@ def _unpack_sketches(blob: bytes, count: int) -> list[Sketch]:
 
 def shared_terms(article: CachedArticle) -> CachedArticle:
     """The article with its term names interned: one string per distinct name, not one per
-    article (at 10^5 articles that is tens of MiB). For records from worker processes."""
+    article (at 10^5 articles that is tens of MiB), its date one object per distinct date,
+    and its key the same string as its source path when they are equal. For records from
+    worker processes."""
     h = article.head
     return replace(article, head=replace(
-        h, layout=_intern(h.layout), authors=_interned(h.authors),
+        h, key=h.source_path if h.key == h.source_path else h.key, date=_shared_date(h.date),
+        layout=_intern(h.layout), authors=_interned(h.authors),
         publisher=_intern(h.publisher), original_source=_intern(h.original_source),
         regions=_interned(h.regions), themes=_interned(h.themes), tags=_interned(h.tags),
         reports=_interned(h.reports)))
+
+
+# One object per distinct date a build has seen (a few thousand days, not 10^5 copies).
+_DATES: dict[PartialDate, PartialDate] = {}
+
+
+def _shared_date(date: PartialDate | None) -> PartialDate | None:
+    return None if date is None else _DATES.setdefault(date, date)
 
 
 def _intern(text: object) -> str:
@@ -121,8 +133,10 @@ def decode_heads(path: str, raw: dict[str, Any], *,
     one, many = (_intern, _interned) if shared else (str, tuple)
     for (key, layout, title, slug, date, authors, publisher, original_source, url, regions,
          themes, tags, reports, summary, excerpt, heading, site_url) in raw["articles"]:
-        head = ArticleHead(key=key, source_path=path, layout=one(layout), title=title,
-                           slug=slug, date=date_from_json(date), authors=many(authors),
+        day = date_from_json(date)
+        head = ArticleHead(key=path if shared and key == path else key, source_path=path,
+                           layout=one(layout), title=title, slug=slug,
+                           date=_shared_date(day) if shared else day, authors=many(authors),
                            publisher=one(publisher),
                            original_source=one(original_source), url=url,
                            regions=many(regions), themes=many(themes),
