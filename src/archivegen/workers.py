@@ -31,7 +31,6 @@ from archivegen.incremental.cache import RecordReader, template_bytecode_dir
 from archivegen.incremental.rows import encode_records
 from archivegen.limits import Limits
 from archivegen.load.loaded import CachedSource, Record
-from archivegen.load.source_file import reload_source
 from archivegen.markdown.engine import SafeMarkdown, make_markdown
 from archivegen.model import ArticleHead, ArticleSummary, RenderedFile, Taxonomy
 from archivegen.render.pages import Renderer
@@ -213,6 +212,10 @@ def _process_markdown(limits: Limits) -> SafeMarkdown:
 
 
 def _run_load_job(job: LoadJob) -> LoadResult:
+    # Imported here: a render worker (spawned, importing this module) never loads files,
+    # and the loaders' modules cost it ~3 MiB.
+    from archivegen.load.source_file import reload_source
+
     local = Diagnostics()
     got = reload_source(Path(job.input_dir), job.rel, job.stat, job.cached_sha, local,
                         _process_markdown(job.limits), file_time_dates=job.file_time_dates,
