@@ -640,8 +640,8 @@ def _record_outputs(cache: BuildCache, known: dict[str, tuple[str, str]], site: 
     exist as planned get a fingerprint: a page that failed to render keeps none, so it is
     rendered again next time. Rows already true (kept pages) are not written again."""
     cache.forget_outputs(set(known) - set(site.fingerprints))
-    cache.put_outputs((path, (fp, report.stats[path]))
-                      for path, fp in site.fingerprints.items() if path in report.stats)
+    cache.put_outputs((path, (site.fingerprints[path], stat))
+                      for path, stat in report.stats.pairs() if path in site.fingerprints)
     cache.set_summary({"articles": site.articles, "pages": site.pages,
                        "files": len(site.fingerprints)}, diags.sorted())
     cache.commit()

@@ -21,6 +21,7 @@ from typing import Protocol, TypeVar
 
 from archivegen.errors import Diagnostics, SourceLocation
 from archivegen.model import RenderedFile
+from archivegen.render.file_stats import FileStats
 
 MANIFEST_NAME = ".archivegen-manifest.json"
 # The build's own files in the output folder (the manifest, the staging folder) are never
@@ -49,7 +50,7 @@ class WriteReport:
     rendered: int = 0  # files received from the renderer (written or byte-identical)
     # Size, mtime and inode of each file received and in place, as `file_stat` gives them: a
     # later build compares them to notice a page edited or replaced by hand.
-    stats: dict[str, str] = field(default_factory=dict)
+    stats: FileStats = field(default_factory=FileStats)
 
 
 class _Claim(Protocol):
@@ -317,7 +318,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
     unchanged = len(kept)
     # Every file this build received and put in place, with its stat; with `kept`, what
     # the build owns now.
-    stats: dict[str, str] = {}
+    stats = FileStats()
     for f in files:
         rendered += 1
         done = f if isinstance(f, WrittenFile) else tree.put(f.path, f.content, f.origin)
@@ -331,7 +332,7 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
             written += 1
         else:
             unchanged += 1
-        stats[listed.get(done.path) or done.path] = done.stat
+        stats.add(listed.get(done.path) or done.path, done.stat)
 
     def owned_now(name: str) -> bool:
         return name in stats or name in kept
