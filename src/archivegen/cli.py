@@ -17,6 +17,7 @@ import signal
 import stat
 import sys
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from archivegen import __version__
 from archivegen.config import (
     CONFIG_FILENAME,
     SiteConfig,
+    base_url_problem,
     file_kind,
     output_clash,
     parse_config,
@@ -75,6 +77,10 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search", action="store_true",
                    help="write no search index or search page (as 'search: false' in the "
                         "config)")
+    b.add_argument("--base-url", metavar="URL",
+                   help="where the site will be published, e.g. https://example.org/archive/ "
+                        "(as 'base_url' in the config): canonical links, feeds and the 404 "
+                        "page use it")
     b.add_argument("-q", "--quiet", action="store_true",
                    help="print only diagnostics and the summary line")
     s = commands.add_parser(
@@ -92,9 +98,11 @@ def make_parser() -> argparse.ArgumentParser:
                         "given here that is taken is an error")
     s.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only)")
-    s.add_argument("--base-path", default="/", metavar="PATH",
+    s.add_argument("--base-path", metavar="PATH",
                    help="serve the site under this path, as it will be published "
-                        "(e.g. /archive/)")
+                        "(e.g. /archive/; default: the path of the base URL, else /)")
+    s.add_argument("--base-url", metavar="URL",
+                   help="where the site will be published, as for build")
     s.add_argument("--no-search", action="store_true",
                    help="write no search index or search page, as for build")
     s.add_argument("--no-reload", action="store_true",
@@ -252,9 +260,13 @@ def _project(args: argparse.Namespace) -> _Project | None:
         return None
     config, base = loaded
     # Flags are relative to the current folder, config values to the config file's folder.
+    if args.base_url is not None and (why := base_url_problem(args.base_url)):
+        _err(f"error: --base-url: {why}")
+        return None
     overrides = {"input": str(Path(args.input).resolve()) if args.input else None,
                  "output": str(Path(args.output).resolve()) if args.output else None,
-                 "search": "off" if getattr(args, "no_search", False) else None}
+                 "search": "off" if getattr(args, "no_search", False) else None,
+                 "base_url": args.base_url}
     config = with_overrides(config, **overrides)
     input_dir = (base / config.input).resolve()
     output_dir = (base / config.output).resolve()
@@ -301,16 +313,19 @@ def _build_command(args: argparse.Namespace) -> int:
 
 
 def _serve_command(args: argparse.Namespace) -> int:
-    base_path = "/" + "/".join(part for part in args.base_path.split("/") if part)
-    base_path = base_path.rstrip("/") + "/"
-    if any(part in (".", "..") or "\\" in part for part in base_path.split("/")):
-        _err(f"error: --base-path '{args.base_path}' is not a plain URL path")
-        return EXIT_USAGE
     if args.port is not None and not 0 <= args.port <= 65535:
         _err(f"error: --port {args.port} is not a port number")
         return EXIT_USAGE
     project = _project(args)
     if project is None:
+        return EXIT_USAGE
+    # Served where it will be published: under the base URL's path unless told otherwise.
+    given = args.base_path if args.base_path is not None else (
+        urllib.parse.urlsplit(project.config.base_url).path or "/")
+    base_path = "/" + "/".join(part for part in given.split("/") if part)
+    base_path = base_path.rstrip("/") + "/"
+    if any(part in (".", "..") or "\\" in part for part in base_path.split("/")):
+        _err(f"error: --base-path '{given}' is not a plain URL path")
         return EXIT_USAGE
     from archivegen.serve.command import ServeRequest, serve
 

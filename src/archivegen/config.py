@@ -242,11 +242,18 @@ def read_settings_file(path: Path) -> bytes:
 
 
 def with_overrides(config: SiteConfig, *, input: str | None = None,
-                   output: str | None = None, search: str | None = None) -> SiteConfig:
+                   output: str | None = None, search: str | None = None,
+                   base_url: str | None = None) -> SiteConfig:
     """Apply command-line flags, which win over the file; None means 'not given' (`search`:
-    "off" for --no-search)."""
+    "off" for --no-search; `base_url` checked first with base_url_problem)."""
     return replace(config, input=input or config.input, output=output or config.output,
-                   search=config.search and search != "off")
+                   search=config.search and search != "off",
+                   base_url=config.base_url if base_url is None else base_url)
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why `value` cannot be the site's base_url (as in the settings file), or None."""
+    return _text_problem("base_url", value)
 
 
 def _type_name(t: type) -> str:
