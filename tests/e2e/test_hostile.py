@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,6 +24,7 @@ ALLOWED_TAGS = {
 }
 # The one script a page may load: the theme's search, on the search page.
 SEARCH_SCRIPT = "static/search.js"
+JSON_LD = "application/ld+json"  # article pages' metadata: a data block, never run
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
@@ -30,9 +32,12 @@ class _Audit(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.problems: list[str] = []
+        self.data_block: list[str] | None = None  # the text of a JSON-LD block being read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script" and not dict(attrs).get("src", "").endswith(SEARCH_SCRIPT):
+        if tag == "script" and dict(attrs) == {"type": JSON_LD}:
+            self.data_block = []  # data, never run: it must be JSON and nothing else
+        elif tag == "script" and not dict(attrs).get("src", "").endswith(SEARCH_SCRIPT):
             self.problems.append("a <script> other than the search page's")
         elif tag not in ALLOWED_TAGS and tag != "script":
             self.problems.append(f"element <{tag}>")
@@ -43,6 +48,21 @@ class _Audit(HTMLParser):
                 compact = "".join(value.split()).lower()
                 if compact.startswith(BAD_SCHEMES):
                     self.problems.append(f"{name}={value!r} on <{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.data_block is not None:
+            self.data_block.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self.data_block is not None:
+            text = "".join(self.data_block)
+            self.data_block = None
+            try:
+                json.loads(text)
+            except ValueError:
+                self.problems.append(f"a JSON-LD block that is not JSON: {text[:80]!r}")
+            if "<" in text:  # tojson escapes it: nothing can end the block early
+                self.problems.append("a '<' inside a JSON-LD block")
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +86,11 @@ def test_no_markup_survives(hostile_site: Path) -> None:
 
 
 def test_only_the_search_page_loads_a_script(hostile_site: Path) -> None:
+    # (Article pages hold one JSON-LD data block each: not a script that runs.)
     with_script = sorted(p.relative_to(hostile_site).as_posix()
-                         for p in hostile_site.rglob("*.html") if "<script" in p.read_text())
+                         for p in hostile_site.rglob("*.html")
+                         if p.read_text().count("<script")
+                         > p.read_text().count(f'<script type="{JSON_LD}">'))
     assert with_script == ["search/index.html"]
     page = (hostile_site / "search/index.html").read_text()
     assert page.count("<script") == 1 and "></script>" in page  # an empty element: no inline code

@@ -31,6 +31,7 @@ from archivegen.model import (
     YearCount,
     terms_of,
 )
+from archivegen.render.metadata import news_article, page_description
 from archivegen.render.templates import is_web_url, page_url_for, template_dependencies
 from archivegen.search.spill import SpilledFile
 from archivegen.site.plan import (
@@ -72,11 +73,18 @@ class Renderer:
         path = article.provenance.source_path
         term_groups = [(tax, terms_of(article, tax)) for tax in TAXONOMIES]
         sources = (path, *(d.source_path for d in also_archived))
+        title = article.title or derived_title(self.md, article.body)
+        description = page_description(article, body_html)
+        # Link previews and search engines need an absolute address: only with a base_url
+        # that is one (a path alone names no host).
+        canonical = (urls.absolute_url(self.config.base_url, url)
+                     if is_web_url(self.config.base_url) else "")
         return self._render("article.html", url, diags, origin=path,
                             extra_deps=tuple(f"source:{p}" for p in sources), article=article,
                             body_html=body_html, term_groups=term_groups,
                             unreferenced_notes=unreferenced, also_archived=also_archived,
-                            title=article.title or derived_title(self.md, article.body),
+                            title=title, description=description, canonical=canonical,
+                            structured=news_article(article, title, description, canonical),
                             title_derived=not article.title,
                             date_from_file_time=any(f.rule == "file-mtime"
                                                     for f in article.provenance.fields),
