@@ -77,6 +77,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search", action="store_true",
                    help="write no search index or search page (as 'search: false' in the "
                         "config)")
+    b.add_argument("--portable", action="store_true",
+                   help="links name each page's file (folder/index.html), so the site also "
+                        "works opened from disk (as 'portable: true' in the config)")
     b.add_argument("--base-url", metavar="URL",
                    help="where the site will be published, e.g. https://example.org/archive/ "
                         "(as 'base_url' in the config): canonical links, feeds and the 404 "
@@ -266,7 +269,8 @@ def _project(args: argparse.Namespace) -> _Project | None:
     overrides = {"input": str(Path(args.input).resolve()) if args.input else None,
                  "output": str(Path(args.output).resolve()) if args.output else None,
                  "search": "off" if getattr(args, "no_search", False) else None,
-                 "base_url": args.base_url}
+                 "base_url": args.base_url,
+                 "portable": "on" if getattr(args, "portable", False) else None}
     config = with_overrides(config, **overrides)
     input_dir = (base / config.input).resolve()
     output_dir = (base / config.output).resolve()

@@ -44,6 +44,9 @@ class SiteConfig:
     dates_from_file_times: bool = False
     # Write the search index and page (search/); `--no-search` turns it off for one build.
     search: bool = True
+    # Links name each page's file (`folder/index.html`, not `folder/`), so the output works
+    # opened straight from disk (file://), where a folder link shows a directory listing.
+    portable: bool = False
     # What one input may cost (limits.py): `limits:` in the file, a mapping of the fields of
     # Limits to whole numbers; a field left out keeps its default.
     limits: Limits = DEFAULT_LIMITS
@@ -243,12 +246,14 @@ def read_settings_file(path: Path) -> bytes:
 
 def with_overrides(config: SiteConfig, *, input: str | None = None,
                    output: str | None = None, search: str | None = None,
-                   base_url: str | None = None) -> SiteConfig:
+                   base_url: str | None = None, portable: str | None = None) -> SiteConfig:
     """Apply command-line flags, which win over the file; None means 'not given' (`search`:
-    "off" for --no-search; `base_url` checked first with base_url_problem)."""
+    "off" for --no-search; `portable`: "on" for --portable; `base_url` checked first with
+    base_url_problem)."""
     return replace(config, input=input or config.input, output=output or config.output,
                    search=config.search and search != "off",
-                   base_url=config.base_url if base_url is None else base_url)
+                   base_url=config.base_url if base_url is None else base_url,
+                   portable=config.portable or portable == "on")
 
 
 def base_url_problem(value: str) -> str | None:

@@ -18,6 +18,7 @@ ARCHIVE_URL = "/archive/"
 SEARCH_URL = "/search/"
 UNDATED_URL = "/undated/"
 NOT_FOUND_URL = "/404.html"
+INDEX_FILE = "index.html"  # the file that serves a folder's URL
 STATIC_PREFIX = "/static/"
 
 
@@ -121,7 +122,7 @@ def output_file(url: str) -> str:
     """output_path as a plain string (a build maps every output's URL: Path objects cost)."""
     path = url.lstrip("/")
     if path == "" or path.endswith("/"):
-        path += "index.html"
+        path += INDEX_FILE
     return path
 
 

@@ -92,3 +92,49 @@ def test_404_page_links_are_root_relative(tmp_path: Path) -> None:
         assert link.startswith("/")
         rel = link.lstrip("/")
         assert (tmp_path / rel / "index.html").is_file() or (tmp_path / rel).is_file(), link
+
+
+# --- portable output: every link opens a file from disk -----------------------------------
+
+def links_not_to_files(root: Path) -> list[str]:
+    """Every relative href/src of every page, resolved as a browser does on file:// (against
+    the page's own file), must name a file: a folder shows a directory listing there."""
+    problems = []
+    for page in sorted(root.rglob("*.html")):
+        if page.name == "404.html":
+            continue  # served by a web server only
+        collector = _LinkCollector()
+        collector.feed(page.read_text("utf-8"))
+        base = page.resolve().as_uri()
+        for link in collector.links:
+            if urlsplit(link).scheme in ("http", "https", "mailto") or link.startswith(("//",
+                                                                                     "#")):
+                continue
+            target = Path(unquote(urlsplit(urljoin(base, link)).path))
+            if not target.is_relative_to(root.resolve()):
+                problems.append(f"{page.relative_to(root)}: {link} leaves the site folder")
+            elif not target.is_file():
+                problems.append(f"{page.relative_to(root)}: {link} is not a file")
+    return problems
+
+
+@pytest.mark.parametrize("archive", [SEEDS, FIXTURES / "archive"], ids=["seeds", "fixture"])
+def test_a_portable_site_links_files_on_disk(archive: Path, tmp_path: Path) -> None:
+    assert run_build(archive, tmp_path / "site", "--portable") == 0
+    assert links_not_to_files(tmp_path / "site") == []
+    assert broken_links(tmp_path / "site") == []  # and still from any web server's subfolder
+
+
+def test_without_portable_folder_links_are_not_files_on_disk(tmp_path: Path) -> None:
+    # What --portable is for: the walker above sees the difference.
+    assert run_build(SEEDS, tmp_path / "site") == 0
+    problems = links_not_to_files(tmp_path / "site")
+    assert problems and all(p.endswith("is not a file") for p in problems)
+
+
+def test_portable_from_the_settings_file(tmp_path: Path) -> None:
+    (tmp_path / "archivegen.yaml").write_text("portable: true\n")
+    assert run_build(SEEDS, tmp_path / "site", "--config", str(tmp_path / "archivegen.yaml")) == 0
+    home = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert 'href="archive/index.html"' in home and 'href="./"' not in home
+    assert links_not_to_files(tmp_path / "site") == []

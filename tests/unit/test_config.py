@@ -14,7 +14,7 @@ from archivegen.errors import Diagnostics
 PATH = "site/archivegen.yaml"
 KNOWN = ("base_url, dates_from_file_times, description, excerpt_words, feed_size, input, language, "
          "limits, "
-         "output, page_size, search, "
+         "output, page_size, portable, search, "
          "theme_dir, title")
 
 

@@ -164,7 +164,9 @@ class Renderer:
             html = tmpl.render(site=self.config, page_url=url, nav=self.nav,
                                term_counts=self.term_counts,
                                url_for=page_url_for(url, context.get("link_base"),
-                                                    self.config.base_url), **context)
+                                                    self.config.base_url,
+                                                    portable=self.config.portable),
+                               **context)
             used = template_dependencies(self.env, template, self._deps)
         except jinja2.TemplateSyntaxError as exc:
             diags.error("AG050", f"template syntax error: {exc.message}",

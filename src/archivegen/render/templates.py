@@ -106,14 +106,16 @@ def url_for(context: jinja2.runtime.Context, target: str, **kw: Any) -> str:
     """
     link_base = context.get("link_base")
     page_url = context["page_url"] if link_base is None else context.get("page_url", "")
-    return page_url_for(page_url, link_base,
-                        getattr(context.get("site"), "base_url", ""))(target, **kw)
+    site = context.get("site")
+    return page_url_for(page_url, link_base, getattr(site, "base_url", ""),
+                        portable=getattr(site, "portable", False))(target, **kw)
 
 
 def page_url_for(page_url: str, link_base: str | None = None,
-                 base_url: str = "") -> Callable[..., str]:
+                 base_url: str = "", *, portable: bool = False) -> Callable[..., str]:
     """`url_for` bound to the page at `page_url` (or, given `link_base`, to that base);
-    `base_url`: where the site is published, for its canonical URL.
+    `base_url`: where the site is published, for its canonical URL; `portable`: a link to
+    a page names its file (`index.html`), as a browser opening files from disk needs.
 
     A plain function: Jinja hands a `pass_context` global a context per call, and a page
     makes dozens of links (navigation, one per listed article), so that cost adds up.
@@ -129,7 +131,8 @@ def page_url_for(page_url: str, link_base: str | None = None,
 
         return absolute_url_for
 
-    link = urls.relative_links(page_url)
+    relative = urls.relative_links(page_url)
+    link = _to_files(relative) if portable else relative
 
     def relative_url_for(target: str, **kw: Any) -> str:
         # An article's URL, the commonest target, needs no mapping.
@@ -140,6 +143,17 @@ def page_url_for(page_url: str, link_base: str | None = None,
         return link(site_url(target, **kw))
 
     return relative_url_for
+
+
+def _to_files(link: Callable[[str], str]) -> Callable[[str], str]:
+    """`link`, with a link to a folder ("../a/", "./") naming the folder's index.html."""
+    def to_file(to_url: str) -> str:
+        rel = link(to_url)
+        if rel == "./":
+            return urls.INDEX_FILE
+        return rel + urls.INDEX_FILE if rel.endswith("/") else rel
+
+    return to_file
 
 
 def site_url(target: str, **kw: Any) -> str:
