@@ -13,6 +13,7 @@ import argparse
 import dataclasses
 import errno
 import os
+import shlex
 import signal
 import stat
 import sys
@@ -129,6 +130,14 @@ def make_parser() -> argparse.ArgumentParser:
                    help="totals for all the files instead of a block per file: articles, "
                         "layouts, how often each field was found, diagnostics by code, "
                         "duplicates")
+    i = commands.add_parser(
+        "init", help="start a new archive: settings, an input folder, an example article",
+        description="Write a commented archivegen.yaml, an articles/ folder with one example "
+                    "article and a .gitignore into DIR (made if missing), then say how to "
+                    "build and preview it. Nothing is overwritten: a file already there is "
+                    "an error and nothing is written.")
+    i.add_argument("folder", nargs="?", default=".", metavar="DIR",
+                   help="the new project's folder (default: the current one)")
     return parser
 
 
@@ -192,7 +201,28 @@ def _run(argv: Sequence[str] | None) -> int:
         return _check_command(args)
     if args.command == "serve":
         return _serve_command(args)
+    if args.command == "init":
+        return _init_command(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _init_command(args: argparse.Namespace) -> int:
+    from archivegen.scaffold import OUTPUT_FOLDER, init_project
+
+    folder = Path(args.folder)
+    try:
+        written = init_project(folder)
+    except (ArchivegenError, OSError) as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE
+    _out(f"a new archive in {folder.resolve()}:")
+    for path in written:
+        _out(f"  wrote {path}")
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(folder))} && "
+    _out("next:")
+    _out(f"  {go}archivegen build    # the site, in {OUTPUT_FOLDER}/")
+    _out("  archivegen serve    # a preview that rebuilds as you edit")
+    return EXIT_OK
 
 
 def _empty_option(args: argparse.Namespace) -> str:
