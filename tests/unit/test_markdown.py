@@ -297,3 +297,16 @@ def test_a_derived_heading_reads_only_the_start_of_a_long_first_block() -> None:
     lead = _leading_paragraphs(body, 36)
     assert 16_000 <= len(lead) < 16_100 and body.startswith(lead + "\n")
     assert derived_title(make_markdown(), body) == "Heading number 0 of many Heading number 1 …"
+
+
+@pytest.mark.parametrize(("text", "lazy"), [
+    ("![map](https://example.org/map.png)", True),
+    ("![map](//cdn.example.org/map.png)", True),
+    ("![map](http://example.org/map.png \"A map\")", True),
+    ("![map](images/map.png)", False),
+    ("![map](/images/map.png)", False),
+])
+def test_remote_images_load_lazily(text: str, lazy: bool) -> None:
+    html, _ = render_markdown(make_markdown(), text)
+    assert html.count("<img ") == 1
+    assert ('loading="lazy"' in html) is lazy

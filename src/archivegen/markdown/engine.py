@@ -99,6 +99,7 @@ class SafeMarkdown(MarkdownIt):
         # Set by render_markdown_with_excerpt: its text's first table cut short, if any.
         self.table_cut: TableCut | None = None
         self.add_render_rule("link_open", _render_link_open)
+        self.add_render_rule("image", _render_image)
         # The link and image rules find a label's end and a destination through md.helpers
         # (a module: this instance gets a copy of it, with our scans).
         self.helpers = types.ModuleType("archivegen_markdown_helpers")
@@ -123,6 +124,17 @@ def _render_link_open(self: RendererHTML, tokens: Sequence[Token], idx: int,
         # Links out of the archive: no referrer leak, no opener access, no endorsement.
         token.attrSet("rel", "nofollow noopener noreferrer")
     result: str = self.renderToken(tokens, idx, options, env)
+    return result
+
+
+def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                  options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    if str(token.attrGet("src") or "").startswith(("http://", "https://", "//")):
+        # A picture from elsewhere loads as the reader scrolls to it, not with the page (an
+        # archive page may show dozens; nothing is fetched at build time either way).
+        token.attrSet("loading", "lazy")
+    result: str = RendererHTML.image(self, tokens, idx, options, env)
     return result
 
 
