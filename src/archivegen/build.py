@@ -162,6 +162,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     """Plan every output with its fingerprint (site/plan.py); render those not skipped.
     Steps: fold duplicates, index, plan, render."""
     run = run or SiteRun()
+    if not config.drafts:  # drafts are loaded (and cached) all the same: serve shows them
+        loaded = [x for x in loaded if not x.head.draft]
     by_key = {x.head.key: x for x in loaded}
     fetch = RecordFetcher(run.records)
     with run.timer.phase("dedupe"):

@@ -26,7 +26,7 @@ from archivegen.load.sources import iter_article_paths, read_paths
 from archivegen.model import Article, ArticleHead, DuplicateRef, Source, article_key, head_of
 
 FIELDS = ("title", "authors", "contributors", "publisher", "date", "original_source", "url",
-          "regions", "themes", "tags", "reports", "slug", "summary", "language")
+          "regions", "themes", "tags", "reports", "slug", "summary", "language", "draft")
 # The fields a summary counts: those scraped text can state. slug, summary and language come
 # only from front matter or a sidecar, so their fill rate says nothing about a scrape.
 SUMMARY_FIELDS = ("title", "authors", "contributors", "date", "publisher", "original_source",
@@ -173,6 +173,8 @@ def report_lines(report: CheckReport) -> list[str]:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the settings and front matter spell it
     if isinstance(value, list):
         return "; ".join(_show(v) for v in value)
     if isinstance(value, dict):

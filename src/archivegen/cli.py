@@ -78,6 +78,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search", action="store_true",
                    help="write no search index or search page (as 'search: false' in the "
                         "config)")
+    b.add_argument("--drafts", action="store_true",
+                   help="build the articles marked 'draft: true' too (serve always does)")
     b.add_argument("--portable", action="store_true",
                    help="links name each page's file (folder/index.html), so the site also "
                         "works opened from disk (as 'portable: true' in the config)")
@@ -300,7 +302,10 @@ def _project(args: argparse.Namespace) -> _Project | None:
                  "output": str(Path(args.output).resolve()) if args.output else None,
                  "search": "off" if getattr(args, "no_search", False) else None,
                  "base_url": args.base_url,
-                 "portable": "on" if getattr(args, "portable", False) else None}
+                 "portable": "on" if getattr(args, "portable", False) else None,
+                 # serve previews drafts; build leaves them out unless told
+                 "drafts": "on" if args.command == "serve" or getattr(args, "drafts", False)
+                 else None}
     config = with_overrides(config, **overrides)
     input_dir = (base / config.input).resolve()
     output_dir = (base / config.output).resolve()

@@ -47,6 +47,8 @@ class SiteConfig:
     # Links name each page's file (`folder/index.html`, not `folder/`), so the output works
     # opened straight from disk (file://), where a folder link shows a directory listing.
     portable: bool = False
+    # Build the articles marked `draft: true` too (`serve` always does; `--drafts` for build).
+    drafts: bool = False
     # What one input may cost (limits.py): `limits:` in the file, a mapping of the fields of
     # Limits to whole numbers; a field left out keeps its default.
     limits: Limits = DEFAULT_LIMITS
@@ -246,14 +248,16 @@ def read_settings_file(path: Path) -> bytes:
 
 def with_overrides(config: SiteConfig, *, input: str | None = None,
                    output: str | None = None, search: str | None = None,
-                   base_url: str | None = None, portable: str | None = None) -> SiteConfig:
+                   base_url: str | None = None, portable: str | None = None,
+                   drafts: str | None = None) -> SiteConfig:
     """Apply command-line flags, which win over the file; None means 'not given' (`search`:
-    "off" for --no-search; `portable`: "on" for --portable; `base_url` checked first with
-    base_url_problem)."""
+    "off" for --no-search; `portable` and `drafts`: "on" for --portable, --drafts or serve;
+    `base_url` checked first with base_url_problem)."""
     return replace(config, input=input or config.input, output=output or config.output,
                    search=config.search and search != "off",
                    base_url=config.base_url if base_url is None else base_url,
-                   portable=config.portable or portable == "on")
+                   portable=config.portable or portable == "on",
+                   drafts=config.drafts or drafts == "on")
 
 
 def base_url_problem(value: str) -> str | None:

@@ -99,6 +99,7 @@ class Article:
     slug: str = ""
     summary: str = ""
     language: str = ""
+    draft: bool = False  # shown by `serve` and `build --drafts` only
     body: str = ""
     notes: tuple[Note, ...] = ()
     # 1-based line of the body's first line in the source file, so repairs can name lines.
@@ -140,6 +141,7 @@ class ArticleHead:
     tags: tuple[str, ...]
     reports: tuple[str, ...]
     summary: str
+    draft: bool = False
 
 
 def head_of(article: Article) -> ArticleHead:
@@ -149,7 +151,7 @@ def head_of(article: Article) -> ArticleHead:
         date=article.date, authors=article.authors, publisher=article.publisher,
         original_source=article.original_source, url=article.url, regions=article.regions,
         themes=article.themes, tags=article.tags, reports=article.reports,
-        summary=article.summary)
+        summary=article.summary, draft=article.draft)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

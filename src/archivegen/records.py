@@ -72,7 +72,8 @@ def article_to_json(a: Article) -> dict[str, Any]:
         "publisher": a.publisher, "date": date_to_json(a.date),
         "original_source": a.original_source, "url": a.url, "regions": list(a.regions),
         "themes": list(a.themes), "tags": list(a.tags), "reports": list(a.reports),
-        "slug": a.slug, "summary": a.summary, "language": a.language, "body": a.body,
+        "slug": a.slug, "summary": a.summary, "language": a.language, "draft": a.draft,
+        "body": a.body,
         "notes": [[n.label, n.text, n.line] for n in a.notes], "body_line": a.body_line,
         "provenance": {
             "source_path": p.source_path, "sha256": p.sha256, "layout": p.layout,
@@ -102,7 +103,8 @@ def article_from_json(data: Any) -> Article:
             original_source=data["original_source"], url=data["url"],
             regions=tuple(data["regions"]), themes=tuple(data["themes"]),
             tags=tuple(data["tags"]), reports=tuple(data["reports"]), slug=data["slug"],
-            summary=data["summary"], language=data["language"], body=data["body"],
+            summary=data["summary"], language=data["language"], draft=bool(data["draft"]),
+            body=data["body"],
             notes=tuple(Note(label=lb, text=t, line=n) for lb, t, n in data["notes"]),
             body_line=data["body_line"], provenance=provenance)
     except (KeyError, TypeError, ValueError) as exc:

@@ -12,7 +12,8 @@ from archivegen.config import SiteConfig, parse_config, with_overrides
 from archivegen.errors import Diagnostics
 
 PATH = "site/archivegen.yaml"
-KNOWN = ("base_url, dates_from_file_times, description, excerpt_words, feed_size, input, language, "
+KNOWN = ("base_url, dates_from_file_times, description, drafts, excerpt_words, feed_size, input, "
+         "language, "
          "limits, "
          "output, page_size, portable, search, "
          "theme_dir, title")

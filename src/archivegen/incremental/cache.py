@@ -60,9 +60,10 @@ if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or
     from archivegen.site.indexer import ListingState
     from archivegen.site.plan import PageBases
 
-SCHEMA = 10  # 10: search term vectors and document numbers; 9: listings keep their
-# articles per period (timelines); 8: text not ASCII stored as UTF-8 blobs, surrogates kept;
-# members NUL-separated
+# 11: heads and records say whether an article is a draft; 10: search term vectors and
+# document numbers; 9: listings keep their articles per period (timelines); 8: text not ASCII
+# stored as UTF-8 blobs, surrogates kept; members NUL-separated
+SCHEMA = 11
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 

@@ -479,6 +479,9 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
             continue
         if [a.head.key for a in got.entry.articles] != [a.head.key for a in old.articles]:
             raise _Decline(f"{_quoted(rel)} now holds other articles (pieces)")
+        if any(a.head.draft for a in (*old.articles, *got.entry.articles)):
+            # A draft is in or out of the site as the settings say: the full build decides.
+            raise _Decline(f"{_quoted(rel)} is a draft, or was one")
         edits.append(_Edit(path=rel, old=old, new=got.entry, records=got.records,
                            terms=got.terms))
     return edits, touched

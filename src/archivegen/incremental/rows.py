@@ -57,7 +57,8 @@ def head_to_json(a: CachedArticle) -> list[object]:
     h = a.head
     return [h.key, h.layout, h.title, h.slug, date_to_json(h.date), list(h.authors),
             h.publisher, h.original_source, h.url, list(h.regions), list(h.themes),
-            list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading, a.site_url]
+            list(h.tags), list(h.reports), h.summary, a.excerpt, a.heading, a.site_url,
+            h.draft]
 
 
 # Per sketch: digest, values and lead lengths, then digest, values, lead (a blob column: no
@@ -132,7 +133,8 @@ def decode_heads(path: str, raw: dict[str, Any], *,
     """The heads of one source; `shared`: term names interned (for heads a build keeps)."""
     one, many = (_intern, _interned) if shared else (str, tuple)
     for (key, layout, title, slug, date, authors, publisher, original_source, url, regions,
-         themes, tags, reports, summary, excerpt, heading, site_url) in raw["articles"]:
+         themes, tags, reports, summary, excerpt, heading, site_url,
+         draft) in raw["articles"]:
         day = date_from_json(date)
         head = ArticleHead(key=path if shared and key == path else key, source_path=path,
                            layout=one(layout), title=title, slug=slug,
@@ -140,7 +142,8 @@ def decode_heads(path: str, raw: dict[str, Any], *,
                            publisher=one(publisher),
                            original_source=one(original_source), url=url,
                            regions=many(regions), themes=many(themes),
-                           tags=many(tags), reports=many(reports), summary=summary)
+                           tags=many(tags), reports=many(reports), summary=summary,
+                           draft=bool(draft))
         yield CachedHead(head=head, excerpt=str(excerpt), heading=str(heading),
                          site_url=str(site_url))
 

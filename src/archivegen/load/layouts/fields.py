@@ -22,7 +22,9 @@ STRING_FIELDS = {"title": "title", "publisher": "publisher", "source": "original
                  "url": "url", "slug": "slug", "summary": "summary", "language": "language"}
 LIST_FIELDS = {"authors": "authors", "author": "authors", "regions": "regions",
                "themes": "themes", "tags": "tags", "reports": "reports"}
-KNOWN_KEYS = sorted({*STRING_FIELDS, *LIST_FIELDS, "date"})
+# An article marked `draft: true` is built by `serve` and by `build --drafts` only.
+BOOL_FIELDS = {"draft": "draft"}
+KNOWN_KEYS = sorted({*STRING_FIELDS, *LIST_FIELDS, *BOOL_FIELDS, "date"})
 
 # A value quoted in a message is cut short: a full repr of a YAML value could be as large as
 # the document, or (shared through aliases) far larger.
@@ -39,7 +41,8 @@ def read_fields(entries: list[YamlEntry], path: str, rule: str,
         value = convert_field(entry, path, diags)
         if value is None:
             continue
-        name = STRING_FIELDS.get(entry.key) or LIST_FIELDS.get(entry.key) or entry.key
+        name = (STRING_FIELDS.get(entry.key) or LIST_FIELDS.get(entry.key)
+                or BOOL_FIELDS.get(entry.key) or entry.key)
         if name in fields:
             diags.error("AG011", f"'{entry.key}' repeats a field already given",
                         _loc(path, entry))
@@ -79,6 +82,14 @@ def convert_field(entry: YamlEntry, path: str, diags: Diagnostics) -> Any:
         return tuple(dict.fromkeys(names))
     if key == "date":
         return _date(entry, path, diags)
+    if key in BOOL_FIELDS:
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            diags.error("AG012", f"'{key}' must be true or false, got {_kind(value)}",
+                        _loc(path, entry))
+            return None
+        return value
     diags.warning("AG011", f"unknown key '{key}' ignored (known keys: {', '.join(KNOWN_KEYS)})",
                   _loc(path, entry))
     return None
