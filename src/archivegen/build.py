@@ -192,7 +192,10 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     with run.timer.phase("plan"):
         # Everything every page sees (config, navigation, counts) and the templates it uses.
-        base = fingerprint(code_version(), settings_key(config),
+        # (Not the drafts switch: pages depend on the articles it lets in, and their data says
+        # so; serve, which shows drafts, and build then share every page of an archive
+        # without drafts.)
+        base = fingerprint(code_version(), settings_key(replace(config, drafts=False)),
                            repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         bases = PageBases.of(base, _template_fingerprints(env))
         content = _content(table, index, config, by_key, also_archived, static_files,

@@ -114,3 +114,20 @@ def test_check_says_an_article_is_a_draft(tmp_path: Path, monkeypatch: pytest.Mo
     out = capsys.readouterr().out
     assert "  draft: true  [line 4, front-matter]" in out
     assert out.count("draft:") == 1  # the published article says nothing of it
+
+
+def test_the_drafts_switch_alone_renders_no_page_again(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    # build, then serve (drafts on) on an archive with no draft: the same pages, none made
+    # again; the switch still counts for replaying a build (the output could differ).
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.md").write_text(PUBLISHED)
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "--input", "in", "--output", "out"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main([*args, "--drafts"]) == 0
+    summary = capsys.readouterr().out
+    assert ": 0 rendered, 0 written," in summary and "full build" in summary
