@@ -91,6 +91,8 @@ VOID_TAGS = frozenset(("br", "hr", "img", "link", "meta", "input"))
 # The one script element a page has: the theme's search, loaded by the search page.
 SEARCH_PAGE = "search/index.html"
 SEARCH_SCRIPT = re.compile(r'<script src="(?:\.\./)*static/search\.js" defer></script>')
+# An article page's metadata: a data block (never run), JSON with no "<" in it.
+JSON_LD = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')
 # The one style attribute the theme writes: a term's count, for the index's order by count.
 THEME_STYLE = re.compile(r"--count: \d+")
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "cite"})
@@ -140,6 +142,11 @@ def assert_page_is_safe(name: str, data: bytes) -> None:
     if name == SEARCH_PAGE:
         text, found = SEARCH_SCRIPT.subn("", text)
         assert found == 1, f"{name}: the search script"
+    blocks = JSON_LD.findall(text)
+    assert len(blocks) <= 1, f"{name}: {len(blocks)} JSON-LD blocks"
+    for block in blocks:
+        json.loads(block)  # (a ValueError fails the test, naming the block)
+    text = JSON_LD.sub("", text)
     assert re.search(r"<\s*script", text, re.IGNORECASE) is None, f"{name}: <script"
     checker = PageChecker()
     checker.feed(text)
