@@ -7,14 +7,11 @@ The record is a plain dict; the template serialises it with Jinja's `tojson`, wh
 
 from __future__ import annotations
 
-import html
-import re
-
 from archivegen.model import Article
 from archivegen.render.templates import is_web_url, iso_date
+from archivegen.search.terms import html_text
 
 DESCRIPTION_WORDS = 30
-_TAG = re.compile(r"<[^>]*>")
 
 
 def page_description(article: Article, body_html: str) -> str:
@@ -22,7 +19,7 @@ def page_description(article: Article, body_html: str) -> str:
     page shows it: the body's HTML without its tags), with an ellipsis when cut."""
     if article.summary:
         return " ".join(article.summary.split())
-    words = html.unescape(_TAG.sub(" ", body_html)).split(maxsplit=DESCRIPTION_WORDS)
+    words = html_text(body_html).split(maxsplit=DESCRIPTION_WORDS)
     cut = len(words) > DESCRIPTION_WORDS
     return " ".join(words[:DESCRIPTION_WORDS]) + ("\u2026" if cut else "")
 
