@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +55,29 @@ def run_build(input_dir: Path, output_dir: Path, *extra: str,
     if cwd is not None and monkeypatch is not None:
         monkeypatch.chdir(cwd)
     return main(args)
+
+
+def serve_once(cwd: Path, *args: str) -> tuple[str, int]:
+    """Run `archivegen serve` (in a process of its own, on a free port) until it serves,
+    then stop it with Ctrl-C; its "serving … at …" line and the port. It must exit 0."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "archivegen", "serve", "--port", str(port),
+                             *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = ""
+        while "serving" not in line:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else ""
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    return line, port
 
 
 @pytest.fixture

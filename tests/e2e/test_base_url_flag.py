@@ -4,16 +4,12 @@ settings (the flag wins); an address that cannot be one is refused before anythi
 from __future__ import annotations
 
 import re
-import signal
-import socket
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SEEDS, run_build
+from conftest import FIXTURES, SEEDS, run_build, serve_once
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SEED_FILE = next(p.name for p in SEEDS.iterdir() if p.is_file())
@@ -66,25 +62,9 @@ def test_an_address_that_cannot_be_a_base_url_is_refused(tmp_path: Path, address
 
 def test_serve_previews_under_the_base_urls_path(tmp_path: Path) -> None:
     project(tmp_path)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "archivegen", "serve", "--input", "in",
-                             "--output", "site", "--port", str(port), "--no-reload",
-                             "--base-url", "https://example.org/archive/"], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = ""
-        while "serving" not in line:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-        assert f"at http://127.0.0.1:{port}/archive/ (Ctrl-C to stop)" in line
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0
+    line, port = serve_once(tmp_path, "--input", "in", "--output", "site", "--no-reload",
+                            "--base-url", "https://example.org/archive/")
+    assert f"at http://127.0.0.1:{port}/archive/ (Ctrl-C to stop)" in line
     assert canonical(tmp_path / "site" / "index.html") == "https://example.org/archive/"
 
 

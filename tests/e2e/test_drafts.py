@@ -4,16 +4,12 @@ unless `--drafts`, and shown by `serve`; a wrong value is an error naming its li
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from archivegen.cli import main
-from conftest import run_build
+from conftest import run_build, serve_once
 
 PUBLISHED = "---\ntitle: Harbour Reopens\ndate: 2020-01-02\n---\n\nThe harbour reopened today.\n"
 DRAFT = ("---\ntitle: Storm Warning Draft\ndate: 2020-01-03\ndraft: true\n---\n\n"
@@ -86,23 +82,7 @@ def test_publishing_a_draft_rebuilds_and_shows_it(tmp_path: Path,
 
 def test_serve_shows_drafts(tmp_path: Path) -> None:
     project(tmp_path)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "archivegen", "serve", "--input", "in",
-                             "--output", "site", "--port", str(port), "--no-reload"],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    try:
-        assert proc.stdout is not None
-        line = ""
-        while "serving" not in line:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
-    finally:
-        proc.kill()
+    serve_once(tmp_path, "--input", "in", "--output", "site", "--no-reload")
     assert (tmp_path / "site" / DRAFT_PAGE).is_file()
 
 
