@@ -105,3 +105,30 @@ def two_article_project(root: Path) -> Path:
     shutil.copy(SEEDS / "000_680446ff0202b48e.txt", root / "in" / "seed.txt")
     (root / "in" / "harbour.txt").write_text(HARBOUR_ARTICLE)
     return root
+
+
+def published(project: Path) -> list[tuple[str, str]]:
+    """Every URL `project`'s build state remembers, with its target (site/redirects.py)."""
+    from archivegen.incremental.cache import CACHE_PATH, BuildCache
+
+    if not (project / CACHE_PATH).exists():
+        return []
+    cache = BuildCache.open(project / CACHE_PATH)
+    try:
+        return list(cache.published())
+    finally:
+        cache.close()
+
+
+def remember(project: Path, entries: list[tuple[str, str]]) -> None:
+    """A new build state for `project` remembering these URLs and nothing else: a clean
+    build there has the same history of published URLs (the old ones it redirects)."""
+    from archivegen.incremental.cache import CACHE_PATH, BuildCache
+
+    shutil.rmtree(project / CACHE_PATH.parent, ignore_errors=True)
+    cache = BuildCache.open(project / CACHE_PATH)
+    try:
+        cache.publish(entries, every=True)
+        cache.commit()
+    finally:
+        cache.close()

@@ -53,6 +53,7 @@ from archivegen.model import (
     ArticleHead,
     ArticleSummary,
     DuplicateRef,
+    ListingSpec,
     RenderedFile,
     SiteIndex,
 )
@@ -81,7 +82,17 @@ from archivegen.site.indexer import (
     summarize,
     term_counts,
 )
-from archivegen.site.plan import PAGE_KINDS, Page, PageBases, Remade, SiteContent, plan_site
+from archivegen.site.plan import (
+    PAGE_KINDS,
+    Page,
+    PageBases,
+    Remade,
+    SiteContent,
+    plan_redirect,
+    plan_site,
+)
+from archivegen.site.redirects import Published, Resolver, published_now
+from archivegen.site.redirects import redirects as find_redirects
 from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
@@ -120,6 +131,10 @@ class SiteOutput:
     term_counts: dict[str, int] = field(default_factory=dict)
     # The articles of the search index, in document number order (None: no search).
     search_keys: tuple[str, ...] | None = None
+    # Redirect pages planned: (old URL, new URL, target) (site/redirects.py); and every
+    # listing's spec with its number of articles, for the URLs the build state remembers.
+    redirects: tuple[tuple[str, str, str], ...] = ()
+    listing_sizes: tuple[tuple[ListingSpec, int], ...] = ()
 
 
 @dataclass(slots=True)
@@ -154,6 +169,9 @@ class SiteRun:
     write_into: Path | None = None
     # An article's search term vector by key, when not in memory (the cache's).
     vectors: Callable[[str], str | None] | None = None
+    # Every URL earlier builds published, with its target (site/redirects.py); None: no
+    # redirect pages (no build state, or `redirects: false`).
+    published: Callable[[], Iterable[Published]] | None = None
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
@@ -209,12 +227,17 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         winners = ({out.path: out.origin for out in outputs}
                    if len(outputs) != len(claims) else None)
         del claims
-    fingerprints = {out.path: out.fingerprint for out in outputs}
+        fingerprints = {out.path: out.fingerprint for out in outputs}
+        moved = _redirects(run, table, also_archived, fingerprints)
+        for url, to_url, _ in moved:
+            outputs.append(_Output.of(plan_redirect(bases, url, to_url)))
+            fingerprints[outputs[-1].path] = outputs[-1].fingerprint
+        content = replace(content, redirects=[(url, to_url) for url, to_url, _ in moved])
     unchanged = [out.path for out in outputs
                  if run.skip is not None and run.skip(out.path, out.fingerprint)]
     kept = set(unchanged)
     to_render = tuple(out.path for out in outputs if out.path not in kept)
-    pages = sum(1 for out in outputs if out.kind not in ("static", "search_index"))
+    pages = sum(1 for out in outputs if out.kind not in ("static", "search_index", "redirect"))
     in_workers = sum(1 for out in outputs if out.kind in WORKER_KINDS and out.path not in kept)
     del outputs
     files: Iterable[RenderedFile | WrittenFile] = _rendered(
@@ -229,7 +252,18 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts,
-                      search_keys=search[1] if search else None)
+                      search_keys=search[1] if search else None, redirects=tuple(moved),
+                      listing_sizes=tuple((s.spec, len(s.members)) for s in states))
+
+
+def _redirects(run: SiteRun, table: Sequence[tuple[str, ArticleHead]],
+               also_archived: dict[str, tuple[DuplicateRef, ...]],
+               planned: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The redirect pages this build writes: remembered URLs no page takes any more."""
+    if run.published is None:
+        return []
+    return find_redirects(run.published(), planned.__contains__,
+                          Resolver(table, also_archived, planned.__contains__))
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,7 +597,8 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         timer=timer, skip=_unchanged(known, ctx.output_dir) if cache is not None else None,
         progress=ctx.progress,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
-        write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None))
+        write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
+        published=cache.published if cache is not None and ctx.config.redirects else None))
     del loaded  # what pages still need travels with their jobs
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
@@ -586,6 +621,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
             raise ArchivegenError(f"cannot write the site into {ctx.output_dir}: {exc}") from exc
         if cache is not None:
             _record_outputs(cache, known, site, report, diags)
+            _record_published(cache, ctx.config, site)
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
@@ -649,6 +685,19 @@ def _record_outputs(cache: BuildCache, known: dict[str, tuple[str, str]], site: 
                       for path, stat in report.stats.pairs() if path in site.fingerprints)
     cache.set_summary({"articles": site.articles, "pages": site.pages,
                        "files": len(site.fingerprints)}, diags.sorted())
+    cache.commit()
+
+
+def _record_published(cache: BuildCache, config: SiteConfig, site: SiteOutput) -> None:
+    """Every URL this build published, and the old ones it redirects: all the build state
+    remembers (none with `redirects: false`, which forgets them)."""
+    if not config.redirects:
+        cache.publish((), every=True)
+    else:
+        cache.publish(itertools.chain(
+            published_now(((url, key) for key, _, url in site.article_urls),
+                          site.listing_sizes, config.page_size),
+            ((url, target) for url, _, target in site.redirects)), every=True)
     cache.commit()
 
 

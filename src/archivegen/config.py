@@ -49,6 +49,10 @@ class SiteConfig:
     portable: bool = False
     # Build the articles marked `draft: true` too (`serve` always does; `--drafts` for build).
     drafts: bool = False
+    # Keep every URL the site ever published: a page that moved (retitled, redated, folded
+    # into another) leaves a redirect page at its old URL. False forgets the old URLs and
+    # removes their redirect pages.
+    redirects: bool = True
     # What one input may cost (limits.py): `limits:` in the file, a mapping of the fields of
     # Limits to whole numbers; a field left out keeps its default.
     limits: Limits = DEFAULT_LIMITS

@@ -16,7 +16,7 @@ from archivegen.config import SiteConfig, parse_config
 from archivegen.dispatch import build
 from archivegen.errors import Diagnostics
 from archivegen.incremental.cache import CACHE_PATH
-from conftest import FIXTURES, tree_bytes
+from conftest import FIXTURES, published, remember, tree_bytes
 
 ARCHIVE = FIXTURES / "archive"
 
@@ -36,9 +36,12 @@ def run(project: Path, **config: object):
 
 
 def clean_build(project: Path, tmp: Path) -> dict[str, bytes]:
+    """A clean build of `project`'s articles in `tmp`, remembering the URLs `project`
+    published (so it writes the same redirect pages)."""
     out = tmp / "clean"
     shutil.rmtree(out, ignore_errors=True)
-    build(tmp, SiteConfig(input=str(project / "articles"), output=str(out)), use_cache=False)
+    remember(tmp, published(project))
+    build(tmp, SiteConfig(input=str(project / "articles"), output=str(out)))
     return {k: v for k, v in tree_bytes(out).items()}
 
 
@@ -113,3 +116,4 @@ SECOND_PIECE = ("Second Piece About Grain Prices In The Valley\n\nBy [Owen Clark
                 "week as traders reported shortages of seed and fuel, and farmers said they could "
                 "not plan the coming season without clearer guidance from the ministry about "
                 "subsidies and import quotas for the spring.\n\n")
+

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 from archivegen.config import SiteConfig
 from archivegen.dispatch import build
-from conftest import run_build, tree_bytes
+from conftest import published, remember, run_build, tree_bytes
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "archive"
 ARTICLE = "---\ntitle: {title}\ndate: {date}\nthemes: [Trade]\n---\n\nBody of {title}.\n"
@@ -44,10 +45,13 @@ def test_every_article_links_its_neighbours_in_the_home_order(tmp_path: Path) ->
 
 
 def clean_build(project: Path) -> dict[str, bytes]:
-    """The site a build without any cache makes of `project`'s articles (another project)."""
+    """The site a clean build makes of `project`'s articles (another project, whose new
+    build state remembers the URLs `project` published: the same redirect pages)."""
     elsewhere = project / "clean"
     elsewhere.mkdir(exist_ok=True)
-    build(elsewhere, SiteConfig(input=str(project / "in"), output="site"), use_cache=False)
+    shutil.rmtree(elsewhere / "site", ignore_errors=True)
+    remember(elsewhere, published(project))
+    build(elsewhere, SiteConfig(input=str(project / "in"), output="site"))
     return tree_bytes(elsewhere / "site")
 
 

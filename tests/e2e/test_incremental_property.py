@@ -1,7 +1,9 @@
 """The property behind incremental builds (hypothesis): after any sequence of edits to a
 small archive (bodies, titles, dates, terms, layouts, pieces, added, deleted and renamed
-files, sidecars, settings, templates), an incremental build's site, report and cached
-listings equal those of a clean build. AG_PROPERTY_EXAMPLES sets the number of examples."""
+files, sidecars, settings, templates), an incremental build's site, report, cached listings
+and remembered URLs equal those of a clean build that starts from the same remembered
+URLs (the old ones it keeps as redirect pages: site/redirects.py). AG_PROPERTY_EXAMPLES
+sets the number of examples."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from incremental_helpers import (
 
 from archivegen.dispatch import build
 from archivegen.report import BuildReport
-from conftest import REPO, tree_bytes
+from conftest import REPO, published, remember, tree_bytes
 
 pytestmark = pytest.mark.slow  # builds a small archive over and over (hypothesis)
 
@@ -164,8 +166,10 @@ def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPa
         apply_edit(project, kind, n)
         age(project / "articles", OLD + step)
         config = config_of(project)
+        history = published(project)  # the URLs published so far: the clean build's too
         report = build(project, config)
         elsewhere = tmp_path_factory.mktemp("clean")  # a report of its own
+        remember(elsewhere, history)
         clean = dataclasses.replace(config, input=str(project / "articles"),
                                     output=str(elsewhere / "site"),
                                     theme_dir=str(project / config.theme_dir))
@@ -182,3 +186,4 @@ def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPa
         assert report_file(project) == report_file(elsewhere), (kind, n)
         if quick_basis(project):  # what the next quick rebuild will start from
             assert listings_table(project) == listings_table(elsewhere), (kind, n)
+        assert published(project) == published(elsewhere), (kind, n)

@@ -15,6 +15,7 @@ from archivegen.config import SiteConfig
 from archivegen.dispatch import build
 from archivegen.incremental.cache import CACHE_PATH, BuildCache
 from archivegen.report import BuildReport
+from conftest import published, remember
 
 OLD = 1_600_000_000  # an mtime long past: a stat a build may trust
 
@@ -124,9 +125,10 @@ def copy_inputs(project: Path, elsewhere: Path) -> Path:
 
 
 def clean_build(project: Path, elsewhere: Path, config: SiteConfig = CONFIG) -> dict[str, bytes]:
-    """The site a clean build (no cache) makes of `project`'s input, in a folder of its own."""
+    """The site a clean build makes of `project`'s input, in a folder of its own, from a new
+    build state remembering the URLs `project` published (the same redirect pages)."""
     elsewhere.mkdir(parents=True)
     out = elsewhere / "site"
-    build(elsewhere, replace(config, input=str(project / config.input), output=str(out)),
-          use_cache=False)
+    remember(elsewhere, published(project))
+    build(elsewhere, replace(config, input=str(project / config.input), output=str(out)))
     return tree_bytes(out)

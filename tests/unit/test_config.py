@@ -15,7 +15,7 @@ PATH = "site/archivegen.yaml"
 KNOWN = ("base_url, dates_from_file_times, description, drafts, excerpt_words, feed_size, input, "
          "language, "
          "limits, "
-         "output, page_size, portable, search, "
+         "output, page_size, portable, redirects, search, "
          "theme_dir, title")
 
 

@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or
 # 11: heads and records say whether an article is a draft; 10: search term vectors and
 # document numbers; 9: listings keep their articles per period (timelines); 8: text not ASCII
 # stored as UTF-8 blobs, surrogates kept; members NUL-separated
-SCHEMA = 11
+SCHEMA = 12
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -269,6 +269,9 @@ class BuildCache:
             CREATE INDEX terms_by_path ON terms (path);
             -- The document number of each article in the last full build's search index.
             CREATE TABLE search_docs (key TEXT PRIMARY KEY, doc INTEGER NOT NULL);
+            -- Every URL the site published, and what it showed (site/redirects.py).
+            CREATE TABLE published (url TEXT PRIMARY KEY, target TEXT NOT NULL);
+            CREATE INDEX published_by_target ON published (target);
         """)
         self._db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
         self._db.commit()
@@ -386,6 +389,24 @@ class BuildCache:
         """(path, (fingerprint, stat)) of each output, read as they are stored."""
         self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                              ((path, fp, stat) for path, (fp, stat) in outputs))
+
+    # --- published URLs ------------------------------------------------------------------
+
+    def published(self) -> Iterator[tuple[str, str]]:
+        """Every URL the site published, with its target (site/redirects.py), read as they
+        are used (a cursor over the table)."""
+        return iter(self._db.execute("SELECT url, target FROM published ORDER BY url"))
+
+    def published_to(self, target: str) -> list[str]:
+        """The URLs published for one target."""
+        return [url for (url,) in self._db.execute(
+            "SELECT url FROM published WHERE target = ? ORDER BY url", (target,))]
+
+    def publish(self, entries: Iterable[tuple[str, str]], *, every: bool = False) -> None:
+        """Remember these URLs and targets; with `every`, they are all there are."""
+        if every:
+            self._db.execute("DELETE FROM published")
+        self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?)", entries)
 
     # --- listings --------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ import sqlite3
 import struct
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
@@ -90,7 +90,14 @@ from archivegen.report import BuildReport, Declined
 from archivegen.search.index import doc_entry, doc_terms
 from archivegen.search.patch import IndexPatch
 from archivegen.site.indexer import ListingState, facet_listings, summarize
-from archivegen.site.plan import PAGE_KINDS, Page, plan_article, plan_search_file
+from archivegen.site.plan import (
+    PAGE_KINDS,
+    Page,
+    plan_article,
+    plan_redirect,
+    plan_search_file,
+)
+from archivegen.site.redirects import article_target
 from archivegen.urls import output_file
 
 # More changed files than this: the full build (it loads them on every core).
@@ -170,7 +177,10 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         facts = (CachedFacts(cache, before.heads, (), shared, edited_keys),
                  CachedFacts(cache, after.heads, relisted.states, shared, edited_keys))
         pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics,
-                                      (before, after), facts)
+                                      (before, after), facts,
+                                      _own_redirect(cache) if config.redirects else None)
+        redirects = _redirect_pages(cache, basis, moves) if config.redirects else []
+        pages += redirects
         pages += relisted.pages
         pages += _neighbour_pages(edits, cache, outputs, basis, (before, after), facts)
         pages += _search_files(edits, cache, output_dir, config)
@@ -182,13 +192,20 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         finally:
             records.close()
         kept_report, articles = _report_articles(project_dir, output_dir, basis, moves)
-        gone = [output_file(old.url) for old, new in moves if old.url != new.url]
+        # An old URL is removed, or (with redirects) given a redirect page.
+        gone = [output_file(old.url) for old, new in moves
+                if old.url != new.url and not config.redirects]
         diagnostics = _diagnostics_now(last_diagnostics, edits)
         if gone and any(d.level is Level.ERROR for d in diagnostics):
             # A build with errors removes nothing it published: the full build keeps the
             # old page (and says so), where this one would delete it.
             raise _Decline("a page moved in a build with errors")
+        added = sum(1 for page, _ in rendered if page.path not in outputs)
         written, removed = _write(cache, output_dir, rendered, gone)
+        counts = {**counts, "files": counts["files"] + added - removed}
+        if config.redirects:
+            cache.publish((now.url, article_target(now.key)) for was, now in moves
+                          if now.url != was.url)
         for edit in edits:
             cache.put_source(edit.path, edit.new, encode_records(edit.records), edit.terms)
         for rel, stat in touched:
@@ -219,7 +236,8 @@ def unhandled_kinds() -> list[str]:
     """The kinds of page (plan.PAGE_KINDS) a quick rebuild cannot bring up to date: those made
     from every article, and those declared "own" or "listed" that no rule here or in relist
     makes. With any, every build is a full one: a new kind is never left stale."""
-    rules = {"own": {"article"}, "listed": RELISTED_KINDS, "indexed": {"search_index"}}
+    rules = {"own": {"article", "redirect"}, "listed": RELISTED_KINDS,
+             "indexed": {"search_index"}}
     return sorted(kind for kind, spec in PAGE_KINDS.items()
                   if spec.on_edit == "whole_site"
                   or (spec.on_edit != "fixed" and kind not in rules.get(spec.on_edit, ())))
@@ -507,10 +525,13 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                    outputs: dict[str, tuple[str, str]],
                    basis: QuickBasis, last_diagnostics: tuple[Diagnostic, ...],
                    orders: tuple[Order, Order],
-                   facts: tuple[CachedFacts, CachedFacts]) -> tuple[list[Page], list[_Move]]:
+                   facts: tuple[CachedFacts, CachedFacts],
+                   own_redirect: Callable[[str, str], bool] | None = None
+                   ) -> tuple[list[Page], list[_Move]]:
     """Each edited article's page, and the articles that moved to another URL; or why not:
     one is folded with another article, before or after, was not built on its own, or its
-    new URL may be taken."""
+    new URL may be taken (by a page other than a redirect to the article itself:
+    `own_redirect(url, key)`, when the site has redirects)."""
     order_before, order_after = orders
     pages: list[Page] = []
     moves: list[_Move] = []
@@ -538,7 +559,8 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
             raise _Decline(f"{_quoted(edit.path)} has no page of its own, or copies are shown "
                            "on it")
         if url != before.site_url:
-            if output_file(url) in outputs or any(new.url == url for _, new in moves):
+            taken = output_file(url) in outputs and not (own_redirect and own_redirect(url, key))
+            if taken or any(new.url == url for _, new in moves):
                 raise _Decline(f"{_quoted(edit.path)} moves to {url}, which another page has")
             if any(d.code == "AG040" for d in last_diagnostics):
                 raise _Decline("an article moves to another URL while two claim one URL")
@@ -550,6 +572,25 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                                   record=edit.records[number], nav=order_after.nav(key),
                                   related=facts[1].related(key)))
     return pages, moves
+
+
+def _own_redirect(cache: BuildCache) -> Callable[[str, str], bool]:
+    """Is the page at `url` a redirect to the article `key` (its old URL)?"""
+    def own(url: str, key: str) -> bool:
+        return url in cache.published_to(article_target(key))
+    return own
+
+
+def _redirect_pages(cache: BuildCache, basis: QuickBasis, moves: list[_Move]) -> list[Page]:
+    """For each article that moved, a redirect page at every URL it had, to its new one (as
+    the full build plans them: site/redirects.py)."""
+    pages = []
+    for was, now in moves:
+        if was.url == now.url:
+            continue
+        old = {*cache.published_to(article_target(now.key)), was.url} - {now.url}
+        pages += [plan_redirect(basis.bases, url, now.url) for url in sorted(old)]
+    return pages
 
 
 class _Records:

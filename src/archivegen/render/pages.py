@@ -122,6 +122,8 @@ class Renderer:
             return self.not_found(diags)
         if page.kind == "search":
             return self._render("search.html", urls.SEARCH_URL, diags, title="Search")
+        if page.kind == "redirect":
+            return self.redirect(page.origin, cast(str, page.data), diags)
         if isinstance(page.data, SpilledFile):  # a search index file a full build kept aside
             return page.data.rendered(SEARCH_FILE_DEPENDENCIES, page.origin)
         return cast(RenderedFile, page.data)  # a static or search index file, as it is
@@ -156,6 +158,14 @@ class Renderer:
         # when known, else root-relative links (right for sites at a host's root).
         return self._render("404.html", urls.NOT_FOUND_URL, diags, title="Page not found",
                             link_base=link_base(self.config.base_url))
+
+    def redirect(self, url: str, to_url: str, diags: Diagnostics) -> RenderedFile | None:
+        """A page at an old URL that sends the browser (and search engines, by its canonical
+        link) to `to_url`."""
+        canonical = (urls.absolute_url(self.config.base_url, to_url)
+                     if is_web_url(self.config.base_url) else None)
+        return self._render("redirect.html", url, diags, to_url=to_url, canonical=canonical,
+                            title="Moved")
 
     def _render(self, template: str, url: str, diags: Diagnostics, *, origin: str = "",
                 extra_deps: tuple[str, ...] = (), **context: Any) -> RenderedFile | None:

@@ -48,7 +48,7 @@ from archivegen.urls import (
 T = TypeVar("T")
 
 PageKind = Literal["article", "listing", "feed", "terms", "archive", "not_found", "search",
-                   "search_index", "static"]
+                   "search_index", "static", "redirect"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,8 @@ class KindSpec:
     # article's own page is made again), "listed" (relist.py finds the listing pages, feeds
     # and index pages that show it or count it), "fixed" (made from settings and theme
     # only: unchanged), "indexed" (the search index: quick.py patches the files an edit
-    # changes), "whole_site" (made from every article: a quick rebuild declines).
+    # changes), "whole_site" (made from every article: a quick rebuild declines). A redirect
+    # is "own": the old URLs of an article that moves point to its new one (quick.py).
     on_edit: Literal["own", "listed", "fixed", "indexed", "whole_site"]
 
 
@@ -77,6 +78,7 @@ PAGE_KINDS: dict[PageKind, KindSpec] = {
     "search": KindSpec("search.html", False, "fixed"),
     "search_index": KindSpec(None, False, "indexed"),
     "static": KindSpec(None, False, "fixed"),
+    "redirect": KindSpec("redirect.html", False, "own"),
 }
 
 # The template each kind of page is rendered with.
@@ -99,7 +101,7 @@ FeedData = tuple[Feed, tuple[str, ...] | None]
 # What a search index file depends on (its page's "template" dependencies).
 SEARCH_FILE_DEPENDENCIES = ("search",)
 PageData = (ArticleData | ListingPage | FeedData | TermsData | ArchiveData | RenderedFile
-            | SpilledFile | None)
+            | SpilledFile | str | None)  # str: a redirect's new URL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +116,7 @@ class PageBases:
     archive: str
     not_found: str
     search: str
+    redirect: str
 
     @classmethod
     def of(cls, base: str, template_fingerprint: Callable[[str], str]) -> PageBases:
@@ -227,6 +230,13 @@ def plan_search_file(path: str, content: bytes | SpilledFile) -> Page:
                 fingerprint=hashlib.sha256(content).hexdigest(), data=file)
 
 
+def plan_redirect(bases: PageBases, url: str, to_url: str) -> Page:
+    """A redirect page at an old URL (site/redirects.py) to where its article or listing
+    is now."""
+    return Page(kind="redirect", path=output_file(url), origin=url,
+                fingerprint=fingerprint(bases.redirect, url, to_url), data=to_url)
+
+
 def plan_static(name: str, content: bytes) -> Page:
     """A theme's static file, copied as it is."""
     path = output_file(static_url(name))
@@ -265,6 +275,8 @@ class SiteContent:
     static_files: Mapping[str, bytes]
     # The search index's files by path (search/index.py); None: the site has no search.
     search_files: Iterable[tuple[str, bytes | SpilledFile]] | None = None
+    # Redirect pages: (old URL, new URL), once the build knows which URLs no page takes.
+    redirects: Sequence[tuple[str, str]] = ()
 
 
 def _kept_fingerprints(articles: Sequence[ArticleSummary]
@@ -312,3 +324,5 @@ def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True) -> Iter
             yield plan_search_file(path, content)
     for name, content in site.static_files.items():
         yield plan_static(name, content)
+    for url, to_url in site.redirects:
+        yield plan_redirect(bases, url, to_url)
