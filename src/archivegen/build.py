@@ -58,7 +58,7 @@ from archivegen.model import (
     SiteIndex,
 )
 from archivegen.render.pages import Renderer
-from archivegen.render.templates import make_environment, template_dependencies
+from archivegen.render.templates import is_web_url, make_environment, template_dependencies
 from archivegen.render.writer import (
     WriteReport,
     WrittenFile,
@@ -99,6 +99,8 @@ from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_lo
 
 # Kinds of page rendered on every core (one per article or listing page); the few others are
 # rendered in this process.
+# The kinds of output counted as pages (not copied or made for machines, not redirects).
+SHOWN_KINDS = frozenset({"article", "listing", "feed", "terms", "archive", "not_found", "search"})
 WORKER_KINDS = frozenset(kind for kind, spec in PAGE_KINDS.items() if spec.in_workers)
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",
@@ -237,7 +239,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                  if run.skip is not None and run.skip(out.path, out.fingerprint)]
     kept = set(unchanged)
     to_render = tuple(out.path for out in outputs if out.path not in kept)
-    pages = sum(1 for out in outputs if out.kind not in ("static", "search_index", "redirect"))
+    pages = sum(1 for out in outputs if out.kind in SHOWN_KINDS)
     in_workers = sum(1 for out in outputs if out.kind in WORKER_KINDS and out.path not in kept)
     del outputs
     files: Iterable[RenderedFile | WrittenFile] = _rendered(
@@ -308,7 +310,8 @@ def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config:
         years=date_counts(index), also_archived=also_archived,
         source_sig=lambda key: by_key[key].source_sig,
         record=lambda key: by_key[key].record, static_files=static_files,
-        search_files=search_files, related=related)
+        search_files=search_files, related=related,
+        sitemap_base=config.base_url if is_web_url(config.base_url) else "")
 
 
 def _related(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,

@@ -60,7 +60,8 @@ def apply_edit(project: Path, kind: str, n: int) -> None:
     elif kind == "sidecar":
         Path(str(target) + ".yaml").write_text(f"tags: [sidecar-{n % 4}]\n")
     elif kind == "config":
-        (project / "archivegen.yaml").write_text(f"page_size: {3 + n % 5}\n")
+        (project / "archivegen.yaml").write_text(f"page_size: {3 + n % 5}\n"
+                                                 + (BASE_URL if n % 2 else ""))
     elif kind == "piece":  # the title of the second piece of the file that has one
         for path in articles:
             if "Grain Prices In The Valley" in path.read_text():
@@ -142,6 +143,9 @@ def small_archive(dest: Path) -> None:
     age(dest)
 
 
+BASE_URL = "base_url: https://example.org/news/\n"
+
+
 # The undated plain-text article of small_archive; the "layout" edit gives it front matter
 # (or takes it away) under the same title.
 PLAIN_NAME, PLAIN_TITLE = "zz_ferry.txt", "River Ferry Stops Again"
@@ -161,6 +165,7 @@ def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPa
                                                  edits: list[tuple[str, int]]) -> None:
     project = tmp_path_factory.mktemp("project")
     small_archive(project / "articles")
+    (project / "archivegen.yaml").write_text(BASE_URL)  # a sitemap too, until a config edit
     build(project, config_of(project))
     for step, (kind, n) in enumerate(edits, start=1):
         apply_edit(project, kind, n)

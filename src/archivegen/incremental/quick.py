@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
+from typing import cast
 
 from archivegen.config import SiteConfig, theme_dirs
 from archivegen.dedupe.detect import SketchSet
@@ -82,7 +83,14 @@ from archivegen.incremental.uptodate import (
 from archivegen.load.loaded import CachedArticle, CachedHead, CachedSource, Record
 from archivegen.load.source_file import reload_source
 from archivegen.markdown.engine import make_markdown
-from archivegen.model import TAXONOMIES, ArticleHead, ArticleSummary, RenderedFile, article_key
+from archivegen.model import (
+    TAXONOMIES,
+    ArticleHead,
+    ArticleSummary,
+    ListingPage,
+    RenderedFile,
+    article_key,
+)
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
 from archivegen.render.writer import WrittenFile, replace_owned
@@ -96,8 +104,17 @@ from archivegen.site.plan import (
     plan_article,
     plan_redirect,
     plan_search_file,
+    plan_sitemaps,
 )
 from archivegen.site.redirects import article_target
+from archivegen.site.sitemap import (
+    SITEMAP_FILE,
+    Entry,
+    lastmod,
+    listing_lastmod,
+    read_entries,
+    shards_of,
+)
 from archivegen.urls import output_file
 
 # More changed files than this: the full build (it loads them on every core).
@@ -184,6 +201,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         pages += relisted.pages
         pages += _neighbour_pages(edits, cache, outputs, basis, (before, after), facts)
         pages += _search_files(edits, cache, output_dir, config)
+        pages += _sitemap(edits, moves, relisted.pages, outputs, output_dir, config)
         states = relisted.states
         records = _Records(cache, edits)
         try:
@@ -237,7 +255,7 @@ def unhandled_kinds() -> list[str]:
     from every article, and those declared "own" or "listed" that no rule here or in relist
     makes. With any, every build is a full one: a new kind is never left stale."""
     rules = {"own": {"article", "redirect"}, "listed": RELISTED_KINDS,
-             "indexed": {"search_index"}}
+             "indexed": {"search_index"}, "mapped": {"sitemap"}}
     return sorted(kind for kind, spec in PAGE_KINDS.items()
                   if spec.on_edit == "whole_site"
                   or (spec.on_edit != "fixed" and kind not in rules.get(spec.on_edit, ())))
@@ -424,6 +442,42 @@ def _search_files(edits: list[_Edit], cache: BuildCache, output_dir: Path,
     except (OSError, ValueError, IndexError, EOFError):
         raise _Decline("the search index in the output folder cannot be read") from None
     return [plan_search_file(path, content) for path, content in sorted(patch.files.items())]
+
+
+def _sitemap(edits: list[_Edit], moves: list[_Move], relisted: list[Page],
+             outputs: dict[str, tuple[str, str]], output_dir: Path,
+             config: SiteConfig) -> list[Page]:
+    """The sitemap files the edits change (site/sitemap.py): read back, the entries of the
+    pages made again changed (an article's URL and date, its listing pages' newest date),
+    written if their bytes differ. Listing pages are neither added nor removed here
+    (relist declines), nor index pages."""
+    if SITEMAP_FILE not in outputs:
+        return []
+    try:
+        entries = dict(_sitemap_entries(output_dir, config.base_url))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise _Decline("the sitemap in the output folder cannot be read") from None
+    for was, _ in moves:
+        entries.pop(was.url, None)  # a redirect page now, or gone
+    for edit in edits:
+        for article in edit.new.articles:
+            entries[article.site_url] = lastmod(article.head.date)
+    for page in relisted:
+        if page.kind == "listing":
+            listing = cast(ListingPage, page.data)
+            entries[listing.url] = listing_lastmod(listing.articles)
+    return [page for page in plan_sitemaps(config.base_url, entries.items())
+            if outputs.get(page.path, ("", ""))[0] != page.fingerprint]
+
+
+def _sitemap_entries(output_dir: Path, base_url: str) -> list[Entry]:
+    """The entries of the sitemap files the last build wrote."""
+    text = (output_dir / SITEMAP_FILE).read_text("utf-8")
+    shards = shards_of(text)
+    if shards is None:
+        return read_entries(text, base_url)
+    return [entry for name in shards
+            for entry in read_entries((output_dir / name).read_text("utf-8"), base_url)]
 
 
 def _report_articles(project_dir: Path, output_dir: Path, basis: QuickBasis,

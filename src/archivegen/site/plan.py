@@ -36,6 +36,14 @@ from archivegen.model import (
     YearCount,
 )
 from archivegen.search.spill import SpilledFile
+from archivegen.site.sitemap import (
+    ROBOTS_FILE,
+    Entry,
+    lastmod,
+    listing_lastmod,
+    robots_txt,
+    sitemap_files,
+)
 from archivegen.urls import (
     ARCHIVE_URL,
     NOT_FOUND_URL,
@@ -48,7 +56,7 @@ from archivegen.urls import (
 T = TypeVar("T")
 
 PageKind = Literal["article", "listing", "feed", "terms", "archive", "not_found", "search",
-                   "search_index", "static", "redirect"]
+                   "search_index", "static", "redirect", "sitemap", "robots"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +69,10 @@ class KindSpec:
     # article's own page is made again), "listed" (relist.py finds the listing pages, feeds
     # and index pages that show it or count it), "fixed" (made from settings and theme
     # only: unchanged), "indexed" (the search index: quick.py patches the files an edit
-    # changes), "whole_site" (made from every article: a quick rebuild declines). A redirect
-    # is "own": the old URLs of an article that moves point to its new one (quick.py).
-    on_edit: Literal["own", "listed", "fixed", "indexed", "whole_site"]
+    # changes), "mapped" (the sitemap: quick.py changes the entries of the pages it makes),
+    # "whole_site" (made from every article: a quick rebuild declines). A redirect is
+    # "own": the old URLs of an article that moves point to its new one (quick.py).
+    on_edit: Literal["own", "listed", "fixed", "indexed", "mapped", "whole_site"]
 
 
 # Every kind of page, declared once. A new kind: an entry here, a plan_* function below
@@ -79,6 +88,8 @@ PAGE_KINDS: dict[PageKind, KindSpec] = {
     "search_index": KindSpec(None, False, "indexed"),
     "static": KindSpec(None, False, "fixed"),
     "redirect": KindSpec("redirect.html", False, "own"),
+    "sitemap": KindSpec(None, False, "mapped"),
+    "robots": KindSpec(None, False, "fixed"),
 }
 
 # The template each kind of page is rendered with.
@@ -237,6 +248,23 @@ def plan_redirect(bases: PageBases, url: str, to_url: str) -> Page:
                 fingerprint=fingerprint(bases.redirect, url, to_url), data=to_url)
 
 
+def plan_sitemaps(base_url: str, entries: Iterable[Entry]) -> list[Page]:
+    """The sitemap files (site/sitemap.py) of these pages, written as they are."""
+    return [_plain_file("sitemap", path, content)
+            for path, content in sitemap_files(entries, base_url)]
+
+
+def plan_robots(base_url: str) -> Page:
+    return _plain_file("robots", ROBOTS_FILE, robots_txt(base_url))
+
+
+def _plain_file(kind: PageKind, path: str, content: bytes) -> Page:
+    """A file made in full while planning: its fingerprint is its bytes' digest."""
+    file = RenderedFile(path=path, content=content, dependencies=(kind,), origin=path)
+    return Page(kind=kind, path=path, origin=path,
+                fingerprint=hashlib.sha256(content).hexdigest(), data=file)
+
+
 def plan_static(name: str, content: bytes) -> Page:
     """A theme's static file, copied as it is."""
     path = output_file(static_url(name))
@@ -277,6 +305,8 @@ class SiteContent:
     search_files: Iterable[tuple[str, bytes | SpilledFile]] | None = None
     # Redirect pages: (old URL, new URL), once the build knows which URLs no page takes.
     redirects: Sequence[tuple[str, str]] = ()
+    # The absolute base_url the sitemap and robots.txt name; "": neither is made.
+    sitemap_base: str = ""
 
 
 def _kept_fingerprints(articles: Sequence[ArticleSummary]
@@ -298,15 +328,20 @@ def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True) -> Iter
     place = {s.url: n for n, s in enumerate(order)}
     places = array("l", [place[url] for url, _ in site.table])
     del place
+    mapped: list[Entry] | None = [] if site.sitemap_base else None  # the sitemap's pages
     for (url, head), n in zip(site.table, places, strict=True):
         refs = site.also_archived.get(head.key, ())
         nav = (order[n - 1] if n > 0 else None, order[n + 1] if n + 1 < len(order) else None)
+        if mapped is not None:
+            mapped.append((url, lastmod(head.date)))
         yield plan_article(bases, url, head, site.source_sig(head.key), refs,
                            [site.source_sig(r.key) for r in refs], site.record(head.key),
                            nav, site.related(head.key))
     del places
     summary_fp = _kept_fingerprints(site.index.articles) if memo else summary_fingerprint
     for page in site.listings:
+        if mapped is not None:
+            mapped.append((page.url, listing_lastmod(page.articles)))
         yield plan_listing(bases, page, [summary_fp(s) for s in page.articles])
     for feed in site.feeds:
         records = [site.record(s.key) for s in feed.articles]
@@ -324,5 +359,13 @@ def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True) -> Iter
             yield plan_search_file(path, content)
     for name, content in site.static_files.items():
         yield plan_static(name, content)
+    if mapped is not None:
+        mapped += [(taxonomy_url(taxonomy), "") for taxonomy, _ in site.terms]
+        mapped.append((ARCHIVE_URL, ""))
+        if site.search_files is not None:
+            mapped.append((SEARCH_URL, ""))
+        yield from plan_sitemaps(site.sitemap_base, mapped)
+        del mapped
+        yield plan_robots(site.sitemap_base)
     for url, to_url in site.redirects:
         yield plan_redirect(bases, url, to_url)
