@@ -195,7 +195,9 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         # (Not the drafts switch: pages depend on the articles it lets in, and their data says
         # so; serve, which shows drafts, and build then share every page of an archive
         # without drafts.)
-        base = fingerprint(code_version(), settings_key(replace(config, drafts=False)),
+        # Nor the export switch: no page shows the export files.
+        base = fingerprint(code_version(),
+                           settings_key(replace(config, drafts=False, export=())),
                            repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         bases = PageBases.of(base, _template_fingerprints(env))
         content = _content(table, index, config, by_key, also_archived, static_files,
