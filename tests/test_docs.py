@@ -177,6 +177,8 @@ def test_readme_extensions_are_the_ones_the_loader_reads() -> None:
 def _shown_default(value: object) -> str:
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
+    if value == ():
+        return "(none)"
     return f"`{value}`" if value != "" else "(empty)"
 
 

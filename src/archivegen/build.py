@@ -23,6 +23,8 @@ from archivegen.dedupe.fold import collapse_duplicates
 from archivegen.dedupe.store import SketchStore
 from archivegen.digest import fingerprint
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
+from archivegen.export.files import ExportSource, export_fingerprint, export_paths, write_export
+from archivegen.export.record import ExportedArticle
 from archivegen.incremental.cache import (
     CACHE_PATH,
     BuildCache,
@@ -50,6 +52,7 @@ from archivegen.markdown.engine import (
     make_markdown,
 )
 from archivegen.model import (
+    Article,
     ArticleHead,
     ArticleSummary,
     DuplicateRef,
@@ -137,6 +140,8 @@ class SiteOutput:
     # listing's spec with its number of articles, for the URLs the build state remembers.
     redirects: tuple[tuple[str, str, str], ...] = ()
     listing_sizes: tuple[tuple[ListingSpec, int], ...] = ()
+    # What the research export is made from (None: the settings ask for none).
+    export: ExportSource | None = None
 
 
 @dataclass(slots=True)
@@ -196,6 +201,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                               a) for url, a in table])
         states = list(listing_states(index, {url: a.key for url, a in table}))
         related = _related(table, index, states)
+        export = (_export_source(table, index, by_key, also_archived, fetch)
+                  if config.export else None)
     search: tuple[list[tuple[str, SpilledFile]], tuple[str, ...]] | None = None
     if config.search:
         with run.timer.phase("search"):
@@ -215,7 +222,9 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         # (Not the drafts switch: pages depend on the articles it lets in, and their data says
         # so; serve, which shows drafts, and build then share every page of an archive
         # without drafts.)
-        base = fingerprint(code_version(), settings_key(replace(config, drafts=False)),
+        # Nor the export switch: no page shows the export files.
+        base = fingerprint(code_version(),
+                           settings_key(replace(config, drafts=False, export=())),
                            repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         bases = PageBases.of(base, _template_fingerprints(env))
         content = _content(table, index, config, by_key, also_archived, static_files,
@@ -255,6 +264,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts,
                       search_keys=search[1] if search else None, redirects=tuple(moved),
+                      export=export,
                       listing_sizes=tuple((s.spec, len(s.members)) for s in states))
 
 
@@ -322,6 +332,26 @@ def _related(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
     summary_of = {s.url: s for s in index.articles}
     by_key = {head.key: summary_of[url] for url, head in table}
     return lambda key: tuple(by_key[k] for k in related(key, facts))
+
+
+def _export_source(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
+                   by_key: dict[str, LoadedArticle],
+                   also_archived: dict[str, tuple[DuplicateRef, ...]],
+                   fetch: RecordFetcher) -> ExportSource:
+    """What the export (export/) is made from: every article with a page, in URL order, its
+    record read when the export reaches it (from memory without a cache)."""
+    summaries = {s.url: s for s in index.articles}
+    pages = [ExportedArticle(url=url, key=head.key, source_path=head.source_path,
+                             source_sig=by_key[head.key].source_sig,
+                             title=summaries[url].title,
+                             title_stated=not summaries[url].title_derived)
+             for url, head in sorted(table, key=lambda pair: pair[0])]
+
+    def record(page: ExportedArticle) -> Article:
+        return (by_key[page.key].record or fetch(summaries[page.url]))[0]
+
+    terms = [entry.term for _, entries in index.taxonomies for entry in entries]
+    return ExportSource(articles=pages, folded=also_archived, terms=terms, record=record)
 
 
 def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, LoadedArticle],
@@ -602,6 +632,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
         write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
         published=cache.published if cache is not None and ctx.config.redirects else None))
+    site = _with_export(ctx, known, site)
     del loaded  # what pages still need travels with their jobs
 
     def clean() -> bool:  # asked after writing: rendering reports problems too
@@ -650,6 +681,27 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
                 term_counts=site.term_counts, report_sha=report_sha))
         cache.commit()
     return result
+
+
+def _with_export(ctx: BuildContext, known: dict[str, tuple[str, str]],
+                 site: SiteOutput) -> SiteOutput:
+    """The site's outputs and the export files the settings ask for: planned together with
+    one fingerprint (so the writer's manifest owns them), written after the pages, and made
+    again only when what they are made from changed or one of them was touched."""
+    if site.export is None:
+        return site
+    formats = ctx.config.export
+    paths = export_paths(formats)
+    made_from = export_fingerprint(site.export, formats,
+                                   f"{code_version()}\0{settings_key(ctx.config)}")
+    site.fingerprints.update(dict.fromkeys(paths, made_from))
+    if known:
+        unchanged = _unchanged(known, ctx.output_dir)
+        if all(unchanged(path, made_from) for path in paths):
+            return replace(site, unchanged=(*site.unchanged, *paths), export=None)
+    files = itertools.chain(site.files, write_export(ctx.output_dir, formats, site.export,
+                                                     ctx.config.base_url))
+    return replace(site, files=files, to_render=(*site.to_render, *paths))
 
 
 def _known_outputs(cache: BuildCache | None, output_dir: Path) -> dict[str, tuple[str, str]]:

@@ -53,6 +53,9 @@ class SiteConfig:
     # into another) leaves a redirect page at its old URL. False forgets the old URLs and
     # removes their redirect pages.
     redirects: bool = True
+    # Research export files written beside the site (export/): any of EXPORT_FORMATS, in
+    # the order given; none by default (they hold every article's whole text).
+    export: tuple[str, ...] = ()
     # What one input may cost (limits.py): `limits:` in the file, a mapping of the fields of
     # Limits to whole numbers; a field left out keeps its default.
     limits: Limits = DEFAULT_LIMITS
@@ -66,6 +69,8 @@ _LIMITS: dict[str, tuple[int, int]] = {"page_size": (1, 10_000), "excerpt_words"
 _LIMIT_FIELDS = tuple(f.name for f in fields(Limits))
 _LIMIT_RANGE = (1, 2**31 - 1)
 _PATH_KEYS = frozenset({"input", "output", "theme_dir"})
+# The research export's formats: archive.json (with its schema), archive.csv, archive.sqlite.
+EXPORT_FORMATS = ("json", "csv", "sqlite")
 
 
 def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
@@ -87,6 +92,11 @@ def parse_config(text: str, path: str, diags: Diagnostics) -> SiteConfig:
             limits = _parse_limits(entry, path, diags)
             if limits is not None:
                 values["limits"] = limits
+            continue
+        if entry.key == "export":
+            formats = _parse_export(entry.value, loc, diags)
+            if formats is not None:
+                values["export"] = formats
             continue
         value = entry.value
         # bool is an int subclass in Python; a YAML `true` is never a valid page size.
@@ -133,6 +143,26 @@ def _parse_limits(entry: YamlEntry, path: str, diags: Diagnostics) -> Limits | N
         else:
             values[name] = value
     return replace(DEFAULT_LIMITS, **values)
+
+
+def _parse_export(value: object, loc: SourceLocation,
+                  diags: Diagnostics) -> tuple[str, ...] | None:
+    """`export:` as a tuple of formats, each once, in EXPORT_FORMATS order (so the order
+    written in the file changes nothing); a single string is one format, empty is none.
+    None (reported, AG012, naming the bad value) if any item is not a known format."""
+    items = [value] if isinstance(value, str) else value
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        diags.error("AG012", "'export' must be a list of formats (json, csv, sqlite), "
+                    f"got {_type_name(type(value))}", loc)
+        return None
+    bad = [item for item in items if item not in EXPORT_FORMATS]
+    if bad:
+        shown = ", ".join(f"{item!r:.40}" for item in bad)
+        diags.error("AG012", f"'export' takes {', '.join(EXPORT_FORMATS)}; got {shown}", loc)
+        return None
+    return tuple(f for f in EXPORT_FORMATS if f in items)
 
 
 # Characters no setting may hold: pages and feeds show them (XML forbids most), and a path

@@ -12,7 +12,8 @@ from archivegen.config import SiteConfig, parse_config, with_overrides
 from archivegen.errors import Diagnostics
 
 PATH = "site/archivegen.yaml"
-KNOWN = ("base_url, dates_from_file_times, description, drafts, excerpt_words, feed_size, input, "
+KNOWN = ("base_url, dates_from_file_times, description, drafts, excerpt_words, export, "
+         "feed_size, input, "
          "language, "
          "limits, "
          "output, page_size, portable, redirects, search, "
@@ -246,3 +247,29 @@ def test_paths_starting_with_a_tilde_are_the_home_folders(monkeypatch: pytest.Mo
     assert diags.items == []
     assert (config.input, config.output, config.theme_dir, config.title) == (
         "/home/someone/articles", "/home/someone/site", "/home/someone/theme", "~/not a path")
+
+
+@pytest.mark.parametrize(("text", "formats"), [
+    ("export: [json, csv, sqlite]", ("json", "csv", "sqlite")),
+    ("export: [sqlite, json, json]", ("json", "sqlite")),  # one order, each once
+    ("export: csv", ("csv",)),
+    ("export: []", ()),
+    ("export:", ()),
+])
+def test_export_formats(text: str, formats: tuple[str, ...]) -> None:
+    config, problems = parse(text + "\n")
+    assert problems == []
+    assert config.export == formats
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("export: [json, xlsx]", "got 'xlsx'"),
+    ("export: [JSON]", "got 'JSON'"),
+    ("export: [1]", "got 1"),
+    ("export: {json: true}", "must be a list of formats"),
+])
+def test_bad_export_formats_are_named(text: str, named: str) -> None:
+    config, problems = parse(text + "\n")
+    assert len(problems) == 1 and problems[0].endswith("[AG012]"), problems
+    assert named in problems[0] and problems[0].startswith(f"{PATH}:1:1: error: 'export'")
+    assert config.export == ()

@@ -178,6 +178,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     user is shown). A flat list of steps; each step that finds a reason raises _Decline."""
     began = time.perf_counter()
     try:
+        if config.export:  # made from every article (the export/ package): a full build
+            raise _Decline("the research export (settings: export) is made from every article")
         basis, (counts, last_diagnostics) = _last_build(cache, context)
         changed = _changed_files(cache, basis, scan)
         edits, touched = _load_changed(input_dir, config, cache, changed)

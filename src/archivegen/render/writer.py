@@ -69,7 +69,13 @@ def write_atomic_chunks(target: Path, chunks: Iterable[bytes],
     into the temporary file, so a large file is never whole in memory. False (and the
     target left alone, mtime and all) if it already held these bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_temporary(target, chunks, staging)
+    return install_temporary(_write_temporary(target, chunks, staging), target)
+
+
+def install_temporary(tmp: str, target: Path) -> bool:
+    """Put the complete temporary file `tmp` (on the target's file system: the staging
+    folder) in place of `target` by a rename, or remove it if `target` already holds its
+    bytes (False: the target left alone, mtime and all)."""
     try:
         if _same_bytes(tmp, target):
             os.unlink(tmp)
