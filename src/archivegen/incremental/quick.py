@@ -79,7 +79,14 @@ from archivegen.incremental.uptodate import (
     scan_inputs,
     scan_key,
 )
-from archivegen.load.loaded import CachedArticle, CachedHead, CachedSource, Record
+from archivegen.load.assets import assets_fresh
+from archivegen.load.loaded import (
+    CachedArticle,
+    CachedHead,
+    CachedSource,
+    Record,
+    reusable_sha,
+)
 from archivegen.load.source_file import reload_source
 from archivegen.markdown.engine import make_markdown
 from archivegen.model import TAXONOMIES, ArticleHead, ArticleSummary, RenderedFile, article_key
@@ -90,8 +97,8 @@ from archivegen.report import BuildReport, Declined
 from archivegen.search.index import doc_entry, doc_terms
 from archivegen.search.patch import IndexPatch
 from archivegen.site.indexer import ListingState, facet_listings, summarize
-from archivegen.site.plan import PAGE_KINDS, Page, plan_article, plan_search_file
-from archivegen.urls import output_file
+from archivegen.site.plan import PAGE_KINDS, Page, plan_article, plan_asset, plan_search_file
+from archivegen.urls import asset_file, output_file
 
 # More changed files than this: the full build (it loads them on every core).
 QUICK_MAX_FILES = 64
@@ -155,7 +162,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
     began = time.perf_counter()
     try:
         basis, (counts, last_diagnostics) = _last_build(cache, context)
-        changed = _changed_files(cache, basis, scan)
+        changed = _changed_files(cache, basis, scan, input_dir)
         edits, touched = _load_changed(input_dir, config, cache, changed)
         outputs = cache.outputs()
         if not outputs_intact(outputs, output_dir):
@@ -172,6 +179,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics,
                                       (before, after), facts)
         pages += relisted.pages
+        assets, gone_assets, files = _asset_pages(edits, outputs, input_dir)
+        pages += assets
         pages += _neighbour_pages(edits, cache, outputs, basis, (before, after), facts)
         pages += _search_files(edits, cache, output_dir, config)
         states = relisted.states
@@ -183,6 +192,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
             records.close()
         kept_report, articles = _report_articles(project_dir, output_dir, basis, moves)
         gone = [output_file(old.url) for old, new in moves if old.url != new.url]
+        gone += gone_assets
         diagnostics = _diagnostics_now(last_diagnostics, edits)
         if gone and any(d.level is Level.ERROR for d in diagnostics):
             # A build with errors removes nothing it published: the full build keeps the
@@ -196,6 +206,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         cache.put_outputs((done.path, (fp, done.stat))
                           for done, (_, fp) in zip(written, rendered, strict=True))
         cache.put_listings(states)
+        counts = {**counts, "files": counts["files"] + files}
         cache.set_summary(counts, diagnostics)
         count = sum(1 for done in written if done.written)
         report = BuildReport(
@@ -219,7 +230,8 @@ def unhandled_kinds() -> list[str]:
     """The kinds of page (plan.PAGE_KINDS) a quick rebuild cannot bring up to date: those made
     from every article, and those declared "own" or "listed" that no rule here or in relist
     makes. With any, every build is a full one: a new kind is never left stale."""
-    rules = {"own": {"article"}, "listed": RELISTED_KINDS, "indexed": {"search_index"}}
+    rules = {"own": {"article", "asset"}, "listed": RELISTED_KINDS,
+             "indexed": {"search_index"}}
     return sorted(kind for kind, spec in PAGE_KINDS.items()
                   if spec.on_edit == "whole_site"
                   or (spec.on_edit != "fixed" and kind not in rules.get(spec.on_edit, ())))
@@ -243,14 +255,19 @@ def _last_build(cache: BuildCache, context: str | None) -> tuple[QuickBasis, Sum
     return basis, last
 
 
-def _changed_files(cache: BuildCache, basis: QuickBasis,
-                   scan: Scan) -> list[tuple[str, str | None]]:
-    """The article files whose stat changed: the same files as the last build, a few."""
+def _changed_files(cache: BuildCache, basis: QuickBasis, scan: Scan,
+                   input_dir: Path) -> list[tuple[str, str | None]]:
+    """The article files whose stat changed, or one of the files they reference: the same
+    files as the last build, a few."""
     cached_stats = cache.source_stats()
     if (basis.files != scan_key(scan) or len(cached_stats) != len(scan)
             or any(rel not in cached_stats for rel, _ in scan)):
         raise _Decline("article files were added, removed or renamed")
-    changed = [(rel, stat) for rel, stat in scan if stat is None or stat != cached_stats[rel]]
+    top = os.fspath(input_dir)
+    stale = {rel for rel, looked in cache.asset_stats().items()
+             if not assets_fresh(top, looked)}
+    changed = [(rel, stat) for rel, stat in scan
+               if stat is None or stat != cached_stats[rel] or rel in stale]
     if not changed:
         raise _Decline("the output folder no longer matches the last build")
     if len(changed) > QUICK_MAX_FILES:
@@ -468,7 +485,7 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
         if old is None:
             raise _Decline(f"{_quoted(rel)} was not cached")
         md = md or make_markdown(config.limits)
-        got = reload_source(input_dir, rel, stat or "", old.sha256, Diagnostics(), md,
+        got = reload_source(input_dir, rel, stat or "", reusable_sha(old), Diagnostics(), md,
                             file_time_dates=config.dates_from_file_times,
                             excerpt_words=config.excerpt_words,
                             known=[a.sketch for a in old.articles], limits=config.limits)
@@ -550,6 +567,46 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
                                   record=edit.records[number], nav=order_after.nav(key),
                                   related=facts[1].related(key)))
     return pages, moves
+
+
+def _asset_pages(edits: list[_Edit], outputs: dict[str, tuple[str, str]], input_dir: Path
+                 ) -> tuple[list[Page], list[str], int]:
+    """The files the edited articles reference, copied where they are new or changed; the
+    copies no longer referenced (or left behind by a page that moved), to remove; and how
+    many files the site gains (or loses). Declines when a new copy would take another
+    page's place (the full build refuses it, AG036)."""
+    top = os.fspath(input_dir)
+    pages: list[Page] = []
+    gone: list[str] = []
+    for edit in edits:
+        for before, after in zip(edit.old.articles, edit.new.articles, strict=True):
+            # The copies the last build made (an asset refused for its place has none).
+            had = {path for a in before.assets
+                   if outputs.get(path := asset_file(before.site_url, a.path),
+                                  ("", ""))[0] == a.sha256}
+            if len(had) != len(before.assets):
+                raise _Decline(f"{_quoted(edit.path)} references a file that was not copied")
+            now = [plan_asset(after.site_url, a, top, edit.path) for a in after.assets]
+            for page in now:
+                if page.path in had:
+                    if outputs[page.path][0] != page.fingerprint:
+                        pages.append(page)
+                    continue
+                if _taken(page.path, outputs):
+                    raise _Decline(f"{_quoted(edit.path)} references a file whose copy would "
+                                   "take another page's place")
+                pages.append(page)
+            gone += sorted(had - {page.path for page in now})
+    added = sum(1 for page in pages if page.path not in outputs)
+    return pages, gone, added - len(gone)
+
+
+def _taken(path: str, outputs: dict[str, tuple[str, str]]) -> bool:
+    """Does an output of the last build hold `path`, a folder of it, or a file below it?"""
+    folders = path.split("/")[:-1]
+    return (path in outputs or any("/".join(folders[:n]) in outputs
+                                   for n in range(1, len(folders) + 1))
+            or any(other.startswith(path + "/") for other in outputs))
 
 
 class _Records:
