@@ -8,6 +8,7 @@ again, and pages whose fingerprint is unchanged are not rendered again.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import os
 import sqlite3
@@ -45,7 +46,8 @@ from archivegen.incremental.uptodate import (
     scan_inputs,
     scan_key,
 )
-from archivegen.load.loaded import CachedSource, Record
+from archivegen.load.assets import assets_fresh
+from archivegen.load.loaded import CachedSource, Record, reusable_sha
 from archivegen.load.source_file import LoadedArticle, load_articles
 from archivegen.load.sources import read_static_files
 from archivegen.markdown.engine import (
@@ -179,6 +181,8 @@ class SiteRun:
     # Every URL earlier builds published, with its target (site/redirects.py); None: no
     # redirect pages (no build state, or `redirects: false`).
     published: Callable[[], Iterable[Published]] | None = None
+    # The input folder the files articles reference are copied from (None: none are).
+    input_dir: Path | None = None
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
@@ -227,14 +231,17 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                            settings_key(replace(config, drafts=False, export=())),
                            repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
         bases = PageBases.of(base, _template_fingerprints(env))
-        content = _content(table, index, config, by_key, also_archived, static_files,
-                           search[0] if search else None, related)
+        content = replace(_content(table, index, config, by_key, also_archived, static_files,
+                                   search[0] if search else None, related),
+                          assets=lambda key: by_key[key].assets,
+                          input_dir=os.fspath(run.input_dir or ""))
         # Planned twice: here only each page's path and fingerprint are kept, and the pages
         # to render are planned again as they are rendered (at 10^5 articles, holding every
         # plan until then took over 100 MiB).
         claims = [_Output.of(page) for page in plan_site(bases, content)]
-        outputs = drop_collisions(claims, diags)
-        # Which page a path went to, needed again only where two pages claimed it.
+        outputs = drop_collisions(_assets_in_place(claims, diags), diags)
+        # Which page a path went to, needed again only where two pages (or an asset and a
+        # page) claimed it.
         winners = ({out.path: out.origin for out in outputs}
                    if len(outputs) != len(claims) else None)
         del claims
@@ -290,6 +297,30 @@ class _Output:
     @classmethod
     def of(cls, page: Page) -> _Output:
         return cls(page.path, page.origin, page.kind, page.fingerprint)
+
+
+def _assets_in_place(claims: list[_Output], diags: Diagnostics) -> list[_Output]:
+    """The claims without the assets that would take the place of another page: its file,
+    or a folder one of its files is in, or a file where one of its folders must go
+    (warning AG036; the page is written)."""
+    if not any(claim.kind == "asset" for claim in claims):
+        return claims
+    others = sorted(claim.path for claim in claims if claim.kind != "asset")
+    taken = set(others)
+    kept: list[_Output] = []
+    for claim in claims:
+        if claim.kind == "asset":
+            folders = claim.path.split("/")[:-1]
+            under = bisect.bisect_left(others, claim.path + "/")
+            if (claim.path in taken
+                    or (under < len(others) and others[under].startswith(claim.path + "/"))
+                    or any("/".join(folders[:n]) in taken for n in range(1, len(folders) + 1))):
+                diags.warning("AG036", f"the file copied to {claim.path} would take the place "
+                              "of another page there; not copied",
+                              SourceLocation(path=claim.origin))
+                continue
+        kept.append(claim)
+    return kept
 
 
 def _planned_again(pages: Iterable[Page], planned: Container[str], kept: Container[str],
@@ -470,13 +501,15 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     entries: dict[str, CachedSource] = {}
     sketches = SketchStore()
     jobs: list[LoadJob] = []
+    top = os.fspath(input_dir)
     for rel, stat in scan:
         entry = cached.get(rel)
-        if entry is not None and stat is not None and entry.stat == stat:
+        if (entry is not None and stat is not None and entry.stat == stat
+                and assets_fresh(top, entry.asset_stats)):
             entries[rel] = _sketches_apart(entry, sketches)
         else:
             jobs.append(LoadJob(input_dir=str(input_dir), rel=rel, stat=stat or "",
-                                 cached_sha=entry.sha256 if entry else "",
+                                 cached_sha=reusable_sha(entry),
                                  file_time_dates=config.dates_from_file_times,
                                  excerpt_words=config.excerpt_words,
                                  keep_records=cache is None, limits=config.limits))
@@ -549,7 +582,7 @@ def _loaded_in_order(scan: Sequence[tuple[str, str | None]], entries: dict[str, 
         terms = vectors.get(rel) or ("",) * len(entry.articles)
         loaded += [LoadedArticle(head=a.head, sketch=None, source_sig=entry.sha256,
                                  excerpt=a.excerpt, heading=a.heading, site_url=a.site_url,
-                                 record=record, terms=vector)
+                                 record=record, terms=vector, assets=a.assets)
                    for a, record, vector in zip(entry.articles, kept, terms, strict=True)]
     return loaded
 
@@ -631,7 +664,8 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         progress=ctx.progress,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
         write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
-        published=cache.published if cache is not None and ctx.config.redirects else None))
+        published=cache.published if cache is not None and ctx.config.redirects else None,
+        input_dir=ctx.input_dir))
     site = _with_export(ctx, known, site)
     del loaded  # what pages still need travels with their jobs
 

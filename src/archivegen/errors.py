@@ -40,6 +40,9 @@ CODES: dict[str, str] = {
     "AG032": "more bare links than the limit; the rest stay text",
     "AG033": "more terms in one taxonomy than the limit; the rest are dropped",
     "AG034": "more table cells than the limit; the rest of the table stays text",
+    "AG035": "a file the article references by a relative path is not there; not copied",
+    "AG036": "a file the article references cannot be copied (outside its folder, hidden, "
+             "an article, a symlink, not a regular file, too large, or in a page's place)",
     "AG040": "two sources map to one URL",
     "AG041": "output path escapes the output folder",
     "AG050": "template error",

@@ -30,6 +30,10 @@ class Limits:
     # Cells of the tables of one article (a table cut short keeps its first rows; the rest
     # stay text). A cell costs about 20 µs: 20,000 are 0.4 s, and 100 rows of 200 columns.
     table_cells: int = 20_000
+    # A file an article references by a relative path (an image, a PDF) larger than this is
+    # not copied beside its page: 50 MB, a long PDF report or a large photograph. (It is read
+    # once to hash it when its article loads, and once more to copy it.)
+    asset_bytes: int = 50_000_000
 
 
 DEFAULT_LIMITS = Limits()

@@ -107,6 +107,16 @@ class Article:
     provenance: Provenance
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Asset:
+    """A file an article references by a relative path, copied beside its page."""
+
+    path: str  # relative to the article's folder and to its page's: "img/map.png"
+    source: str  # its path relative to the input folder
+    sha256: str  # of its bytes when the article was loaded
+    size: int
+
+
 def article_key(article: Article) -> str:
     """A unique name for an article: its source path, plus "#n" for a piece of a split file."""
     return piece_key(article.provenance.source_path, article.provenance.piece)

@@ -113,6 +113,13 @@ def static_url(name: str) -> str:
     return STATIC_PREFIX + name.lstrip("/")
 
 
+def asset_file(page_url: str, path: str) -> str:
+    """The output file of a file an article references at `path` (relative to its folder,
+    normalised: load/assets.py), beside the article's page at `page_url`: the reference in
+    the page then works as written."""
+    return output_file(page_url).removesuffix(INDEX_FILE) + path
+
+
 def output_path(url: str) -> PurePosixPath:
     """The file (relative to the output folder) that serves `url`."""
     return PurePosixPath(output_file(url))

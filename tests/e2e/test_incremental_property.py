@@ -1,9 +1,9 @@
 """The property behind incremental builds (hypothesis): after any sequence of edits to a
 small archive (bodies, titles, dates, terms, layouts, pieces, added, deleted and renamed
-files, sidecars, settings, templates), an incremental build's site, report, cached listings
-and remembered URLs equal those of a clean build that starts from the same remembered
-URLs (the old ones it keeps as redirect pages: site/redirects.py). AG_PROPERTY_EXAMPLES
-sets the number of examples."""
+files, sidecars, settings, templates, images referenced and the image files themselves), an
+incremental build's site, report, cached listings and remembered URLs equal those of a clean
+build that starts from the same remembered URLs (the old ones it keeps as redirect pages:
+site/redirects.py). AG_PROPERTY_EXAMPLES sets the number of examples."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ pytestmark = pytest.mark.slow  # builds a small archive over and over (hypothesi
 EDITS = st.lists(st.tuples(st.sampled_from(["body", "title", "date", "day", "theme",
                                             "known-theme", "author", "layout", "piece",
                                             "delete", "add", "rename", "sidecar", "config",
-                                            "template", "copy", "link"]),
+                                            "template", "copy", "link", "image",
+                                            "asset"]),
                            st.integers(min_value=0, max_value=1000)),
                  min_size=1, max_size=4)
 
@@ -73,6 +74,9 @@ def apply_edit(project: Path, kind: str, n: int) -> None:
             text = plain.read_text()
             plain.write_text(text.partition("\n---\n")[2] if text.startswith("---\n") else
                              f"---\ntitle: {PLAIN_TITLE}\n---\n\n{PLAIN_BODY}")
+    elif kind == "asset":  # an image file alone, new or edited (its article unchanged)
+        (project / "articles" / "img").mkdir(exist_ok=True)
+        (project / "articles" / "img" / f"fig{n % 3}.png").write_bytes(f"figure {n}".encode())
     elif kind == "template":
         (project / "templates").mkdir(exist_ok=True)
         base = (REPO / "templates" / "base.html").read_text()
@@ -84,6 +88,8 @@ def apply_edit(project: Path, kind: str, n: int) -> None:
             text += f"\n\nAn added paragraph {n}.\n"
         elif kind == "link":
             text += f"\n\nSee [item {n}](javascript:alert({n})).\n"
+        elif kind == "image":  # a reference to an image file, there or not (yet)
+            text += f"\n\n![Figure {n}](img/fig{n % 3}.png)\n"
         elif kind == "copy":  # the body of the next article, after this one's own head
             other = articles[(n + 1) % len(articles)].read_text()
             text = text[:body_start(text)] + other[body_start(other):]
@@ -161,6 +167,7 @@ PLAIN_BODY = ("The river ferry that links the two halves of the old town stopped
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS)
 @example(edits=[("copy", 12), ("body", 0)])  # the copy no longer one: an AG040 in both builds
+@example(edits=[("image", 0), ("asset", 3), ("asset", 6), ("image", 1)])  # missing, then there
 def test_incremental_output_equals_a_clean_build(tmp_path_factory: pytest.TempPathFactory,
                                                  edits: list[tuple[str, int]]) -> None:
     project = tmp_path_factory.mktemp("project")

@@ -17,7 +17,7 @@ from archivegen.model import Source
 
 PATH = "archivegen.yaml"
 FIELDS = ("article_bytes, yaml_bytes, yaml_depth, yaml_alias_nodes, links_per_article, "
-          "terms_per_article, table_cells")
+          "terms_per_article, table_cells, asset_bytes")
 
 
 def parse(text: str) -> tuple[SiteConfig, list[str]]:

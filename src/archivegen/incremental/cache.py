@@ -38,6 +38,7 @@ from archivegen import __version__
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
 from archivegen.incremental.rows import (
     MEMBER_SEP,
+    assets_to_json,
     decode_heads,
     decode_source,
     from_db,
@@ -60,9 +61,11 @@ if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or
     from archivegen.site.indexer import ListingState
     from archivegen.site.plan import PageBases
 
-# 11: heads and records say whether an article is a draft; 10: search term vectors and
-# document numbers; 9: listings keep their articles per period (timelines); 8: text not ASCII
-# stored as UTF-8 blobs, surrogates kept; members NUL-separated
+# 12: heads list the files articles reference (assets) and the paths looked at (also in
+# asset_stats); the URLs the site published (redirects); 11: heads and records say
+# whether an article is a draft; 10: search term vectors and document numbers; 9: listings
+# keep their articles per period (timelines); 8: text not ASCII stored as UTF-8 blobs,
+# surrogates kept; members NUL-separated
 SCHEMA = 12
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
@@ -272,6 +275,10 @@ class BuildCache:
             -- Every URL the site published, and what it showed (site/redirects.py).
             CREATE TABLE published (url TEXT PRIMARY KEY, target TEXT NOT NULL);
             CREATE INDEX published_by_target ON published (target);
+            -- The paths the references of a source's articles named, and what was there
+            -- (load/assets.py): only sources with references have a row, so the no-op
+            -- check reads them all without decoding any source.
+            CREATE TABLE asset_stats (path TEXT PRIMARY KEY, stats TEXT NOT NULL);
         """)
         self._db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
         self._db.commit()
@@ -313,6 +320,17 @@ class BuildCache:
         """The stat signature of every cached source, by path (nothing decoded)."""
         return dict(self._db.execute("SELECT path, stat FROM sources"))
 
+    def asset_stats(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """CachedSource.asset_stats of every cached source that has some, by path."""
+        found: dict[str, tuple[tuple[str, str], ...]] = {}
+        for path, stats in self._db.execute("SELECT path, stats FROM asset_stats"):
+            try:
+                found[path] = tuple((str(rel), str(sig)) for rel, sig in json.loads(
+                    from_db(stats)))
+            except (ValueError, TypeError):
+                found[path] = (("", ""),)  # never fresh: the source is loaded again
+        return found
+
     def sketches_except(self, paths: Collection[str]) -> Iterator[tuple[bytes, bytes, bytes]]:
         """(digest, values, lead) of the duplicate-detection sketch of every article of every
         cached source but those of `paths` (no Sketch objects: a quick rebuild reads 10^5
@@ -329,12 +347,17 @@ class BuildCache:
         heads = json.dumps({
             "articles": [head_to_json(a) for a in entry.articles],
             "diagnostics": [diagnostic_to_json(d) for d in entry.diagnostics],
+            **assets_to_json(entry),
         }, ensure_ascii=False)
         sketches = b"".join(pack_sketch(a.sketch) for a in entry.articles)
         self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
                          (path, entry.stat, entry.sha256, to_db(heads), sketches))
         self._db.execute("INSERT OR REPLACE INTO records VALUES (?, ?)",
                          (path, to_db(records)))
+        self._db.execute("DELETE FROM asset_stats WHERE path = ?", (path,))
+        if entry.asset_stats:
+            self._db.execute("INSERT INTO asset_stats VALUES (?, ?)", (path, to_db(json.dumps(
+                [list(pair) for pair in entry.asset_stats], ensure_ascii=False))))
         self._db.execute("DELETE FROM terms WHERE path = ?", (to_db(path),))
         self._db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?)",
                              ((to_db(a.head.key), to_db(path), to_db(vector))
@@ -348,6 +371,7 @@ class BuildCache:
         paths = list(paths)
         self._db.executemany("DELETE FROM sources WHERE path = ?", ((p,) for p in paths))
         self._db.executemany("DELETE FROM records WHERE path = ?", ((p,) for p in paths))
+        self._db.executemany("DELETE FROM asset_stats WHERE path = ?", ((p,) for p in paths))
         self._db.executemany("DELETE FROM terms WHERE path = ?", ((to_db(p),) for p in paths))
 
     # --- search ----------------------------------------------------------------------------

@@ -80,7 +80,14 @@ from archivegen.incremental.uptodate import (
     scan_inputs,
     scan_key,
 )
-from archivegen.load.loaded import CachedArticle, CachedHead, CachedSource, Record
+from archivegen.load.assets import assets_fresh
+from archivegen.load.loaded import (
+    CachedArticle,
+    CachedHead,
+    CachedSource,
+    Record,
+    reusable_sha,
+)
 from archivegen.load.source_file import reload_source
 from archivegen.markdown.engine import make_markdown
 from archivegen.model import (
@@ -102,6 +109,7 @@ from archivegen.site.plan import (
     PAGE_KINDS,
     Page,
     plan_article,
+    plan_asset,
     plan_redirect,
     plan_search_file,
     plan_sitemaps,
@@ -115,7 +123,7 @@ from archivegen.site.sitemap import (
     read_entries,
     shards_of,
 )
-from archivegen.urls import output_file
+from archivegen.urls import asset_file, output_file
 
 # More changed files than this: the full build (it loads them on every core).
 QUICK_MAX_FILES = 64
@@ -181,7 +189,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         if config.export:  # made from every article (the export/ package): a full build
             raise _Decline("the research export (settings: export) is made from every article")
         basis, (counts, last_diagnostics) = _last_build(cache, context)
-        changed = _changed_files(cache, basis, scan)
+        changed = _changed_files(cache, basis, scan, input_dir)
         edits, touched = _load_changed(input_dir, config, cache, changed)
         outputs = cache.outputs()
         if not outputs_intact(outputs, output_dir):
@@ -201,6 +209,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         redirects = _redirect_pages(cache, basis, moves) if config.redirects else []
         pages += redirects
         pages += relisted.pages
+        assets, gone_assets = _asset_pages(edits, outputs, input_dir)
+        pages += assets
         pages += _neighbour_pages(edits, cache, outputs, basis, (before, after), facts)
         pages += _search_files(edits, cache, output_dir, config)
         pages += _sitemap(edits, moves, relisted.pages, outputs, output_dir, config)
@@ -215,6 +225,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         # An old URL is removed, or (with redirects) given a redirect page.
         gone = [output_file(old.url) for old, new in moves
                 if old.url != new.url and not config.redirects]
+        gone += gone_assets
         diagnostics = _diagnostics_now(last_diagnostics, edits)
         if gone and any(d.level is Level.ERROR for d in diagnostics):
             # A build with errors removes nothing it published: the full build keeps the
@@ -256,7 +267,7 @@ def unhandled_kinds() -> list[str]:
     """The kinds of page (plan.PAGE_KINDS) a quick rebuild cannot bring up to date: those made
     from every article, and those declared "own" or "listed" that no rule here or in relist
     makes. With any, every build is a full one: a new kind is never left stale."""
-    rules = {"own": {"article", "redirect"}, "listed": RELISTED_KINDS,
+    rules = {"own": {"article", "asset", "redirect"}, "listed": RELISTED_KINDS,
              "indexed": {"search_index"}, "mapped": {"sitemap"}}
     return sorted(kind for kind, spec in PAGE_KINDS.items()
                   if spec.on_edit == "whole_site"
@@ -281,14 +292,19 @@ def _last_build(cache: BuildCache, context: str | None) -> tuple[QuickBasis, Sum
     return basis, last
 
 
-def _changed_files(cache: BuildCache, basis: QuickBasis,
-                   scan: Scan) -> list[tuple[str, str | None]]:
-    """The article files whose stat changed: the same files as the last build, a few."""
+def _changed_files(cache: BuildCache, basis: QuickBasis, scan: Scan,
+                   input_dir: Path) -> list[tuple[str, str | None]]:
+    """The article files whose stat changed, or one of the files they reference: the same
+    files as the last build, a few."""
     cached_stats = cache.source_stats()
     if (basis.files != scan_key(scan) or len(cached_stats) != len(scan)
             or any(rel not in cached_stats for rel, _ in scan)):
         raise _Decline("article files were added, removed or renamed")
-    changed = [(rel, stat) for rel, stat in scan if stat is None or stat != cached_stats[rel]]
+    top = os.fspath(input_dir)
+    stale = {rel for rel, looked in cache.asset_stats().items()
+             if not assets_fresh(top, looked)}
+    changed = [(rel, stat) for rel, stat in scan
+               if stat is None or stat != cached_stats[rel] or rel in stale]
     if not changed:
         raise _Decline("the output folder no longer matches the last build")
     if len(changed) > QUICK_MAX_FILES:
@@ -542,7 +558,7 @@ def _load_changed(input_dir: Path, config: SiteConfig, cache: BuildCache,
         if old is None:
             raise _Decline(f"{_quoted(rel)} was not cached")
         md = md or make_markdown(config.limits)
-        got = reload_source(input_dir, rel, stat or "", old.sha256, Diagnostics(), md,
+        got = reload_source(input_dir, rel, stat or "", reusable_sha(old), Diagnostics(), md,
                             file_time_dates=config.dates_from_file_times,
                             excerpt_words=config.excerpt_words,
                             known=[a.sketch for a in old.articles], limits=config.limits)
@@ -647,6 +663,45 @@ def _redirect_pages(cache: BuildCache, basis: QuickBasis, moves: list[_Move]) ->
         old = {*cache.published_to(article_target(now.key)), was.url} - {now.url}
         pages += [plan_redirect(basis.bases, url, now.url) for url in sorted(old)]
     return pages
+
+
+def _asset_pages(edits: list[_Edit], outputs: dict[str, tuple[str, str]], input_dir: Path
+                 ) -> tuple[list[Page], list[str]]:
+    """The files the edited articles reference, copied where they are new or changed; and
+    the copies no longer referenced (or left behind by a page that moved), to remove.
+    Declines when a new copy would take another
+    page's place (the full build refuses it, AG036)."""
+    top = os.fspath(input_dir)
+    pages: list[Page] = []
+    gone: list[str] = []
+    for edit in edits:
+        for before, after in zip(edit.old.articles, edit.new.articles, strict=True):
+            # The copies the last build made (an asset refused for its place has none).
+            had = {path for a in before.assets
+                   if outputs.get(path := asset_file(before.site_url, a.path),
+                                  ("", ""))[0] == a.sha256}
+            if len(had) != len(before.assets):
+                raise _Decline(f"{_quoted(edit.path)} references a file that was not copied")
+            now = [plan_asset(after.site_url, a, top, edit.path) for a in after.assets]
+            for page in now:
+                if page.path in had:
+                    if outputs[page.path][0] != page.fingerprint:
+                        pages.append(page)
+                    continue
+                if _taken(page.path, outputs):
+                    raise _Decline(f"{_quoted(edit.path)} references a file whose copy would "
+                                   "take another page's place")
+                pages.append(page)
+            gone += sorted(had - {page.path for page in now})
+    return pages, gone
+
+
+def _taken(path: str, outputs: dict[str, tuple[str, str]]) -> bool:
+    """Does an output of the last build hold `path`, a folder of it, or a file below it?"""
+    folders = path.split("/")[:-1]
+    return (path in outputs or any("/".join(folders[:n]) in outputs
+                                   for n in range(1, len(folders) + 1))
+            or any(other.startswith(path + "/") for other in outputs))
 
 
 class _Records:

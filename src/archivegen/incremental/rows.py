@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from archivegen.load.loaded import CachedArticle, CachedHead, CachedSource, Record
-from archivegen.model import TAXONOMIES, ArticleHead, ListingSpec, Term
+from archivegen.model import TAXONOMIES, ArticleHead, Asset, ListingSpec, Term
 from archivegen.partial_date import PartialDate
 from archivegen.records import (
     article_to_json,
@@ -148,16 +148,39 @@ def decode_heads(path: str, raw: dict[str, Any], *,
                          site_url=str(site_url))
 
 
+def assets_to_json(entry: CachedSource) -> dict[str, object]:
+    """The files a source's articles reference (per article) and the paths looked at, as
+    the heads' JSON holds them (left out when there are none: most sources)."""
+    if not entry.asset_stats and not any(a.assets for a in entry.articles):
+        return {}
+    return {"assets": [[[x.path, x.source, x.sha256, x.size] for x in a.assets]
+                       for a in entry.articles],
+            "asset_stats": [list(pair) for pair in entry.asset_stats]}
+
+
+def _assets_from_json(raw: dict[str, Any], count: int
+                      ) -> tuple[list[tuple[Asset, ...]], tuple[tuple[str, str], ...]]:
+    per_article = raw.get("assets") or [[]] * count
+    if len(per_article) != count:
+        raise ValueError("assets do not match the heads")
+    assets = [tuple(Asset(path=str(p), source=str(s), sha256=str(h), size=int(n))
+                    for p, s, h, n in listed) for listed in per_article]
+    return assets, tuple((str(rel), str(sig)) for rel, sig in raw.get("asset_stats") or ())
+
+
 def decode_source(path: str, stat: str, sha: str, heads: str | bytes,
                    sketches: bytes) -> CachedSource:
     raw = json.loads(from_db(heads))
+    count = len(raw["articles"])
+    assets, asset_stats = _assets_from_json(raw, count)
     articles = [CachedArticle(head=h.head, excerpt=h.excerpt, heading=h.heading,
-                              site_url=h.site_url, sketch=sketch)
-                for h, sketch in zip(decode_heads(path, raw),
-                                     _unpack_sketches(sketches, len(raw["articles"])),
-                                     strict=True)]
+                              site_url=h.site_url, sketch=sketch, assets=listed)
+                for h, sketch, listed in zip(decode_heads(path, raw),
+                                             _unpack_sketches(sketches, count), assets,
+                                             strict=True)]
     return CachedSource(stat=stat, sha256=sha, articles=tuple(articles),
-                        diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]))
+                        diagnostics=tuple(diagnostic_from_json(d) for d in raw["diagnostics"]),
+                        asset_stats=asset_stats)
 
 
 def spec_to_json(spec: ListingSpec, spellings: Sequence[tuple[str, int]],

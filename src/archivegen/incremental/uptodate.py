@@ -25,6 +25,7 @@ from archivegen.incremental.cache import (
     open_cache,
 )
 from archivegen.incremental.lock import build_lock
+from archivegen.load.assets import assets_fresh
 from archivegen.load.sources import scan_article_files
 from archivegen.render.writer import file_stats, read_manifest
 from archivegen.report import BuildReport
@@ -108,14 +109,27 @@ def outputs_intact(outputs: dict[str, tuple[str, str]], output_dir: Path) -> boo
                in zip(outputs.values(), file_stats(output_dir, outputs), strict=True))
 
 
-def unchanged_site(cache: BuildCache, state: str | None, output_dir: Path) -> Summary | None:
-    """The last build's summary if the input state is the same and every output is intact."""
+def unchanged_site(cache: BuildCache, state: str | None, output_dir: Path,
+                   input_dir: Path | None = None) -> Summary | None:
+    """The last build's summary if the input state is the same, every file the articles
+    reference (in `input_dir`) is as their articles were loaded with, and every output is
+    intact."""
     if state is None or cache.input_state() != state:
+        return None
+    if input_dir is not None and not all_assets_fresh(cache, input_dir):
         return None
     summary = cache.summary()
     if summary is None or not outputs_intact(cache.outputs(), output_dir):
         return None
     return summary
+
+
+def all_assets_fresh(cache: BuildCache, input_dir: Path) -> bool:
+    """Is every path the cached articles' references named as it was when they were loaded
+    (an asset edited, added or removed is not, though no article file changed)? One query,
+    and a stat per path: sources without references have no row."""
+    top = os.fspath(input_dir)
+    return all(assets_fresh(top, looked) for looked in cache.asset_stats().values())
 
 
 def replayed(summary: Summary, start: float,
@@ -148,7 +162,7 @@ def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False) -
             scan = scan_inputs(input_dir)
             state = input_state(scan, context_state(input_dir, output_dir, config,
                                                     theme_dirs(project_dir, config), strict))
-            summary = unchanged_site(cache, state, output_dir)
+            summary = unchanged_site(cache, state, output_dir, input_dir)
         except sqlite3.Error:  # a failing disk: the build says so (AG061), without the cache
             return Freshness(report=None, scan=None)
         finally:

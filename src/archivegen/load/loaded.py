@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archivegen.errors import Diagnostic
-from archivegen.model import Article, ArticleHead
+from archivegen.model import Article, ArticleHead, Asset
 
 if TYPE_CHECKING:
     from archivegen.dedupe.detect import Sketch
@@ -24,6 +24,7 @@ class CachedArticle:
     excerpt: str  # what listings show of the body (parsing it is costly)
     heading: str  # a heading derived from the body, for an untitled article
     site_url: str  # urls.article_url of the head
+    assets: tuple[Asset, ...] = ()  # files it references, copied beside its page
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,6 +33,15 @@ class CachedSource:
     sha256: str
     articles: tuple[CachedArticle, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # The paths its articles' references named, with what was there (load/assets.py): the
+    # file is loaded again when one of them changes (an asset edited, added or removed).
+    asset_stats: tuple[tuple[str, str], ...] = ()
+
+
+def reusable_sha(entry: CachedSource | None) -> str:
+    """The content hash a reload may compare to keep `entry` when the file's bytes are the
+    same; "" (load it again) when its articles reference files: one may have changed."""
+    return entry.sha256 if entry is not None and not entry.asset_stats else ""
 
 
 # A whole record: the article, and its body as HTML (render.article_body_html).

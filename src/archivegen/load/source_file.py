@@ -7,6 +7,7 @@ files that changed (quick.py): `reload_source`, whose result the cache keeps.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,13 +17,18 @@ from archivegen.config import SiteConfig
 from archivegen.dedupe.detect import Sketch, sketch_text
 from archivegen.errors import Diagnostics, SourceLocation
 from archivegen.limits import DEFAULT_LIMITS, Limits
+from archivegen.load.assets import AssetStat, find_assets
 from archivegen.load.layouts import load_source
 from archivegen.load.loaded import CachedArticle, CachedSource, Record
 from archivegen.load.repair import repair_article
 from archivegen.load.sources import read_source
-from archivegen.markdown.article import article_body_and_excerpt, report_markdown_limits
+from archivegen.markdown.article import (
+    article_body_and_excerpt,
+    local_references,
+    report_markdown_limits,
+)
 from archivegen.markdown.engine import SafeMarkdown, derived_title, make_markdown
-from archivegen.model import TAXONOMIES, Article, ArticleHead, Source, head_of
+from archivegen.model import TAXONOMIES, Article, ArticleHead, Asset, Source, head_of
 from archivegen.search.terms import term_vector
 from archivegen.urls import article_url
 
@@ -42,6 +48,9 @@ class LoadedArticle:
     site_url: str = ""  # urls.article_url of the head, computed once when loaded
     record: Record | None = None  # the article and its body's HTML, when held in memory
     terms: str = ""  # its words for search (search.terms.term_vector), made with the record
+    assets: tuple[Asset, ...] = ()  # files its body references, copied beside its page
+    # The paths its references named and what was there (load/assets.py), when loaded
+    looked: tuple[AssetStat, ...] = ()
 
 
 def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
@@ -57,16 +66,19 @@ def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
 
 def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
              file_time_dates: bool = False, excerpt_words: int = 40,
-             known: Sequence[Sketch] = (), limits: Limits = DEFAULT_LIMITS
-             ) -> list[LoadedArticle]:
+             known: Sequence[Sketch] = (), limits: Limits = DEFAULT_LIMITS,
+             input_dir: Path | None = None) -> list[LoadedArticle]:
     """The source's articles, loaded; a body whose sketch is among `known` (the cached ones
     of this file) is not sketched again. An unexpected error on the way (a bug of ours, or
     an input no test foresaw) costs this file's articles only: error AG051, no traceback.
-    `limits` bound its YAML (the Markdown parser `md` holds those of its links)."""
+    `limits` bound its YAML (the Markdown parser `md` holds those of its links). With
+    `input_dir` (the folder `source.path` is relative to), the files its bodies reference
+    are found there (load/assets.py)."""
     own = Diagnostics()
     try:
         loaded = _load_one(source, own, md, file_time_dates=file_time_dates,
-                           excerpt_words=excerpt_words, known=known, limits=limits)
+                           excerpt_words=excerpt_words, known=known, limits=limits,
+                           input_dir=input_dir)
     except Exception as exc:  # one file must never stop the build
         diags.extend(own)  # what was found before it failed is still true
         diags.error("AG051", f"unexpected error while reading this file ({type(exc).__name__}: "
@@ -79,7 +91,7 @@ def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
 
 def _load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
               file_time_dates: bool, excerpt_words: int, known: Sequence[Sketch],
-              limits: Limits) -> list[LoadedArticle]:
+              limits: Limits, input_dir: Path | None) -> list[LoadedArticle]:
     signature = source_signature(source, file_time_dates=file_time_dates)
     loaded = []
     for article in load_source(source, diags, file_time_dates=file_time_dates, limits=limits):
@@ -94,13 +106,19 @@ def _load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
             diags.warning("AG031", f"link to '{bad[:80]}' in the body (from line "
                           f"{repaired.body_line}) has a disallowed scheme; shown as text",
                           SourceLocation(path=source.path, line=repaired.body_line))
+        assets: tuple[Asset, ...] = ()
+        looked: tuple[AssetStat, ...] = ()
+        if input_dir is not None:
+            assets, looked = find_assets(os.fspath(input_dir), source.path,
+                                         local_references(md, repaired), diags, limits)
         head = head_of(repaired)
         loaded.append(LoadedArticle(
             terms=term_vector(repaired.title, repaired.authors, body_html),
             head=head, record=(repaired, body_html), sketch=sketch_text(repaired.body, known=known),
             source_sig=signature, site_url=article_url(head),
             excerpt=repaired.summary or excerpt,
-            heading="" if repaired.title else derived_title(md, repaired.body)))
+            heading="" if repaired.title else derived_title(md, repaired.body),
+            assets=assets, looked=looked))
     return loaded
 
 
@@ -155,14 +173,16 @@ def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: 
     if signature == cached_sha and not diags.items:  # (a sidecar it cannot read: AG003)
         return Reloaded(entry=None)
     loaded = load_one(source, diags, md, file_time_dates=file_time_dates,
-                      excerpt_words=excerpt_words, known=known, limits=limits)
+                      excerpt_words=excerpt_words, known=known, limits=limits,
+                      input_dir=input_dir)
     articles = []
     for x in loaded:
         assert x.sketch is not None  # load_one sketches every body
         articles.append(CachedArticle(head=x.head, sketch=x.sketch, excerpt=x.excerpt,
-                                      heading=x.heading, site_url=x.site_url))
+                                      heading=x.heading, site_url=x.site_url, assets=x.assets))
     entry = CachedSource(stat=stat, sha256=signature, diagnostics=tuple(diags.items),
-                         articles=tuple(articles))
+                         articles=tuple(articles),
+                         asset_stats=tuple(sorted({s for x in loaded for s in x.looked})))
     return Reloaded(entry=entry,
                     records=tuple(x.record for x in loaded if x.record is not None),
                     terms=tuple(x.terms for x in loaded))

@@ -5,8 +5,11 @@ renderer runs when a page needs a body it was not given."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import unquote
+
 from archivegen.errors import Diagnostics, SourceLocation
-from archivegen.markdown.engine import SafeMarkdown, render_markdown_with_excerpt
+from archivegen.markdown.engine import SafeMarkdown, local_path, render_markdown_with_excerpt
 from archivegen.model import Article
 
 
@@ -24,9 +27,70 @@ def article_body_html(md: SafeMarkdown, article: Article) -> tuple[str, tuple[st
 def article_body_and_excerpt(md: SafeMarkdown, article: Article, excerpt_words: int
                              ) -> tuple[str, tuple[str, ...], str]:
     """article_body_html, and the body's first `excerpt_words` words from the same parse."""
+    return render_markdown_with_excerpt(md, _markdown_source(article), excerpt_words)
+
+
+def _markdown_source(article: Article) -> str:
+    """The body with its referenced endnotes appended as footnote definitions."""
     referenced = [n for n in article.notes if f"[^{n.label}]" in article.body]
-    source = article.body + "".join(f"\n\n[^{n.label}]: {n.text}" for n in referenced)
-    return render_markdown_with_excerpt(md, source, excerpt_words)
+    return article.body + "".join(f"\n\n[^{n.label}]: {n.text}" for n in referenced)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reference:
+    """An image or link of an article's body naming a file by a relative path."""
+
+    kind: str  # "image" or "link"
+    url: str  # as the page carries it
+    path: str  # the file it names, relative to the article's folder (may hold "..")
+    location: SourceLocation  # where it is written in the source file
+
+
+def local_references(md: SafeMarkdown, article: Article) -> tuple[Reference, ...]:
+    """The relative references of the body `md` just rendered (article_body_and_excerpt),
+    each with its line and column in the source file.
+
+    The line is the body's line plus that of the reference in the body as repaired (exact
+    unless a repair joined or removed lines before it); the column is where its URL is
+    written on that line (1 if it cannot be found there). A reference in an endnote gets
+    the note's line, column 1."""
+    if not md.local_refs:
+        return ()
+    lines = _markdown_source(article).split("\n")
+    body_lines = article.body.count("\n") + 1
+    note_starts = _note_lines(article, body_lines)
+    searched: dict[int, int] = {}  # per line, where the next URL is looked for
+    path = article.provenance.source_path
+    found = []
+    for ref in md.local_refs:
+        target = local_path(ref.url)
+        assert target is not None  # (engine keeps only these)
+        if ref.line < body_lines:
+            text = lines[ref.line] if ref.line < len(lines) else ""
+            start = searched.get(ref.line, 0)
+            col = next((at for written in (ref.url, unquote(ref.url))
+                        if (at := text.find(written, start)) >= 0), -1)
+            if col >= 0:
+                searched[ref.line] = col + 1
+            where = SourceLocation(path=path, line=article.body_line + ref.line,
+                                   col=col + 1 if col >= 0 else 1)
+        else:
+            start_line, note_line = max((s for s in note_starts if s[0] <= ref.line),
+                                        default=(ref.line, article.body_line + ref.line))
+            where = SourceLocation(path=path, line=note_line + ref.line - start_line, col=1)
+        found.append(Reference(kind=ref.kind, url=ref.url, path=target, location=where))
+    return tuple(found)
+
+
+def _note_lines(article: Article, body_lines: int) -> list[tuple[int, int]]:
+    """(line in the Markdown source, line in the file) where each appended note starts."""
+    starts = []
+    line = body_lines - 1
+    for note in article.notes:
+        if f"[^{note.label}]" in article.body:
+            starts.append((line + 2, note.line))
+            line += 2 + note.text.count("\n")
+    return starts
 
 
 def report_markdown_limits(md: SafeMarkdown, article: Article, diags: Diagnostics) -> None:

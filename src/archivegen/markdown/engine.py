@@ -59,6 +59,49 @@ def is_allowed_url(url: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class LocalRef:
+    """An image or link of the text that names a file by a relative path ("img/map.png")."""
+
+    kind: str  # "image" or "link"
+    url: str  # as the page carries it (markdown-it's normalised URL)
+    line: int  # 0-based line in the Markdown text rendered
+
+
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
+
+
+def local_path(url: str) -> str | None:
+    """The path a relative URL names in the site's folders (its query and fragment cut,
+    percent-decoded), or None: a URL with a scheme (http:, mailto:), one from the site's
+    root or another host ("/", "//"), a fragment or query alone ("#notes", "?x").
+    The path is not checked here (it may climb with ".."): load/assets.py decides."""
+    if not url or url[0] in "/#?\\" or _SCHEME_RE.match(url):
+        return None
+    path = _QUERY_OR_FRAGMENT.split(url, maxsplit=1)[0]
+    return unquote(path) if path else None
+
+
+def _local_refs(tokens: Sequence[Token]) -> tuple[LocalRef, ...]:
+    """The images and written links of `tokens` whose URL names a relative path, in the
+    order of the text (bare links are always http(s) or mailto)."""
+    found: list[LocalRef] = []
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] if token.map else 0
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image" or (child.type == "link_open"
+                                           and child.markup != "linkify"):
+                url = str(child.attrGet("src" if child.type == "image" else "href") or "")
+                if local_path(url) is not None:
+                    found.append(LocalRef(kind="image" if child.type == "image" else "link",
+                                          url=url, line=line))
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnlinkedLinks:
     """Bare links past the article's limit, left as text: how many, and the first of them."""
 
@@ -98,6 +141,9 @@ class SafeMarkdown(MarkdownIt):
         self.unlinked: UnlinkedLinks | None = None
         # Set by render_markdown_with_excerpt: its text's first table cut short, if any.
         self.table_cut: TableCut | None = None
+        # Set by render_markdown_with_excerpt: the images and links of its text that name a
+        # file by a relative path (assets beside the article).
+        self.local_refs: tuple[LocalRef, ...] = ()
         self.add_render_rule("link_open", _render_link_open)
         self.add_render_rule("image", _render_image)
         # The link and image rules find a label's end and a destination through md.helpers
@@ -159,6 +205,7 @@ def render_markdown_with_excerpt(md: SafeMarkdown, text: str, max_words: int
     html: str = engine.renderer.render(tokens, engine.options, env)
     md.unlinked = env.get(_UNLINKED_KEY)
     md.table_cut = table_cut(env)
+    md.local_refs = _local_refs(tokens)
     # An image is validated twice (as image, then as link text): report each URL once.
     return html, tuple(dict.fromkeys(engine.rejected)), _excerpt(tokens, max_words)
 

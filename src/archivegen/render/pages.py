@@ -15,6 +15,7 @@ import jinja2
 from archivegen import urls
 from archivegen.config import SiteConfig
 from archivegen.errors import Diagnostics, SourceLocation
+from archivegen.load.assets import asset_bytes
 from archivegen.markdown.article import article_body_html
 from archivegen.markdown.engine import SafeMarkdown, derived_title
 from archivegen.model import (
@@ -40,6 +41,7 @@ from archivegen.site.plan import (
     ArchiveData,
     ArticleData,
     ArticleNav,
+    AssetData,
     FeedData,
     Page,
     TermsData,
@@ -124,9 +126,26 @@ class Renderer:
             return self._render("search.html", urls.SEARCH_URL, diags, title="Search")
         if page.kind == "redirect":
             return self.redirect(page.origin, cast(str, page.data), diags)
+        if page.kind == "asset":
+            return self.asset(page, diags)
         if isinstance(page.data, SpilledFile):  # a search index file a full build kept aside
             return page.data.rendered(SEARCH_FILE_DEPENDENCIES, page.origin)
         return cast(RenderedFile, page.data)  # a static or search index file, as it is
+
+    def asset(self, page: Page, diags: Diagnostics) -> RenderedFile | None:
+        """A file an article references, read now from the input folder (the article's
+        load found it and checked its path: load/assets.py)."""
+        input_dir, asset = cast(AssetData, page.data)
+        try:
+            content = asset_bytes(input_dir, asset.source, self.config.limits)
+        except OSError as exc:  # gone, or replaced, since its article was loaded
+            diags.warning("AG035", f"'{asset.source}' could not be copied beside the page "
+                          f"({exc.strerror or exc}); it changed while the site was built",
+                          SourceLocation(path=page.origin))
+            return None
+        return RenderedFile(path=page.path, content=content,
+                            dependencies=(f"source:{page.origin}", f"asset:{asset.source}"),
+                            origin=page.origin)
 
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
         return self._render("listing.html", page.url, diags, listing=page, title=page.title)

@@ -26,6 +26,7 @@ from archivegen.model import (
     Article,
     ArticleHead,
     ArticleSummary,
+    Asset,
     DuplicateRef,
     Feed,
     ListingPage,
@@ -48,6 +49,7 @@ from archivegen.urls import (
     ARCHIVE_URL,
     NOT_FOUND_URL,
     SEARCH_URL,
+    asset_file,
     output_file,
     static_url,
     taxonomy_url,
@@ -56,7 +58,7 @@ from archivegen.urls import (
 T = TypeVar("T")
 
 PageKind = Literal["article", "listing", "feed", "terms", "archive", "not_found", "search",
-                   "search_index", "static", "redirect", "sitemap", "robots"]
+                   "search_index", "static", "asset", "redirect", "sitemap", "robots"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,9 @@ PAGE_KINDS: dict[PageKind, KindSpec] = {
     "search": KindSpec("search.html", False, "fixed"),
     "search_index": KindSpec(None, False, "indexed"),
     "static": KindSpec(None, False, "fixed"),
+    # A file an article references, copied beside its page: an edit of the article makes
+    # its assets again with its page (quick.py: copied, or removed when no longer named).
+    "asset": KindSpec(None, False, "own"),
     "redirect": KindSpec("redirect.html", False, "own"),
     "sitemap": KindSpec(None, False, "mapped"),
     "robots": KindSpec(None, False, "fixed"),
@@ -109,10 +114,13 @@ TermsData = tuple[Taxonomy, tuple[TermCount, ...]]
 ArchiveData = tuple[tuple[YearCount, ...], int]  # years with their months; undated articles
 # A feed, and its articles' bodies as HTML when in memory (else the renderer reads them).
 FeedData = tuple[Feed, tuple[str, ...] | None]
+# An asset's data: the input folder, and the asset (its file read from there as it is
+# rendered: an asset may be large, and a build holds no asset's bytes but the one it writes).
+AssetData = tuple[str, Asset]
 # What a search index file depends on (its page's "template" dependencies).
 SEARCH_FILE_DEPENDENCIES = ("search",)
 PageData = (ArticleData | ListingPage | FeedData | TermsData | ArchiveData | RenderedFile
-            | SpilledFile | str | None)  # str: a redirect's new URL
+            | SpilledFile | AssetData | str | None)  # str: a redirect's new URL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -274,6 +282,17 @@ def plan_static(name: str, content: bytes) -> Page:
                 fingerprint=hashlib.sha256(content).hexdigest(), data=file)
 
 
+def plan_asset(url: str, asset: Asset, input_dir: str, origin: str) -> Page:
+    """A file the article at `url` (from the source `origin`) references, copied beside its
+    page from `input_dir`; its fingerprint is its bytes' sha256, as loaded."""
+    return Page(kind="asset", path=asset_file(url, asset.path), origin=origin,
+                fingerprint=asset.sha256, data=(input_dir, asset))
+
+
+def _no_assets(key: str) -> tuple[Asset, ...]:
+    return ()
+
+
 class Remade(Generic[T]):
     """An iterable made again each time it is read: a build plans its pages twice (paths and
     fingerprints, then each page as it is rendered) and holds no listing page in between."""
@@ -303,6 +322,9 @@ class SiteContent:
     static_files: Mapping[str, bytes]
     # The search index's files by path (search/index.py); None: the site has no search.
     search_files: Iterable[tuple[str, bytes | SpilledFile]] | None = None
+    # The files each article references (by key), and the input folder they are read from.
+    assets: Callable[[str], tuple[Asset, ...]] = _no_assets
+    input_dir: str = ""
     # Redirect pages: (old URL, new URL), once the build knows which URLs no page takes.
     redirects: Sequence[tuple[str, str]] = ()
     # The absolute base_url the sitemap and robots.txt name; "": neither is made.
@@ -337,6 +359,8 @@ def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True) -> Iter
         yield plan_article(bases, url, head, site.source_sig(head.key), refs,
                            [site.source_sig(r.key) for r in refs], site.record(head.key),
                            nav, site.related(head.key))
+        for asset in site.assets(head.key):
+            yield plan_asset(url, asset, site.input_dir, head.source_path)
     del places
     summary_fp = _kept_fingerprints(site.index.articles) if memo else summary_fingerprint
     for page in site.listings:
