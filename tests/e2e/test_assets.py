@@ -182,7 +182,10 @@ def test_quick_rebuilds_follow_edits_of_the_article_and_of_the_asset(tmp_path: P
     bump(folder / "report.md", 50)
     run(project)
     assert (project / "site" / "2020/05/02/the-report/img/map.png").is_file()
-    assert not (project / "site" / "2020/05/01/the-report").exists()
+    # The old URL keeps only a redirect page (site/redirects.py), not the copies.
+    old = project / "site" / "2020/05/01/the-report"
+    assert sorted(p.name for p in old.iterdir()) == ["index.html"]
+    assert 'http-equiv="refresh"' in (old / "index.html").read_text()
     assert_like_a_clean_build(project, tmp_path)
 
 
