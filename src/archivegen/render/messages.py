@@ -44,7 +44,7 @@ SCRIPT_MESSAGES = ("search.short", "search.searching", "search.found", "search.n
 Text = str | tuple[str, str]  # a message, or its plural forms (one, other)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Messages:
     """One language's messages (English where it has none); callable from templates:
     `t("key", name=...)`, `t("key", count=n)` for a plural one. What it returns is markup:
@@ -130,48 +130,46 @@ def language_section(tag: str, available: Sequence[str]) -> str | None:
     return by_lower.get(tag) or by_lower.get(tag.split("-")[0])
 
 
-@dataclass(slots=True)
-class _Table:
-    """The sections read so far, by language: each message with where it was written."""
-
-    sections: dict[str, dict[str, tuple[Text, SourceLocation]]] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
+# One file's sections: per language, each message with where it is written.
+_Sections = dict[str, dict[str, tuple[Text, SourceLocation]]]
 
 
 def load_messages(theme_dirs: Sequence[Path], language: str, diags: Diagnostics) -> Messages:
     """The messages of `language` from the theme folders' messages.yaml (the default theme's
-    last, the archive's own first: the first folder's words win), each checked against the
-    English section. Problems are warnings; what they touch shows in English. The default
-    theme's messages are read even when it is not one of `theme_dirs`: its templates may be
-    used through Jinja's loader all the same, and a theme need not repeat every word."""
-    table = _Table()
+    first, the archive's own over it: the first folder's words win), each checked against
+    the English section. Problems are warnings; a message that cannot be used leaves the one
+    under it (the default theme's, else English). The default theme's messages are read even
+    when it is not one of `theme_dirs`: a theme need not repeat every word."""
     default = default_theme_dir().resolve()
     folders = [default, *(d for d in reversed(theme_dirs) if d.resolve() != default)]
-    for folder in folders:
-        _read_file(folder / MESSAGES_FILE, table, diags)
-    reference = table.sections.get(REFERENCE, {})
-    for lang, section in table.sections.items():
-        if lang != REFERENCE:
-            _check_section(lang, section, reference, diags)
-    where = table.files[-1] if table.files else MESSAGES_FILE
-    chosen = language_section(language, list(table.sections))
+    read = [(str(path), found) for path in (f / MESSAGES_FILE for f in folders)
+            if (found := _read_file(path, diags)) is not None]
+    # English first, from every file: the keys and placeholders the others are checked on.
+    reference: dict[str, Text] = {}
+    for _, sections in read:
+        reference.update((key, text) for key, (text, _) in sections.get(REFERENCE, {}).items())
+    table: dict[str, dict[str, Text]] = {REFERENCE: reference}
+    for _, sections in read:
+        for lang, section in sections.items():
+            if lang != REFERENCE:
+                table.setdefault(lang, {}).update(_usable(lang, section, reference, diags))
+    where = read[-1][0] if read else MESSAGES_FILE
+    chosen = language_section(language, list(table))
     if chosen is None:
-        known = ", ".join(sorted(table.sections)) or "none"
+        known = ", ".join(sorted(table))
         diags.warning("AG053", f"the theme has no messages in '{language}' (the language "
                       f"setting; it has {known}): pages show English. Add a section "
                       f"'{language.split('-')[0]}:' to a messages.yaml in the theme folder "
                       "to translate them", SourceLocation(path=where))
         chosen = REFERENCE
-    section = table.sections.get(chosen, {})
-    missing = [key for key in reference if key not in section]
-    if missing and chosen != REFERENCE:
+    words = table[chosen]
+    missing = [key for key in reference if key not in words]
+    if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
                                           else "")
         diags.warning("AG052", f"messages '{chosen}' lack {len(missing)} key(s) of the English "
                       f"section, shown in English: {shown}", SourceLocation(path=where))
-    texts = {key: text for key, (text, _) in reference.items()}
-    texts.update((key, text) for key, (text, _) in section.items())
-    return _messages(chosen, texts)
+    return _messages(chosen, {**reference, **words})
 
 
 def english_messages(theme_dirs: Sequence[Path]) -> Messages:
@@ -187,30 +185,31 @@ def _messages(language: str, texts: Mapping[str, Text]) -> Messages:
     return Messages(language=language, texts=ordered, one=one, digest=digest)
 
 
-def _read_file(path: Path, table: _Table, diags: Diagnostics) -> None:
-    """Lay the sections of one messages.yaml over `table` (nothing if there is none)."""
+def _read_file(path: Path, diags: Diagnostics) -> _Sections | None:
+    """The sections of one messages.yaml; None if there is none or it cannot be read."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
         diags.warning("AG052", f"messages cannot be read: {exc}", SourceLocation(path=str(path)))
-        return
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         diags.warning("AG052", f"messages are not UTF-8 ({exc.reason} at byte {exc.start}); "
                       "not read", SourceLocation(path=str(path)))
-        return
+        return None
     entries = load_mapping(text, str(path), 1, diags)
     if entries is None:
-        return
-    table.files.append(str(path))
+        return None
+    sections: _Sections = {}
     for entry in entries:
-        _read_section(str(path), entry, table, diags)
+        _read_section(str(path), entry, sections, diags)
+    return sections
 
 
-def _read_section(path: str, entry: YamlEntry, table: _Table, diags: Diagnostics) -> None:
+def _read_section(path: str, entry: YamlEntry, sections: _Sections, diags: Diagnostics) -> None:
     here = SourceLocation(path=path, line=entry.line, col=entry.col)
     if not _LANGUAGE_KEY.fullmatch(entry.key):
         diags.warning("AG052", f"'{entry.key}' is not a language tag (en, fr, pt-BR); "
@@ -221,7 +220,7 @@ def _read_section(path: str, entry: YamlEntry, table: _Table, diags: Diagnostics
                       "to texts; ignored", here)
         return
     lines = {name: (line, col) for name, line, col in entry.keys}
-    section = table.sections.setdefault(entry.key, {})
+    section = sections.setdefault(entry.key, {})
     for key, value in entry.value.items():
         line, col = lines.get(str(key), (entry.line, entry.col))
         loc = SourceLocation(path=path, line=line, col=col)
@@ -249,22 +248,24 @@ def _placeholders(text: Text) -> set[str]:
     return found - {"count"}  # a plural form may leave the number out ("one article")
 
 
-def _check_section(lang: str, section: dict[str, tuple[Text, SourceLocation]],
-                   reference: Mapping[str, tuple[Text, SourceLocation]],
-                   diags: Diagnostics) -> None:
-    """Drop (with a warning) each message of `section` that English does not have, or that
-    differs from English in kind (plural or not) or placeholders: English shows instead."""
-    for key, (text, loc) in list(section.items()):
+def _usable(lang: str, section: dict[str, tuple[Text, SourceLocation]],
+            reference: Mapping[str, Text], diags: Diagnostics) -> dict[str, Text]:
+    """The messages of `section` that English has too, of the same kind (plural or not) and
+    with the same placeholders; each other one is ignored with a warning."""
+    usable: dict[str, Text] = {}
+    for key, (text, loc) in section.items():
         known = reference.get(key)
         problem = ""
         if known is None:
             problem = "is not a message of the theme (the English section has no such key)"
-        elif isinstance(known[0], tuple) != isinstance(text, tuple):
+        elif isinstance(known, tuple) != isinstance(text, tuple):
             problem = ("must give `one` and `other` forms, as English does"
-                       if isinstance(known[0], tuple) else "must be one text, as in English")
-        elif _placeholders(text) != _placeholders(known[0]):
-            want = ", ".join(f"{{{p}}}" for p in sorted(_placeholders(known[0]))) or "none"
+                       if isinstance(known, tuple) else "must be one text, as in English")
+        elif _placeholders(text) != _placeholders(known):
+            want = ", ".join(f"{{{p}}}" for p in sorted(_placeholders(known))) or "none"
             problem = f"must have the placeholders of the English text ({want})"
         if problem:
-            diags.warning("AG052", f"message '{lang}.{key}' {problem}; English shown", loc)
-            del section[key]
+            diags.warning("AG052", f"message '{lang}.{key}' {problem}; ignored", loc)
+        else:
+            usable[key] = text
+    return usable
