@@ -62,6 +62,7 @@ from archivegen.model import (
     RenderedFile,
     SiteIndex,
 )
+from archivegen.render.messages import load_messages
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import is_web_url, make_environment, template_dependencies
 from archivegen.render.writer import (
@@ -217,7 +218,9 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                 raise ArchivegenError("cannot keep the search index until it is written "
                                       f"(in {folder or 'the temporary folder'}): {exc}"
                                       ) from exc
-    env = make_environment(themes, template_bytecode_dir(run.records))
+    # The theme's words in the site's language: read once, here, where problems are reported.
+    messages = load_messages(themes, config.language, diags)
+    env = make_environment(themes, template_bytecode_dir(run.records), messages)
     renderer = Renderer(env=env, md=make_markdown(config.limits), config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
@@ -226,10 +229,13 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         # (Not the drafts switch: pages depend on the articles it lets in, and their data says
         # so; serve, which shows drafts, and build then share every page of an archive
         # without drafts.)
-        # Nor the export switch: no page shows the export files.
+        # Nor the export switch: no page shows the export files. The messages are one more
+        # thing every page sees (the language is a setting already; a theme's messages.yaml,
+        # like its templates, can change while the settings do not).
         base = fingerprint(code_version(),
                            settings_key(replace(config, drafts=False, export=())),
-                           repr(renderer.nav), repr(sorted(renderer.term_counts.items())))
+                           repr(renderer.nav), repr(sorted(renderer.term_counts.items())),
+                           messages.digest)
         bases = PageBases.of(base, _template_fingerprints(env))
         content = replace(_content(table, index, config, by_key, also_archived, static_files,
                                    search[0] if search else None, related),

@@ -47,6 +47,9 @@ CODES: dict[str, str] = {
     "AG041": "output path escapes the output folder",
     "AG050": "template error",
     "AG051": "an unexpected error while reading or rendering one article; it is skipped",
+    "AG052": "a theme message cannot be used (unreadable file, unknown key, wrong placeholders); "
+             "English shown",
+    "AG053": "the theme has no messages in the site's language; pages show English",
     "AG060": "the build could not run (e.g. the output folder cannot be written)",
     "AG061": "a state file is a symlink or cannot be written; not used",
 }

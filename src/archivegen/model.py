@@ -323,12 +323,14 @@ class ListingPage:
 
     kind: str  # "home", "term", "year", "month", "undated"
     url: str
-    title: str
+    title: str  # in English (site/ knows no language): the renderer words it again
     articles: tuple[ArticleSummary, ...]
     pager: Pager
     total: int  # articles in the whole listing, over all its pages
     term: Term | None = None
     taxonomy: Taxonomy | None = None
+    year: int = 0  # a year's or a month's listing
+    month: int = 0  # a month's listing
     timeline: Timeline | None = None  # a term's first page: its articles per month or year
 
 
@@ -361,8 +363,10 @@ class Feed:
 
     url: str  # the feed's own URL: the listing's URL + "feed.xml"
     listing_url: str  # the listing page it follows
-    title: str
+    title: str  # in English (site/ knows no language): the renderer words it again
     articles: tuple[ArticleSummary, ...]
+    term: Term | None = None  # a term's feed: the term and its taxonomy
+    taxonomy: Taxonomy | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

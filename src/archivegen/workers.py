@@ -33,8 +33,9 @@ from archivegen.limits import Limits
 from archivegen.load.loaded import CachedSource, Record
 from archivegen.markdown.engine import SafeMarkdown, make_markdown
 from archivegen.model import ArticleHead, ArticleSummary, RenderedFile, Taxonomy
+from archivegen.render.messages import Messages
 from archivegen.render.pages import Renderer
-from archivegen.render.templates import make_environment
+from archivegen.render.templates import make_environment, messages_of
 from archivegen.render.writer import TreeWriter, WrittenFile
 from archivegen.report import Progress
 from archivegen.site.plan import Page
@@ -78,10 +79,12 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConfig,
-                        nav: tuple[Taxonomy, ...], term_counts: dict[str, int],
-                        records: Path | None, write_into: Path | None) -> None:
+                        messages: Messages, nav: tuple[Taxonomy, ...],
+                        term_counts: dict[str, int], records: Path | None,
+                        write_into: Path | None) -> None:
     _exit_with_parent(build_pid)
-    renderer = Renderer(env=make_environment(themes, template_bytecode_dir(records)),
+    # The build's messages, not read again: the pages' fingerprints were made with them.
+    renderer = Renderer(env=make_environment(themes, template_bytecode_dir(records), messages),
                         md=make_markdown(config.limits), config=config,
                         nav=nav, term_counts=term_counts)
     writer = TreeWriter(write_into) if write_into is not None else None
@@ -146,6 +149,7 @@ def render_in_workers(jobs: Iterator[Page], count: int, themes: Sequence[Path],
     with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
                              initializer=_init_render_worker,
                              initargs=(os.getpid(), list(themes), renderer.config,
+                                       messages_of(renderer.env),
                                        renderer.nav, renderer.term_counts, records,
                                        write_into)) as pool:
         for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):

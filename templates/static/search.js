@@ -16,8 +16,20 @@
   const PAGE = 10;
   const MAX_WORD = 40;
   const utf8 = new TextEncoder();
-  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December"];
+  // The theme's words in the site's language (render/messages.py, Messages.script_data), from
+  // the form's data-messages: texts by key (a plural one as [one, other]), the counts that
+  // take the "one" form, and the language counts are written in. Text only: never HTML.
+  const L10N = JSON.parse(form.dataset.messages || "{}");
+  const ONE = new Set(L10N.one || [1]);
+  const msg = (key, values = {}) => {
+    let text = (L10N.messages || {})[key] ?? key;
+    if (Array.isArray(text)) text = text[ONE.has(values.count) ? 0 : 1];
+    return text.replace(/\{([a-z_]+)\}/g, (all, name) => {
+      if (!(name in values)) return all;
+      const value = values[name];
+      return name === "count" ? value.toLocaleString(L10N.language || "en") : String(value);
+    });
+  };
   const fetched = new Map();
 
   const words = (text) => {
@@ -103,15 +115,22 @@
   };
 
   // An ISO date at the precision the article states, written as its page writes it
-  // (render/templates.human_date): "May 30, 2017", "June 2013", "June–July 2010", "2010".
+  // (render/messages.py, Messages.date): "May 30, 2017", "30 mai 2017", "June 2013",
+  // "June–July 2010", "2010".
   const humanDate = (iso) => {
-    const month = (mm) => MONTHS[Number(mm) - 1];
+    const month = (mm) => msg(`month.${Number(mm)}`);
+    const year = (yyyy) => String(Number(yyyy));
     let m;
-    if ((m = iso.match(/^(\d{4})-(\d{2})-(\d{2})$/))) return `${month(m[2])} ${Number(m[3])}, ${Number(m[1])}`;
-    if ((m = iso.match(/^(\d{4})-(\d{2})\/\d{4}-(\d{2})$/))) return `${month(m[2])}–${month(m[3])} ${Number(m[1])}`;
-    if ((m = iso.match(/^(\d{4})-(\d{2})$/))) return `${month(m[2])} ${Number(m[1])}`;
-    if ((m = iso.match(/^(\d{4})\/(\d{4})$/))) return `${Number(m[1])}–${Number(m[2])}`;
-    return /^\d{4}$/.test(iso) ? String(Number(iso)) : iso;
+    if ((m = iso.match(/^(\d{4})-(\d{2})-(\d{2})$/))) {
+      const day = Number(m[3]) === 1 ? msg("date.first_day") : String(Number(m[3]));
+      return msg("date.day", { day, month: month(m[2]), year: year(m[1]) });
+    }
+    if ((m = iso.match(/^(\d{4})-(\d{2})\/\d{4}-(\d{2})$/))) {
+      return msg("date.months", { start: month(m[2]), end: month(m[3]), year: year(m[1]) });
+    }
+    if ((m = iso.match(/^(\d{4})-(\d{2})$/))) return msg("date.month", { month: month(m[2]), year: year(m[1]) });
+    if ((m = iso.match(/^(\d{4})\/(\d{4})$/))) return msg("date.years", { start: year(m[1]), end: year(m[2]) });
+    return /^\d{4}$/.test(iso) ? year(iso) : iso;
   };
 
   const doc = async (n) => {
@@ -212,10 +231,10 @@
     list.replaceChildren();
     more.hidden = true;
     if (!wanted.length) {
-      say(q ? "Type a word of two letters or more." : "");
+      say(q ? msg("search.short") : "");
       return;
     }
-    say("Searching…");
+    say(msg("search.searching"));
     asked = new Set(wanted);
     try {
       const found = await search([...wanted, ...filters], [...wanted.map(() => true), ...filters.map(() => false)]);
@@ -223,13 +242,12 @@
       shown = found;
       next = 0;
       const n = found.length;
-      say(n ? `${n.toLocaleString("en")} article${n === 1 ? "" : "s"} found.` : "No article has all of these words.");
+      say(n ? msg("search.found", { count: n }) : msg("search.none"));
       await showMore();
     } catch (e) {
       if (mine !== run) return;
-      say(location.protocol === "file:"
-        ? "Search needs the site served over http(s) — with `archivegen serve` or from any web host: a page opened from disk may not read the index."
-        : `Search failed: ${e.message}`);
+      say(location.protocol === "file:" ? msg("search.needs_server")
+        : msg("search.failed", { error: e.message }));
     }
   };
 

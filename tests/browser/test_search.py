@@ -423,6 +423,33 @@ def test_no_search_writes_no_index_and_no_search_box(tab: Watch, tmp_path: Path)
     tab.assert_clean(console=False)  # the 404 of /search/ is logged
 
 
+# In French (issue #17) ----------------------------------------------------------------------
+
+
+def test_the_search_ui_speaks_the_site_language(tab: Watch, tmp_path: Path) -> None:
+    """Built with `language: fr`, search.js shows the words the search page hands it: the
+    count of results, their dates, "no results", and the note opened from disk."""
+    (tmp_path / "archivegen.yaml").write_text("language: fr\n")
+    code, output = cli_build(tmp_path, SEEDS)
+    assert code == 0, output
+    site = tmp_path / "site"
+    page = tab.page
+    with served(site, "search-french-server") as url:
+        open_ok(page, url + f"/search/?q={BODY_WORD}")
+        status = page.locator("#search-status")
+        expect(status).to_have_text("1 article trouvé.")
+        expect(page.locator("#search-results .meta time")).to_have_text("30 mai 2017")
+        open_ok(page, url + "/search/?q=zzqxwv")
+        expect(status).to_have_text("Aucun article ne contient tous ces mots.")
+        expect(page.locator("#search-results > li")).to_have_count(0)
+        expect(page.locator("form.search-form").get_by_role("button", name="Rechercher")
+               ).to_have_count(1)
+    tab.assert_clean()
+    page.goto((site / "search" / "index.html").as_uri() + f"?q={BODY_WORD}", wait_until="load")
+    expect(page.locator("#search-status")).to_contain_text(
+        "La recherche nécessite que le site soit servi en http(s)")
+
+
 # Opened from disk ----------------------------------------------------------------------------
 
 

@@ -294,7 +294,8 @@ def test_file_times_are_used_only_when_the_config_asks(
     (tmp_path / "archivegen.yaml").write_text("dates_from_file_times: true\n")
     assert main(["build", "-q", "--input", "articles", "--output", "dated"]) == 0
     html = (tmp_path / "dated/2017/07/14/undated-note/index.html").read_text()
-    assert "<em>(the file's modification date; the text states none)</em>" in html
+    # (The theme's words are escaped as any value is: the apostrophe as &#39;.)
+    assert "<em>(the file&#39;s modification date; the text states none)</em>" in html
     assert "<li>date: line 0 (file-mtime)</li>" in html
 
 

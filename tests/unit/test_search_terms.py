@@ -27,7 +27,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archivegen.config import default_theme_dir
+from archivegen.errors import Diagnostics
 from archivegen.partial_date import PartialDate
+from archivegen.render.messages import load_messages
 from archivegen.render.templates import human_date
 from archivegen.search.postings import fnv1a
 from archivegen.search.terms import (
@@ -172,15 +175,19 @@ const grab = (re) => {
   if (!m) throw new Error(`search.js has no ${re}`);
   return m[0];
 };
-const { MAX_WORD, words, fnv1a, humanDate } = new Function([
+const ask = JSON.parse(fs.readFileSync(0, "utf8"));
+// What the search page's data-messages would hold (Messages.script_data), as `form`.
+const form = { dataset: { messages: JSON.stringify(ask.l10n || {}) } };
+const { MAX_WORD, words, fnv1a, humanDate } = new Function("form", [
   grab(/const MAX_WORD = \d+;/),
   grab(/const utf8 = new TextEncoder\(\);/),
-  grab(/const MONTHS = \[[^\]]*\];/),
+  grab(/const L10N = .*;/),
+  grab(/const ONE = .*;/),
+  grab(/const msg = \(key, values = \{\}\) => \{[\s\S]*?\n  \};/),
   grab(/const words = \(text\) => \{[\s\S]*?\n  \};/),
   grab(/const fnv1a = \(term\) => \{[\s\S]*?\n  \};/),
   grab(/const humanDate = \(iso\) => \{[\s\S]*?\n  \};/),
-  "return { MAX_WORD, words, fnv1a, humanDate };"].join("\n"))();
-const ask = JSON.parse(fs.readFileSync(0, "utf8"));
+  "return { MAX_WORD, words, fnv1a, humanDate };"].join("\n"))(form);
 const out = { MAX_WORD };
 if (ask.words) out.words = ask.words.map((t) => words(t));
 if (ask.hashed) {
@@ -351,10 +358,17 @@ def test_every_known_code_point_alone_splits_alike(
     assert _sweep(unknown_code_points, "{c}") == []
 
 
-def test_results_show_dates_as_the_pages_do() -> None:
-    """search.js writes a result's date (its ISO form in the index) as human_date does."""
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_results_show_dates_as_the_pages_do(language: str) -> None:
+    """search.js writes a result's date (its ISO form in the index) as the pages do, in the
+    site's language, from the messages the search page hands it."""
     dates = [PartialDate(year=2017, month=5, day=30), PartialDate(year=2013, month=6),
              PartialDate(year=2010, month=6, end_month=7), PartialDate(year=2013, end_year=2014),
              PartialDate(year=2010), PartialDate(year=999, month=12, day=1)]
-    shown = node(dates=[d.isoformat() for d in dates])["dates"]
-    assert shown == [human_date(d) for d in dates]
+    messages = load_messages([default_theme_dir()], language, Diagnostics())
+    shown = node(dates=[d.isoformat() for d in dates], l10n=messages.script_data())["dates"]
+    assert shown == [messages.date(d) for d in dates]
+    if language == "en":
+        assert shown == [human_date(d) for d in dates]
+    if language == "fr":
+        assert shown[0] == "30 mai 2017" and shown[-1] == "1er décembre 999"

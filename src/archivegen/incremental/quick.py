@@ -98,6 +98,7 @@ from archivegen.model import (
     RenderedFile,
     article_key,
 )
+from archivegen.render.messages import load_messages
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
 from archivegen.render.writer import WrittenFile, replace_owned
@@ -737,8 +738,11 @@ class _QuickRenderer:
     def render(self, pages: list[Page], records: _Records) -> list[_Rendered]:
         """Every page with its fingerprint; or, if one does not render cleanly, which (the
         full build says why). A feed's bodies come from `records`."""
+        # The messages as the last full build read them (its context covers every theme file
+        # and the settings), which reported their problems: not reported again.
+        messages = load_messages(self._themes, self._config.language, Diagnostics())
         renderer = Renderer(
-            env=make_environment(self._themes, self._bytecode_dir),
+            env=make_environment(self._themes, self._bytecode_dir, messages),
             md=make_markdown(self._config.limits),
             config=self._config,
             nav=tuple(t for name in self._basis.nav for t in TAXONOMIES if t.key == name),

@@ -28,12 +28,19 @@ from archivegen.model import (
     ListingPage,
     RenderedFile,
     Taxonomy,
+    Term,
     TermCount,
     YearCount,
     terms_of,
 )
+from archivegen.render.messages import Messages
 from archivegen.render.metadata import news_article, page_description
-from archivegen.render.templates import is_web_url, page_url_for, template_dependencies
+from archivegen.render.templates import (
+    is_web_url,
+    messages_of,
+    page_url_for,
+    template_dependencies,
+)
 from archivegen.search.spill import SpilledFile
 from archivegen.site.plan import (
     NO_NAV,
@@ -123,7 +130,8 @@ class Renderer:
         if page.kind == "not_found":
             return self.not_found(diags)
         if page.kind == "search":
-            return self._render("search.html", urls.SEARCH_URL, diags, title="Search")
+            return self._render("search.html", urls.SEARCH_URL, diags,
+                                title=self.messages.text("search.title"))
         if page.kind == "redirect":
             return self.redirect(page.origin, cast(str, page.data), diags)
         if page.kind == "asset":
@@ -147,15 +155,37 @@ class Renderer:
                             dependencies=(f"source:{page.origin}", f"asset:{asset.source}"),
                             origin=page.origin)
 
+    @property
+    def messages(self) -> Messages:
+        return messages_of(self.env)
+
+    def listing_title(self, kind: str, english: str, term: Term | None = None,
+                      taxonomy: Taxonomy | None = None, year: int = 0, month: int = 0) -> str:
+        """A listing's (or its feed's) title in the site's language; `english` is the one
+        site/indexer.py gave it (the home page's is the site's title, a year's its number)."""
+        t = self.messages
+        if kind == "term" and term is not None and taxonomy is not None:
+            return t.text("listing.term_title", taxonomy=t.taxonomy(taxonomy.key, 1),
+                          name=term.name)
+        if kind == "month" and month:
+            return t.month_year(year, month, start=True)
+        if kind == "undated":
+            return t.text("listing.undated_title")
+        return english
+
     def listing(self, page: ListingPage, diags: Diagnostics) -> RenderedFile | None:
-        return self._render("listing.html", page.url, diags, listing=page, title=page.title)
+        title = self.listing_title(page.kind, page.title, page.term, page.taxonomy, page.year,
+                                   page.month)
+        return self._render("listing.html", page.url, diags, listing=page, title=title)
 
     def feed(self, feed: Feed, diags: Diagnostics,
              bodies: Sequence[str] = ()) -> RenderedFile | None:
         """`bodies`: each article's body as HTML, for its entry's content."""
         # Feed readers resolve relative links against the feed's URL; with a known base_url
         # links are absolute, which every reader handles.
+        kind = "term" if feed.term is not None else "home"
         return self._render("feed.xml", feed.url, diags, feed=feed, origin=feed.listing_url,
+                            title=self.listing_title(kind, feed.title, feed.term, feed.taxonomy),
                             entries=list(zip(feed.articles, bodies or [""] * len(feed.articles),
                                              strict=True)),
                             link_base=link_base(self.config.base_url) or None,
@@ -164,18 +194,20 @@ class Renderer:
     def taxonomy_index(self, tax: Taxonomy, terms: Sequence[TermCount],
                        diags: Diagnostics) -> RenderedFile | None:
         return self._render("terms.html", urls.taxonomy_url(tax), diags, taxonomy=tax,
-                            terms=terms, title=tax.plural)
+                            terms=terms, title=self.messages.taxonomy(tax.key))
 
     def archive_index(self, years: Sequence[YearCount], undated_count: int,
                       diags: Diagnostics) -> RenderedFile | None:
         return self._render("archive.html", urls.ARCHIVE_URL, diags, years=years,
-                            undated_count=undated_count, title="Archive by date",
+                            undated_count=undated_count,
+                            title=self.messages.text("archive.title"),
                             timeline=archive_timeline(years, undated_count))
 
     def not_found(self, diags: Diagnostics) -> RenderedFile | None:
         # 404 pages are served at any depth, so its links must not be relative: use base_url
         # when known, else root-relative links (right for sites at a host's root).
-        return self._render("404.html", urls.NOT_FOUND_URL, diags, title="Page not found",
+        return self._render("404.html", urls.NOT_FOUND_URL, diags,
+                            title=self.messages.text("not_found.title"),
                             link_base=link_base(self.config.base_url))
 
     def redirect(self, url: str, to_url: str, diags: Diagnostics) -> RenderedFile | None:
@@ -184,7 +216,7 @@ class Renderer:
         canonical = (urls.absolute_url(self.config.base_url, to_url)
                      if is_web_url(self.config.base_url) else None)
         return self._render("redirect.html", url, diags, to_url=to_url, canonical=canonical,
-                            title="Moved")
+                            title=self.messages.text("moved.title"))
 
     def _render(self, template: str, url: str, diags: Diagnostics, *, origin: str = "",
                 extra_deps: tuple[str, ...] = (), **context: Any) -> RenderedFile | None:

@@ -2,12 +2,15 @@
 
 The theme is a list of folders searched in order: the archive's own overrides first, then the
 default theme shipped in the package. `url_for` is the templates' only way to make a link; it
-returns a URL relative to the page being rendered, so sites work under any base path.
+returns a URL relative to the page being rendered, so sites work under any base path. `t` is
+their only way to words: the theme's messages in the site's language (messages.py), which
+the date filters use too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -21,19 +24,24 @@ import jinja2
 from jinja2 import bccache, meta
 
 from archivegen import urls
+from archivegen.config import default_theme_dir
 from archivegen.model import TAXONOMIES
-from archivegen.partial_date import MONTH_NAMES, PartialDate
+from archivegen.partial_date import PartialDate
+from archivegen.render.messages import Messages, english_messages
 from archivegen.slugs import term_slug
 
 _TAXONOMY_BY_KEY = {t.key: t for t in TAXONOMIES}
 
 
-def make_environment(theme_dirs: Sequence[Path],
-                     bytecode_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(theme_dirs: Sequence[Path], bytecode_dir: Path | None = None,
+                     messages: Messages | None = None) -> jinja2.Environment:
     """The Jinja environment of a theme. With `bytecode_dir`, compiled templates are kept
     there (Jinja checks each against its template's source): a rebuild that renders a few
     pages spends more time compiling templates than rendering. That code is as trusted as
-    the templates beside it, in the same project folder."""
+    the templates beside it, in the same project folder. `messages`: the theme's words in
+    the site's language, as the build loaded them (load_messages); English if not given."""
+    if messages is None:
+        messages = english_messages(theme_dirs)
     bytecode = None
     if bytecode_dir is not None:
         try:
@@ -53,10 +61,13 @@ def make_environment(theme_dirs: Sequence[Path],
         bytecode_cache=bytecode,
     )
     env.globals["url_for"] = url_for
+    env.globals["t"] = messages
     env.filters["iso_date"] = iso_date
-    env.filters["human_date"] = human_date
+    env.filters["human_date"] = messages.date
     env.filters["atom_date"] = atom_date
-    env.filters["month_name"] = lambda n: MONTH_NAMES[int(n) - 1]
+    env.filters["month_name"] = functools.partial(messages.month, start=True)  # a label
+    env.filters["decimal"] = messages.decimal
+    env.filters["css_string"] = css_string
     env.tests["web_url"] = is_web_url
     return env
 
@@ -202,19 +213,30 @@ def atom_date(value: PartialDate | None) -> str:
     return f"{value.year:04d}-{value.month or 1:02d}-{value.day or 1:02d}T00:00:00Z"
 
 
+def messages_of(env: jinja2.Environment) -> Messages:
+    """The messages an environment's templates are given as `t`."""
+    messages = env.globals["t"]
+    assert isinstance(messages, Messages)
+    return messages
+
+
+@functools.cache
+def _english() -> Messages:
+    return english_messages([default_theme_dir()])
+
+
 def human_date(value: PartialDate | None) -> str:
-    """"May 30, 2017", "June 2013", "June-July 2010", "2010", "2013-2014": never more than the
-    text said."""
-    if value is None:
-        return ""
-    if value.month is None:
-        return str(value.year) if value.end_year is None else f"{value.year}\u2013{value.end_year}"
-    month = MONTH_NAMES[value.month - 1]
-    if value.day is not None:
-        return f"{month} {value.day}, {value.year}"
-    if value.end_month is not None:
-        return f"{month}\u2013{MONTH_NAMES[value.end_month - 1]} {value.year}"
-    return f"{month} {value.year}"
+    """"May 30, 2017", "June 2013", "June-July 2010", "2010", "2013-2014" (in English; pages
+    use the `human_date` filter, in the site's language): never more than the text said."""
+    return _english().date(value)
+
+
+def css_string(value: object) -> str:
+    """`value` as a quoted CSS string (for a custom property a stylesheet shows with
+    `content: var(...)`): quotes, backslashes and line breaks escaped as CSS escapes. In an
+    HTML attribute it is escaped again as HTML, like any value."""
+    text = "".join(f"\\{ord(c):x} " if c in '"\\\n\r\f<>' else c for c in str(value))
+    return f'"{text}"'
 
 
 def is_web_url(value: object) -> bool:

@@ -281,7 +281,8 @@ def listing_page(spec: ListingSpec, number: int, count: int,
     return ListingPage(kind=spec.kind, url=url_of(number),
                        title=spec.title or config.title, articles=tuple(articles),
                        total=total, pager=_pager(number, count, url_of), term=spec.term,
-                       taxonomy=spec.taxonomy, timeline=chart if number == 1 else None)
+                       taxonomy=spec.taxonomy, year=spec.year, month=spec.month,
+                       timeline=chart if number == 1 else None)
 
 
 def feeds(index: SiteIndex, config: SiteConfig) -> list[Feed]:
@@ -303,7 +304,8 @@ def listing_feed(spec: ListingSpec, articles: Sequence[ArticleSummary],
     dated = tuple(s for s in articles[:config.feed_size] if s.date is not None)
     listing = urls.listing_url(spec)
     return Feed(url=urls.feed_url(listing), listing_url=listing,
-                title=spec.title or config.title, articles=dated)
+                title=spec.title or config.title, articles=dated, term=spec.term,
+                taxonomy=spec.taxonomy)
 
 
 def _pager(number: int, total: int, url_of: Callable[[int], str]) -> Pager:
