@@ -97,7 +97,7 @@ from archivegen.site.plan import (
     plan_redirect,
     plan_site,
 )
-from archivegen.site.redirects import Published, Resolver, published_now
+from archivegen.site.redirects import Published, Resolver, article_target, published_now
 from archivegen.site.redirects import redirects as find_redirects
 from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
@@ -143,6 +143,10 @@ class SiteOutput:
     # listing's spec with its number of articles, for the URLs the build state remembers.
     redirects: tuple[tuple[str, str, str], ...] = ()
     listing_sizes: tuple[tuple[ListingSpec, int], ...] = ()
+    # Remembered URLs of articles without a page now (drafts), and the number of articles
+    # in each file of pieces, by key: what the build state keeps besides.
+    kept_urls: tuple[Published, ...] = ()
+    pieces: dict[str, int] = field(default_factory=dict)
     # What the research export is made from (None: the settings ask for none).
     export: ExportSource | None = None
 
@@ -192,6 +196,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     """Plan every output with its fingerprint (site/plan.py); render those not skipped.
     Steps: fold duplicates, index, plan, render."""
     run = run or SiteRun()
+    every_loaded = loaded  # drafts too: their old URLs are remembered
     if not config.drafts:  # drafts are loaded (and cached) all the same: serve shows them
         loaded = [x for x in loaded if not x.head.draft]
     by_key = {x.head.key: x for x in loaded}
@@ -252,7 +257,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                    if len(outputs) != len(claims) else None)
         del claims
         fingerprints = {out.path: out.fingerprint for out in outputs}
-        moved = _redirects(run, table, also_archived, fingerprints)
+        moved, kept_urls, pieces = _redirects(run, table, also_archived, fingerprints,
+                                              every_loaded)
         for url, to_url, _ in moved:
             outputs.append(_Output.of(plan_redirect(bases, url, to_url)))
             fingerprints[outputs[-1].path] = outputs[-1].fingerprint
@@ -277,18 +283,23 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts,
                       search_keys=search[1] if search else None, redirects=tuple(moved),
+                      kept_urls=tuple(kept_urls), pieces=pieces,
                       export=export,
                       listing_sizes=tuple((s.spec, len(s.members)) for s in states))
 
 
 def _redirects(run: SiteRun, table: Sequence[tuple[str, ArticleHead]],
-               also_archived: dict[str, tuple[DuplicateRef, ...]],
-               planned: dict[str, str]) -> list[tuple[str, str, str]]:
-    """The redirect pages this build writes: remembered URLs no page takes any more."""
+               also_archived: dict[str, tuple[DuplicateRef, ...]], planned: dict[str, str],
+               loaded: Sequence[LoadedArticle]
+               ) -> tuple[list[tuple[str, str, str]], list[Published], dict[str, int]]:
+    """The redirect pages this build writes (remembered URLs no page takes any more), the
+    remembered URLs of articles without a page now (kept), and the number of articles in
+    each file of pieces, by key (site/redirects.py)."""
     if run.published is None:
-        return []
-    return find_redirects(run.published(), planned.__contains__,
-                          Resolver(table, also_archived, planned.__contains__))
+        return [], [], {}
+    resolver = Resolver(table, also_archived, planned.__contains__, (x.head for x in loaded))
+    found, kept = find_redirects(run.published(), planned.__contains__, resolver)
+    return found, kept, resolver.pieces
 
 
 @dataclass(frozen=True, slots=True)
@@ -695,7 +706,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
             raise ArchivegenError(f"cannot write the site into {ctx.output_dir}: {exc}") from exc
         if cache is not None:
             _record_outputs(cache, known, site, report, diags)
-            _record_published(cache, ctx.config, site)
+            _record_published(cache, ctx.config, site, clean())
     result = BuildReport(
         articles=site.articles, pages=site.pages, written=report.written,
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
@@ -783,16 +794,21 @@ def _record_outputs(cache: BuildCache, known: dict[str, tuple[str, str]], site: 
     cache.commit()
 
 
-def _record_published(cache: BuildCache, config: SiteConfig, site: SiteOutput) -> None:
-    """Every URL this build published, and the old ones it redirects: all the build state
-    remembers (none with `redirects: false`, which forgets them)."""
+def _record_published(cache: BuildCache, config: SiteConfig, site: SiteOutput,
+                      clean: bool) -> None:
+    """Every URL this build published, the old ones it redirects and those of articles
+    without a page now: all the build state remembers (none with `redirects: false`, which
+    forgets them). A build with errors forgets nothing (an article that failed to load
+    would lose its old URLs): it adds to what is remembered."""
     if not config.redirects:
         cache.publish((), every=True)
     else:
+        articles = ((url, article_target(key, site.pieces.get(key, 0)))
+                    for key, _, url in site.article_urls)
         cache.publish(itertools.chain(
-            published_now(((url, key) for key, _, url in site.article_urls),
-                          site.listing_sizes, config.page_size),
-            ((url, target) for url, _, target in site.redirects)), every=True)
+            published_now(articles, site.listing_sizes, config.page_size),
+            ((url, target) for url, _, target in site.redirects), site.kept_urls),
+            every=clean)
     cache.commit()
 
 

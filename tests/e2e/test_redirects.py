@@ -228,3 +228,57 @@ def test_no_cache_no_redirects(project: Path) -> None:
     retitle(project, "A Title That Moves It", 1)
     build(project, dataclasses.replace(config), use_cache=False)
     assert not (project / "site" / output_file(FIRST)).exists()
+
+
+def test_a_build_with_errors_forgets_no_old_url(project: Path) -> None:
+    """An article that fails to load for one build keeps its old URLs: once it loads
+    again, they redirect to it again (a build with errors only adds to what is kept)."""
+    run(project)
+    retitle(project, "A Title That Moves It", 1)
+    run(project)
+    moved = slug_url("A Title That Moves It")
+    path = project / "articles" / MD
+    good = path.read_text()
+    path.write_text(good.replace("date: 2019-03-14", "date: [unclosed", 1))
+    age(project / "articles", OLD + 2)
+    assert run(project).errors > 0
+    path.write_text(good)
+    age(project / "articles", OLD + 3)
+    report = run(project)
+    assert report.errors == 0
+    assert is_article(project / "site", moved, "A Title That Moves It")
+    assert redirect_of(project / "site", FIRST) == moved
+
+
+PIECES = [("Flood Barriers Fail After Three Days of Rain", 2, "Flood barriers failed along "
+           "the river on Monday, engineers said, after three days of heavy rain in the hills."),
+          ("Rice Exporters Warn of Lower Harvest", 3, "Rice exporters warned on Thursday that "
+           "the floods in the delta could reduce the harvest by a tenth this year."),
+          ("Fishermen Count Losses After Delta Floods", 4, "Fishermen counted their losses "
+           "on Friday after the floods swept away nets and two small boats on the coast.")]
+
+
+def pieces_file(pieces: list[tuple[str, int, str]]) -> str:
+    """A scraped file holding several articles (each a title, byline and dateline: AG023)."""
+    return "".join(f"{title}\n\nBy [Author {day}](#)\n\nGlobal Research, June {day}, 2017\n\n"
+                   f"{body}\n\n" for title, day, body in pieces)
+
+
+def test_an_old_url_of_a_piece_never_sends_to_another_article(tmp_path: Path) -> None:
+    """The pieces of a file are named by their place in it: when the first goes, the
+    second is "#1". The first article's URL (its article gone) must not send readers to
+    the second: it goes, as a deleted article's does."""
+    (tmp_path / "articles").mkdir()
+    split = tmp_path / "articles" / "split.txt"
+    split.write_text(pieces_file(PIECES))
+    age(tmp_path / "articles")
+    run(tmp_path)
+    site = tmp_path / "site"
+    first = "/2017/06/02/flood-barriers-fail-after-three-days-of-rain/"
+    assert is_article(site, first, PIECES[0][0])
+    split.write_text(pieces_file(PIECES[1:]))  # the first article cut out
+    age(tmp_path / "articles", OLD + 1)
+    assert run(tmp_path).errors == 0
+    assert not (site / output_file(first)).exists()
+    for title, day, _ in PIECES[1:]:
+        assert is_article(site, f"/2017/06/{day:02d}/{slug_url(title).split('/')[-2]}/", title)

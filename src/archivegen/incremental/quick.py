@@ -206,8 +206,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
                  CachedFacts(cache, after.heads, relisted.states, shared, edited_keys))
         pages, moves = _article_pages(edits, others, outputs, basis, last_diagnostics,
                                       (before, after), facts,
-                                      _own_redirect(cache) if config.redirects else None)
-        redirects = _redirect_pages(cache, basis, moves) if config.redirects else []
+                                      _own_redirect(cache, edits) if config.redirects else None)
+        redirects = _redirect_pages(cache, basis, moves, edits) if config.redirects else []
         pages += redirects
         pages += relisted.pages
         assets, gone_assets = _asset_pages(edits, outputs, input_dir)
@@ -236,7 +236,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         written, removed = _write(cache, output_dir, rendered, gone)
         counts = {**counts, "files": counts["files"] + added - removed}
         if config.redirects:
-            cache.publish((now.url, article_target(now.key)) for was, now in moves
+            targets = _targets(edits)
+            cache.publish((now.url, targets[now.key]) for was, now in moves
                           if now.url != was.url)
         for edit in edits:
             cache.put_source(edit.path, edit.new, encode_records(edit.records), edit.terms)
@@ -647,21 +648,33 @@ def _article_pages(edits: list[_Edit], others: SketchSet | None,
     return pages, moves
 
 
-def _own_redirect(cache: BuildCache) -> Callable[[str, str], bool]:
+def _targets(edits: list[_Edit]) -> dict[str, str]:
+    """The target each edited article is remembered by (site/redirects.py), by key: the
+    quick rebuild keeps each file's pieces as they were."""
+    return {a.head.key: article_target(a.head.key, len(edit.new.articles)
+                                       if a.head.key != a.head.source_path else 0)
+            for edit in edits for a in edit.new.articles}
+
+
+def _own_redirect(cache: BuildCache, edits: list[_Edit]) -> Callable[[str, str], bool]:
     """Is the page at `url` a redirect to the article `key` (its old URL)?"""
+    targets = _targets(edits)
+
     def own(url: str, key: str) -> bool:
-        return url in cache.published_to(article_target(key))
+        return url in cache.published_to(targets[key])
     return own
 
 
-def _redirect_pages(cache: BuildCache, basis: QuickBasis, moves: list[_Move]) -> list[Page]:
+def _redirect_pages(cache: BuildCache, basis: QuickBasis, moves: list[_Move],
+                    edits: list[_Edit]) -> list[Page]:
     """For each article that moved, a redirect page at every URL it had, to its new one (as
     the full build plans them: site/redirects.py)."""
+    targets = _targets(edits)
     pages = []
     for was, now in moves:
         if was.url == now.url:
             continue
-        old = {*cache.published_to(article_target(now.key)), was.url} - {now.url}
+        old = {*cache.published_to(targets[now.key]), was.url} - {now.url}
         pages += [plan_redirect(basis.bases, url, now.url) for url in sorted(old)]
     return pages
 
