@@ -42,7 +42,8 @@ CODES: dict[str, str] = {
     "AG034": "more table cells than the limit; the rest of the table stays text",
     "AG035": "a file the article references by a relative path is not there; not copied",
     "AG036": "a file the article references cannot be copied (outside its folder, hidden, "
-             "an article, a symlink, not a regular file, too large, or in a page's place)",
+             "an article, a symlink, not a regular file, too large, in a page's place, or "
+             "HTML, SVG, XML or a script, which would run as the site)",
     "AG040": "two sources map to one URL",
     "AG041": "output path escapes the output folder",
     "AG050": "template error",

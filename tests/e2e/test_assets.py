@@ -15,6 +15,8 @@ import pytest
 from incremental_helpers import OLD, age, assert_like_a_clean_build, phase_names, run
 
 from archivegen.build import _assets_in_place, _Output
+from archivegen.config import SiteConfig
+from archivegen.dispatch import build
 from archivegen.errors import Diagnostics
 from conftest import run_build, tree_bytes
 
@@ -233,3 +235,19 @@ def test_copies_are_files_not_pages(tmp_path: Path) -> None:
     bump(project / "articles" / "2020" / "report.md", 10)
     without = run(project)
     assert with_assets.pages == without.pages and without.removed == 2
+
+
+@pytest.mark.parametrize("name", ["sub/index.html", "img/x.svg", "img/a.js", "page.htm",
+                                  "feed.xml", "x.XHTML", "run.mjs"])
+def test_files_that_would_run_as_the_site_are_not_copied(tmp_path: Path, name: str) -> None:
+    """An input folder saved from a browser holds HTML, SVG and scripts: copied beside a
+    page, a script in one would run on the site's own address."""
+    folder = tmp_path / "articles"
+    (folder / Path(name).parent).mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text("<script>alert(document.domain)</script>")
+    (folder / "a.md").write_text(f"---\ntitle: A\ndate: 2020-05-01\n---\n\nSee [it]({name}).\n")
+    report = build(tmp_path, SiteConfig(input="articles", output="site"))
+    assert [d.code for d in report.diagnostics] == ["AG036"]
+    assert "not a kind of file the site copies" in report.diagnostics[0].message
+    assert not any(p.read_bytes().startswith(b"<script") for p in (tmp_path / "site").rglob("*")
+                   if p.is_file())

@@ -46,6 +46,16 @@ _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBL
                | getattr(os, "O_CLOEXEC", 0))
 _CHUNK = 1 << 20
 _UNSAFE_CHARS = frozenset(chr(c) for c in (*range(0x20), 0x7f)) | {"\\"}
+# The kinds of file copied, by suffix: images, documents, data, archives, audio and video
+# (a name without a suffix is served as bytes to download). Not HTML, SVG, XML or scripts:
+# served from the site's own address, a script in one (an input folder saved from a
+# browser holds such files) would run as the site.
+COPIED_SUFFIXES = frozenset({
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "tif", "tiff", "ico",
+    "pdf", "txt", "csv", "tsv", "json", "rtf", "epub", "doc", "docx", "odt", "xls", "xlsx",
+    "ods", "ppt", "pptx", "odp", "zip", "gz", "tgz", "bz2", "xz", "7z", "tar",
+    "mp3", "m4a", "ogg", "oga", "opus", "wav", "flac", "mp4", "m4v", "webm", "ogv", "mov",
+})
 
 
 def find_assets(input_dir: str, article_path: str, refs: Sequence[Reference],
@@ -102,6 +112,10 @@ def _refusal(url: str, decoded: str, path: str) -> str:
         return "names an article file (an article is a page of its own)"
     if path == _PAGE_FILE:
         return "would take the place of the article's page"
+    name = path.rpartition("/")[2]
+    if "." in name and name.rpartition(".")[2].lower() not in COPIED_SUFFIXES:
+        return ("is not a kind of file the site copies (images, documents, data, archives, "
+                "audio and video: not HTML, SVG or scripts, which would run as the site)")
     return ""
 
 
