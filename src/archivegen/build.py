@@ -62,7 +62,7 @@ from archivegen.model import (
     RenderedFile,
     SiteIndex,
 )
-from archivegen.render.messages import load_messages
+from archivegen.render.messages import Messages, load_messages
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import is_web_url, make_environment, template_dependencies
 from archivegen.render.writer import (
@@ -201,6 +201,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         loaded = [x for x in loaded if not x.head.draft]
     by_key = {x.head.key: x for x in loaded}
     fetch = RecordFetcher(run.records)
+    messages = load_messages(themes, config.language, diags)
     with run.timer.phase("dedupe"):
         articles, also_archived, grouped = _fold_duplicates(loaded, by_key, run.sketches,
                                                             fetch, diags)
@@ -211,7 +212,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                               a) for url, a in table])
         states = list(listing_states(index, {url: a.key for url, a in table}))
         related = _related(table, index, states)
-        export = (_export_source(table, index, by_key, also_archived, fetch)
+        export = (_export_source(table, index, by_key, also_archived, fetch, messages)
                   if config.export else None)
     search: tuple[list[tuple[str, SpilledFile]], tuple[str, ...]] | None = None
     if config.search:
@@ -224,7 +225,6 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                                       f"(in {folder or 'the temporary folder'}): {exc}"
                                       ) from exc
     # The theme's words in the site's language: read once, here, where problems are reported.
-    messages = load_messages(themes, config.language, diags)
     env = make_environment(themes, template_bytecode_dir(run.records), messages)
     renderer = Renderer(env=env, md=make_markdown(config.limits), config=config,
                         nav=tuple(t for t, terms in index.taxonomies if terms),
@@ -385,7 +385,7 @@ def _related(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
 def _export_source(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
                    by_key: dict[str, LoadedArticle],
                    also_archived: dict[str, tuple[DuplicateRef, ...]],
-                   fetch: RecordFetcher) -> ExportSource:
+                   fetch: RecordFetcher, messages: Messages) -> ExportSource:
     """What the export (export/) is made from: every article with a page, in URL order, its
     record read when the export reaches it (from memory without a cache)."""
     summaries = {s.url: s for s in index.articles}
@@ -399,7 +399,8 @@ def _export_source(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
         return (by_key[page.key].record or fetch(summaries[page.url]))[0]
 
     terms = [entry.term for _, entries in index.taxonomies for entry in entries]
-    return ExportSource(articles=pages, folded=also_archived, terms=terms, record=record)
+    return ExportSource(articles=pages, folded=also_archived, terms=terms, record=record,
+                        date_words=messages.date, words_digest=messages.digest)
 
 
 def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, LoadedArticle],

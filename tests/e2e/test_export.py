@@ -299,3 +299,20 @@ def test_a_bad_export_setting_is_a_settings_error(tmp_path: Path,
     assert _build(project) == 2
     assert "'export' takes json, csv, sqlite; got 'parquet' [AG012]" in capsys.readouterr().err
     assert not (project / "site").exists()
+
+
+def test_dates_are_in_the_words_of_the_pages_language(tmp_path: Path) -> None:
+    """date_display is "the date as the page shows it": in French on a French site."""
+    project = _project(tmp_path, "[json, csv]", "language: fr\n")
+    assert _build(project) == 0
+    site = project / "site"
+    dated = [a for a in _articles(site) if a["date"]]
+    assert dated
+    for record in dated:
+        page = (site / record["url"].lstrip("/") / "index.html").read_text(encoding="utf-8")
+        assert f'<time datetime="{record["date"]}">{html.escape(record["date_display"])}' \
+            in page, record["url"]
+    danube = next(a for a in dated if a["provenance"]["source_path"] == COPIED)
+    assert danube["date_display"] == "11 février 2015"
+    rows = list(csv.DictReader(io.StringIO((site / "archive.csv").read_text("utf-8"))))
+    assert {r["date_display"] for r in rows} >= {"11 février 2015"}

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable
 from typing import IO
 
-from archivegen.export.record import ExportRecord, date_fields
+from archivegen.export.record import ExportRecord
 
 LIST_SEPARATOR = "; "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -37,7 +37,7 @@ def _joined(items: Iterable[str]) -> str:
 def csv_row(record: ExportRecord) -> list[str]:
     """The record's cells in COLUMNS order, as text (true/false for flags)."""
     a, p = record.article, record.article.provenance
-    date = date_fields(a.date)
+    date = record.dates()
     values = (
         str(record.number), record.page.url, record.absolute_url or "", record.page.title,
         _flag(record.page.title_stated), _joined(a.authors),

@@ -29,6 +29,7 @@ from archivegen.export.schema import (
 )
 from archivegen.export.sqlitefile import SqliteExport
 from archivegen.model import Article, DuplicateRef, Term
+from archivegen.partial_date import PartialDate
 from archivegen.render.writer import WrittenFile, file_stat, install_temporary, staging_folder
 
 ORIGIN = "research export"  # what a diagnostic about these files names as their origin
@@ -42,6 +43,10 @@ class ExportSource:
     folded: Mapping[str, tuple[DuplicateRef, ...]]  # the copies folded into each, by key
     terms: Sequence[Term]  # every term page
     record: Callable[[ExportedArticle], Article]  # an article's record (from the cache)
+    # A date in the pages' words (render/messages.Messages.date), and a digest of those
+    # words (the language's messages), for the fingerprint.
+    date_words: Callable[[PartialDate], str]
+    words_digest: str = ""
 
 
 def export_paths(formats: Sequence[str]) -> tuple[str, ...]:
@@ -52,7 +57,7 @@ def export_paths(formats: Sequence[str]) -> tuple[str, ...]:
 def export_fingerprint(source: ExportSource, formats: Sequence[str], settings: str) -> str:
     """A digest of everything the export files are made from: the formats and settings,
     and per article its page, heading, source file hash and the copies folded into it."""
-    return fingerprint("export", *formats, settings, *(
+    return fingerprint("export", *formats, settings, source.words_digest, *(
         f"{a.url}\0{a.key}\0{a.source_sig}\0{a.title}\0{a.title_stated}\0"
         f"{source.folded.get(a.key, ())!r}" for a in source.articles),
         *(f"{t.taxonomy}\0{t.slug}\0{t.name}" for t in source.terms))
@@ -98,7 +103,7 @@ def _write_temporaries(temporary: dict[str, str], source: ExportSource,
             for number, page in enumerate(source.articles, 1):
                 record = ExportRecord(number=number, page=page, article=source.record(page),
                                       duplicates=source.folded.get(page.key, ()),
-                                      base_url=base_url)
+                                      base_url=base_url, date_words=source.date_words)
                 for writer in writers:
                     writer.add(record)
                 if db is not None:

@@ -7,13 +7,13 @@ does not state is empty), its date at the precision the text states it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from archivegen.model import TAXONOMIES, Article, DuplicateRef, terms_of
 from archivegen.partial_date import PartialDate
-from archivegen.render.templates import human_date, is_web_url
+from archivegen.render.templates import is_web_url
 from archivegen.slugs import term_slug
 from archivegen.urls import absolute_url, term_url
 
@@ -41,6 +41,12 @@ class ExportRecord:
     article: Article
     duplicates: tuple[DuplicateRef, ...]
     base_url: str
+    # A date in words as the pages show it, in the site's language (render/messages.py).
+    date_words: Callable[[PartialDate], str]
+
+    def dates(self) -> Mapping[str, Any]:
+        """The article's date fields (date_fields), in the pages' words."""
+        return date_fields(self.article.date, self.date_words)
 
     @property
     def absolute_url(self) -> str | None:
@@ -64,7 +70,7 @@ class ExportRecord:
             "absolute_url": self.absolute_url, "title": self.page.title,
             "title_stated": self.page.title_stated, "authors": list(a.authors),
             "contributors": [{"role": c.role, "name": c.name} for c in a.contributors],
-            "publisher": a.publisher, **date_fields(a.date),
+            "publisher": a.publisher, **self.dates(),
             "original_source": a.original_source, "original_url": a.url,
             "regions": list(a.regions), "themes": list(a.themes), "tags": list(a.tags),
             "reports": list(a.reports),
@@ -95,10 +101,11 @@ class ExportRecord:
 _TAXONOMY = {tax.key: tax for tax in TAXONOMIES}
 
 
-def date_fields(date: PartialDate | None) -> Mapping[str, Any]:
+def date_fields(date: PartialDate | None,
+                words: Callable[[PartialDate], str]) -> Mapping[str, Any]:
     """An article's date as the text states it: ISO 8601 at that precision ("2017-05",
-    "2010-06/2010-07"), the precision's name, and the words its page shows."""
+    "2010-06/2010-07"), the precision's name, and the words its page shows (`words`)."""
     if date is None:
         return {"date": None, "date_precision": None, "date_display": ""}
     return {"date": date.isoformat(), "date_precision": date.precision,
-            "date_display": human_date(date)}
+            "date_display": words(date)}

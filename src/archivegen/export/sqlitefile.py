@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from archivegen.export.record import ExportRecord, date_fields
+from archivegen.export.record import ExportRecord
 from archivegen.model import TAXONOMIES, Term
 from archivegen.urls import term_url
 
@@ -105,7 +105,7 @@ class SqliteExport:
 
     def add(self, record: ExportRecord) -> None:
         a, p, n = record.article, record.article.provenance, record.number
-        date = date_fields(a.date)
+        date = record.dates()
         self._put("articles", (
             n, record.page.key, record.page.url, record.absolute_url, record.page.title,
             int(record.page.title_stated), a.publisher, date["date"], date["date_precision"],
