@@ -103,10 +103,10 @@ from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
 
-# Kinds of page rendered on every core (one per article or listing page); the few others are
-# rendered in this process.
 # The kinds of output counted as pages (not copied or made for machines, not redirects).
 SHOWN_KINDS = frozenset({"article", "listing", "feed", "terms", "archive", "not_found", "search"})
+# Kinds of page rendered on every core (one per article or listing page); the few others are
+# rendered in this process.
 WORKER_KINDS = frozenset(kind for kind, spec in PAGE_KINDS.items() if spec.in_workers)
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",

@@ -238,3 +238,25 @@ def test_messages_are_callable_from_code_too() -> None:
     assert t.text("k", a="<", b=">") == "< & >"  # plain: for a value escaped later
     assert t("k", a="<", b=">") == "&lt; &amp; &gt;"
     assert t.text("p", count=1) == "one 1" and t.text("p", count=7) == "many 7"
+
+
+def test_a_themes_english_keeps_the_kind_and_placeholders_of_the_default(tmp_path: Path) -> None:
+    """A theme rewording an English message cannot break the templates that fill it: a
+    placeholder they do not give, one text where they count, or no text at all. Each such
+    message is a warning and leaves the default theme's; a new key is the theme's own."""
+    (tmp_path / MESSAGES_FILE).write_text(
+        "en:\n"
+        '  search.title: "Search {what}"\n'  # line 2: a placeholder no template gives
+        '  archive.title: {one: "A", other: "B"}\n'  # line 3: plural where one text is
+        '  footer: "{site} by {oops}"\n'  # line 4
+        '  skip_to_content: "Jump to the text"\n'  # a good rewording
+        '  my_theme.banner: "Hello {name}"\n')  # a message of the theme's own templates
+    diags = Diagnostics()
+    en = load_messages([tmp_path, THEME], "en", diags)
+    assert en.text("search.title") == "Search"
+    assert en.text("archive.title") == "Archive by date"
+    assert en.text("footer", site="S").startswith("S — a static archive")
+    assert en.text("skip_to_content") == "Jump to the text"
+    assert en.text("my_theme.banner", name="you") == "Hello you"
+    assert sorted((d.location.line, d.code) for d in diags.items) == [
+        (2, "AG052"), (3, "AG052"), (4, "AG052")]

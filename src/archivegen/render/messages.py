@@ -145,9 +145,15 @@ def load_messages(theme_dirs: Sequence[Path], language: str, diags: Diagnostics)
     read = [(str(path), found) for path in (f / MESSAGES_FILE for f in folders)
             if (found := _read_file(path, diags)) is not None]
     # English first, from every file: the keys and placeholders the others are checked on.
+    # The default theme's is the reference of the rest: a theme may add messages of its
+    # own, but one it rewords keeps its kind and placeholders (templates give those).
     reference: dict[str, Text] = {}
-    for _, sections in read:
-        reference.update((key, text) for key, (text, _) in sections.get(REFERENCE, {}).items())
+    for path, sections in read:
+        english = sections.get(REFERENCE, {})
+        if path == str(default / MESSAGES_FILE):
+            reference.update((key, text) for key, (text, _) in english.items())
+        else:
+            reference.update(_usable(REFERENCE, english, reference, diags, new_keys=True))
     table: dict[str, dict[str, Text]] = {REFERENCE: reference}
     for _, sections in read:
         for lang, section in sections.items():
@@ -249,14 +255,18 @@ def _placeholders(text: Text) -> set[str]:
 
 
 def _usable(lang: str, section: dict[str, tuple[Text, SourceLocation]],
-            reference: Mapping[str, Text], diags: Diagnostics) -> dict[str, Text]:
-    """The messages of `section` that English has too, of the same kind (plural or not) and
-    with the same placeholders; each other one is ignored with a warning."""
+            reference: Mapping[str, Text], diags: Diagnostics, *,
+            new_keys: bool = False) -> dict[str, Text]:
+    """The messages of `section` that English has too (or, with `new_keys`, that it lacks),
+    of the same kind (plural or not) and with the same placeholders; each other one is
+    ignored with a warning."""
     usable: dict[str, Text] = {}
     for key, (text, loc) in section.items():
         known = reference.get(key)
         problem = ""
-        if known is None:
+        if known is None and new_keys:
+            pass
+        elif known is None:
             problem = "is not a message of the theme (the English section has no such key)"
         elif isinstance(known, tuple) != isinstance(text, tuple):
             problem = ("must give `one` and `other` forms, as English does"
