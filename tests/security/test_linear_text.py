@@ -11,6 +11,7 @@ module back); benchmarks/pathological.py measures the same shapes and more, at f
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from collections.abc import Callable
@@ -35,15 +36,21 @@ ALLOWANCE = 0.1  # seconds added to the bound: noise on runs of a few millisecon
 def _seconds(step: Callable[[str], object], text: str, runs: int = 3) -> float:
     best = float("inf")
     for _ in range(runs):
-        start = time.process_time()  # CPU time: other processes on the machine count less
-        step(text)
-        best = min(best, time.process_time() - start)
+        gc.disable()  # a collection of other tests' garbage is not this step's cost
+        try:
+            start = time.process_time()  # CPU time: other processes count less
+            step(text)
+            best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
     return best
 
 
 def assert_linear(step: Callable[[str], object], make: Callable[[int], str], n: int) -> None:
     small = _seconds(step, make(n))
-    large = _seconds(step, make(n * GROWTH), runs=1)  # (noise matters less on a long run)
+    # Best of two: a long run is less noisy, not free of noise (a CI run once measured the
+    # dead-link step's large input at 0.162 s against a bound of 0.158 s).
+    large = _seconds(step, make(n * GROWTH), runs=2)
     assert large < MAX_RATIO * small + ALLOWANCE, (
         f"{n}: {small:.3f}s, {n * GROWTH}: {large:.3f}s (ratio {large / small:.1f})")
 
