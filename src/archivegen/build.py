@@ -97,7 +97,14 @@ from archivegen.site.plan import (
     plan_redirect,
     plan_site,
 )
-from archivegen.site.redirects import Published, Resolver, article_target, published_now
+from archivegen.site.redirects import (
+    Published,
+    Resolver,
+    article_target,
+    published_now,
+    target_keys,
+    unplanned,
+)
 from archivegen.site.redirects import redirects as find_redirects
 from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
@@ -297,8 +304,10 @@ def _redirects(run: SiteRun, table: Sequence[tuple[str, ArticleHead]],
     each file of pieces, by key (site/redirects.py)."""
     if run.published is None:
         return [], [], {}
-    resolver = Resolver(table, also_archived, planned.__contains__, (x.head for x in loaded))
-    found, kept = find_redirects(run.published(), planned.__contains__, resolver)
+    candidates = unplanned(run.published(), planned.__contains__)
+    resolver = Resolver(table, also_archived, planned.__contains__, (x.head for x in loaded),
+                        target_keys(candidates))
+    found, kept = find_redirects(candidates, resolver)
     return found, kept, resolver.pieces
 
 

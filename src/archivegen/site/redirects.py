@@ -16,7 +16,7 @@ articles never holds them in a dict.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from archivegen.model import ArticleHead, DuplicateRef, ListingSpec
 from archivegen.urls import listing_url, output_file
@@ -58,15 +58,21 @@ class Resolver:
 
     def __init__(self, table: Sequence[tuple[str, ArticleHead]],
                  also_archived: Mapping[str, tuple[DuplicateRef, ...]],
-                 planned: Callable[[str], bool], loaded: Iterable[ArticleHead]) -> None:
-        self._url = {head.key: url for url, head in table}
-        self._folded = {ref.key: head for head, refs in also_archived.items() for ref in refs}
+                 planned: Callable[[str], bool], loaded: Iterable[ArticleHead],
+                 wanted: Collection[str]) -> None:
+        """`wanted`: the keys of the targets it will be asked about (it keeps only theirs:
+        a build of 10^5 articles asks about a few)."""
+        self._folded = {ref.key: head for head, refs in also_archived.items() for ref in refs
+                        if ref.key in wanted}
+        needed = {*wanted, *self._folded.values()}
+        self._url = {head.key: url for url, head in table if head.key in needed}
         self._planned = planned  # is a page planned at this output path?
         self._pieces: dict[str, int] = {}  # articles per file, by key, for pieces only
         self._loaded: set[str] = set()
         by_file: dict[str, list[str]] = {}
         for head in loaded:
-            self._loaded.add(head.key)
+            if head.key in wanted:
+                self._loaded.add(head.key)
             if head.key != head.source_path:
                 by_file.setdefault(head.source_path, []).append(head.key)
         for keys in by_file.values():
@@ -103,16 +109,26 @@ class Resolver:
         return key is not None and key in self._loaded
 
 
-def redirects(remembered: Iterable[Published], planned: Callable[[str], bool],
-              resolve: Resolver) -> tuple[list[tuple[str, str, str]], list[Published]]:
-    """The redirect pages to write: (old URL, new URL, target) for every remembered URL no
-    page is planned at whose target still resolves, in URL order; and the remembered URLs
-    kept without a page (their article is in the archive but has no page now)."""
+def unplanned(remembered: Iterable[Published], planned: Callable[[str], bool]
+              ) -> list[Published]:
+    """The remembered URLs no page is planned at (read as they come: all but a few are)."""
+    return [(url, target) for url, target in remembered if not planned(output_file(url))]
+
+
+def target_keys(entries: Iterable[Published]) -> set[str]:
+    """The article keys these entries' targets name."""
+    return {target[len(ARTICLE):].partition(_PIECES)[0] for _, target in entries
+            if target.startswith(ARTICLE)}
+
+
+def redirects(candidates: Iterable[Published], resolve: Resolver
+              ) -> tuple[list[tuple[str, str, str]], list[Published]]:
+    """Of the remembered URLs no page is planned at (`candidates`), the redirect pages to
+    write: (old URL, new URL, target) for those whose target still resolves, in URL order;
+    and those kept without a page (their article is in the archive but has no page now)."""
     found = []
     kept = []
-    for url, target in remembered:
-        if planned(output_file(url)):
-            continue
+    for url, target in candidates:
         now = resolve(target)
         if now is not None and now != url:
             found.append((url, now, target))
