@@ -14,9 +14,10 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from archivegen.config import SiteConfig, settings_key, theme_dirs
 from archivegen.dedupe.detect import Sketch
@@ -63,6 +64,14 @@ from archivegen.model import (
     SiteIndex,
 )
 from archivegen.render.messages import Messages, load_messages
+from archivegen.render.page_store import (
+    STORE_FOLDER,
+    PackWriter,
+    StoredPage,
+    compact,
+    holds_pages,
+    stored_pages,
+)
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import is_web_url, make_environment, template_dependencies
 from archivegen.render.writer import (
@@ -108,13 +117,23 @@ from archivegen.site.redirects import (
 from archivegen.site.redirects import redirects as find_redirects
 from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
-from archivegen.workers import LoadJob, RecordFetcher, render_in_workers, run_load_jobs
+from archivegen.workers import (
+    LoadJob,
+    RecordFetcher,
+    Unrestored,
+    render_in_workers,
+    run_load_jobs,
+)
 
 # The kinds of output counted as pages (not copied or made for machines, not redirects).
+_T = TypeVar("_T")
 SHOWN_KINDS = frozenset({"article", "listing", "feed", "terms", "archive", "not_found", "search"})
 # Kinds of page rendered on every core (one per article or listing page); the few others are
 # rendered in this process.
 WORKER_KINDS = frozenset(kind for kind, spec in PAGE_KINDS.items() if spec.in_workers)
+# Files copied from the input folder as they are: the page store does not keep them (the
+# input is there whenever the store is of use).
+UNSTORED_KINDS = frozenset({"asset"})
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",
            "theme_dirs"]
@@ -156,6 +175,9 @@ class SiteOutput:
     pieces: dict[str, int] = field(default_factory=dict)
     # What the research export is made from (None: the settings ask for none).
     export: ExportSource | None = None
+    # Outputs copied as they are (theme static files, files of the input): not kept in the
+    # page store.
+    unstored: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -195,6 +217,9 @@ class SiteRun:
     published: Callable[[], Iterable[Published]] | None = None
     # The input folder the files articles reference are copied from (None: none are).
     input_dir: Path | None = None
+    # The build state's page store (render/page_store.py): pages not in the output folder
+    # are copied from it when it holds them as planned, and pages rendered are kept in it.
+    store: Path | None = None
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
@@ -274,12 +299,22 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                  if run.skip is not None and run.skip(out.path, out.fingerprint)]
     kept = set(unchanged)
     to_render = tuple(out.path for out in outputs if out.path not in kept)
+    restores = _restorable(outputs, kept, run.store)
+    copied = kept | {page.path for page in restores}
     pages = sum(1 for out in outputs if out.kind in SHOWN_KINDS)
-    in_workers = sum(1 for out in outputs if out.kind in WORKER_KINDS and out.path not in kept)
+    unstored = frozenset(out.path for out in outputs if out.kind in UNSTORED_KINDS)
+    in_workers = len(restores) + sum(1 for out in outputs
+                                     if out.kind in WORKER_KINDS and out.path not in copied)
     del outputs
+
+    def replan(paths: Container[str], skipped: Container[str]) -> Iterator[Page]:
+        return _planned_again(plan_site(bases, content, memo=False), paths, skipped, winners)
+
+    # Planning every page again to find none to render took a second at 10^4 articles.
+    rest = replan(fingerprints, copied) if len(restores) < len(to_render) else iter(())
     files: Iterable[RenderedFile | WrittenFile] = _rendered(
-        _planned_again(plan_site(bases, content, memo=False), fingerprints, kept, winners),
-        len(to_render), in_workers, themes, renderer, fetch, diags, run)
+        rest, restores, replan, len(to_render), in_workers, themes, renderer, fetch, diags,
+        run)
     if not run.stream:
         with run.timer.phase("render"):
             files = tuple(files)
@@ -291,7 +326,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts,
                       search_keys=search[1] if search else None, redirects=tuple(moved),
                       kept_urls=tuple(kept_urls), pieces=pieces,
-                      export=export,
+                      export=export, unstored=unstored,
                       listing_sizes=tuple((s.spec, len(s.members)) for s in states))
 
 
@@ -455,33 +490,61 @@ def _fold_duplicates(loaded: Sequence[LoadedArticle], by_key: dict[str, LoadedAr
     return found
 
 
-def _rendered(pages: Iterator[Page], total: int, in_workers: int, themes: Sequence[Path],
-              renderer: Renderer, fetch: RecordFetcher, diags: Diagnostics,
-              run: SiteRun) -> Iterator[RenderedFile | WrittenFile]:
-    """The `total` pages of `pages` rendered (or written by the workers): article and
-    listing pages (`in_workers` of them; plan_site gives them first) on every core, then the
-    few others, kept aside until the workers are done."""
-    others: list[Page] = []
+def _restorable(outputs: Sequence[_Output], kept: Container[str],
+                store: Path | None) -> list[StoredPage]:
+    """The outputs to write that the page store holds as planned (path and fingerprint)."""
+    if store is None or not holds_pages(store):
+        return []
+    wanted = {out.path: out.fingerprint for out in outputs
+              if out.path not in kept and out.kind not in UNSTORED_KINDS}
+    found = stored_pages(store, wanted) if wanted else {}
+    return [replace(found[out.path], origin=out.origin) for out in outputs
+            if out.path in found]
 
-    def for_workers() -> Iterator[Page]:
+
+def _rendered(pages: Iterator[Page], restores: list[StoredPage],
+              replan: Callable[[Container[str], Container[str]], Iterator[Page]],
+              total: int, in_workers: int, themes: Sequence[Path], renderer: Renderer,
+              fetch: RecordFetcher, diags: Diagnostics,
+              run: SiteRun) -> Iterator[RenderedFile | WrittenFile]:
+    """The `total` pages of `pages` and `restores` rendered or copied from the page store
+    (or written by the workers): stored pages, article and listing pages (`in_workers` of
+    them; plan_site gives them first) on every core, then the few others, kept aside until
+    the workers are done, then the stored pages that could not be read back (planned again
+    by `replan`)."""
+    others: list[Page] = []
+    unrestored: set[str] = set()
+
+    def for_workers() -> Iterator[Page | StoredPage]:
+        yield from _taken(restores)
         for page in pages:
             if page.kind in WORKER_KINDS:
                 yield page
             else:
                 others.append(page)
 
+    def rendered_again() -> Iterator[RenderedFile | None]:
+        if unrestored:
+            yield from (renderer.page(page, diags, fetch) for page in replan(unrestored, ()))
+
     rendered = itertools.chain(
         render_in_workers(for_workers(), in_workers, themes, renderer, fetch, diags,
-                          run.records, run.write_into),
-        (renderer.page(page, diags) for page in _taken(others)))
-    for done, page in enumerate(rendered, start=1):
+                          run.records, run.write_into, run.store),
+        (renderer.page(page, diags) for page in _taken(others)),
+        rendered_again())
+    done = 0
+    for page in rendered:
+        if isinstance(page, Unrestored):
+            unrestored.add(page.path)
+            continue
+        done += 1
         if run.progress is not None and (done % 100 == 0 or done == total):
             run.progress("render", done, total)
         if page is not None:
             yield page
 
 
-def _taken(pages: list[Page]) -> Iterator[Page]:
+def _taken(pages: list[_T]) -> Iterator[_T]:
     """The pages of the list, each let go of once taken."""
     pages.reverse()
     while pages:
@@ -686,13 +749,14 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         scan.clear()
         static_files = read_static_files(ctx.themes)
     known = _known_outputs(cache, ctx.output_dir)
+    store = _page_store(cache, diags)
     site = make_site(loaded, ctx.config, ctx.themes, static_files, diags, SiteRun(
         timer=timer, skip=_unchanged(known, ctx.output_dir) if cache is not None else None,
         progress=ctx.progress,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
         write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
         published=cache.published if cache is not None and ctx.config.redirects else None,
-        input_dir=ctx.input_dir))
+        input_dir=ctx.input_dir, store=store))
     site = _with_export(ctx, known, site)
     del loaded  # what pages still need travels with their jobs
 
@@ -708,12 +772,19 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
             cache.forget_outputs(site.to_render)
             cache.set_input_state("")  # an interrupted build must never be replayed
             cache.commit()
+        store_writer = PackWriter(store) if store is not None else None
         try:
             report = write_tree(ctx.output_dir, site.files, diags, prune=clean,
                                 unchanged_paths=site.unchanged,
-                                planned=(*site.to_render, *site.unchanged))
+                                planned=(*site.to_render, *site.unchanged),
+                                store=store_writer, store_key=_store_key(site))
         except OSError as exc:  # a file where a folder must go, a full disk, no permission
             raise ArchivegenError(f"cannot write the site into {ctx.output_dir}: {exc}") from exc
+        finally:
+            if store_writer is not None:
+                store_writer.close()
+        if store is not None:
+            _compact_store(store, site.fingerprints)
         if cache is not None:
             _record_outputs(cache, known, site, report, diags)
             _record_published(cache, ctx.config, site, clean())
@@ -722,6 +793,7 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         unchanged=report.unchanged, removed=report.removed, kept_stale=report.kept_stale,
         diagnostics=diags.sorted(), seconds=time.perf_counter() - ctx.start,
         phases=tuple(timer.phases), rendered=report.rendered, full_because="",
+        restored=report.restored,
     )
     report_sha = ""
     if kept_report is not None:
@@ -763,6 +835,36 @@ def _with_export(ctx: BuildContext, known: dict[str, tuple[str, str]],
     files = itertools.chain(site.files, write_export(ctx.output_dir, formats, site.export,
                                                      ctx.config.base_url))
     return replace(site, files=files, to_render=(*site.to_render, *paths))
+
+
+def _page_store(cache: BuildCache | None, diags: Diagnostics) -> Path | None:
+    """The page store's folder beside the cache (None without a cache, or if refused)."""
+    if cache is None:
+        return None
+    folder = cache.path.parent / STORE_FOLDER
+    if why := state_refusal(folder, folder=True):
+        diags.warning("AG061", f"{why}; not followed: pages are not kept for later builds",
+                      SourceLocation(path=str(folder)))
+        return None
+    return folder
+
+
+def _store_key(site: SiteOutput) -> Callable[[str], str]:
+    """The fingerprint a file the build process writes is kept under in the page store
+    ("" for the files copied from the input: not kept)."""
+    fingerprints = site.fingerprints
+
+    def key(path: str) -> str:
+        return fingerprints.get(path, "") if path not in site.unstored else ""
+
+    return key
+
+
+def _compact_store(store: Path, planned: dict[str, str]) -> None:
+    """Drop what the page store holds that no page planned now is (page_store.compact). It
+    only saves disk: a store that cannot be tidied is left as it is."""
+    with suppress(OSError):
+        compact(store, planned)
 
 
 def _known_outputs(cache: BuildCache | None, output_dir: Path) -> dict[str, tuple[str, str]]:

@@ -52,7 +52,8 @@ def summary(report: BuildReport, output_dir: Path, *, quiet: bool = False) -> st
     quiet) the phases' times and why the build was not quick."""
     line = (f"built {report.articles} articles, {report.pages} pages into {output_dir} "
             f"in {report.seconds:.2f} s: {report.rendered} rendered, {report.written} written, "
-            f"{report.unchanged} unchanged, {report.removed} removed; "
+            f"{report.unchanged} unchanged, {report.removed} removed"
+            f"{f', {report.restored} copied from the build state' if report.restored else ''}; "
             f"{report.warnings} warning(s), {report.errors} error(s)")
     if report.report_path is not None:
         line += f"\nbuild report: {report.report_path}"

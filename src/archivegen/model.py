@@ -379,3 +379,5 @@ class RenderedFile:
     dependencies: tuple[str, ...] = ()
     # The source that produced it, for diagnostics such as collisions.
     origin: str = ""
+    # Copied from the build state's page store (render/page_store.py), not rendered.
+    restored: bool = False

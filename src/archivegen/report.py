@@ -26,6 +26,8 @@ class BuildReport:
     rendered: int = 0
     # Why a quick rebuild (quick.py) could not do: the full build's reason to run.
     full_because: str = ""
+    # Files copied from the build state's page store instead of rendered.
+    restored: int = 0
 
     @property
     def errors(self) -> int:

@@ -34,6 +34,7 @@ from archivegen.load.loaded import CachedSource, Record
 from archivegen.markdown.engine import SafeMarkdown, make_markdown
 from archivegen.model import ArticleHead, ArticleSummary, RenderedFile, Taxonomy
 from archivegen.render.messages import Messages
+from archivegen.render.page_store import PackReader, PackWriter, StoredPage
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment, messages_of
 from archivegen.render.writer import TreeWriter, WrittenFile
@@ -56,9 +57,34 @@ class RecordFetcher:
         return self._reader.article(head.source_path, head.key)
 
 
-# Set in each render worker process by its initializer: the worker's Renderer, records and
-# the writer of its pages (None: pages go back to the build process).
-_worker_state: list[tuple[Renderer, RecordFetcher, TreeWriter | None]] = []
+# Set in each render worker process by its initializer: the worker's Renderer, records,
+# the writer of its pages (None: pages go back to the build process) and the page store's
+# reader (None: no store).
+_worker_state: list[tuple[Renderer, RecordFetcher, TreeWriter | None, PackReader | None]] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Unrestored:
+    """A stored page whose bytes could not be read back as stored: to be rendered."""
+
+    path: str
+
+
+def restore_page(job: StoredPage, reader: PackReader, writer: TreeWriter | None
+                 ) -> RenderedFile | WrittenFile | Unrestored:
+    """A page copied from the page store (written at once with `writer`)."""
+    content = reader.read(job)
+    if content is None:
+        return Unrestored(job.path)
+    if writer is None:
+        return RenderedFile(path=job.path, content=content, origin=job.origin, restored=True)
+    return writer.put(job.path, content, job.origin, restored=True)
+
+
+def store_fingerprint(page: Page) -> str:
+    """The fingerprint a page is kept in the page store under ("": not kept). Files copied
+    from the input folder are not: the input is there in CI as well."""
+    return "" if page.kind == "asset" else page.fingerprint
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -81,23 +107,32 @@ def _exit_with_parent(parent: int) -> None:
 def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConfig,
                         messages: Messages, nav: tuple[Taxonomy, ...],
                         term_counts: dict[str, int], records: Path | None,
-                        write_into: Path | None) -> None:
+                        write_into: Path | None, store: Path | None) -> None:
     _exit_with_parent(build_pid)
     # The build's messages, not read again: the pages' fingerprints were made with them.
     renderer = Renderer(env=make_environment(themes, template_bytecode_dir(records), messages),
                         md=make_markdown(config.limits), config=config,
                         nav=nav, term_counts=term_counts)
-    writer = TreeWriter(write_into) if write_into is not None else None
-    _worker_state.append((renderer, RecordFetcher(records), writer))
+    writer = (TreeWriter(write_into, PackWriter(store) if store is not None else None)
+              if write_into is not None else None)
+    reader = PackReader(store) if store is not None else None
+    _worker_state.append((renderer, RecordFetcher(records), writer, reader))
 
 
-def _render_job(job: Page) -> tuple[RenderedFile | WrittenFile | None, tuple[Diagnostic, ...]]:
+Rendered = RenderedFile | WrittenFile | Unrestored | None
+
+
+def _render_job(job: Page | StoredPage) -> tuple[Rendered, tuple[Diagnostic, ...]]:
+    renderer, fetch, writer, reader = _worker_state[-1]
+    if isinstance(job, StoredPage):
+        return (restore_page(job, reader, writer) if reader is not None
+                else Unrestored(job.path)), ()
     local = Diagnostics()
-    renderer, fetch, writer = _worker_state[-1]
     page = renderer.page(job, local, fetch)
     if page is not None and writer is not None:
         # Written here: the page's bytes need not be sent to, and held by, the build process.
-        return writer.put(page.path, page.content, page.origin), tuple(local.items)
+        return (writer.put(page.path, page.content, page.origin, store_fingerprint(job)),
+                tuple(local.items))
     return page, tuple(local.items)
 
 
@@ -134,24 +169,35 @@ class _QuietSpawnContext(multiprocessing.context.SpawnContext):
 RENDER_WINDOW = 256
 
 
-def render_in_workers(jobs: Iterator[Page], count: int, themes: Sequence[Path],
+def render_in_workers(jobs: Iterator[Page | StoredPage], count: int, themes: Sequence[Path],
                        renderer: Renderer, fetch: RecordFetcher, diags: Diagnostics,
-                       records: Path | None, write_into: Path | None = None
-                       ) -> Iterator[RenderedFile | WrittenFile | None]:
+                       records: Path | None, write_into: Path | None = None,
+                       store: Path | None = None) -> Iterator[Rendered]:
     """The `count` pages of `jobs` in order (read as they are sent: a build plans them as
     they go), rendered on every core when there are enough of them (and then written by the
-    workers into `write_into`, if given). Pages are yielded as the workers finish them;
+    workers into `write_into`, if given, and kept in the page store `store`). Stored pages
+    are copied from the store instead. Pages are yielded as the workers finish them;
     diagnostics arrive in order."""
     workers = os.cpu_count() or 1
     if count < RENDER_PARALLEL_MIN or workers < 2:
-        yield from (renderer.page(job, diags, fetch) for job in jobs)
+        reader = PackReader(store) if store is not None else None
+        try:
+            for job in jobs:
+                if isinstance(job, StoredPage):
+                    yield (restore_page(job, reader, None) if reader is not None
+                           else Unrestored(job.path))
+                else:
+                    yield renderer.page(job, diags, fetch)
+        finally:
+            if reader is not None:
+                reader.close()
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
                              initializer=_init_render_worker,
                              initargs=(os.getpid(), list(themes), renderer.config,
                                        messages_of(renderer.env),
                                        renderer.nav, renderer.term_counts, records,
-                                       write_into)) as pool:
+                                       write_into, store)) as pool:
         for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):
             diags.extend(list(problems))
             yield page

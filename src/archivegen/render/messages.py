@@ -42,6 +42,15 @@ SCRIPT_MESSAGES = ("search.short", "search.searching", "search.found", "search.n
                    *(f"month.{n}" for n in range(1, 13)))
 
 Text = str | tuple[str, str]  # a message, or its plural forms (one, other)
+# A message's text before its first placeholder, then each placeholder's name with the text
+# after it; the texts escaped already.
+_Pieces = tuple[Markup, tuple[tuple[str, Markup], ...]]
+
+
+def _split(text: str) -> _Pieces:
+    parts = _PLACEHOLDER.split(text)  # text and placeholder names alternate, text first
+    return escape(parts[0]), tuple((parts[n], escape(parts[n + 1]))
+                                   for n in range(1, len(parts), 2))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,12 +63,24 @@ class Messages:
     texts: Mapping[str, Text]
     one: frozenset[int] = _ONE_DEFAULT
     digest: str = field(default="", compare=False)
+    # Each message text split once into its escaped pieces and placeholder names: a page
+    # asks for about thirty messages, and splitting and escaping them on every call was a
+    # sixth of rendering an article page.
+    _pieces: dict[str, _Pieces] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, key: str, /, **values: object) -> Markup:
-        parts = _PLACEHOLDER.split(self._form(key, values.get("count")))
-        # split() alternates text and placeholder names: text at even places.
-        return Markup("").join(escape(part) if n % 2 == 0 else escape(values[part])
-                               for n, part in enumerate(parts))
+        text = self._form(key, values.get("count"))
+        pieces = self._pieces.get(text)
+        if pieces is None:
+            pieces = self._pieces[text] = _split(text)
+        head, rest = pieces
+        if not rest:
+            return head
+        out = [head]
+        for name, literal in rest:
+            out.append(escape(values[name]))
+            out.append(literal)
+        return Markup("".join(out))
 
     def text(self, key: str, /, **values: object) -> str:
         """The message as plain text (for a value the template escapes: a page's title)."""

@@ -22,6 +22,7 @@ from typing import Protocol, TypeVar
 from archivegen.errors import Diagnostics, SourceLocation
 from archivegen.model import RenderedFile
 from archivegen.render.file_stats import FileStats
+from archivegen.render.page_store import PackWriter
 
 MANIFEST_NAME = ".archivegen-manifest.json"
 # The build's own files in the output folder (the manifest, the staging folder) are never
@@ -51,6 +52,7 @@ class WriteReport:
     # Size, mtime and inode of each file received and in place, as `file_stat` gives them: a
     # later build compares them to notice a page edited or replaced by hand.
     stats: FileStats = field(default_factory=FileStats)
+    restored: int = 0  # files copied from the page store instead of rendered
 
 
 class _Claim(Protocol):
@@ -187,6 +189,7 @@ class WrittenFile:
     stat: str = ""  # file_stat after writing
     refused: str = ""  # why the path was refused (AG041); nothing was written
     unwritable: str = ""  # why the file system refused its name (AG007); nothing was written
+    restored: bool = False  # copied from the page store, not rendered
 
 
 def staging_folder(output_dir: Path) -> Path:
@@ -198,11 +201,14 @@ class TreeWriter:
     atomically through the staging folder, folders made once. One per process: render
     workers write their own pages, so page bytes never travel back to the build process."""
 
-    def __init__(self, output_dir: Path) -> None:
+    def __init__(self, output_dir: Path, store: PackWriter | None = None) -> None:
         self.targets = SafeTargets(output_dir)
         self.staging = staging_folder(output_dir)
+        self.store = store
 
-    def put(self, path: str, content: bytes, origin: str) -> WrittenFile:
+    def put(self, path: str, content: bytes, origin: str, fingerprint: str = "",
+            *, restored: bool = False) -> WrittenFile:
+        """Write the file; with a `fingerprint`, keep its bytes in the page store too."""
         try:
             target = self.targets.target(path)
         except ValueError as exc:
@@ -214,8 +220,10 @@ class TreeWriter:
                 raise  # a full disk, no permission: the whole build stops (cli says why)
             return WrittenFile(path=path, origin=origin,
                                unwritable=f"page {path} cannot be written: {exc.strerror}")
+        if self.store is not None and fingerprint and not restored:
+            self.store.add(path, fingerprint, content)
         return WrittenFile(path=path, origin=origin, written=written,
-                           stat=file_stat(os.fspath(target)))
+                           stat=file_stat(os.fspath(target)), restored=restored)
 
 
 def write_atomic(target: Path, content: bytes, staging: Path | None = None) -> bool:
@@ -296,11 +304,14 @@ def read_manifest(output_dir: Path) -> set[str]:
 def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
                diags: Diagnostics,
                *, prune: bool | Callable[[], bool], unchanged_paths: Iterable[str] = (),
-               planned: Iterable[str] | None = None) -> WriteReport:
+               planned: Iterable[str] | None = None, store: PackWriter | None = None,
+               store_key: Callable[[str], str] | None = None) -> WriteReport:
     """Write `files` (consumed one at a time: it may render as it goes); `unchanged_paths` are
     outputs this build also owns but did not re-render, so they are neither rewritten nor
     pruned. `planned` names every output in advance; without it `files` is read up front.
-    `prune` may be a function, asked after the last file (rendering can still fail)."""
+    `prune` may be a function, asked after the last file (rendering can still fail).
+    Files it writes itself go into `store` too, under the fingerprint `store_key` gives
+    their path ("": not stored)."""
     output_dir.mkdir(parents=True, exist_ok=True)
     refused = manifest_refused(output_dir, diags)
     previous = read_manifest(output_dir)
@@ -319,15 +330,20 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
     if not refused and (listed.keys() != previous
                         or not (output_dir / MANIFEST_NAME).is_file()):
         _write_manifest(output_dir, listed, staging)
-    tree = TreeWriter(output_dir)
-    written = rendered = 0
+    tree = TreeWriter(output_dir, store)
+    written = rendered = restored = 0
     unchanged = len(kept)
     # Every file this build received and put in place, with its stat; with `kept`, what
     # the build owns now.
     stats = FileStats()
     for f in files:
-        rendered += 1
-        done = f if isinstance(f, WrittenFile) else tree.put(f.path, f.content, f.origin)
+        done = f if isinstance(f, WrittenFile) else tree.put(
+            f.path, f.content, f.origin, store_key(f.path) if store_key else "",
+            restored=f.restored)
+        if done.restored:
+            restored += 1
+        else:
+            rendered += 1
         if done.refused:
             diags.error("AG041", done.refused, SourceLocation(path=done.origin))
             continue
@@ -359,7 +375,8 @@ def write_tree(output_dir: Path, files: Iterable[RenderedFile | WrittenFile],
         _write_manifest(output_dir, [*kept, *stats.keys() - kept, *unpruned], staging)
     shutil.rmtree(staging, ignore_errors=True)  # (rmtree never follows a symlink)
     return WriteReport(written=written, unchanged=unchanged, removed=removed,
-                       kept_stale=kept_stale, rendered=rendered, stats=stats)
+                       kept_stale=kept_stale, rendered=rendered, stats=stats,
+                       restored=restored)
 
 
 def replace_owned(output_dir: Path, files: Iterable[RenderedFile],
