@@ -1,4 +1,5 @@
-"""Command line: the only module that prints or exits.
+"""Command line: the only module that prints or exits (a build's progress bars are drawn by
+progress_bars, on the stream given here).
 
 Exit codes: 0 built cleanly, 1 content errors (or warnings with --strict), 2 usage or config,
 or output that could not be written (stdout or stderr full or failing: one `error:` line on
@@ -17,12 +18,13 @@ import shlex
 import signal
 import stat
 import sys
+import textwrap
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from archivegen import __version__
 from archivegen.config import (
@@ -40,7 +42,9 @@ from archivegen.errors import ArchivegenError, Diagnostics, escape_controls
 from archivegen.limits import Limits
 from archivegen.load.filenames import ARTICLE_SUFFIXES
 from archivegen.load.sources import read_paths
+from archivegen.progress_bars import PhaseBars, terminal_columns
 from archivegen.records import dumps
+from archivegen.report import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -337,7 +341,7 @@ def _build_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     config, base, output_dir = project.config, project.base, project.output_dir
     try:
-        with _progress_bars(enabled=_is_terminal(sys.stderr) and not args.quiet) as progress:
+        with _progress_bars(enabled=not args.quiet) as progress:
             report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
                            progress=progress)
     except ArchivegenError as exc:
@@ -345,7 +349,7 @@ def _build_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for d in report.diagnostics:
         _err(d.format())
-    _out(summary(report, output_dir, quiet=args.quiet))
+    _out(_fitted(summary(report, output_dir, quiet=args.quiet), sys.stdout))
     if report.errors or (args.strict and report.warnings):
         return EXIT_CONTENT
     return EXIT_OK
@@ -375,9 +379,14 @@ def _serve_command(args: argparse.Namespace) -> int:
                               config_file=config_file, overrides=project.overrides,
                               host=args.host, port=args.port,
                               reload=not args.no_reload, base_path=base_path,
-                              open_browser=args.open, strict=args.strict),
+                              open_browser=args.open, strict=args.strict,
+                              progress=_first_build_bars),
                  say=_say)
     return EXIT_USAGE if _serve_failure else code
+
+
+def _first_build_bars() -> AbstractContextManager[Progress | None]:
+    return _progress_bars(enabled=True)
 
 
 def _say(line: str) -> None:
@@ -451,28 +460,40 @@ def _check_summary(paths: Sequence[Path], limits: Limits, *, as_json: bool,
 
 
 @contextmanager
-def _progress_bars(*, enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A bar per phase on a terminal (tqdm), shown only when a phase lasts over a second;
-    nothing at all when stderr is not a terminal (CI, pipes, files)."""
-    if not enabled:
+def _progress_bars(*, enabled: bool) -> Iterator[Progress | None]:
+    """The build's phases drawn on stderr when it is a terminal (progress_bars.py); nothing
+    at all when it is not (CI, pipes, files). When this ends the bars are done: what is
+    printed next starts on a line of its own."""
+    if not enabled or not _is_terminal(sys.stderr):
         yield None
         return
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def update(phase: str, done: int, total: int) -> None:
-        bar = bars.get(phase)
-        if bar is None:
-            bar = bars[phase] = tqdm(total=total, desc=phase, unit="file", delay=1.0,
-                                     leave=False, file=sys.stderr, mininterval=0.3)
-        bar.update(done - bar.n)
-
+    bars = PhaseBars(sys.stderr)
+    _drawing.append(bars)
     try:
-        yield update
+        yield bars
     finally:
-        for bar in bars.values():
-            bar.close()
+        _drawing.remove(bars)
+        bars.close()
+
+
+# The bars on the terminal now: a line printed meanwhile (serve's "stopping", from a signal
+# handler) is written between their redraws, never into one.
+_drawing: list[PhaseBars] = []
+
+
+def _fitted(text: str, stream: TextIO | None) -> str:
+    """`text` with each line broken between words to the width of the terminal `stream` is
+    (a line wider than the pane would be cut mid-word by the terminal); as it is when the
+    stream is not a terminal: scripts read one line."""
+    if not _is_terminal(stream):
+        return text
+    assert stream is not None
+    columns = terminal_columns(stream)
+    if columns < 20:  # not known (0), or too narrow to be worth it
+        return text
+    return "\n".join("\n".join(textwrap.wrap(line, width=columns - 1, break_long_words=False,
+                                             break_on_hyphens=False, subsequent_indent="  "))
+                     or line for line in text.split("\n"))
 
 
 def _is_terminal(stream: TextIO | None) -> bool:
@@ -502,6 +523,11 @@ def _write(stream: TextIO | None, text: str, *, flush: bool = False) -> None:
     if stream is None:
         return
     shown = "\n".join(escape_controls(line) for line in text.split("\n")) + "\n"
+    with _drawing[-1].paused() if _drawing else nullcontext():
+        _write_shown(stream, shown, flush=flush)
+
+
+def _write_shown(stream: TextIO, shown: str, *, flush: bool) -> None:
     try:
         try:
             stream.write(shown)
