@@ -38,7 +38,7 @@ from archivegen.config import (
     with_overrides,
 )
 from archivegen.dispatch import build, summary
-from archivegen.errors import ArchivegenError, Diagnostics, escape_controls
+from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level, escape_controls
 from archivegen.limits import Limits
 from archivegen.load.filenames import ARTICLE_SUFFIXES
 from archivegen.load.sources import read_paths
@@ -92,7 +92,8 @@ def make_parser() -> argparse.ArgumentParser:
                         "(as 'base_url' in the config): canonical links, feeds and the 404 "
                         "page use it")
     b.add_argument("-q", "--quiet", action="store_true",
-                   help="print only diagnostics and the summary line")
+                   help="print nothing but errors (and warnings with --strict): no summary, "
+                        "no progress bars; the exit code says how it went")
     s = commands.add_parser(
         "serve", help="build, serve the site locally, rebuild on changes and reload the page",
         description="Build the site, serve the output folder at http://127.0.0.1:8000/ (or "
@@ -274,7 +275,8 @@ def _load_config(args: argparse.Namespace) -> tuple[SiteConfig, Path] | None:
         return None
     config = parse_config(text, str(path), diags)
     for d in diags.sorted():
-        _err(d.format())
+        if _shown(d, args):
+            _err(d.format())
     if diags.errors:
         _err(f"error: {diags.errors} problem(s) in {path}; nothing was built")
         return None
@@ -348,8 +350,10 @@ def _build_command(args: argparse.Namespace) -> int:
         _err(f"error: {exc}")
         return EXIT_USAGE
     for d in report.diagnostics:
-        _err(d.format())
-    _out(_fitted(summary(report, output_dir, quiet=args.quiet), sys.stdout))
+        if _shown(d, args):
+            _err(d.format())
+    if not args.quiet:
+        _out(_fitted(summary(report, output_dir), sys.stdout))
     if report.errors or (args.strict and report.warnings):
         return EXIT_CONTENT
     return EXIT_OK
@@ -457,6 +461,14 @@ def _check_summary(paths: Sequence[Path], limits: Limits, *, as_json: bool,
     if summary.errors or (strict and summary.warnings):
         return EXIT_CONTENT
     return EXIT_OK
+
+
+def _shown(d: Diagnostic, args: argparse.Namespace) -> bool:
+    """Is this diagnostic printed? With --quiet only errors are, and with --strict the
+    warnings too (they count as errors then)."""
+    if not getattr(args, "quiet", False):
+        return True
+    return d.level == Level.ERROR or (args.strict and d.level == Level.WARNING)
 
 
 @contextmanager
