@@ -141,10 +141,12 @@ class PhaseBars:
         name = phase.name.ljust(NAME_WIDTH)
         if phase.total:  # counted against a known total
             percent = min(100, phase.done * 100 // phase.total)
-            counts = f"{phase.done}/{phase.total} {phase.unit}"
+            # The count as wide as the total, and room kept for the longest time: the bar
+            # keeps its width from the first redraw to the finished line.
+            counts = f"{phase.done:>{len(str(phase.total))}}/{phase.total} {phase.unit}"
             when = (f"in {elapsed:.1f} s" if finished
                     else _clock_time(elapsed) + _left(elapsed, phase.done, phase.total))
-            room = min(MAX_BAR, width - len(f"{name} {percent:3d}%  {counts}  {when}") - 1)
+            room = min(MAX_BAR, width - len(f"{name} 100%  {counts}  ") - max(len(when), 18))
             bar = (" " + self._bar(phase.done / phase.total, room)) if room >= 10 else ""
             text = f"{name} {percent:3d}%{bar} {counts}  {when}"
         else:
