@@ -55,7 +55,8 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
 
 
 def build(project: Path) -> tuple[float, float, str]:
-    wall, rss, out = timed([*ARCHIVEGEN, "build", "-q", "--input", "articles", "--output",
+    # Not -q: its summary is read (one line on a pipe; stderr is not a terminal: no bars).
+    wall, rss, out = timed([*ARCHIVEGEN, "build", "--input", "articles", "--output",
                             "site"], project)
     m = SUMMARY_RE.search(out)
     counts = "rendered {}, written {}, unchanged {}, removed {}".format(*m.groups()) if m else out

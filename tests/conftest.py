@@ -49,9 +49,10 @@ def _own_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 def run_build(input_dir: Path, output_dir: Path, *extra: str,
               cwd: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> int:
-    """Run `archivegen build` in-process; return its exit code."""
+    """Run `archivegen build` in-process; return its exit code. Not quiet: its diagnostics
+    are on stderr and its summary on stdout (no bars: those are not terminals)."""
     args: Sequence[str] = ["build", "--input", str(input_dir), "--output", str(output_dir),
-                           "--quiet", *extra]
+                           *extra]
     if cwd is not None and monkeypatch is not None:
         monkeypatch.chdir(cwd)
     return main(args)

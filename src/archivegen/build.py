@@ -82,7 +82,7 @@ from archivegen.render.writer import (
     read_manifest,
     write_tree,
 )
-from archivegen.report import BuildReport, Progress
+from archivegen.report import BuildReport, Progress, told
 from archivegen.search.index import FACETS, IndexedDoc, doc_entry, index_files
 from archivegen.search.spill import FileSpill, SpilledFile
 from archivegen.site.indexer import (
@@ -182,13 +182,17 @@ class SiteOutput:
 
 @dataclass(slots=True)
 class _Timer:
+    """Times the build's phases, and tells `progress` where each begins and ends."""
+
+    progress: Progress | None = None
     phases: list[tuple[str, float]] = field(default_factory=list)
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        self.phases.append((name, time.perf_counter() - start))
+        with told(self.progress, name):
+            start = time.perf_counter()
+            yield
+            self.phases.append((name, time.perf_counter() - start))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -251,7 +255,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         with run.timer.phase("search"):
             folder = run.records.parent if run.records else None
             try:
-                search = _search_index(table, by_key, index, run.vectors, FileSpill(folder))
+                search = _search_index(table, by_key, index, run.vectors, FileSpill(folder),
+                                       run.progress)
             except OSError as exc:  # a full disk: as when pages cannot be written
                 raise ArchivegenError("cannot keep the search index until it is written "
                                       f"(in {folder or 'the temporary folder'}): {exc}"
@@ -281,7 +286,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         # Planned twice: here only each page's path and fingerprint are kept, and the pages
         # to render are planned again as they are rendered (at 10^5 articles, holding every
         # plan until then took over 100 MiB).
-        claims = [_Output.of(page) for page in plan_site(bases, content)]
+        claims = [_Output.of(page)
+                  for page in _counted(plan_site(bases, content), run.progress)]
         outputs = drop_collisions(_assets_in_place(claims, diags), diags)
         # Which page a path went to, needed again only where two pages (or an asset and a
         # page) claimed it.
@@ -449,13 +455,16 @@ def _export_source(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
 
 def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, LoadedArticle],
                   index: SiteIndex, vector_of: Callable[[str], str | None] | None,
-                  spill: FileSpill) -> tuple[list[tuple[str, SpilledFile]], tuple[str, ...]]:
+                  spill: FileSpill, progress: Progress | None = None
+                  ) -> tuple[list[tuple[str, SpilledFile]], tuple[str, ...]]:
     """The search index's files, kept in `spill` until they are written, and its articles
     in document order (by key)."""
     heads = sorted((head.key, url, head) for url, head in table)
 
     def docs() -> Iterator[IndexedDoc]:
-        for key, url, head in heads:
+        for done, (key, url, head) in enumerate(heads, start=1):
+            if progress is not None:
+                progress.count(done, len(heads), "articles")
             loaded = by_key[key]
             vector = loaded.terms or (vector_of(key) if vector_of is not None else None) or ""
             summary = summarize(url, head, (loaded.excerpt, loaded.heading))
@@ -538,10 +547,20 @@ def _rendered(pages: Iterator[Page], restores: list[StoredPage],
             unrestored.add(page.path)
             continue
         done += 1
-        if run.progress is not None and (done % 100 == 0 or done == total):
-            run.progress("render", done, total)
+        if run.progress is not None:
+            run.progress.count(done, total, "pages")
         if page is not None:
             yield page
+
+
+def _counted(pages: Iterable[Page], progress: Progress | None) -> Iterator[Page]:
+    """`pages` as they come, counted for `progress` (their number is known only at the end)."""
+    if progress is None:
+        yield from pages
+        return
+    for done, page in enumerate(pages, start=1):
+        progress.count(done, None, "pages")
+        yield page
 
 
 def _taken(pages: list[_T]) -> Iterator[_T]:
@@ -709,7 +728,7 @@ def full_build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
     with build_lock(project_dir, ctx.output_dir):
         cache = open_cache(project_dir, ctx.output_dir, diags) if use_cache else None
         try:
-            return _build(ctx, cache, diags, _Timer(), scan)
+            return _build(ctx, cache, diags, _Timer(ctx.progress), scan)
         except sqlite3.Error as exc:
             if cache is None:
                 raise
@@ -722,7 +741,7 @@ def full_build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
             diags = Diagnostics()  # the first attempt's would be reported twice
             diags.warning("AG061", f"the build cache failed ({exc}); built without it",
                           SourceLocation(path=str(state_path(project_dir, CACHE_PATH))))
-            return _build(ctx, None, diags, _Timer(), None)
+            return _build(ctx, None, diags, _Timer(ctx.progress), None)
         finally:
             if cache is not None:
                 cache.close()

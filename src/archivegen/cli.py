@@ -1,4 +1,5 @@
-"""Command line: the only module that prints or exits.
+"""Command line: the only module that prints or exits (a build's progress bars are drawn by
+progress_bars, on the stream given here).
 
 Exit codes: 0 built cleanly, 1 content errors (or warnings with --strict), 2 usage or config,
 or output that could not be written (stdout or stderr full or failing: one `error:` line on
@@ -17,12 +18,13 @@ import shlex
 import signal
 import stat
 import sys
+import textwrap
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from archivegen import __version__
 from archivegen.config import (
@@ -36,11 +38,13 @@ from archivegen.config import (
     with_overrides,
 )
 from archivegen.dispatch import build, summary
-from archivegen.errors import ArchivegenError, Diagnostics, escape_controls
+from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level, escape_controls
 from archivegen.limits import Limits
 from archivegen.load.filenames import ARTICLE_SUFFIXES
 from archivegen.load.sources import read_paths
+from archivegen.progress_bars import PhaseBars, terminal_columns
 from archivegen.records import dumps
+from archivegen.report import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -88,7 +92,8 @@ def make_parser() -> argparse.ArgumentParser:
                         "(as 'base_url' in the config): canonical links, feeds and the 404 "
                         "page use it")
     b.add_argument("-q", "--quiet", action="store_true",
-                   help="print only diagnostics and the summary line")
+                   help="print nothing but errors (and warnings with --strict): no summary, "
+                        "no progress bars; the exit code says how it went")
     s = commands.add_parser(
         "serve", help="build, serve the site locally, rebuild on changes and reload the page",
         description="Build the site, serve the output folder at http://127.0.0.1:8000/ (or "
@@ -270,7 +275,8 @@ def _load_config(args: argparse.Namespace) -> tuple[SiteConfig, Path] | None:
         return None
     config = parse_config(text, str(path), diags)
     for d in diags.sorted():
-        _err(d.format())
+        if _shown(d, args):
+            _err(d.format())
     if diags.errors:
         _err(f"error: {diags.errors} problem(s) in {path}; nothing was built")
         return None
@@ -337,15 +343,17 @@ def _build_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     config, base, output_dir = project.config, project.base, project.output_dir
     try:
-        with _progress_bars(enabled=_is_terminal(sys.stderr) and not args.quiet) as progress:
+        with _progress_bars(enabled=not args.quiet) as progress:
             report = build(base, config, strict=args.strict, use_cache=not args.no_cache,
                            progress=progress)
     except ArchivegenError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE
     for d in report.diagnostics:
-        _err(d.format())
-    _out(summary(report, output_dir, quiet=args.quiet))
+        if _shown(d, args):
+            _err(d.format())
+    if not args.quiet:
+        _out(_fitted(summary(report, output_dir), sys.stdout))
     if report.errors or (args.strict and report.warnings):
         return EXIT_CONTENT
     return EXIT_OK
@@ -375,9 +383,14 @@ def _serve_command(args: argparse.Namespace) -> int:
                               config_file=config_file, overrides=project.overrides,
                               host=args.host, port=args.port,
                               reload=not args.no_reload, base_path=base_path,
-                              open_browser=args.open, strict=args.strict),
+                              open_browser=args.open, strict=args.strict,
+                              progress=_first_build_bars),
                  say=_say)
     return EXIT_USAGE if _serve_failure else code
+
+
+def _first_build_bars() -> AbstractContextManager[Progress | None]:
+    return _progress_bars(enabled=True)
 
 
 def _say(line: str) -> None:
@@ -450,29 +463,49 @@ def _check_summary(paths: Sequence[Path], limits: Limits, *, as_json: bool,
     return EXIT_OK
 
 
+def _shown(d: Diagnostic, args: argparse.Namespace) -> bool:
+    """Is this diagnostic printed? With --quiet only errors are, and with --strict the
+    warnings too (they count as errors then)."""
+    if not getattr(args, "quiet", False):
+        return True
+    return d.level == Level.ERROR or (args.strict and d.level == Level.WARNING)
+
+
 @contextmanager
-def _progress_bars(*, enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A bar per phase on a terminal (tqdm), shown only when a phase lasts over a second;
-    nothing at all when stderr is not a terminal (CI, pipes, files)."""
-    if not enabled:
+def _progress_bars(*, enabled: bool) -> Iterator[Progress | None]:
+    """The build's phases drawn on stderr when it is a terminal (progress_bars.py); nothing
+    at all when it is not (CI, pipes, files). When this ends the bars are done: what is
+    printed next starts on a line of its own."""
+    if not enabled or not _is_terminal(sys.stderr):
         yield None
         return
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def update(phase: str, done: int, total: int) -> None:
-        bar = bars.get(phase)
-        if bar is None:
-            bar = bars[phase] = tqdm(total=total, desc=phase, unit="file", delay=1.0,
-                                     leave=False, file=sys.stderr, mininterval=0.3)
-        bar.update(done - bar.n)
-
+    bars = PhaseBars(sys.stderr)
+    _drawing.append(bars)
     try:
-        yield update
+        yield bars
     finally:
-        for bar in bars.values():
-            bar.close()
+        _drawing.remove(bars)
+        bars.close()
+
+
+# The bars on the terminal now: a line printed meanwhile (serve's "stopping", from a signal
+# handler) is written between their redraws, never into one.
+_drawing: list[PhaseBars] = []
+
+
+def _fitted(text: str, stream: TextIO | None) -> str:
+    """`text` with each line broken between words to the width of the terminal `stream` is
+    (a line wider than the pane would be cut mid-word by the terminal); as it is when the
+    stream is not a terminal: scripts read one line."""
+    if not _is_terminal(stream):
+        return text
+    assert stream is not None
+    columns = terminal_columns(stream)
+    if columns < 20:  # not known (0), or too narrow to be worth it
+        return text
+    return "\n".join("\n".join(textwrap.wrap(line, width=columns - 1, break_long_words=False,
+                                             break_on_hyphens=False, subsequent_indent="  "))
+                     or line for line in text.split("\n"))
 
 
 def _is_terminal(stream: TextIO | None) -> bool:
@@ -502,6 +535,11 @@ def _write(stream: TextIO | None, text: str, *, flush: bool = False) -> None:
     if stream is None:
         return
     shown = "\n".join(escape_controls(line) for line in text.split("\n")) + "\n"
+    with _drawing[-1].paused() if _drawing else nullcontext():
+        _write_shown(stream, shown, flush=flush)
+
+
+def _write_shown(stream: TextIO, shown: str, *, flush: bool) -> None:
     try:
         try:
             stream.write(shown)

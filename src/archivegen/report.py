@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from archivegen.errors import Diagnostic
 
-Progress = Callable[[str, int, int], None]  # (phase, done, total): for a progress bar
+
+class Progress(Protocol):
+    """Where a build tells how far it is, for the CLI's bars on a terminal. Phases come one
+    at a time, as the build times them: `begin`, any number of `count`s, `end` (not called
+    when the phase raised). Counting must be cheap: it may be called once per file or page."""
+
+    def begin(self, phase: str) -> None: ...
+
+    def count(self, done: int, total: int | None, unit: str) -> None:
+        """`done` of the phase's `total` units (None: not known before the phase ends)."""
+
+    def end(self) -> None: ...
+
+
+@contextmanager
+def told(progress: Progress | None, phase: str) -> Iterator[None]:
+    """`phase` begun and (unless it raises) ended on `progress`, if there is one."""
+    if progress is not None:
+        progress.begin(phase)
+    yield
+    if progress is not None:
+        progress.end()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -288,7 +288,7 @@ def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None
         results = map(_run_load_job, jobs)
         for done, result in enumerate(results, start=1):
             if progress is not None:
-                progress("load", done, len(jobs))
+                progress.count(done, len(jobs), "files")
             yield result
         return
     # Spawned too (see _small_workers): a forked worker counts every page of this process it
@@ -298,7 +298,7 @@ def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None
         for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
                                       start=1):
             if progress is not None:
-                progress("load", done, len(jobs))
+                progress.count(done, len(jobs), "files")
             yield result
 
 

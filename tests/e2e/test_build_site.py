@@ -304,12 +304,31 @@ def test_progress_is_reported_per_phase_and_never_printed_off_a_terminal(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from archivegen.config import SiteConfig
     from archivegen.dispatch import build
-    calls: list[tuple[str, int, int]] = []
+
+    calls: list[tuple[str, int, int | None, str]] = []  # (phase, done, total, unit)
+    phases: list[str] = []
+
+    class Recorder:
+        def begin(self, phase: str) -> None:
+            phases.append(phase)
+
+        def count(self, done: int, total: int | None, unit: str) -> None:
+            calls.append((phases[-1], done, total, unit))
+
+        def end(self) -> None:
+            phases.append("end")
+
     build(tmp_path, SiteConfig(input=str(ARCHIVE), output=str(tmp_path / "site")),
-          progress=lambda phase, done, total: calls.append((phase, done, total)))
+          progress=Recorder())
+    # Every phase the summary times, each begun and ended in turn.
+    assert phases[::2] == ["check", "quick", "check", "load", "dedupe", "index", "search",
+                           "plan", "render+write"]
+    assert set(phases[1::2]) == {"end"}
     loads = [c for c in calls if c[0] == "load"]
-    assert loads[-1] == ("load", 50, 50)
+    assert loads[-1] == ("load", 50, 50, "files")
     assert [c[1] for c in loads] == sorted(c[1] for c in loads)
-    assert any(c[0] == "render" for c in calls)
+    renders = [c for c in calls if c[0] == "render+write"]
+    assert renders[-1][1] == renders[-1][2] and renders[-1][3] == "pages"
+    assert [c[1] for c in renders] == list(range(1, len(renders) + 1))  # every page
     assert run_build(ARCHIVE, tmp_path / "other") == 0  # stderr is not a terminal here
     assert "load" not in capsys.readouterr().err

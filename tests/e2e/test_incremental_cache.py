@@ -277,5 +277,5 @@ def test_the_api_and_the_cli_share_one_build_state(project: Path,
     run(project)
     os.chdir(project)
     capsys.readouterr()
-    assert main(["build", "-q", "--input", "articles", "--output", "site"]) == 0
+    assert main(["build", "--input", "articles", "--output", "site"]) == 0
     assert ": 0 rendered, 0 written," in capsys.readouterr().out

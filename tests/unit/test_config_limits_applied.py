@@ -47,7 +47,7 @@ def built(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, set[str]
     """A build's exit code, the pages of its articles and its diagnostics as
     `path[:line]: code`."""
     capsys.readouterr()
-    code = main(["build", "--quiet"])
+    code = main(["build"])  # not quiet: warnings are printed too
     err = capsys.readouterr().err
     assert "Traceback" not in err
     report = json.loads((root / ".archivegen" / "build-report.json").read_text("utf-8"))

@@ -18,7 +18,7 @@ import stat
 import threading
 import webbrowser
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from archivegen.config import (
 )
 from archivegen.dispatch import build, summary
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level
-from archivegen.report import BuildReport
+from archivegen.report import BuildReport, Progress
 from archivegen.serve.httpd import (
     LOCAL_NAMES,
     DevServer,
@@ -62,6 +62,10 @@ class ServeRequest:
     base_path: str = "/"
     open_browser: bool = False
     strict: bool = False
+    # What shows the first build's progress (the CLI's bars on a terminal): the wait before
+    # "serving ..." can be minutes. Later builds show none: they are quick, and the server's
+    # lines may come at any time.
+    progress: Callable[[], AbstractContextManager[Progress | None]] = lambda: nullcontext(None)
 
 
 class Served:
@@ -134,18 +138,21 @@ class Served:
         summary is printed if `announce`, or if it had a reason, changed files or errors."""
         problems: tuple[Problem, ...] = ()
         report = None
+        failed = ""
         with self.state.building():
-            try:
-                report = build(self.request.base, self.config, strict=self.request.strict)
-            except ArchivegenError as exc:
-                problems = (Problem(location=str(self.output_dir), message=str(exc),
+            # The bars are gone before anything is said (announce: the first build).
+            with self.request.progress() if announce else nullcontext(None) as progress:
+                try:
+                    report = build(self.request.base, self.config, strict=self.request.strict,
+                                   progress=progress)
+                except ArchivegenError as exc:
+                    failed = str(exc)
+                except Exception as exc:  # the preview outlives any one build
+                    failed = f"the build failed: {type(exc).__name__}: {exc}"
+            if failed:
+                problems = (Problem(location=str(self.output_dir), message=failed,
                                     code="AG060"),)
-                self.say(f"error: {exc}")
-            except Exception as exc:  # the preview outlives any one build
-                problems = (Problem(location=str(self.output_dir),
-                                    message=f"the build failed: {type(exc).__name__}: {exc}",
-                                    code="AG060"),)
-                self.say(f"error: the build failed: {type(exc).__name__}: {exc}")
+                self.say(f"error: {failed}")
         if report is not None:
             problems = tuple(_problem(d) for d in report.diagnostics
                              if d.level == Level.ERROR
