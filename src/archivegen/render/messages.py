@@ -42,6 +42,7 @@ SCRIPT_MESSAGES = ("search.short", "search.searching", "search.found", "search.n
                    *(f"month.{n}" for n in range(1, 13)))
 
 Text = str | tuple[str, str]  # a message, or its plural forms (one, other)
+_DATES_KEPT = 1 << 16  # dates worded and kept: a few MiB at most
 # A message's text before its first placeholder, then each placeholder's name with the text
 # after it; the texts escaped already.
 _Pieces = tuple[Markup, tuple[tuple[str, Markup], ...]]
@@ -67,6 +68,8 @@ class Messages:
     # asks for about thirty messages, and splitting and escaping them on every call was a
     # sixth of rendering an article page.
     _pieces: dict[str, _Pieces] = field(default_factory=dict, compare=False, repr=False)
+    # Each date worded once: a listing page shows twenty, an article page up to seven.
+    _dates: dict[PartialDate, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, key: str, /, **values: object) -> Markup:
         text = self._form(key, values.get("count"))
@@ -113,6 +116,14 @@ class Messages:
         "June-July 2010", "2010", "2013-2014" (with an en dash)."""
         if value is None:
             return ""
+        worded = self._dates.get(value)
+        if worded is None:
+            if len(self._dates) >= _DATES_KEPT:
+                self._dates.clear()
+            worded = self._dates[value] = self._date(value)
+        return worded
+
+    def _date(self, value: PartialDate) -> str:
         if value.month is None:
             if value.end_year is None:
                 return str(value.year)

@@ -55,6 +55,9 @@ from archivegen.site.plan import (
 )
 from archivegen.site.timeline import archive_timeline
 
+# The taxonomies whose first term an article page links to ("More in Europe").
+MORE_IN_TAXONOMIES = ("regions", "themes")
+
 
 @dataclass(slots=True)
 class Renderer:
@@ -81,6 +84,10 @@ class Renderer:
         unreferenced = [n for n in article.notes if f"[^{n.label}]" not in article.body]
         path = article.provenance.source_path
         term_groups = [(tax, terms_of(article, tax)) for tax in TAXONOMIES]
+        # The first region's and first theme's "more in" links: chosen here, as Jinja's
+        # selectattr chain took a sixth of rendering an article page.
+        more_in = [(tax, names) for tax, names in term_groups
+                   if names and tax.key in MORE_IN_TAXONOMIES]
         sources = (path, *(d.source_path for d in also_archived))
         title = article.title or derived_title(self.md, article.body)
         description = page_description(article, body_html)
@@ -90,7 +97,7 @@ class Renderer:
                      if is_web_url(self.config.base_url) else "")
         return self._render("article.html", url, diags, origin=path,
                             extra_deps=tuple(f"source:{p}" for p in sources), article=article,
-                            body_html=body_html, term_groups=term_groups,
+                            body_html=body_html, term_groups=term_groups, more_in=more_in,
                             unreferenced_notes=unreferenced, also_archived=also_archived,
                             title=title, description=description, canonical=canonical,
                             structured=news_article(article, title, description, canonical),

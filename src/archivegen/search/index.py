@@ -97,8 +97,9 @@ def index_files(docs: Iterable[IndexedDoc], total: int,
         local = number % SEGMENT
         at = local << 8
         parts = doc.vector.split()
-        for term, count in zip(parts[::2], parts[1::2], strict=True):
-            postings[term].append(at | _count(count))
+        counts = _counts(parts[1::2])
+        for term, count in zip(parts[::2], counts, strict=True):
+            postings[term].append(at | count)
         for url in doc.facets:
             postings[facet_term(url)].append(at | 1)
         entries.append(doc.entry)
@@ -123,11 +124,15 @@ def _packed() -> array[int]:
     return array("I")  # at least 4 bytes: SEGMENT << 8 fits
 
 
-def _count(text: str) -> int:
-    count = int(text)
-    if not 0 < count <= MAX_TF:  # a vector from elsewhere than terms.term_vector
-        raise ValueError(f"a term count out of range: {text!r}")
-    return count
+def _counts(texts: list[str]) -> list[int]:
+    """A vector's term counts as numbers, checked once per vector (not once per posting:
+    2 million calls at 10^4 articles)."""
+    counts = list(map(int, texts))
+    if counts and not (min(counts) > 0 and max(counts) <= MAX_TF):
+        # A vector from elsewhere than terms.term_vector.
+        bad = next(c for c in counts if not 0 < c <= MAX_TF)
+        raise ValueError(f"a term count out of range: {str(bad)!r}")
+    return counts
 
 
 def _segment_files(segment: int, postings: dict[str, array[int]],
