@@ -75,8 +75,10 @@ from archivegen.render.page_store import (
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import is_web_url, make_environment, template_dependencies
 from archivegen.render.writer import (
+    MANIFEST_NAME,
     WriteReport,
     WrittenFile,
+    claim_files,
     drop_collisions,
     file_stat,
     read_manifest,
@@ -118,8 +120,10 @@ from archivegen.site.redirects import redirects as find_redirects
 from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import (
+    EarlyRestore,
     LoadJob,
     RecordFetcher,
+    Rendered,
     Unrestored,
     render_in_workers,
     run_load_jobs,
@@ -224,6 +228,9 @@ class SiteRun:
     # The build state's page store (render/page_store.py): pages not in the output folder
     # are copied from it when it holds them as planned, and pages rendered are kept in it.
     store: Path | None = None
+    # The last build's pages being copied from the store while this one plans (an output
+    # folder found empty): those planned as they were copied are kept.
+    early: EarlyRestore | None = None
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
@@ -305,8 +312,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                  if run.skip is not None and run.skip(out.path, out.fingerprint)]
     kept = set(unchanged)
     to_render = tuple(out.path for out in outputs if out.path not in kept)
-    restores = _restorable(outputs, kept, run.store)
-    copied = kept | {page.path for page in restores}
+    already, restores = _restorable(outputs, kept, run.store, run.early)
+    copied = kept | {page.path for page in restores} | {f.path for f in already}
     pages = sum(1 for out in outputs if out.kind in SHOWN_KINDS)
     unstored = frozenset(out.path for out in outputs if out.kind in UNSTORED_KINDS)
     in_workers = len(restores) + sum(1 for out in outputs
@@ -317,10 +324,11 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         return _planned_again(plan_site(bases, content, memo=False), paths, skipped, winners)
 
     # Planning every page again to find none to render took a second at 10^4 articles.
-    rest = replan(fingerprints, copied) if len(restores) < len(to_render) else iter(())
+    rest = (replan(fingerprints, copied) if len(restores) + len(already) < len(to_render)
+            else iter(()))
     files: Iterable[RenderedFile | WrittenFile] = _rendered(
-        rest, restores, replan, len(to_render), in_workers, themes, renderer, fetch, diags,
-        run)
+        rest, already, restores, replan, len(to_render), in_workers, themes, renderer, fetch,
+        diags, run)
     if not run.stream:
         with run.timer.phase("render"):
             files = tuple(files)
@@ -499,28 +507,39 @@ def _fold_duplicates(loaded: Sequence[LoadedArticle], by_key: dict[str, LoadedAr
     return found
 
 
-def _restorable(outputs: Sequence[_Output], kept: Container[str],
-                store: Path | None) -> list[StoredPage]:
-    """The outputs to write that the page store holds as planned (path and fingerprint)."""
+def _restorable(outputs: Sequence[_Output], kept: Container[str], store: Path | None,
+                early: EarlyRestore | None) -> tuple[list[WrittenFile], list[StoredPage]]:
+    """Of the outputs to write: those copied early as planned (path and fingerprint), and
+    those the page store holds as planned."""
+    copied = early.done() if early is not None else {}
+    already = []
+    for out in outputs:
+        if out.path in copied and out.path not in kept:
+            fingerprint, written = copied[out.path]
+            if fingerprint == out.fingerprint:
+                already.append(replace(written, origin=out.origin))
+    del copied
     if store is None or not holds_pages(store):
-        return []
+        return already, []
+    done = {f.path for f in already}
     wanted = {out.path: out.fingerprint for out in outputs
-              if out.path not in kept and out.kind not in UNSTORED_KINDS}
+              if out.path not in kept and out.path not in done
+              and out.kind not in UNSTORED_KINDS}
     found = stored_pages(store, wanted) if wanted else {}
-    return [replace(found[out.path], origin=out.origin) for out in outputs
-            if out.path in found]
+    return already, [replace(found[out.path], origin=out.origin) for out in outputs
+                     if out.path in found]
 
 
-def _rendered(pages: Iterator[Page], restores: list[StoredPage],
+def _rendered(pages: Iterator[Page], already: list[WrittenFile], restores: list[StoredPage],
               replan: Callable[[Container[str], Container[str]], Iterator[Page]],
               total: int, in_workers: int, themes: Sequence[Path], renderer: Renderer,
               fetch: RecordFetcher, diags: Diagnostics,
               run: SiteRun) -> Iterator[RenderedFile | WrittenFile]:
     """The `total` pages of `pages` and `restores` rendered or copied from the page store
-    (or written by the workers): stored pages, article and listing pages (`in_workers` of
-    them; plan_site gives them first) on every core, then the few others, kept aside until
-    the workers are done, then the stored pages that could not be read back (planned again
-    by `replan`)."""
+    (or written by the workers), after those `already` copied: stored pages, article and
+    listing pages (`in_workers` of them; plan_site gives them first) on every core, then the
+    few others, kept aside until the workers are done, then the stored pages that could not
+    be read back (planned again by `replan`)."""
     others: list[Page] = []
     unrestored: set[str] = set()
 
@@ -536,7 +555,9 @@ def _rendered(pages: Iterator[Page], restores: list[StoredPage],
         if unrestored:
             yield from (renderer.page(page, diags, fetch) for page in replan(unrestored, ()))
 
-    rendered = itertools.chain(
+    copied: Iterator[WrittenFile] = _taken(already)
+    rendered: Iterator[Rendered] = itertools.chain(
+        copied,
         render_in_workers(for_workers(), in_workers, themes, renderer, fetch, diags,
                           run.records, run.write_into, run.store),
         (renderer.page(page, diags) for page in _taken(others)),
@@ -757,6 +778,18 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
                                     ctx.strict)
             state = input_state(scan, context)
         files = scan_key(scan)
+    store = _page_store(cache, diags)
+    early = _early_restore(cache, store, ctx.output_dir)
+    try:
+        return _build_site(ctx, cache, diags, timer, scan, store, early, context, state, files)
+    finally:
+        if early is not None:
+            early.cancel()  # (the build stopped before it took the pages)
+
+
+def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
+                timer: _Timer, scan: Scan, store: Path | None, early: EarlyRestore | None,
+                context: str | None, state: str | None, files: str) -> BuildReport:
     if cache is not None:
         # This build is about to change the cache: until it is done, a quick rebuild may
         # not trust what the last one left (committed with the loaded sources).
@@ -768,14 +801,13 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         scan.clear()
         static_files = read_static_files(ctx.themes)
     known = _known_outputs(cache, ctx.output_dir)
-    store = _page_store(cache, diags)
     site = make_site(loaded, ctx.config, ctx.themes, static_files, diags, SiteRun(
         timer=timer, skip=_unchanged(known, ctx.output_dir) if cache is not None else None,
         progress=ctx.progress,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
         write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
         published=cache.published if cache is not None and ctx.config.redirects else None,
-        input_dir=ctx.input_dir, store=store))
+        input_dir=ctx.input_dir, store=store, early=early))
     site = _with_export(ctx, known, site)
     del loaded  # what pages still need travels with their jobs
 
@@ -866,6 +898,22 @@ def _page_store(cache: BuildCache | None, diags: Diagnostics) -> Path | None:
                       SourceLocation(path=str(folder)))
         return None
     return folder
+
+
+def _early_restore(cache: BuildCache | None, store: Path | None,
+                   output_dir: Path) -> EarlyRestore | None:
+    """Copying of the last build's pages from the page store, begun now, when the output
+    folder holds none of what that build wrote (no manifest: a fresh checkout on CI, or a
+    deleted output) and the store holds its pages."""
+    if (cache is None or store is None or cache.output_dir() != str(output_dir)
+            or (output_dir / MANIFEST_NAME).exists() or not holds_pages(store)):
+        return None
+    last = {path: fingerprint for path, (fingerprint, _) in cache.outputs().items()}
+    pages = stored_pages(store, last)
+    del last
+    if not pages or not claim_files(output_dir, pages):
+        return None
+    return EarlyRestore(list(pages.values()), store, output_dir)
 
 
 def _store_key(site: SiteOutput) -> Callable[[str], str]:

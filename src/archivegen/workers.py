@@ -81,6 +81,52 @@ def restore_page(job: StoredPage, reader: PackReader, writer: TreeWriter | None
     return writer.put(job.path, content, job.origin, restored=True)
 
 
+# Pages per task of an early restore: few tasks, and results come back in batches.
+_EARLY_CHUNK = 512
+# Set in the early restore's worker process on its first task: its reader and writer.
+_early_state: list[tuple[PackReader, TreeWriter]] = []
+
+
+class EarlyRestore:
+    """The last build's pages copied from the page store into an output folder that lost
+    them (a CI run with the build state restored into a fresh checkout), by one worker
+    process while this one loads and plans: most of such a build is writing those files,
+    and planning leaves the second core idle. Which of them the build keeps is decided once
+    it has planned (`done`): a page planned with the fingerprint it was copied under."""
+
+    def __init__(self, pages: Sequence[StoredPage], store: Path, output_dir: Path) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_small_workers(),
+                                         initializer=_exit_with_parent,
+                                         initargs=(os.getpid(),))
+        self._tasks = [self._pool.submit(_restore_early, store, output_dir,
+                                         list(pages[at:at + _EARLY_CHUNK]))
+                       for at in range(0, len(pages), _EARLY_CHUNK)]
+
+    def done(self) -> dict[str, tuple[str, WrittenFile]]:
+        """(fingerprint, file written) of each page copied, by path; waits for the rest."""
+        try:
+            return {path: (fingerprint, written) for task in self._tasks
+                    for path, fingerprint, written in task.result()}
+        finally:
+            self._pool.shutdown()
+
+    def cancel(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+def _restore_early(store: Path, output_dir: Path, pages: list[StoredPage]
+                   ) -> list[tuple[str, str, WrittenFile]]:
+    if not _early_state:
+        _early_state.append((PackReader(store), TreeWriter(output_dir)))
+    reader, writer = _early_state[0]
+    copied = []
+    for page in pages:
+        done = restore_page(page, reader, writer)
+        if isinstance(done, WrittenFile) and not (done.refused or done.unwritable):
+            copied.append((page.path, page.fingerprint, done))
+    return copied
+
+
 def store_fingerprint(page: Page) -> str:
     """The fingerprint a page is kept in the page store under ("": not kept). Files copied
     from the input folder are not: the input is there in CI as well."""

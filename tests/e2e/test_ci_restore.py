@@ -77,3 +77,16 @@ def test_without_the_cache_nothing_is_stored(project: Path) -> None:
     report = build(project, SiteConfig(input="articles", output="site"), use_cache=False)
     assert report.errors == 0
     assert not (project / STORE).exists()
+
+
+def test_a_page_no_longer_planned_is_not_left_behind(project: Path, tmp_path: Path) -> None:
+    """The last build's pages are copied while the build plans: one of an article removed
+    since is copied too, then pruned, as any stale file."""
+    first = run(project)
+    gone = sorted((project / "articles").rglob("*.txt"))[-1]
+    gone.unlink()
+    shutil.rmtree(project / "site")
+    report = run(project)
+    assert report.errors == 0 and report.removed > 0
+    assert tree_bytes(project / "site") == clean_build(project, tmp_path / "clean")
+    assert report.written < first.written

@@ -404,6 +404,22 @@ def replace_owned(output_dir: Path, files: Iterable[RenderedFile],
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def claim_files(output_dir: Path, paths: Iterable[str]) -> bool:
+    """Before files are put in place ahead of a build's own writing (pages copied from the
+    page store while the build plans): the manifest lists them with what it listed, so a
+    build killed meanwhile still owns them, and the staging folder is ready. False (and
+    nothing done) if the manifest is refused or the folder cannot be made."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        if manifest_refused(output_dir):
+            return False
+        staging = _empty_staging(output_dir)
+        _write_manifest(output_dir, read_manifest(output_dir).union(paths), staging)
+    except OSError:
+        return False
+    return True
+
+
 def manifest_refused(output_dir: Path, diags: Diagnostics | None = None) -> bool:
     """Is the manifest a symlink or something else than a regular file? Then it is neither
     read nor written (AG061): nothing is pruned, since what this build owns is unknown."""
