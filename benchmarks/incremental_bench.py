@@ -7,6 +7,8 @@ Generates the shared synthetic archive (../shared/bench/gen_corpus.py --format r
 from wait4 like ../shared/bench/timecmd.py):
 
   cold            empty output folder, no cache
+  CI restore      empty output folder, the build state of the cold build, every article
+                  touched (a fresh checkout): the site must be the cold build's, byte for byte
   no-op           the same again, nothing changed (files written must be 0; median of 3)
   body edit       one article gets a new last paragraph (three times; the median is shown)
   title edit      one article's title gets a word at its end (its listings change too; its
@@ -39,6 +41,8 @@ GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 ARCHIVEGEN = [sys.executable, "-m", "archivegen"]
 THEME_RE = re.compile(r"^Theme: \[([^\]]+)\]", re.M)
 SUMMARY_RE = re.compile(r"(\d+) rendered, (\d+) written, (\d+) unchanged, (\d+) removed")
+COPIED_RE = re.compile(r"(\d+) copied from the build state")
+PHASES_RE = re.compile(r"^phases: (.*)$", re.M)
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
@@ -60,7 +64,28 @@ def build(project: Path) -> tuple[float, float, str]:
                             "site"], project)
     m = SUMMARY_RE.search(out)
     counts = "rendered {}, written {}, unchanged {}, removed {}".format(*m.groups()) if m else out
+    if copied := COPIED_RE.search(out):
+        counts += f", copied {copied[1]}"
+    if phases := PHASES_RE.search(out):
+        counts += f" [{phases[1]}]"
     return wall, rss, counts
+
+
+def ci_restore(project: Path, work: Path) -> tuple[float, float, str]:
+    """A CI run: a fresh checkout (every article's mtime new), the build state restored
+    from the cold build, an empty output folder. The site it writes must be the cold
+    build's, byte for byte."""
+    cold = work / "site-cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    (project / "site").rename(cold)
+    fresh = time.time() - 10  # checked out just now (not "racy": over 2 s ago)
+    for path in (project / "articles").rglob("*"):
+        os.utime(path, (fresh, fresh))
+    wall, rss, counts = build(project)
+    same = subprocess.run(["diff", "-rq", str(cold), str(project / "site")],
+                          stdout=subprocess.DEVNULL).returncode == 0
+    shutil.rmtree(cold)
+    return wall, rss, f"{counts}; {'same bytes as cold' if same else 'DIFFERS from cold'}"
 
 
 def median_of_3(change: Callable[[int], None], project: Path) -> tuple[float, float, str]:
@@ -105,6 +130,7 @@ def main() -> int:
                                         "-d", str(out)], work)
         rows.append(("hugo cold", hugo_wall, hugo_rss, ""))
     rows.append(("cold", *build(project)))
+    rows.append(("CI restore", *ci_restore(project, work)))
     rows.append(("no-op", *median_of_3(lambda number: None, project)))
     articles = sorted((project / "articles").glob("*.txt"))
     target = articles[len(articles) // 2]

@@ -49,7 +49,7 @@ from archivegen.incremental.uptodate import (
 )
 from archivegen.load.assets import assets_fresh
 from archivegen.load.loaded import CachedSource, Record, reusable_sha
-from archivegen.load.source_file import LoadedArticle, load_articles
+from archivegen.load.source_file import LoadedArticle, content_unchanged, load_articles
 from archivegen.load.sources import read_static_files
 from archivegen.markdown.engine import (
     make_markdown,
@@ -643,6 +643,20 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
                                  file_time_dates=config.dates_from_file_times,
                                  excerpt_words=config.excerpt_words,
                                  keep_records=cache is None, limits=config.limits))
+    # Files touched but not changed (a fresh checkout on CI touches every file) are known
+    # by their bytes' hash: checked here, they need no worker process started for them.
+    still: list[LoadJob] = []
+    for job in jobs:
+        if job.cached_sha and content_unchanged(
+                input_dir, job.rel, job.cached_sha,
+                file_time_dates=config.dates_from_file_times, limits=config.limits):
+            entries[job.rel] = _sketches_apart(replace(cached[job.rel], stat=job.stat),
+                                               sketches)
+            if cache is not None:
+                cache.touch_source(job.rel, job.stat)
+        else:
+            still.append(job)
+    jobs = still
     records: dict[str, tuple[Record, ...]] = {}
     vectors: dict[str, tuple[str, ...]] = {}  # search terms, kept with records
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}

@@ -159,6 +159,17 @@ class Reloaded:
     terms: tuple[str, ...] = ()  # each article's search term vector
 
 
+def content_unchanged(input_dir: Path, rel: str, cached_sha: str, *, file_time_dates: bool,
+                      limits: Limits = DEFAULT_LIMITS) -> bool:
+    """Does `rel` (touched since it was loaded) still hold what its records were made from
+    (`cached_sha`, source_signature's)? Reads it; False whenever in doubt (it cannot be
+    read, a sidecar cannot be), and reload_source then says why."""
+    diags = Diagnostics()
+    source = read_source(input_dir, rel, diags, limits)
+    return (source is not None and not diags.items
+            and source_signature(source, file_time_dates=file_time_dates) == cached_sha)
+
+
 def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: Diagnostics,
                   md: SafeMarkdown, *, file_time_dates: bool, excerpt_words: int,
                   known: Sequence[Sketch] = (), limits: Limits = DEFAULT_LIMITS
