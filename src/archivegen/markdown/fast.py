@@ -53,54 +53,97 @@ def _port() -> Any:
     return _parser
 
 
-# What the reference treats its own way, or the port may render differently:
+# What the reference treats its own way, or the port may render differently. Checked one
+# at a time (a search for one character or string is fast, an alternation of them is not):
 # "<" (raw HTML is text, autolinks are checked by our allowlist), "@" (bare e-mail
-# addresses), footnotes ("[^1]", "^[note]"), tables ("|"), reference definitions ("]:"),
-# entities, a link destination that is not plainly allowed (any scheme but http(s) and
-# mailto may be refused, a relative path is an asset reference), a line starting with a
-# long run of container markers or indentation (the parsers' nesting limits differ, and the
-# port's recursion has no bound: a long run of "1. " crashed it), control characters and
-# the spaces other than " ", tab and newline (the reference trims a paragraph of all that
-# Python's strip() removes, the port of ASCII spaces; some end a link destination in one
-# and not the other; U+0085, U+2028 and U+2029 are spaces to the port's emphasis only).
-_INELIGIBLE = re.compile(
-    r"[<@|]|\[\^|\^\[|\]:|&[#A-Za-z0-9]"
-    r"|\]\([ \t\r\n]*+(?!https?://|mailto:|[#/?])"
-    r"|^[ \t>*+\-0-9.)]{12}"
-    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
-    re.MULTILINE)
-# With a "://" in the text, a "[" just after letters: the reference's linkify rule reads the
-# scheme before a "://" from the text before the label while scanning it (engine.py).
-_SCHEME_BEFORE_LABEL = re.compile(r"[A-Za-z0-9.+\-]!?\[")
-# A character beside an emphasis or strikethrough delimiter decides whether the run opens or
-# closes; to the port a symbol (such as "©" or "°") is punctuation, to the reference a letter.
-_BESIDE_DELIMITER = re.compile(r"(?<=[*_~])[^\x00-\x7f]|[^\x00-\x7f](?=[*_~])")
+# addresses), "|" (tables), "^" (footnotes "[^1]" and "^[note]"), "]:" (reference
+# definitions), entities, ...
+_ENTITY = re.compile(r"&[#A-Za-z0-9]")
+# ... control characters and the spaces other than " ", tab and newline (the reference trims
+# a paragraph of all that Python's strip() removes, the port of ASCII spaces; some end a
+# link destination in one and not the other; U+0085, U+2028 and U+2029 are spaces to the
+# port's emphasis only), ...
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROLS_AND_SPACES = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# ... a link destination that is not plainly allowed (any scheme but http(s) and mailto may
+# be refused, and its URL recorded; a relative path is an asset reference), ...
+_NOT_PLAIN_DESTINATION = re.compile(r"\]\([ \t\r\n]*+(?!https?://|mailto:|[#/?])")
+# ... and a line starting with a long run of container markers or indentation (the parsers'
+# nesting limits differ, and the port's recursion has no bound: a long run of "1. " made it
+# overflow its stack).
+_DEEP_LINE = re.compile(r"\n[ \t>*+\-0-9.)]{12}")
+_DEEP_START = re.compile(r"[ \t>*+\-0-9.)]{12}")
+# A text longer than this takes the fast path only with few delimiters and brackets: the
+# port's emphasis pairing is quadratic in a paragraph's delimiter runs ("**a*" repeated),
+# and its label scans are slower than linear in a run of "[" (the reference's are bounded).
+_LONG_TEXT = 20_000
+_MAX_MARKERS = 2_000
 
 
 def eligible(text: str) -> bool:
     """Whether the port may render `text` (its HTML is still checked by _vouched)."""
-    if _INELIGIBLE.search(text):
+    if "<" in text or "@" in text or "|" in text or "^" in text or "]:" in text:
         return False
-    if "://" in text and _SCHEME_BEFORE_LABEL.search(text):
+    if (_CONTROLS if text.isascii() else _CONTROLS_AND_SPACES).search(text):
+        return False
+    if ("&" in text and _ENTITY.search(text)) or _NOT_PLAIN_DESTINATION.search(text):
+        return False
+    if _DEEP_START.match(text) or _DEEP_LINE.search(text):
         return False
     # The port panics on a "`" without its pair inside a link label ("x`y` [`](#)").
     if "`" in text and "[" in text:
         return False
-    return all(_same_flanking(m[0]) for m in _BESIDE_DELIMITER.finditer(text))
+    if len(text) > _LONG_TEXT and (
+            text.count("*") + text.count("_") + text.count("~") > _MAX_MARKERS
+            or text.count("[") > _MAX_MARKERS):
+        return False
+    if "://" in text and _scheme_before_label(text):
+        return False
+    return text.isascii() or _same_flanking_around_delimiters(text)
+
+
+def _scheme_before_label(text: str) -> bool:
+    """Whether a "[" (or "![") follows a letter, digit or one of ".+-": the reference's
+    linkify rule, asked while a label is scanned, reads the scheme of a "://" in the label
+    from the text before the label (engine.py), and may take a link the port does not."""
+    for found in re.finditer(r"\[", text):
+        at = found.start() - 1
+        if at >= 0 and text[at] == "!":
+            at -= 1
+        if at >= 0 and (text[at].isascii() and (text[at].isalnum() or text[at] in ".+-")):
+            return True
+    return False
+
+
+def _same_flanking_around_delimiters(text: str) -> bool:
+    """Whether both parsers see alike every non-ASCII character beside an emphasis or
+    strikethrough delimiter (whether a run opens or closes depends on it): a letter, mark
+    or digit (neither space nor punctuation) or punctuation to both. To the port a symbol
+    such as "©" or "°" is punctuation, to the reference a letter."""
+    for found in re.finditer(r"[*_~]", text):
+        at = found.start()
+        for char in text[at - 1:at] + text[at + 1:at + 2]:
+            if not char.isascii() and not _same_flanking(char):
+                return False
+    return True
 
 
 def _same_flanking(char: str) -> bool:
-    """Whether both parsers see `char` alike beside a delimiter: a letter, mark or digit
-    (neither space nor punctuation) or punctuation to both."""
     kind = unicodedata.category(char)[0]
     if kind in "LMN":
         return not isPunctChar(char)
     return kind == "P" and isPunctChar(char)
 
 
-# An href or src that is not plainly allowed (engine.is_allowed_url) or names a local file.
-_NOT_PLAIN_URL = re.compile(r'(?:href|src)="(?!https?://|mailto:|[#/?])')
-# The parts of the HTML where a "://" is no bare link to the reference: links, code, URLs.
+# An href or src that is not plainly allowed (engine.is_allowed_url) or names a local file
+# (found by its '="', then told from an alt or title by the letter before it).
+_NOT_PLAIN_URL = re.compile(r'="(?!https?://|mailto:|[#/?])(?<=[fc]=")')
+# A host name the port percent-encoded: the reference writes a non-ASCII one in punycode.
+_ENCODED_HOST = re.compile(r'="(?:https?:)?//[^/?#"]*%')
+# A "//" that does not start the URL of an href or src: most likely none.
+_OTHER_SLASHES = re.compile(r'//(?<!="http://)(?<!="https://)(?<!="//)')
+# The parts of the HTML where a "//" is no bare link to the reference: links, code, URLs.
 _NO_BARE_LINKS = re.compile(r'<a [^>]*>.*?</a>|<code[^>]*>.*?</code>|(?:src|title)="[^"]*"',
                             re.DOTALL)
 _LINK_IN_ALT = re.compile(r'alt="[^"]*//')
@@ -110,8 +153,10 @@ def _vouched(text: str, html: str) -> bool:
     """Whether the port's HTML of `text` is what the reference makes, as far as URLs go."""
     if _NOT_PLAIN_URL.search(html):
         return False
-    if "://" not in text:
-        return True  # (the reference's linkify is off for it, see render_markdown_with_excerpt)
+    if not text.isascii() and _ENCODED_HOST.search(html):
+        return False
+    if "://" not in text or not _OTHER_SLASHES.search(html):
+        return True  # (the reference's linkify is off for a text without "://")
     # A "//" in text, or in an image's alt (whose text is parsed apart, out of any link),
     # may start a bare link to the reference's linkify ("//host/path" is one too).
     return not _LINK_IN_ALT.search(html) and "//" not in _NO_BARE_LINKS.sub("", html)
@@ -164,10 +209,11 @@ def render_with_excerpt(md: SafeMarkdown, text: str, max_words: int
 
 # --- the excerpt -----------------------------------------------------------------------------
 
-_CODE_BLOCK = re.compile(r"<pre><code[^>]*>.*?</code></pre>", re.DOTALL)
-# The tags around the reference's inline tokens (paragraphs, headings, list items): each
-# inline token's HTML lies between two of them, and no inline token's HTML holds one.
-_BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|blockquote)(?: [^>]*)?>|<hr />")
+# What separates the reference's inline tokens in their HTML (paragraphs, headings, list
+# items), and code blocks (which are none): each inline token's HTML lies between two of
+# these, and no inline token's HTML holds one.
+_BETWEEN_INLINES = re.compile(
+    r"<pre><code[^>]*>.*?</code></pre>|</?(?:p|h[1-6]|li|ul|ol|blockquote)>|<hr />", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -177,8 +223,11 @@ def excerpt_of_html(html: str, max_words: int) -> str:
     if max_words <= 0:
         return ""
     words: list[str] = []
-    for part in _BLOCK_TAG.split(_CODE_BLOCK.sub("", html)):
-        # Attribute values and text are escaped (& < > "): the tags end at the first ">".
+    start = 0
+    for between in _BETWEEN_INLINES.finditer(html + "<p>"):
+        part = html[start:between.start()]
+        start = between.end()
+        # Attribute values and text are escaped (& < > "): a tag ends at the first ">".
         words.extend(_TAG.sub("", part).replace("&lt;", "<").replace("&gt;", ">")
                      .replace("&quot;", '"').replace("&amp;", "&").split())
         if len(words) >= max_words:
