@@ -117,6 +117,11 @@ def test_generated_markdown_renders_as_the_reference_renders(text: str, words: i
     "- a\n" + "".join("  " * i + "- b\n" for i in range(1, 30)),
     "![http://a.org](https://b.org/i.png)", "[![//a.org](https://b.org/i.png)](https://c.org)",
     "*a*\n\n***\n\n1. b\n2. c\n\n> q\n> r\n\nText `code` end.",
+    *("![" * k + "a" + "](#)" * k for k in (16, 17, 20, 21, 30)),
+    *("[![" * k + "a" + "](#)](#)" * k for k in (8, 10, 11, 15)),
+    *("[" * k + "a" + "]" * k + "(#)" for k in (16, 21, 40)),
+    "[" + "[x](y]) [" * 25 + "a" + "](#)" * 25, "[a\\]" * 30 + "(#)",
+    "!\\[" * 30 + "a" + "](#)" * 30, "_" * 9000 + "a" + "_" * 9000,
 ])
 def test_the_differences_found_are_handled(text: str) -> None:
     """Texts where the two parsers differ, or our rules change the HTML: the fast path

@@ -98,9 +98,37 @@ def eligible(text: str) -> bool:
             text.count("*") + text.count("_") + text.count("~") > _MAX_MARKERS
             or text.count("[") > _MAX_MARKERS):
         return False
+    if text.count("[") > _MAX_LABEL_DEPTH and _labels_nest_deeper(text):
+        return False
     if "://" in text and _scheme_before_label(text):
         return False
     return text.isascii() or _same_flanking_around_delimiters(text)
+
+
+# Labels nested deeper than this (the reference stops nesting at 20 levels, the port does not)
+# go to the reference.
+_MAX_LABEL_DEPTH = 16
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]()]", re.DOTALL)
+
+
+def _labels_nest_deeper(text: str) -> bool:
+    """Whether "[" may nest more than _MAX_LABEL_DEPTH deep. An upper bound: a "]" closes
+    one only outside parentheses (a "]" in a link's destination closes none); an escaped
+    bracket neither opens nor closes one."""
+    depth = parens = 0
+    for found in _BRACKET_OR_ESCAPE.finditer(text):
+        char = found[0]
+        if char == "[":
+            depth += 1
+            if depth > _MAX_LABEL_DEPTH:
+                return True
+        elif char == "]":
+            depth -= depth > 0 and parens == 0
+        elif char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= parens > 0
+    return False
 
 
 def _scheme_before_label(text: str) -> bool:
