@@ -1,20 +1,21 @@
-"""engine.py's results for plain articles, rendered by markdown-it-pyrs (about nine times faster).
+"""engine.py's results for plain articles, by markdown-it-pyrs (a Rust port of markdown-it).
 
-markdown-it-pyrs is a Rust port of markdown-it, as markdown-it-py is a Python one: on plain
-Markdown both give the same HTML. engine.py stays the one reference; this path is taken for
-a text only where it gives byte for byte what the reference gives (the HTML, the refused
-URLs, the excerpt, and nothing set on `md`), and every other text goes to the reference:
+markdown-it-py (engine.py) stays the one reference; this path is taken for a text only where
+it gives byte for byte what the reference gives (the HTML, the refused URLs, the excerpt, and
+what `md` remembers), and every other text goes to the reference. On the bench corpus it
+renders an article about seven times faster, checks included.
 
-- a cheap look at the text first (`eligible`) sends anything the port renders differently or
-  our rules change (raw "<", e-mail addresses, footnotes, tables, references, entities,
-  links that are not plainly http(s), mailto, a fragment or a path from the root, deep
-  nesting) to the reference;
-- then the port's HTML is checked (`_vouched`): every href and src plainly allowed, and no
-  "://" left in text where our linkify rules would have made a bare link;
-- the port's HTML then gets what our renderer adds (rel on external links, loading="lazy"
-  on external images), and the excerpt is read from it.
+- A cheap look at the text first (`eligible`) sends to the reference anything the port
+  renders differently or our rules change: raw "<", e-mail addresses, footnotes, tables,
+  reference definitions, entities, links that are not plainly http(s), mailto, a fragment
+  or a path from the root, control characters and non-ASCII spaces, symbols beside
+  emphasis delimiters, deep nesting, and long texts full of delimiters or brackets.
+- The port's HTML is then checked (`_vouched`): every href and src plainly allowed, no
+  non-ASCII host, and no "//" left in text or alt where our linkify would make a bare link.
+- It then gets what our renderer adds (rel on external links, loading="lazy" on external
+  images, an empty blockquote on one line), and the excerpt is read from it.
 
-Without markdown-it-pyrs (no wheel for a platform) every text goes to the reference.
+Without markdown-it-pyrs (no wheel for a platform), or if it panics, the reference renders.
 """
 
 from __future__ import annotations
