@@ -23,7 +23,8 @@ from archivegen.load.layouts import load_source
 from archivegen.load.notes import extract_notes
 from archivegen.load.paragraphs import Paragraph
 from archivegen.load.repair import join_split_paragraphs, unlink_dead_links
-from archivegen.markdown.engine import make_markdown, render_markdown
+from archivegen.markdown.engine import make_markdown, render_markdown, render_markdown_with_excerpt
+from archivegen.markdown.fast import render_fast, render_with_excerpt
 from archivegen.model import Article, Provenance, Source
 
 pytestmark = pytest.mark.slow  # timing tests: the cost of long hostile inputs
@@ -129,6 +130,30 @@ def test_unclosed_brackets_cost_what_other_markup_does(unit: str) -> None:
     cost = _seconds(lambda text: render_markdown(MD, text), shape)
     normal = _seconds(lambda text: render_markdown(MD, text), emphasis)
     assert cost < MAX_TIMES_EMPHASIS * normal + 0.02, f"{cost / normal:.1f} times emphasis"
+
+
+# The loader renders through markdown/fast.py: markdown-it-pyrs where it gives the reference's
+# HTML. The port pairs emphasis in time quadratic in a paragraph's delimiter runs ("**a*"
+# repeated: 1 s for 160 KB) and its bracket scans grow faster than linearly: a long text made
+# of them goes to the reference, a shorter one costs no more than the reference takes.
+@pytest.mark.parametrize("unit", ["**a*", "*_a_*", "***a**", "[", "![", "[a](#) "])
+def test_the_fast_path_costs_no_more_than_the_reference(unit: str) -> None:
+    for size in (20_000, 100_000):
+        shape = (unit * (size // len(unit) + 1))[:size]
+        fast = _seconds(lambda text: render_with_excerpt(MD, text, 30), shape, runs=2)
+        reference = _seconds(lambda text: render_markdown_with_excerpt(MD, text, 30), shape,
+                             runs=2)
+        assert fast < 1.5 * reference + 0.02, f"{size}: {fast:.3f}s, reference {reference:.3f}s"
+    assert render_fast(MD, (unit * (100_000 // len(unit) + 1))[:100_000], 30) is None
+
+
+def test_the_fast_path_never_meets_deep_nesting() -> None:
+    # The port recurses without bound: 50,000 nested "1. " overflowed its stack (a crash,
+    # not an exception). The reference stops nesting at its limit.
+    for text in ("1. " * 50_000 + "x", "> " * 50_000 + "x", "- " * 50_000 + "x",
+                 "".join("  " * i + "- a\n" for i in range(2_000))):
+        assert render_fast(MD, text, 30) is None
+        render_with_excerpt(MD, text, 30)
 
 
 # --- endnotes ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from archivegen.limits import Limits
 from archivegen.load.layouts import load_source
 from archivegen.load.repair import repair_article
 from archivegen.load.sources import read_source
+from archivegen.markdown import fast
 from archivegen.markdown.article import article_body_and_excerpt, report_markdown_limits
 from archivegen.markdown.engine import (
     MAX_LINK_RUN,
@@ -98,6 +99,14 @@ def assert_same_as_reference(text: str) -> None:
 
 OURS = make_markdown()
 REFERENCE = reference_markdown()
+
+
+@pytest.fixture(autouse=True)
+def _markdown_it_py_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both renderers compared here are markdown-it-py's: markdown-it-pyrs (the loader's fast
+    path, which would render a plain text the same for both) is compared with them in
+    test_markdown_fast.py."""
+    monkeypatch.setattr(fast, "_port", lambda: None)
 
 
 def test_the_reference_runs_markdown_it_pys_rules_and_ours_do_not() -> None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from archivegen.errors import Diagnostics, SourceLocation
-from archivegen.markdown.engine import SafeMarkdown, local_path, render_markdown_with_excerpt
+from archivegen.markdown.engine import SafeMarkdown, local_path
+from archivegen.markdown.fast import render_with_excerpt
 from archivegen.model import Article
 
 
@@ -26,8 +27,9 @@ def article_body_html(md: SafeMarkdown, article: Article) -> tuple[str, tuple[st
 
 def article_body_and_excerpt(md: SafeMarkdown, article: Article, excerpt_words: int
                              ) -> tuple[str, tuple[str, ...], str]:
-    """article_body_html, and the body's first `excerpt_words` words from the same parse."""
-    return render_markdown_with_excerpt(md, _markdown_source(article), excerpt_words)
+    """article_body_html, and the body's first `excerpt_words` words from the same parse
+    (by markdown-it-pyrs where it gives the reference's result: markdown/fast.py)."""
+    return render_with_excerpt(md, _markdown_source(article), excerpt_words)
 
 
 def _markdown_source(article: Article) -> str:
