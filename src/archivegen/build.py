@@ -812,9 +812,11 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
             state = input_state(scan, context)
         files = scan_key(scan)
     store = _page_store(cache, diags)
-    early = _early_restore(cache, store, ctx.output_dir)
+    stored_before = store is not None and holds_pages(store)
+    early = _early_restore(cache, store, ctx.output_dir) if stored_before else None
     try:
-        return _build_site(ctx, cache, diags, timer, scan, store, early, context, state, files)
+        return _build_site(ctx, cache, diags, timer, scan, store, early, context, state, files,
+                           stored_before)
     finally:
         if early is not None:
             early.cancel()  # (the build stopped before it took the pages)
@@ -822,7 +824,8 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
 
 def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
                 timer: _Timer, scan: Scan, store: Path | None, early: EarlyRestore | None,
-                context: str | None, state: str | None, files: str) -> BuildReport:
+                context: str | None, state: str | None, files: str,
+                stored_before: bool) -> BuildReport:
     if cache is not None:
         # This build is about to change the cache: until it is done, a quick rebuild may
         # not trust what the last one left (committed with the loaded sources).
@@ -867,7 +870,7 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
         finally:
             if store_writer is not None:
                 store_writer.close()
-        if store is not None:
+        if store is not None and stored_before:  # (a first build's packs are all new)
             _compact_store(store, site.fingerprints)
         if cache is not None:
             _record_outputs(cache, known, site, report, diags)
@@ -939,7 +942,7 @@ def _early_restore(cache: BuildCache | None, store: Path | None,
     folder holds none of what that build wrote (no manifest: a fresh checkout on CI, or a
     deleted output) and the store holds its pages."""
     if (cache is None or store is None or cache.output_dir() != str(output_dir)
-            or (output_dir / MANIFEST_NAME).exists() or not holds_pages(store)):
+            or (output_dir / MANIFEST_NAME).exists()):
         return None
     last = {path: fingerprint for path, (fingerprint, _) in cache.outputs().items()}
     pages = stored_pages(store, last)

@@ -42,7 +42,8 @@ SCRIPT_MESSAGES = ("search.short", "search.searching", "search.found", "search.n
                    *(f"month.{n}" for n in range(1, 13)))
 
 Text = str | tuple[str, str]  # a message, or its plural forms (one, other)
-_DATES_KEPT = 1 << 16  # dates worded and kept: a few MiB at most
+_DATES_KEPT = 512  # dates worded and kept (more held objects from every job alive: at 10^5
+# articles 65,536 of them grew each render worker by megabytes)
 # A message's text before its first placeholder, then each placeholder's name with the text
 # after it; the texts escaped already.
 _Pieces = tuple[Markup, tuple[tuple[str, Markup], ...]]
