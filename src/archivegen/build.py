@@ -13,7 +13,15 @@ import itertools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import (
+    Callable,
+    Container,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -24,7 +32,7 @@ from archivegen.config import SiteConfig, settings_key, theme_dirs
 from archivegen.dedupe.detect import Sketch
 from archivegen.dedupe.fold import collapse_duplicates
 from archivegen.dedupe.store import SketchStore
-from archivegen.digest import fingerprint
+from archivegen.digest import Fingerprints, fingerprint
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, SourceLocation
 from archivegen.export.files import ExportSource, export_fingerprint, export_paths, write_export
 from archivegen.export.record import ExportedArticle
@@ -154,7 +162,7 @@ class SiteOutput:
     files: Iterable[RenderedFile | WrittenFile]
     to_render: tuple[str, ...]  # the paths `files` will hold (minus pages that fail)
     unchanged: tuple[str, ...]  # planned, but their fingerprint said nothing changed
-    fingerprints: dict[str, str]  # of every planned output
+    fingerprints: MutableMapping[str, str]  # of every planned output
     articles: int
     pages: int
     # (article key, layout, URL) of every article built, and the copies folded into each.
@@ -303,7 +311,9 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         winners = ({out.path: out.origin for out in outputs}
                    if len(outputs) != len(claims) else None)
         del claims
-        fingerprints = {out.path: out.fingerprint for out in outputs}
+        fingerprints = Fingerprints()
+        for out in outputs:
+            fingerprints[out.path] = out.fingerprint
         moved, kept_urls, pieces = _redirects(run, table, also_archived, fingerprints,
                                               every_loaded)
         for url, to_url, _ in moved:
@@ -347,7 +357,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
 
 
 def _redirects(run: SiteRun, table: Sequence[tuple[str, ArticleHead]],
-               also_archived: dict[str, tuple[DuplicateRef, ...]], planned: dict[str, str],
+               also_archived: dict[str, tuple[DuplicateRef, ...]], planned: Mapping[str, str],
                loaded: Sequence[LoadedArticle]
                ) -> tuple[list[tuple[str, str, str]], list[Published], dict[str, int]]:
     """The redirect pages this build writes (remembered URLs no page takes any more), the
@@ -963,7 +973,7 @@ def _store_key(site: SiteOutput) -> Callable[[str], str]:
     return key
 
 
-def _compact_store(store: Path, planned: dict[str, str]) -> None:
+def _compact_store(store: Path, planned: Mapping[str, str]) -> None:
     """Drop what the page store holds that no page planned now is (page_store.compact). It
     only saves disk: a store that cannot be tidied is left as it is."""
     with suppress(OSError):

@@ -134,3 +134,20 @@ def test_compact_removes_what_a_killed_build_left(tmp_path: Path) -> None:
     (store / "124-0123456789ab.pack").write_bytes(b"no index")  # no index
     compact(store, {"a.html": "1"})
     assert sorted(p.name for p in store.iterdir()) == [f"{name}.idx", f"{name}.pack"]
+
+
+def test_fingerprints_kept_packed_read_back_as_given() -> None:
+    from archivegen.digest import Fingerprints, fingerprint
+
+    prints = Fingerprints()
+    digest = fingerprint("a page")
+    prints["a/index.html"] = digest
+    prints["b.xml"] = "not-a-digest"
+    prints["c.html"] = digest.upper()
+    prints.update(dict.fromkeys(["d.json", "e.csv"], fingerprint("export")))
+    assert prints["a/index.html"] == digest and prints.get("b.xml") == "not-a-digest"
+    assert prints["c.html"] == digest.upper()
+    assert sorted(prints) == ["a/index.html", "b.xml", "c.html", "d.json", "e.csv"]
+    assert "d.json" in prints and prints.get("missing") is None and len(prints) == 5
+    del prints["b.xml"]
+    assert "b.xml" not in prints
