@@ -148,23 +148,25 @@ class Freshness:
     scan: Scan | None  # the input scan it was decided on, for the build that must run
 
 
-def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> Freshness:
+def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False,
+               scan: Scan | None = None) -> Freshness:
     """The report of a no-op build if nothing changed since the last one, else the input
-    scan a real build starts from. Cheap to import and to run: no page is planned."""
+    scan a real build starts from. Cheap to import and to run: no page is planned. `scan`:
+    the input scan if the caller has it (serve, from what its watcher saw)."""
     start = time.perf_counter()
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
     with build_lock(project_dir, output_dir):
         cache = open_cache(project_dir, output_dir, Diagnostics())  # the build warns
         if cache is None:
-            return Freshness(report=None, scan=None)
+            return Freshness(report=None, scan=scan)
         try:
-            scan = scan_inputs(input_dir)
+            scan = scan if scan is not None else scan_inputs(input_dir)
             state = input_state(scan, context_state(input_dir, output_dir, config,
                                                     theme_dirs(project_dir, config), strict))
             summary = unchanged_site(cache, state, output_dir, input_dir)
         except sqlite3.Error:  # a failing disk: the build says so (AG061), without the cache
-            return Freshness(report=None, scan=None)
+            return Freshness(report=None, scan=scan)
         finally:
             cache.close()
     if summary is None:

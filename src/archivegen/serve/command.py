@@ -3,9 +3,12 @@
 One process stays up: after the first build every rebuild runs with the pipeline already
 imported, and takes the quick path (quick.py) when an edit allows. A watcher thread
 (watchfiles) batches bursts of changes to the articles and the theme folder; the settings
-file is checked on each tick of the watcher. Each build runs while the server holds requests
-(devserver.SiteState), then publishes a new version with its errors: open tabs reload, or
-show the errors over the last good page. Nothing here prints: `say` does (the CLI's).
+file is checked on each tick of the watcher. The paths it reports patch the last input scan
+(incremental/watched.py) instead of listing every folder again; the first build, a watcher
+(re)started, a settings change and anything the paths cannot tell scan in full. Each build
+runs while the server holds requests (devserver.SiteState), then publishes a new version
+with its errors: open tabs reload, or show the errors over the last good page. Nothing here
+prints: `say` does (the CLI's).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import signal
 import stat
 import threading
 import webbrowser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +35,8 @@ from archivegen.config import (
 )
 from archivegen.dispatch import build, summary
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level
+from archivegen.incremental.uptodate import Scan
+from archivegen.incremental.watched import ScanMemory
 from archivegen.report import BuildReport, Progress
 from archivegen.serve.httpd import (
     LOCAL_NAMES,
@@ -46,6 +51,20 @@ from archivegen.serve.httpd import (
 DEFAULT_PORT = 8000
 PORT_TRIES = 20
 TICK_SECONDS = 0.5  # how often the watcher looks at the settings file
+# A batch of changes ends when none came for STEP_MS (watchfiles' default, 50, was most of
+# an edit's wait); a burst that goes on is cut after DEBOUNCE_MS.
+STEP_MS = 10
+DEBOUNCE_MS = 1600
+# More paths than this in one batch: scan every input (a checkout, a copy, maybe events lost).
+TRUSTED_PATHS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What the watcher queues: why to build, and the paths changed (None: scan in full)."""
+
+    why: str
+    paths: frozenset[str] | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,7 +105,8 @@ class Served:
         self.ready = threading.Event()  # watching
         self._settings_problems: tuple[Problem, ...] = ()  # the settings file's errors
         self._build_problems: tuple[Problem, ...] = ()  # the last build's
-        self._changes: queue.Queue[str] = queue.Queue()  # why to build, from the watcher
+        self._changes: queue.Queue[_Batch] = queue.Queue()  # from the watcher
+        self._scans = ScanMemory()  # the last input scan, patched from the watcher's paths
         # The settings file as the builds see it: a change after this is picked up.
         self._settings = _stat(request.config_file)
         if request.config_file is not None and self._settings is not None:
@@ -116,12 +136,15 @@ class Served:
         command decides what Ctrl-C does."""
         while not self.stop_event.is_set():
             try:
-                why = self._changes.get(timeout=TICK_SECONDS)
+                batch = self._changes.get(timeout=TICK_SECONDS)
             except queue.Empty:
                 continue
+            why, paths = batch.why, batch.paths
             while not self._changes.empty():  # a burst: one build for all of it
-                why = self._changes.get_nowait()
-            self.rebuild(why)
+                batch = self._changes.get_nowait()
+                why = batch.why
+                paths = None if paths is None or batch.paths is None else paths | batch.paths
+            self.rebuild(why, changed=paths)
 
     def stop(self) -> None:
         """Stop watching (a build under way finishes: its files are written whole) and
@@ -133,9 +156,12 @@ class Served:
             thread.join(timeout=60)
         self.server.server_close()
 
-    def rebuild(self, why: str = "", *, announce: bool = False) -> BuildReport | None:
+    def rebuild(self, why: str = "", *, announce: bool = False,
+                changed: Collection[str] | None = None) -> BuildReport | None:
         """Build once (a quick rebuild when it can be one) and publish the result. Its
-        summary is printed if `announce`, or if it had a reason, changed files or errors."""
+        summary is printed if `announce`, or if it had a reason, changed files or errors.
+        `changed`: every path changed since the last build, as the watcher reported them
+        (None: unknown, every input is scanned)."""
         problems: tuple[Problem, ...] = ()
         report = None
         failed = ""
@@ -144,11 +170,13 @@ class Served:
             with self.request.progress() if announce else nullcontext(None) as progress:
                 try:
                     report = build(self.request.base, self.config, strict=self.request.strict,
-                                   progress=progress)
+                                   progress=progress, scan=self._scan(changed))
                 except ArchivegenError as exc:
                     failed = str(exc)
                 except Exception as exc:  # the preview outlives any one build
                     failed = f"the build failed: {type(exc).__name__}: {exc}"
+                if failed:
+                    self._scans.forget()
             if failed:
                 problems = (Problem(location=str(self.output_dir), message=failed,
                                     code="AG060"),)
@@ -168,6 +196,13 @@ class Served:
                 or shown != self.state.problems or self.state.version == 0):
             self.state.published(shown)
         return report
+
+    def _scan(self, changed: Collection[str] | None) -> Scan:
+        """The input scan: the last one patched from the changed paths when they tell
+        enough, else a full one."""
+        input_dir = (self.request.base / self.config.input).resolve()
+        patched = None if changed is None else self._scans.patched(input_dir, changed)
+        return patched if patched is not None else self._scans.full(input_dir)
 
     def reload_config(self) -> bool:
         """Read the settings file again; on errors keep the last good settings and show the
@@ -262,20 +297,25 @@ class Served:
         started = False
         for changes in watch(*paths, stop_event=self.stop_event, yield_on_timeout=True,
                              rust_timeout=int(TICK_SECONDS * 1000), raise_interrupt=False,
-                             watch_filter=self._relevant):
+                             watch_filter=self._relevant, step=STEP_MS,
+                             debounce=DEBOUNCE_MS):
             names = sorted({os.path.basename(path) for _, path in changes})
             if not started:  # set up: a build catches up with what changed before
                 started = True
                 self.ready.set()
-                self._changes.put("")
+                self._changes.put(_Batch("", None))
+            changed: frozenset[str] | None = frozenset(path for _, path in changes)
             now = _stat(self.request.config_file)
             config_changed = now != self._settings
             self._settings = now
             if config_changed and self.reload_config():
                 names.append(self.request.config_file.name)  # type: ignore[union-attr]
+                changed = None  # (the input folder may be another)
             if names:
                 shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-                self._changes.put(f"{shown} changed: ")
+                if changed is not None and len(changed) > TRUSTED_PATHS:
+                    changed = None
+                self._changes.put(_Batch(f"{shown} changed: ", changed))
             if tuple(p for p in self._watched() if p.is_dir()) != shape:
                 return
 
