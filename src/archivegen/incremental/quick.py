@@ -142,15 +142,17 @@ class _Edit:
 
 
 def rebuild(project_dir: Path, config: SiteConfig, *, strict: bool = False,
-            scan: Scan | None = None) -> BuildReport | Declined:
+            scan: Scan | None = None, outputs_checked: bool = False) -> BuildReport | Declined:
     """quick_build on its own, under the build lock (dispatch.build asks this before the
-    full build, which it imports only when this declines)."""
-    done = _rebuild(project_dir, config, strict, scan)
+    full build, which it imports only when this declines). `outputs_checked`: the caller
+    found every output as the last build wrote it since that build (serve, between builds:
+    uptodate.outputs_as_built), so they are not stat-ed again."""
+    done = _rebuild(project_dir, config, strict, scan, outputs_checked)
     return Declined(done) if isinstance(done, str) else done
 
 
 def _rebuild(project_dir: Path, config: SiteConfig, strict: bool,
-             scan: Scan | None) -> BuildReport | str:
+             scan: Scan | None, outputs_checked: bool = False) -> BuildReport | str:
     start = time.perf_counter()
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
@@ -167,7 +169,8 @@ def _rebuild(project_dir: Path, config: SiteConfig, strict: bool,
             state = input_state(scan, context)
             return quick_build(project_dir, config, input_dir, output_dir, themes, cache, scan,
                                context, state, start,
-                               (("check", time.perf_counter() - start),))
+                               (("check", time.perf_counter() - start),),
+                               outputs_checked=outputs_checked)
         except sqlite3.Error as exc:  # a full or failing disk: uncommitted work is dropped
             return f"the build cache failed ({exc})"
         finally:
@@ -178,10 +181,14 @@ class _Decline(Exception):
     """Why a quick rebuild does not apply (one line a user is shown); the full build runs."""
 
 
+NotQuick = _Decline  # what QuickRenderer.render raises, for its users outside this module
+
+
 def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_dir: Path,
                 themes: list[Path], cache: BuildCache, scan: Scan, context: str | None,
                 state: str | None, start: float,
-                phases: tuple[tuple[str, float], ...]) -> BuildReport | str:
+                phases: tuple[tuple[str, float], ...], *,
+                outputs_checked: bool = False) -> BuildReport | str:
     """Rebuild the pages of the few changed articles, if nothing else can change (see the
     module's text). Else, with nothing written, why the full build must run (a line a
     user is shown). A flat list of steps; each step that finds a reason raises _Decline."""
@@ -193,7 +200,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         changed = _changed_files(cache, basis, scan, input_dir)
         edits, touched = _load_changed(input_dir, config, cache, changed)
         outputs = cache.outputs()
-        if not outputs_intact(outputs, output_dir):
+        if not outputs_checked and not outputs_intact(outputs, output_dir):
             raise _Decline("files in the output folder were changed or removed since the last "
                            "build")
         others = _other_bodies(cache, basis, edits)
@@ -216,9 +223,9 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         pages += _search_files(edits, cache, output_dir, config)
         pages += _sitemap(edits, moves, relisted.pages, outputs, output_dir, config)
         states = relisted.states
-        records = _Records(cache, edits)
+        records = CachedRecords(cache, edits)
         try:
-            rendered = _QuickRenderer(basis, config, themes,
+            rendered = QuickRenderer(basis, config, themes,
                                       template_bytecode_dir(cache.path)).render(pages, records)
         finally:
             records.close()
@@ -718,7 +725,7 @@ def _taken(path: str, outputs: dict[str, tuple[str, str]]) -> bool:
             or any(other.startswith(path + "/") for other in outputs))
 
 
-class _Records:
+class CachedRecords:
     """Whole records as a feed shows them: the edited articles' new ones, else the
     cache's (read on first use)."""
 
@@ -739,7 +746,7 @@ class _Records:
             self._reader.close()
 
 
-class _QuickRenderer:
+class QuickRenderer:
     """Renders pages as the last full build did: its settings, navigation and counts; the
     Jinja environment is made on first use."""
 
@@ -748,7 +755,7 @@ class _QuickRenderer:
         self._basis, self._config, self._themes = basis, config, themes
         self._bytecode_dir = bytecode_dir
 
-    def render(self, pages: list[Page], records: _Records) -> list[_Rendered]:
+    def render(self, pages: list[Page], records: CachedRecords) -> list[_Rendered]:
         """Every page with its fingerprint; or, if one does not render cleanly, which (the
         full build says why). A feed's bodies come from `records`."""
         # The messages as the last full build read them (its context covers every theme file
