@@ -19,9 +19,10 @@ import queue
 import signal
 import stat
 import threading
+import time
 import webbrowser
 from collections.abc import Callable, Collection, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,8 +36,10 @@ from archivegen.config import (
 )
 from archivegen.dispatch import build, summary
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level
-from archivegen.incremental.uptodate import Scan
+from archivegen.incremental.preview import preview
+from archivegen.incremental.uptodate import RACY_NS, Scan, outputs_as_built
 from archivegen.incremental.watched import ScanMemory
+from archivegen.load.filenames import SIDECAR_SUFFIX, is_article_path
 from archivegen.report import BuildReport, Progress
 from archivegen.serve.httpd import (
     LOCAL_NAMES,
@@ -107,6 +110,9 @@ class Served:
         self._build_problems: tuple[Problem, ...] = ()  # the last build's
         self._changes: queue.Queue[_Batch] = queue.Queue()  # from the watcher
         self._scans = ScanMemory()  # the last input scan, patched from the watcher's paths
+        # Every output found as the last build wrote it, since it (looked at once between
+        # builds: None until then).
+        self._outputs_checked: bool | None = None
         # The settings file as the builds see it: a change after this is picked up.
         self._settings = _stat(request.config_file)
         if request.config_file is not None and self._settings is not None:
@@ -138,6 +144,7 @@ class Served:
             try:
                 batch = self._changes.get(timeout=TICK_SECONDS)
             except queue.Empty:
+                self._check_outputs()
                 continue
             why, paths = batch.why, batch.paths
             while not self._changes.empty():  # a burst: one build for all of it
@@ -166,11 +173,15 @@ class Served:
         report = None
         failed = ""
         with self.state.building():
+            previewed = not announce and self._preview(changed)
+            self._theme_settled(changed)
             # The bars are gone before anything is said (announce: the first build).
             with self.request.progress() if announce else nullcontext(None) as progress:
+                checked, self._outputs_checked = self._outputs_checked, None
                 try:
                     report = build(self.request.base, self.config, strict=self.request.strict,
-                                   progress=progress, scan=self._scan(changed))
+                                   progress=progress, scan=self._scan(changed),
+                                   outputs_checked=bool(checked) and changed is not None)
                 except ArchivegenError as exc:
                     failed = str(exc)
                 except Exception as exc:  # the preview outlives any one build
@@ -194,8 +205,65 @@ class Served:
         # A build that changed no file and no error needs no reload of the open tabs.
         if (report is None or report.written or report.removed
                 or shown != self.state.problems or self.state.version == 0):
-            self.state.published(shown)
+            # (After a preview the tabs have the new stylesheets: the pages are what changed.)
+            self.state.published(shown, swap=previewed or self._text_only(changed))
         return report
+
+    def _check_outputs(self) -> None:
+        """Once after each build, while no change waits: is every output as it was written?
+        Then the next quick rebuild does not stat them all; else it does (and a file edited
+        or removed by hand makes it a full build, which puts it back)."""
+        if self.state.version > 0 and self._outputs_checked is None and self._changes.empty():
+            self._outputs_checked = outputs_as_built(self.request.base, self.config)
+
+    def _theme_changes(self, changed: Collection[str] | None) -> list[str]:
+        """The changed paths in the theme folder."""
+        theme = str((self.request.base / self.config.theme_dir).resolve()) + os.sep
+        return [path for path in changed or () if path.startswith(theme)]
+
+    def _preview(self, changed: Collection[str] | None) -> bool:
+        """After an edit to the theme folder alone, the article pages open in tabs made with
+        it and published before the full build (incremental/preview.py): they are served
+        while it runs, every other request waits for it. True if any was."""
+        if not changed or not self.request.reload or \
+                len(self._theme_changes(changed)) != len(changed):
+            return False
+        viewing = self.state.viewing()
+        if not viewing:
+            return False
+        try:
+            written = preview(self.request.base, self.config, viewing)
+        except Exception:  # (the preview outlives it: the full build that follows says why)
+            return False
+        if not written:
+            return False
+        self.state.published((*self._settings_problems, *self._build_problems),
+                             ready=frozenset(written))
+        return True
+
+    def _theme_settled(self, changed: Collection[str] | None) -> None:
+        """Wait until the theme files just changed are RACY_NS old (at most that long): a
+        build that reads a theme file younger than that cannot trust its stat later, and
+        leaves no basis for quick rebuilds (uptodate.context_state), so every article edit
+        after a template edit would be a full build, and the next template edit would have
+        no preview."""
+        newest = 0
+        for path in self._theme_changes(changed):
+            with suppress(OSError):
+                newest = max(newest, os.stat(path).st_mtime_ns)
+        wait = (newest + RACY_NS - time.time_ns()) / 1e9 if newest else 0
+        if wait > 0:
+            self.stop_event.wait(min(wait, RACY_NS / 1e9) + 0.01)
+
+    def _text_only(self, changed: Collection[str] | None) -> bool:
+        """Did only article files (or their sidecars) change? Then no stylesheet, script or
+        icon did: open tabs may swap their page in place (httpd's reload script)."""
+        if not changed:
+            return False
+        top = str((self.request.base / self.config.input).resolve()) + os.sep
+        return all(path.startswith(top) and (is_article_path(path) or (
+            path.endswith(SIDECAR_SUFFIX) and is_article_path(path[:-len(SIDECAR_SUFFIX)])))
+            for path in changed)
 
     def _scan(self, changed: Collection[str] | None) -> Scan:
         """The input scan: the last one patched from the changed paths when they tell
