@@ -670,9 +670,10 @@ RELOAD_SCRIPT = """(function () {
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
         var own = "script:not([type='application/ld+json'])" +
-          ":not([src='/__archivegen/reload.js'])";
+          ":not([src='/__archivegen/reload.js']), meta[http-equiv=refresh i]";
         if (fixed(doc) !== fixed(document) || doc.querySelector(own)) {
-          throw new Error("not in place");  // (a page's own script runs only on a load)
+          // (a page's own script runs, and a redirect page's refresh acts, only on a load)
+          throw new Error("not in place");
         }
         var mine = doc.querySelector("script[src='/__archivegen/reload.js']");
         var now = mine ? parseInt(mine.getAttribute("data-version"), 10) : version;
