@@ -2,7 +2,7 @@
 browser tab that `archivegen serve` is showing.
 
     python benchmarks/serve_bench.py --corpus /tmp/agbench/raw-10000 [--work DIR] \\
-        [--edits 10] [--theme-edits 3] [--no-theme]
+        [--edits 10] [--theme-edits 3] [--rows article,template,stylesheet,taxonomy]
 
 Copies the corpus (raw format, as ../shared/bench/gen_corpus.py writes it) into a fresh
 project with overrides of the default theme's base.html and stylesheet (copies: the site is
@@ -99,7 +99,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "agserve")
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--theme-edits", type=int, default=3)
-    parser.add_argument("--no-theme", action="store_true", help="article edits only")
+    parser.add_argument("--rows", default="article,template,stylesheet,taxonomy",
+                        help="which kinds of edit to time, comma-separated")
     args = parser.parse_args()
     project = args.work / "project"
     shutil.rmtree(project, ignore_errors=True)
@@ -136,14 +137,13 @@ def main() -> int:
             page.add_init_script(WATCH_SCRIPT)
             page.goto(url.rstrip("/") + page_url, wait_until="load")
             templates = project / "templates"
-            rows = [("article", args.edits, lambda: _edit_article(target))]
-            if not args.no_theme:
-                rows += [("template", args.theme_edits,
-                          lambda: _edit_base(templates / "base.html")),
-                         ("stylesheet", args.theme_edits,
-                          lambda: _edit_style(templates / "static" / "style.css")),
-                         ("taxonomy", args.theme_edits,
-                          lambda: _edit_taxonomy(target, _largest_theme(articles)))]
+            rows = [("article", args.edits, lambda: _edit_article(target)),
+                    ("template", args.theme_edits, lambda: _edit_base(templates / "base.html")),
+                    ("stylesheet", args.theme_edits,
+                     lambda: _edit_style(templates / "static" / "style.css")),
+                    ("taxonomy", args.theme_edits,
+                     lambda: _edit_taxonomy(target, _largest_theme(articles)))]
+            rows = [row for row in rows if row[0] in args.rows.split(",")]
             medians = {name: _timed(page, name, count, edit) for name, count, edit in rows}
             browser.close()
         for name, median in medians.items():
