@@ -376,9 +376,12 @@ class Served:
             now = _stat(self.request.config_file)
             config_changed = now != self._settings
             self._settings = now
-            if config_changed and self.reload_config():
-                names.append(self.request.config_file.name)  # type: ignore[union-attr]
-                changed = None  # (the input folder may be another)
+            if config_changed:
+                # Scan in full: the input folder may be another, and touching the settings
+                # file is how to have changes the watcher missed built (docs/serve.md).
+                changed = None
+                if self.reload_config() or not self._settings_problems:
+                    names.append(self.request.config_file.name)  # type: ignore[union-attr]
             if names:
                 shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
                 if changed is not None and len(changed) > TRUSTED_PATHS:
