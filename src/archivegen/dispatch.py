@@ -19,26 +19,30 @@ from pathlib import Path
 
 from archivegen.config import SiteConfig
 from archivegen.errors import escape_controls
-from archivegen.incremental.uptodate import up_to_date
+from archivegen.incremental.uptodate import Scan, up_to_date
 from archivegen.report import BuildReport, Progress, told
 
 
 def build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
-          use_cache: bool = True, progress: Progress | None = None) -> BuildReport:
+          use_cache: bool = True, progress: Progress | None = None,
+          scan: Scan | None = None, outputs_checked: bool = False) -> BuildReport:
     """Build the site `config` describes (paths relative to `project_dir`) the cheapest
-    way that gives the same output: replay, quick rebuild, or full build."""
-    scan = None
+    way that gives the same output: replay, quick rebuild, or full build. `scan`: the
+    input scan, if the caller has one (serve keeps it between builds: watched.py);
+    `outputs_checked`: every output was found as the last build wrote it since that build
+    (quick.rebuild)."""
     declined = ""
     if use_cache:
         with told(progress, "check"):  # every input file's stat: seconds at 10^5 files
-            fresh = up_to_date(project_dir, config, strict=strict)
+            fresh = up_to_date(project_dir, config, strict=strict, scan=scan)
         if fresh.report is not None:
             return fresh.report
         scan = fresh.scan
         from archivegen.incremental.quick import rebuild
 
         with told(progress, "quick"):
-            quickly = rebuild(project_dir, config, strict=strict, scan=scan)
+            quickly = rebuild(project_dir, config, strict=strict, scan=scan,
+                              outputs_checked=outputs_checked)
         if isinstance(quickly, BuildReport):
             return quickly
         declined = quickly.reason

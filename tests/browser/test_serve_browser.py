@@ -83,3 +83,27 @@ def test_an_open_tab_follows_edits_and_shows_build_errors(served: Served,
     overlay.wait_for(state="detached", timeout=TIMEOUT_MS)
     assert page.get_by_text("A paragraph written while the page was open.").count() == 0
     assert errors == []
+
+
+def test_an_article_edit_is_swapped_into_the_open_tab_without_a_reload(
+        served: Served, browser: Browser) -> None:
+    """Only article text changed: the tab fetches its page and swaps it in (its stylesheet,
+    scroll and script state kept), and goes on following edits."""
+    project = served.request.base
+    article = sorted((project / "articles").glob("md_*.md"))[2]
+    report = json.loads((project / ".archivegen" / "build-report.json").read_text())
+    url = next(a["url"] for a in report["articles"] if a["source"] == article.name)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(served.url.rstrip("/") + url, wait_until="load")
+    title = page.title()
+    page.evaluate("window.__kept = true")
+    good = article.read_text()
+    for n in (1, 2):
+        article.write_text(good + f"\n\nSwapped in place, edit {n}.\n")
+        page.get_by_text(f"Swapped in place, edit {n}.").wait_for(timeout=TIMEOUT_MS)
+        assert page.evaluate("window.__kept === true")
+    assert page.title() == title
+    assert page.locator("script[src='/__archivegen/reload.js']").count() == 1
+    assert errors == []

@@ -23,9 +23,10 @@ import pytest
 
 from archivegen.cli import main
 from archivegen.config import SiteConfig
+from archivegen.dispatch import build
 from archivegen.serve.command import Served, ServeRequest, serve
 from archivegen.serve.httpd import EVENTS_PATH, SCRIPT_PATH, ServeOptions, SiteState, make_server
-from conftest import FIXTURES, SEEDS, tree_bytes
+from conftest import FIXTURES, REPO, SEEDS, published, remember, tree_bytes
 
 pytestmark = pytest.mark.slow  # each test builds the fixture archive, or serves, or both
 
@@ -615,3 +616,163 @@ def test_ctrl_c_during_archivegen_build_exits_130_without_a_trace(project: Path,
     assert main(["build", "-q", "--no-cache", "--input", "articles", "--output",
                  str(clean)]) == 0
     assert tree_bytes(project / "site") == tree_bytes(clean)
+
+
+# --- rebuilds from what the watcher reports (incremental/watched.py, preview.py) ----------------
+
+def _settled(served: Served, quiet: float = 1.0) -> bool:
+    """Wait until no build has run for `quiet` seconds (the watcher's batches all built)."""
+    def still() -> bool:
+        version = served.state.version
+        time.sleep(quiet)
+        return served.state.version == version and served._changes.empty()
+    return wait_for(still, timeout=60)
+
+
+def _clean_site(project: Path, tmp: Path) -> dict[str, bytes]:
+    """The site a clean build of the project's articles makes, remembering its URLs."""
+    remember(tmp, published(project))
+    build(tmp, SiteConfig(input=str(project / "articles"), output=str(tmp / "site"),
+                          theme_dir=str(project / "templates")))
+    return tree_bytes(tmp / "site")
+
+
+def test_edits_the_watcher_reports_leave_the_site_a_clean_build_makes(
+        project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Edited twice in one batch, added, deleted, a folder renamed: each build starts from
+    the last scan patched from the reported paths, or a full scan when they cannot tell."""
+    (project / "articles" / "more").mkdir()
+    moved = sorted((project / "articles").glob("md_*.md"))[6]
+    moved.rename(project / "articles" / "more" / moved.name)
+    preview = Served(request_for(project), lambda line: None)
+    preview.rebuild()
+    preview.start()
+    try:
+        articles = sorted((project / "articles").glob("md_*.md"))
+        articles[0].write_text(articles[0].read_text() + "\n\nFirst edit.\n")
+        articles[0].write_text(articles[0].read_text() + "\n\nSecond edit, at once.\n")
+        assert _settled(preview)
+        (project / "articles" / "md_new.md").write_text(
+            "---\ntitle: A new article\ndate: 2020-03-04\n---\n\nNew while serving.\n")
+        articles[1].unlink()
+        assert _settled(preview)
+        (project / "articles" / "more").rename(project / "articles" / "renamed")
+        assert _settled(preview)
+        assert "md_new.md" in json.dumps(json.loads(
+            (project / ".archivegen" / "build-report.json").read_text())["articles"])
+        site = tree_bytes(project / "site")
+    finally:
+        preview.stop()
+    assert site == _clean_site(project, tmp_path_factory.mktemp("clean"))
+
+
+def test_a_change_made_while_nothing_watched_is_built_when_watching_starts(
+        project: Path) -> None:
+    """The first build after the watcher starts scans every input: changes made before
+    it watched (behind its back) are not left out."""
+    preview = Served(request_for(project), lambda line: None)
+    preview.rebuild()
+    article = sorted((project / "articles").glob("md_*.md"))[2]
+    article.write_text(article.read_text() + "\n\nWritten before the watcher started.\n")
+    version = preview.state.version
+    preview.start()
+    try:
+        assert wait_for(lambda: preview.state.version > version)
+        url = next(a["url"] for a in json.loads(
+            (project / ".archivegen" / "build-report.json").read_text())["articles"]
+            if a["source"] == article.name)
+        assert b"Written before the watcher started." in get(preview.port, url)[2]
+    finally:
+        preview.stop()
+
+
+def test_an_article_edit_lets_tabs_swap_a_stylesheet_edit_reloads_them(
+        project: Path) -> None:
+    (project / "templates" / "static").mkdir(parents=True)
+    (project / "templates" / "static" / "style.css").write_text("body { color: black; }\n")
+    preview = Served(request_for(project), lambda line: None)
+    preview.rebuild()
+    preview.start()
+    try:
+        assert _settled(preview)  # (the watcher's first build: a full scan, a reload)
+        version = preview.state.version
+        article = sorted((project / "articles").glob("md_*.md"))[4]
+        article.write_text(article.read_text() + "\n\nText only.\n")
+        assert wait_for(lambda: preview.state.version > version)
+        answer = json.loads(get(preview.port, f"{EVENTS_PATH}?since={version}")[2])
+        assert answer["hard"] <= version  # every version since: a swap is enough
+        version = preview.state.version
+        (project / "templates" / "static" / "style.css").write_text("body { color: red; }\n")
+        assert wait_for(lambda: preview.state.version > version)
+        answer = json.loads(get(preview.port, f"{EVENTS_PATH}?since={version}")[2])
+        assert answer["hard"] == answer["version"]
+        assert get(preview.port, "/static/style.css")[2] == b"body { color: red; }\n"
+    finally:
+        preview.stop()
+
+
+def test_a_template_edit_shows_the_open_article_before_the_full_build(
+        project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    (project / "templates").mkdir()
+    base = (REPO / "templates" / "base.html").read_text()
+    (project / "templates" / "base.html").write_text(base)
+    os.utime(project / "templates" / "base.html", (OLD, OLD))  # (a basis for quick rebuilds)
+    preview = Served(request_for(project), lambda line: None)
+    preview.rebuild()
+    preview.start()
+    versions: list[tuple[int, frozenset[str]]] = []
+    original = preview.state.published
+
+    def noted(problems: tuple[object, ...], **options: object) -> None:
+        original(problems, **options)  # type: ignore[arg-type]
+        versions.append((preview.state.version, preview.state.ready))
+
+    preview.state.published = noted  # type: ignore[method-assign]
+    try:
+        assert _settled(preview)
+        versions.clear()
+        article = sorted((project / "articles").glob("md_*.md"))[3]
+        url = next(a["url"] for a in json.loads(
+            (project / ".archivegen" / "build-report.json").read_text())["articles"]
+            if a["source"] == article.name)
+        # A tab shows the article (its reload script names the page when it polls).
+        get(preview.port, f"{EVENTS_PATH}?since=-1&page={url}")
+        (project / "templates" / "base.html").write_text(
+            base.replace('<main id="main">', '<main id="main">\n<p>Theme note.</p>', 1))
+        assert wait_for(lambda: len(versions) >= 2)
+        assert _settled(preview)
+        first_ready = versions[0][1]
+        assert url.strip("/") + "/index.html" in first_ready  # made first, served at once
+        assert "static/style.css" in first_ready
+        assert versions[-1][1] == frozenset()  # then the full build: the whole site
+        assert b"Theme note." in get(preview.port, url)[2]
+        assert b"Theme note." in get(preview.port, "/")[2]
+        site = tree_bytes(project / "site")
+    finally:
+        preview.stop()
+    assert site == _clean_site(project, tmp_path_factory.mktemp("clean"))
+
+
+def test_a_change_the_watcher_missed_is_built_when_the_settings_file_is_touched(
+        project: Path) -> None:
+    """What the watcher never reports (some network file systems) stays unbuilt until a
+    full scan: touching the settings file asks for one (docs/serve.md)."""
+    article = sorted((project / "articles").glob("md_*.md"))[5]
+    missed = str(article.resolve())
+    preview = Served(request_for(project), lambda line: None)
+    relevant = preview._relevant
+    preview._relevant = lambda change, path: path != missed and relevant(change, path)  # type: ignore[method-assign]
+    preview.rebuild()
+    preview.start()
+    try:
+        assert _settled(preview)
+        url = next(a["url"] for a in json.loads(
+            (project / ".archivegen" / "build-report.json").read_text())["articles"]
+            if a["source"] == article.name)
+        article.write_text(article.read_text() + "\n\nMissed by the watcher.\n")
+        assert _settled(preview)
+        assert b"Missed by the watcher." not in get(preview.port, url)[2]
+        (project / "archivegen.yaml").write_text("")
+        assert wait_for(lambda: b"Missed by the watcher." in get(preview.port, url)[2])
+    finally:
+        preview.stop()

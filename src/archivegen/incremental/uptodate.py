@@ -17,7 +17,7 @@ from pathlib import Path
 
 from archivegen.config import SiteConfig, settings_key, theme_dirs
 from archivegen.digest import fingerprint
-from archivegen.errors import Diagnostic, Diagnostics
+from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics
 from archivegen.incremental.cache import (
     BuildCache,
     Summary,
@@ -109,6 +109,24 @@ def outputs_intact(outputs: dict[str, tuple[str, str]], output_dir: Path) -> boo
                in zip(outputs.values(), file_stats(output_dir, outputs), strict=True))
 
 
+def outputs_as_built(project_dir: Path, config: SiteConfig) -> bool:
+    """Is every output of the last build there as it was written (outputs_intact)? False
+    when that cannot be told (no cache, a build under way). Serve asks between builds, so
+    that its next quick rebuild need not stat every output (0.1 s at 10^4 pages)."""
+    output_dir = (project_dir / config.output).resolve()
+    try:
+        with build_lock(project_dir, output_dir):
+            cache = open_cache(project_dir, output_dir, Diagnostics())
+            if cache is None:
+                return False
+            try:
+                return outputs_intact(cache.outputs(), output_dir)
+            finally:
+                cache.close()
+    except (ArchivegenError, OSError, sqlite3.Error):  # (another build holds the lock)
+        return False
+
+
 def unchanged_site(cache: BuildCache, state: str | None, output_dir: Path,
                    input_dir: Path | None = None) -> Summary | None:
     """The last build's summary if the input state is the same, every file the articles
@@ -148,23 +166,25 @@ class Freshness:
     scan: Scan | None  # the input scan it was decided on, for the build that must run
 
 
-def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False) -> Freshness:
+def up_to_date(project_dir: Path, config: SiteConfig, *, strict: bool = False,
+               scan: Scan | None = None) -> Freshness:
     """The report of a no-op build if nothing changed since the last one, else the input
-    scan a real build starts from. Cheap to import and to run: no page is planned."""
+    scan a real build starts from. Cheap to import and to run: no page is planned. `scan`:
+    the input scan if the caller has it (serve, from what its watcher saw)."""
     start = time.perf_counter()
     input_dir = (project_dir / config.input).resolve()
     output_dir = (project_dir / config.output).resolve()
     with build_lock(project_dir, output_dir):
         cache = open_cache(project_dir, output_dir, Diagnostics())  # the build warns
         if cache is None:
-            return Freshness(report=None, scan=None)
+            return Freshness(report=None, scan=scan)
         try:
-            scan = scan_inputs(input_dir)
+            scan = scan if scan is not None else scan_inputs(input_dir)
             state = input_state(scan, context_state(input_dir, output_dir, config,
                                                     theme_dirs(project_dir, config), strict))
             summary = unchanged_site(cache, state, output_dir, input_dir)
         except sqlite3.Error:  # a failing disk: the build says so (AG061), without the cache
-            return Freshness(report=None, scan=None)
+            return Freshness(report=None, scan=scan)
         finally:
             cache.close()
     if summary is None:

@@ -3,9 +3,12 @@
 One process stays up: after the first build every rebuild runs with the pipeline already
 imported, and takes the quick path (quick.py) when an edit allows. A watcher thread
 (watchfiles) batches bursts of changes to the articles and the theme folder; the settings
-file is checked on each tick of the watcher. Each build runs while the server holds requests
-(devserver.SiteState), then publishes a new version with its errors: open tabs reload, or
-show the errors over the last good page. Nothing here prints: `say` does (the CLI's).
+file is checked on each tick of the watcher. The paths it reports patch the last input scan
+(incremental/watched.py) instead of listing every folder again; the first build, a watcher
+(re)started, a settings change and anything the paths cannot tell scan in full. Each build
+runs while the server holds requests (devserver.SiteState), then publishes a new version
+with its errors: open tabs reload, or show the errors over the last good page. Nothing here
+prints: `say` does (the CLI's).
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ import queue
 import signal
 import stat
 import threading
+import time
 import webbrowser
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Collection, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,6 +36,10 @@ from archivegen.config import (
 )
 from archivegen.dispatch import build, summary
 from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level
+from archivegen.incremental.preview import preview
+from archivegen.incremental.uptodate import RACY_NS, Scan, outputs_as_built
+from archivegen.incremental.watched import ScanMemory
+from archivegen.load.filenames import SIDECAR_SUFFIX, is_article_path
 from archivegen.report import BuildReport, Progress
 from archivegen.serve.httpd import (
     LOCAL_NAMES,
@@ -46,6 +54,20 @@ from archivegen.serve.httpd import (
 DEFAULT_PORT = 8000
 PORT_TRIES = 20
 TICK_SECONDS = 0.5  # how often the watcher looks at the settings file
+# A batch of changes ends when none came for STEP_MS (watchfiles' default, 50, was most of
+# an edit's wait); a burst that goes on is cut after DEBOUNCE_MS.
+STEP_MS = 10
+DEBOUNCE_MS = 1600
+# More paths than this in one batch: scan every input (a checkout, a copy, maybe events lost).
+TRUSTED_PATHS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What the watcher queues: why to build, and the paths changed (None: scan in full)."""
+
+    why: str
+    paths: frozenset[str] | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,7 +108,11 @@ class Served:
         self.ready = threading.Event()  # watching
         self._settings_problems: tuple[Problem, ...] = ()  # the settings file's errors
         self._build_problems: tuple[Problem, ...] = ()  # the last build's
-        self._changes: queue.Queue[str] = queue.Queue()  # why to build, from the watcher
+        self._changes: queue.Queue[_Batch] = queue.Queue()  # from the watcher
+        self._scans = ScanMemory()  # the last input scan, patched from the watcher's paths
+        # Every output found as the last build wrote it, since it (looked at once between
+        # builds: None until then).
+        self._outputs_checked: bool | None = None
         # The settings file as the builds see it: a change after this is picked up.
         self._settings = _stat(request.config_file)
         if request.config_file is not None and self._settings is not None:
@@ -116,12 +142,16 @@ class Served:
         command decides what Ctrl-C does."""
         while not self.stop_event.is_set():
             try:
-                why = self._changes.get(timeout=TICK_SECONDS)
+                batch = self._changes.get(timeout=TICK_SECONDS)
             except queue.Empty:
+                self._check_outputs()
                 continue
+            why, paths = batch.why, batch.paths
             while not self._changes.empty():  # a burst: one build for all of it
-                why = self._changes.get_nowait()
-            self.rebuild(why)
+                batch = self._changes.get_nowait()
+                why = batch.why
+                paths = None if paths is None or batch.paths is None else paths | batch.paths
+            self.rebuild(why, changed=paths)
 
     def stop(self) -> None:
         """Stop watching (a build under way finishes: its files are written whole) and
@@ -133,22 +163,31 @@ class Served:
             thread.join(timeout=60)
         self.server.server_close()
 
-    def rebuild(self, why: str = "", *, announce: bool = False) -> BuildReport | None:
+    def rebuild(self, why: str = "", *, announce: bool = False,
+                changed: Collection[str] | None = None) -> BuildReport | None:
         """Build once (a quick rebuild when it can be one) and publish the result. Its
-        summary is printed if `announce`, or if it had a reason, changed files or errors."""
+        summary is printed if `announce`, or if it had a reason, changed files or errors.
+        `changed`: every path changed since the last build, as the watcher reported them
+        (None: unknown, every input is scanned)."""
         problems: tuple[Problem, ...] = ()
         report = None
         failed = ""
         with self.state.building():
+            previewed = not announce and self._preview(changed)
+            self._theme_settled(changed)
             # The bars are gone before anything is said (announce: the first build).
             with self.request.progress() if announce else nullcontext(None) as progress:
+                checked, self._outputs_checked = self._outputs_checked, None
                 try:
                     report = build(self.request.base, self.config, strict=self.request.strict,
-                                   progress=progress)
+                                   progress=progress, scan=self._scan(changed),
+                                   outputs_checked=bool(checked) and changed is not None)
                 except ArchivegenError as exc:
                     failed = str(exc)
                 except Exception as exc:  # the preview outlives any one build
                     failed = f"the build failed: {type(exc).__name__}: {exc}"
+                if failed:
+                    self._scans.forget()
             if failed:
                 problems = (Problem(location=str(self.output_dir), message=failed,
                                     code="AG060"),)
@@ -166,8 +205,72 @@ class Served:
         # A build that changed no file and no error needs no reload of the open tabs.
         if (report is None or report.written or report.removed
                 or shown != self.state.problems or self.state.version == 0):
-            self.state.published(shown)
+            # (After a preview the tabs have the new stylesheets: the pages are what changed.)
+            self.state.published(shown, swap=previewed or self._text_only(changed))
         return report
+
+    def _check_outputs(self) -> None:
+        """Once after each build, while no change waits: is every output as it was written?
+        Then the next quick rebuild does not stat them all; else it does (and a file edited
+        or removed by hand makes it a full build, which puts it back)."""
+        if self.state.version > 0 and self._outputs_checked is None and self._changes.empty():
+            self._outputs_checked = outputs_as_built(self.request.base, self.config)
+
+    def _theme_changes(self, changed: Collection[str] | None) -> list[str]:
+        """The changed paths in the theme folder."""
+        theme = str((self.request.base / self.config.theme_dir).resolve()) + os.sep
+        return [path for path in changed or () if path.startswith(theme)]
+
+    def _preview(self, changed: Collection[str] | None) -> bool:
+        """After an edit to the theme folder alone, the article pages open in tabs made with
+        it and published before the full build (incremental/preview.py): they are served
+        while it runs, every other request waits for it. True if any was."""
+        if not changed or not self.request.reload or \
+                len(self._theme_changes(changed)) != len(changed):
+            return False
+        viewing = self.state.viewing()
+        if not viewing:
+            return False
+        try:
+            written = preview(self.request.base, self.config, viewing)
+        except Exception:  # (the preview outlives it: the full build that follows says why)
+            return False
+        if not written:
+            return False
+        self.state.published((*self._settings_problems, *self._build_problems),
+                             ready=frozenset(written))
+        return True
+
+    def _theme_settled(self, changed: Collection[str] | None) -> None:
+        """Wait until the theme files just changed are RACY_NS old (at most that long): a
+        build that reads a theme file younger than that cannot trust its stat later, and
+        leaves no basis for quick rebuilds (uptodate.context_state), so every article edit
+        after a template edit would be a full build, and the next template edit would have
+        no preview."""
+        newest = 0
+        for path in self._theme_changes(changed):
+            with suppress(OSError):
+                newest = max(newest, os.stat(path).st_mtime_ns)
+        wait = (newest + RACY_NS - time.time_ns()) / 1e9 if newest else 0
+        if wait > 0:
+            self.stop_event.wait(min(wait, RACY_NS / 1e9) + 0.01)
+
+    def _text_only(self, changed: Collection[str] | None) -> bool:
+        """Did only article files (or their sidecars) change? Then no stylesheet, script or
+        icon did: open tabs may swap their page in place (httpd's reload script)."""
+        if not changed:
+            return False
+        top = str((self.request.base / self.config.input).resolve()) + os.sep
+        return all(path.startswith(top) and (is_article_path(path) or (
+            path.endswith(SIDECAR_SUFFIX) and is_article_path(path[:-len(SIDECAR_SUFFIX)])))
+            for path in changed)
+
+    def _scan(self, changed: Collection[str] | None) -> Scan:
+        """The input scan: the last one patched from the changed paths when they tell
+        enough, else a full one."""
+        input_dir = (self.request.base / self.config.input).resolve()
+        patched = None if changed is None else self._scans.patched(input_dir, changed)
+        return patched if patched is not None else self._scans.full(input_dir)
 
     def reload_config(self) -> bool:
         """Read the settings file again; on errors keep the last good settings and show the
@@ -262,20 +365,28 @@ class Served:
         started = False
         for changes in watch(*paths, stop_event=self.stop_event, yield_on_timeout=True,
                              rust_timeout=int(TICK_SECONDS * 1000), raise_interrupt=False,
-                             watch_filter=self._relevant):
+                             watch_filter=self._relevant, step=STEP_MS,
+                             debounce=DEBOUNCE_MS):
             names = sorted({os.path.basename(path) for _, path in changes})
             if not started:  # set up: a build catches up with what changed before
                 started = True
                 self.ready.set()
-                self._changes.put("")
+                self._changes.put(_Batch("", None))
+            changed: frozenset[str] | None = frozenset(path for _, path in changes)
             now = _stat(self.request.config_file)
             config_changed = now != self._settings
             self._settings = now
-            if config_changed and self.reload_config():
-                names.append(self.request.config_file.name)  # type: ignore[union-attr]
+            if config_changed:
+                # Scan in full: the input folder may be another, and touching the settings
+                # file is how to have changes the watcher missed built (docs/serve.md).
+                changed = None
+                if self.reload_config() or not self._settings_problems:
+                    names.append(self.request.config_file.name)  # type: ignore[union-attr]
             if names:
                 shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-                self._changes.put(f"{shown} changed: ")
+                if changed is not None and len(changed) > TRUSTED_PATHS:
+                    changed = None
+                self._changes.put(_Batch(f"{shown} changed: ", changed))
             if tuple(p for p in self._watched() if p.is_dir()) != shape:
                 return
 

@@ -58,6 +58,7 @@ PREFIX = "/__archivegen/"
 EVENTS_PATH = PREFIX + "events"
 SCRIPT_PATH = PREFIX + "reload.js"
 POLL_SECONDS = 25.0  # a waiting events request answers at least this often
+MAX_VIEWED = 64  # pages remembered as shown in a tab (SiteState.viewed)
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 # Connection limits (see the module's docstring); read when a server is made. A browser opens
@@ -91,28 +92,62 @@ class SiteState:
 
     version: int = 0
     problems: tuple[Problem, ...] = ()
+    # The last version a tab must load whole for (a stylesheet, a settings change...); a
+    # tab showing it or a later one is brought up to date by swapping its page in place.
+    hard: int = 0
+    # Output files (as "a/b/index.html") made for this version ahead of the build still
+    # under way (a template edit's open pages, incremental/preview.py): served without
+    # waiting for it; emptied by the next version.
+    ready: frozenset[str] = frozenset()
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _writers: int = 0
+    # The page each tab shows (its reload script says which when it polls), by when it
+    # last asked: the pages a template edit makes first.
+    _viewing: dict[str, float] = field(default_factory=dict)
 
     def building(self) -> _Writing:
         """Held while a build writes: requests wait for it to end."""
         return _Writing(self)
 
-    def published(self, problems: tuple[Problem, ...]) -> None:
-        """A build ended: a new version, with its errors (none: the overlay goes)."""
+    def published(self, problems: tuple[Problem, ...], *, swap: bool = False,
+                  ready: frozenset[str] = frozenset()) -> None:
+        """A build ended: a new version, with its errors (none: the overlay goes). `swap`:
+        it changed only what pages show (article text), so a tab may fetch its page and
+        swap it in instead of loading it and its stylesheets, scripts and icons again.
+        `ready`: the files of a version published while a build goes on (see `ready`)."""
         with self._changed:
             self.version += 1
             self.problems = problems
+            self.ready = ready
+            if not swap:
+                self.hard = self.version
             self._changed.notify_all()
 
-    def wait_readable(self) -> None:
+    def wait_readable(self, rel: str = "") -> None:
+        """Until no build writes, unless `rel` (an output file) is ready already."""
         with self._changed:
-            self._changed.wait_for(lambda: self._writers == 0)
+            self._changed.wait_for(lambda: self._writers == 0 or rel in self.ready)
 
-    def wait_newer(self, since: int, timeout: float) -> tuple[int, tuple[Problem, ...]]:
+    def viewed(self, page: str) -> None:
+        """A tab shows `page` (a site URL path)."""
+        with self._changed:
+            self._viewing.pop(page, None)
+            self._viewing[page] = time.monotonic()
+            while len(self._viewing) > MAX_VIEWED:
+                del self._viewing[next(iter(self._viewing))]
+
+    def viewing(self) -> list[str]:
+        """The pages tabs showed lately, the most recent first."""
+        since = time.monotonic() - POLL_SECONDS - 5
+        with self._changed:
+            return [page for page, seen in reversed(self._viewing.items()) if seen >= since]
+
+    def wait_newer(self, since: int, timeout: float) -> tuple[int, tuple[Problem, ...], int]:
+        """The version, its errors and `hard`, once the version passes `since` (or after
+        `timeout` seconds)."""
         with self._changed:
             self._changed.wait_for(lambda: self.version > since, timeout=timeout)
-            return self.version, self.problems
+            return self.version, self.problems, self.hard
 
 
 class _Writing:
@@ -275,6 +310,14 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IO_SECONDS  # (StreamRequestHandler sets it on the socket)
 
+    def setup(self) -> None:
+        super().setup()
+        # A response is written as its head, then its body: with Nagle's algorithm the body
+        # waited for the client's delayed ACK of the head (40 ms on Linux), twice per edit
+        # (the reload event, then the page).
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def handle_one_request(self) -> None:
         cast(DevServer, self.server).waiting(self.connection)
         super().handle_one_request()
@@ -342,8 +385,10 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.startswith(base):
             self._not_found(body=body)
             return
-        self.options.state.wait_readable()
-        self._file(path, path[len(base):], split.query, body=body)
+        rel = path[len(base):]
+        self.options.state.wait_readable(rel + "index.html" if rel.endswith("/") or not rel
+                                         else rel)
+        self._file(path, rel, split.query, body=body)
 
     def _host_allowed(self) -> bool:
         """The Host header names this machine, an IP address, or the address served on. A
@@ -422,23 +467,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._respond(HTTPStatus.FORBIDDEN, b"cross-origin request refused\n",
                           "text/plain; charset=utf-8", body=body)
             return
+        asked = parse_qs(query)
         try:
-            since = int(parse_qs(query).get("since", ["-1"])[0])
+            since = int(asked.get("since", ["-1"])[0])
         except ValueError:
             since = -1
         state = self.options.state
+        page = _decoded(asked.get("page", [""])[0])
+        if page is not None and page.startswith(self.options.base_path):
+            state.viewed("/" + page[len(self.options.base_path):])
         slots = cast(DevServer, self.server).poll_slots
-        version, problems = state.wait_newer(since, 0)
+        version, problems, hard = state.wait_newer(since, 0)
         answer: dict[str, Any] = {}
         if version <= since:
             if slots.acquire(blocking=False):
                 try:
-                    version, problems = state.wait_newer(since, POLL_SECONDS)
+                    version, problems, hard = state.wait_newer(since, POLL_SECONDS)
                 finally:
                     slots.release()
             else:  # too many tabs wait already: this one asks again later
                 answer["retry"] = POLL_RETRY_MS
-        answer.update(version=version, problems=[
+        answer.update(version=version, hard=hard, problems=[
             {"location": p.location, "message": p.message, "code": p.code}
             for p in problems])
         data = json.dumps(answer).encode("utf-8")
@@ -561,8 +610,10 @@ def _with_reload_script(html: bytes, version: int) -> bytes:
     return html[:at] + tag + html[at:] if at >= 0 else html + tag
 
 
-# Long-polls the events endpoint; reloads on a new version without errors, shows errors in
-# an overlay over the last good page (text only: messages are set as textContent).
+# Long-polls the events endpoint; on a new version without errors, swaps the page in place
+# when every version since the tab's own changed only what pages show (`hard`) and the page
+# has no script of its own, else reloads it; shows errors in an overlay over the last good
+# page (text only: messages are set as textContent).
 RELOAD_SCRIPT = """(function () {
   var script = document.currentScript;
   var page = script ? parseInt(script.getAttribute("data-version"), 10) : 0;
@@ -597,12 +648,64 @@ RELOAD_SCRIPT = """(function () {
       overlay.appendChild(line);
     });
   }
+  // What a swap cannot bring along: the stylesheets, icons, scripts and inline styles
+  // (loaded once per page) and the root element's attributes (language, direction).
+  function fixed(doc) {
+    var parts = [doc.documentElement.getAttribute("lang"),
+                 doc.documentElement.getAttribute("dir")];
+    doc.querySelectorAll("link[rel~=stylesheet], link[rel~=icon], style, script").forEach(
+      function (el) {
+        if (el.getAttribute("type") === "application/ld+json" ||
+            el.getAttribute("src") === "/__archivegen/reload.js") { return; }
+        parts.push(el.outerHTML);
+      });
+    return parts.join("\\n");
+  }
+  function swap(version) {
+    fetch(location.href, {cache: "no-store"})
+      .then(function (r) {
+        if (!r.ok || r.redirected) { throw new Error("moved"); }
+        return r.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var own = "script:not([type='application/ld+json'])" +
+          ":not([src='/__archivegen/reload.js']), meta[http-equiv=refresh i]";
+        if (fixed(doc) !== fixed(document) || doc.querySelector(own)) {
+          // (a page's own script runs, and a redirect page's refresh acts, only on a load)
+          throw new Error("not in place");
+        }
+        var mine = doc.querySelector("script[src='/__archivegen/reload.js']");
+        var now = mine ? parseInt(mine.getAttribute("data-version"), 10) : version;
+        if (mine) { mine.remove(); }
+        var kept = "link[rel~=stylesheet], link[rel~=icon], style, script[src]";
+        Array.prototype.slice.call(document.head.children).forEach(function (el) {
+          if (!el.matches(kept)) { el.remove(); }
+        });
+        Array.prototype.slice.call(doc.head.children).forEach(function (el) {
+          if (!el.matches(kept)) { document.head.appendChild(document.adoptNode(el)); }
+        });
+        var body = document.adoptNode(doc.body);
+        if (script) { body.appendChild(script); }
+        document.documentElement.replaceChild(body, document.body);
+        overlay = null;
+        page = now;
+        since = Math.max(since, now);
+        poll();
+      })
+      .catch(function () { location.reload(); });
+  }
   function poll() {
-    fetch("/__archivegen/events?since=" + since, {cache: "no-store"})
+    fetch("/__archivegen/events?since=" + since + "&page=" +
+          encodeURIComponent(location.pathname), {cache: "no-store"})
       .then(function (r) { return r.json(); })
       .then(function (e) {
         // A new build: load it (its errors, if any, show again on the new page).
-        if (e.version > page) { location.reload(); return; }
+        if (e.version > page) {
+          if (!e.problems.length && page >= e.hard && !overlay) { swap(e.version); }
+          else { location.reload(); }
+          return;
+        }
         if (e.problems.length && since < 0) { show(e.problems); }
         since = e.version;
         setTimeout(poll, e.retry || 0);  // (retry: the server has too many tabs waiting)
