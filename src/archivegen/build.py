@@ -130,6 +130,7 @@ from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import (
     PARALLEL_MIN_FILES,
+    UNSTORED_KINDS,
     EarlyRestore,
     LoadJob,
     RecordFetcher,
@@ -145,9 +146,6 @@ SHOWN_KINDS = frozenset({"article", "listing", "feed", "terms", "archive", "not_
 # Kinds of page rendered on every core (one per article or listing page); the few others are
 # rendered in this process.
 WORKER_KINDS = frozenset(kind for kind, spec in PAGE_KINDS.items() if spec.in_workers)
-# Files copied from the input folder as they are: the page store does not keep them (the
-# input is there whenever the store is of use).
-UNSTORED_KINDS = frozenset({"asset"})
 
 __all__ = ["BuildReport", "LoadedArticle", "Progress", "full_build", "load_articles", "make_site",
            "theme_dirs"]

@@ -127,10 +127,14 @@ def _restore_early(store: Path, output_dir: Path, pages: list[StoredPage]
     return copied
 
 
+# Files copied from the input folder as they are: the page store does not keep them (the
+# input is there whenever the store is of use).
+UNSTORED_KINDS = frozenset({"asset"})
+
+
 def store_fingerprint(page: Page) -> str:
-    """The fingerprint a page is kept in the page store under ("": not kept). Files copied
-    from the input folder are not: the input is there in CI as well."""
-    return "" if page.kind == "asset" else page.fingerprint
+    """The fingerprint a page is kept in the page store under ("": not kept)."""
+    return "" if page.kind in UNSTORED_KINDS else page.fingerprint
 
 
 def _exit_with_parent(parent: int) -> None:

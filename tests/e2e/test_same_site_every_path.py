@@ -47,9 +47,14 @@ def test_cold_ci_restored_and_reference_engine_builds_are_byte_identical(
 
     import archivegen.markdown.fast as fast
 
-    monkeypatch.setattr(fast, "_port", lambda: None)  # markdown-it-py renders every body
+    asked: list[bool] = []
+
+    def no_port() -> None:  # markdown-it-py renders every body
+        asked.append(True)
+
+    monkeypatch.setattr(fast, "_port", no_port)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)  # in this process, where the patch holds
     reference = build(tmp_path, SiteConfig(input="articles", output="reference"),
                       use_cache=False)
-    assert reference.errors == 0
+    assert reference.errors == 0 and len(asked) >= 900  # the fast path was asked, and declined
     assert tree_bytes(tmp_path / "reference") == built
