@@ -22,7 +22,6 @@ from collections.abc import (
     MutableMapping,
     Sequence,
 )
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,6 +50,7 @@ from archivegen.incremental.lock import build_lock
 from archivegen.incremental.rows import shared_terms
 from archivegen.incremental.uptodate import (
     Scan,
+    context_content,
     context_state,
     input_state,
     scan_inputs,
@@ -58,8 +58,8 @@ from archivegen.incremental.uptodate import (
 )
 from archivegen.load.assets import assets_fresh
 from archivegen.load.loaded import CachedSource, Record, reusable_sha
-from archivegen.load.source_file import LoadedArticle, content_unchanged, load_articles
-from archivegen.load.sources import read_static_files
+from archivegen.load.source_file import LoadedArticle, load_articles
+from archivegen.load.sources import read_static_files, unchanged_contents
 from archivegen.markdown.engine import (
     make_markdown,
 )
@@ -82,6 +82,7 @@ from archivegen.render.page_store import (
     stored_pages,
 )
 from archivegen.render.pages import Renderer
+from archivegen.render.restore import EarlyRestore, Unrestored
 from archivegen.render.templates import is_web_url, make_environment, template_dependencies
 from archivegen.render.writer import (
     MANIFEST_NAME,
@@ -129,13 +130,10 @@ from archivegen.site.redirects import redirects as find_redirects
 from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import (
-    PARALLEL_MIN_FILES,
     UNSTORED_KINDS,
-    EarlyRestore,
     LoadJob,
     RecordFetcher,
     Rendered,
-    Unrestored,
     render_in_workers,
     run_load_jobs,
 )
@@ -656,7 +654,10 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     # Files touched but not changed (a fresh checkout on CI touches every file) are known
     # by their bytes' hash: checked here, they need no worker process started for them.
     still: list[LoadJob] = []
-    for job, same in zip(jobs, _contents_unchanged(input_dir, jobs, config), strict=True):
+    unchanged = unchanged_contents(input_dir, [(job.rel, job.cached_sha) for job in jobs],
+                                   file_time_dates=config.dates_from_file_times,
+                                   limits=config.limits)
+    for job, same in zip(jobs, unchanged, strict=True):
         if same:
             entries[job.rel] = _sketches_apart(replace(cached[job.rel], stat=job.stat),
                                                sketches)
@@ -687,25 +688,6 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     if cache is not None:  # gone, or unreadable now: what it held no longer counts
         cache.forget_sources(set(cached) - ({rel for rel, _ in scan} - set(read_errors)))
     return _loaded_in_order(scan, entries, records, vectors, read_errors, diags), sketches
-
-
-# Threads reading and hashing touched files: both release the GIL, so they overlap the
-# disk and the two cores (10^4 files: 1.6 s one at a time).
-_HASH_THREADS = 4
-
-
-def _contents_unchanged(input_dir: Path, jobs: Sequence[LoadJob],
-                        config: SiteConfig) -> Iterable[bool]:
-    """Per job: is its file (touched) still what its cached records were made from?"""
-    def same(job: LoadJob) -> bool:
-        return bool(job.cached_sha) and content_unchanged(
-            input_dir, job.rel, job.cached_sha, file_time_dates=config.dates_from_file_times,
-            limits=config.limits)
-
-    if sum(1 for job in jobs if job.cached_sha) < PARALLEL_MIN_FILES:
-        return map(same, jobs)
-    with ThreadPoolExecutor(max_workers=_HASH_THREADS) as pool:
-        return list(pool.map(same, jobs, chunksize=64))
 
 
 # What a CachedArticle holds once its sketch is kept in the build's SketchStore.
@@ -812,19 +794,22 @@ def full_build(project_dir: Path, config: SiteConfig, *, strict: bool = False,
 def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, timer: _Timer,
            scan: Scan | None = None) -> BuildReport:
     context = state = None
+    content = ""
     with timer.phase("check"):
         scan = scan if scan is not None else scan_inputs(ctx.input_dir)
         if cache is not None:
             context = context_state(ctx.input_dir, ctx.output_dir, ctx.config, ctx.themes,
                                     ctx.strict)
+            content = context_content(ctx.input_dir, ctx.output_dir, ctx.config, ctx.themes,
+                                      ctx.strict)
             state = input_state(scan, context)
         files = scan_key(scan)
     store = _page_store(cache, diags)
     stored_before = store is not None and holds_pages(store)
     early = _early_restore(cache, store, ctx.output_dir) if stored_before else None
     try:
-        return _build_site(ctx, cache, diags, timer, scan, store, early, context, state, files,
-                           stored_before)
+        return _build_site(ctx, cache, diags, timer, scan, store, early,
+                           (context, content, state), files, stored_before)
     finally:
         if early is not None:
             early.cancel()  # (the build stopped before it took the pages)
@@ -832,12 +817,16 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
 
 def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
                 timer: _Timer, scan: Scan, store: Path | None, early: EarlyRestore | None,
-                context: str | None, state: str | None, files: str,
+                states: tuple[str | None, str, str | None], files: str,
                 stored_before: bool) -> BuildReport:
+    # uptodate's context_state, context_content and input_state of this build's inputs.
+    context, content, state = states
     if cache is not None:
         # This build is about to change the cache: until it is done, a quick rebuild may
-        # not trust what the last one left (committed with the loaded sources).
+        # not trust what the last one left (committed with the loaded sources), nor may a
+        # fresh checkout take it for its own (incremental/checkout.py).
         cache.set_quick_basis(None)
+        cache.set_context_content("")
     with timer.phase("load"):
         diags.extend(list(scan.problems))  # folders that could not be listed
         loaded, sketches = _load_with_cache(ctx.input_dir, scan, cache, ctx.config, diags,
@@ -907,6 +896,7 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
                 context=context, bases=site.bases, nav=site.nav,
                 grouped=tuple(sorted(site.grouped)), files=files,
                 term_counts=site.term_counts, report_sha=report_sha))
+        cache.set_context_content(content)
         cache.commit()
     return result
 

@@ -11,12 +11,7 @@ them pending, so memory stays bounded whatever the archive's size.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
-import multiprocessing.context
 import os
-import signal
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,9 +28,11 @@ from archivegen.limits import Limits
 from archivegen.load.loaded import CachedSource, Record
 from archivegen.markdown.engine import SafeMarkdown, make_markdown
 from archivegen.model import ArticleHead, ArticleSummary, RenderedFile, Taxonomy
+from archivegen.processes import exit_with_parent, spawn_context
 from archivegen.render.messages import Messages
 from archivegen.render.page_store import PackReader, PackWriter, StoredPage
 from archivegen.render.pages import Renderer
+from archivegen.render.restore import Unrestored, restore_page
 from archivegen.render.templates import make_environment, messages_of
 from archivegen.render.writer import TreeWriter, WrittenFile
 from archivegen.report import Progress
@@ -63,70 +60,6 @@ class RecordFetcher:
 _worker_state: list[tuple[Renderer, RecordFetcher, TreeWriter | None, PackReader | None]] = []
 
 
-@dataclass(frozen=True, slots=True)
-class Unrestored:
-    """A stored page whose bytes could not be read back as stored: to be rendered."""
-
-    path: str
-
-
-def restore_page(job: StoredPage, reader: PackReader, writer: TreeWriter | None
-                 ) -> RenderedFile | WrittenFile | Unrestored:
-    """A page copied from the page store (written at once with `writer`)."""
-    content = reader.read(job)
-    if content is None:
-        return Unrestored(job.path)
-    if writer is None:
-        return RenderedFile(path=job.path, content=content, origin=job.origin, restored=True)
-    return writer.put(job.path, content, job.origin, restored=True)
-
-
-# Pages per task of an early restore: few tasks, and results come back in batches.
-_EARLY_CHUNK = 512
-# Set in the early restore's worker process on its first task: its reader and writer.
-_early_state: list[tuple[PackReader, TreeWriter]] = []
-
-
-class EarlyRestore:
-    """The last build's pages copied from the page store into an output folder that lost
-    them (a CI run with the build state restored into a fresh checkout), by one worker
-    process while this one loads and plans: most of such a build is writing those files,
-    and planning leaves the second core idle. Which of them the build keeps is decided once
-    it has planned (`done`): a page planned with the fingerprint it was copied under."""
-
-    def __init__(self, pages: Sequence[StoredPage], store: Path, output_dir: Path) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_small_workers(),
-                                         initializer=_exit_with_parent,
-                                         initargs=(os.getpid(),))
-        self._tasks = [self._pool.submit(_restore_early, store, output_dir,
-                                         list(pages[at:at + _EARLY_CHUNK]))
-                       for at in range(0, len(pages), _EARLY_CHUNK)]
-
-    def done(self) -> dict[str, tuple[str, WrittenFile]]:
-        """(fingerprint, file written) of each page copied, by path; waits for the rest."""
-        try:
-            return {path: (fingerprint, written) for task in self._tasks
-                    for path, fingerprint, written in task.result()}
-        finally:
-            self._pool.shutdown()
-
-    def cancel(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
-
-
-def _restore_early(store: Path, output_dir: Path, pages: list[StoredPage]
-                   ) -> list[tuple[str, str, WrittenFile]]:
-    if not _early_state:
-        _early_state.append((PackReader(store), TreeWriter(output_dir)))
-    reader, writer = _early_state[0]
-    copied = []
-    for page in pages:
-        done = restore_page(page, reader, writer)
-        if isinstance(done, WrittenFile) and not (done.refused or done.unwritable):
-            copied.append((page.path, page.fingerprint, done))
-    return copied
-
-
 # Files copied from the input folder as they are: the page store does not keep them (the
 # input is there whenever the store is of use).
 UNSTORED_KINDS = frozenset({"asset"})
@@ -137,28 +70,11 @@ def store_fingerprint(page: Page) -> str:
     return "" if page.kind in UNSTORED_KINDS else page.fingerprint
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Make this worker process exit when the build process (pid `parent`) dies (killed,
-    say): a worker otherwise waits for work forever, holding the build's terminal or pipes
-    open. The pid comes from the build: read here, it could already be init's.
-
-    Ctrl-C at a terminal reaches every process of its group: the build process decides what
-    to do (`serve` lets the build under way finish); a worker would die printing a trace."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
-
-
 def _init_render_worker(build_pid: int, themes: Sequence[Path], config: SiteConfig,
                         messages: Messages, nav: tuple[Taxonomy, ...],
                         term_counts: dict[str, int], records: Path | None,
                         write_into: Path | None, store: Path | None) -> None:
-    _exit_with_parent(build_pid)
+    exit_with_parent(build_pid)
     # The build's messages, not read again: the pages' fingerprints were made with them.
     renderer = Renderer(env=make_environment(themes, template_bytecode_dir(records), messages),
                         md=make_markdown(config.limits), config=config,
@@ -184,35 +100,6 @@ def _render_job(job: Page | StoredPage) -> tuple[Rendered, tuple[Diagnostic, ...
         return (writer.put(page.path, page.content, page.origin, store_fingerprint(job)),
                 tuple(local.items))
     return page, tuple(local.items)
-
-
-def _small_workers() -> multiprocessing.context.BaseContext:
-    """Render workers that do not start as copies of this process: by the time pages are
-    rendered it holds every article's head and plan (hundreds of MiB at 10^5 articles), and a
-    forked worker would hold all of it again. Spawned workers are fresh interpreters (a few
-    tenths of a second to start), still children of this process, so they exit with it."""
-    return _QuietSpawnContext()
-
-
-class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
-    """A spawned worker that ignores Ctrl-C from its start. The terminal signals the whole
-    process group; a worker still importing when it came would die printing a trace and
-    break the build. An ignored SIGINT survives exec, and Python keeps it ignored; only the
-    main thread may set it, so workers started from another thread keep the default."""
-
-    def start(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            super().start()
-            return
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            super().start()
-        finally:
-            signal.signal(signal.SIGINT, previous)
-
-
-class _QuietSpawnContext(multiprocessing.context.SpawnContext):
-    Process = _QuietSpawnProcess
 
 
 # Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.
@@ -242,7 +129,7 @@ def render_in_workers(jobs: Iterator[Page | StoredPage], count: int, themes: Seq
             if reader is not None:
                 reader.close()
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn_context(),
                              initializer=_init_render_worker,
                              initargs=(os.getpid(), list(themes), renderer.config,
                                        messages_of(renderer.env),
@@ -341,10 +228,10 @@ def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None
                 progress.count(done, len(jobs), "files")
             yield result
         return
-    # Spawned too (see _small_workers): a forked worker counts every page of this process it
-    # maps (the input scan of 10^5 files, the cache's sources) in its own memory.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_small_workers(),
-                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+    # Spawned too (see processes.spawn_context): a forked worker counts every page of this
+    # process it maps (the input scan of 10^5 files, the cache's sources) in its own memory.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn_context(),
+                             initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
                                       start=1):
             if progress is not None:

@@ -8,13 +8,29 @@ import os
 import shutil
 from pathlib import Path
 
-from incremental_helpers import age, clean_build, run
+from incremental_helpers import (
+    OLD,
+    age,
+    assert_like_a_clean_build,
+    clean_build,
+    edit_body,
+    phase_names,
+    run,
+)
 
 from archivegen.incremental.cache import CACHE_PATH
 from archivegen.render.page_store import STORE_FOLDER
 from conftest import tree_bytes
 
 STORE = CACHE_PATH.parent / STORE_FOLDER
+CHECKED_OUT = OLD + 86_400  # the mtime a fresh checkout gives every file
+
+
+def fresh_checkout(project: Path) -> None:
+    """What a CI job starts from: the build state restored, no output folder, and every
+    file of the archive touched (the same bytes, a new mtime)."""
+    shutil.rmtree(project / "site")
+    age(project, CHECKED_OUT)
 
 
 def test_an_empty_output_is_filled_from_the_store(project: Path) -> None:
@@ -90,3 +106,87 @@ def test_a_page_no_longer_planned_is_not_left_behind(project: Path, tmp_path: Pa
     assert report.errors == 0 and report.removed > 0
     assert tree_bytes(project / "site") == clean_build(project, tmp_path / "clean")
     assert report.written < first.written
+
+
+def test_a_fresh_checkout_of_an_unchanged_archive_is_put_back_not_built(project: Path) -> None:
+    first = run(project)
+    built = tree_bytes(project / "site")
+    fresh_checkout(project)
+    report = run(project)
+    assert tree_bytes(project / "site") == built
+    # The pages copied back, then a replay: nothing loaded, planned or rendered.
+    assert phase_names(report) == ["restore", "check"]
+    assert (report.rendered, report.written, report.restored, report.unchanged) == (
+        0, first.written, first.written, 0)
+    assert (report.articles, report.pages, report.diagnostics) == (
+        first.articles, first.pages, first.diagnostics)
+    # The state now describes this checkout: the next build is a no-op.
+    again = run(project)
+    assert phase_names(again) == ["check"]
+    assert (again.written, again.unchanged) == (0, first.written)
+
+
+def test_a_fresh_checkout_with_an_edited_article_is_a_quick_rebuild(project: Path,
+                                                                   tmp_path: Path) -> None:
+    first = run(project)
+    fresh_checkout(project)
+    article = sorted((project / "articles").glob("gr_0*.txt"))[3]
+    edit_body(article)
+    os.utime(article, (CHECKED_OUT, CHECKED_OUT))
+    report = run(project)
+    assert_like_a_clean_build(project, tmp_path)
+    assert phase_names(report)[0] == "restore" and phase_names(report)[-1] == "quick"
+    assert 0 < report.rendered < first.written // 4  # its page, feeds, neighbours, search
+    assert report.restored + report.rendered == first.written
+    assert report.written == first.written
+
+
+def test_a_fresh_checkout_with_a_new_article_builds_only_what_changed(project: Path,
+                                                                     tmp_path: Path) -> None:
+    first = run(project)
+    fresh_checkout(project)
+    new = project / "articles" / "zz_new.txt"  # its author, region and themes exist
+    new.write_text("Harbour Pilots Report Longer Waits at the Straits\n\nBy [Daniel Okafor](#)\n\n"
+                   "Strategic Culture, June 2, 2017\n\nRegion: [Europe](#)\n\n"
+                   "Theme: [Militarization and WMD](#)\n\nPilots at two harbours said ships "
+                   "waited up to a day longer for a berth this week, after a change of the "
+                   "rules for vessels carrying fuel through the straits.\n")
+    os.utime(new, (CHECKED_OUT, CHECKED_OUT))
+    report = run(project)
+    assert_like_a_clean_build(project, tmp_path)
+    assert "restore" in phase_names(report) and "load" in phase_names(report)
+    assert 0 < report.rendered < first.written // 2
+    assert report.restored > first.written // 2
+
+
+def test_a_fresh_checkout_with_an_edited_template_renders_its_pages(project: Path,
+                                                                   tmp_path: Path) -> None:
+    from archivegen.config import SiteConfig, theme_dirs
+
+    default_theme = theme_dirs(project, SiteConfig())[-1]
+    (project / "templates").mkdir()
+    terms = (default_theme / "terms.html").read_text()
+    (project / "templates" / "terms.html").write_text(terms)
+    first = run(project)
+    fresh_checkout(project)
+    (project / "templates" / "terms.html").write_text(terms.replace("<h1", "<h1 class=t", 1))
+    report = run(project)
+    assert "restore" in phase_names(report) and report.full_because
+    assert 0 < report.rendered < first.written // 2
+    elsewhere = tmp_path / "clean-project"  # a clean build with the same override
+    shutil.copytree(project / "templates", elsewhere / "templates")
+    assert tree_bytes(project / "site") == clean_build(project, elsewhere)
+
+
+def test_a_fresh_checkout_with_a_touched_template_is_still_put_back(project: Path) -> None:
+    from archivegen.config import SiteConfig, theme_dirs
+
+    (project / "templates").mkdir()
+    terms = (theme_dirs(project, SiteConfig())[-1] / "terms.html").read_text()
+    (project / "templates" / "terms.html").write_text(terms)
+    age(project / "templates")
+    first = run(project)
+    fresh_checkout(project)  # (the template too: same bytes, new mtime)
+    report = run(project)
+    assert phase_names(report) == ["restore", "check"]
+    assert report.restored == first.written

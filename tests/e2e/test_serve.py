@@ -499,9 +499,10 @@ BUILD_WATCHED = """
 import os, time
 import archivegen.build as build
 import archivegen.workers as workers
+import archivegen.processes as processes
 workers.PARALLEL_MIN_FILES = workers.RENDER_PARALLEL_MIN = 1  # worker processes, as at scale
 os.cpu_count = lambda: 2  # two render workers, whatever the machine
-real_start = workers._QuietSpawnProcess.start
+real_start = processes.QuietSpawnProcess.start
 started = []
 def start(self):
     render = workers._init_render_worker in self._args  # (else a load worker)
@@ -511,7 +512,7 @@ def start(self):
     started.append(self)
     if len(started) % 2 == 0:  # the second render worker of a build
         open(WORKERS_STARTING, "a").close()
-workers._QuietSpawnProcess.start = start
+processes.QuietSpawnProcess.start = start
 real_write_tree = build.write_tree
 def write_tree(output_dir, files, *rest, **kw):
     def held():

@@ -150,6 +150,7 @@ def _remove_other_schemas(path: Path) -> None:
 
 # The meta table's rows besides the schema version (BuildCache's typed methods).
 _INPUT_STATE, _SUMMARY, _QUICK_BASIS = "input_state", "summary", "quick_basis"
+_CONTEXT_CONTENT = "context_content"
 _LOADER_OPTIONS, _OUTPUT_DIR, _FOLDED = "loader_options", "output_dir", "folded"
 
 
@@ -503,6 +504,14 @@ class BuildCache:
 
     def set_input_state(self, state: str) -> None:
         self._set_meta(_INPUT_STATE, state)
+
+    def context_content(self) -> str:
+        """uptodate.context_content of the last full build, written with its input state
+        and quick basis ("" while a build is under way)."""
+        return self._meta(_CONTEXT_CONTENT) or ""
+
+    def set_context_content(self, content: str) -> None:
+        self._set_meta(_CONTEXT_CONTENT, content)
 
     def summary(self) -> Summary | None:
         """The last build's counts and diagnostics; None if missing or garbled."""

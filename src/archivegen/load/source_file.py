@@ -6,9 +6,7 @@ files that changed (quick.py): `reload_source`, whose result the cache keeps.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,7 +19,7 @@ from archivegen.load.assets import AssetStat, find_assets
 from archivegen.load.layouts import load_source
 from archivegen.load.loaded import CachedArticle, CachedSource, Record
 from archivegen.load.repair import repair_article
-from archivegen.load.sources import read_source
+from archivegen.load.sources import read_source, source_signature
 from archivegen.markdown.article import (
     article_body_and_excerpt,
     local_references,
@@ -51,17 +49,6 @@ class LoadedArticle:
     assets: tuple[Asset, ...] = ()  # files its body references, copied beside its page
     # The paths its references named and what was there (load/assets.py), when loaded
     looked: tuple[AssetStat, ...] = ()
-
-
-def source_signature(source: Source, *, file_time_dates: bool = False) -> str:
-    """What a source's records are made from: its bytes and its sidecar's bytes, and its
-    modification day when undated articles take their date from it."""
-    digest = hashlib.sha256(source.sha256.encode())
-    digest.update(b"\0" + (source.sidecar or b"") + b"\0" + source.sidecar_path.encode())
-    if file_time_dates and source.mtime is not None:
-        day = time.strftime("%Y-%m-%d", time.gmtime(source.mtime))
-        digest.update(b"\0mtime-day:" + day.encode())
-    return digest.hexdigest()
 
 
 def load_one(source: Source, diags: Diagnostics, md: SafeMarkdown, *,
@@ -157,17 +144,6 @@ class Reloaded:
     entry: CachedSource | None
     records: tuple[Record, ...] = ()
     terms: tuple[str, ...] = ()  # each article's search term vector
-
-
-def content_unchanged(input_dir: Path, rel: str, cached_sha: str, *, file_time_dates: bool,
-                      limits: Limits = DEFAULT_LIMITS) -> bool:
-    """Does `rel` (touched since it was loaded) still hold what its records were made from
-    (`cached_sha`, source_signature's)? Reads it; False whenever in doubt (it cannot be
-    read, a sidecar cannot be), and reload_source then says why."""
-    diags = Diagnostics()
-    source = read_source(input_dir, rel, diags, limits)
-    return (source is not None and not diags.items
-            and source_signature(source, file_time_dates=file_time_dates) == cached_sha)
 
 
 def reload_source(input_dir: Path, rel: str, stat: str, cached_sha: str, diags: Diagnostics,
