@@ -17,6 +17,9 @@ from wait4 like ../shared/bench/timecmd.py):
   theme edit      one article joins the theme most articles have (every page of that theme's
                   listing, its feed and the themes index change)
   template edit   the archive's own terms.html override changes (7 taxonomy pages use it)
+  CI, new article a CI run as above (empty output, state restored, every file touched) whose
+                  checkout adds one article (an existing one, retitled, each body line's
+                  words reversed: no copy of another): the pages it changes are rendered
 
 With --hugo-site (a corpus from `bench.sh gen N`, hugo format) and --hugo (the binary), Hugo's
 cold build is timed in the same run and every row is also printed as a ratio to it.
@@ -71,6 +74,15 @@ def build(project: Path) -> tuple[float, float, str]:
     return wall, rss, counts
 
 
+def fresh_checkout(project: Path) -> None:
+    """What a CI job starts from: every file of the archive touched (checked out just now,
+    though not "racy": over 2 s ago); the output folder is moved away by the caller."""
+    fresh = time.time() - 10
+    for path in project.rglob("*"):
+        if ".archivegen" not in path.parts and "site" not in path.parts:
+            os.utime(path, (fresh, fresh))
+
+
 def ci_restore(project: Path, work: Path) -> tuple[float, float, str]:
     """A CI run: a fresh checkout (every article's mtime new), the build state restored
     from the cold build, an empty output folder. The site it writes must be the cold
@@ -78,9 +90,7 @@ def ci_restore(project: Path, work: Path) -> tuple[float, float, str]:
     cold = work / "site-cold"
     shutil.rmtree(cold, ignore_errors=True)
     (project / "site").rename(cold)
-    fresh = time.time() - 10  # checked out just now (not "racy": over 2 s ago)
-    for path in (project / "articles").rglob("*"):
-        os.utime(path, (fresh, fresh))
+    fresh_checkout(project)
     wall, rss, counts = build(project)
     same = subprocess.run(["diff", "-rq", str(cold), str(project / "site")],
                           stdout=subprocess.DEVNULL).returncode == 0
@@ -161,6 +171,14 @@ def main() -> int:
     terms = (REPO / "templates" / "terms.html").read_text()
     (project / "templates" / "terms.html").write_text(terms.replace("<h1>", "<h1 class='t'>"))
     rows.append(("template edit", *build(project)))
+    shutil.rmtree(project / "site")
+    fresh_checkout(project)
+    new = project / "articles" / "zz-new-article.txt"
+    lines = target.read_text().split("\n")
+    lines[first] = "New: " + lines[first]
+    new.write_text("\n".join(" ".join(reversed(line.split())) if len(line) > 200 else line
+                             for line in lines))
+    rows.append(("CI, new article", *build(project)))
     print(f"articles: {len(articles)}; machine: {os.cpu_count()} cores")
     for name, wall, rss, counts in rows:
         ratio = f"  {wall / hugo_wall:6.3f} x hugo cold" if hugo_wall else ""

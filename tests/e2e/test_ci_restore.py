@@ -26,6 +26,11 @@ STORE = CACHE_PATH.parent / STORE_FOLDER
 CHECKED_OUT = OLD + 86_400  # the mtime a fresh checkout gives every file
 
 
+def entries(folder: Path) -> list[str]:
+    """Every file and folder below `folder`."""
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
+
+
 def fresh_checkout(project: Path) -> None:
     """What a CI job starts from: the build state restored, no output folder, and every
     file of the archive touched (the same bytes, a new mtime)."""
@@ -111,9 +116,11 @@ def test_a_page_no_longer_planned_is_not_left_behind(project: Path, tmp_path: Pa
 def test_a_fresh_checkout_of_an_unchanged_archive_is_put_back_not_built(project: Path) -> None:
     first = run(project)
     built = tree_bytes(project / "site")
+    folders = entries(project / "site")
     fresh_checkout(project)
     report = run(project)
     assert tree_bytes(project / "site") == built
+    assert entries(project / "site") == folders  # (no staging folder left behind)
     # The pages copied back, then a replay: nothing loaded, planned or rendered.
     assert phase_names(report) == ["restore", "check"]
     assert (report.rendered, report.written, report.restored, report.unchanged) == (

@@ -23,6 +23,7 @@ renewed only when its bytes are the ones its records were made from.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
 from concurrent.futures import BrokenExecutor
@@ -44,7 +45,7 @@ from archivegen.load.sources import unchanged_contents
 from archivegen.render.file_stats import FileStats
 from archivegen.render.page_store import STORE_FOLDER, holds_pages, stored_pages
 from archivegen.render.restore import EarlyRestore
-from archivegen.render.writer import MANIFEST_NAME, claim_files, file_stats
+from archivegen.render.writer import MANIFEST_NAME, claim_files, file_stats, staging_folder
 from archivegen.report import BuildReport
 
 
@@ -112,7 +113,9 @@ def _restore(cache: BuildCache, input_dir: Path, output_dir: Path, scan: Scan,
     del last
     if not pages or not claim_files(output_dir, pages):
         return None
-    copying = EarlyRestore(list(pages.values()), store, output_dir)
+    # Every core: this process only hashes the touched files meanwhile.
+    copying = EarlyRestore(list(pages.values()), store, output_dir,
+                           workers=max(1, min(4, os.cpu_count() or 1)))
     del pages
     restored = FileStats()
     try:
@@ -122,6 +125,7 @@ def _restore(cache: BuildCache, input_dir: Path, output_dir: Path, scan: Scan,
             restored.add(path, written.stat)
             rows.append((path, (fingerprint, written.stat)))
         cache.put_outputs(rows)
+        shutil.rmtree(staging_folder(output_dir), ignore_errors=True)  # (made by claim_files)
     except (OSError, BrokenExecutor):  # a full disk, a worker killed: the build goes on
         copying.cancel()  # as it would have, rendering what is missing
         cache.commit()

@@ -45,13 +45,14 @@ _worker_state: list[tuple[PackReader, TreeWriter]] = []
 
 
 class EarlyRestore:
-    """Pages copied from the page store into the output folder by one worker process, while
+    """Pages copied from the page store into the output folder by `workers` processes, while
     this one does something else (hashes the input files, plans the site): such a build is
-    mostly the writing of those files, and the second core is otherwise idle. `done` gives
-    what was copied; the caller decides what to keep of it."""
+    mostly the writing of those files. `done` gives what was copied; the caller decides what
+    to keep of it."""
 
-    def __init__(self, pages: Sequence[StoredPage], store: Path, output_dir: Path) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=spawn_context(),
+    def __init__(self, pages: Sequence[StoredPage], store: Path, output_dir: Path,
+                 workers: int = 1) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=spawn_context(),
                                          initializer=exit_with_parent,
                                          initargs=(os.getpid(),))
         self._tasks = [self._pool.submit(_restore_chunk, store, output_dir,
