@@ -82,13 +82,11 @@ from archivegen.render.page_store import (
     stored_pages,
 )
 from archivegen.render.pages import Renderer
-from archivegen.render.restore import EarlyRestore, Unrestored
+from archivegen.render.restore import Unrestored
 from archivegen.render.templates import is_web_url, make_environment, template_dependencies
 from archivegen.render.writer import (
-    MANIFEST_NAME,
     WriteReport,
     WrittenFile,
-    claim_files,
     drop_collisions,
     file_stat,
     read_manifest,
@@ -234,9 +232,6 @@ class SiteRun:
     # The build state's page store (render/page_store.py): pages not in the output folder
     # are copied from it when it holds them as planned, and pages rendered are kept in it.
     store: Path | None = None
-    # The last build's pages being copied from the store while this one plans (an output
-    # folder found empty): those planned as they were copied are kept.
-    early: EarlyRestore | None = None
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
@@ -320,8 +315,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                  if run.skip is not None and run.skip(out.path, out.fingerprint)]
     kept = set(unchanged)
     to_render = tuple(out.path for out in outputs if out.path not in kept)
-    already, restores = _restorable(outputs, kept, run.store, run.early)
-    copied = kept | {page.path for page in restores} | {f.path for f in already}
+    restores = _restorable(outputs, kept, run.store)
+    copied = kept | {page.path for page in restores}
     pages = sum(1 for out in outputs if out.kind in SHOWN_KINDS)
     unstored = frozenset(out.path for out in outputs if out.kind in UNSTORED_KINDS)
     in_workers = len(restores) + sum(1 for out in outputs
@@ -332,10 +327,9 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         return _planned_again(plan_site(bases, content, memo=False), paths, skipped, winners)
 
     # Planning every page again to find none to render took a second at 10^4 articles.
-    rest = (replan(fingerprints, copied) if len(restores) + len(already) < len(to_render)
-            else iter(()))
+    rest = replan(fingerprints, copied) if len(restores) < len(to_render) else iter(())
     files: Iterable[RenderedFile | WrittenFile] = _rendered(
-        rest, already, restores, replan, len(to_render), in_workers, themes, renderer, fetch,
+        rest, restores, replan, len(to_render), in_workers, themes, renderer, fetch,
         diags, run)
     if not run.stream:
         with run.timer.phase("render"):
@@ -515,36 +509,27 @@ def _fold_duplicates(loaded: Sequence[LoadedArticle], by_key: dict[str, LoadedAr
     return found
 
 
-def _restorable(outputs: Sequence[_Output], kept: Container[str], store: Path | None,
-                early: EarlyRestore | None) -> tuple[list[WrittenFile], list[StoredPage]]:
-    """Of the outputs to write: those copied early as planned (path and fingerprint), and
-    those the page store holds as planned."""
-    copied = early.done() if early is not None else {}
-    already = []
-    for out in outputs:
-        if out.path in copied and out.path not in kept:
-            fingerprint, written = copied[out.path]
-            if fingerprint == out.fingerprint:
-                already.append(replace(written, origin=out.origin))
-    del copied
+def _restorable(outputs: Sequence[_Output], kept: Container[str],
+                store: Path | None) -> list[StoredPage]:
+    """Of the outputs to write, those the page store holds as planned (path and
+    fingerprint). (An output folder emptied since the last build was filled from the store
+    before this build began: incremental/checkout.py.)"""
     if store is None or not holds_pages(store):
-        return already, []
-    done = {f.path for f in already}
+        return []
     wanted = {out.path: out.fingerprint for out in outputs
-              if out.path not in kept and out.path not in done
-              and out.kind not in UNSTORED_KINDS}
+              if out.path not in kept and out.kind not in UNSTORED_KINDS}
     found = stored_pages(store, wanted) if wanted else {}
-    return already, [replace(found[out.path], origin=out.origin) for out in outputs
-                     if out.path in found]
+    return [replace(found[out.path], origin=out.origin) for out in outputs
+            if out.path in found]
 
 
-def _rendered(pages: Iterator[Page], already: list[WrittenFile], restores: list[StoredPage],
+def _rendered(pages: Iterator[Page], restores: list[StoredPage],
               replan: Callable[[Container[str], Container[str]], Iterator[Page]],
               total: int, in_workers: int, themes: Sequence[Path], renderer: Renderer,
               fetch: RecordFetcher, diags: Diagnostics,
               run: SiteRun) -> Iterator[RenderedFile | WrittenFile]:
     """The `total` pages of `pages` and `restores` rendered or copied from the page store
-    (or written by the workers), after those `already` copied: stored pages, article and
+    (or written by the workers): stored pages, article and
     listing pages (`in_workers` of them; plan_site gives them first) on every core, then the
     few others, kept aside until the workers are done, then the stored pages that could not
     be read back (planned again by `replan`)."""
@@ -563,9 +548,7 @@ def _rendered(pages: Iterator[Page], already: list[WrittenFile], restores: list[
         if unrestored:
             yield from (renderer.page(page, diags, fetch) for page in replan(unrestored, ()))
 
-    copied: Iterator[WrittenFile] = _taken(already)
     rendered: Iterator[Rendered] = itertools.chain(
-        copied,
         render_in_workers(for_workers(), in_workers, themes, renderer, fetch, diags,
                           run.records, run.write_into, run.store),
         (renderer.page(page, diags) for page in _taken(others)),
@@ -806,17 +789,12 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         files = scan_key(scan)
     store = _page_store(cache, diags)
     stored_before = store is not None and holds_pages(store)
-    early = _early_restore(cache, store, ctx.output_dir) if stored_before else None
-    try:
-        return _build_site(ctx, cache, diags, timer, scan, store, early,
-                           (context, content, state), files, stored_before)
-    finally:
-        if early is not None:
-            early.cancel()  # (the build stopped before it took the pages)
+    return _build_site(ctx, cache, diags, timer, scan, store, (context, content, state), files,
+                       stored_before)
 
 
 def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
-                timer: _Timer, scan: Scan, store: Path | None, early: EarlyRestore | None,
+                timer: _Timer, scan: Scan, store: Path | None,
                 states: tuple[str | None, str, str | None], files: str,
                 stored_before: bool) -> BuildReport:
     # uptodate's context_state, context_content and input_state of this build's inputs.
@@ -840,7 +818,7 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
         write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
         published=cache.published if cache is not None and ctx.config.redirects else None,
-        input_dir=ctx.input_dir, store=store, early=early))
+        input_dir=ctx.input_dir, store=store))
     site = _with_export(ctx, known, site)
     del loaded  # what pages still need travels with their jobs
 
@@ -932,22 +910,6 @@ def _page_store(cache: BuildCache | None, diags: Diagnostics) -> Path | None:
                       SourceLocation(path=str(folder)))
         return None
     return folder
-
-
-def _early_restore(cache: BuildCache | None, store: Path | None,
-                   output_dir: Path) -> EarlyRestore | None:
-    """Copying of the last build's pages from the page store, begun now, when the output
-    folder holds none of what that build wrote (no manifest: a fresh checkout on CI, or a
-    deleted output) and the store holds its pages."""
-    if (cache is None or store is None or cache.output_dir() != str(output_dir)
-            or (output_dir / MANIFEST_NAME).exists()):
-        return None
-    last = {path: fingerprint for path, (fingerprint, _) in cache.outputs().items()}
-    pages = stored_pages(store, last)
-    del last
-    if not pages or not claim_files(output_dir, pages):
-        return None
-    return EarlyRestore(list(pages.values()), store, output_dir)
 
 
 def _store_key(site: SiteOutput) -> Callable[[str], str]:

@@ -44,7 +44,7 @@ from archivegen.incremental.uptodate import Scan, context_content, context_state
 from archivegen.load.sources import unchanged_contents
 from archivegen.render.file_stats import FileStats
 from archivegen.render.page_store import STORE_FOLDER, holds_pages, stored_pages
-from archivegen.render.restore import EarlyRestore
+from archivegen.render.restore import RestoreWorkers
 from archivegen.render.writer import MANIFEST_NAME, claim_files, file_stats, staging_folder
 from archivegen.report import BuildReport
 
@@ -114,7 +114,7 @@ def _restore(cache: BuildCache, input_dir: Path, output_dir: Path, scan: Scan,
     if not pages or not claim_files(output_dir, pages):
         return None
     # Every core: this process only hashes the touched files meanwhile.
-    copying = EarlyRestore(list(pages.values()), store, output_dir,
+    copying = RestoreWorkers(list(pages.values()), store, output_dir,
                            workers=max(1, min(4, os.cpu_count() or 1)))
     del pages
     restored = FileStats()

@@ -44,11 +44,10 @@ _CHUNK = 512
 _worker_state: list[tuple[PackReader, TreeWriter]] = []
 
 
-class EarlyRestore:
+class RestoreWorkers:
     """Pages copied from the page store into the output folder by `workers` processes, while
-    this one does something else (hashes the input files, plans the site): such a build is
-    mostly the writing of those files. `done` gives what was copied; the caller decides what
-    to keep of it."""
+    this one does something else (hashes the input files): such a build is mostly the
+    writing of those files. `copied` gives what was copied, as it comes."""
 
     def __init__(self, pages: Sequence[StoredPage], store: Path, output_dir: Path,
                  workers: int = 1) -> None:
@@ -58,10 +57,6 @@ class EarlyRestore:
         self._tasks = [self._pool.submit(_restore_chunk, store, output_dir,
                                          list(pages[at:at + _CHUNK]))
                        for at in range(0, len(pages), _CHUNK)]
-
-    def done(self) -> dict[str, tuple[str, WrittenFile]]:
-        """(fingerprint, file written) of each page copied, by path; waits for the rest."""
-        return {path: (fingerprint, written) for path, fingerprint, written in self.copied()}
 
     def copied(self) -> Iterator[tuple[str, str, WrittenFile]]:
         """(path, fingerprint, file written) of each page copied, as they come."""
