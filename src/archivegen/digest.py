@@ -19,6 +19,19 @@ def fingerprint(*parts: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def pack_fingerprint(value: str) -> bytes | str:
+    """A fingerprint's 16 bytes, or the text itself if it is not 32 lower-case hex digits."""
+    try:
+        packed = bytes.fromhex(value) if len(value) == 32 else None
+    except ValueError:
+        return value
+    return packed if packed is not None and packed.hex() == value else value
+
+
+def unpack_fingerprint(packed: bytes | str) -> str:
+    return packed.hex() if isinstance(packed, bytes) else packed
+
+
 class Fingerprints(MutableMapping[str, str]):
     """Fingerprints by output path, each kept as its 16 bytes rather than 32 hex digits: a
     build holds one per output from planning to its end (at 10^5 articles, 170,000 of them:
@@ -28,16 +41,14 @@ class Fingerprints(MutableMapping[str, str]):
         self._packed: dict[str, bytes | str] = {}
 
     def __getitem__(self, path: str) -> str:
-        value = self._packed[path]
-        return value.hex() if isinstance(value, bytes) else value
+        return unpack_fingerprint(self._packed[path])
 
     def __setitem__(self, path: str, value: str) -> None:
-        try:
-            packed: bytes | str = bytes.fromhex(value) if len(value) == 32 else value
-        except ValueError:
-            packed = value
-        if isinstance(packed, bytes) and packed.hex() != value:
-            packed = value  # upper-case digits: kept as written
+        self._packed[path] = pack_fingerprint(value)
+
+    def set_packed(self, path: str, packed: bytes | str) -> None:
+        """Keep a fingerprint given as pack_fingerprint made it (the same object: a build
+        that also holds it elsewhere holds it once)."""
         self._packed[path] = packed
 
     def __delitem__(self, path: str) -> None:
