@@ -301,15 +301,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         # plan until then took over 100 MiB).
         claims = [_Output.of(page)
                   for page in _counted(plan_site(bases, content), run.progress)]
-        outputs = drop_collisions(_assets_in_place(claims, diags), diags)
-        # Which page a path went to, needed again only where two pages (or an asset and a
-        # page) claimed it.
-        winners = ({out.path: out.origin for out in outputs}
-                   if len(outputs) != len(claims) else None)
+        outputs, winners, fingerprints = _one_page_per_path(claims, diags)
         del claims
-        fingerprints = Fingerprints()
-        for out in outputs:
-            fingerprints.set_packed(out.path, out.packed)
         moved, kept_urls, pieces = _redirects(run, table, also_archived, fingerprints,
                                               every_loaded)
         for url, to_url, _ in moved:
@@ -396,6 +389,28 @@ class _Output:
     @property
     def fingerprint(self) -> str:
         return unpack_fingerprint(self.packed)
+
+
+def _one_page_per_path(claims: list[_Output], diags: Diagnostics
+                       ) -> tuple[list[_Output], dict[str, str] | None, Fingerprints]:
+    """The outputs planned (one per path: writer.drop_collisions, _assets_in_place), and,
+    only where a claim was dropped, which page each path went to (its origin by path); and
+    their fingerprints. Without a collision (nearly always) no sorted copy of the claims is
+    made: at 10^5 articles it was 15 MiB more at the planning's peak."""
+    outputs = _assets_in_place(claims, diags)
+    fingerprints = Fingerprints()
+    for out in outputs:
+        if out.path in fingerprints:
+            break
+        fingerprints.set_packed(out.path, out.packed)
+    else:
+        if len(outputs) == len(claims):
+            return outputs, None, fingerprints
+    outputs = drop_collisions(outputs, diags)
+    fingerprints = Fingerprints()
+    for out in outputs:
+        fingerprints.set_packed(out.path, out.packed)
+    return outputs, {out.path: out.origin for out in outputs}, fingerprints
 
 
 def _assets_in_place(claims: list[_Output], diags: Diagnostics) -> list[_Output]:
