@@ -260,7 +260,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         index = build_index([(summarize(url, a, (by_key[a.key].excerpt, by_key[a.key].heading)),
                               a) for url, a in table])
         states = list(listing_states(index, {url: a.key for url, a in table}))
-        related = _related(table, index, states)
+        related = _Related(table, index, states)
         export = (_export_source(table, index, by_key, also_archived, fetch, messages)
                   if config.export else None)
     search: tuple[list[tuple[str, SpilledFile]], tuple[str, ...]] | None = None
@@ -326,6 +326,9 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
 
     # Planning every page again to find none to render took a second at 10^4 articles.
     rest = replan(fingerprints, copied) if len(restores) < len(to_render) else iter(())
+    # Related articles are needed no more once the article pages are planned, unless a
+    # stored page that cannot be read back must be planned again (only with restores).
+    rest = _releasing(rest, related.release if not restores else None)
     files: Iterable[RenderedFile | WrittenFile] = _rendered(
         rest, restores, replan, len(to_render), in_workers, themes, renderer, fetch,
         diags, run)
@@ -469,14 +472,43 @@ def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config:
         sitemap_base=config.base_url if is_web_url(config.base_url) else "")
 
 
-def _related(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
-             states: Sequence[ListingState]) -> Callable[[str], tuple[ArticleSummary, ...]]:
-    """Each article's related articles (site/related.py), chosen as its page is planned."""
-    facts = SiteFacts([(listing_url(s.spec), s.members) for s in states],
-                      {head.key: day_number(head.date) for _, head in table})
-    summary_of = {s.url: s for s in index.articles}
-    by_key = {head.key: summary_of[url] for url, head in table}
-    return lambda key: tuple(by_key[k] for k in related(key, facts))
+class _Related:
+    """Each article's related articles (site/related.py), chosen as its page is planned.
+    What they are chosen from (every listing's members, each article's terms and summary)
+    is dropped by `release` once no article page will be planned again: at 10^5 articles
+    it is tens of MiB, held otherwise while the listings render, to the build's peak."""
+
+    def __init__(self, table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
+                 states: Sequence[ListingState]) -> None:
+        self._facts: SiteFacts | None = SiteFacts(
+            [(listing_url(s.spec), s.members) for s in states],
+            {head.key: day_number(head.date) for _, head in table})
+        summary_of = {s.url: s for s in index.articles}
+        self._by_key = {head.key: summary_of[url] for url, head in table}
+
+    def __call__(self, key: str) -> tuple[ArticleSummary, ...]:
+        if self._facts is None:
+            raise RuntimeError("related articles asked for after they were released")
+        return tuple(self._by_key[k] for k in related(key, self._facts))
+
+    def release(self) -> None:
+        self._facts = None
+        self._by_key = {}
+
+
+# The kinds of page plan_site gives first, one article after another: once a page of
+# another kind comes, no article page follows.
+_ARTICLE_PASS = frozenset({"article", "asset"})
+
+
+def _releasing(pages: Iterator[Page], release: Callable[[], None] | None) -> Iterator[Page]:
+    """`pages` as they come, with `release` called when the first page past the article
+    pages comes (None: nothing to call)."""
+    for page in pages:
+        if release is not None and page.kind not in _ARTICLE_PASS:
+            release()
+            release = None
+        yield page
 
 
 def _export_source(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
