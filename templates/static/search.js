@@ -220,11 +220,13 @@
 
   const say = (text) => { status.textContent = text; };
 
-  const query = async () => {
+  // `typed`: the first search, run once the filters are loaded; words typed meanwhile into
+  // a page asked for without any are kept (they were wiped when the filters came late).
+  const query = async (typed = false) => {
     const mine = ++run;
     const params = new URLSearchParams(location.search);
     const q = params.get("q") || "";
-    input.value = q;
+    if (!(typed && !params.has("q") && input.value)) input.value = q;
     for (const f of FACETS) form.elements[f].value = params.get(f) || "";
     const wanted = [...new Set(words(q))];
     const filters = FACETS.map((f) => params.get(f)).filter(Boolean).map((url) => `@${url}`);
@@ -270,6 +272,6 @@
   });
   for (const f of FACETS) form.elements[f].addEventListener("change", () => form.requestSubmit());
   more.addEventListener("click", showMore);
-  window.addEventListener("popstate", query);
-  fillFilters().catch(() => {}).then(query);
+  window.addEventListener("popstate", () => query());
+  fillFilters().catch(() => {}).then(() => query(true));
 })();

@@ -150,6 +150,27 @@ def _check_seed_result(page: Page, base: str) -> None:
     assert page.locator("#search-results h2 mark").count() == 0
 
 
+def test_words_typed_before_the_filters_load_are_kept(tab: Watch, seed_url: str) -> None:
+    """The page's first search runs once the filters' values have loaded; words typed
+    before that (a slow server, a busy machine) stay in the box and are searched."""
+    page = tab.page
+    held: list[Any] = []
+    page.route("**/search/f/*.json", lambda route: held.append(route))  # held back
+    open_ok(page, seed_url + "/search/")
+    box = page.locator("#search-q")
+    box.fill(BODY_WORD.lower())
+    while len(held) < 5:  # (regions, themes, authors, publishers, years)
+        page.wait_for_timeout(20)
+    for route in held:
+        route.continue_()
+    expect(page.locator("select[name=regions] option")).not_to_have_count(1)
+    page.wait_for_timeout(300)  # the first search runs right after the filters are filled
+    expect(box).to_have_value(BODY_WORD.lower())
+    page.locator("form.search-form").get_by_role("button", name="Search").click()
+    expect(page).to_have_url(seed_url + f"/search/?q={BODY_WORD.lower()}")
+    _check_seed_result(page, seed_url)
+
+
 def test_a_word_of_the_body_finds_the_seed_article(tab: Watch, seed_site: Path,
                                                    seed_url: str) -> None:
     page = tab.page
