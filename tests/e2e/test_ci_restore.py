@@ -197,3 +197,31 @@ def test_a_fresh_checkout_with_a_touched_template_is_still_put_back(project: Pat
     report = run(project)
     assert phase_names(report) == ["restore", "check"]
     assert report.restored == first.written
+
+
+def test_a_restore_that_breaks_off_leaves_the_build_to_make_the_rest(project: Path,
+                                                                    tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """A restoring worker killed halfway (BrokenProcessPool): the build goes on, makes
+    what is missing, and the site is a clean build's."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from archivegen.render.restore import RestoreWorkers
+
+    first = run(project)
+    real = RestoreWorkers.copied
+
+    def breaks_off(self: RestoreWorkers):  # type: ignore[no-untyped-def]
+        for done, copied in enumerate(real(self)):
+            if done == 20:
+                raise BrokenProcessPool("a restoring worker died")
+            yield copied
+
+    monkeypatch.setattr(RestoreWorkers, "copied", breaks_off)
+    fresh_checkout(project)
+    report = run(project)
+    assert report.errors == 0 and "restore" not in phase_names(report)
+    assert report.full_because  # not trusted as restored: the full build checks every page
+    # (The pages the worker did copy are found holding the stored bytes: "unchanged".)
+    assert report.written + report.unchanged == first.written
+    assert_like_a_clean_build(project, tmp_path)

@@ -113,12 +113,13 @@ def _restore(cache: BuildCache, input_dir: Path, output_dir: Path, scan: Scan,
     del last
     if not pages or not claim_files(output_dir, pages):
         return None
-    # Every core: this process only hashes the touched files meanwhile.
-    copying = RestoreWorkers(list(pages.values()), store, output_dir,
-                           workers=max(1, min(4, os.cpu_count() or 1)))
-    del pages
     restored = FileStats()
+    copying: RestoreWorkers | None = None
     try:
+        # Every core: this process only hashes the touched files meanwhile.
+        copying = RestoreWorkers(list(pages.values()), store, output_dir,
+                                 workers=max(1, min(4, os.cpu_count() or 1)))
+        del pages
         every_file_same = _renew_touched(cache, input_dir, scan, config)
         rows = []
         for path, fingerprint, written in copying.copied():
@@ -126,8 +127,9 @@ def _restore(cache: BuildCache, input_dir: Path, output_dir: Path, scan: Scan,
             rows.append((path, (fingerprint, written.stat)))
         cache.put_outputs(rows)
         shutil.rmtree(staging_folder(output_dir), ignore_errors=True)  # (made by claim_files)
-    except (OSError, BrokenExecutor):  # a full disk, a worker killed: the build goes on
-        copying.cancel()  # as it would have, rendering what is missing
+    except (OSError, BrokenExecutor):  # a full disk, a worker killed: the build goes on as
+        if copying is not None:  # it would have, rendering what is missing (the pages
+            copying.cancel()  # copied have no stat in the cache: they are made again)
         cache.commit()
         return None
     themes = theme_dirs(project_dir, config)
