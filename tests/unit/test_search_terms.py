@@ -32,6 +32,7 @@ from archivegen.errors import Diagnostics
 from archivegen.partial_date import PartialDate
 from archivegen.render.messages import load_messages
 from archivegen.render.templates import human_date
+from archivegen.search import terms
 from archivegen.search.postings import fnv1a
 from archivegen.search.terms import (
     MAX_TERMS,
@@ -121,6 +122,14 @@ def test_words_are_folded_and_bounded(text: str) -> None:
         assert "_" not in word and " " not in word
         assert not any(unicodedata.category(c).startswith("M") for c in word)
         assert "@" not in word and "/" not in word  # never meets a facet term
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.from_regex(r"[0-9a-z _.]{0,90}", fullmatch=True))
+def test_ascii_words_are_the_runs_the_pattern_finds(text: str) -> None:
+    # words() splits ASCII text without the regex; both must give the same words in order.
+    assert words(text) == terms._SEARCHED.findall(text.lower())
+    assert words("1" * 41 + " 7 " + "2" * 40) == ["7", "2" * 40]
 
 
 def test_html_tags_and_entities_are_stripped() -> None:

@@ -26,13 +26,22 @@ MAX_TF = 255  # counts are stored in one byte
 _SEARCHED = re.compile(rf"(?<![^\W_])(?:[^\W_]{{2,{MAX_WORD}}}|\d)(?![^\W_])")
 
 
+# ASCII letters and digits kept, every other byte a space: in ASCII text the runs _SEARCHED
+# finds are exactly the pieces str.split() leaves, which is ~3x quicker than its lookarounds.
+_ASCII_SPACES = bytes(b if chr(b).isascii() and chr(b).isalnum() else 0x20 for b in range(256))
+
+
 def words(text: str) -> list[str]:
     """The searchable words of `text`: lower case, accents dropped (NFKD without marks),
     runs of letters and digits of 2 to MAX_WORD characters, or a lone decimal digit."""
     lowered = text.lower()
-    if not lowered.isascii():  # again after NFKD: it makes capitals of bold "fancy text" letters, ™
-        lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered).lower()
-                          if not unicodedata.category(c).startswith("M"))
+    if lowered.isascii():  # most scraped text, once its entities are decoded
+        runs = lowered.encode("ascii").translate(_ASCII_SPACES).decode("ascii").split()
+        return [run for run in runs
+                if 1 < len(run) <= MAX_WORD or (len(run) == 1 and run.isdigit())]
+    # again after NFKD: it makes capitals of bold "fancy text" letters, ™
+    lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered).lower()
+                      if not unicodedata.category(c).startswith("M"))
     return _SEARCHED.findall(lowered)
 
 
