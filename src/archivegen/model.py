@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archivegen.partial_date import PartialDate
+from archivegen.slotted import quick_pickle
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +128,7 @@ def piece_key(source_path: str, piece: int) -> str:
     return f"{source_path}#{piece}" if piece else source_path
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleHead:
     """What the site-wide steps (duplicates, URLs, listings) need of an article: no body.
@@ -164,6 +166,7 @@ def head_of(article: Article) -> ArticleHead:
         summary=article.summary, draft=article.draft)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DuplicateRef:
     """Another copy of an article, shown on the canonical copy's page as "also archived as"."""
@@ -205,6 +208,7 @@ def terms_of(article: Article | ArticleHead, taxonomy: Taxonomy) -> tuple[str, .
     return tuple(value)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Term:
     taxonomy: str
@@ -212,6 +216,7 @@ class Term:
     slug: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleSummary:
     """What a listing shows of an article; small, so listings never hold bodies."""
@@ -254,6 +259,7 @@ class YearEntry:
         return len(self.year_only) + sum(len(m.articles) for m in self.months)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TermCount:
     """A term as its taxonomy's index page shows it: its name and how many articles it has.
@@ -264,6 +270,7 @@ class TermCount:
     count: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonthCount:
     year: int
@@ -271,6 +278,7 @@ class MonthCount:
     count: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class YearCount:
     """A year as the date archive page shows it: its articles (months and year-only dates
@@ -291,6 +299,7 @@ class SiteIndex:
     undated: tuple[ArticleSummary, ...]
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pager:
     """Position of one listing page among its siblings, and the pages its navigation links:
@@ -317,6 +326,7 @@ class ListingSpec:
     month: int = 0
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ListingPage:
     """One page of a paginated list of articles (home, a term, a year, a month)."""
@@ -334,6 +344,7 @@ class ListingPage:
     timeline: Timeline | None = None  # a term's first page: its articles per month or year
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TimelineBar:
     """One period of a timeline: a month (`month` set) or a year, and its articles."""
@@ -343,6 +354,7 @@ class TimelineBar:
     count: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Timeline:
     """Articles per month or per year, every period from the first to the last (a period
@@ -357,6 +369,7 @@ class Timeline:
         return max((bar.count for bar in self.bars), default=0)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Feed:
     """An Atom feed of a listing's newest dated articles (the home page's, or a term's)."""
@@ -369,6 +382,7 @@ class Feed:
     taxonomy: Taxonomy | None = None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenderedFile:
     """One output file: where it goes, its bytes, and what it was made from."""

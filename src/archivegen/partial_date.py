@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from archivegen.slotted import quick_pickle
+
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)
 class PartialDate:
     """A calendar date known to year, month or day precision, optionally a range of months.

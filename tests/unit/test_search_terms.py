@@ -125,7 +125,8 @@ def test_words_are_folded_and_bounded(text: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.from_regex(r"[0-9a-z _.]{0,90}", fullmatch=True))
+@given(st.text(alphabet=st.characters(max_codepoint=127))
+       | st.from_regex(r"[0-9a-z _.]{0,90}", fullmatch=True))
 def test_ascii_words_are_the_runs_the_pattern_finds(text: str) -> None:
     # words() splits ASCII text without the regex; both must give the same words in order.
     assert words(text) == terms._SEARCHED.findall(text.lower())

@@ -13,11 +13,13 @@ from archivegen.model import RenderedFile
 from archivegen.render import writer
 from archivegen.render.writer import (
     MANIFEST_NAME,
+    TreeWriter,
     drop_collisions,
     file_stat,
     read_manifest,
     replace_owned,
     safe_target,
+    staging_folder,
     write_atomic,
     write_tree,
 )
@@ -104,6 +106,22 @@ def test_write_atomic_through_staging_cleans_up_under_a_file(tmp_path):
     with pytest.raises(OSError):
         write_atomic(tmp_path / "out" / "page" / "index.html", b"x", staging)
     assert list(staging.iterdir()) == []
+
+
+def test_tree_writer_reports_the_stat_a_later_build_reads(tmp_path):
+    # The stat of a written page comes from its temporary file (a rename keeps size, mtime
+    # and inode); it must be what file_stat finds, or the next build rewrites every page.
+    out = tmp_path / "out"
+    out.mkdir()
+    staging_folder(out).mkdir()
+    tree = TreeWriter(out)
+    first = tree.put("a/b/index.html", b"<p>one</p>", "a.md")
+    again = tree.put("a/b/index.html", b"<p>one</p>", "a.md")
+    other = tree.put("a/c/index.html", b"<p>two, longer</p>", "c.md")
+    assert (first.written, again.written, other.written) == (True, False, True)
+    assert first.stat == again.stat == file_stat(os.fspath(out / "a/b/index.html"))
+    assert other.stat == file_stat(os.fspath(out / "a/c/index.html"))
+    assert first.stat.split(":")[0] == "10"
 
 
 def test_write_atomic_same_bytes_is_a_no_op(tmp_path):

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivegen.slotted import quick_pickle
+
 STORE_FOLDER = "pages"  # inside the build state folder (.archivegen/)
 _PACK = ".pack"
 _INDEX = ".idx"
@@ -43,6 +45,7 @@ _WASTE_FACTOR = 2
 _WASTE_SLACK = 8 * 2**20
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class StoredPage:
     """Where a page's bytes are kept, and what they must hash to."""

@@ -23,6 +23,7 @@ from archivegen.errors import Diagnostics, SourceLocation
 from archivegen.model import RenderedFile
 from archivegen.render.file_stats import FileStats
 from archivegen.render.page_store import PackWriter
+from archivegen.slotted import quick_pickle
 
 MANIFEST_NAME = ".archivegen-manifest.json"
 # The build's own files in the output folder (the manifest, the staging folder) are never
@@ -178,6 +179,7 @@ class SafeTargets:
         return True
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WrittenFile:
     """A file already put in place (by a render worker, or by write_tree): what the build
@@ -214,7 +216,7 @@ class TreeWriter:
         except ValueError as exc:
             return WrittenFile(path=path, origin=origin, refused=str(exc))
         try:
-            written = write_atomic(target, content, self.staging)
+            new_stat = _replace_file(target, content, self.staging)
         except OSError as exc:
             if exc.errno not in _NAME_ERRORS:
                 raise  # a full disk, no permission: the whole build stops (cli says why)
@@ -222,8 +224,10 @@ class TreeWriter:
                                unwritable=f"page {path} cannot be written: {exc.strerror}")
         if self.store is not None and fingerprint and not restored:
             self.store.add(path, fingerprint, content)
-        return WrittenFile(path=path, origin=origin, written=written,
-                           stat=file_stat(os.fspath(target)), restored=restored)
+        return WrittenFile(path=path, origin=origin, written=new_stat is not None,
+                           stat=(_stat_text(new_stat) if new_stat is not None
+                                 else file_stat(os.fspath(target))),
+                           restored=restored)
 
 
 def write_atomic(target: Path, content: bytes, staging: Path | None = None) -> bool:
@@ -231,28 +235,53 @@ def write_atomic(target: Path, content: bytes, staging: Path | None = None) -> b
     The temporary file goes in `staging` (a folder on the same file system) if given, else
     beside the target. With `staging`, the target's folder is made only when the rename finds
     it missing: no mkdir per file, and no set of every folder made (10^5 strings at scale)."""
+    return _replace_file(target, content, staging) is not None
+
+
+def _replace_file(target: Path, content: bytes, staging: Path | None) -> os.stat_result | None:
+    """write_atomic, giving the new file's stat (None: not written). The stat is taken from
+    the temporary file: a rename keeps its size, mtime and inode, and a cold build then
+    needs no stat per page."""
     if _holds(target, content):
-        return False
+        return None
     if staging is None:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-    tmp = _write_temporary(target, (content,), staging)
+    tmp, new_stat = _write_temporary_stat(target, (content,), staging)
     try:
         try:
             os.replace(tmp, target)
         except FileNotFoundError:
             if staging is None:
                 raise
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _make_folder(os.path.dirname(target))
             os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
+    return new_stat
+
+
+def _make_folder(folder: str) -> None:
+    """Make `folder` and what is missing above it. Most often only the folder itself is
+    missing (an article's own folder): one mkdir, not makedirs' stat of its parent first."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:  # made meanwhile by the other worker, or a file is in the way
+        if not os.path.isdir(folder):
+            raise
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None) -> str:
     """`chunks` in a new temporary file for `target` (in `staging`, if given, else beside
     it), readable by a web server; its path. Nothing is left behind if writing fails."""
+    return _write_temporary_stat(target, chunks, staging)[0]
+
+
+def _write_temporary_stat(target: Path, chunks: Iterable[bytes], staging: Path | None
+                          ) -> tuple[str, os.stat_result]:
+    """_write_temporary, with the temporary file's stat once written."""
     # The temporary name is ours alone (this process, this target); O_EXCL is not needed,
     # and mkstemp's random names cost more than the write on 10^4 small files.
     if staging is not None:
@@ -267,10 +296,12 @@ def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None
         os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
         with os.fdopen(fd, "wb") as out:
             out.writelines(chunks)
+            out.flush()
+            written = os.fstat(fd)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return tmp
+    return tmp, written
 
 
 # A manifest larger than this is not read (a planted one could fill memory): 10^6 articles

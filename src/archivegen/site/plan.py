@@ -45,6 +45,7 @@ from archivegen.site.sitemap import (
     robots_txt,
     sitemap_files,
 )
+from archivegen.slotted import quick_pickle
 from archivegen.urls import (
     ARCHIVE_URL,
     NOT_FOUND_URL,
@@ -149,6 +150,7 @@ class PageBases:
         return cls(**{f.name: str(data[f.name]) for f in fields(cls)})
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
     """One output file to produce: what kind, where, from what (its fingerprint), and the
