@@ -134,6 +134,7 @@ from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import (
     UNSTORED_KINDS,
+    EarlyWorkers,
     LoadJob,
     RecordFetcher,
     Rendered,
@@ -237,6 +238,8 @@ class SiteRun:
     # The build state's page store (render/page_store.py): pages not in the output folder
     # are copied from it when it holds them as planned, and pages rendered are kept in it.
     store: Path | None = None
+    # Render workers to start once the site is indexed (a full build's): see EarlyWorkers.
+    early: EarlyWorkers | None = None
 
 
 def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Sequence[Path],
@@ -263,6 +266,13 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
         related = _Related(table, index, states)
         export = (_export_source(table, index, by_key, also_archived, fetch, messages)
                   if config.export else None)
+    # The theme's words in the site's language: read once, here, where problems are reported.
+    env = make_environment(themes, template_bytecode_dir(run.records), messages)
+    renderer = Renderer(env=env, md=make_markdown(config.limits), config=config,
+                        nav=tuple(t for t, terms in index.taxonomies if terms),
+                        term_counts={t.key: len(terms) for t, terms in index.taxonomies})
+    if run.early is not None:  # (each article has a page: about as many to render, cold)
+        run.early.start(len(table), themes, renderer, run.records, run.write_into, run.store)
     search: tuple[list[tuple[str, SpilledFile]], tuple[str, ...]] | None = None
     if config.search:
         with run.timer.phase("search"):
@@ -274,11 +284,6 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                 raise ArchivegenError("cannot keep the search index until it is written "
                                       f"(in {folder or 'the temporary folder'}): {exc}"
                                       ) from exc
-    # The theme's words in the site's language: read once, here, where problems are reported.
-    env = make_environment(themes, template_bytecode_dir(run.records), messages)
-    renderer = Renderer(env=env, md=make_markdown(config.limits), config=config,
-                        nav=tuple(t for t, terms in index.taxonomies if terms),
-                        term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     with run.timer.phase("plan"):
         # Everything every page sees (config, navigation, counts) and the templates it uses.
         # (Not the drafts switch: pages depend on the articles it lets in, and their data says
@@ -618,7 +623,8 @@ def _rendered(pages: Iterator[Page], restores: list[StoredPage],
 
     rendered: Iterator[Rendered] = itertools.chain(
         render_in_workers(for_workers(), in_workers, themes, renderer, fetch, diags,
-                          run.records, run.write_into, run.store),
+                          run.records, run.write_into, run.store,
+                          started=run.early.take() if run.early is not None else None),
         (renderer.page(page, diags) for page in _taken(others)),
         rendered_again())
     done = 0
@@ -857,14 +863,15 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         files = scan_key(scan)
     store = _page_store(cache, diags)
     stored_before = store is not None and holds_pages(store)
-    return _build_site(ctx, cache, diags, timer, scan, store, (context, content, state), files,
-                       stored_before)
+    with EarlyWorkers() as early:
+        return _build_site(ctx, cache, diags, timer, scan, store, (context, content, state),
+                           files, stored_before, early)
 
 
 def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
                 timer: _Timer, scan: Scan, store: Path | None,
                 states: tuple[str | None, str, str | None], files: str,
-                stored_before: bool) -> BuildReport:
+                stored_before: bool, early: EarlyWorkers) -> BuildReport:
     # uptodate's context_state, context_content and input_state of this build's inputs.
     context, content, state = states
     if cache is not None:
@@ -886,7 +893,7 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
         write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
         published=cache.published if cache is not None and ctx.config.redirects else None,
-        input_dir=ctx.input_dir, store=store))
+        input_dir=ctx.input_dir, store=store, early=early))
     site = _with_export(ctx, known, site)
     del loaded  # what pages still need travels with their jobs
 

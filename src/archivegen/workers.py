@@ -106,17 +106,68 @@ def _render_job(job: Page | StoredPage) -> tuple[Rendered, tuple[Diagnostic, ...
 RENDER_WINDOW = 256
 
 
+def _render_pool(themes: Sequence[Path], renderer: Renderer, records: Path | None,
+                 write_into: Path | None, store: Path | None) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=spawn_context(),
+                               initializer=_init_render_worker,
+                               initargs=(os.getpid(), list(themes), renderer.config,
+                                         messages_of(renderer.env),
+                                         renderer.nav, renderer.term_counts, records,
+                                         write_into, store))
+
+
+def _started() -> None:
+    """A first task: it makes the pool spawn a worker, which then runs its initializer."""
+
+
+class EarlyWorkers:
+    """Render workers a full build starts before it needs them: before it indexes the
+    search and plans the site, when a worker's half second of imports and templates runs
+    on a core the build process leaves idle. render_in_workers takes the pool and shuts it
+    down; leaving the `with` block shuts down a pool never taken (the build failed first)."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self, expected: int, themes: Sequence[Path], renderer: Renderer,
+              records: Path | None, write_into: Path | None, store: Path | None) -> None:
+        """Start the workers render_in_workers would, with the same arguments, if `expected`
+        pages are enough for workers."""
+        workers = os.cpu_count() or 1
+        if self._pool is not None or expected < RENDER_PARALLEL_MIN or workers < 2:
+            return
+        self._pool = _render_pool(themes, renderer, records, write_into, store)
+        for _ in range(workers):  # a spawning pool starts one process per task waiting
+            self._pool.submit(_started)
+
+    def take(self) -> ProcessPoolExecutor | None:
+        pool, self._pool = self._pool, None
+        return pool
+
+    def __enter__(self) -> EarlyWorkers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pool = self.take()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
 def render_in_workers(jobs: Iterator[Page | StoredPage], count: int, themes: Sequence[Path],
                        renderer: Renderer, fetch: RecordFetcher, diags: Diagnostics,
                        records: Path | None, write_into: Path | None = None,
-                       store: Path | None = None) -> Iterator[Rendered]:
+                       store: Path | None = None, *,
+                       started: ProcessPoolExecutor | None = None) -> Iterator[Rendered]:
     """The `count` pages of `jobs` in order (read as they are sent: a build plans them as
     they go), rendered on every core when there are enough of them (and then written by the
     workers into `write_into`, if given, and kept in the page store `store`). Stored pages
     are copied from the store instead. Pages are yielded as the workers finish them;
-    diagnostics arrive in order."""
+    diagnostics arrive in order. `started`: the pool of EarlyWorkers.start (made with the
+    same arguments), shut down here whether it is used or not."""
     workers = os.cpu_count() or 1
     if count < RENDER_PARALLEL_MIN or workers < 2:
+        if started is not None:  # fewer pages changed than the build expected
+            started.shutdown(wait=False, cancel_futures=True)
         reader = PackReader(store) if store is not None else None
         try:
             for job in jobs:
@@ -129,12 +180,8 @@ def render_in_workers(jobs: Iterator[Page | StoredPage], count: int, themes: Seq
             if reader is not None:
                 reader.close()
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn_context(),
-                             initializer=_init_render_worker,
-                             initargs=(os.getpid(), list(themes), renderer.config,
-                                       messages_of(renderer.env),
-                                       renderer.nav, renderer.term_counts, records,
-                                       write_into, store)) as pool:
+    pool = started or _render_pool(themes, renderer, records, write_into, store)
+    with pool:
         for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):
             diags.extend(list(problems))
             yield page
