@@ -13,6 +13,7 @@ import itertools
 import os
 import sqlite3
 import time
+from array import array
 from collections.abc import (
     Callable,
     Container,
@@ -130,6 +131,7 @@ from archivegen.site.redirects import (
     unplanned,
 )
 from archivegen.site.redirects import redirects as find_redirects
+from archivegen.site.related import SHOWN as SHOWN_RELATED
 from archivegen.site.related import SiteFacts, day_number, related
 from archivegen.urls import article_url, listing_url, term_url, year_url
 from archivegen.workers import (
@@ -327,7 +329,8 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
     del outputs
 
     def replan(paths: Container[str], skipped: Container[str]) -> Iterator[Page]:
-        return _planned_again(plan_site(bases, content, memo=False), paths, skipped, winners)
+        return _planned_again(plan_site(bases, content, memo=False, known=fingerprints), paths,
+                              skipped, winners)
 
     # Planning every page again to find none to render took a second at 10^4 articles.
     rest = replan(fingerprints, copied) if len(restores) < len(to_render) else iter(())
@@ -480,7 +483,12 @@ class _Related:
     """Each article's related articles (site/related.py), chosen as its page is planned.
     What they are chosen from (every listing's members, each article's terms and summary)
     is dropped by `release` once no article page will be planned again: at 10^5 articles
-    it is tens of MiB, held otherwise while the listings render, to the build's peak."""
+    it is tens of MiB, held otherwise while the listings render, to the build's peak.
+
+    Planning asks for every article in the URL table's order, once per pass. The first
+    pass's choices are kept as table rows (SHOWN per article, a few bytes each), and a later
+    pass asking in the same order is answered from them: choosing again was a second of
+    the build process at 10^4 articles, while its workers wait for pages."""
 
     def __init__(self, table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
                  states: Sequence[ListingState]) -> None:
@@ -488,16 +496,38 @@ class _Related:
             [(listing_url(s.spec), s.members) for s in states],
             {head.key: day_number(head.date) for _, head in table})
         summary_of = {s.url: s for s in index.articles}
-        self._by_key = {head.key: summary_of[url] for url, head in table}
+        self._table = table
+        self._summaries = [summary_of[url] for url, _ in table]
+        self._row = {head.key: n for n, (_, head) in enumerate(table)}
+        self._chosen = array("i")  # SHOWN rows per article in table order, -1 for none
+        self._next = 0  # the row a later pass asks for next
 
     def __call__(self, key: str) -> tuple[ArticleSummary, ...]:
+        rows = self._chosen_for(key)
+        return tuple(self._summaries[row] for row in rows if row >= 0)
+
+    def _chosen_for(self, key: str) -> Sequence[int]:
+        done = len(self._chosen) // SHOWN_RELATED
+        if done and done == len(self._table):  # a later pass, in the same order
+            at, self._next = self._next, (self._next + 1) % done
+            if self._table[at][1].key == key:
+                return self._chosen[at * SHOWN_RELATED:(at + 1) * SHOWN_RELATED]
+        rows = [self._row[k] for k in related(key, self._require_facts())]
+        padded = rows + [-1] * (SHOWN_RELATED - len(rows))
+        if done < len(self._table) and self._table[done][1].key == key:  # the first pass
+            self._chosen.extend(padded)
+        return padded
+
+    def _require_facts(self) -> SiteFacts:
         if self._facts is None:
             raise RuntimeError("related articles asked for after they were released")
-        return tuple(self._by_key[k] for k in related(key, self._facts))
+        return self._facts
 
     def release(self) -> None:
         self._facts = None
-        self._by_key = {}
+        self._summaries = []
+        self._row = {}
+        self._chosen = array("i")
 
 
 # The kinds of page plan_site gives first, one article after another: once a page of

@@ -450,6 +450,22 @@ def test_plan_site_without_its_memo_plans_the_same_pages() -> None:
     assert list(plan_site(BASES, content, memo=False)) == list(plan_site(BASES, content))
 
 
+def test_plan_site_with_the_first_pass_fingerprints_plans_the_same_pages() -> None:
+    # The second pass takes article and listing fingerprints from the first instead of
+    # making them again: every page must be the same, data and fingerprint.
+    content = site(SiteConfig(page_size=2))
+    first = list(plan_site(BASES, content))
+    known = {p.path: p.fingerprint for p in first}
+    assert list(plan_site(BASES, content, memo=False, known=known)) == first
+    # A page whose path the first pass did not keep gets no fingerprint (it is not rendered).
+    article = next(p for p in first if p.kind == "article")
+    listing = next(p for p in first if p.kind == "listing")
+    del known[article.path], known[listing.path]
+    again = {p.path: p for p in plan_site(BASES, content, known=known)}
+    assert again[article.path].fingerprint == again[listing.path].fingerprint == ""
+    assert again[article.path].data == article.data
+
+
 def test_plan_site_without_feeds_or_terms_plans_none() -> None:
     config = SiteConfig(feed_size=0)
     content = replace(site(config), terms=[], static_files={})

@@ -188,6 +188,12 @@ def plan_article(bases: PageBases, url: str, head: ArticleHead, source_sig: str,
     fp = fingerprint(bases.article, url, head.key, source_sig, repr(refs), *ref_sigs,
                      *(_nav_fingerprint(s) if s is not None else "" for s in nav),
                      "related", *map(_nav_fingerprint, related))
+    return _article_page(url, head, refs, record, nav, related, fp)
+
+
+def _article_page(url: str, head: ArticleHead, refs: tuple[DuplicateRef, ...],
+                  record: tuple[Article, str] | None, nav: ArticleNav,
+                  related: tuple[ArticleSummary, ...], fp: str) -> Page:
     return Page(kind="article", path=output_file(url), origin=head.source_path,
                 fingerprint=fp, data=(url, head, refs, record, nav, related))
 
@@ -197,6 +203,10 @@ def plan_listing(bases: PageBases, page: ListingPage, summaries: Sequence[str]) 
     fp = fingerprint(bases.listing, page.kind, page.url, page.title, str(page.total),
                      repr(page.pager), repr(page.term), repr(page.taxonomy),
                      repr(page.timeline), *summaries)
+    return _listing_page(page, fp)
+
+
+def _listing_page(page: ListingPage, fp: str) -> Page:
     return Page(kind="listing", path=output_file(page.url), origin=page.url, fingerprint=fp,
                 data=page)
 
@@ -340,12 +350,16 @@ def _kept_fingerprints(articles: Sequence[ArticleSummary]
     return lambda s: known[s.url]
 
 
-def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True) -> Iterator[Page]:
+def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True,
+              known: Mapping[str, str] | None = None) -> Iterator[Page]:
     """Every page of the site, articles first (a flat list the build renders in order).
 
     With `memo` (the default), each article's summary fingerprint is made once and kept while
     listings are planned; without it, it is made again for each listing page that shows it
-    (the same pages: a build planning them a second time, as they are rendered, holds less)."""
+    (the same pages: a build planning them a second time, as they are rendered, holds less).
+    `known`: the fingerprints of an earlier pass over the same site, by path; article and
+    listing pages take theirs from it, not made again (half of planning the second time;
+    a page whose path it lacks gets none)."""
     order = site.index.articles
     # Each article's place in the home listing's order (newest first), for its neighbours:
     # an array, not a dict of 10^5 pairs held while the article pages are planned.
@@ -358,9 +372,13 @@ def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True) -> Iter
         nav = (order[n - 1] if n > 0 else None, order[n + 1] if n + 1 < len(order) else None)
         if mapped is not None:
             mapped.append((url, lastmod(head.date)))
-        yield plan_article(bases, url, head, site.source_sig(head.key), refs,
-                           [site.source_sig(r.key) for r in refs], site.record(head.key),
-                           nav, site.related(head.key))
+        if known is None:
+            yield plan_article(bases, url, head, site.source_sig(head.key), refs,
+                               [site.source_sig(r.key) for r in refs], site.record(head.key),
+                               nav, site.related(head.key))
+        else:
+            yield _article_page(url, head, refs, site.record(head.key), nav,
+                                site.related(head.key), known.get(output_file(url), ""))
         for asset in site.assets(head.key):
             yield plan_asset(url, asset, site.input_dir, head.source_path)
     del places
@@ -368,7 +386,8 @@ def plan_site(bases: PageBases, site: SiteContent, *, memo: bool = True) -> Iter
     for page in site.listings:
         if mapped is not None:
             mapped.append((page.url, listing_lastmod(page.articles)))
-        yield plan_listing(bases, page, [summary_fp(s) for s in page.articles])
+        yield (plan_listing(bases, page, [summary_fp(s) for s in page.articles])
+               if known is None else _listing_page(page, known.get(output_file(page.url), "")))
     for feed in site.feeds:
         records = [site.record(s.key) for s in feed.articles]
         yield plan_feed(bases, feed, [summary_fp(s) for s in feed.articles],
