@@ -9,6 +9,7 @@ again, and pages whose fingerprint is unchanged are not rendered again.
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import os
 import sqlite3
@@ -756,7 +757,10 @@ def _load_with_cache(input_dir: Path, scan: Sequence[tuple[str, str | None]],
     records: dict[str, tuple[Record, ...]] = {}
     vectors: dict[str, tuple[str, ...]] = {}  # search terms, kept with records
     read_errors: dict[str, tuple[Diagnostic, ...]] = {}
-    for job, result in zip(jobs, run_load_jobs(jobs, progress), strict=True):
+    for done, (job, result) in enumerate(zip(jobs, run_load_jobs(jobs, progress),
+                                              strict=True), start=1):
+        if done % _FREEZE_EVERY == 0:  # (see _long_lived_frozen)
+            gc.freeze()
         if result.reused:  # touched, not changed: keep the records, note the new stat
             entries[job.rel] = _sketches_apart(replace(cached[job.rel], stat=job.stat),
                                                sketches)
@@ -893,9 +897,26 @@ def _build(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics, time
         files = scan_key(scan)
     store = _page_store(cache, diags)
     stored_before = store is not None and holds_pages(store)
-    with EarlyWorkers() as early:
+    with EarlyWorkers() as early, _long_lived_frozen():
         return _build_site(ctx, cache, diags, timer, scan, store, (context, content, state),
                            files, stored_before, early)
+
+
+# Loaded articles frozen out of the cyclic collector's passes every this many files.
+_FREEZE_EVERY = 4096
+
+
+@contextmanager
+def _long_lived_frozen() -> Iterator[None]:
+    """A full build, during which what it loads is frozen (gc.freeze) as it comes: the
+    collector's full passes walk every object alive, and the build's million objects live
+    to its end (at 10^5 articles, 20 full passes took 3.3 s of the build process, measured
+    with gc.callbacks). They are unfrozen after: `serve` builds again and again in one
+    process."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
@@ -916,6 +937,7 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
                                             ctx.progress)
         scan.clear()
         static_files = read_static_files(ctx.themes)
+        gc.freeze()  # (see _long_lived_frozen)
     known = _known_outputs(cache, ctx.output_dir)
     site = make_site(loaded, ctx.config, ctx.themes, static_files, diags, SiteRun(
         timer=timer, skip=_unchanged(known, ctx.output_dir) if cache is not None else None,
