@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from archivegen.slotted import quick_pickle
+
 
 class Level(StrEnum):
     ERROR = "error"
@@ -56,6 +58,7 @@ CODES: dict[str, str] = {
 }
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceLocation:
     """Where in which file; line and column are 1-based, 0 means unknown."""
@@ -70,6 +73,7 @@ class SourceLocation:
         return f"{self.path}:{self.line}:{max(self.col, 1)}"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Diagnostic:
     level: Level

@@ -37,6 +37,7 @@ from archivegen.render.templates import make_environment, messages_of
 from archivegen.render.writer import TreeWriter, WrittenFile
 from archivegen.report import Progress
 from archivegen.site.plan import Page
+from archivegen.slotted import quick_pickle
 
 
 class RecordFetcher:
@@ -217,6 +218,7 @@ PARALLEL_MIN_FILES = 64
 RENDER_PARALLEL_MIN = 512
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoadJob:
     input_dir: str
@@ -229,6 +231,7 @@ class LoadJob:
     limits: Limits  # the config's: what one file may cost
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoadResult:
     entry: CachedSource | None = None  # None: unreadable, or `reused`

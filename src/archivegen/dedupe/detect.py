@@ -131,6 +131,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from archivegen.slotted import quick_pickle
+
 MINHASH_SEED = 1
 # LSH bands are chosen so that a pair of similarity exactly `threshold` becomes a candidate with
 # at least this probability: a missed pair cannot be recovered, a false candidate only costs one
@@ -164,6 +166,7 @@ _LEAD_SIZE = struct.Struct("<I")
 SketchPart = bytes | memoryview
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Sketch:
     """What duplicate detection keeps of a body: its normalised-text hash, MinHash values and

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from archivegen.errors import Diagnostic
 from archivegen.model import Article, ArticleHead, Asset
+from archivegen.slotted import quick_pickle
 
 if TYPE_CHECKING:
     from archivegen.dedupe.detect import Sketch
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CachedArticle:
     """One article as every build needs it: no body (see ArticleHead)."""
@@ -27,6 +29,7 @@ class CachedArticle:
     assets: tuple[Asset, ...] = ()  # files it references, copied beside its page
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CachedSource:
     stat: str  # size, mtime and sidecar signature: equal means "not changed", without reading
