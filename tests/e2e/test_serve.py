@@ -563,17 +563,18 @@ def test_ctrl_c_during_a_build_with_workers_stops_cleanly(project: Path) -> None
 
 def ctrl_c_while_workers_start(proc: subprocess.Popen[str], project: Path) -> tuple[str, str]:
     """Ctrl-C as a terminal sends it (to the whole process group) while the build's render
-    workers start, soon after its staging folder is made: a worker still importing used to
-    die with a trace. The child runs BUILD_WATCHED, and HOLD exists: Ctrl-C goes as soon as
-    the child says its workers are starting, and the build cannot have ended before (HOLD
-    goes once it is sent). The rest of the process's output."""
+    workers start (once the site is indexed, while the build process plans: workers.
+    EarlyWorkers): a worker still importing used to die with a trace. The child runs
+    BUILD_WATCHED, and HOLD exists: Ctrl-C goes as soon as the child says its workers are
+    starting, and the build cannot have ended before (HOLD goes once it is sent). The rest
+    of the process's output."""
     starting = project / WORKERS_STARTING
     end = time.monotonic() + 60
     while not starting.exists() and proc.poll() is None and time.monotonic() < end:
         time.sleep(0.005)
     try:
         assert starting.exists(), proc.poll()
-        assert (project / "site" / ".archivegen-tmp").exists()  # the build is writing
+        assert proc.poll() is None  # the build is under way
         os.killpg(proc.pid, signal.SIGINT)
     finally:
         (project / HOLD).unlink(missing_ok=True)
