@@ -72,7 +72,7 @@ def write_atomic_chunks(target: Path, chunks: Iterable[bytes],
     into the temporary file, so a large file is never whole in memory. False (and the
     target left alone, mtime and all) if it already held these bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return install_temporary(_write_temporary(target, chunks, staging), target)
+    return install_temporary(_write_temporary(target, chunks, staging)[0], target)
 
 
 def install_temporary(tmp: str, target: Path) -> bool:
@@ -246,7 +246,7 @@ def _replace_file(target: Path, content: bytes, staging: Path | None) -> os.stat
         return None
     if staging is None:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-    tmp, new_stat = _write_temporary_stat(target, (content,), staging)
+    tmp, new_stat = _write_temporary(target, (content,), staging)
     try:
         try:
             os.replace(tmp, target)
@@ -273,15 +273,11 @@ def _make_folder(folder: str) -> None:
         os.makedirs(folder, exist_ok=True)
 
 
-def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None) -> str:
+def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None
+                     ) -> tuple[str, os.stat_result]:
     """`chunks` in a new temporary file for `target` (in `staging`, if given, else beside
-    it), readable by a web server; its path. Nothing is left behind if writing fails."""
-    return _write_temporary_stat(target, chunks, staging)[0]
-
-
-def _write_temporary_stat(target: Path, chunks: Iterable[bytes], staging: Path | None
-                          ) -> tuple[str, os.stat_result]:
-    """_write_temporary, with the temporary file's stat once written."""
+    it), readable by a web server: its path, and its stat once written. Nothing is left
+    behind if writing fails."""
     # The temporary name is ours alone (this process, this target); O_EXCL is not needed,
     # and mkstemp's random names cost more than the write on 10^4 small files.
     if staging is not None:
