@@ -523,6 +523,19 @@ def test_a_temporary_file_name_taken_is_never_followed_nor_waited_on(
     assert "harbour-reopens-after-the-storm" in pages(project)
 
 
+def test_a_temporary_file_a_killed_build_left_is_replaced(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A regular file at the temporary name (a build killed between writing and renaming) is
+    no reason to lose the report: it is replaced."""
+    (project / STATE).mkdir()
+    left = project / STATE / f".tmp-{os.getpid()}-build-report.json.part"
+    left.write_bytes(b"half a report")
+    assert build(project) == 0
+    assert not codes(capsys.readouterr().err, "AG061")
+    assert not left.exists()
+    assert json.loads((project / STATE / "build-report.json").read_bytes())
+
+
 # --- a full disk or an unwritable cache ----------------------------------------------------
 
 

@@ -77,11 +77,11 @@ class PackWriter:
         try:
             if self._pack < 0:
                 self._open()
-            _write_all(self._pack, content)
+            write_all(self._pack, content)
             line = json.dumps([path, fingerprint, self._offset, len(content),
                                hashlib.sha256(content).hexdigest()], ensure_ascii=False)
             # The bytes first: an index line names only bytes that were written whole.
-            _write_all(self._index, (line + "\n").encode("utf-8", "surrogatepass"))
+            write_all(self._index, (line + "\n").encode("utf-8", "surrogatepass"))
             self._offset += len(content)
         except OSError:
             self.broken = True
@@ -100,7 +100,8 @@ class PackWriter:
         self._pack = self._index = -1
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """All of `data` written to `fd` (os.write may take only part of it)."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]

@@ -22,7 +22,7 @@ from typing import Protocol, TypeVar
 from archivegen.errors import Diagnostics, SourceLocation
 from archivegen.model import RenderedFile
 from archivegen.render.file_stats import FileStats
-from archivegen.render.page_store import PackWriter
+from archivegen.render.page_store import PackWriter, write_all
 from archivegen.slotted import quick_pickle
 
 MANIFEST_NAME = ".archivegen-manifest.json"
@@ -30,10 +30,13 @@ MANIFEST_NAME = ".archivegen-manifest.json"
 # followed through a symlink: one planted there could point anywhere (AG061).
 _READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                | getattr(os, "O_CLOEXEC", 0))
-# A temporary file is created, never followed, and never waited on (a FIFO planted at its
-# name fails with ENXIO instead of blocking the build).
-_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+# A temporary file is always a new one: O_EXCL refuses whatever is at its name (a file a
+# killed build left, a planted FIFO or symlink, dangling or not), so what is opened is a
+# regular file of ours, and no stat is needed to check it.
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
                | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+# What a web server must be able to read, whatever the umask.
+_PAGE_MODE = 0o644
 # Errors that mean this one file's name cannot be used here (past NAME_MAX or PATH_MAX,
 # or refused by the file system): they cost that file, not the build (AG007).
 _NAME_ERRORS = frozenset({errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL})
@@ -246,7 +249,7 @@ def _replace_file(target: Path, content: bytes, staging: Path | None) -> os.stat
         return None
     if staging is None:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-    tmp, new_stat = _write_temporary(target, (content,), staging)
+    tmp, new_stat = _write_temporary(target, content, staging)
     try:
         try:
             os.replace(tmp, target)
@@ -273,31 +276,46 @@ def _make_folder(folder: str) -> None:
         os.makedirs(folder, exist_ok=True)
 
 
-def _write_temporary(target: Path, chunks: Iterable[bytes], staging: Path | None
+def _write_temporary(target: Path, content: bytes | Iterable[bytes], staging: Path | None
                      ) -> tuple[str, os.stat_result]:
-    """`chunks` in a new temporary file for `target` (in `staging`, if given, else beside
-    it), readable by a web server: its path, and its stat once written. Nothing is left
-    behind if writing fails."""
-    # The temporary name is ours alone (this process, this target); O_EXCL is not needed,
-    # and mkstemp's random names cost more than the write on 10^4 small files.
+    """`content` (bytes, or chunks of them) in a new temporary file for `target` (in
+    `staging`, if given, else beside it), readable by a web server: its path, and its stat
+    once written. Nothing is left behind if writing fails."""
+    # The temporary name is ours alone (this process, this target), and mkstemp's random
+    # names cost more than the write on 10^4 small files.
     if staging is not None:
         tmp = os.path.join(staging, f"{os.getpid()}-{next(_temp_names)}.part")
     else:
         tmp = os.path.join(target.parent, f".tmp-{os.getpid()}-{target.name}.part")
     try:
-        fd = os.open(tmp, _TEMP_FLAGS, 0o644)
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO with a reader, a device
-            os.close(fd)
-            raise OSError(errno.EEXIST, "a temporary file's name is taken", tmp)
-        os.fchmod(fd, 0o644)  # readable by the web server whatever the umask
-        with os.fdopen(fd, "wb") as out:
-            out.writelines(chunks)
-            out.flush()
+        fd = _create(tmp)
+        try:
+            if isinstance(content, bytes):  # a page: one write, no buffered file object
+                write_all(fd, content)
+            else:
+                with os.fdopen(fd, "wb", closefd=False) as out:
+                    out.writelines(content)
             written = os.fstat(fd)
+            if written.st_mode & _PAGE_MODE != _PAGE_MODE:  # a umask took the read bits
+                os.fchmod(fd, _PAGE_MODE)  # (size, mtime and inode stay as stat'ed)
+        finally:
+            os.close(fd)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return tmp, written
+
+
+def _create(tmp: str) -> int:
+    """Open the new file `tmp`. A regular file at its name (a killed build's) is replaced;
+    anything else there (a symlink, a FIFO: planted) is refused, never followed."""
+    try:
+        return os.open(tmp, _TEMP_FLAGS, _PAGE_MODE)
+    except FileExistsError:
+        if not stat.S_ISREG(os.lstat(tmp).st_mode):
+            raise OSError(errno.EEXIST, "a temporary file's name is taken", tmp) from None
+        os.unlink(tmp)
+        return os.open(tmp, _TEMP_FLAGS, _PAGE_MODE)
 
 
 # A manifest larger than this is not read (a planted one could fill memory): 10^6 articles
