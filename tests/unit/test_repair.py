@@ -415,3 +415,15 @@ def test_dead_link_pattern_matches_as_its_backtracking_form(text: str) -> None:
     backtracking = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([ \t]*#?[ \t]*\)")
     assert ([m.span() for m in DEAD_LINK_RE.finditer(text)]
             == [m.span() for m in backtracking.finditer(text)])
+
+
+@given(st.text(st.sampled_from('ab AZ.!?:\u2026"\u201c\u201d\n\t\u00a0\u2003'), max_size=40))
+@example("One. Two! Three? \u201cFour.\"  Five")
+@example("a..  B")
+@example("End.")
+def test_sentences_split_as_the_lookbehind_pattern(text: str) -> None:
+    """sentences() finds the boundaries from the punctuation; the rule is the split on
+    white space after . ! ? and before a capital or an opening quote."""
+    from archivegen.load.repair import sentences
+
+    assert sentences(text) == re.split(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])", text)

@@ -150,8 +150,22 @@ def collapse_repeated_paragraphs(paragraphs: tuple[Paragraph, ...]) -> RuleResul
     return RuleResult(paragraphs=tuple(out), repairs=tuple(repairs))
 
 
-SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+# A sentence ends at . ! or ? followed by white space and a capital or an opening quote.
+# Found from the punctuation: a search that starts at a character class skips ahead fast,
+# where a lookbehind (re.split on "(?<=[.!?])\s+(?=...)") is tried at every position.
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+(?=[A-Z\"“])")
 MIN_REPEATED_SENTENCE_WORDS = 8
+
+
+def sentences(text: str) -> list[str]:
+    """`text` split into sentences, the white space between them dropped."""
+    parts = []
+    start = 0
+    for end in _SENTENCE_BREAK_RE.finditer(text):
+        parts.append(text[start:end.start() + 1])
+        start = end.end()
+    parts.append(text[start:])
+    return parts
 
 
 def report_repeated_sentences(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
@@ -159,7 +173,7 @@ def report_repeated_sentences(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
     seen: dict[str, int] = {}
     notes: list[Repair] = []
     for para in paragraphs:
-        for sentence in SENTENCE_SPLIT_RE.split(para.text):
+        for sentence in sentences(para.text):
             words = sentence.split()
             if len(words) < MIN_REPEATED_SENTENCE_WORDS:
                 continue
