@@ -21,6 +21,7 @@ import random
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,17 @@ def test_ascii_words_are_the_runs_the_pattern_finds(text: str) -> None:
     # words() splits ASCII text without the regex; both must give the same words in order.
     assert words(text) == terms._SEARCHED.findall(text.lower())
     assert words("1" * 41 + " 7 " + "2" * 40) == ["7", "2" * 40]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127))
+       | st.from_regex(r"[0-9a-z _.]{0,90}", fullmatch=True)
+       | st.text(alphabet="aé1 _\u2122x", max_size=30))
+def test_counted_words_are_the_words_counted_in_first_order(text: str) -> None:
+    # counted_words() counts ASCII runs before filtering them: same counts, same order.
+    counted = terms.counted_words(text)
+    expected = Counter(words(text))
+    assert counted == expected and list(counted) == list(expected)
 
 
 def test_html_tags_and_entities_are_stripped() -> None:

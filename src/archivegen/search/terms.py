@@ -36,13 +36,33 @@ def words(text: str) -> list[str]:
     runs of letters and digits of 2 to MAX_WORD characters, or a lone decimal digit."""
     lowered = text.lower()
     if lowered.isascii():  # most scraped text, once its entities are decoded
-        runs = lowered.encode("ascii").translate(_ASCII_SPACES).decode("ascii").split()
-        return [run for run in runs
-                if 1 < len(run) <= MAX_WORD or (len(run) == 1 and run.isdigit())]
+        return [run for run in _ascii_runs(lowered) if _searched_run(run)]
     # again after NFKD: it makes capitals of bold "fancy text" letters, ™
     lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered).lower()
                       if not unicodedata.category(c).startswith("M"))
     return _SEARCHED.findall(lowered)
+
+
+def _ascii_runs(lowered: str) -> list[str]:
+    """The runs of ASCII letters and digits of the ASCII text `lowered`."""
+    return lowered.encode("ascii").translate(_ASCII_SPACES).decode("ascii").split()
+
+
+def _searched_run(run: str) -> bool:
+    """Is this ASCII run of letters and digits a word of `words`?"""
+    return 1 < len(run) <= MAX_WORD or (len(run) == 1 and run.isdigit())
+
+
+def counted_words(text: str) -> Counter[str]:
+    """Counter(words(text)), in the order the words first occur. ASCII text is counted
+    before it is filtered: a body has a few hundred different runs among thousands."""
+    lowered = text.lower()
+    if not lowered.isascii():
+        return Counter(words(text))
+    counts = Counter(_ascii_runs(lowered))
+    for run in [run for run in counts if not _searched_run(run)]:
+        del counts[run]
+    return counts
 
 
 def html_text(fragment: str) -> str:
@@ -53,7 +73,7 @@ def html_text(fragment: str) -> str:
 def term_vector(title: str, authors: Iterable[str], body_html: str) -> str:
     """An article's words with their weighted counts, encoded as "word count" lines (small to
     cache, quick to merge)."""
-    counts = Counter(words(body_html and html_text(body_html)))
+    counts = counted_words(body_html and html_text(body_html))
     for word in words(" ".join(authors)):
         counts[word] += 1
     for word in words(title):
@@ -64,7 +84,7 @@ def term_vector(title: str, authors: Iterable[str], body_html: str) -> str:
     for word in [w for w, n in counts.items() if n > MAX_TF]:
         counts[word] = MAX_TF
     # In the order the words first occur (sorting costs more than all the rest).
-    return "\n".join(f"{word} {n}" for word, n in counts.items())
+    return "\n".join([f"{word} {n}" for word, n in counts.items()])
 
 
 def read_vector(vector: str) -> dict[str, int]:

@@ -77,19 +77,21 @@ LABEL_LOOKAHEAD_LINES = 8
 def sniff(text: str, path: str) -> bool:
     """Two or more of the layout's marks within the first lines."""
     head = [line.strip() for line in text.split("\n", HEADER_SCAN_LINES)[:HEADER_SCAN_LINES]]
-    marks = 0
-    if any(BYLINE_RE.match(line) and LINK_RE.search(line) for line in head):
-        marks += 1
-    if any(_dateline(line) for line in head):
-        marks += 1
-    if any((m := LABEL_RE.match(line)) and LABEL_FIELDS[m["label"].lower()] in LAYOUT_LABELS
-           for line in head):
-        marks += 1
-    if any(LONE_LINK_RE.match(line) for line in head):
-        marks += 1
-    if "The original source of this article is" in text:
-        marks += 1
-    return marks >= 2
+    # Cheapest first, and no more once two are found: parsing datelines costs the most.
+    marks = (
+        lambda: "The original source of this article is" in text,
+        lambda: any(LONE_LINK_RE.match(line) for line in head),
+        lambda: any(BYLINE_RE.match(line) and LINK_RE.search(line) for line in head),
+        lambda: any((m := LABEL_RE.match(line))
+                    and LABEL_FIELDS[m["label"].lower()] in LAYOUT_LABELS for line in head),
+        lambda: any(_dateline(line) for line in head),
+    )
+    found = 0
+    for mark in marks:
+        found += mark()
+        if found == 2:
+            return True
+    return False
 
 
 def _dateline(line: str) -> tuple[str, PartialDate] | None:
