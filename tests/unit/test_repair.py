@@ -427,3 +427,44 @@ def test_sentences_split_as_the_lookbehind_pattern(text: str) -> None:
     from archivegen.load.repair import sentences
 
     assert sentences(text) == re.split(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])", text)
+
+
+def _repeated_sentences_by_sentence(paragraphs: tuple[Paragraph, ...]) -> list[tuple[int, str]]:
+    """The rule as first written: each sentence split into words, then joined."""
+    seen: dict[str, int] = {}
+    found = []
+    for para in paragraphs:
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])", para.text):
+            words = sentence.split()
+            if len(words) < 8:
+                continue
+            key = " ".join(words)
+            if key in seen and seen[key] != para.line:
+                found.append((para.line, key))
+            seen.setdefault(key, para.line)
+    return found
+
+
+# Sentences of 7 to 9 words, with white space of several kinds between them: a paragraph of
+# a few of them repeats one often.
+_SPACE = st.sampled_from([" ", "  ", "\u00a0", "\t", "\n ", " \u2003"])
+_SENTENCE = st.sampled_from(["Seven words stand in this short line.",
+                             "Eight words stand in this rather short line.",
+                             "\u201cNine words stand in this one, a longer line?\u201d",
+                             "Nine  words\tstand in this one, a longer line!",
+                             "lower nine words stand in this one, a longer line."])
+
+
+@given(st.lists(st.lists(st.tuples(_SENTENCE, _SPACE).map("".join), max_size=5).map("".join),
+                max_size=5))
+@example(["Eight words stand in this rather short line. x",
+          "Eight  words stand in this rather short\nline."])
+def test_repeated_sentences_as_found_sentence_by_sentence(texts: list[str]) -> None:
+    """report_repeated_sentences makes a paragraph's white space single spaces once: the
+    notes are those of splitting and joining every sentence."""
+    paragraphs = tuple(Paragraph(text=t, line=n * 2 + 1) for n, t in enumerate(texts))
+    notes = report_repeated_sentences(paragraphs).notes
+    expected = _repeated_sentences_by_sentence(paragraphs)
+    assert [note.line for note in notes] == [line for line, _ in expected]
+    assert all(f"'{' '.join(key.split()[:8])}" in note.detail
+               for note, (_, key) in zip(notes, expected, strict=True))

@@ -173,11 +173,11 @@ def report_repeated_sentences(paragraphs: tuple[Paragraph, ...]) -> RuleResult:
     seen: dict[str, int] = {}
     notes: list[Repair] = []
     for para in paragraphs:
-        for sentence in sentences(para.text):
-            words = sentence.split()
-            if len(words) < MIN_REPEATED_SENTENCE_WORDS:
+        # White space made single spaces once per paragraph, not once per sentence: each
+        # sentence is then its own key, and its spaces count its words.
+        for key in sentences(" ".join(para.text.split())):
+            if key.count(" ") + 1 < MIN_REPEATED_SENTENCE_WORDS:
                 continue
-            key = " ".join(words)
             if key in seen and seen[key] != para.line:
                 notes.append(Repair(rule="report_repeated_sentences", line=para.line,
                                     detail=f"sentence '{_clip(key)}' repeats one from line "

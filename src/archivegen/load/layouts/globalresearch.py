@@ -35,6 +35,7 @@ labels are read, and the line not understood is kept as the start of the body, n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from archivegen.errors import Diagnostics, SourceLocation
@@ -78,7 +79,7 @@ def sniff(text: str, path: str) -> bool:
     """Two or more of the layout's marks within the first lines."""
     head = [line.strip() for line in text.split("\n", HEADER_SCAN_LINES)[:HEADER_SCAN_LINES]]
     # Cheapest first, and no more once two are found: parsing datelines costs the most.
-    marks = (
+    marks: tuple[Callable[[], bool], ...] = (
         lambda: "The original source of this article is" in text,
         lambda: any(LONE_LINK_RE.match(line) for line in head),
         lambda: any(BYLINE_RE.match(line) and LINK_RE.search(line) for line in head),
