@@ -108,6 +108,35 @@ def test_shard_pack_unpack_round_trip_and_bytes_are_deterministic(
     assert unpack_shard(pack_shard({})) == {}
 
 
+def _packed_term_by_term(shard: dict[str, tuple[int, bytes]]) -> bytes:
+    """The shard layout as the module docstring states it, one varint at a time."""
+    out = bytearray()
+
+    def varint(n: int) -> None:
+        while n > 0x7F:
+            out.append((n & 0x7F) | 0x80)
+            n >>= 7
+        out.append(n)
+
+    for term in sorted(shard):
+        n, payload = shard[term]
+        varint(len(term.encode()))
+        out += term.encode()
+        varint(n)
+        varint(len(payload))
+        out += payload
+    return gzip.compress(bytes(out), compresslevel=6, mtime=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shards())
+def test_shard_bytes_are_the_documented_layout(shard: dict[str, tuple[int, bytes]]) -> None:
+    # pack_shard takes small varints from a table: the same bytes as writing each one.
+    common = list(range(0, 60_000, 3))  # 20,000 documents: n and payload past the table
+    shard = {**shard, "common": (len(common), encode_postings(common, [1] * len(common)))}
+    assert pack_shard(shard) == _packed_term_by_term(shard)
+
+
 def test_a_damaged_shard_is_refused() -> None:
     content = gzip.decompress(pack_shard({"harbour": (1, encode_postings([3], [2]))}))
     with pytest.raises((ValueError, IndexError)):
