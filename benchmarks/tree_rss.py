@@ -10,6 +10,9 @@ back from the end: approximate by the start-up time).
 
 wait4's ru_maxrss, which ../shared/bench/timecmd.py reports, is the largest single process,
 not the sum: issue #18's 100k target (≤ 500 MiB for parent and workers together) needs this.
+
+Last, each process's user and system CPU time as last sampled (a process that ends between
+two samples loses at most 0.2 s of it): which process a larger archive costs more in.
 """
 
 from __future__ import annotations
@@ -20,16 +23,22 @@ import subprocess
 import sys
 import time
 
+TICKS = os.sysconf("SC_CLK_TCK")
 
-def tree(root: int) -> list[tuple[int, float, str]]:
-    """(pid, RSS in MiB, command) of `root` and every process below it."""
+
+def tree(root: int, cpu: dict[int, tuple[float, float]] | None = None
+         ) -> list[tuple[int, float, str]]:
+    """(pid, RSS in MiB, command) of `root` and every process below it; with `cpu`, each
+    one's (user, system) CPU seconds so far are put in it."""
     children: dict[int, list[int]] = {}
+    times: dict[int, tuple[float, float]] = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
                 with open(f"/proc/{name}/stat") as f:
-                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(parent, []).append(int(name))
+                    fields = f.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(name))
+                times[int(name)] = (int(fields[11]) / TICKS, int(fields[12]) / TICKS)
             except (OSError, ValueError, IndexError):
                 pass
     found, todo = [], [root]
@@ -41,6 +50,8 @@ def tree(root: int) -> list[tuple[int, float, str]]:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 command = f.read().replace(b"\0", b" ")[:60].decode(errors="replace")
             found.append((pid, rss / 1024, command))
+            if cpu is not None and pid in times:
+                cpu[pid] = times[pid]
         except (OSError, StopIteration):
             pass
         todo += children.get(pid, [])
@@ -56,8 +67,11 @@ def main() -> int:
                             stderr=subprocess.DEVNULL, text=True)
     peak, at, shares = 0.0, 0.0, []
     timeline: list[tuple[float, float, float]] = []
+    cpu: dict[int, tuple[float, float]] = {}
+    commands: dict[int, str] = {}
     while proc.poll() is None:
-        found = tree(proc.pid)
+        found = tree(proc.pid, cpu)
+        commands.update((pid, command) for pid, _, command in found)
         total = sum(rss for _, rss, _ in found)
         own = next((rss for pid, rss, _ in found if pid == proc.pid), 0.0)
         timeline.append((time.monotonic() - began, total, own))
@@ -81,6 +95,11 @@ def main() -> int:
                       f"{max(x[1] for x in inside):5.0f}  build process max "
                       f"{max(x[2] for x in inside):5.0f} MiB")
             start += secs
+    print("CPU by process (user + system, s):")
+    for pid, (user, system) in sorted(cpu.items()):
+        print(f"  {pid} {user:7.1f} + {system:6.1f}  {commands.get(pid, '')}")
+    print(f"  all {sum(u for u, _ in cpu.values()):7.1f} + "
+          f"{sum(s for _, s in cpu.values()):6.1f}")
     return proc.returncode or 0
 
 
