@@ -157,6 +157,32 @@ def test_read_source_refuses_files_over_the_size_limit(tmp_path):
                                 "bytes (limits.article_bytes); not read")]
 
 
+@pytest.mark.parametrize(("size", "limit", "read"), [(40, 100, True), (40, 39, False)])
+def test_read_source_reads_all_of_a_file_that_grew_since_its_stat(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, limit: int,
+        read: bool) -> None:
+    """The read is sized from the fstat; a file that grew after it is still read whole,
+    and still refused past the limit."""
+    import archivegen.load.sources as sources
+
+    touch(tmp_path, "a.txt", b"x" * size)
+    real_fstat = os.fstat
+
+    def smaller(fd: int) -> os.stat_result:  # as if taken before the file grew
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid,
+                               st.st_gid, 10, int(st.st_atime), int(st.st_mtime),
+                               int(st.st_ctime)))
+
+    monkeypatch.setattr(sources.os, "fstat", smaller)
+    diags = Diagnostics()
+    source = read_source(tmp_path, "a.txt", diags, Limits(article_bytes=limit))
+    if read:
+        assert source is not None and source.data == b"x" * size and not diags.items
+    else:
+        assert source is None and [d.code for d in diags.items] == ["AG005"]
+
+
 def test_read_source_does_not_follow_a_file_swapped_for_a_symlink(tmp_path):
     secret = touch(tmp_path, "secret.txt", b"secret")
     (tmp_path / "a.txt").symlink_to(secret)  # the scan skips symlinks; this one came later
