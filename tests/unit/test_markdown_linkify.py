@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import helpers
 from markdown_it.parser_inline import ParserInline
@@ -94,7 +94,26 @@ def assert_same_as_reference(text: str) -> None:
     except RuntimeError:
         rendered(OURS, text)
         return
-    assert rendered(OURS, text) == expected
+    ours = rendered(OURS, text)
+    if ours != expected:
+        # The same quirk without the exception: scanning a label that never closes, theirs
+        # takes the letters before a "://" for its scheme though they end a word (a link's,
+        # "http://x.orgftp://x.org"), and reports that URL's scheme refused. No link starts
+        # there; ours reads the scheme where it is and reports nothing.
+        html, refused, excerpt = expected
+        extra = set(refused) - set(ours[1])
+        assert ours == (html, tuple(sorted(set(refused) - extra)), excerpt)
+        assert all(_glued_to_a_word(text, url) for url in extra), extra
+
+
+def _glued_to_a_word(text: str, url: str) -> bool:
+    """Does every occurrence of `url` in `text` follow a letter or a digit?"""
+    at = text.find(url)
+    while at >= 0:
+        if at == 0 or not text[at - 1].isalnum():
+            return False
+        at = text.find(url, at + 1)
+    return True
 
 
 OURS = make_markdown()
@@ -187,6 +206,7 @@ URLISH = st.builds("".join, st.tuples(
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(URLISH, st.sampled_from(PIECES)), max_size=30).map("".join))
+@example("http://x.org:a11[http://x.orgftp://x.org")  # found by CI on 2026-12-07
 def test_same_html_on_generated_text(text: str) -> None:
     assert_same_as_reference(text)
 
