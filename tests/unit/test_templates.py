@@ -345,3 +345,64 @@ def test_template_dependencies_kept_beside_compiled_templates(tmp_path: Path,
         kept.write_text('["../../etc/passwd", 3]', encoding="utf-8")
     assert template_dependencies(make_environment([root], compiled), "page.html", {}) == (
         "layout.html", "other.html", "page.html")
+
+
+# --- calls from templates (make_environment's context calls plain callables directly) -------
+
+
+class _Marked:
+    """Callables of every kind Jinja's `call` looks at: methods with and without a marker."""
+
+    def plain(self, *args: object, **kwargs: object) -> str:
+        return f"plain{args}{sorted(kwargs)}"
+
+    @jinja2.pass_context
+    def with_context(self, context: jinja2.runtime.Context, name: str) -> str:
+        return f"ctx:{context.get(name)}"
+
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context) -> str:
+        return f"instance:{context.get('x')}"
+
+
+def _plain(*args: object, **kwargs: object) -> str:
+    return f"f{args}{sorted(kwargs)}"
+
+
+def _stopping() -> str:
+    raise StopIteration
+
+
+_CALLERS: dict[str, object] = {
+    "f": _plain,
+    "g": jinja2.pass_context(lambda context, name: f"ctx:{context.get(name)}"),
+    "e": jinja2.pass_environment(lambda env: type(env).__name__),
+    "v": jinja2.pass_eval_context(lambda ctx: f"auto:{ctx.autoescape}"),
+    "m": _Marked(),
+    "stop": _stopping,
+}
+
+
+@pytest.mark.parametrize("source", [
+    "{{ f(1, k=2) }}",
+    "{% for x in [1, 2] %}{{ f(x, k=x) }}{{ g('x') }}{% endfor %}",
+    "{% for x in [1, 2] %}{% set y = x * 10 %}{{ g('y') }}{% endfor %}",
+    "{% macro mac(a) %}{{ f(a) }}{{ g('a') }}{% endmacro %}{{ mac(3) }}",
+    "{% for x in [4] %}{{ m.plain(x, k=x) }}{{ m.with_context('x') }}{{ m() }}{% endfor %}",
+    "{{ e() }}{{ v() }}{{ 'a-b'.split('-') | last }}{{ t('untitled') }}",
+    "{{ t('article.term_label', taxonomy='<b>') }}",
+])
+def test_template_calls_give_what_jinjas_own_context_gives(source: str) -> None:
+    ours = make_environment([])
+    stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    stock.globals.update(ours.globals)
+    assert type(ours.from_string("").new_context()) is not jinja2.runtime.Context
+    expected = stock.from_string(source).render(**_CALLERS)
+    assert ours.from_string(source).render(**_CALLERS) == expected
+
+
+def test_a_callable_that_raises_stopiteration_gives_undefined_as_in_jinja() -> None:
+    for env in (make_environment([]),
+                jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)):
+        with pytest.raises(jinja2.UndefinedError, match="StopIteration"):
+            env.from_string("{{ stop() }}").render(**_CALLERS)
