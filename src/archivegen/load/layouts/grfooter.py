@@ -8,6 +8,7 @@ It fills one field, the original source it names; the rest is kept in provenance
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archivegen.load.layouts.text import LINK_RE, clean_name, link_texts
@@ -83,35 +84,41 @@ def footer_start(lines: list[str], body_start: int) -> int:
     is clearly a donation appeal (two different appeal phrases), so body text that mentions a
     donation stays body text.
     """
-    paragraphs = paragraph_spans(lines, body_start)
-    first = len(paragraphs)
-    while first > 0 and FOOTER_PARAGRAPH_RE.match(lines[paragraphs[first - 1][0]].strip()):
-        first -= 1
-    run = paragraphs[first:]
+    # Paragraphs read from the end, only as far as the footer and one paragraph before it
+    # reach (the whole body's paragraphs were a thirtieth of loading an article).
+    spans = paragraphs_from_end(lines, body_start)
+    run: list[tuple[int, int]] = []  # the footer's paragraphs, last first
+    before = None  # the paragraph before them
+    for span in spans:
+        if not FOOTER_PARAGRAPH_RE.match(lines[span[0]].strip()):
+            before = span
+            break
+        run.append(span)
     if not run or (len(run) < 2 and not any(STRONG_FOOTER_RE.match(lines[begin].strip())
                                             for begin, _ in run)):
         return len(lines)  # one stray "Disclaimer:" paragraph is not a footer
-    while first > 0:
-        begin, end = paragraphs[first - 1]
+    first = run[-1][0]
+    while before is not None:
+        begin, end = before
         text = " ".join(lines[begin:end])
         lowered = text.lower()
         if not any(start in lowered for start in APPEAL_STARTS) or len(
                 {m.group(0).lower() for m in APPEAL_RE.finditer(text)}) < 2:
             break
-        first -= 1
-    return paragraphs[first][0]
+        first = begin
+        before = next(spans, None)
+    return first
 
 
-def paragraph_spans(lines: list[str], start: int) -> list[tuple[int, int]]:
-    """(first line, end line) of each blank-line separated paragraph from `start` on."""
-    spans = []
-    i = start
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
+def paragraphs_from_end(lines: list[str], start: int) -> Iterator[tuple[int, int]]:
+    """(first line, end line) of each blank-line separated paragraph from `start` on, the
+    last first, each found as it is asked for."""
+    i = len(lines)
+    while i > start:
+        if not lines[i - 1].strip():
+            i -= 1
             continue
-        begin = i
-        while i < len(lines) and lines[i].strip():
-            i += 1
-        spans.append((begin, i))
-    return spans
+        end = i
+        while i > start and lines[i - 1].strip():
+            i -= 1
+        yield i, end
