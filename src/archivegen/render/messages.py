@@ -88,8 +88,10 @@ class Messages:
 
     def text(self, key: str, /, **values: object) -> str:
         """The message as plain text (for a value the template escapes: a page's title)."""
-        return _PLACEHOLDER.sub(lambda m: str(values[m[1]]),
-                                self._form(key, values.get("count")))
+        text = self._form(key, values.get("count"))
+        if "{" not in text:  # most: taxonomy and month names (~20 a page)
+            return text
+        return _PLACEHOLDER.sub(lambda m: str(values[m[1]]), text)
 
     def _form(self, key: str, count: object) -> str:
         text = self.texts[key]
