@@ -85,7 +85,7 @@ def footer_start(lines: list[str], body_start: int) -> int:
     donation stays body text.
     """
     # Paragraphs read from the end, only as far as the footer and one paragraph before it
-    # reach (the whole body's paragraphs were a thirtieth of loading an article).
+    # reach, not the whole body's (0.5 % of loading's instructions, by callgrind).
     spans = paragraphs_from_end(lines, body_start)
     run: list[tuple[int, int]] = []  # the footer's paragraphs, last first
     before = None  # the paragraph before them
