@@ -131,8 +131,8 @@ def _packed_term_by_term(shard: dict[str, tuple[int, bytes]]) -> bytes:
 @settings(max_examples=40, deadline=None)
 @given(shards())
 def test_shard_bytes_are_the_documented_layout(shard: dict[str, tuple[int, bytes]]) -> None:
-    # pack_shard takes small varints from a table: the same bytes as writing each one.
-    common = list(range(0, 60_000, 3))  # 20,000 documents: n and payload past the table
+    # pack_shard writes what the module docstring states, varint by varint.
+    common = list(range(0, 60_000, 3))  # 20,000 documents: n and payload need 3-byte varints
     shard = {**shard, "common": (len(common), encode_postings(common, [1] * len(common)))}
     assert pack_shard(shard) == _packed_term_by_term(shard)
 

@@ -75,6 +75,10 @@ def make_environment(theme_dirs: Sequence[Path], bytecode_dir: Path | None = Non
     return env
 
 
+# Checked once, not on each of a page's ~30 calls of `t`.
+_MESSAGES_UNMARKED = not hasattr(Messages.__call__, "jinja_pass_arg")
+
+
 class _CallingContext(jinja2.runtime.Context):
     """Jinja's template context, calling plain functions and methods (`url_for`, `t`,
     `t.taxonomy`: about seventy calls an article page) without Jinja's checks for a
@@ -91,7 +95,7 @@ class _CallingContext(jinja2.runtime.Context):
             func = obj.__func__  # (a bound method's attributes are its function's)
             plain = isinstance(func, FunctionType) and "jinja_pass_arg" not in func.__dict__
         else:  # Messages has slots: no instance of it can carry the marker
-            plain = type(obj) is Messages and not hasattr(Messages.__call__, "jinja_pass_arg")
+            plain = type(obj) is Messages and _MESSAGES_UNMARKED
         if not plain:
             return super().call(obj, *args, **kwargs)
         if kwargs:  # what Jinja adds to a call made in a loop or a block
