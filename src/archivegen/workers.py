@@ -189,19 +189,25 @@ def render_in_workers(jobs: Iterator[Page | StoredPage], count: int, themes: Seq
 
 
 def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any],
-                 window: int, chunk: int = 16) -> Iterator[Any]:
+                 window: int, chunk: int = 16, *, batched: bool = False) -> Iterator[Any]:
     """pool.map in order, with at most `window` items submitted and not yet consumed
-    (Executor.map submits everything at once and keeps every finished result)."""
+    (Executor.map submits everything at once and keeps every finished result). Items go to
+    the workers `chunk` at a time; `batched`: `fn` takes such a list and returns a list of
+    results, instead of taking one item."""
     pending: deque[Future[list[Any]]] = deque()
     source = iter(items)
     batches = iter(lambda: list(itertools.islice(source, chunk)), [])
+
+    def submit(batch: list[Any]) -> Future[list[Any]]:
+        return pool.submit(fn, batch) if batched else pool.submit(_apply_all, fn, batch)
+
     for batch in itertools.islice(batches, max(1, window // chunk)):
-        pending.append(pool.submit(_apply_all, fn, batch))
+        pending.append(submit(batch))
     while pending:
         results = pending.popleft().result()
         batch = next(batches, [])
         if batch:
-            pending.append(pool.submit(_apply_all, fn, batch))
+            pending.append(submit(batch))
         yield from results
 
 
@@ -266,6 +272,16 @@ def _run_load_job(job: LoadJob) -> LoadResult:
     return LoadResult(entry=got.entry, records=encode_records(got.records), terms=got.terms)
 
 
+def _read_ahead(jobs: Iterable[LoadJob]) -> Iterator[LoadJob]:
+    """`jobs`, each file's read asked for (sources.prefetch) as it is taken: _bounded_map
+    takes jobs when it sends them, a window ahead of the workers reading them."""
+    from archivegen.load.sources import prefetch
+
+    for job in jobs:
+        prefetch((os.path.join(job.input_dir, job.rel),))
+        yield job
+
+
 def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None
                    ) -> Iterator[LoadResult]:
     """Load on every core when there is enough to do; results in the order of `jobs`."""
@@ -282,8 +298,8 @@ def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None
     # process it maps (the input scan of 10^5 files, the cache's sources) in its own memory.
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn_context(),
                              initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
-        for done, result in enumerate(_bounded_map(pool, _run_load_job, jobs, 1024, 32),
-                                      start=1):
+        for done, result in enumerate(_bounded_map(pool, _run_load_job, _read_ahead(jobs),
+                                                   1024, 32), start=1):
             if progress is not None:
                 progress.count(done, len(jobs), "files")
             yield result

@@ -13,6 +13,7 @@ from archivegen.limits import Limits
 from archivegen.load.sources import (
     file_time,
     iter_article_paths,
+    prefetch,
     read_source,
     read_sources,
     read_static_files,
@@ -201,3 +202,53 @@ def test_read_source_gives_no_time_a_date_cannot_hold(tmp_path):
     assert file_time(fake) is None  # year 0
     fake = os.stat_result((st.st_mode, 0, 0, 1, 0, 0, 1, 0, 10**17, 0))
     assert file_time(fake) is None
+
+
+def test_prefetch_opens_only_regular_files(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read-ahead advice is asked for regular files only: a FIFO, a symlink, a folder or a
+    missing path is neither opened nor reported (read_regular reports them when loading)."""
+    import archivegen.load.sources as sources
+
+    if sources._WILLNEED is None:
+        pytest.skip("no posix_fadvise on this system: prefetch does nothing")
+    touch(tmp_path, "a.txt", b"a")
+    touch(tmp_path, "b.md", b"b")
+    os.mkfifo(tmp_path / "pipe.txt")  # opened for reading, it could wait for a writer
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "folder.txt").mkdir()
+    opened: list[str] = []
+    advised: list[tuple[int, int, int]] = []
+    real_open = os.open
+
+    def recording_open(path: str, flags: int, *args: int) -> int:
+        opened.append(os.path.basename(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(sources.os, "open", recording_open)
+    monkeypatch.setattr(sources.os, "posix_fadvise",
+                        lambda fd, offset, length, advice: advised.append(
+                            (offset, length, advice)))
+    before = sorted(os.listdir("/proc/self/fd"))
+    prefetch(str(tmp_path / name) for name in
+             ["a.txt", "pipe.txt", "link.txt", "folder.txt", "gone.txt", "b.md"])
+    assert opened == ["a.txt", "b.md"]
+    assert advised == [(0, 0, os.POSIX_FADV_WILLNEED)] * 2
+    assert sorted(os.listdir("/proc/self/fd")) == before  # each descriptor closed
+
+
+def test_prefetch_survives_a_refused_advice(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system that refuses the advice costs nothing but the advice."""
+    import archivegen.load.sources as sources
+
+    touch(tmp_path, "a.txt", b"a")
+
+    def refuse(*args: int) -> None:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(sources.os, "posix_fadvise", refuse, raising=False)
+    before = sorted(os.listdir("/proc/self/fd"))
+    prefetch([str(tmp_path / "a.txt")])
+    assert sorted(os.listdir("/proc/self/fd")) == before
+    assert read_source(tmp_path, "a.txt", Diagnostics()) is not None

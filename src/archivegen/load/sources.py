@@ -7,7 +7,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -106,9 +106,37 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _OPEN_FLAGS = (os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
                | getattr(os, "O_CLOEXEC", 0))
 
+_WILLNEED: int | None = getattr(os, "POSIX_FADV_WILLNEED", None)
+
 _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISLNK, "a symlink"))
+
+
+def prefetch(paths: Iterable[str]) -> None:
+    """Ask the kernel to start reading these regular files now, all at once.
+
+    Read one after another from a disk whose cache holds none of them (an archive's first
+    build), each file waits for its own disk read: a quarter of a load worker's time at
+    10^4-10^5 files. Asked for first, the reads run side by side while the worker parses,
+    and the reads that follow mostly find the bytes in memory. Advice only: a file that
+    cannot be opened here, or is not a regular file, is left for read_regular to report.
+    Nothing is done where the system has no posix_fadvise."""
+    if _WILLNEED is None:
+        return
+    for path in paths:
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                continue  # opening a device or FIFO can do more than read it
+            fd = os.open(path, _OPEN_FLAGS)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, _WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def read_regular(path: str, shown: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
