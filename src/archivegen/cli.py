@@ -42,6 +42,7 @@ from archivegen.errors import ArchivegenError, Diagnostic, Diagnostics, Level, e
 from archivegen.limits import Limits
 from archivegen.load.filenames import ARTICLE_SUFFIXES
 from archivegen.load.sources import read_paths
+from archivegen.processes import set_jobs
 from archivegen.progress_bars import PhaseBars, terminal_columns
 from archivegen.records import dumps
 from archivegen.report import Progress
@@ -91,6 +92,10 @@ def make_parser() -> argparse.ArgumentParser:
                    help="where the site will be published, e.g. https://example.org/archive/ "
                         "(as 'base_url' in the config): canonical links, feeds and the 404 "
                         "page use it")
+    b.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                   help="at most N worker processes at a time (default: one per CPU this "
+                        "process may use, counting its affinity and a container's CPU "
+                        "quota); 1 loads and renders in the build's own process")
     b.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing but errors (and warnings with --strict): no summary, "
                         "no progress bars; the exit code says how it went")
@@ -119,6 +124,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-reload", action="store_true",
                    help="do not reload open pages after a rebuild")
     s.add_argument("--open", action="store_true", help="open the site in a browser")
+    s.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                   help="at most N worker processes at a time, as for build")
     c = commands.add_parser(
         "check", help="report what was read from each article, without building",
         description="For every article file: the layout detected, each field with the line "
@@ -337,7 +344,18 @@ def _project(args: argparse.Namespace) -> _Project | None:
     return _Project(config=config, base=base, overrides=overrides, output_dir=output_dir)
 
 
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 or more)")
+    return jobs
+
+
 def _build_command(args: argparse.Namespace) -> int:
+    set_jobs(args.jobs)
     project = _project(args)
     if project is None:
         return EXIT_USAGE
@@ -360,6 +378,7 @@ def _build_command(args: argparse.Namespace) -> int:
 
 
 def _serve_command(args: argparse.Namespace) -> int:
+    set_jobs(args.jobs)
     if args.port is not None and not 0 <= args.port <= 65535:
         _err(f"error: --port {args.port} is not a port number")
         return EXIT_USAGE

@@ -6,11 +6,91 @@ Shared by the load and render pools (workers.py) and the page store's restore
 
 from __future__ import annotations
 
+import contextlib
+import math
 import multiprocessing.context
 import os
 import signal
 import threading
 import time
+from pathlib import Path
+
+# Set by the command line's --jobs: the worker processes a pool may have (None: one per CPU
+# this process may use).
+_jobs: int | None = None
+
+
+def set_jobs(jobs: int | None) -> None:
+    """Cap every pool of this process at `jobs` workers (1: no worker processes at all)."""
+    global _jobs
+    _jobs = jobs
+
+
+def worker_count() -> int:
+    """Worker processes for a pool: --jobs if given, else available_cpus()."""
+    return _jobs if _jobs is not None else available_cpus()
+
+
+def available_cpus(cgroup_root: Path = Path("/sys/fs/cgroup"),
+                   own_cgroups: Path = Path("/proc/self/cgroup")) -> int:
+    """The CPUs this process may keep busy. os.cpu_count() counts the machine's; a container
+    or CI runner may allow fewer, by an affinity mask or a cgroup CPU quota (Docker's
+    --cpus), and a worker per machine CPU would then cost memory (~40 MiB each) and time
+    spent switching between them."""
+    count = os.cpu_count() or 1
+    with contextlib.suppress(AttributeError, OSError):  # (no affinity on this system)
+        count = min(count, len(os.sched_getaffinity(0)))
+    quota = cgroup_cpu_quota(cgroup_root, own_cgroups)
+    if quota is not None:
+        count = min(count, max(1, math.ceil(quota)))
+    return max(1, count)
+
+
+def cgroup_cpu_quota(root: Path, own_cgroups: Path) -> float | None:
+    """The CPU time per second this process's cgroups allow it (2.0: two CPUs' worth), the
+    smallest along its cgroup path; None without a quota, or where nothing can be read.
+    cgroup v2 (cpu.max) and v1 (cpu.cfs_quota_us over cpu.cfs_period_us)."""
+    try:
+        lines = own_cgroups.read_text().splitlines()
+    except OSError:
+        lines = []
+    folders: list[Path] = []
+    for line in lines:
+        number, _, rest = line.partition(":")
+        controllers, _, path = rest.partition(":")
+        if number == "0" and not controllers:  # v2's unified hierarchy
+            folders += _up_to(root, root / path.lstrip("/"))
+        elif "cpu" in controllers.split(","):  # v1, mounted as cpu or cpu,cpuacct
+            for mount in (root / "cpu", root / controllers):
+                folders += _up_to(mount, mount / path.lstrip("/"))
+    # In a container the cgroup path shown may be the host's, not below the mount it sees:
+    # its own limits are then at the mounts' top, which _up_to always includes.
+    quotas = [q for folder in dict.fromkeys(folders) if (q := _quota_in(folder)) is not None]
+    return min(quotas) if quotas else None
+
+
+def _up_to(top: Path, folder: Path) -> list[Path]:
+    """`folder` and each folder above it up to `top` (only `top` if `folder` is not below
+    it, or is not there)."""
+    if (top != folder and top not in folder.parents) or not folder.is_dir():
+        return [top]
+    return [folder, *[p for p in folder.parents if p == top or top in p.parents]]
+
+
+def _quota_in(folder: Path) -> float | None:
+    try:
+        fields = (folder / "cpu.max").read_text().split()
+        if len(fields) == 2 and fields[0] != "max":
+            return int(fields[0]) / int(fields[1])
+        return None
+    except (OSError, ValueError, ZeroDivisionError):
+        pass
+    try:
+        quota = int((folder / "cpu.cfs_quota_us").read_text())
+        period = int((folder / "cpu.cfs_period_us").read_text())
+        return quota / period if quota > 0 and period > 0 else None
+    except (OSError, ValueError):
+        return None
 
 
 def spawn_context() -> multiprocessing.context.BaseContext:

@@ -28,7 +28,7 @@ from archivegen.limits import Limits
 from archivegen.load.loaded import CachedSource, Record
 from archivegen.markdown.engine import SafeMarkdown, make_markdown
 from archivegen.model import ArticleHead, ArticleSummary, RenderedFile, Taxonomy
-from archivegen.processes import exit_with_parent, spawn_context
+from archivegen.processes import exit_with_parent, spawn_context, worker_count
 from archivegen.render.messages import Messages
 from archivegen.render.page_store import PackReader, PackWriter, StoredPage
 from archivegen.render.pages import Renderer
@@ -109,7 +109,7 @@ RENDER_WINDOW = 256
 
 def _render_pool(themes: Sequence[Path], renderer: Renderer, records: Path | None,
                  write_into: Path | None, store: Path | None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=spawn_context(),
+    return ProcessPoolExecutor(max_workers=worker_count(), mp_context=spawn_context(),
                                initializer=_init_render_worker,
                                initargs=(os.getpid(), list(themes), renderer.config,
                                          messages_of(renderer.env),
@@ -134,7 +134,7 @@ class EarlyWorkers:
               records: Path | None, write_into: Path | None, store: Path | None) -> None:
         """Start the workers render_in_workers would, with the same arguments, if `expected`
         pages are enough for workers."""
-        workers = os.cpu_count() or 1
+        workers = worker_count()
         if self._pool is not None or expected < RENDER_PARALLEL_MIN or workers < 2:
             return
         self._pool = _render_pool(themes, renderer, records, write_into, store)
@@ -165,7 +165,7 @@ def render_in_workers(jobs: Iterator[Page | StoredPage], count: int, themes: Seq
     are copied from the store instead. Pages are yielded as the workers finish them;
     diagnostics arrive in order. `started`: the pool of EarlyWorkers.start (made with the
     same arguments), shut down here whether it is used or not."""
-    workers = os.cpu_count() or 1
+    workers = worker_count()
     if count < RENDER_PARALLEL_MIN or workers < 2:
         if started is not None:  # fewer pages changed than the build expected
             started.shutdown(wait=False, cancel_futures=True)
@@ -285,7 +285,7 @@ def _read_ahead(jobs: Iterable[LoadJob]) -> Iterator[LoadJob]:
 def run_load_jobs(jobs: list[LoadJob], progress: Progress | None = None
                    ) -> Iterator[LoadResult]:
     """Load on every core when there is enough to do; results in the order of `jobs`."""
-    workers = os.cpu_count() or 1
+    workers = worker_count()
     results: Iterable[LoadResult]
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
         results = map(_run_load_job, jobs)

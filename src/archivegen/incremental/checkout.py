@@ -42,6 +42,7 @@ from archivegen.incremental.cache import (
 from archivegen.incremental.lock import build_lock
 from archivegen.incremental.uptodate import Scan, context_content, context_state, input_state
 from archivegen.load.sources import unchanged_contents
+from archivegen.processes import worker_count
 from archivegen.render.file_stats import FileStats
 from archivegen.render.page_store import STORE_FOLDER, holds_pages, stored_pages
 from archivegen.render.restore import RestoreWorkers
@@ -118,7 +119,7 @@ def _restore(cache: BuildCache, input_dir: Path, output_dir: Path, scan: Scan,
     try:
         # Every core: this process only hashes the touched files meanwhile.
         copying = RestoreWorkers(list(pages.values()), store, output_dir,
-                                 workers=max(1, min(4, os.cpu_count() or 1)))
+                                 workers=min(4, worker_count()))
         del pages
         every_file_same = _renew_touched(cache, input_dir, scan, config)
         rows = []
