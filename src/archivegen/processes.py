@@ -21,7 +21,9 @@ _jobs: int | None = None
 
 
 def set_jobs(jobs: int | None) -> None:
-    """Cap every pool of this process at `jobs` workers (1: no worker processes at all)."""
+    """Cap every pool of this process at `jobs` workers (1: files are loaded and pages
+    rendered in this process; a build into an empty output folder still copies stored pages
+    with one worker while it checks the input)."""
     global _jobs
     _jobs = jobs
 

@@ -189,25 +189,20 @@ def render_in_workers(jobs: Iterator[Page | StoredPage], count: int, themes: Seq
 
 
 def _bounded_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any],
-                 window: int, chunk: int = 16, *, batched: bool = False) -> Iterator[Any]:
+                 window: int, chunk: int = 16) -> Iterator[Any]:
     """pool.map in order, with at most `window` items submitted and not yet consumed
-    (Executor.map submits everything at once and keeps every finished result). Items go to
-    the workers `chunk` at a time; `batched`: `fn` takes such a list and returns a list of
-    results, instead of taking one item."""
+    (Executor.map submits everything at once and keeps every finished result). Items are
+    taken from `items` only as they are submitted, `chunk` at a time."""
     pending: deque[Future[list[Any]]] = deque()
     source = iter(items)
     batches = iter(lambda: list(itertools.islice(source, chunk)), [])
-
-    def submit(batch: list[Any]) -> Future[list[Any]]:
-        return pool.submit(fn, batch) if batched else pool.submit(_apply_all, fn, batch)
-
     for batch in itertools.islice(batches, max(1, window // chunk)):
-        pending.append(submit(batch))
+        pending.append(pool.submit(_apply_all, fn, batch))
     while pending:
         results = pending.popleft().result()
         batch = next(batches, [])
         if batch:
-            pending.append(submit(batch))
+            pending.append(pool.submit(_apply_all, fn, batch))
         yield from results
 
 
