@@ -356,6 +356,13 @@ def _jobs(text: str) -> int:
 
 def _build_command(args: argparse.Namespace) -> int:
     set_jobs(args.jobs)
+    try:
+        return _build(args)
+    finally:
+        set_jobs(None)  # (main can be called again in this process: tests, embedding)
+
+
+def _build(args: argparse.Namespace) -> int:
     project = _project(args)
     if project is None:
         return EXIT_USAGE
@@ -379,6 +386,13 @@ def _build_command(args: argparse.Namespace) -> int:
 
 def _serve_command(args: argparse.Namespace) -> int:
     set_jobs(args.jobs)
+    try:
+        return _serve(args)
+    finally:
+        set_jobs(None)
+
+
+def _serve(args: argparse.Namespace) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         _err(f"error: --port {args.port} is not a port number")
         return EXIT_USAGE

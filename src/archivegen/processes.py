@@ -25,6 +25,8 @@ def set_jobs(jobs: int | None) -> None:
     rendered in this process; a build into an empty output folder still copies stored pages
     with one worker while it checks the input)."""
     global _jobs
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"a pool needs a worker at least, not {jobs}")
     _jobs = jobs
 
 
@@ -53,7 +55,8 @@ def cgroup_cpu_quota(root: Path, own_cgroups: Path) -> float | None:
     smallest along its cgroup path; None without a quota, or where nothing can be read.
     cgroup v2 (cpu.max) and v1 (cpu.cfs_quota_us over cpu.cfs_period_us)."""
     try:
-        lines = own_cgroups.read_text().splitlines()
+        # Bytes: a cgroup's name may be any bytes but a newline (not UTF-8, or a "\r").
+        lines = own_cgroups.read_bytes().decode("utf-8", "surrogateescape").split("\n")
     except OSError:
         lines = []
     folders: list[Path] = []
@@ -74,8 +77,9 @@ def cgroup_cpu_quota(root: Path, own_cgroups: Path) -> float | None:
 def _up_to(top: Path, folder: Path) -> list[Path]:
     """`folder` and each folder above it up to `top` (only `top` if `folder` is not below
     it, or is not there)."""
-    if (top != folder and top not in folder.parents) or not folder.is_dir():
-        return [top]
+    if ((top != folder and top not in folder.parents) or ".." in folder.parts
+            or not folder.is_dir()):
+        return [top]  # (a path outside the namespace's root reads "/../x")
     return [folder, *[p for p in folder.parents if p == top or top in p.parents]]
 
 

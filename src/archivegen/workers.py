@@ -105,6 +105,7 @@ def _render_job(job: Page | StoredPage) -> tuple[Rendered, tuple[Diagnostic, ...
 
 # Pages rendered ahead of the writer, at most: bounds memory when workers outrun the disk.
 RENDER_WINDOW = 256
+RENDER_CHUNK = 16  # pages sent to a worker at a time
 
 
 def _render_pool(themes: Sequence[Path], renderer: Renderer, records: Path | None,
@@ -138,7 +139,9 @@ class EarlyWorkers:
         if self._pool is not None or expected < RENDER_PARALLEL_MIN or workers < 2:
             return
         self._pool = _render_pool(themes, renderer, records, write_into, store)
-        for _ in range(workers):  # a spawning pool starts one process per task waiting
+        # A spawning pool starts one process per task waiting; never more than the batches
+        # render_in_workers keeps in flight (a -j far above the CPUs would start them all).
+        for _ in range(min(workers, RENDER_WINDOW // RENDER_CHUNK)):
             self._pool.submit(_started)
 
     def take(self) -> ProcessPoolExecutor | None:
@@ -183,7 +186,8 @@ def render_in_workers(jobs: Iterator[Page | StoredPage], count: int, themes: Seq
         return
     pool = started or _render_pool(themes, renderer, records, write_into, store)
     with pool:
-        for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW):
+        for page, problems in _bounded_map(pool, _render_job, jobs, RENDER_WINDOW,
+                                           RENDER_CHUNK):
             diags.extend(list(problems))
             yield page
 

@@ -54,6 +54,22 @@ def test_a_container_sees_its_own_limit_at_the_mount_top(tmp_path: Path) -> None
     assert cgroup_cpu_quota(root, own) == 3.0
 
 
+def test_odd_cgroup_names_are_read_as_they_are(tmp_path: Path) -> None:
+    """A cgroup's name may hold any byte but a newline: not UTF-8, or a carriage return
+    (which must not split the line and name its sibling)."""
+    root = tmp_path / "cgroup"
+    _write(root / "a/cpu.max", "50000 100000\n")  # a sibling of the process's cgroup
+    own = tmp_path / "self-cgroup"
+    own.write_bytes(b"0::/a\rb\n")
+    assert cgroup_cpu_quota(root, own) is None  # "a\rb" has no folder: the top has no quota
+    os.makedirs(os.fsencode(root) + b"/caf\xe9")
+    (root / "cpu.max").write_text("200000 100000\n")
+    own.write_bytes(b"0::/caf\xe9\n")
+    assert cgroup_cpu_quota(root, own) == 2.0
+    own.write_bytes(b"0::/../../etc\n")  # outside the namespace's root: only the top read
+    assert cgroup_cpu_quota(root, own) == 2.0
+
+
 def test_nothing_readable_means_no_quota(tmp_path: Path) -> None:
     assert cgroup_cpu_quota(tmp_path / "none", tmp_path / "no-such-file") is None
     own = tmp_path / "self-cgroup"
@@ -83,20 +99,42 @@ def test_worker_count_takes_jobs_when_given() -> None:
         assert worker_count() == 3
         set_jobs(None)
         assert worker_count() == available_cpus()
+        with pytest.raises(ValueError):
+            set_jobs(0)
     finally:
         set_jobs(None)
+
+
+def test_early_workers_start_no_more_than_the_batches_in_flight(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """-j far above the CPUs: the render pool is started with as many processes as
+    render_in_workers keeps batches in flight, not one per -j."""
+    submitted: list[object] = []
+
+    class Pool:
+        def submit(self, fn: object) -> None:
+            submitted.append(fn)
+
+    monkeypatch.setattr(workers, "_render_pool", lambda *args: Pool())
+    try:
+        set_jobs(500)
+        workers.EarlyWorkers().start(10**5, [], None, None, None, None)  # type: ignore[arg-type]
+    finally:
+        set_jobs(None)
+    assert len(submitted) == workers.RENDER_WINDOW // workers.RENDER_CHUNK
 
 
 def test_jobs_1_loads_and_renders_without_worker_processes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Enough articles for worker pools, built with -j 1: no pool is made, and the site is
-    the one the pools build."""
+    """Enough articles for worker pools (to load, and to render: the threshold lowered),
+    built with -j 1: no pool is made, and the site is the one the pools build."""
     articles = tmp_path / "articles"
     for n in range(workers.PARALLEL_MIN_FILES + 6):
         _write(articles / f"{n:03d}.md",
                f"---\ntitle: Article {n}\ndate: 2020-01-{n % 28 + 1:02d}\n---\n\nBody {n}.\n")
     monkeypatch.setattr(processes, "available_cpus", lambda *args: 2)
+    monkeypatch.setattr(workers, "RENDER_PARALLEL_MIN", 16)
     try:
         assert main(["build", "--input", str(articles), "--output", str(tmp_path / "pooled"),
                      "--no-cache", "-q"]) == 0
@@ -113,7 +151,10 @@ def test_jobs_1_loads_and_renders_without_worker_processes(
         assert made == []
         assert main(["build", "--input", str(articles), "--output", str(tmp_path / "again"),
                      "--no-cache", "-q"]) == 0
-        assert made  # the same build without -j does make pools: the check above can fail
+        # The same build without -j makes a pool to load and one to render: the check above
+        # can fail.
+        assert len(made) == 2
+        assert processes._jobs is None  # -j holds for its command only
     finally:
         set_jobs(None)
     def tree(top: Path) -> dict[str, bytes]:
