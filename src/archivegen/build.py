@@ -97,10 +97,22 @@ from archivegen.render.writer import (
     drop_collisions,
     file_stat,
     read_manifest,
+    read_regular_file,
     write_tree,
 )
 from archivegen.report import BuildReport, Progress, told
-from archivegen.search.index import FACETS, IndexedDoc, doc_entry, index_files
+from archivegen.search.index import FACETS, DocEntry, IndexedDoc, doc_entry, index_files
+from archivegen.search.index import FOLDER as SEARCH_FOLDER
+from archivegen.search.kept import (
+    DIGEST_SIZE,
+    IndexBasis,
+    KeptFile,
+    LastIndex,
+    doc_digest,
+    facets_digest,
+    same_documents,
+    vector_digest,
+)
 from archivegen.search.spill import FileSpill, SpilledFile
 from archivegen.site.indexer import (
     ListingState,
@@ -180,8 +192,8 @@ class SiteOutput:
     grouped: frozenset[str] = frozenset()  # keys of articles whose body is grouped with another
     nav: tuple[str, ...] = ()
     term_counts: dict[str, int] = field(default_factory=dict)
-    # The articles of the search index, in document number order (None: no search).
-    search_keys: tuple[str, ...] | None = None
+    # The search index (None: no search).
+    search: SearchIndex | None = None
     # Redirect pages planned: (old URL, new URL, target) (site/redirects.py); and every
     # listing's spec with its number of articles, for the URLs the build state remembers.
     redirects: tuple[tuple[str, str, str], ...] = ()
@@ -233,6 +245,8 @@ class SiteRun:
     write_into: Path | None = None
     # An article's search term vector by key, when not in memory (the cache's).
     vectors: Callable[[str], str | None] | None = None
+    # The search index the last build left, kept if this build's would be the same.
+    last_index: LastIndex | None = None
     # Every URL earlier builds published, with its target (site/redirects.py); None: no
     # redirect pages (no build state, or `redirects: false`).
     published: Callable[[], Iterable[Published]] | None = None
@@ -282,13 +296,13 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     if run.early is not None:  # (each article has a page: about as many to render, cold)
         run.early.start(len(table), themes, renderer, run.records, run.write_into, run.store)
-    search: tuple[list[tuple[str, SpilledFile]], tuple[str, ...]] | None = None
+    search: SearchIndex | None = None
     if config.search:
         with run.timer.phase("search"):
             folder = run.records.parent if run.records else None
             try:
-                search = _search_index(table, by_key, index, run.vectors, FileSpill(folder),
-                                       run.progress)
+                search = _search_index(table, by_key, index, run.vectors,
+                                       lambda: FileSpill(folder), run.last_index, run.progress)
             except OSError as exc:  # a full disk: as when pages cannot be written
                 raise ArchivegenError("cannot keep the search index until it is written "
                                       f"(in {folder or 'the temporary folder'}): {exc}"
@@ -307,7 +321,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                            messages.digest)
         bases = PageBases.of(base, _template_fingerprints(env))
         content = replace(_content(table, index, config, by_key, also_archived, static_files,
-                                   search[0] if search else None, related),
+                                   search.files if search else None, related),
                           assets=lambda key: by_key[key].assets,
                           input_dir=os.fspath(run.input_dir or ""))
         # Planned twice: here only each page's path and fingerprint are kept, and the pages
@@ -358,7 +372,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts,
-                      search_keys=search[1] if search else None, redirects=tuple(moved),
+                      search=search, redirects=tuple(moved),
                       kept_urls=tuple(kept_urls), pieces=pieces,
                       export=export, unstored=unstored,
                       listing_sizes=tuple((s.spec, len(s.members)) for s in states))
@@ -474,7 +488,7 @@ def _planned_again(pages: Iterable[Page], planned: Container[str], kept: Contain
 def _content(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex, config: SiteConfig,
              by_key: dict[str, LoadedArticle], also_archived: dict[str, tuple[DuplicateRef, ...]],
              static_files: dict[str, bytes],
-             search_files: list[tuple[str, SpilledFile]] | None,
+             search_files: list[tuple[str, SpilledFile | KeptFile]] | None,
              related: Callable[[str], tuple[ArticleSummary, ...]]) -> SiteContent:
     """What the site's pages are made from, for plan.plan_site."""
     return SiteContent(
@@ -575,13 +589,65 @@ def _export_source(table: Sequence[tuple[str, ArticleHead]], index: SiteIndex,
                         date_words=messages.date, words_digest=messages.digest)
 
 
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """A full build's search index: its files (made now, or kept from the last build) and
+    what the build state keeps of it for the next one."""
+
+    files: list[tuple[str, SpilledFile | KeptFile]]
+    keys: tuple[str, ...]  # its articles in document number order (by key)
+    digests: bytes  # each document's kept.doc_digest, in the same order
+    basis: IndexBasis
+
+
 def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, LoadedArticle],
                   index: SiteIndex, vector_of: Callable[[str], str | None] | None,
-                  spill: FileSpill, progress: Progress | None = None
-                  ) -> tuple[list[tuple[str, SpilledFile]], tuple[str, ...]]:
-    """The search index's files, kept in `spill` until they are written, and its articles
-    in document order (by key)."""
+                  spill: Callable[[], FileSpill], last: LastIndex | None = None,
+                  progress: Progress | None = None) -> SearchIndex:
+    """The search index's files, kept in a `spill` until they are written; or, when its
+    documents and filters are those of the index the last build left (`last`), that
+    index's files (search/kept.py)."""
     heads = sorted((head.key, url, head) for url, head in table)
+    keys = tuple(key for key, _, _ in heads)
+    facets = {tax.key: [(term_url(tax, entry.term.slug), entry.term.name) for entry in terms]
+              for tax, terms in index.taxonomies if tax.key in FACETS}
+    facets["years"] = [(year_url(y.year), str(y.year)) for y in index.years]
+    made_from = facets_digest(facets, len(heads))
+
+    def shown(key: str, url: str, head: ArticleHead) -> tuple[DocEntry, tuple[str, ...]]:
+        loaded = by_key[key]
+        return (doc_entry(summarize(url, head, (loaded.excerpt, loaded.heading))),
+                facet_listings(head))
+
+    if last is not None and last.basis.made_from == made_from:
+        digests = bytearray()
+
+        def documents() -> Iterator[tuple[str, bytes]]:
+            for done, (key, url, head) in enumerate(heads, start=1):
+                if progress is not None:
+                    progress.count(done, len(heads), "articles")
+                terms = by_key[key].terms
+                vector = vector_digest(terms) if terms else last.vector_digest(key)
+                if vector is None:  # not in the build state: it cannot be the same
+                    yield key, b""
+                    return
+                digests.extend(doc_digest(*shown(key, url, head), vector))
+                yield key, bytes(digests[-DIGEST_SIZE:])
+
+        if same_documents(documents(), last.documents()):
+            made: list[dict[str, SpilledFile | KeptFile]] = []
+
+            def remake(path: str) -> bytes:  # once, if the kept bytes are nowhere
+                if not made:
+                    made.append(dict(_search_index(table, by_key, index, vector_of,
+                                                   spill).files))
+                return made[0][path].content()
+
+            return SearchIndex(files=[(path, KeptFile(path, sha, last.read, remake))
+                                      for path, sha in last.basis.files],
+                               keys=keys, digests=bytes(digests), basis=last.basis)
+
+    made_digests = bytearray()
 
     def docs() -> Iterator[IndexedDoc]:
         for done, (key, url, head) in enumerate(heads, start=1):
@@ -589,16 +655,17 @@ def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, Lo
                 progress.count(done, len(heads), "articles")
             loaded = by_key[key]
             vector = loaded.terms or (vector_of(key) if vector_of is not None else None) or ""
-            summary = summarize(url, head, (loaded.excerpt, loaded.heading))
-            yield IndexedDoc(entry=doc_entry(summary), vector=vector,
-                             facets=facet_listings(head))
+            entry, facet_urls = shown(key, url, head)
+            made_digests.extend(doc_digest(entry, facet_urls, vector_digest(vector)))
+            yield IndexedDoc(entry=entry, vector=vector, facets=facet_urls)
 
-    facets = {tax.key: [(term_url(tax, entry.term.slug), entry.term.name) for entry in terms]
-              for tax, terms in index.taxonomies if tax.key in FACETS}
-    facets["years"] = [(year_url(y.year), str(y.year)) for y in index.years]
-    return ([(path, spill.add(path, content))
-             for path, content in index_files(docs(), len(heads), facets)],
-            tuple(key for key, _, _ in heads))
+    into = spill()
+    files: list[tuple[str, SpilledFile | KeptFile]] = [
+        (path, into.add(path, content))
+        for path, content in index_files(docs(), len(heads), facets)]
+    basis = IndexBasis(made_from=made_from,
+                       files=tuple((path, file.sha256) for path, file in files))
+    return SearchIndex(files=files, keys=keys, digests=bytes(made_digests), basis=basis)
 
 
 def _fold_duplicates(loaded: Sequence[LoadedArticle], by_key: dict[str, LoadedArticle],
@@ -933,11 +1000,13 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
                 stored_before: bool, early: EarlyWorkers) -> BuildReport:
     # uptodate's context_state, context_content and input_state of this build's inputs.
     context, content, state = states
+    last_index = _last_index(cache, ctx.output_dir) if cache is not None else None
     if cache is not None:
         # This build is about to change the cache: until it is done, a quick rebuild may
         # not trust what the last one left (committed with the loaded sources), nor may a
         # fresh checkout take it for its own (incremental/checkout.py).
-        cache.set_quick_basis(None)
+        cache.set_quick_basis(None, "the last build was interrupted")
+        cache.set_search_basis(None)
         cache.set_context_content("")
     with timer.phase("load"):
         diags.extend(list(scan.problems))  # folders that could not be listed
@@ -952,6 +1021,7 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
         progress=ctx.progress,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
         write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
+        last_index=last_index,
         published=cache.published if cache is not None and ctx.config.redirects else None,
         input_dir=ctx.input_dir, store=store, early=early, freeze=True))
     site = _with_export(ctx, known, site)
@@ -1000,11 +1070,17 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
         # (and one whose report could not be written: it is written next time).
         if state is not None and report.kept_stale == 0 and (report_sha or not kept_report):
             cache.set_input_state(state)
+        # What the index is made from, and its files: true whatever was written (the
+        # next build checks the output folder's files against their sha256).
+        search = site.search
+        cache.set_search_docs(search.keys if search else (), search.digests if search else b"")
+        cache.set_search_basis(search.basis if search else None)
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
-        if (context is not None and site.bases is not None and report.kept_stale == 0
-                and all(path in report.stats for path in site.to_render)):
+        no_quick = _no_quick_basis(context, site, report)
+        if no_quick or context is None or site.bases is None:
+            cache.set_quick_basis(None, no_quick)
+        else:
             cache.set_folded(site.also_archived)
-            cache.set_search_docs(site.search_keys or ())
             cache.set_quick_basis(QuickBasis(
                 context=context, bases=site.bases, nav=site.nav,
                 grouped=tuple(sorted(site.grouped)), files=files,
@@ -1012,6 +1088,17 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
         cache.set_context_content(content)
         cache.commit()
     return result
+
+
+def _no_quick_basis(context: str | None, site: SiteOutput, report: WriteReport) -> str:
+    """Why no quick rebuild may start from this build ("": one may)."""
+    if context is None:
+        return "the last build ran as a template or theme file changed (within two seconds)"
+    if report.kept_stale:
+        return "the last build kept stale pages"
+    if site.bases is None or not all(path in report.stats for path in site.to_render):
+        return "the last build did not write every page it planned"
+    return ""
 
 
 def _with_export(ctx: BuildContext, known: dict[str, tuple[str, str]],
@@ -1063,6 +1150,22 @@ def _compact_store(store: Path, planned: Mapping[str, str]) -> None:
     only saves disk: a store that cannot be tidied is left as it is."""
     with suppress(OSError):
         compact(store, planned)
+
+
+def _last_index(cache: BuildCache, output_dir: Path) -> LastIndex | None:
+    """The search index the last build left, if the build state knows it (read before this
+    build changes the state)."""
+    basis = cache.search_basis()
+    if basis is None or not all(_in_search_folder(path) for path, _ in basis.files):
+        return None
+    return LastIndex(basis=basis, documents=cache.search_documents,
+                     vector_digest=cache.vector_digest,
+                     read=lambda path: read_regular_file(output_dir / path))
+
+
+def _in_search_folder(path: str) -> bool:
+    parts = path.split("/")
+    return parts[0] == SEARCH_FOLDER and all(part not in ("", ".", "..") for part in parts[1:])
 
 
 def _known_outputs(cache: BuildCache | None, output_dir: Path) -> dict[str, tuple[str, str]]:

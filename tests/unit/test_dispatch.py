@@ -81,4 +81,35 @@ def test_after_a_build_that_kept_stale_pages_the_reason_says_so(tmp_path: Path) 
     write(tmp_path / "in" / "a.md", ARTICLE.format(title="A") + "\nMore.\n", OLD + 20)
     after = build(tmp_path, config)
     assert "render+write" in phases(after)
-    assert after.full_because == "the last build kept stale pages, lost one, or was interrupted"
+    assert after.full_because == "the last build kept stale pages"
+
+
+def test_after_a_build_made_as_a_template_changed_the_reason_says_so(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    build(tmp_path, config)
+    (tmp_path / "templates").mkdir()
+    # Written just now: a template whose mtime cannot be trusted yet (racy).
+    (tmp_path / "templates" / "terms.html").write_text('{% extends "base.html" %}')
+    racy = build(tmp_path, config)
+    assert racy.full_because == "a template or theme file changed in the last two seconds"
+    os.utime(tmp_path / "templates" / "terms.html", (OLD, OLD))
+    os.utime(tmp_path / "templates", (OLD, OLD))
+    write(tmp_path / "in" / "a.md", ARTICLE.format(title="A") + "\nMore.\n", OLD + 20)
+    after = build(tmp_path, config)
+    assert after.full_because == ("the last build ran as a template or theme file changed "
+                                  "(within two seconds)")
+    write(tmp_path / "in" / "a.md", ARTICLE.format(title="A") + "\nMore again.\n", OLD + 30)
+    assert phases(build(tmp_path, config)) == ["check", "quick"]
+
+
+def test_after_an_interrupted_build_the_reason_says_so(tmp_path: Path) -> None:
+    from archivegen.incremental.cache import CACHE_PATH, BuildCache
+
+    config = project(tmp_path)
+    build(tmp_path, config)
+    cache = BuildCache.open(tmp_path / CACHE_PATH)
+    cache.set_quick_basis(None, "the last build was interrupted")  # what a full build does first
+    cache.commit()
+    cache.close()
+    write(tmp_path / "in" / "a.md", ARTICLE.format(title="A") + "\nMore.\n", OLD + 20)
+    assert build(tmp_path, config).full_because == "the last build was interrupted"

@@ -56,17 +56,19 @@ from archivegen.model import (
     piece_key,
 )
 from archivegen.records import article_from_json, diagnostic_from_json, diagnostic_to_json
+from archivegen.search.kept import DIGEST_SIZE, IndexBasis, vector_digest
 
 if TYPE_CHECKING:  # imported when used: a no-op build never decodes a sketch or a listing
     from archivegen.site.indexer import ListingState
     from archivegen.site.plan import PageBases
 
+# 13: search term vectors' digests, and each search document's (search/kept.py);
 # 12: heads list the files articles reference (assets) and the paths looked at (also in
 # asset_stats); the URLs the site published (redirects); 11: heads and records say
 # whether an article is a draft; 10: search term vectors and document numbers; 9: listings
 # keep their articles per period (timelines); 8: text not ASCII stored as UTF-8 blobs,
 # surrogates kept; members NUL-separated
-SCHEMA = 12
+SCHEMA = 13
 CACHE_PATH = Path(".archivegen") / f"cache-v{SCHEMA}.sqlite"
 
 
@@ -150,6 +152,7 @@ def _remove_other_schemas(path: Path) -> None:
 
 # The meta table's rows besides the schema version (BuildCache's typed methods).
 _INPUT_STATE, _SUMMARY, _QUICK_BASIS = "input_state", "summary", "quick_basis"
+_SEARCH_BASIS, _NO_QUICK_BASIS = "search_basis", "no_quick_basis"
 _CONTEXT_CONTENT = "context_content"
 _LOADER_OPTIONS, _OUTPUT_DIR, _FOLDED = "loader_options", "output_dir", "folded"
 
@@ -269,10 +272,13 @@ class BuildCache:
             CREATE TABLE listings (url TEXT PRIMARY KEY, count INTEGER NOT NULL,
                                    spec TEXT NOT NULL, members TEXT NOT NULL);
             -- Each article's search terms (search.terms.term_vector), by its source file.
-            CREATE TABLE terms (key TEXT PRIMARY KEY, path TEXT NOT NULL, vector TEXT NOT NULL);
+            CREATE TABLE terms (key TEXT PRIMARY KEY, path TEXT NOT NULL, vector TEXT NOT NULL,
+                                digest BLOB NOT NULL);
             CREATE INDEX terms_by_path ON terms (path);
-            -- The document number of each article in the last full build's search index.
-            CREATE TABLE search_docs (key TEXT PRIMARY KEY, doc INTEGER NOT NULL);
+            -- The document number of each article in the search index the last build left,
+            -- and the digest of what the index took of it (search/kept.py).
+            CREATE TABLE search_docs (key TEXT PRIMARY KEY, doc INTEGER NOT NULL,
+                                      digest BLOB NOT NULL);
             -- Every URL the site published, and what it showed (site/redirects.py).
             CREATE TABLE published (url TEXT PRIMARY KEY, target TEXT NOT NULL);
             CREATE INDEX published_by_target ON published (target);
@@ -360,8 +366,9 @@ class BuildCache:
             self._db.execute("INSERT INTO asset_stats VALUES (?, ?)", (path, to_db(json.dumps(
                 [list(pair) for pair in entry.asset_stats], ensure_ascii=False))))
         self._db.execute("DELETE FROM terms WHERE path = ?", (to_db(path),))
-        self._db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?)",
-                             ((to_db(a.head.key), to_db(path), to_db(vector))
+        self._db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?)",
+                             ((to_db(a.head.key), to_db(path), to_db(vector),
+                               vector_digest(vector))
                               for a, vector in zip(entry.articles, vectors, strict=False)))
 
     def touch_source(self, path: str, stat: str) -> None:
@@ -384,11 +391,39 @@ class BuildCache:
                                (to_db(key),)).fetchone()
         return from_db(row[0]) if row else None
 
-    def set_search_docs(self, keys: Sequence[str]) -> None:
-        """The articles of the search index just written, in document number order."""
+    def vector_digest(self, key: str) -> bytes | None:
+        """The digest of an article's search term vector (search/kept.py), None if not
+        cached."""
+        row = self._db.execute("SELECT digest FROM terms WHERE key = ?",
+                               (to_db(key),)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_search_docs(self, keys: Sequence[str], digests: bytes) -> None:
+        """The articles of the search index just written, in document number order, and
+        each one's digest (DIGEST_SIZE bytes each, in the same order)."""
         self._db.execute("DELETE FROM search_docs")
-        self._db.executemany("INSERT INTO search_docs VALUES (?, ?)",
-                             ((to_db(key), n) for n, key in enumerate(keys)))
+        self._db.executemany("INSERT INTO search_docs VALUES (?, ?, ?)",
+                             ((to_db(key), n, digests[n * DIGEST_SIZE:(n + 1) * DIGEST_SIZE])
+                              for n, key in enumerate(keys)))
+
+    def search_documents(self) -> Iterator[tuple[str, bytes]]:
+        """(key, digest) of each document of the kept search index, in number order."""
+        for key, digest in self._db.execute(
+                "SELECT key, digest FROM search_docs ORDER BY doc"):
+            yield from_db(key), bytes(digest)
+
+    def set_search_doc_digest(self, key: str, digest: bytes) -> None:
+        """A document a quick rebuild edited in the index: what the index now took of it."""
+        self._db.execute("UPDATE search_docs SET digest = ? WHERE key = ?",
+                         (digest, to_db(key)))
+
+    def search_basis(self) -> IndexBasis | None:
+        """The search index the last build left (None: unknown, or none)."""
+        return IndexBasis.from_json(self._meta(_SEARCH_BASIS) or "")
+
+    def set_search_basis(self, basis: IndexBasis | None) -> None:
+        """None while a build may change the index's files."""
+        self._set_meta(_SEARCH_BASIS, basis.to_json() if basis is not None else "")
 
     def search_doc(self, key: str) -> int | None:
         row = self._db.execute("SELECT doc FROM search_docs WHERE key = ?",
@@ -526,9 +561,15 @@ class BuildCache:
     def quick_basis(self) -> QuickBasis | None:
         return QuickBasis.from_json(self._meta(_QUICK_BASIS))
 
-    def set_quick_basis(self, basis: QuickBasis | None) -> None:
-        """None while a build changes the cache: no quick rebuild may start from it."""
+    def set_quick_basis(self, basis: QuickBasis | None, why: str = "") -> None:
+        """None while a build changes the cache, or after one a quick rebuild may not start
+        from: `why` says which, for the next build to tell its user."""
         self._set_meta(_QUICK_BASIS, basis.to_json() if basis is not None else "")
+        self._set_meta(_NO_QUICK_BASIS, "" if basis is not None else why)
+
+    def no_quick_basis(self) -> str:
+        """Why the last build left no quick-rebuild basis ("" if it did, or if unknown)."""
+        return self._meta(_NO_QUICK_BASIS) or ""
 
     def folded(self) -> dict[str, tuple[DuplicateRef, ...]]:
         """The copies the last full build folded into each page, by the kept article's key

@@ -69,7 +69,7 @@ def preview(project_dir: Path, config: SiteConfig, urls: Collection[str]) -> lis
                                      ).render(pages, records)
             cache.forget_outputs(page.path for page, _ in rendered)
             cache.set_input_state("")
-            cache.set_quick_basis(None)
+            cache.set_quick_basis(None, "pages were previewed since the last build")
             cache.commit()
             written, _ = replace_owned(output_dir, [page for page, _ in rendered])
         except (KeyError, OSError, sqlite3.Error, ValueError, NotQuick):

@@ -101,9 +101,10 @@ from archivegen.model import (
 from archivegen.render.messages import load_messages
 from archivegen.render.pages import Renderer
 from archivegen.render.templates import make_environment
-from archivegen.render.writer import WrittenFile, replace_owned
+from archivegen.render.writer import WrittenFile, read_regular_file, replace_owned
 from archivegen.report import BuildReport, Declined
 from archivegen.search.index import doc_entry, doc_terms
+from archivegen.search.kept import doc_digest, vector_digest
 from archivegen.search.patch import IndexPatch
 from archivegen.site.indexer import ListingState, facet_listings, summarize
 from archivegen.site.plan import (
@@ -220,7 +221,8 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
         assets, gone_assets = _asset_pages(edits, outputs, input_dir)
         pages += assets
         pages += _neighbour_pages(edits, cache, outputs, basis, (before, after), facts)
-        pages += _search_files(edits, cache, output_dir, config)
+        search = _search_files(edits, cache, output_dir, config)
+        pages += search.pages
         pages += _sitemap(edits, moves, relisted.pages, outputs, output_dir, config)
         states = relisted.states
         records = CachedRecords(cache, edits)
@@ -248,6 +250,7 @@ def quick_build(project_dir: Path, config: SiteConfig, input_dir: Path, output_d
                           if now.url != was.url)
         for edit in edits:
             cache.put_source(edit.path, edit.new, encode_records(edit.records), edit.terms)
+        _keep_search_basis(cache, search)
         for rel, stat in touched:
             cache.touch_source(rel, stat)
         cache.put_outputs((done.path, (fp, done.stat))
@@ -291,8 +294,8 @@ def _last_build(cache: BuildCache, context: str | None) -> tuple[QuickBasis, Sum
     last = cache.summary()
     if last is None:
         raise _Decline("no complete earlier build to start from")
-    if basis is None:  # it ended, but not with every page as planned
-        raise _Decline("the last build kept stale pages, lost one, or was interrupted")
+    if basis is None:  # it ended, but not with every page as planned, or did not end
+        raise _Decline(cache.no_quick_basis() or "the last build was interrupted")
     if context is None:
         raise _Decline("a template or theme file changed in the last two seconds")
     if basis.context != context:
@@ -448,13 +451,24 @@ def _neighbour_pages(edits: list[_Edit], cache: BuildCache, outputs: dict[str, t
     return pages
 
 
+@dataclass(frozen=True, slots=True)
+class _SearchEdits:
+    """The search index's files an edit changes, and what the build state keeps of it
+    (search/kept.py): each edited document's new digest, each changed file's sha256."""
+
+    pages: list[Page]
+    digests: list[tuple[str, bytes]]
+    changed: dict[str, str]
+
+
 def _search_files(edits: list[_Edit], cache: BuildCache, output_dir: Path,
-                  config: SiteConfig) -> list[Page]:
+                  config: SiteConfig) -> _SearchEdits:
     """The files of the search index the edits change, patched (search/patch.py): the
     shards of the terms whose counts changed and the edited documents' result data."""
     if not config.search:
-        return []
-    patch = IndexPatch(cache.search_doc_count(), lambda path: (output_dir / path).read_bytes())
+        return _SearchEdits(pages=[], digests=[], changed={})
+    patch = IndexPatch(cache.search_doc_count(), lambda path: _read_output(output_dir, path))
+    digests = []
     try:
         for edit in edits:
             for before, after, vector in zip(edit.old.articles, edit.new.articles, edit.terms,
@@ -464,11 +478,33 @@ def _search_files(edits: list[_Edit], cache: BuildCache, output_dir: Path,
                 if doc is None or was is None:
                     raise _Decline(f"{_quoted(key)} is not in the search index")
                 summary = summarize(after.site_url, after.head, (after.excerpt, after.heading))
+                entry, facets = doc_entry(summary), facet_listings(after.head)
                 patch.edit(doc, doc_terms(was, facet_listings(before.head)),
-                           doc_terms(vector, facet_listings(after.head)), doc_entry(summary))
+                           doc_terms(vector, facets), entry)
+                digests.append((key, doc_digest(entry, facets, vector_digest(vector))))
     except (OSError, ValueError, IndexError, EOFError):
         raise _Decline("the search index in the output folder cannot be read") from None
-    return [plan_search_file(path, content) for path, content in sorted(patch.files.items())]
+    pages = [plan_search_file(path, content) for path, content in sorted(patch.files.items())]
+    return _SearchEdits(pages=pages, digests=digests,
+                        changed={page.path: page.fingerprint for page in pages})
+
+
+def _read_output(output_dir: Path, path: str) -> bytes:
+    """A file of the output folder (never through a symlink, nor waiting on a FIFO)."""
+    content = read_regular_file(output_dir / path)
+    if content is None:
+        raise OSError(f"{path} is not a regular file that can be read")
+    return content
+
+
+def _keep_search_basis(cache: BuildCache, search: _SearchEdits) -> None:
+    """The kept search index (search/kept.py) as the edits leave it."""
+    basis = cache.search_basis()
+    if basis is None:
+        return
+    for key, digest in search.digests:
+        cache.set_search_doc_digest(key, digest)
+    cache.set_search_basis(basis.with_files(search.changed))
 
 
 def _sitemap(edits: list[_Edit], moves: list[_Move], relisted: list[Page],
@@ -529,7 +565,7 @@ def _write(cache: BuildCache, output_dir: Path, rendered: list[_Rendered],
     by another quick one."""
     cache.forget_outputs([*(page.path for page, _ in rendered), *gone])
     cache.set_input_state("")
-    cache.set_quick_basis(None)
+    cache.set_quick_basis(None, "the last build was interrupted")
     cache.commit()
     try:
         written, removed = replace_owned(output_dir, [page for page, _ in rendered], gone)

@@ -41,6 +41,7 @@ from archivegen.render.templates import (
     page_url_for,
     template_dependencies,
 )
+from archivegen.search.kept import KeptFile
 from archivegen.search.spill import SpilledFile
 from archivegen.site.plan import (
     NO_NAV,
@@ -143,7 +144,7 @@ class Renderer:
             return self.redirect(page.origin, cast(str, page.data), diags)
         if page.kind == "asset":
             return self.asset(page, diags)
-        if isinstance(page.data, SpilledFile):  # a search index file a full build kept aside
+        if isinstance(page.data, (SpilledFile, KeptFile)):  # a search file made or kept
             return page.data.rendered(SEARCH_FILE_DEPENDENCIES, page.origin)
         return cast(RenderedFile, page.data)  # a static or search index file, as it is
 

@@ -107,6 +107,21 @@ def _holds(target: Path, content: bytes) -> bool:
         return handle.read(len(content) + 1) == content
 
 
+def read_regular_file(target: Path) -> bytes | None:
+    """The bytes of the regular file `target`, or None (missing, unreadable, or not a
+    regular file). Read without following a symlink or waiting on a FIFO."""
+    try:
+        fd = os.open(target, _READ_FLAGS)
+    except OSError:
+        return None
+    with open(fd, "rb") as handle:
+        try:
+            st = os.fstat(fd)
+            return handle.read(st.st_size + 1) if stat.S_ISREG(st.st_mode) else None
+        except OSError:
+            return None
+
+
 def _same_bytes(tmp: str, target: Path) -> bool:
     """Does the regular file `target` hold the bytes of `tmp`? Read without following a
     symlink or waiting on a FIFO (filecmp does both)."""

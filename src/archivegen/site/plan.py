@@ -36,6 +36,7 @@ from archivegen.model import (
     TermCount,
     YearCount,
 )
+from archivegen.search.kept import KeptFile
 from archivegen.search.spill import SpilledFile
 from archivegen.site.sitemap import (
     ROBOTS_FILE,
@@ -121,7 +122,7 @@ AssetData = tuple[str, Asset]
 # What a search index file depends on (its page's "template" dependencies).
 SEARCH_FILE_DEPENDENCIES = ("search",)
 PageData = (ArticleData | ListingPage | FeedData | TermsData | ArchiveData | RenderedFile
-            | SpilledFile | AssetData | str | None)  # str: a redirect's new URL
+            | SpilledFile | KeptFile | AssetData | str | None)  # str: a redirect's new URL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -249,10 +250,11 @@ def plan_search_page(bases: PageBases) -> Page:
                 data=None)
 
 
-def plan_search_file(path: str, content: bytes | SpilledFile) -> Page:
+def plan_search_file(path: str, content: bytes | SpilledFile | KeptFile) -> Page:
     """A file of the search index (search/index.py), written as it is: its bytes, or where
-    a full build keeps them until then (read as the page is rendered)."""
-    if isinstance(content, SpilledFile):
+    a full build keeps them until then (read as the page is rendered), or the file the last
+    build wrote (search/kept.py)."""
+    if isinstance(content, (SpilledFile, KeptFile)):
         return Page(kind="search_index", path=path, origin=path, fingerprint=content.sha256,
                     data=content)
     file = RenderedFile(path=path, content=content, dependencies=SEARCH_FILE_DEPENDENCIES,
@@ -333,7 +335,7 @@ class SiteContent:
     related: Callable[[str], tuple[ArticleSummary, ...]]  # its related articles, by key
     static_files: Mapping[str, bytes]
     # The search index's files by path (search/index.py); None: the site has no search.
-    search_files: Iterable[tuple[str, bytes | SpilledFile]] | None = None
+    search_files: Iterable[tuple[str, bytes | SpilledFile | KeptFile]] | None = None
     # The files each article references (by key), and the input folder they are read from.
     assets: Callable[[str], tuple[Asset, ...]] = _no_assets
     input_dir: str = ""
