@@ -192,8 +192,6 @@ class SiteOutput:
     grouped: frozenset[str] = frozenset()  # keys of articles whose body is grouped with another
     nav: tuple[str, ...] = ()
     term_counts: dict[str, int] = field(default_factory=dict)
-    # The search index (None: no search).
-    search: SearchIndex | None = None
     # Redirect pages planned: (old URL, new URL, target) (site/redirects.py); and every
     # listing's spec with its number of articles, for the URLs the build state remembers.
     redirects: tuple[tuple[str, str, str], ...] = ()
@@ -245,8 +243,11 @@ class SiteRun:
     write_into: Path | None = None
     # An article's search term vector by key, when not in memory (the cache's).
     vectors: Callable[[str], str | None] | None = None
-    # The search index the last build left, kept if this build's would be the same.
+    # The search index the last build left, kept if this build's would be the same; and
+    # where the build state keeps this build's (called once it is made: what it keeps of
+    # each document is not held through rendering, 3 MiB at 10^5 articles).
     last_index: LastIndex | None = None
+    keep_index: Callable[[SearchIndex], None] | None = None
     # Every URL earlier builds published, with its target (site/redirects.py); None: no
     # redirect pages (no build state, or `redirects: false`).
     published: Callable[[], Iterable[Published]] | None = None
@@ -296,17 +297,21 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                         term_counts={t.key: len(terms) for t, terms in index.taxonomies})
     if run.early is not None:  # (each article has a page: about as many to render, cold)
         run.early.start(len(table), themes, renderer, run.records, run.write_into, run.store)
-    search: SearchIndex | None = None
+    search_files: list[tuple[str, SpilledFile | KeptFile]] | None = None
     if config.search:
         with run.timer.phase("search"):
             folder = run.records.parent if run.records else None
             try:
                 search = _search_index(table, by_key, index, run.vectors,
                                        lambda: FileSpill(folder), run.last_index, run.progress)
+                search_files = search.files
             except OSError as exc:  # a full disk: as when pages cannot be written
                 raise ArchivegenError("cannot keep the search index until it is written "
                                       f"(in {folder or 'the temporary folder'}): {exc}"
                                       ) from exc
+            if run.keep_index is not None:
+                run.keep_index(search)
+            del search
     with run.timer.phase("plan"):
         # Everything every page sees (config, navigation, counts) and the templates it uses.
         # (Not the drafts switch: pages depend on the articles it lets in, and their data says
@@ -321,7 +326,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                            messages.digest)
         bases = PageBases.of(base, _template_fingerprints(env))
         content = replace(_content(table, index, config, by_key, also_archived, static_files,
-                                   search.files if search else None, related),
+                                   search_files, related),
                           assets=lambda key: by_key[key].assets,
                           input_dir=os.fspath(run.input_dir or ""))
         # Planned twice: here only each page's path and fingerprint are kept, and the pages
@@ -372,7 +377,7 @@ def make_site(loaded: Sequence[LoadedArticle], config: SiteConfig, themes: Seque
                       also_archived=also_archived, bases=bases, listings=states,
                       grouped=grouped,
                       nav=tuple(t.key for t in renderer.nav), term_counts=renderer.term_counts,
-                      search=search, redirects=tuple(moved),
+                      redirects=tuple(moved),
                       kept_urls=tuple(kept_urls), pieces=pieces,
                       export=export, unstored=unstored,
                       listing_sizes=tuple((s.spec, len(s.members)) for s in states))
@@ -1021,7 +1026,7 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
         progress=ctx.progress,
         stream=True, records=cache.path if cache is not None else None, sketches=sketches,
         write_into=ctx.output_dir, vectors=cache.vector if cache is not None else None,
-        last_index=last_index,
+        last_index=last_index, keep_index=_keeper(cache),
         published=cache.published if cache is not None and ctx.config.redirects else None,
         input_dir=ctx.input_dir, store=store, early=early, freeze=True))
     site = _with_export(ctx, known, site)
@@ -1070,11 +1075,6 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
         # (and one whose report could not be written: it is written next time).
         if state is not None and report.kept_stale == 0 and (report_sha or not kept_report):
             cache.set_input_state(state)
-        # What the index is made from, and its files: true whatever was written (the
-        # next build checks the output folder's files against their sha256).
-        search = site.search
-        cache.set_search_docs(search.keys if search else (), search.digests if search else b"")
-        cache.set_search_basis(search.basis if search else None)
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
         no_quick = _no_quick_basis(context, site, report)
         if no_quick or context is None or site.bases is None:
@@ -1161,6 +1161,20 @@ def _last_index(cache: BuildCache, output_dir: Path) -> LastIndex | None:
     return LastIndex(basis=basis, documents=cache.search_documents,
                      vector_digest=cache.vector_digest,
                      read=lambda path: read_regular_file(output_dir / path))
+
+
+def _keeper(cache: BuildCache | None) -> Callable[[SearchIndex], None] | None:
+    """What keeps a full build's search index in the build state, as soon as it is made:
+    what it was made from and its files hold whatever this build goes on to write (the
+    next build checks the output folder's files against their sha256)."""
+    if cache is None:
+        return None
+
+    def keep(search: SearchIndex) -> None:
+        cache.set_search_docs(search.keys, search.digests)
+        cache.set_search_basis(search.basis)
+
+    return keep
 
 
 def _in_search_folder(path: str) -> bool:
