@@ -9,6 +9,7 @@ again, and pages whose fingerprint is unchanged are not rendered again.
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import itertools
 import os
@@ -629,8 +630,8 @@ def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, Lo
 
         def documents() -> Iterator[tuple[str, bytes]]:
             for done, (key, url, head) in enumerate(heads, start=1):
-                if progress is not None:
-                    progress.count(done, len(heads), "articles")
+                if progress is not None:  # (if it fails, "articles" counts again from 0)
+                    progress.count(done, len(heads), "articles checked")
                 terms = by_key[key].terms
                 vector = vector_digest(terms) if terms else last.vector_digest(key)
                 if vector is None:  # not in the build state: it cannot be the same
@@ -640,13 +641,12 @@ def _search_index(table: Sequence[tuple[str, ArticleHead]], by_key: dict[str, Lo
                 yield key, bytes(digests[-DIGEST_SIZE:])
 
         if same_documents(documents(), last.documents()):
-            made: list[dict[str, SpilledFile | KeptFile]] = []
+            @functools.cache
+            def made() -> dict[str, SpilledFile | KeptFile]:  # once, if ever asked
+                return dict(_search_index(table, by_key, index, vector_of, spill).files)
 
-            def remake(path: str) -> bytes:  # once, if the kept bytes are nowhere
-                if not made:
-                    made.append(dict(_search_index(table, by_key, index, vector_of,
-                                                   spill).files))
-                return made[0][path].content()
+            def remake(path: str) -> bytes:  # the kept bytes are nowhere: made again
+                return made()[path].content()
 
             return SearchIndex(files=[(path, KeptFile(path, sha, last.read, remake))
                                       for path, sha in last.basis.files],
@@ -1077,6 +1077,7 @@ def _build_site(ctx: BuildContext, cache: BuildCache | None, diags: Diagnostics,
             cache.set_input_state(state)
         # A quick rebuild may follow a build whose every planned page is in place, as planned.
         no_quick = _no_quick_basis(context, site, report)
+        # (no_quick is "" only with a context and bases: tested again for the type checker)
         if no_quick or context is None or site.bases is None:
             cache.set_quick_basis(None, no_quick)
         else:

@@ -468,7 +468,7 @@ def _search_files(edits: list[_Edit], cache: BuildCache, output_dir: Path,
     if not config.search:
         return _SearchEdits(pages=[], digests=[], changed={})
     patch = IndexPatch(cache.search_doc_count(), lambda path: _read_output(output_dir, path))
-    digests = []
+    digests: list[tuple[str, bytes]] = []
     try:
         for edit in edits:
             for before, after, vector in zip(edit.old.articles, edit.new.articles, edit.terms,

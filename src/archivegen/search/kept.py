@@ -13,8 +13,10 @@ has one is the index made again to write it (never a file of another index: the 
 checked against the sha256).
 
 Quick rebuilds patch the index (patch.py) and update the digests of the documents they edit
-and the sha256 of the files they change, so the kept basis always describes the files the
-last build left.
+and the sha256 of the files they change. The basis describes the index the output folder
+should hold, not what it holds: a build stopped while writing leaves other bytes there,
+which is why a kept file is never taken on trust, only by its sha256 (the page store and
+KeptFile check it; an output file whose stat changed is not "unchanged").
 """
 
 from __future__ import annotations
